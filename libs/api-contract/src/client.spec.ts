@@ -1,0 +1,79 @@
+import { createClient, type FetchLike } from './index.js';
+
+interface Recorded {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const fakeFetch = (status: number, body: string, calls: Recorded[] = []): FetchLike =>
+  async (url, init) => {
+    calls.push({ url, ...init });
+    return { status, text: async () => body, headers: { get: () => null } };
+  };
+
+const item = { value: { n: 1 }, timestamp: '2026-01-01T00:00:00.000Z', accessCount: 2, updatedAt: 1, expiresAt: null };
+
+describe('createClient', () => {
+  it('encodes path params, sends the token and parses the response', async () => {
+    const calls: Recorded[] = [];
+    const api = createClient({ baseUrl: 'http://h:1/', token: 't0k', fetch: fakeFetch(200, JSON.stringify({ success: true, key: 'a/b c', value: item }), calls) });
+    const r = await api.getItem({ key: 'a/b c' });
+    expect(r).toEqual({ ok: true, status: 200, data: { success: true, key: 'a/b c', value: item } });
+    expect(calls[0].url).toBe('http://h:1/api/cache/a%2Fb%20c');
+    expect(calls[0].method).toBe('GET');
+    expect(calls[0].headers.authorization).toBe('Bearer t0k');
+  });
+
+  it('sends JSON bodies and query strings', async () => {
+    const calls: Recorded[] = [];
+    const api = createClient({ baseUrl: 'http://h', fetch: fakeFetch(200, JSON.stringify({ success: true, message: 'ok', strategy: 'LFU' }), calls) });
+    const r = await api.setStrategy({ strategy: 'lfu' });
+    expect(r.ok).toBe(true);
+    expect(JSON.parse(calls[0].body!)).toEqual({ strategy: 'LFU' });
+    const listCalls: Recorded[] = [];
+    const list = createClient({ baseUrl: 'http://h', fetch: fakeFetch(200, JSON.stringify({ success: true, items: [], nextCursor: null, totalKeys: 0 }), listCalls) });
+    await list.listKeys({ prefix: 'user:', limit: 5 });
+    expect(listCalls[0].url).toBe('http://h/api/cache?prefix=user%3A&limit=5');
+  });
+
+  it('returns invalid input as a value naming the field, without a request', async () => {
+    const calls: Recorded[] = [];
+    const api = createClient({ baseUrl: 'http://h', fetch: fakeFetch(200, '{}', calls) });
+    const r = await api.setItem({ key: 'k', value: 1, ttlMs: -5 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('VALIDATION_FAILED');
+      expect(r.error.issues?.[0].path).toBe('ttlMs');
+    }
+    expect(calls).toHaveLength(0);
+  });
+
+  it('maps error responses to typed errors', async () => {
+    const notFound = createClient({ baseUrl: 'http://h', fetch: fakeFetch(404, JSON.stringify({ success: false, message: 'Key not found' })) });
+    expect(await notFound.getItem({ key: 'x' })).toEqual({ ok: false, error: { code: 'NOT_FOUND', status: 404, message: 'Key not found' } });
+    const limited = createClient({ baseUrl: 'http://h', fetch: fakeFetch(429, 'Too many') });
+    const r = await limited.metrics();
+    expect(!r.ok && r.error.code).toBe('RATE_LIMITED');
+  });
+
+  it('reports network failures and malformed responses as values', async () => {
+    const down = createClient({
+      baseUrl: 'http://h',
+      fetch: async () => {
+        throw new TypeError('connection refused');
+      },
+    });
+    const r = await down.ping();
+    expect(!r.ok && r.error.code).toBe('NETWORK_ERROR');
+    const odd = createClient({ baseUrl: 'http://h', fetch: fakeFetch(200, JSON.stringify({ success: true })) });
+    const o = await odd.clear();
+    expect(!o.ok && o.error.code).toBe('INVALID_RESPONSE');
+  });
+
+  it('returns text for text routes', async () => {
+    const api = createClient({ baseUrl: 'http://h', fetch: fakeFetch(200, 'pong - 2026') });
+    expect(await api.ping()).toEqual({ ok: true, status: 200, data: 'pong - 2026' });
+  });
+});

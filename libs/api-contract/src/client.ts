@@ -1,0 +1,145 @@
+import type { z } from 'zod';
+import { buildPath, routes, type RouteDefinition, type RouteInput, type RouteName, type RouteOutput, type Routes } from './routes.js';
+import { errorBodySchema, type ApiErrorCode, type ValidationIssue } from './schemas/errors.js';
+import { describeIssues, toValidationIssues } from './validation.js';
+
+/** The subset of the WHATWG fetch API the client uses, so any fetch (browser, Node, undici, mocks) fits. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{ status: number; text(): Promise<string>; headers: { get(name: string): string | null } }>;
+
+export interface ClientOptions {
+  /** e.g. `http://127.0.0.1:5000`; `''` for same-origin requests from the dashboard. */
+  readonly baseUrl: string;
+  /** Bearer token (AUTH_TOKEN or a JWT) sent with every request. */
+  readonly token?: string;
+  readonly fetch?: FetchLike;
+}
+
+/** Codes of failures that happen on the client side of the wire. */
+export type ClientErrorCode = ApiErrorCode | 'HTTP_ERROR' | 'NETWORK_ERROR' | 'INVALID_RESPONSE';
+
+export interface ClientError {
+  readonly code: ClientErrorCode;
+  /** HTTP status, or null when no response arrived (network error, invalid input). */
+  readonly status: number | null;
+  readonly message: string;
+  readonly issues?: ValidationIssue[];
+}
+
+export type ApiResult<T> = { readonly ok: true; readonly status: number; readonly data: T } | { readonly ok: false; readonly error: ClientError };
+
+type Method<R extends RouteDefinition> = Record<never, never> extends RouteInput<R>
+  ? (input?: RouteInput<R>) => Promise<ApiResult<RouteOutput<R>>>
+  : (input: RouteInput<R>) => Promise<ApiResult<RouteOutput<R>>>;
+
+/** One method per route of {@link routes}; every call resolves, failures are values. */
+export type MeshcacheClient = { readonly [K in RouteName]: Method<Routes[K]> };
+
+const STATUS_CODES = new Map<number, ApiErrorCode>([
+  [400, 'VALIDATION_FAILED'],
+  [401, 'UNAUTHORIZED'],
+  [404, 'NOT_FOUND'],
+  [413, 'PAYLOAD_TOO_LARGE'],
+  [429, 'RATE_LIMITED'],
+  [503, 'NOT_READY'],
+  [507, 'CAPACITY_EXCEEDED'],
+]);
+
+const fail = (code: ClientErrorCode, status: number | null, message: string, issues?: ValidationIssue[]): ApiResult<never> => ({
+  ok: false,
+  error: issues ? { code, status, message, issues } : { code, status, message },
+});
+
+/** Picks the fields a schema declares out of the merged input object. */
+const pick = (schema: z.ZodObject | undefined, input: Record<string, unknown>): Record<string, unknown> | undefined => {
+  if (!schema) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(schema.shape)) {
+    if (Object.prototype.hasOwnProperty.call(input, name) && input[name] !== undefined) out[name] = input[name];
+  }
+  return out;
+};
+
+const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+};
+
+/**
+ * A typed client for one meshcache node. Inputs are checked with the same schemas the server
+ * uses before anything is sent; responses are checked on arrival.
+ *
+ * ```ts
+ * const api = createClient({ baseUrl: 'http://127.0.0.1:5000' });
+ * const r = await api.getItem({ key: 'user:1' });
+ * if (r.ok) console.log(r.data.value.value); else console.log(r.error.code);
+ * ```
+ */
+export const createClient = (options: ClientOptions): MeshcacheClient => {
+  const fetchImpl = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+
+  const call = async (def: RouteDefinition, rawInput: unknown): Promise<ApiResult<unknown>> => {
+    if (!fetchImpl) return fail('NETWORK_ERROR', null, 'No fetch implementation: pass options.fetch');
+    const input = (rawInput ?? {}) as Record<string, unknown>;
+    const parts: { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: Record<string, unknown> } = {};
+    for (const part of ['params', 'query', 'body'] as const) {
+      const schema = def[part];
+      if (!schema) continue;
+      const parsed = schema.safeParse(pick(schema, input));
+      if (!parsed.success) {
+        const issues = toValidationIssues(parsed.error);
+        return fail('VALIDATION_FAILED', null, `Invalid request: ${describeIssues(issues)}`, issues);
+      }
+      parts[part] = parsed.data as Record<string, unknown>;
+    }
+    const params = new Map(Object.entries(parts.params ?? {}).map(([k, v]) => [k, String(v)]));
+    let url = baseUrl + buildPath(def.path, params);
+    const query = Object.entries(parts.query ?? {}).filter(([, v]) => v !== undefined);
+    if (query.length) url += '?' + query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+
+    const headers: Record<string, string> = { accept: def.response === 'text' ? 'text/plain' : 'application/json' };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (def.body) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(parts.body);
+    }
+
+    let status: number;
+    let text: string;
+    try {
+      const res = await fetchImpl(url, body === undefined ? { method: def.method, headers } : { method: def.method, headers, body });
+      status = res.status;
+      text = await res.text();
+    } catch (cause) {
+      return fail('NETWORK_ERROR', null, `Request to ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
+
+    if (status < 200 || status >= 300) {
+      const json = parseJson(text);
+      const errorBody = json.ok ? errorBodySchema.safeParse(json.value) : undefined;
+      const code = errorBody?.success && errorBody.data.code ? errorBody.data.code : (STATUS_CODES.get(status) ?? 'HTTP_ERROR');
+      const message = errorBody?.success ? errorBody.data.message : `HTTP ${status}`;
+      return fail(code, status, message, errorBody?.success ? errorBody.data.issues : undefined);
+    }
+    if (def.response === 'text') return { ok: true, status, data: text };
+    const json = parseJson(text);
+    if (!json.ok) return fail('INVALID_RESPONSE', status, 'Response is not JSON');
+    if (def.response === 'json-document') return { ok: true, status, data: json.value };
+    const parsed = def.response.safeParse(json.value);
+    if (!parsed.success) return fail('INVALID_RESPONSE', status, `Unexpected response: ${describeIssues(toValidationIssues(parsed.error))}`);
+    return { ok: true, status, data: parsed.data };
+  };
+
+  const client = new Map<string, (input?: unknown) => Promise<ApiResult<unknown>>>();
+  for (const [name, def] of Object.entries(routes) as [RouteName, RouteDefinition][]) {
+    client.set(name, (input?: unknown) => call(def, input));
+  }
+  return Object.freeze(Object.fromEntries(client)) as unknown as MeshcacheClient;
+};

@@ -1,0 +1,158 @@
+import type { z } from 'zod';
+import {
+  bulkSetBodySchema,
+  bulkSetResponseSchema,
+  clearResponseSchema,
+  deleteItemResponseSchema,
+  getItemResponseSchema,
+  keyParamsSchema,
+  listKeysQuerySchema,
+  listKeysResponseSchema,
+  setItemBodySchema,
+  setItemResponseSchema,
+  setStrategyBodySchema,
+  setStrategyResponseSchema,
+} from './schemas/cache.js';
+import { healthResponseSchema } from './schemas/health.js';
+import { metricsResponseSchema } from './schemas/metrics.js';
+import {
+  forceSyncResponseSchema,
+  historyQuerySchema,
+  historyResponseSchema,
+  syncStatusResponseSchema,
+  toggleSyncBodySchema,
+  toggleSyncResponseSchema,
+} from './schemas/sync.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/**
+ * Who may call a route when the server has a token configured: `public` always, `read` unless
+ * reads are closed (the default), `write` only with the token.
+ */
+export type RouteAccess = 'public' | 'read' | 'write';
+
+export interface RouteDefinition {
+  readonly method: HttpMethod;
+  /** Express-style path; `:key` segments are URL-encoded by the client. */
+  readonly path: string;
+  readonly summary: string;
+  readonly access: RouteAccess;
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodObject;
+  /** `text` for plain-text responses (`/ping`, `/metrics`). */
+  readonly response: z.ZodType | 'text' | 'json-document';
+  /** Documented non-2xx statuses besides the ones every route may give (401, 429, 500). */
+  readonly errors: readonly number[];
+}
+
+const route = <const R extends RouteDefinition>(r: R): R => r;
+
+/** Every HTTP route of a meshcache node, keyed by the typed client's method name. */
+export const routes = {
+  ping: route({ method: 'GET', path: '/ping', summary: 'Liveness: `pong - <ISO time>`', access: 'public', response: 'text', errors: [] }),
+  health: route({
+    method: 'GET',
+    path: '/health',
+    summary: 'Readiness: 200 when serving, 503 while loading from disk or shutting down',
+    access: 'public',
+    response: healthResponseSchema,
+    errors: [503],
+  }),
+  listKeys: route({
+    method: 'GET',
+    path: '/api/cache',
+    summary: 'Page through keys in lexicographic order, optionally by prefix',
+    access: 'read',
+    query: listKeysQuerySchema,
+    response: listKeysResponseSchema,
+    errors: [400],
+  }),
+  getItem: route({
+    method: 'GET',
+    path: '/api/cache/:key',
+    summary: 'Read one item (counts as an access for LRU/LFU)',
+    access: 'read',
+    params: keyParamsSchema,
+    response: getItemResponseSchema,
+    errors: [400, 404],
+  }),
+  setItem: route({
+    method: 'POST',
+    path: '/api/cache',
+    summary: 'Write one item, replicated to peers',
+    access: 'write',
+    body: setItemBodySchema,
+    response: setItemResponseSchema,
+    errors: [400, 413, 507],
+  }),
+  deleteItem: route({
+    method: 'DELETE',
+    path: '/api/cache/:key',
+    summary: 'Delete one item, replicated to peers',
+    access: 'write',
+    params: keyParamsSchema,
+    response: deleteItemResponseSchema,
+    errors: [400, 404],
+  }),
+  clear: route({ method: 'DELETE', path: '/api/cache', summary: 'Remove every item, replicated to peers', access: 'write', response: clearResponseSchema, errors: [] }),
+  bulkSet: route({
+    method: 'POST',
+    path: '/api/cache/bulk',
+    summary: 'Write many items; valid ones are applied, invalid ones reported in `failed`',
+    access: 'write',
+    body: bulkSetBodySchema,
+    response: bulkSetResponseSchema,
+    errors: [400, 413],
+  }),
+  setStrategy: route({
+    method: 'POST',
+    path: '/api/strategy',
+    summary: 'Switch the eviction strategy, keeping every item; replicated to peers',
+    access: 'write',
+    body: setStrategyBodySchema,
+    response: setStrategyResponseSchema,
+    errors: [400],
+  }),
+  metrics: route({ method: 'GET', path: '/api/metrics', summary: 'Cache, sync and server metrics', access: 'read', response: metricsResponseSchema, errors: [] }),
+  syncStatus: route({ method: 'GET', path: '/api/sync/status', summary: 'Replication state and peers', access: 'read', response: syncStatusResponseSchema, errors: [] }),
+  toggleSync: route({
+    method: 'POST',
+    path: '/api/sync/toggle',
+    summary: 'Turn replication on or off (flips without a body)',
+    access: 'write',
+    body: toggleSyncBodySchema,
+    response: toggleSyncResponseSchema,
+    errors: [400],
+  }),
+  forceSync: route({ method: 'POST', path: '/api/sync/force', summary: 'Resynchronize with every peer now', access: 'write', response: forceSyncResponseSchema, errors: [] }),
+  syncHistory: route({
+    method: 'GET',
+    path: '/api/sync/history',
+    summary: 'Recent replication events, newest first',
+    access: 'read',
+    query: historyQuerySchema,
+    response: historyResponseSchema,
+    errors: [400],
+  }),
+  openapi: route({ method: 'GET', path: '/api/openapi.json', summary: 'This API as an OpenAPI 3.1 document', access: 'public', response: 'json-document', errors: [] }),
+  prometheus: route({ method: 'GET', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', access: 'read', response: 'text', errors: [] }),
+} as const;
+
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;
+
+type InputOf<S> = S extends z.ZodType ? z.input<S> : unknown;
+/** What the typed client takes for a route: path params, query and body fields in one object. */
+export type RouteInput<R extends RouteDefinition> = InputOf<R['params']> & InputOf<R['query']> & InputOf<R['body']>;
+/** What a successful call returns: the parsed JSON body, or text for text routes. */
+export type RouteOutput<R extends RouteDefinition> = R['response'] extends z.ZodType
+  ? z.output<R['response']>
+  : R['response'] extends 'json-document'
+    ? Record<string, unknown>
+    : string;
+
+/** Fills `:name` segments of a route path, URL-encoding each value. */
+export const buildPath = (path: string, params: ReadonlyMap<string, string>): string =>
+  path.replace(/:([A-Za-z]+)/g, (_m, name: string) => encodeURIComponent(params.get(name) ?? ''));

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import {
+  cacheKeySchema,
+  cacheValueSchema,
+  epochMsSchema,
+  isoTimeSchema,
+  strategyInputSchema,
+  strategySchema,
+  ttlMsSchema,
+} from './primitives.js';
+
+export const keyParamsSchema = z.object({ key: cacheKeySchema });
+
+/** The stored item as the seed's `GET /api/cache/:key` returns it, plus expiry. */
+export const cacheItemSchema = z.object({
+  value: cacheValueSchema,
+  timestamp: isoTimeSchema.meta({ description: 'When the value was last written' }),
+  accessCount: z.number().int().nonnegative(),
+  updatedAt: epochMsSchema,
+  expiresAt: epochMsSchema.nullable(),
+});
+export type CacheItem = z.infer<typeof cacheItemSchema>;
+
+export const getItemResponseSchema = z.object({
+  success: z.literal(true),
+  key: cacheKeySchema,
+  value: cacheItemSchema,
+});
+export type GetItemResponse = z.infer<typeof getItemResponseSchema>;
+
+export const setItemBodySchema = z.object({
+  key: cacheKeySchema,
+  value: cacheValueSchema,
+  ttlMs: ttlMsSchema.optional(),
+});
+export type SetItemBody = z.infer<typeof setItemBodySchema>;
+
+export const setItemResponseSchema = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  key: cacheKeySchema,
+});
+export type SetItemResponse = z.infer<typeof setItemResponseSchema>;
+
+export const deleteItemResponseSchema = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  key: cacheKeySchema,
+});
+export type DeleteItemResponse = z.infer<typeof deleteItemResponseSchema>;
+
+export const clearResponseSchema = z.object({ success: z.literal(true), message: z.string() });
+export type ClearResponse = z.infer<typeof clearResponseSchema>;
+
+/** Most items one bulk request may carry. */
+export const MAX_BULK_ITEMS = 10_000;
+export const bulkItemSchema = setItemBodySchema;
+export type BulkItem = z.infer<typeof bulkItemSchema>;
+
+/**
+ * Items are checked one by one (see {@link bulkItemSchema}): valid items are applied and bad ones
+ * reported in `failed`, so the envelope only requires an array.
+ */
+export const bulkSetBodySchema = z.object({
+  items: z
+    .array(z.unknown())
+    .max(MAX_BULK_ITEMS, `items may hold at most ${MAX_BULK_ITEMS} entries`)
+    .meta({ description: 'Array of {key, value, ttlMs?}; each is validated on its own' }),
+});
+export type BulkSetBody = z.infer<typeof bulkSetBodySchema>;
+
+export const bulkFailureSchema = z.object({
+  index: z.number().int().nonnegative(),
+  key: z.string().optional(),
+  message: z.string(),
+});
+export type BulkFailure = z.infer<typeof bulkFailureSchema>;
+
+export const bulkSetResponseSchema = z.object({
+  success: z.literal(true),
+  successCount: z.number().int().nonnegative(),
+  totalCount: z.number().int().nonnegative(),
+  failed: z.array(bulkFailureSchema),
+});
+export type BulkSetResponse = z.infer<typeof bulkSetResponseSchema>;
+
+export const MAX_PAGE_LIMIT = 1000;
+export const DEFAULT_PAGE_LIMIT = 50;
+
+/** Query strings carry text; numbers are coerced and then range-checked. */
+export const listKeysQuerySchema = z.object({
+  prefix: z.string().max(1024, 'prefix must be at most 1024 characters').optional(),
+  cursor: z.string().max(2048, 'cursor is too long').optional(),
+  limit: z.coerce
+    .number<number | string>('limit must be a number')
+    .int('limit must be an integer')
+    .min(1, 'limit must be at least 1')
+    .max(MAX_PAGE_LIMIT, `limit must be at most ${MAX_PAGE_LIMIT}`)
+    .optional(),
+});
+export type ListKeysQuery = z.infer<typeof listKeysQuerySchema>;
+
+/** Longest value preview in listings, in characters of its JSON text. */
+export const PREVIEW_LENGTH = 120;
+
+/** One row of the key browser: a preview, not the whole value. */
+export const keyEntrySchema = z.object({
+  key: cacheKeySchema,
+  preview: z.string().meta({ description: `JSON text of the value, cut at ${PREVIEW_LENGTH} characters` }),
+  bytes: z.number().int().nonnegative().meta({ description: 'Length of the JSON text of the value' }),
+  accessCount: z.number().int().nonnegative(),
+  updatedAt: epochMsSchema,
+  expiresAt: epochMsSchema.nullable(),
+});
+export type KeyEntry = z.infer<typeof keyEntrySchema>;
+
+export const listKeysResponseSchema = z.object({
+  success: z.literal(true),
+  items: z.array(keyEntrySchema),
+  /** Pass back as `cursor` for the next page; `null` when the listing is complete. */
+  nextCursor: z.string().nullable(),
+  /** Keys in the cache (all prefixes). */
+  totalKeys: z.number().int().nonnegative(),
+});
+export type ListKeysResponse = z.infer<typeof listKeysResponseSchema>;
+
+export const setStrategyBodySchema = z.object({ strategy: strategyInputSchema });
+export type SetStrategyBody = z.input<typeof setStrategyBodySchema>;
+
+export const setStrategyResponseSchema = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  strategy: strategySchema,
+});
+export type SetStrategyResponse = z.infer<typeof setStrategyResponseSchema>;

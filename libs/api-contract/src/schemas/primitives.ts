@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Longest key the server accepts, in UTF-16 code units. */
+export const MAX_KEY_LENGTH = 1024;
+/** Longest TTL accepted: ten years. */
+export const MAX_TTL_MS = 10 * 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * Any string is a key, including `''`, `__proto__` and `constructor`: servers keep keys in Maps,
+ * never in plain objects.
+ */
+export const cacheKeySchema = z
+  .string()
+  .max(MAX_KEY_LENGTH, `key must be at most ${MAX_KEY_LENGTH} characters`)
+  .meta({ description: 'Cache key: any string up to 1024 characters' });
+export type CacheKey = z.infer<typeof cacheKeySchema>;
+
+export type JsonValue = z.infer<ReturnType<typeof z.json>>;
+
+/**
+ * A cached value: any JSON value. Bodies arrive through JSON.parse, so a structural walk would
+ * only cost time on large values; the schema checks presence.
+ */
+export const cacheValueSchema = z
+  .custom<JsonValue>((v) => v !== undefined, { message: 'value is required (any JSON value)' })
+  .meta({ description: 'Any JSON value' });
+
+export const ttlMsSchema = z
+  .int('ttlMs must be an integer number of milliseconds')
+  .positive('ttlMs must be positive')
+  .max(MAX_TTL_MS, 'ttlMs must be at most ten years')
+  .meta({ description: 'Time to live in milliseconds' });
+
+/** Strategy names as the REST API and dashboard show them. */
+export const strategySchema = z.enum(['LRU', 'LFU']);
+export type Strategy = z.infer<typeof strategySchema>;
+
+/** Accepts either case on input (`lru`, `LFU`), normalizes to upper case. */
+export const strategyInputSchema = z
+  .enum(['LRU', 'LFU', 'lru', 'lfu'], { message: "strategy must be 'LRU' or 'LFU'" })
+  .transform((s) => s.toUpperCase() as Strategy);
+
+export const isoTimeSchema = z.string().meta({ description: 'ISO 8601 timestamp' });
+export const epochMsSchema = z.number().meta({ description: 'Milliseconds since the Unix epoch' });

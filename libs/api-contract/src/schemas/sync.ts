@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { epochMsSchema } from './primitives.js';
+import { syncStatsSchema } from './metrics.js';
+
+export const syncStatusResponseSchema = syncStatsSchema;
+export type SyncStatusResponse = z.infer<typeof syncStatusResponseSchema>;
+
+/** With `enabled` the toggle sets that state; without it the state flips (seed behaviour). */
+export const toggleSyncBodySchema = z.object({ enabled: z.boolean('enabled must be a boolean').optional() });
+export type ToggleSyncBody = z.infer<typeof toggleSyncBodySchema>;
+
+export const toggleSyncResponseSchema = z.object({ success: z.literal(true), syncEnabled: z.boolean() });
+export type ToggleSyncResponse = z.infer<typeof toggleSyncResponseSchema>;
+
+export const forceSyncResponseSchema = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  peers: z.number().int().nonnegative().meta({ description: 'Peers asked to resynchronize' }),
+});
+export type ForceSyncResponse = z.infer<typeof forceSyncResponseSchema>;
+
+export const MAX_HISTORY_LIMIT = 1000;
+export const historyQuerySchema = z.object({
+  limit: z.coerce
+    .number<number | string>('limit must be a number')
+    .int('limit must be an integer')
+    .min(1, 'limit must be at least 1')
+    .max(MAX_HISTORY_LIMIT, `limit must be at most ${MAX_HISTORY_LIMIT}`)
+    .optional(),
+});
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+/** One replication event, newest first in listings. */
+export const syncHistoryEntrySchema = z.object({
+  id: z.string(),
+  /** `set`, `delete`, `clear`, `strategy`, `full-sync`, `partial-sync`, `peer-up`, `peer-down`, ... */
+  type: z.string(),
+  /** Node the operation originated on. */
+  nodeId: z.string(),
+  source: z.enum(['local', 'remote']),
+  /** Peer it came through, for remote entries. */
+  fromNode: z.string().nullable(),
+  key: z.string().nullable(),
+  timestamp: epochMsSchema,
+  detail: z.string().nullable(),
+});
+export type SyncHistoryEntry = z.infer<typeof syncHistoryEntrySchema>;
+
+export const historyResponseSchema = z.object({
+  success: z.literal(true),
+  history: z.array(syncHistoryEntrySchema),
+});
+export type HistoryResponse = z.infer<typeof historyResponseSchema>;
