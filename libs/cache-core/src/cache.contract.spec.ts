@@ -1,0 +1,273 @@
+import { Cache, CacheError, type EvictionReason, type Strategy } from './index.js';
+
+const strategies: Strategy[] = ['lru', 'lfu'];
+
+describe.each(strategies)('Cache contract (%s)', (strategy) => {
+  const make = <V = number>(capacity = 3, extra: Partial<ConstructorParameters<typeof Cache<string, V>>[0]> = {}) =>
+    new Cache<string, V>({ capacity, strategy, ...extra });
+
+  it('stores, reads, overwrites and deletes', () => {
+    const c = make();
+    expect(c.set('a', 1)).toEqual({ ok: true });
+    expect(c.get('a')).toBe(1);
+    c.set('a', 2);
+    expect(c.get('a')).toBe(2);
+    expect(c.size).toBe(1);
+    expect(c.delete('a')).toBe(true);
+    expect(c.delete('a')).toBe(false);
+    expect(c.get('a')).toBeUndefined();
+    expect(c.has('a')).toBe(false);
+  });
+
+  it('treats __proto__, constructor and the empty string as ordinary keys', () => {
+    const c = make(5);
+    for (const k of ['__proto__', 'constructor', '', 'toString']) c.set(k, k.length);
+    expect(c.get('__proto__')).toBe(9);
+    expect(c.get('constructor')).toBe(11);
+    expect(c.get('')).toBe(0);
+    expect(c.has('hasOwnProperty')).toBe(false);
+    expect([...c.keys()].sort()).toEqual(['', '__proto__', 'constructor', 'toString']);
+  });
+
+  it('never holds more than capacity entries and reports evictions', () => {
+    const evicted: [string, number, EvictionReason][] = [];
+    const c = make(3, { onEvict: (k, v, r) => evicted.push([k, v, r]) });
+    for (let i = 0; i < 10; i++) c.set(`k${i}`, i);
+    expect(c.size).toBe(3);
+    expect(evicted).toHaveLength(7);
+    expect(evicted.every(([, , r]) => r === 'evict')).toBe(true);
+    expect(c.stats().evictions).toBe(7);
+  });
+
+  it('peek and has do not change what is evicted next', () => {
+    const c = make(2);
+    c.set('a', 1);
+    c.set('b', 2);
+    expect(c.peek('a')).toBe(1);
+    expect(c.has('a')).toBe(true);
+    c.set('c', 3);
+    expect(c.has('a')).toBe(false);
+    expect(c.has('b')).toBe(true);
+  });
+
+  it('counts hits, misses, sets and deletes', () => {
+    const c = make();
+    c.set('a', 1);
+    c.get('a');
+    c.get('a');
+    c.get('x');
+    c.delete('a');
+    expect(c.stats()).toEqual({
+      hits: 2,
+      misses: 1,
+      sets: 1,
+      deletes: 1,
+      evictions: 0,
+      expirations: 0,
+      hitRatio: 2 / 3,
+      size: 0,
+      capacity: 3,
+    });
+  });
+
+  it('reports the replaced value with reason set, and delete and clear', () => {
+    const events: [string, number, EvictionReason][] = [];
+    const c = make(3, { onEvict: (k, v, r) => events.push([k, v, r]) });
+    c.set('a', 1);
+    c.set('a', 2);
+    c.set('b', 3);
+    c.delete('b');
+    c.clear();
+    expect(events).toEqual([
+      ['a', 1, 'set'],
+      ['b', 3, 'delete'],
+      ['a', 2, 'clear'],
+    ]);
+    expect(c.size).toBe(0);
+    expect(c.get('a')).toBeUndefined();
+  });
+
+  it('lets onEvict re-enter the cache safely', () => {
+    const c: Cache<string, number> = make(2, {
+      onEvict: (k, _v, r) => {
+        if (r === 'evict' && k === 'a') c.set('re-a', 0);
+      },
+    });
+    c.set('a', 1);
+    c.set('b', 2);
+    c.set('c', 3);
+    expect(c.size).toBe(2);
+    expect(c.has('re-a')).toBe(true);
+  });
+
+  it('expires entries with an injected clock and counts expirations', () => {
+    let t = 1000;
+    const reasons: EvictionReason[] = [];
+    const c = make(3, { ttlMs: 100, now: () => t, onEvict: (_k, _v, r) => reasons.push(r) });
+    c.set('a', 1);
+    c.set('b', 2, { ttlMs: 500 });
+    c.set('c', 3, { ttlMs: Infinity });
+    expect(c.peekEntry('a')).toEqual({ value: 1, expiresAt: 1100, accessCount: 1 });
+    t = 1100;
+    expect(c.get('a')).toBeUndefined();
+    expect(c.get('b')).toBe(2);
+    t = 10_000;
+    expect(c.has('b')).toBe(false);
+    expect(c.get('c')).toBe(3);
+    expect(c.stats().expirations).toBe(2);
+    expect(c.stats().misses).toBe(1);
+    expect(reasons).toEqual(['expire', 'expire']);
+  });
+
+  it('purges expired entries incrementally on writes', () => {
+    let t = 0;
+    const c = make(100, { now: () => t });
+    for (let i = 0; i < 50; i++) c.set(`old${i}`, i, { ttlMs: 10 });
+    t = 20;
+    for (let i = 0; i < 50; i++) c.set(`new${i}`, i);
+    expect(c.stats().expirations).toBe(50);
+    expect(c.size).toBe(50);
+  });
+
+  it('keeps the byte total within maxBytes and refuses oversized entries', () => {
+    const c = make<string>(10, { maxBytes: 10, sizeOf: (v: string) => v.length });
+    expect(c.set('a', 'xxxx')).toEqual({ ok: true });
+    c.set('b', 'xxxx');
+    c.set('c', 'xxxx');
+    expect(c.bytes).toBeLessThanOrEqual(10);
+    expect(c.size).toBe(2);
+    const refused = c.set('d', 'x'.repeat(11));
+    expect(refused).toMatchObject({ ok: false, code: 'TOO_LARGE', size: 11, maxBytes: 10 });
+    expect(c.has('d')).toBe(false);
+    expect(c.set('e', 'bad', undefined)).toEqual({ ok: true });
+    const bad = new Cache<string, string>({ capacity: 2, strategy, maxBytes: 5, sizeOf: () => NaN });
+    expect(bad.set('x', 'y')).toMatchObject({ ok: false, code: 'INVALID_SIZE' });
+  });
+
+  it('tracks accessCount as one for the set plus every hit', () => {
+    const c = make();
+    c.set('a', 1);
+    c.get('a');
+    c.get('a');
+    c.peek('a');
+    expect(c.peekEntry('a')).toEqual({ value: 1, expiresAt: undefined, accessCount: 3 });
+    expect(c.peekEntry('zz')).toBeUndefined();
+  });
+
+  it('resizes, evicting the least valuable entries when shrinking', () => {
+    const c = make(5);
+    for (let i = 0; i < 5; i++) c.set(`k${i}`, i);
+    c.get('k0');
+    c.resize(2);
+    expect(c.capacity).toBe(2);
+    expect(c.size).toBe(2);
+    expect(c.has('k0')).toBe(true);
+    c.resize(4);
+    c.set('n1', 1);
+    c.set('n2', 2);
+    expect(c.size).toBe(4);
+  });
+
+  it('switches strategy keeping every entry', () => {
+    const c = make(4);
+    for (let i = 0; i < 4; i++) c.set(`k${i}`, i);
+    const other: Strategy = strategy === 'lru' ? 'lfu' : 'lru';
+    c.setStrategy(other);
+    expect(c.strategy).toBe(other);
+    expect(c.size).toBe(4);
+    for (let i = 0; i < 4; i++) expect(c.peek(`k${i}`)).toBe(i);
+  });
+
+  it('iterates most valuable first', () => {
+    const c = make(3);
+    c.set('a', 1);
+    c.set('b', 2);
+    c.set('c', 3);
+    c.get('a');
+    expect([...c.keys()][0]).toBe('a');
+    expect([...c.entries()][0]).toEqual(['a', 1]);
+    expect([...c.values()][0]).toBe(1);
+    expect([...c].length).toBe(3);
+  });
+
+  it('round-trips through dump and load, JSON included', () => {
+    let t = 0;
+    const c = make(4, { now: () => t });
+    c.set('a', 1, { ttlMs: 1000 });
+    c.set('b', 2);
+    c.set('c', 3);
+    c.get('b');
+    c.get('b');
+    t = 400;
+    const dump = JSON.parse(JSON.stringify(c.dump()));
+    expect(dump[0]).toMatchObject({ key: 'b', accessCount: 3 });
+    expect(dump.find((e: { key: string }) => e.key === 'a').ttlRemainingMs).toBe(600);
+    const copy = Cache.load<string, number>(dump, { capacity: 4, strategy, now: () => t });
+    expect([...copy.entries()]).toEqual([...c.entries()]);
+    expect(copy.peekEntry('a')?.expiresAt).toBe(1000);
+    expect(copy.dump()).toEqual(c.dump());
+  });
+
+  it('getOrLoad shares one loader call between concurrent misses', async () => {
+    const c = make<string>();
+    let calls = 0;
+    const loader = async (k: string) => {
+      calls++;
+      await Promise.resolve();
+      return `v-${k}`;
+    };
+    const [x, y] = await Promise.all([c.getOrLoad('a', loader), c.getOrLoad('a', loader)]);
+    expect([x, y, calls]).toEqual(['v-a', 'v-a', 1]);
+    expect(await c.getOrLoad('a', loader)).toBe('v-a');
+    expect(calls).toBe(1);
+    expect(c.stats()).toMatchObject({ hits: 1, misses: 2 });
+  });
+
+  it('getOrLoad stores nothing when the loader fails or the key is deleted meanwhile', async () => {
+    const c = make<string>();
+    await expect(c.getOrLoad('a', () => Promise.reject(new CacheError('INVALID_OPTION', 'boom')))).rejects.toThrow('boom');
+    expect(c.has('a')).toBe(false);
+    let release!: (v: string) => void;
+    const pending = c.getOrLoad('b', () => new Promise<string>((r) => (release = r)));
+    c.delete('b');
+    release('late');
+    expect(await pending).toBe('late');
+    expect(c.has('b')).toBe(false);
+  });
+});
+
+describe('Cache options', () => {
+  it.each([0, -1, 1.5, NaN, Infinity, '3', 2 ** 31])('rejects capacity %p with INVALID_OPTION', (capacity) => {
+    expect(() => new Cache({ capacity: capacity as number })).toThrow(CacheError);
+    try {
+      new Cache({ capacity: capacity as number });
+    } catch (e) {
+      expect((e as CacheError).code).toBe('INVALID_OPTION');
+    }
+  });
+
+  it('rejects unknown strategies, bad TTLs and maxBytes without sizeOf', () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e instanceof CacheError ? e.code : 'other';
+      }
+      return 'none';
+    };
+    expect(code(() => new Cache({ capacity: 1, strategy: 'fifo' as Strategy }))).toBe('INVALID_OPTION');
+    expect(code(() => new Cache({ capacity: 1, ttlMs: -5 }))).toBe('INVALID_OPTION');
+    expect(code(() => new Cache({ capacity: 1, maxBytes: 10 }))).toBe('INVALID_OPTION');
+    expect(code(() => new Cache({ capacity: 1 }).setStrategy('LRU' as Strategy))).toBe('INVALID_OPTION');
+    expect(code(() => new Cache({ capacity: 1 }).resize(0))).toBe('INVALID_OPTION');
+    expect(code(() => new Cache<string, number>({ capacity: 1 }).set('a', 1, { ttlMs: 0 }))).toBe('INVALID_OPTION');
+    expect(code(() => Cache.load({} as never, { capacity: 1 }))).toBe('INVALID_DUMP');
+    expect(code(() => Cache.load([{ key: 'a', value: 1, accessCount: 0, frequency: 1 }], { capacity: 1 }))).toBe(
+      'INVALID_DUMP',
+    );
+  });
+
+  it('defaults to lru', () => {
+    expect(new Cache({ capacity: 1 }).strategy).toBe('lru');
+  });
+});

@@ -1,0 +1,590 @@
+import { checkDump } from './cache-dump.js';
+import {
+  checkCapacity,
+  checkOptions,
+  checkStrategy,
+  checkTtl,
+  type CacheOptions,
+  type EvictHandler,
+  type EvictionReason,
+  type SetOptions,
+  type Strategy,
+} from './cache-options.js';
+import type { CacheDump, CacheDumpEntry, CacheEntryInfo, CacheStats, SetRefusal, SetResult } from './cache-types.js';
+import { grownFloat64, grownUint32, type EvictionPolicy } from './eviction-policy.js';
+import { LfuPolicy } from './lfu-policy.js';
+import { LruPolicy } from './lru-policy.js';
+
+const OK: SetResult = Object.freeze({ ok: true as const });
+const INITIAL_SLOTS = 16;
+/** Slots examined for expiry per write: enough to purge over time, never a scan. */
+const SWEEP_STEPS = 2;
+
+interface PendingLoad<V> {
+  promise: Promise<V>;
+  /** Set when the key was written, deleted or cleared while loading: the result is not stored. */
+  stale: boolean;
+}
+
+const createPolicy = (strategy: Strategy, slots: number): EvictionPolicy =>
+  strategy === 'lru' ? new LruPolicy(slots) : new LfuPolicy(slots);
+
+/**
+ * An in-memory cache with O(1) LRU or LFU eviction, TTL, a byte budget and statistics.
+ *
+ * Storage is index based: each entry owns a slot number; keys and values sit in two arrays,
+ * per-slot numbers in typed arrays, and one Map goes from key to slot. The eviction policy
+ * links slots and never sees keys, so it can be swapped at runtime.
+ */
+export class Cache<K, V> {
+  private readonly map = new Map<K, number>();
+  private keyAt: (K | undefined)[] = [];
+  private valueAt: (V | undefined)[] = [];
+  private freeSlots: number[] = [];
+  private slotsAllocated: number;
+  private accessCounts: Uint32Array;
+  private expiresAt: Float64Array | null = null;
+  private sizes: Float64Array | null = null;
+  private policy: EvictionPolicy;
+  private maxEntries: number;
+  private readonly defaultTtl: number;
+  private readonly byteLimit: number;
+  private readonly sizeOf: ((value: V, key: K) => number) | undefined;
+  private readonly onEvict: EvictHandler<K, V> | undefined;
+  private readonly now: () => number;
+  private totalBytes = 0;
+  private sweepCursor = 0;
+  private pending: unknown[] = [];
+  private loads: Map<K, PendingLoad<V>> | null = null;
+  private hitCount = 0;
+  private missCount = 0;
+  private setCount = 0;
+  private deleteCount = 0;
+  private evictionCount = 0;
+  private expirationCount = 0;
+
+  constructor(options: CacheOptions<K, V>) {
+    const o = checkOptions(options);
+    this.maxEntries = o.capacity;
+    this.defaultTtl = o.ttlMs;
+    this.byteLimit = o.maxBytes;
+    this.sizeOf = o.sizeOf;
+    this.onEvict = o.onEvict;
+    this.now = o.now;
+    this.slotsAllocated = Math.min(o.capacity, INITIAL_SLOTS);
+    this.accessCounts = new Uint32Array(this.slotsAllocated);
+    if (o.ttlMs !== 0) this.expiresAt = new Float64Array(this.slotsAllocated);
+    if (o.maxBytes !== Infinity) this.sizes = new Float64Array(this.slotsAllocated);
+    this.policy = createPolicy(o.strategy, this.slotsAllocated);
+  }
+
+  /** Rebuilds a cache from {@link Cache.dump} output; entries past `capacity` or `maxBytes` are dropped, least valuable first. */
+  static load<K, V>(dump: CacheDump<K, V>, options: CacheOptions<K, V>): Cache<K, V> {
+    const cache = new Cache<K, V>(options);
+    cache.restore(checkDump<K, V>(dump));
+    return cache;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get capacity(): number {
+    return this.maxEntries;
+  }
+
+  get strategy(): Strategy {
+    return this.policy.strategy;
+  }
+
+  /** Sum of `sizeOf` over the entries; 0 without `maxBytes`. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  get maxBytes(): number {
+    return this.byteLimit;
+  }
+
+  /** The value, counting a hit (and an access for the policy) or a miss. */
+  get(key: K): V | undefined {
+    const slot = this.map.get(key);
+    if (slot === undefined) {
+      this.missCount++;
+      return undefined;
+    }
+    const expiresAt = this.expiresAt;
+    if (expiresAt !== null) {
+      const at = expiresAt[slot];
+      if (at !== 0 && at <= this.now()) {
+        this.expire(slot);
+        this.missCount++;
+        return undefined;
+      }
+    }
+    this.hitCount++;
+    this.accessCounts[slot]++;
+    this.policy.touch(slot);
+    return this.valueAt[slot];
+  }
+
+  /** The value without touching recency, frequency or hit/miss counters. */
+  peek(key: K): V | undefined {
+    const slot = this.liveSlot(key);
+    return slot === -1 ? undefined : this.valueAt[slot];
+  }
+
+  /** Like `peek`, with the entry's expiry and access count. */
+  peekEntry(key: K): CacheEntryInfo<V> | undefined {
+    const slot = this.liveSlot(key);
+    if (slot === -1) return undefined;
+    const at = this.expiresAt === null ? 0 : this.expiresAt[slot];
+    return {
+      value: this.valueAt[slot] as V,
+      expiresAt: at === 0 ? undefined : at,
+      accessCount: this.accessCounts[slot],
+    };
+  }
+
+  has(key: K): boolean {
+    return this.liveSlot(key) !== -1;
+  }
+
+  /**
+   * Stores `value`. A new key at full capacity evicts the least valuable entry first; an
+   * existing key keeps its slot and counts as an access. Returns a refusal, leaving the cache
+   * unchanged, when the entry alone exceeds `maxBytes`.
+   */
+  set(key: K, value: V, options?: SetOptions): SetResult {
+    let ttl = this.defaultTtl;
+    if (options !== undefined && options.ttlMs !== undefined) ttl = checkTtl(options.ttlMs, 'set() ttlMs');
+    let size = 0;
+    const sizes = this.sizes;
+    if (sizes !== null) {
+      const measured = this.measure(key, value);
+      if (typeof measured !== 'number') return measured;
+      size = measured;
+    }
+    if (this.loads !== null) this.invalidateLoad(key);
+    let slot = this.map.get(key);
+    if (slot !== undefined) {
+      const old = this.valueAt[slot];
+      this.valueAt[slot] = value;
+      this.accessCounts[slot]++;
+      this.policy.touch(slot);
+      if (sizes !== null) {
+        this.totalBytes += size - sizes[slot];
+        sizes[slot] = size;
+      }
+      if (this.onEvict !== undefined && old !== value) this.pending.push(key, old, 'set');
+    } else {
+      if (this.map.size >= this.maxEntries) this.evict(this.policy.victim());
+      slot = this.allocateSlot();
+      this.keyAt[slot] = key;
+      this.valueAt[slot] = value;
+      this.accessCounts[slot] = 1;
+      this.map.set(key, slot);
+      this.policy.add(slot);
+      if (sizes !== null) {
+        this.totalBytes += size;
+        sizes[slot] = size;
+      }
+    }
+    this.setCount++;
+    if (this.totalBytes > this.byteLimit) this.evictBytes(slot);
+    if (ttl !== 0 || this.expiresAt !== null) this.stampExpiry(slot, ttl);
+    if (this.pending.length !== 0) this.flush();
+    return OK;
+  }
+
+  /** Removes the key; false when it was absent or had already expired. */
+  delete(key: K): boolean {
+    if (this.loads !== null) this.invalidateLoad(key);
+    const slot = this.map.get(key);
+    if (slot === undefined) return false;
+    if (this.isExpired(slot)) {
+      this.expire(slot);
+      return false;
+    }
+    this.policy.remove(slot);
+    this.release(slot, 'delete');
+    this.deleteCount++;
+    if (this.pending.length !== 0) this.flush();
+    return true;
+  }
+
+  /** Removes every entry (reported as `clear`, or `expire` for those already expired). Stats are kept. */
+  clear(): void {
+    if (this.loads !== null) for (const load of this.loads.values()) load.stale = true;
+    this.loads = null;
+    if (this.onEvict !== undefined || this.expiresAt !== null) {
+      const now = this.expiresAt === null ? 0 : this.now();
+      for (let slot = this.policy.mostValuable(); slot !== -1; slot = this.policy.lessValuable(slot)) {
+        const expired = this.expiresAt !== null && this.expiresAt[slot] !== 0 && this.expiresAt[slot] <= now;
+        if (expired) this.expirationCount++;
+        if (this.onEvict !== undefined) this.pending.push(this.keyAt[slot], this.valueAt[slot], expired ? 'expire' : 'clear');
+      }
+    }
+    this.map.clear();
+    this.keyAt = [];
+    this.valueAt = [];
+    this.freeSlots = [];
+    this.policy.clear();
+    this.totalBytes = 0;
+    this.sweepCursor = 0;
+    if (this.pending.length !== 0) this.flush();
+  }
+
+  /** Changes the capacity; shrinking evicts the least valuable entries. O(n): it compacts slots. */
+  resize(capacity: number): void {
+    checkCapacity(capacity);
+    if (capacity === this.maxEntries) return;
+    while (this.map.size > capacity) this.evict(this.policy.victim());
+    this.maxEntries = capacity;
+    if (this.keyAt.length > capacity) this.rebuild(this.policy.strategy);
+    if (this.pending.length !== 0) this.flush();
+  }
+
+  /**
+   * Switches the eviction policy, keeping every entry. LRU to LFU ranks entries by access
+   * count with recency breaking ties; LFU to LRU makes the least valuable entry the least
+   * recent. O(n log n), once.
+   */
+  setStrategy(strategy: Strategy): void {
+    checkStrategy(strategy);
+    if (strategy !== this.policy.strategy) this.rebuild(strategy);
+  }
+
+  /** [key, value] pairs, most valuable first (MRU for LRU, most frequent for LFU). A snapshot. */
+  entries(): IterableIterator<[K, V]> {
+    const out: [K, V][] = [];
+    this.forEachLive((slot) => out.push([this.keyAt[slot] as K, this.valueAt[slot] as V]));
+    return out.values();
+  }
+
+  keys(): IterableIterator<K> {
+    const out: K[] = [];
+    this.forEachLive((slot) => out.push(this.keyAt[slot] as K));
+    return out.values();
+  }
+
+  values(): IterableIterator<V> {
+    const out: V[] = [];
+    this.forEachLive((slot) => out.push(this.valueAt[slot] as V));
+    return out.values();
+  }
+
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.entries();
+  }
+
+  stats(): CacheStats {
+    const reads = this.hitCount + this.missCount;
+    return {
+      hits: this.hitCount,
+      misses: this.missCount,
+      sets: this.setCount,
+      deletes: this.deleteCount,
+      evictions: this.evictionCount,
+      expirations: this.expirationCount,
+      hitRatio: reads === 0 ? 0 : this.hitCount / reads,
+      size: this.map.size,
+      capacity: this.maxEntries,
+    };
+  }
+
+  /**
+   * The cached value, or the loader's result, which is then stored. Concurrent misses on one
+   * key share one loader call. If the key is set, deleted or the cache cleared while loading,
+   * the result is returned but not stored. A rejected load stores nothing.
+   */
+  getOrLoad(key: K, loader: (key: K) => V | Promise<V>, options?: SetOptions): Promise<V> {
+    const slot = this.map.has(key) ? this.liveSlot(key) : -1;
+    if (slot !== -1) {
+      this.hitCount++;
+      this.accessCounts[slot]++;
+      this.policy.touch(slot);
+      return Promise.resolve(this.valueAt[slot] as V);
+    }
+    this.missCount++;
+    const loads = (this.loads ??= new Map());
+    const inFlight = loads.get(key);
+    if (inFlight !== undefined) return inFlight.promise;
+    const record: PendingLoad<V> = { promise: Promise.resolve() as Promise<never>, stale: false };
+    record.promise = (async () => {
+      try {
+        const value = await loader(key);
+        if (!record.stale) {
+          this.loads?.delete(key);
+          this.set(key, value, options);
+        }
+        return value;
+      } finally {
+        if (this.loads?.get(key) === record) this.loads.delete(key);
+      }
+    })();
+    loads.set(key, record);
+    return record.promise;
+  }
+
+  /** Every live entry, most valuable first, as plain data for {@link Cache.load}. */
+  dump(): CacheDump<K, V> {
+    const out: CacheDump<K, V> = [];
+    const lfu = this.policy.strategy === 'lfu';
+    const now = this.expiresAt === null ? 0 : this.now();
+    this.forEachLive((slot) => {
+      const entry: CacheDumpEntry<K, V> = {
+        key: this.keyAt[slot] as K,
+        value: this.valueAt[slot] as V,
+        accessCount: this.accessCounts[slot],
+        frequency: lfu ? this.policy.rank(slot) : this.accessCounts[slot],
+      };
+      if (this.expiresAt !== null && this.expiresAt[slot] !== 0) entry.ttlRemainingMs = this.expiresAt[slot] - now;
+      out.push(entry);
+    });
+    return out;
+  }
+
+  private liveSlot(key: K): number {
+    const slot = this.map.get(key);
+    if (slot === undefined) return -1;
+    if (this.isExpired(slot)) {
+      this.expire(slot);
+      return -1;
+    }
+    return slot;
+  }
+
+  private isExpired(slot: number): boolean {
+    const expiresAt = this.expiresAt;
+    if (expiresAt === null) return false;
+    const at = expiresAt[slot];
+    return at !== 0 && at <= this.now();
+  }
+
+  private forEachLive(visit: (slot: number) => void): void {
+    const expiresAt = this.expiresAt;
+    const now = expiresAt === null ? 0 : this.now();
+    for (let slot = this.policy.mostValuable(); slot !== -1; slot = this.policy.lessValuable(slot)) {
+      if (expiresAt !== null && expiresAt[slot] !== 0 && expiresAt[slot] <= now) continue;
+      visit(slot);
+    }
+  }
+
+  private measure(key: K, value: V): number | SetRefusal {
+    const size = (this.sizeOf as (value: V, key: K) => number)(value, key);
+    if (typeof size !== 'number' || !(size >= 0) || size === Infinity) {
+      return {
+        ok: false,
+        code: 'INVALID_SIZE',
+        message: `sizeOf must return a finite number >= 0, got ${String(size)}`,
+        size: NaN,
+        maxBytes: this.byteLimit,
+      };
+    }
+    if (size > this.byteLimit) {
+      return {
+        ok: false,
+        code: 'TOO_LARGE',
+        message: `entry of size ${size} exceeds maxBytes ${this.byteLimit}`,
+        size,
+        maxBytes: this.byteLimit,
+      };
+    }
+    return size;
+  }
+
+  private stampExpiry(slot: number, ttl: number): void {
+    let expiresAt = this.expiresAt;
+    if (expiresAt === null) expiresAt = this.expiresAt = new Float64Array(this.slotsAllocated);
+    const now = this.now();
+    expiresAt[slot] = ttl === 0 ? 0 : now + ttl;
+    this.sweep(expiresAt, now);
+  }
+
+  /** Bounded incremental purge: a cursor walks the slots, a few per write. */
+  private sweep(expiresAt: Float64Array, now: number): void {
+    const end = this.keyAt.length;
+    for (let i = 0; i < SWEEP_STEPS; i++) {
+      let slot = this.sweepCursor;
+      if (slot >= end) slot = 0;
+      this.sweepCursor = slot + 1;
+      const at = expiresAt[slot];
+      if (at !== 0 && at <= now) this.expire(slot);
+    }
+  }
+
+  private expire(slot: number): void {
+    this.policy.remove(slot);
+    this.release(slot, 'expire');
+    this.expirationCount++;
+    if (this.pending.length !== 0) this.flush();
+  }
+
+  /** Evicts `slot` chosen by the policy; an already expired victim counts as an expiration. */
+  private evict(slot: number): void {
+    const expired = this.isExpired(slot);
+    this.policy.evict(slot);
+    this.release(slot, expired ? 'expire' : 'evict');
+    if (expired) this.expirationCount++;
+    else this.evictionCount++;
+  }
+
+  /** Evicts least valuable entries, never `keep` (the one just written), until bytes fit. */
+  private evictBytes(keep: number): void {
+    while (this.totalBytes > this.byteLimit) {
+      let victim = this.policy.victim();
+      if (victim === keep) victim = this.policy.moreValuable(victim);
+      this.evict(victim);
+    }
+  }
+
+  private release(slot: number, reason: EvictionReason): void {
+    const key = this.keyAt[slot] as K;
+    if (this.onEvict !== undefined) this.pending.push(key, this.valueAt[slot], reason);
+    this.map.delete(key);
+    this.keyAt[slot] = undefined;
+    this.valueAt[slot] = undefined;
+    if (this.expiresAt !== null) this.expiresAt[slot] = 0;
+    if (this.sizes !== null) {
+      this.totalBytes -= this.sizes[slot];
+      this.sizes[slot] = 0;
+    }
+    this.freeSlots.push(slot);
+  }
+
+  private allocateSlot(): number {
+    const free = this.freeSlots.pop();
+    if (free !== undefined) return free;
+    const slot = this.keyAt.length;
+    if (slot === this.slotsAllocated) this.growSlots(Math.min(this.maxEntries, slot * 2));
+    this.keyAt.push(undefined);
+    this.valueAt.push(undefined);
+    return slot;
+  }
+
+  private growSlots(slots: number): void {
+    this.slotsAllocated = slots;
+    this.accessCounts = grownUint32(this.accessCounts, slots);
+    if (this.expiresAt !== null) this.expiresAt = grownFloat64(this.expiresAt, slots);
+    if (this.sizes !== null) this.sizes = grownFloat64(this.sizes, slots);
+    this.policy.grow(slots);
+  }
+
+  /** Calls `onEvict` for removals queued by the operation that just finished, so it may re-enter. */
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const onEvict = this.onEvict as EvictHandler<K, V>;
+    for (let i = 0; i < batch.length; i += 3) onEvict(batch[i] as K, batch[i + 1] as V, batch[i + 2] as EvictionReason);
+  }
+
+  private invalidateLoad(key: K): void {
+    const load = (this.loads as Map<K, PendingLoad<V>>).get(key);
+    if (load !== undefined) {
+      load.stale = true;
+      (this.loads as Map<K, PendingLoad<V>>).delete(key);
+    }
+  }
+
+  /** Re-creates storage compactly (slots 0..n-1) under `strategy`, seeded in the old order. */
+  private rebuild(strategy: Strategy): void {
+    const old = this.policy;
+    const order: number[] = [];
+    for (let slot = old.victim(); slot !== -1; slot = old.moreValuable(slot)) order.push(slot);
+    let ranks: number[] = [];
+    if (strategy === 'lfu') {
+      ranks = order.map((slot) => (old.strategy === 'lfu' ? old.rank(slot) : this.accessCounts[slot]));
+      if (old.strategy !== 'lfu') {
+        const byRank = order.map((_, i) => i).sort((a, b) => ranks[a] - ranks[b]);
+        const sortedOrder = byRank.map((i) => order[i]);
+        ranks = byRank.map((i) => ranks[i]);
+        order.splice(0, order.length, ...sortedOrder);
+      }
+    }
+    this.install(
+      strategy,
+      order.map((slot, i) => ({
+        key: this.keyAt[slot] as K,
+        value: this.valueAt[slot] as V,
+        accessCount: this.accessCounts[slot],
+        rank: strategy === 'lfu' ? ranks[i] : 0,
+        expiresAt: this.expiresAt === null ? 0 : this.expiresAt[slot],
+        size: this.sizes === null ? 0 : this.sizes[slot],
+      })),
+    );
+  }
+
+  /** Replaces all storage with `entries`, given least valuable first with non-decreasing ranks. */
+  private install(strategy: Strategy, entries: InstalledEntry<K, V>[]): void {
+    const slots = Math.min(this.maxEntries, Math.max(INITIAL_SLOTS, entries.length));
+    this.slotsAllocated = slots;
+    this.policy = createPolicy(strategy, slots);
+    this.accessCounts = new Uint32Array(slots);
+    const hasExpiry = this.expiresAt !== null || entries.some((e) => e.expiresAt !== 0);
+    this.expiresAt = hasExpiry ? new Float64Array(slots) : null;
+    if (this.sizes !== null) this.sizes = new Float64Array(slots);
+    this.map.clear();
+    this.keyAt = [];
+    this.valueAt = [];
+    this.freeSlots = [];
+    this.sweepCursor = 0;
+    this.totalBytes = 0;
+    entries.forEach((entry, slot) => {
+      this.keyAt.push(entry.key);
+      this.valueAt.push(entry.value);
+      this.map.set(entry.key, slot);
+      this.accessCounts[slot] = entry.accessCount;
+      if (this.expiresAt !== null) this.expiresAt[slot] = entry.expiresAt;
+      if (this.sizes !== null) {
+        this.sizes[slot] = entry.size;
+        this.totalBytes += entry.size;
+      }
+      this.policy.seed(slot, entry.rank);
+    });
+  }
+
+  private restore(dump: CacheDump<K, V>): void {
+    const now = this.now();
+    const taken: { entry: CacheDumpEntry<K, V>; size: number }[] = [];
+    const seen = new Set<K>();
+    let bytes = 0;
+    for (const entry of dump) {
+      if (taken.length === this.maxEntries) break;
+      if (seen.has(entry.key)) continue;
+      if (entry.ttlRemainingMs !== undefined && !(entry.ttlRemainingMs > 0)) continue;
+      let size = 0;
+      if (this.sizes !== null) {
+        const measured = this.measure(entry.key, entry.value);
+        if (typeof measured !== 'number' || bytes + measured > this.byteLimit) continue;
+        size = measured;
+        bytes += size;
+      }
+      seen.add(entry.key);
+      taken.push({ entry, size });
+    }
+    taken.reverse();
+    if (this.policy.strategy === 'lfu') taken.sort((a, b) => a.entry.frequency - b.entry.frequency);
+    this.install(
+      this.policy.strategy,
+      taken.map(({ entry, size }) => ({
+        key: entry.key,
+        value: entry.value,
+        accessCount: entry.accessCount,
+        rank: entry.frequency,
+        expiresAt:
+          entry.ttlRemainingMs === undefined || entry.ttlRemainingMs === Infinity ? 0 : now + entry.ttlRemainingMs,
+        size,
+      })),
+    );
+  }
+}
+
+interface InstalledEntry<K, V> {
+  key: K;
+  value: V;
+  accessCount: number;
+  rank: number;
+  expiresAt: number;
+  size: number;
+}

@@ -1,0 +1,51 @@
+import type { Strategy } from './cache-options.js';
+
+/**
+ * The ordering half of the cache: it ranks slot indexes by value and never sees keys or
+ * values. The cache owns the slots; a policy only links them. Every method is O(1).
+ * "Most valuable" is the entry evicted last: MRU for LRU, most frequent for LFU.
+ */
+export interface EvictionPolicy {
+  readonly strategy: Strategy;
+  /** Grow per-slot storage so that slot indexes below `slots` are valid. */
+  grow(slots: number): void;
+  /** A new entry, ranked as a fresh insertion. */
+  add(slot: number): void;
+  /** An access (read hit or overwriting write). */
+  touch(slot: number): void;
+  /** Unlink a slot that leaves for any reason other than eviction by this policy. */
+  remove(slot: number): void;
+  /** Unlink `victim()` or another slot chosen for eviction; LFU ages on it. */
+  evict(slot: number): void;
+  /** The next slot to evict, or -1 when empty. */
+  victim(): number;
+  mostValuable(): number;
+  /** The slot ranked just below `slot`, or -1. */
+  lessValuable(slot: number): number;
+  /** The slot ranked just above `slot`, or -1. */
+  moreValuable(slot: number): number;
+  /** LFU priority above the aging floor; LRU has no rank and returns 0. */
+  rank(slot: number): number;
+  /** Append `slot` as the most valuable entry with `rank` (ranks must not decrease). */
+  seed(slot: number, rank: number): void;
+  clear(): void;
+}
+
+/** Copies `from` into a new array of `length`. */
+export function grownInt32(from: Int32Array, length: number): Int32Array<ArrayBuffer> {
+  const to = new Int32Array(length);
+  to.set(from.length <= length ? from : from.subarray(0, length));
+  return to;
+}
+
+export function grownFloat64(from: Float64Array, length: number): Float64Array<ArrayBuffer> {
+  const to = new Float64Array(length);
+  to.set(from.length <= length ? from : from.subarray(0, length));
+  return to;
+}
+
+export function grownUint32(from: Uint32Array, length: number): Uint32Array<ArrayBuffer> {
+  const to = new Uint32Array(length);
+  to.set(from.length <= length ? from : from.subarray(0, length));
+  return to;
+}
