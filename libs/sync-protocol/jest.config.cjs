@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'sync-protocol',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,58 @@
+export { PROTOCOL_VERSION } from './version.js';
+export { HlcSchema, NodeIdSchema, OriginSchema, compareHlc, nodeIdOfOrigin } from './hlc.js';
+export type { Hlc } from './hlc.js';
+export { VersionVectorSchema } from './version-vector.js';
+export type { VersionVectorPairs } from './version-vector.js';
+export {
+  CacheKeySchema,
+  ClearOpSchema,
+  DeleteOpSchema,
+  OpSchema,
+  OperationSchema,
+  SetOpSchema,
+  StrategyOpSchema,
+  StrategySchema,
+} from './operation.js';
+export type { DeleteOp, Op, OpType, Operation, SetOp, Strategy } from './operation.js';
+export { NodeSnapshotSchema, SnapshotEntrySchema, StampSchema, StrategyStateSchema, TombstoneSchema } from './snapshot.js';
+export type { NodeSnapshot, SnapshotEntry, Stamp, StrategyState, Tombstone } from './snapshot.js';
+export {
+  AckMessageSchema,
+  AuthMessageSchema,
+  DigestMessageSchema,
+  HeartbeatMessageSchema,
+  HelloMessageSchema,
+  OpsMessageSchema,
+  PeerAddressSchema,
+  PeerMessageSchema,
+  PeersMessageSchema,
+  RejectCodeSchema,
+  RejectMessageSchema,
+  RepairDoneMessageSchema,
+  RepairMessageSchema,
+  ResyncMessageSchema,
+  SnapshotChunkMessageSchema,
+  SyncStartMessageSchema,
+} from './messages.js';
+export type {
+  AuthMessage,
+  DigestMessage,
+  HeartbeatMessage,
+  HelloMessage,
+  OpsMessage,
+  PeerAddress,
+  PeerMessage,
+  PeerMessageType,
+  RejectCode,
+  RepairMessage,
+  SnapshotChunkMessage,
+} from './messages.js';
+export {
+  ForceSyncResultSchema,
+  PeerInfoSchema,
+  PeerStateSchema,
+  SyncEventSchema,
+  SyncEventTypeSchema,
+  SyncStatsSchema,
+} from './status.js';
+export type { ForceSyncResult, PeerInfo, PeerState, SyncEvent, SyncEventType, SyncStats } from './status.js';

@@ -1,0 +1,42 @@
+import { OperationSchema, PROTOCOL_VERSION, PeerMessageSchema } from './index.js';
+
+const op = {
+  origin: 'n1#a',
+  seq: 1,
+  hlc: { wall: 1_700_000_000_000, logical: 0, node: 'n1#a' },
+  op: { type: 'set', key: '__proto__', value: { nested: [1, 2] }, ttlMs: 1000 },
+};
+
+describe('peer messages', () => {
+  it('accepts a batch of operations, including prototype-like keys', () => {
+    const parsed = PeerMessageSchema.safeParse({ type: 'ops', ops: [op] });
+    expect(parsed.success).toBe(true);
+    expect(OperationSchema.parse({ ...op, op: { type: 'delete', key: '' } }).op).toEqual({ type: 'delete', key: '' });
+  });
+
+  it('rejects malformed operations: seq 0, negative ttl, unknown op, bad origin', () => {
+    for (const bad of [
+      { ...op, seq: 0 },
+      { ...op, op: { ...op.op, ttlMs: -1 } },
+      { ...op, op: { type: 'explode' } },
+      { ...op, origin: 'no-incarnation' },
+      { ...op, hlc: { ...op.hlc, wall: 1.5 } },
+    ]) {
+      expect(PeerMessageSchema.safeParse({ type: 'ops', ops: [bad] }).success).toBe(false);
+    }
+  });
+
+  it('accepts a hello carrying the protocol version and rejects unknown message types', () => {
+    const hello = { type: 'hello', protocol: PROTOCOL_VERSION, nodeId: 'n1', origin: 'n1#a', url: 'http://127.0.0.1:5000', nonce: 'ab'.repeat(16) };
+    expect(PeerMessageSchema.safeParse(hello).success).toBe(true);
+    expect(PeerMessageSchema.safeParse({ ...hello, nonce: 'short' }).success).toBe(false);
+    expect(PeerMessageSchema.safeParse({ type: 'cache-operation', key: 'k' }).success).toBe(false);
+    expect(PeerMessageSchema.safeParse(null).success).toBe(false);
+  });
+
+  it('sends version vectors as pairs so origins never meet object prototypes', () => {
+    const ok = PeerMessageSchema.safeParse({ type: 'resync', vv: [['n1#a', 3]] });
+    expect(ok.success).toBe(true);
+    expect(PeerMessageSchema.safeParse({ type: 'resync', vv: { 'n1#a': 3 } }).success).toBe(false);
+  });
+});

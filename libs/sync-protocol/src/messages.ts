@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { HlcSchema, NodeIdSchema, OriginSchema } from './hlc.js';
+import { OperationSchema, StrategySchema } from './operation.js';
+import { SnapshotEntrySchema, StampSchema, StrategyStateSchema, TombstoneSchema } from './snapshot.js';
+import { VersionVectorSchema } from './version-vector.js';
+
+const PeerUrlSchema = z.string().max(2048).regex(/^https?:\/\/\S+$/, "peer url must be http(s)://host:port");
+
+/** First message on every link, both ways: who I am and a fresh challenge for the peer. */
+export const HelloMessageSchema = z.object({
+  type: z.literal('hello'),
+  protocol: z.number().int().positive(),
+  nodeId: NodeIdSchema,
+  origin: OriginSchema,
+  url: PeerUrlSchema.nullable(),
+  nonce: z.string().regex(/^[0-9a-f]{32}$/),
+});
+
+/**
+ * Answer to the peer's hello: `proof` is HMAC-SHA256(cluster secret, peer nonce + both ids), so
+ * the secret never crosses the wire. The version vector says what the sender already has.
+ */
+export const AuthMessageSchema = z.object({
+  type: z.literal('auth'),
+  proof: z.string().regex(/^[0-9a-f]{64}$/),
+  vv: VersionVectorSchema,
+});
+
+export const RejectCodeSchema = z.enum(['PROTOCOL_VERSION', 'AUTH_FAILED', 'BAD_MESSAGES', 'SAME_NODE_ID']);
+export type RejectCode = z.infer<typeof RejectCodeSchema>;
+/** Sent before closing a link that will not be accepted; `message` is meant for the operator. */
+export const RejectMessageSchema = z.object({ type: z.literal('reject'), code: RejectCodeSchema, message: z.string().max(1000) });
+
+/** How the sender will bring the receiver up to date with the sender's own operations. */
+export const SyncStartMessageSchema = z.object({
+  type: z.literal('sync-start'),
+  mode: z.enum(['partial', 'full']),
+  origin: OriginSchema,
+  fromSeq: z.number().int().nonnegative(),
+  snapshotId: z.string().max(64).optional(),
+});
+
+/** Consecutive operations of one origin, in sequence order. */
+export const OpsMessageSchema = z.object({ type: z.literal('ops'), ops: z.array(OperationSchema).min(1).max(20_000) });
+
+/** The receiver has applied every operation of `origin` up to `seq`. */
+export const AckMessageSchema = z.object({ type: z.literal('ack'), origin: OriginSchema, seq: z.number().int().nonnegative() });
+
+/** Restart the stream after a gap: send again from what this version vector says I have. */
+export const ResyncMessageSchema = z.object({ type: z.literal('resync'), vv: VersionVectorSchema });
+
+/** A piece of a full snapshot; the last piece carries the version vector the snapshot reflects. */
+export const SnapshotChunkMessageSchema = z.object({
+  type: z.literal('snapshot-chunk'),
+  snapshotId: z.string().max(64),
+  index: z.number().int().nonnegative(),
+  last: z.boolean(),
+  entries: z.array(SnapshotEntrySchema).max(50_000),
+  tombstones: z.array(TombstoneSchema).max(50_000),
+  watermark: StampSchema.nullable(),
+  strategy: StrategyStateSchema.nullable(),
+  vv: VersionVectorSchema.nullable(),
+});
+
+/** Liveness plus what the dashboard's node list and tombstone collection need to know. */
+export const HeartbeatMessageSchema = z.object({
+  type: z.literal('heartbeat'),
+  hlc: HlcSchema,
+  seq: z.number().int().nonnegative(),
+  vv: VersionVectorSchema,
+  strategy: StrategySchema,
+  size: z.number().int().nonnegative(),
+  capacity: z.number().int().positive(),
+});
+
+export const PeerAddressSchema = z.object({ nodeId: NodeIdSchema, url: PeerUrlSchema });
+export type PeerAddress = z.infer<typeof PeerAddressSchema>;
+/** Gossip: the peers the sender knows an address for. */
+export const PeersMessageSchema = z.object({ type: z.literal('peers'), peers: z.array(PeerAddressSchema).max(1000) });
+
+/** Anti-entropy, step 1: a hash per bucket of (key, timestamp) over entries and tombstones. */
+export const DigestMessageSchema = z.object({
+  type: z.literal('digest'),
+  requestId: z.string().max(64),
+  buckets: z.array(z.number().int().nonnegative()).max(65_536),
+});
+
+/** Anti-entropy, steps 2 and 3: the sender's state in the buckets that differ. */
+export const RepairMessageSchema = z.object({
+  type: z.literal('repair'),
+  requestId: z.string().max(64),
+  buckets: z.array(z.number().int().nonnegative()).max(65_536),
+  entries: z.array(SnapshotEntrySchema),
+  tombstones: z.array(TombstoneSchema),
+  final: z.boolean(),
+});
+
+export const RepairDoneMessageSchema = z.object({
+  type: z.literal('repair-done'),
+  requestId: z.string().max(64),
+  repairedKeys: z.number().int().nonnegative(),
+});
+
+export const PeerMessageSchema = z.discriminatedUnion('type', [
+  HelloMessageSchema,
+  AuthMessageSchema,
+  RejectMessageSchema,
+  SyncStartMessageSchema,
+  OpsMessageSchema,
+  AckMessageSchema,
+  ResyncMessageSchema,
+  SnapshotChunkMessageSchema,
+  HeartbeatMessageSchema,
+  PeersMessageSchema,
+  DigestMessageSchema,
+  RepairMessageSchema,
+  RepairDoneMessageSchema,
+]);
+export type PeerMessage = z.infer<typeof PeerMessageSchema>;
+export type PeerMessageType = PeerMessage['type'];
+export type HelloMessage = z.infer<typeof HelloMessageSchema>;
+export type AuthMessage = z.infer<typeof AuthMessageSchema>;
+export type OpsMessage = z.infer<typeof OpsMessageSchema>;
+export type SnapshotChunkMessage = z.infer<typeof SnapshotChunkMessageSchema>;
+export type HeartbeatMessage = z.infer<typeof HeartbeatMessageSchema>;
+export type DigestMessage = z.infer<typeof DigestMessageSchema>;
+export type RepairMessage = z.infer<typeof RepairMessageSchema>;

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { NodeIdSchema, OriginSchema } from './hlc.js';
+import { StrategySchema } from './operation.js';
+
+export const PeerStateSchema = z.enum(['up', 'suspect', 'down']);
+export type PeerState = z.infer<typeof PeerStateSchema>;
+
+/** One peer as this node sees it (the dashboard's node list). */
+export const PeerInfoSchema = z.object({
+  id: NodeIdSchema,
+  url: z.string().nullable(),
+  state: PeerStateSchema,
+  strategy: StrategySchema.nullable(),
+  size: z.number().int().nonnegative().nullable(),
+  capacity: z.number().int().positive().nullable(),
+  /** This node's operations the peer has not acknowledged yet. */
+  lag: z.number().int().nonnegative(),
+  lastSeen: z.number().int().nonnegative().nullable(),
+});
+export type PeerInfo = z.infer<typeof PeerInfoSchema>;
+
+export const SyncEventTypeSchema = z.enum([
+  'ops-sent',
+  'ops-received',
+  'partial-sync',
+  'full-sync-sent',
+  'full-sync-received',
+  'force-sync',
+  'peer-up',
+  'peer-down',
+  'rejected',
+  'sync-enabled',
+  'sync-disabled',
+]);
+export type SyncEventType = z.infer<typeof SyncEventTypeSchema>;
+
+/** An entry of the sync history (newest first, the last 100 kept). */
+export const SyncEventSchema = z.object({
+  id: z.string(),
+  timestamp: z.number().int().nonnegative(),
+  type: SyncEventTypeSchema,
+  peer: NodeIdSchema.optional(),
+  /** Operations (or keys, for syncs) the event covers. */
+  count: z.number().int().nonnegative().optional(),
+  /** For a batch of one operation: its kind and key. */
+  op: z.enum(['set', 'delete', 'clear', 'strategy']).optional(),
+  key: z.string().optional(),
+  message: z.string().optional(),
+});
+export type SyncEvent = z.infer<typeof SyncEventSchema>;
+
+/** The seed's getSyncStats fields plus replication health. */
+export const SyncStatsSchema = z.object({
+  nodeId: NodeIdSchema,
+  origin: OriginSchema,
+  connectedNodes: z.number().int().nonnegative(),
+  syncEnabled: z.boolean(),
+  /** Operations sent to or applied from peers since start. */
+  totalSyncOperations: z.number().int().nonnegative(),
+  lastSyncTime: z.number().int().nonnegative().nullable(),
+  nodeList: z.array(PeerInfoSchema),
+  /** Largest number of this node's operations some connected peer has not acknowledged. */
+  lag: z.number().int().nonnegative(),
+  seq: z.number().int().nonnegative(),
+  backlogSize: z.number().int().nonnegative(),
+  backlogCapacity: z.number().int().positive(),
+  fullSyncs: z.number().int().nonnegative(),
+  partialSyncs: z.number().int().nonnegative(),
+  snapshotsSent: z.number().int().nonnegative(),
+  rejectedMessages: z.number().int().nonnegative(),
+  opsSent: z.number().int().nonnegative(),
+  opsReceived: z.number().int().nonnegative(),
+  tombstones: z.number().int().nonnegative(),
+  forceSyncs: z.number().int().nonnegative(),
+  repairedKeys: z.number().int().nonnegative(),
+});
+export type SyncStats = z.infer<typeof SyncStatsSchema>;
+
+export const ForceSyncResultSchema = z.object({
+  peers: z.number().int().nonnegative(),
+  repairedKeys: z.number().int().nonnegative(),
+  differingBuckets: z.number().int().nonnegative(),
+  durationMs: z.number().nonnegative(),
+  skipped: z.enum(['sync-disabled']).optional(),
+});
+export type ForceSyncResult = z.infer<typeof ForceSyncResultSchema>;
