@@ -119,6 +119,7 @@ export class Cache<K, V> {
       if (at !== 0 && at <= this.now()) {
         this.expire(slot);
         this.missCount++;
+        if (this.pending.length !== 0) this.flush();
         return undefined;
       }
     }
@@ -167,6 +168,11 @@ export class Cache<K, V> {
     }
     if (this.loads !== null) this.invalidateLoad(key);
     let slot = this.map.get(key);
+    if (slot !== undefined && this.expiresAt !== null && this.isExpired(slot)) {
+      // An expired entry is gone: the write is an insertion, not an overwrite.
+      this.expire(slot);
+      slot = undefined;
+    }
     if (slot !== undefined) {
       const old = this.valueAt[slot];
       this.valueAt[slot] = value;
@@ -204,6 +210,7 @@ export class Cache<K, V> {
     if (slot === undefined) return false;
     if (this.isExpired(slot)) {
       this.expire(slot);
+      if (this.pending.length !== 0) this.flush();
       return false;
     }
     this.policy.remove(slot);
@@ -350,6 +357,7 @@ export class Cache<K, V> {
     if (slot === undefined) return -1;
     if (this.isExpired(slot)) {
       this.expire(slot);
+      if (this.pending.length !== 0) this.flush();
       return -1;
     }
     return slot;
@@ -418,7 +426,6 @@ export class Cache<K, V> {
     this.policy.remove(slot);
     this.release(slot, 'expire');
     this.expirationCount++;
-    if (this.pending.length !== 0) this.flush();
   }
 
   /** Evicts `slot` chosen by the policy; an already expired victim counts as an expiration. */
