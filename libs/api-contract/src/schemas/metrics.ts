@@ -1,3 +1,4 @@
+import { PeerInfoSchema, PeerStateSchema, SyncStatsSchema } from '@meshcache/sync-protocol';
 import { z } from 'zod';
 import { epochMsSchema, strategySchema } from './primitives.js';
 
@@ -20,38 +21,18 @@ export const cacheMetricsSchema = z.object({
 });
 export type CacheMetrics = z.infer<typeof cacheMetricsSchema>;
 
-export const nodeStateSchema = z.enum(['up', 'suspect', 'down']);
-export type NodeState = z.infer<typeof nodeStateSchema>;
-
-/** One member of the cluster as seen from the answering node. */
-export const nodeInfoSchema = z.object({
-  nodeId: z.string(),
-  url: z.string().nullable(),
-  state: nodeStateSchema,
-  self: z.boolean(),
+/** One member of the cluster as the answering node sees it (sync-protocol's PeerInfo, plus `self`). */
+export const nodeInfoSchema = PeerInfoSchema.extend({
   strategy: strategySchema.nullable(),
-  size: count.nullable(),
-  capacity: count.nullable(),
-  /** Operations this node has not yet applied from that peer (0 when caught up, null if unknown). */
-  lag: count.nullable(),
-  lastSeen: epochMsSchema.nullable(),
+  /** True for the node that answered. */
+  self: z.boolean(),
 });
 export type NodeInfo = z.infer<typeof nodeInfoSchema>;
+export const nodeStateSchema = PeerStateSchema;
+export type NodeState = z.infer<typeof nodeStateSchema>;
 
-/** The seed's `getSyncStats()` shape plus replication counters. */
-export const syncStatsSchema = z.object({
-  nodeId: z.string(),
-  connectedNodes: count,
-  syncEnabled: z.boolean(),
-  totalSyncOperations: count,
-  lastSyncTime: epochMsSchema.nullable(),
-  nodeList: z.array(nodeInfoSchema),
-  opsSent: count,
-  opsReceived: count,
-  fullSyncs: count,
-  partialSyncs: count,
-  droppedMessages: count,
-});
+/** Replication state: the seed's `getSyncStats()` fields plus replication health (sync-protocol). */
+export const syncStatsSchema = SyncStatsSchema;
 export type SyncStats = z.infer<typeof syncStatsSchema>;
 
 export const memoryUsageSchema = z.object({

@@ -1,5 +1,5 @@
+import { ForceSyncResultSchema, SyncEventSchema } from '@meshcache/sync-protocol';
 import { z } from 'zod';
-import { epochMsSchema } from './primitives.js';
 import { syncStatsSchema } from './metrics.js';
 
 export const syncStatusResponseSchema = syncStatsSchema;
@@ -12,10 +12,10 @@ export type ToggleSyncBody = z.infer<typeof toggleSyncBodySchema>;
 export const toggleSyncResponseSchema = z.object({ success: z.literal(true), syncEnabled: z.boolean() });
 export type ToggleSyncResponse = z.infer<typeof toggleSyncResponseSchema>;
 
-export const forceSyncResponseSchema = z.object({
+/** The engine's ForceSyncResult (peers asked, keys repaired) with the seed's message. */
+export const forceSyncResponseSchema = ForceSyncResultSchema.extend({
   success: z.literal(true),
   message: z.string(),
-  peers: z.number().int().nonnegative().meta({ description: 'Peers asked to resynchronize' }),
 });
 export type ForceSyncResponse = z.infer<typeof forceSyncResponseSchema>;
 
@@ -30,20 +30,8 @@ export const historyQuerySchema = z.object({
 });
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
-/** One replication event, newest first in listings. */
-export const syncHistoryEntrySchema = z.object({
-  id: z.string(),
-  /** `set`, `delete`, `clear`, `strategy`, `full-sync`, `partial-sync`, `peer-up`, `peer-down`, ... */
-  type: z.string(),
-  /** Node the operation originated on. */
-  nodeId: z.string(),
-  source: z.enum(['local', 'remote']),
-  /** Peer it came through, for remote entries. */
-  fromNode: z.string().nullable(),
-  key: z.string().nullable(),
-  timestamp: epochMsSchema,
-  detail: z.string().nullable(),
-});
+/** One replication event (sync-protocol's SyncEvent), newest first in listings. */
+export const syncHistoryEntrySchema = SyncEventSchema;
 export type SyncHistoryEntry = z.infer<typeof syncHistoryEntrySchema>;
 
 export const historyResponseSchema = z.object({
