@@ -1,0 +1,91 @@
+import { Cache } from '@meshcache/cache-core';
+import { LRUCache } from 'lru-cache';
+import { LRUCache as MnemonistLRUCache, LRUMap as MnemonistLRUMap } from 'mnemonist';
+import { newCache } from 'transitory';
+
+/** What a benchmark loop calls; `read` is the competitor's own lookup method. */
+export interface BenchCache {
+  set(key: number, value: number): unknown;
+  cleanUp?(): void;
+}
+
+export type Loop = (cache: BenchCache, keys: Int32Array) => number;
+
+export interface Loops {
+  /** Reads every key, returns the number of hits. */
+  get: Loop;
+  /** Writes every key. */
+  set: Loop;
+  /** Reads every key and writes it on a miss, returns the number of hits. */
+  readThrough: Loop;
+  /** readThrough, calling cleanUp() after each write so size limits hold exactly. */
+  readThroughStrict: Loop;
+}
+
+export interface Competitor {
+  name: string;
+  kind: 'ours' | 'lru' | 'lfu';
+  create(capacity: number): BenchCache;
+  /** Fresh machine code per competitor (see compileLoops). */
+  loops: Loops;
+}
+
+/**
+ * Each competitor gets loops compiled from source of its own, so every call site in a timed
+ * loop only ever sees one cache class: a shared loop would turn megamorphic and measure V8's
+ * inline-cache misses instead of the caches.
+ */
+function compileLoops(read: string): Loops {
+  const make = (body: string) => new Function('cache', 'keys', body) as Loop;
+  return {
+    get: make(`let hits = 0; for (let i = 0; i < keys.length; i++) { if (cache.${read}(keys[i]) != null) hits++; } return hits;`),
+    set: make(`for (let i = 0; i < keys.length; i++) cache.set(keys[i], i); return keys.length;`),
+    readThrough: make(
+      `let hits = 0; for (let i = 0; i < keys.length; i++) { const k = keys[i]; if (cache.${read}(k) != null) hits++; else cache.set(k, i); } return hits;`,
+    ),
+    readThroughStrict: make(
+      `let hits = 0; for (let i = 0; i < keys.length; i++) { const k = keys[i]; if (cache.${read}(k) != null) hits++; else { cache.set(k, i); if (cache.cleanUp) cache.cleanUp(); } } return hits;`,
+    ),
+  };
+}
+
+export function competitors(): Competitor[] {
+  return [
+    {
+      name: 'meshcache lru',
+      kind: 'ours',
+      create: (capacity) => new Cache<number, number>({ capacity, strategy: 'lru' }),
+      loops: compileLoops('get'),
+    },
+    {
+      name: 'meshcache lfu',
+      kind: 'ours',
+      create: (capacity) => new Cache<number, number>({ capacity, strategy: 'lfu' }),
+      loops: compileLoops('get'),
+    },
+    {
+      name: 'lru-cache',
+      kind: 'lru',
+      create: (capacity) => new LRUCache<number, number>({ max: capacity }),
+      loops: compileLoops('get'),
+    },
+    {
+      name: 'mnemonist LRUCache',
+      kind: 'lru',
+      create: (capacity) => new MnemonistLRUCache<number, number>(capacity),
+      loops: compileLoops('get'),
+    },
+    {
+      name: 'mnemonist LRUMap',
+      kind: 'lru',
+      create: (capacity) => new MnemonistLRUMap<number, number>(capacity),
+      loops: compileLoops('get'),
+    },
+    {
+      name: 'transitory',
+      kind: 'lfu',
+      create: (capacity) => newCache<number, number>().maxSize(capacity).build() as unknown as BenchCache,
+      loops: compileLoops('getIfPresent'),
+    },
+  ];
+}

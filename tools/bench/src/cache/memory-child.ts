@@ -1,0 +1,22 @@
+// Runs in a fresh process (started by memory.ts with --expose-gc): fills one cache with
+// `count` entries whose keys and values are small integers (no allocation of their own), and
+// prints the growth of the V8 heap plus ArrayBuffer memory per entry, after full GCs.
+import { competitors } from './competitors.js';
+
+const [name, countArg] = process.argv.slice(2);
+const count = Number(countArg);
+const collect = globalThis.gc;
+if (!collect) throw new Error('memory-child needs --expose-gc');
+const competitor = competitors().find((c) => c.name === name);
+if (!competitor) throw new Error(`unknown competitor ${name}`);
+const used = () => {
+  for (let i = 0; i < 4; i++) collect();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+const before = used();
+const cache = competitor.create(count);
+for (let i = 0; i < count; i++) cache.set(i, i);
+cache.cleanUp?.();
+const after = used();
+process.stdout.write(JSON.stringify({ name, count, bytesPerEntry: (after - before) / count, alive: cache !== null }) + '\n');

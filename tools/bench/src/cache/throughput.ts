@@ -1,0 +1,81 @@
+import type { BenchCache, Competitor, Loop } from './competitors.js';
+import { median } from './stats.js';
+import { sequentialKeys, uniformKeys, zipfKeys } from './traces.js';
+
+export interface Workload {
+  name: string;
+  /** Untimed: bring a fresh cache to the workload's starting state. */
+  prepare(cache: BenchCache, competitor: Competitor): void;
+  loop(competitor: Competitor): Loop;
+  keys: Int32Array;
+}
+
+/** The four workloads of the issue at one capacity, on traces shared by every competitor. */
+export function workloads(capacity: number, ops: number): Workload[] {
+  const fill = sequentialKeys(0, capacity);
+  const prefill = (cache: BenchCache, c: Competitor) => c.loops.set(cache, fill);
+  const zipfWarm = zipfKeys(capacity * 10, 0.99, capacity * 4, 7);
+  return [
+    { name: 'set (evicting)', prepare: prefill, loop: (c) => c.loops.set, keys: sequentialKeys(capacity, ops) },
+    { name: 'get hit', prepare: prefill, loop: (c) => c.loops.get, keys: uniformKeys(0, capacity, ops, 1) },
+    { name: 'get miss', prepare: prefill, loop: (c) => c.loops.get, keys: uniformKeys(capacity, capacity, ops, 2) },
+    {
+      name: 'mixed Zipf 0.99 read-through',
+      prepare: (cache, c) => c.loops.readThrough(cache, zipfWarm),
+      loop: (c) => c.loops.readThrough,
+      keys: zipfKeys(capacity * 10, 0.99, ops, 3),
+    },
+  ];
+}
+
+/** ns per operation of one competitor on one workload: a fresh cache, prepared, then timed. */
+export function timeOnce(competitor: Competitor, workload: Workload, capacity: number): number {
+  const cache = competitor.create(capacity);
+  workload.prepare(cache, competitor);
+  const loop = workload.loop(competitor);
+  const start = process.hrtime.bigint();
+  const sink = loop(cache, workload.keys);
+  const elapsed = Number(process.hrtime.bigint() - start);
+  if (sink < 0) throw new RangeError('unreachable: keeps the loop result alive');
+  return elapsed / workload.keys.length;
+}
+
+export interface CellResult {
+  workload: string;
+  capacity: number;
+  /** Median ns/op per competitor name. */
+  nsPerOp: Map<string, number>;
+  /** Median over rounds of (best LRU library ns/op) / (our ns/op): > 1 means we are faster. */
+  speedupVsBestLru: Map<string, number>;
+}
+
+/**
+ * Rounds are interleaved: each round times every competitor once on every cell, in a rotating
+ * order, and ratios are taken inside a round, so machine noise hits all competitors alike.
+ */
+export function runThroughput(all: Competitor[], capacities: number[], ops: number, rounds: number, log: (s: string) => void): CellResult[] {
+  const cells = capacities.flatMap((capacity) => workloads(capacity, ops).map((w) => ({ capacity, w })));
+  const samples = cells.map(() => new Map<string, number[]>());
+  const ratios = cells.map(() => new Map<string, number[]>());
+  for (let round = -1; round < rounds; round++) {
+    cells.forEach(({ capacity, w }, ci) => {
+      const order = all.map((_, i) => all[(i + Math.max(round, 0)) % all.length]);
+      const times = new Map<string, number>();
+      for (const c of order) times.set(c.name, timeOnce(c, w, capacity));
+      if (round < 0) return; // warm-up round: lets every loop reach optimised code
+      const bestLru = Math.min(...all.filter((c) => c.kind === 'lru').map((c) => times.get(c.name) as number));
+      for (const c of all) {
+        const t = times.get(c.name) as number;
+        samples[ci].set(c.name, [...(samples[ci].get(c.name) ?? []), t]);
+        ratios[ci].set(c.name, [...(ratios[ci].get(c.name) ?? []), bestLru / t]);
+      }
+    });
+    log(round < 0 ? '  warm-up round done' : `  round ${round + 1}/${rounds} done`);
+  }
+  return cells.map(({ capacity, w }, ci) => ({
+    workload: w.name,
+    capacity,
+    nsPerOp: new Map([...samples[ci]].map(([k, v]) => [k, median(v)])),
+    speedupVsBestLru: new Map([...ratios[ci]].map(([k, v]) => [k, median(v)])),
+  }));
+}
