@@ -1,0 +1,61 @@
+import { TokenPrompt } from '../auth/TokenPrompt';
+import { useConnection } from '../connection/connection-context';
+import { useNodes } from '../connection/queries';
+import { useSocketStatus } from '../connection/socket-status';
+import { ChartsPanel } from '../panels/charts/ChartsPanel';
+import { ClusterPanel } from '../panels/cluster/ClusterPanel';
+import { ControlsPanel } from '../panels/controls/ControlsPanel';
+import { SyncHistoryPanel } from '../panels/history/SyncHistoryPanel';
+import { KeyBrowserPanel } from '../panels/keys/KeyBrowserPanel';
+import { ConnectionBanner } from '../status/ConnectionBanner';
+import { StatusPill } from '../status/StatusPill';
+import { ThemeSelect } from '../theme/ThemeSelect';
+import type { ThemeChoice } from '../theme/use-theme';
+
+interface DashboardProps {
+  theme: { choice: ThemeChoice; setChoice: (choice: ThemeChoice) => void };
+  token: string | undefined;
+  tokenRefused: boolean;
+  onToken: (token: string | undefined) => void;
+}
+
+export function Dashboard({ theme, token, tokenRefused, onToken }: DashboardProps) {
+  const { socket } = useConnection();
+  const status = useSocketStatus(socket);
+  const nodes = useNodes();
+  const needsToken = tokenRefused || status.kind === 'unauthorized';
+  const self = nodes.data?.nodes.find((n) => n.self || n.id === nodes.data?.currentNode);
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>
+          meshcache <span className="muted">dashboard</span>
+        </h1>
+        <p className="connected-to">
+          Connected to{' '}
+          <strong className="mono" data-testid="current-node">
+            {nodes.data?.currentNode ?? '…'}
+          </strong>
+          {self?.url ? <span className="mono muted"> {self.url}</span> : null}
+        </p>
+        <StatusPill status={status} />
+        {token ? (
+          <button type="button" onClick={() => onToken(undefined)}>
+            Forget token
+          </button>
+        ) : null}
+        <ThemeSelect choice={theme.choice} onChange={theme.setChoice} />
+      </header>
+      <ConnectionBanner status={status} />
+      {needsToken ? <TokenPrompt rejectedToken={token} onSubmit={onToken} /> : null}
+      <main className="grid">
+        <ClusterPanel />
+        <ControlsPanel />
+        <ChartsPanel />
+        <KeyBrowserPanel />
+        <SyncHistoryPanel />
+      </main>
+    </div>
+  );
+}

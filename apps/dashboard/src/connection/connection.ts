@@ -1,0 +1,64 @@
+import { createClient, type MeshcacheClient } from '@meshcache/api-contract';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { MetricsHistory } from '../charts/metrics-history';
+import { isUnauthorized, isWorthRetrying } from './api-call-error';
+import { openDashboardSocket, type DashboardSocket } from './dashboard-socket';
+
+/** Everything the panels need to talk to one node. */
+export interface Connection {
+  /** '' when the node is the page's own origin */
+  readonly baseUrl: string;
+  readonly client: MeshcacheClient;
+  readonly socket: DashboardSocket;
+  readonly queries: QueryClient;
+  readonly history: MetricsHistory;
+}
+
+export interface ConnectionParts {
+  baseUrl: string;
+  client: MeshcacheClient;
+  socket: DashboardSocket;
+  /** called when any request is answered 401 */
+  onUnauthorized: () => void;
+}
+
+/** A query client whose failures are classified once: 401 asks for a token, 4xx is not retried. */
+export function createQueryClient(onUnauthorized: () => void): QueryClient {
+  const onError = (error: unknown) => {
+    if (isUnauthorized(error)) onUnauthorized();
+  };
+  return new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
+    defaultOptions: {
+      queries: {
+        retry: (failures, error) => failures < 3 && isWorthRetrying(error),
+        refetchOnWindowFocus: false,
+        // Socket events keep queries fresh; a refetch happens only when the socket says so.
+        staleTime: Infinity,
+      },
+      mutations: { retry: false },
+    },
+  });
+}
+
+export function assembleConnection(parts: ConnectionParts): Connection {
+  return {
+    baseUrl: parts.baseUrl,
+    client: parts.client,
+    socket: parts.socket,
+    queries: createQueryClient(parts.onUnauthorized),
+    history: new MetricsHistory(),
+  };
+}
+
+/** The production connection: the typed client over fetch and a socket.io socket, same token. */
+export function openConnection(baseUrl: string, token: string | undefined, onUnauthorized: () => void): Connection {
+  return assembleConnection({
+    baseUrl,
+    // Wrapped so fetch is never called with the options object as `this` (an "Illegal invocation").
+    client: createClient({ baseUrl, token, fetch: (url, init) => fetch(url, init) }),
+    socket: openDashboardSocket(baseUrl, token),
+    onUnauthorized,
+  });
+}

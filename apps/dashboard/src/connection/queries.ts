@@ -1,0 +1,51 @@
+import type { ListKeysResponse, MetricsResponse, NodeListUpdateEvent, HistoryResponse } from '@meshcache/api-contract';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { nodeListFromMetrics } from '../panels/cluster/node-list';
+import { unwrap } from './api-call-error';
+import { useConnection } from './connection-context';
+import { queryKeys } from './query-keys';
+
+/** Loaded once over REST, then replaced by every `metrics-update` event. */
+export function useMetrics() {
+  const { client, history } = useConnection();
+  return useQuery<MetricsResponse>({
+    queryKey: queryKeys.metrics,
+    queryFn: async () => {
+      const metrics = await unwrap(client.metrics());
+      history.record(metrics);
+      return metrics;
+    },
+  });
+}
+
+/** Built once from the metrics, then replaced by `node-list-update` and refreshed by `metrics-update`. */
+export function useNodes() {
+  const { client } = useConnection();
+  return useQuery<NodeListUpdateEvent>({
+    queryKey: queryKeys.nodes,
+    queryFn: async () => nodeListFromMetrics(await unwrap(client.metrics())),
+  });
+}
+
+export const KEY_PAGE_SIZE = 50;
+
+/** One page of the key browser; patched by `cache-delta` events, refetched when they make it incomplete. */
+export function useKeyPage(prefix: string, cursor: string | null) {
+  const { client } = useConnection();
+  return useQuery<ListKeysResponse>({
+    queryKey: queryKeys.keyPage(prefix, cursor),
+    queryFn: () => unwrap(client.listKeys({ prefix: prefix || undefined, cursor: cursor ?? undefined, limit: KEY_PAGE_SIZE })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export const HISTORY_LIMIT = 200;
+
+/** Recent replication events; refreshed (throttled) when the socket reports changes. */
+export function useSyncHistory() {
+  const { client } = useConnection();
+  return useQuery<HistoryResponse>({
+    queryKey: queryKeys.history(HISTORY_LIMIT),
+    queryFn: () => unwrap(client.syncHistory({ limit: HISTORY_LIMIT })),
+  });
+}

@@ -1,0 +1,13 @@
+import type { NodeState } from '@meshcache/api-contract';
+
+const LABELS: Record<NodeState, string> = { up: 'up', suspect: 'suspect', down: 'down' };
+
+/** State in words and colour (never colour alone). */
+export function NodeStateBadge({ state }: { state: NodeState }) {
+  return (
+    <span className={`badge badge-${state}`} data-testid="node-state">
+      <span aria-hidden="true" className="badge-dot" />
+      {LABELS[state]}
+    </span>
+  );
+}

@@ -1,0 +1,108 @@
+import type { HistoryResponse, SyncHistoryEntry } from '@meshcache/api-contract';
+import { useId, useMemo, useState } from 'react';
+import { Panel } from '../../components/Panel';
+import { QueryState } from '../../components/QueryState';
+import { HISTORY_LIMIT, useSyncHistory } from '../../connection/queries';
+import { formatTime } from '../../format/format';
+
+const ALL = '';
+
+/** What an entry did, in a few words: `3 ops`, `set user:1`, `412 keys`. */
+function describeEntry(e: SyncHistoryEntry): string {
+  const parts: string[] = [];
+  if (e.op) parts.push(e.key === undefined ? e.op : `${e.op} ${e.key}`);
+  else if (e.key !== undefined) parts.push(e.key);
+  if (e.count !== undefined && !(e.op && e.count === 1)) parts.push(`${e.count.toLocaleString()} ${e.type.includes('sync') ? 'keys' : 'ops'}`);
+  if (e.message) parts.push(e.message);
+  return parts.join(' · ');
+}
+
+/** Replication events of the connected node, newest first, filterable by peer and by type. */
+export function SyncHistoryPanel() {
+  const history = useSyncHistory();
+  const [peer, setPeer] = useState(ALL);
+  const [type, setType] = useState(ALL);
+  const peerId = useId();
+  const typeId = useId();
+
+  const entries = history.data?.history;
+  const { peers, types } = useMemo(() => {
+    const all = entries ?? [];
+    return {
+      peers: [...new Set(all.flatMap((e) => (e.peer === undefined ? [] : [e.peer])))].sort(),
+      types: [...new Set(all.map((e) => e.type))].sort(),
+    };
+  }, [entries]);
+
+  const filter = (data: HistoryResponse): SyncHistoryEntry[] =>
+    data.history
+      .filter((e) => (peer === ALL || e.peer === peer) && (type === ALL || e.type === type))
+      .sort((a, b) => b.timestamp - a.timestamp);
+
+  return (
+    <Panel
+      title="Sync history"
+      summary="newest first"
+      className="panel-history"
+      actions={
+        <>
+          <label htmlFor={peerId}>Node</label>
+          <select id={peerId} value={peer} onChange={(e) => setPeer(e.target.value)}>
+            <option value={ALL}>all nodes</option>
+            {peers.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+          <label htmlFor={typeId}>Type</label>
+          <select id={typeId} value={type} onChange={(e) => setType(e.target.value)}>
+            <option value={ALL}>all types</option>
+            {types.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </>
+      }
+    >
+      <QueryState
+        query={history}
+        what="the sync history"
+        isEmpty={(data) => filter(data).length === 0}
+        empty={<p>{entries?.length ? 'No event matches these filters.' : 'No replication events yet: writes and peer changes show up here.'}</p>}
+      >
+        {(data) => (
+          <div className="table-scroll history-scroll">
+            <table>
+              <caption className="visually-hidden">Replication events, newest first (at most {HISTORY_LIMIT})</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Node</th>
+                  <th scope="col">What</th>
+                </tr>
+              </thead>
+              <tbody>
+                {filter(data).map((e) => (
+                  <tr key={e.id} data-testid="history-row">
+                    <td className="mono">{formatTime(e.timestamp)}</td>
+                    <td>
+                      <span className="tag">{e.type}</span>
+                    </td>
+                    <td className="mono">{e.peer ?? '—'}</td>
+                    <td className="truncate" title={describeEntry(e)}>
+                      {describeEntry(e)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
+    </Panel>
+  );
+}
