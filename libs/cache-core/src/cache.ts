@@ -11,7 +11,7 @@ import {
   type Strategy,
 } from './cache-options.js';
 import type { CacheDump, CacheDumpEntry, CacheEntryInfo, CacheStats, SetRefusal, SetResult } from './cache-types.js';
-import { grownFloat64, grownUint32, type EvictionPolicy } from './eviction-policy.js';
+import { grownFloat64, type EvictionPolicy } from './eviction-policy.js';
 import { LfuPolicy } from './lfu-policy.js';
 import { LruPolicy } from './lru-policy.js';
 
@@ -42,7 +42,6 @@ export class Cache<K, V> {
   private valueAt: (V | undefined)[] = [];
   private freeSlots: number[] = [];
   private slotsAllocated: number;
-  private accessCounts: Uint32Array;
   private expiresAt: Float64Array | null = null;
   private sizes: Float64Array | null = null;
   private policy: EvictionPolicy;
@@ -72,7 +71,6 @@ export class Cache<K, V> {
     this.onEvict = o.onEvict;
     this.now = o.now;
     this.slotsAllocated = Math.min(o.capacity, INITIAL_SLOTS);
-    this.accessCounts = new Uint32Array(this.slotsAllocated);
     if (o.ttlMs !== 0) this.expiresAt = new Float64Array(this.slotsAllocated);
     if (o.maxBytes !== Infinity) this.sizes = new Float64Array(this.slotsAllocated);
     this.policy = createPolicy(o.strategy, this.slotsAllocated);
@@ -124,7 +122,6 @@ export class Cache<K, V> {
       }
     }
     this.hitCount++;
-    this.accessCounts[slot]++;
     this.policy.touch(slot);
     return this.valueAt[slot];
   }
@@ -143,7 +140,7 @@ export class Cache<K, V> {
     return {
       value: this.valueAt[slot] as V,
       expiresAt: at === 0 ? undefined : at,
-      accessCount: this.accessCounts[slot],
+      accessCount: this.policy.accessCount(slot),
     };
   }
 
@@ -176,7 +173,6 @@ export class Cache<K, V> {
     if (slot !== undefined) {
       const old = this.valueAt[slot];
       this.valueAt[slot] = value;
-      this.accessCounts[slot]++;
       this.policy.touch(slot);
       if (sizes !== null) {
         this.totalBytes += size - sizes[slot];
@@ -184,13 +180,16 @@ export class Cache<K, V> {
       }
       if (this.onEvict !== undefined && old !== value) this.pending.push(key, old, 'set');
     } else {
-      if (this.map.size >= this.maxEntries) this.evict(this.policy.victim());
-      slot = this.allocateSlot();
+      if (this.map.size >= this.maxEntries) {
+        slot = this.evictForInsert();
+        this.policy.recycle(slot);
+      } else {
+        slot = this.allocateSlot();
+        this.policy.add(slot);
+      }
       this.keyAt[slot] = key;
       this.valueAt[slot] = value;
-      this.accessCounts[slot] = 1;
       this.map.set(key, slot);
-      this.policy.add(slot);
       if (sizes !== null) {
         this.totalBytes += size;
         sizes[slot] = size;
@@ -309,7 +308,6 @@ export class Cache<K, V> {
     const slot = this.map.has(key) ? this.liveSlot(key) : -1;
     if (slot !== -1) {
       this.hitCount++;
-      this.accessCounts[slot]++;
       this.policy.touch(slot);
       return Promise.resolve(this.valueAt[slot] as V);
     }
@@ -343,8 +341,8 @@ export class Cache<K, V> {
       const entry: CacheDumpEntry<K, V> = {
         key: this.keyAt[slot] as K,
         value: this.valueAt[slot] as V,
-        accessCount: this.accessCounts[slot],
-        frequency: lfu ? this.policy.rank(slot) : this.accessCounts[slot],
+        accessCount: this.policy.accessCount(slot),
+        frequency: lfu ? this.policy.rank(slot) : this.policy.accessCount(slot),
       };
       if (this.expiresAt !== null && this.expiresAt[slot] !== 0) entry.ttlRemainingMs = this.expiresAt[slot] - now;
       out.push(entry);
@@ -437,6 +435,23 @@ export class Cache<K, V> {
     else this.evictionCount++;
   }
 
+  /**
+   * Frees the victim's slot for a new entry at full capacity without unlinking it: the
+   * caller hands it straight to `policy.recycle`. The slot's key, value and size are
+   * overwritten by the caller.
+   */
+  private evictForInsert(): number {
+    const slot = this.policy.victim();
+    const expired = this.expiresAt !== null && this.isExpired(slot);
+    const key = this.keyAt[slot] as K;
+    if (this.onEvict !== undefined) this.pending.push(key, this.valueAt[slot], expired ? 'expire' : 'evict');
+    this.map.delete(key);
+    if (this.sizes !== null) this.totalBytes -= this.sizes[slot];
+    if (expired) this.expirationCount++;
+    else this.evictionCount++;
+    return slot;
+  }
+
   /** Evicts least valuable entries, never `keep` (the one just written), until bytes fit. */
   private evictBytes(keep: number): void {
     while (this.totalBytes > this.byteLimit) {
@@ -472,7 +487,6 @@ export class Cache<K, V> {
 
   private growSlots(slots: number): void {
     this.slotsAllocated = slots;
-    this.accessCounts = grownUint32(this.accessCounts, slots);
     if (this.expiresAt !== null) this.expiresAt = grownFloat64(this.expiresAt, slots);
     if (this.sizes !== null) this.sizes = grownFloat64(this.sizes, slots);
     this.policy.grow(slots);
@@ -501,7 +515,7 @@ export class Cache<K, V> {
     for (let slot = old.victim(); slot !== -1; slot = old.moreValuable(slot)) order.push(slot);
     let ranks: number[] = [];
     if (strategy === 'lfu') {
-      ranks = order.map((slot) => (old.strategy === 'lfu' ? old.rank(slot) : this.accessCounts[slot]));
+      ranks = order.map((slot) => (old.strategy === 'lfu' ? old.rank(slot) : old.accessCount(slot)));
       if (old.strategy !== 'lfu') {
         const byRank = order.map((_, i) => i).sort((a, b) => ranks[a] - ranks[b]);
         const sortedOrder = byRank.map((i) => order[i]);
@@ -514,7 +528,7 @@ export class Cache<K, V> {
       order.map((slot, i) => ({
         key: this.keyAt[slot] as K,
         value: this.valueAt[slot] as V,
-        accessCount: this.accessCounts[slot],
+        accessCount: old.accessCount(slot),
         rank: strategy === 'lfu' ? ranks[i] : 0,
         expiresAt: this.expiresAt === null ? 0 : this.expiresAt[slot],
         size: this.sizes === null ? 0 : this.sizes[slot],
@@ -527,7 +541,6 @@ export class Cache<K, V> {
     const slots = Math.min(this.maxEntries, Math.max(INITIAL_SLOTS, entries.length));
     this.slotsAllocated = slots;
     this.policy = createPolicy(strategy, slots);
-    this.accessCounts = new Uint32Array(slots);
     const hasExpiry = this.expiresAt !== null || entries.some((e) => e.expiresAt !== 0);
     this.expiresAt = hasExpiry ? new Float64Array(slots) : null;
     if (this.sizes !== null) this.sizes = new Float64Array(slots);
@@ -541,13 +554,12 @@ export class Cache<K, V> {
       this.keyAt.push(entry.key);
       this.valueAt.push(entry.value);
       this.map.set(entry.key, slot);
-      this.accessCounts[slot] = entry.accessCount;
       if (this.expiresAt !== null) this.expiresAt[slot] = entry.expiresAt;
       if (this.sizes !== null) {
         this.sizes[slot] = entry.size;
         this.totalBytes += entry.size;
       }
-      this.policy.seed(slot, entry.rank);
+      this.policy.seed(slot, entry.rank, entry.accessCount);
     });
   }
 

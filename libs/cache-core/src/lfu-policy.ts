@@ -1,5 +1,16 @@
 import { grownFloat64, grownInt32, type EvictionPolicy } from './eviction-policy.js';
 
+// Per slot in `links`: [next, prev, bucket, access count].
+const NEXT = 0;
+const PREV = 1;
+const BUCKET = 2;
+const COUNT = 3;
+const STRIDE = 4;
+// Per bucket in `buckets`: [next, prev, head slot]; priorities sit in their own Float64Array.
+const B_NEXT = 0;
+const B_PREV = 1;
+const B_HEAD = 2;
+const B_STRIDE = 3;
 const INITIAL_BUCKETS = 16;
 
 /**
@@ -18,42 +29,32 @@ const INITIAL_BUCKETS = 16;
  */
 export class LfuPolicy implements EvictionPolicy {
   readonly strategy = 'lfu' as const;
-  private next: Int32Array;
-  private prev: Int32Array;
-  private bucketOf: Int32Array;
-  private bucketPriority = new Float64Array(INITIAL_BUCKETS);
-  private bucketNext = new Int32Array(INITIAL_BUCKETS);
-  private bucketPrev = new Int32Array(INITIAL_BUCKETS);
-  private bucketHead = new Int32Array(INITIAL_BUCKETS);
+  private links: Int32Array;
+  private buckets = new Int32Array(INITIAL_BUCKETS * B_STRIDE);
+  private priority = new Float64Array(INITIAL_BUCKETS);
   private freeBuckets: number[] = [];
   private bucketsUsed = 0;
   private minBucket = -1;
   private floor = 0;
 
   constructor(slots: number) {
-    this.next = new Int32Array(slots);
-    this.prev = new Int32Array(slots);
-    this.bucketOf = new Int32Array(slots);
+    this.links = new Int32Array(slots * STRIDE);
   }
 
   grow(slots: number): void {
-    this.next = grownInt32(this.next, slots);
-    this.prev = grownInt32(this.prev, slots);
-    this.bucketOf = grownInt32(this.bucketOf, slots);
+    this.links = grownInt32(this.links, slots * STRIDE);
   }
 
   add(slot: number): void {
+    this.links[slot * STRIDE + COUNT] = 1;
     const priority = this.floor + 1;
     const min = this.minBucket;
     let bucket: number;
     if (min === -1) {
+      bucket = this.soleBucket(priority);
+    } else if (this.priority[min] > priority) {
       bucket = this.newBucket(priority);
-      this.bucketNext[bucket] = bucket;
-      this.bucketPrev[bucket] = bucket;
-      this.minBucket = bucket;
-    } else if (this.bucketPriority[min] > priority) {
-      bucket = this.newBucket(priority);
-      this.linkBucketAfter(this.bucketPrev[min], bucket);
+      this.linkBucketAfter(this.buckets[min * B_STRIDE + B_PREV], bucket);
       this.minBucket = bucket;
     } else {
       bucket = this.bucketAtOrAfter(min, priority);
@@ -61,14 +62,22 @@ export class LfuPolicy implements EvictionPolicy {
     this.append(bucket, slot);
   }
 
+  recycle(slot: number): void {
+    this.evict(slot);
+    this.add(slot);
+  }
+
   touch(slot: number): void {
-    const bucket = this.bucketOf[slot];
-    const priority = this.bucketPriority[bucket] + 1;
-    const after = this.bucketNext[bucket];
-    const nextMatches = after !== this.minBucket && this.bucketPriority[after] === priority;
-    if (this.next[slot] === slot && !nextMatches) {
+    const links = this.links;
+    const at = slot * STRIDE;
+    links[at + COUNT]++;
+    const bucket = links[at + BUCKET];
+    const priority = this.priority[bucket] + 1;
+    const after = this.buckets[bucket * B_STRIDE + B_NEXT];
+    const nextMatches = after !== this.minBucket && this.priority[after] === priority;
+    if (links[at + NEXT] === slot && !nextMatches) {
       // Alone in its bucket and no bucket of priority + 1: raising the bucket keeps the order.
-      this.bucketPriority[bucket] = priority;
+      this.priority[bucket] = priority;
       return;
     }
     let target = after;
@@ -80,65 +89,72 @@ export class LfuPolicy implements EvictionPolicy {
     this.append(target, slot);
   }
 
+  accessCount(slot: number): number {
+    return this.links[slot * STRIDE + COUNT] >>> 0;
+  }
+
   remove(slot: number): void {
-    const bucket = this.bucketOf[slot];
-    const n = this.next[slot];
+    const links = this.links;
+    const at = slot * STRIDE;
+    const bucket = links[at + BUCKET];
+    const n = links[at + NEXT];
     if (n === slot) {
       this.unlinkBucket(bucket);
       return;
     }
-    const p = this.prev[slot];
-    this.next[p] = n;
-    this.prev[n] = p;
-    if (this.bucketHead[bucket] === slot) this.bucketHead[bucket] = n;
+    const p = links[at + PREV];
+    links[p * STRIDE + NEXT] = n;
+    links[n * STRIDE + PREV] = p;
+    const headAt = bucket * B_STRIDE + B_HEAD;
+    if (this.buckets[headAt] === slot) this.buckets[headAt] = n;
   }
 
   evict(slot: number): void {
-    this.floor = this.bucketPriority[this.minBucket];
+    this.floor = this.priority[this.minBucket];
     this.remove(slot);
   }
 
   victim(): number {
-    return this.minBucket === -1 ? -1 : this.bucketHead[this.minBucket];
+    return this.minBucket === -1 ? -1 : this.buckets[this.minBucket * B_STRIDE + B_HEAD];
   }
 
   mostValuable(): number {
     if (this.minBucket === -1) return -1;
-    return this.prev[this.bucketHead[this.bucketPrev[this.minBucket]]];
+    const max = this.buckets[this.minBucket * B_STRIDE + B_PREV];
+    return this.links[this.buckets[max * B_STRIDE + B_HEAD] * STRIDE + PREV];
   }
 
   lessValuable(slot: number): number {
-    const bucket = this.bucketOf[slot];
-    if (slot !== this.bucketHead[bucket]) return this.prev[slot];
+    const bucket = this.links[slot * STRIDE + BUCKET];
+    if (slot !== this.buckets[bucket * B_STRIDE + B_HEAD]) return this.links[slot * STRIDE + PREV];
     if (bucket === this.minBucket) return -1;
-    return this.prev[this.bucketHead[this.bucketPrev[bucket]]];
+    const below = this.buckets[bucket * B_STRIDE + B_PREV];
+    return this.links[this.buckets[below * B_STRIDE + B_HEAD] * STRIDE + PREV];
   }
 
   moreValuable(slot: number): number {
-    const bucket = this.bucketOf[slot];
-    const n = this.next[slot];
-    if (n !== this.bucketHead[bucket]) return n;
-    const up = this.bucketNext[bucket];
-    return up === this.minBucket ? -1 : this.bucketHead[up];
+    const bucket = this.links[slot * STRIDE + BUCKET];
+    const n = this.links[slot * STRIDE + NEXT];
+    if (n !== this.buckets[bucket * B_STRIDE + B_HEAD]) return n;
+    const up = this.buckets[bucket * B_STRIDE + B_NEXT];
+    return up === this.minBucket ? -1 : this.buckets[up * B_STRIDE + B_HEAD];
   }
 
   rank(slot: number): number {
-    return this.bucketPriority[this.bucketOf[slot]] - this.floor;
+    return this.priority[this.links[slot * STRIDE + BUCKET]] - this.floor;
   }
 
-  seed(slot: number, rank: number): void {
+  seed(slot: number, rank: number, accessCount: number): void {
+    this.links[slot * STRIDE + COUNT] = accessCount;
     const priority = this.floor + rank;
     const min = this.minBucket;
     let bucket: number;
     if (min === -1) {
-      bucket = this.newBucket(priority);
-      this.bucketNext[bucket] = bucket;
-      this.bucketPrev[bucket] = bucket;
-      this.minBucket = bucket;
+      bucket = this.soleBucket(priority);
     } else {
-      const max = this.bucketPrev[min];
-      bucket = max;
-      if (this.bucketPriority[max] !== priority) {
+      bucket = this.buckets[min * B_STRIDE + B_PREV];
+      if (this.priority[bucket] !== priority) {
+        const max = bucket;
         bucket = this.newBucket(priority);
         this.linkBucketAfter(max, bucket);
       }
@@ -154,26 +170,37 @@ export class LfuPolicy implements EvictionPolicy {
   }
 
   private append(bucket: number, slot: number): void {
-    const head = this.bucketHead[bucket];
+    const links = this.links;
+    const at = slot * STRIDE;
+    const headAt = bucket * B_STRIDE + B_HEAD;
+    const head = this.buckets[headAt];
     if (head === -1) {
-      this.next[slot] = slot;
-      this.prev[slot] = slot;
-      this.bucketHead[bucket] = slot;
+      links[at + NEXT] = slot;
+      links[at + PREV] = slot;
+      this.buckets[headAt] = slot;
     } else {
-      const tail = this.prev[head];
-      this.next[slot] = head;
-      this.prev[slot] = tail;
-      this.next[tail] = slot;
-      this.prev[head] = slot;
+      const tail = links[head * STRIDE + PREV];
+      links[at + NEXT] = head;
+      links[at + PREV] = tail;
+      links[tail * STRIDE + NEXT] = slot;
+      links[head * STRIDE + PREV] = slot;
     }
-    this.bucketOf[slot] = bucket;
+    links[at + BUCKET] = bucket;
+  }
+
+  private soleBucket(priority: number): number {
+    const bucket = this.newBucket(priority);
+    this.buckets[bucket * B_STRIDE + B_NEXT] = bucket;
+    this.buckets[bucket * B_STRIDE + B_PREV] = bucket;
+    this.minBucket = bucket;
+    return bucket;
   }
 
   /** `bucket` has a priority <= `priority`, and no bucket lies strictly between them. */
   private bucketAtOrAfter(bucket: number, priority: number): number {
-    if (this.bucketPriority[bucket] === priority) return bucket;
-    const after = this.bucketNext[bucket];
-    if (after !== this.minBucket && this.bucketPriority[after] === priority) return after;
+    if (this.priority[bucket] === priority) return bucket;
+    const after = this.buckets[bucket * B_STRIDE + B_NEXT];
+    if (after !== this.minBucket && this.priority[after] === priority) return after;
     const created = this.newBucket(priority);
     this.linkBucketAfter(bucket, created);
     return created;
@@ -183,35 +210,34 @@ export class LfuPolicy implements EvictionPolicy {
     let bucket = this.freeBuckets.pop();
     if (bucket === undefined) {
       bucket = this.bucketsUsed++;
-      if (bucket === this.bucketHead.length) {
-        const size = bucket * 2;
-        this.bucketPriority = grownFloat64(this.bucketPriority, size);
-        this.bucketNext = grownInt32(this.bucketNext, size);
-        this.bucketPrev = grownInt32(this.bucketPrev, size);
-        this.bucketHead = grownInt32(this.bucketHead, size);
+      if (bucket === this.priority.length) {
+        this.priority = grownFloat64(this.priority, bucket * 2);
+        this.buckets = grownInt32(this.buckets, bucket * 2 * B_STRIDE);
       }
     }
-    this.bucketPriority[bucket] = priority;
-    this.bucketHead[bucket] = -1;
+    this.priority[bucket] = priority;
+    this.buckets[bucket * B_STRIDE + B_HEAD] = -1;
     return bucket;
   }
 
   private linkBucketAfter(bucket: number, created: number): void {
-    const after = this.bucketNext[bucket];
-    this.bucketNext[created] = after;
-    this.bucketPrev[created] = bucket;
-    this.bucketPrev[after] = created;
-    this.bucketNext[bucket] = created;
+    const b = this.buckets;
+    const after = b[bucket * B_STRIDE + B_NEXT];
+    b[created * B_STRIDE + B_NEXT] = after;
+    b[created * B_STRIDE + B_PREV] = bucket;
+    b[after * B_STRIDE + B_PREV] = created;
+    b[bucket * B_STRIDE + B_NEXT] = created;
   }
 
   private unlinkBucket(bucket: number): void {
-    const n = this.bucketNext[bucket];
+    const b = this.buckets;
+    const n = b[bucket * B_STRIDE + B_NEXT];
     if (n === bucket) {
       this.minBucket = -1;
     } else {
-      const p = this.bucketPrev[bucket];
-      this.bucketNext[p] = n;
-      this.bucketPrev[n] = p;
+      const p = b[bucket * B_STRIDE + B_PREV];
+      b[p * B_STRIDE + B_NEXT] = n;
+      b[n * B_STRIDE + B_PREV] = p;
       if (this.minBucket === bucket) this.minBucket = n;
     }
     this.freeBuckets.push(bucket);

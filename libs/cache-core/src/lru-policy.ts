@@ -1,73 +1,92 @@
 import { grownInt32, type EvictionPolicy } from './eviction-policy.js';
 
+const NEXT = 0;
+const PREV = 1;
+const COUNT = 2;
+const STRIDE = 3;
+
 /**
  * Least recently used: one circular doubly linked list over slot indexes, `head` the most
- * recent entry, `prev[head]` the least recent. Being circular, promoting the tail to the
- * head is a single pointer move, which is what a cyclic scan over a full cache does.
+ * recent entry, `prev(head)` the least recent. Being circular, promoting the tail to the head
+ * is a single pointer move, which is both what a cyclic scan over a full cache does and what
+ * replacing the victim with a new entry does.
+ *
+ * `links` holds, per slot, [next, prev, access count].
  */
 export class LruPolicy implements EvictionPolicy {
   readonly strategy = 'lru' as const;
-  private next: Int32Array;
-  private prev: Int32Array;
+  private links: Int32Array;
   private head = -1;
 
   constructor(slots: number) {
-    this.next = new Int32Array(slots);
-    this.prev = new Int32Array(slots);
+    this.links = new Int32Array(slots * STRIDE);
   }
 
   grow(slots: number): void {
-    this.next = grownInt32(this.next, slots);
-    this.prev = grownInt32(this.prev, slots);
+    this.links = grownInt32(this.links, slots * STRIDE);
   }
 
   add(slot: number): void {
+    const links = this.links;
+    const at = slot * STRIDE;
+    links[at + COUNT] = 1;
     const head = this.head;
     if (head === -1) {
-      this.next[slot] = slot;
-      this.prev[slot] = slot;
+      links[at + NEXT] = slot;
+      links[at + PREV] = slot;
     } else {
-      const next = this.next;
-      const prev = this.prev;
-      const tail = prev[head];
-      next[slot] = head;
-      prev[slot] = tail;
-      next[tail] = slot;
-      prev[head] = slot;
+      const tail = links[head * STRIDE + PREV];
+      links[at + NEXT] = head;
+      links[at + PREV] = tail;
+      links[tail * STRIDE + NEXT] = slot;
+      links[head * STRIDE + PREV] = slot;
     }
+    this.head = slot;
+  }
+
+  recycle(slot: number): void {
+    this.links[slot * STRIDE + COUNT] = 1;
     this.head = slot;
   }
 
   touch(slot: number): void {
+    const links = this.links;
+    const at = slot * STRIDE;
+    links[at + COUNT]++;
     const head = this.head;
     if (slot === head) return;
-    const next = this.next;
-    const prev = this.prev;
-    if (slot === prev[head]) {
+    const headAt = head * STRIDE;
+    const tail = links[headAt + PREV];
+    if (slot === tail) {
       this.head = slot;
       return;
     }
-    const p = prev[slot];
-    const n = next[slot];
-    next[p] = n;
-    prev[n] = p;
-    const tail = prev[head];
-    next[slot] = head;
-    prev[slot] = tail;
-    next[tail] = slot;
-    prev[head] = slot;
+    const n = links[at + NEXT];
+    const p = links[at + PREV];
+    links[p * STRIDE + NEXT] = n;
+    links[n * STRIDE + PREV] = p;
+    links[at + NEXT] = head;
+    links[at + PREV] = tail;
+    links[tail * STRIDE + NEXT] = slot;
+    links[headAt + PREV] = slot;
     this.head = slot;
   }
 
+  accessCount(slot: number): number {
+    return this.links[slot * STRIDE + COUNT] >>> 0;
+  }
+
   remove(slot: number): void {
-    const n = this.next[slot];
+    const links = this.links;
+    const at = slot * STRIDE;
+    const n = links[at + NEXT];
     if (n === slot) {
       this.head = -1;
       return;
     }
-    const p = this.prev[slot];
-    this.next[p] = n;
-    this.prev[n] = p;
+    const p = links[at + PREV];
+    links[p * STRIDE + NEXT] = n;
+    links[n * STRIDE + PREV] = p;
     if (this.head === slot) this.head = n;
   }
 
@@ -76,7 +95,7 @@ export class LruPolicy implements EvictionPolicy {
   }
 
   victim(): number {
-    return this.head === -1 ? -1 : this.prev[this.head];
+    return this.head === -1 ? -1 : this.links[this.head * STRIDE + PREV];
   }
 
   mostValuable(): number {
@@ -84,20 +103,21 @@ export class LruPolicy implements EvictionPolicy {
   }
 
   lessValuable(slot: number): number {
-    const n = this.next[slot];
+    const n = this.links[slot * STRIDE + NEXT];
     return n === this.head ? -1 : n;
   }
 
   moreValuable(slot: number): number {
-    return slot === this.head ? -1 : this.prev[slot];
+    return slot === this.head ? -1 : this.links[slot * STRIDE + PREV];
   }
 
   rank(): number {
     return 0;
   }
 
-  seed(slot: number): void {
+  seed(slot: number, _rank: number, accessCount: number): void {
     this.add(slot);
+    this.links[slot * STRIDE + COUNT] = accessCount;
   }
 
   clear(): void {

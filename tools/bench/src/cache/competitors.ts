@@ -2,14 +2,15 @@ import { Cache } from '@meshcache/cache-core';
 import { LRUCache } from 'lru-cache';
 import { LRUCache as MnemonistLRUCache, LRUMap as MnemonistLRUMap } from 'mnemonist';
 import { newCache } from 'transitory';
+import type { Keys } from './traces.js';
 
 /** What a benchmark loop calls; `read` is the competitor's own lookup method. */
 export interface BenchCache {
-  set(key: number, value: number): unknown;
+  set(key: number | string, value: number): unknown;
   cleanUp?(): void;
 }
 
-export type Loop = (cache: BenchCache, keys: Int32Array) => number;
+export type Loop = (cache: BenchCache, keys: Keys) => number;
 
 export interface Loops {
   /** Reads every key, returns the number of hits. */
@@ -54,37 +55,37 @@ export function competitors(): Competitor[] {
     {
       name: 'meshcache lru',
       kind: 'ours',
-      create: (capacity) => new Cache<number, number>({ capacity, strategy: 'lru' }),
+      create: (capacity) => new Cache<number | string, number>({ capacity, strategy: 'lru' }),
       loops: compileLoops('get'),
     },
     {
       name: 'meshcache lfu',
       kind: 'ours',
-      create: (capacity) => new Cache<number, number>({ capacity, strategy: 'lfu' }),
+      create: (capacity) => new Cache<number | string, number>({ capacity, strategy: 'lfu' }),
       loops: compileLoops('get'),
     },
     {
       name: 'lru-cache',
       kind: 'lru',
-      create: (capacity) => new LRUCache<number, number>({ max: capacity }),
+      create: (capacity) => new LRUCache<number | string, number>({ max: capacity }),
       loops: compileLoops('get'),
     },
     {
       name: 'mnemonist LRUCache',
       kind: 'lru',
-      create: (capacity) => new MnemonistLRUCache<number, number>(capacity),
+      create: (capacity) => new MnemonistLRUCache<number | string, number>(capacity),
       loops: compileLoops('get'),
     },
     {
       name: 'mnemonist LRUMap',
       kind: 'lru',
-      create: (capacity) => new MnemonistLRUMap<number, number>(capacity),
+      create: (capacity) => new MnemonistLRUMap<number | string, number>(capacity),
       loops: compileLoops('get'),
     },
     {
       name: 'transitory',
       kind: 'lfu',
-      create: (capacity) => newCache<number, number>().maxSize(capacity).build() as unknown as BenchCache,
+      create: (capacity) => newCache<number | string, number>().maxSize(capacity).build() as unknown as BenchCache,
       loops: compileLoops('getIfPresent'),
     },
   ];

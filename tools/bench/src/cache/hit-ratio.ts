@@ -1,13 +1,13 @@
 import type { Competitor } from './competitors.js';
-import { scanPollutedKeys, shiftingHotSetKeys, zipfKeys } from './traces.js';
+import { asKeys, scanPollutedKeys, shiftingHotSetKeys, zipfKeys, type Keys } from './traces.js';
 
 export interface Trace {
   name: string;
-  keys: Int32Array;
+  keys: Keys;
 }
 
 export function traces(capacity: number, length: number): Trace[] {
-  return [
+  const t: Trace[] = [
     { name: 'Zipf 0.8, keys 10x capacity', keys: zipfKeys(capacity * 10, 0.8, length, 11) },
     { name: 'Zipf 0.8, keys 100x capacity', keys: zipfKeys(capacity * 100, 0.8, length, 12) },
     { name: 'Zipf 0.99, keys 10x capacity', keys: zipfKeys(capacity * 10, 0.99, length, 13) },
@@ -15,6 +15,7 @@ export function traces(capacity: number, length: number): Trace[] {
     { name: 'scan-polluted (Zipf 0.99 + 2x capacity scans)', keys: scanPollutedKeys(capacity, length, 15) },
     { name: 'shifting hot set (new hot keys every 50x capacity)', keys: shiftingHotSetKeys(capacity, length, 16) },
   ];
+  return t.map((trace) => ({ ...trace, keys: asKeys(trace.keys as Int32Array, 'string') }));
 }
 
 /**

@@ -7,6 +7,7 @@ import { fmt, markdownTable } from './stats.js';
 import { runThroughput } from './throughput.js';
 
 const quick = process.argv.includes('--quick');
+const intKeys = process.argv.includes('--int-keys');
 const config = quick
   ? { ops: 200_000, rounds: 3, scalingOps: 200_000, scalingRounds: 3, traceLength: 300_000 }
   : { ops: 1_000_000, rounds: 7, scalingOps: 1_000_000, scalingRounds: 7, traceLength: 2_000_000 };
@@ -17,12 +18,12 @@ const byName = (name: string) => all.find((c) => c.name === name) as (typeof all
 const ok = (pass: boolean) => (pass ? 'yes' : '**no**');
 
 out(`Command: \`npm run bench:cache${quick ? ' -- --quick' : ''}\` · ${new Date().toISOString()} · Node ${process.version} · ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`);
-out(`Keys are integers from a seeded trace shared by every competitor; ${config.ops.toLocaleString('en')} ops per timing, ${config.rounds} interleaved rounds after a warm-up round, medians shown.`);
+out(`Keys are strings like \`user:123:profile\` (integers with \`--int-keys\`) from seeded traces shared by every competitor, except the LFU scaling run, which uses integer keys; ${config.ops.toLocaleString('en')} ops per timing, ${config.rounds} interleaved rounds after a warm-up round, medians shown.`);
 out();
 
 log('throughput…');
-const cells = runThroughput(all, [1_000, 100_000], config.ops, config.rounds, log);
-out('### Throughput (ns/op, lower is better)');
+const cells = runThroughput(all, [1_000, 100_000], config.ops, config.rounds, intKeys ? 'int' : 'string', log);
+out(`### Throughput (ns/op, lower is better; ${intKeys ? 'integer' : 'string'} keys)`);
 out();
 out(
   markdownTable(

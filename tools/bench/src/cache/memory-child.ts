@@ -1,7 +1,9 @@
 // Runs in a fresh process (started by memory.ts with --expose-gc): fills one cache with
-// `count` entries whose keys and values are small integers (no allocation of their own), and
-// prints the growth of the V8 heap plus ArrayBuffer memory per entry, after full GCs.
+// `count` entries whose string keys exist before the first measurement and whose values are
+// small integers, and prints the growth of the V8 heap plus ArrayBuffer memory per entry,
+// after full GCs: what the cache's own structure costs.
 import { competitors } from './competitors.js';
+import { keyName } from './traces.js';
 
 const [name, countArg] = process.argv.slice(2);
 const count = Number(countArg);
@@ -14,9 +16,10 @@ const used = () => {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 };
+const keys = Array.from({ length: count }, (_, i) => keyName(i));
 const before = used();
 const cache = competitor.create(count);
-for (let i = 0; i < count; i++) cache.set(i, i);
+for (let i = 0; i < count; i++) cache.set(keys[i], i);
 cache.cleanUp?.();
 const after = used();
-process.stdout.write(JSON.stringify({ name, count, bytesPerEntry: (after - before) / count, alive: cache !== null }) + '\n');
+process.stdout.write(JSON.stringify({ name, count, bytesPerEntry: (after - before) / count, alive: cache !== null && keys.length === count }) + '\n');

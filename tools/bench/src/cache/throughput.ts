@@ -1,29 +1,30 @@
 import type { BenchCache, Competitor, Loop } from './competitors.js';
 import { median } from './stats.js';
-import { sequentialKeys, uniformKeys, zipfKeys } from './traces.js';
+import { asKeys, sequentialKeys, uniformKeys, zipfKeys, type KeyMode, type Keys } from './traces.js';
 
 export interface Workload {
   name: string;
   /** Untimed: bring a fresh cache to the workload's starting state. */
   prepare(cache: BenchCache, competitor: Competitor): void;
   loop(competitor: Competitor): Loop;
-  keys: Int32Array;
+  keys: Keys;
 }
 
 /** The four workloads of the issue at one capacity, on traces shared by every competitor. */
-export function workloads(capacity: number, ops: number): Workload[] {
-  const fill = sequentialKeys(0, capacity);
+export function workloads(capacity: number, ops: number, mode: KeyMode): Workload[] {
+  const k = (trace: Int32Array) => asKeys(trace, mode);
+  const fill = k(sequentialKeys(0, capacity));
   const prefill = (cache: BenchCache, c: Competitor) => c.loops.set(cache, fill);
-  const zipfWarm = zipfKeys(capacity * 10, 0.99, capacity * 4, 7);
+  const zipfWarm = k(zipfKeys(capacity * 10, 0.99, capacity * 4, 7));
   return [
-    { name: 'set (evicting)', prepare: prefill, loop: (c) => c.loops.set, keys: sequentialKeys(capacity, ops) },
-    { name: 'get hit', prepare: prefill, loop: (c) => c.loops.get, keys: uniformKeys(0, capacity, ops, 1) },
-    { name: 'get miss', prepare: prefill, loop: (c) => c.loops.get, keys: uniformKeys(capacity, capacity, ops, 2) },
+    { name: 'set (evicting)', prepare: prefill, loop: (c) => c.loops.set, keys: k(sequentialKeys(capacity, ops)) },
+    { name: 'get hit', prepare: prefill, loop: (c) => c.loops.get, keys: k(uniformKeys(0, capacity, ops, 1)) },
+    { name: 'get miss', prepare: prefill, loop: (c) => c.loops.get, keys: k(uniformKeys(capacity, capacity, ops, 2)) },
     {
       name: 'mixed Zipf 0.99 read-through',
       prepare: (cache, c) => c.loops.readThrough(cache, zipfWarm),
       loop: (c) => c.loops.readThrough,
-      keys: zipfKeys(capacity * 10, 0.99, ops, 3),
+      keys: k(zipfKeys(capacity * 10, 0.99, ops, 3)),
     },
   ];
 }
@@ -53,8 +54,15 @@ export interface CellResult {
  * Rounds are interleaved: each round times every competitor once on every cell, in a rotating
  * order, and ratios are taken inside a round, so machine noise hits all competitors alike.
  */
-export function runThroughput(all: Competitor[], capacities: number[], ops: number, rounds: number, log: (s: string) => void): CellResult[] {
-  const cells = capacities.flatMap((capacity) => workloads(capacity, ops).map((w) => ({ capacity, w })));
+export function runThroughput(
+  all: Competitor[],
+  capacities: number[],
+  ops: number,
+  rounds: number,
+  mode: KeyMode,
+  log: (s: string) => void,
+): CellResult[] {
+  const cells = capacities.flatMap((capacity) => workloads(capacity, ops, mode).map((w) => ({ capacity, w })));
   const samples = cells.map(() => new Map<string, number[]>());
   const ratios = cells.map(() => new Map<string, number[]>());
   for (let round = -1; round < rounds; round++) {

@@ -1,5 +1,22 @@
 import { seededRandom, zipfSampler } from './prng.js';
 
+/** A trace as the caches see it: integer keys, or strings like a server's keys. */
+export type Keys = Int32Array | string[];
+export type KeyMode = 'string' | 'int';
+
+const names: string[] = [];
+/** Each key number maps to one string, built once, so timed loops allocate nothing. */
+export function keyName(n: number): string {
+  return (names[n] ??= `user:${n}:profile`);
+}
+
+export function asKeys(trace: Int32Array, mode: KeyMode): Keys {
+  if (mode === 'int') return trace;
+  const out = new Array<string>(trace.length);
+  for (let i = 0; i < trace.length; i++) out[i] = keyName(trace[i]);
+  return out;
+}
+
 export function sequentialKeys(from: number, count: number): Int32Array {
   const keys = new Int32Array(count);
   for (let i = 0; i < count; i++) keys[i] = from + i;
