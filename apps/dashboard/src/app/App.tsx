@@ -11,25 +11,28 @@ export type Connect = (token: string | undefined, onUnauthorized: () => void) =>
 const connectToOwnOrigin: Connect = (token, onUnauthorized) => openConnection('', token, onUnauthorized);
 
 /**
- * Holds what outlives a connection: the theme and the token. A new token means a new
+ * Holds what outlives a connection: the theme and the token. Entering a token opens a new
  * connection (client, socket and query cache), so nothing fetched without it lingers.
  */
 export function App({ connect = connectToOwnOrigin }: { connect?: Connect }) {
   const theme = useTheme();
-  const [token, setToken] = useState(tokenStore.read);
+  const [auth, setAuth] = useState(() => ({ token: tokenStore.read(), generation: 0 }));
   const [refused, setRefused] = useState(false);
   const onUnauthorized = useCallback(() => setRefused(true), []);
-  const connection = useMemo(() => connect(token, onUnauthorized), [connect, token, onUnauthorized]);
+  // generation also changes when the same token is entered again, so it is retried.
+  const connection = useMemo(() => connect(auth.token, onUnauthorized), [connect, auth, onUnauthorized]);
 
-  const changeToken = useCallback((next: string | undefined) => {
-    tokenStore.write(next);
+  const changeToken = useCallback((token: string | undefined) => {
+    tokenStore.write(token);
     setRefused(false);
-    setToken(next);
+    setAuth((old) => ({ token, generation: old.generation + 1 }));
   }, []);
 
   return (
-    <ConnectionProvider connection={connection}>
-      <Dashboard theme={theme} token={token} tokenRefused={refused} onToken={changeToken} />
+    // Keyed so every panel remounts on the new connection: react-query observers keep the
+    // query client they were created with.
+    <ConnectionProvider key={auth.generation} connection={connection}>
+      <Dashboard theme={theme} token={auth.token} tokenRefused={refused} onToken={changeToken} />
     </ConnectionProvider>
   );
 }

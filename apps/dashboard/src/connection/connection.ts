@@ -20,10 +20,12 @@ export interface ConnectionParts {
   socket: DashboardSocket;
   /** called when any request is answered 401 */
   onUnauthorized: () => void;
+  /** first retry delay of a failed query; doubles per attempt */
+  retryDelayMs?: number;
 }
 
 /** A query client whose failures are classified once: 401 asks for a token, 4xx is not retried. */
-export function createQueryClient(onUnauthorized: () => void): QueryClient {
+export function createQueryClient(onUnauthorized: () => void, retryDelayMs = 1000): QueryClient {
   const onError = (error: unknown) => {
     if (isUnauthorized(error)) onUnauthorized();
   };
@@ -33,6 +35,7 @@ export function createQueryClient(onUnauthorized: () => void): QueryClient {
     defaultOptions: {
       queries: {
         retry: (failures, error) => failures < 3 && isWorthRetrying(error),
+        retryDelay: (attempt) => Math.min(retryDelayMs * 2 ** attempt, 8000),
         refetchOnWindowFocus: false,
         // Socket events keep queries fresh; a refetch happens only when the socket says so.
         staleTime: Infinity,
@@ -47,7 +50,7 @@ export function assembleConnection(parts: ConnectionParts): Connection {
     baseUrl: parts.baseUrl,
     client: parts.client,
     socket: parts.socket,
-    queries: createQueryClient(parts.onUnauthorized),
+    queries: createQueryClient(parts.onUnauthorized, parts.retryDelayMs),
     history: new MetricsHistory(),
   };
 }

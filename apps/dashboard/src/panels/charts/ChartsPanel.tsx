@@ -16,7 +16,13 @@ export function ChartsPanel() {
   const { history } = useConnection();
   const metrics = useMetrics();
   const visible = usePageVisible();
-  const series = useSyncExternalStore(visible ? history.subscribe : idle, history.snapshot);
+  // Hidden: read the series as they were when the page was hidden, and stop listening.
+  const getSeries = useMemo(() => {
+    if (visible) return history.snapshot;
+    const frozen = history.snapshot();
+    return () => frozen;
+  }, [history, visible]);
+  const series = useSyncExternalStore(visible ? history.subscribe : idle, getSeries);
 
   const lines = useMemo(
     () => ({

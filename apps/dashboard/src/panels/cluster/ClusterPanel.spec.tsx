@@ -1,0 +1,61 @@
+import { SOCKET_EVENTS } from '@meshcache/api-contract';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { makeMetrics, makeNode } from '../../test-support/fixtures';
+import { failure, mockClient, renderWithConnection, success } from '../../test-support/render';
+import { ClusterPanel } from './ClusterPanel';
+
+const peer = (id: string, state: 'up' | 'suspect' | 'down', lag = 0) => ({
+  id, url: `http://127.0.0.1:500${id.slice(-1)}`, state, strategy: 'lru' as const, size: 3, capacity: 1000, lag, lastSeen: 1_000,
+});
+
+describe('ClusterPanel', () => {
+  it('shows the node itself and its peers from the metrics before any push', async () => {
+    const client = mockClient({
+      metrics: async () => success(makeMetrics(2_000, { size: 3 }, { nodeList: [peer('node-2', 'up'), peer('node-3', 'down', 7)] })),
+    });
+    renderWithConnection(<ClusterPanel />, client);
+    const self = await screen.findByTestId('node-node-1');
+    expect(self).toHaveAttribute('aria-current', 'true');
+    expect(within(self).getByText('this page')).toBeInTheDocument();
+    expect(within(screen.getByTestId('node-node-3')).getByTestId('node-state')).toHaveTextContent('down');
+    expect(within(screen.getByTestId('node-node-3')).getByText('7')).toBeInTheDocument();
+    expect(screen.getByText('3 nodes, 2 up, 1 not up, not converged')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Open the dashboard of node-2' })).toHaveAttribute('href', 'http://127.0.0.1:5002/');
+  });
+
+  it('replaces the list on node-list-update and drops malformed events', async () => {
+    const client = mockClient({ metrics: async () => success(makeMetrics(2_000)) });
+    const { socket } = renderWithConnection(<ClusterPanel />, client);
+    await screen.findByTestId('node-node-1');
+    act(() =>
+      socket.serverEmit(SOCKET_EVENTS.nodeListUpdate, {
+        nodes: [makeNode({ id: 'node-1', self: true }), makeNode({ id: 'node-2', state: 'suspect' })],
+        totalNodes: 2,
+        currentNode: 'node-1',
+      }),
+    );
+    await waitFor(() => expect(within(screen.getByTestId('node-node-2')).getByTestId('node-state')).toHaveTextContent('suspect'));
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    act(() => socket.serverEmit(SOCKET_EVENTS.nodeListUpdate, { nodes: 'nope' }));
+    expect(warn).toHaveBeenCalled();
+    warn.mockRestore();
+    expect(screen.getByTestId('node-node-2')).toBeInTheDocument();
+  });
+
+  it('refreshes peer state from metrics-update', async () => {
+    const client = mockClient({ metrics: async () => success(makeMetrics(2_000, {}, { nodeList: [peer('node-2', 'up')] })) });
+    const { socket } = renderWithConnection(<ClusterPanel />, client);
+    await screen.findByTestId('node-node-2');
+    const pushed = makeMetrics(3_000, {}, { nodeList: [peer('node-2', 'down')] });
+    act(() => socket.serverEmit(SOCKET_EVENTS.metricsUpdate, { ...pushed.cache, nodeId: 'node-1', timestamp: 3_000, sync: pushed.sync, server: pushed.server }));
+    await waitFor(() => expect(within(screen.getByTestId('node-node-2')).getByTestId('node-state')).toHaveTextContent('down'));
+  });
+
+  it('says what failed when the node cannot be reached', async () => {
+    const client = mockClient({ metrics: async () => failure('INTERNAL', 500, 'boom') });
+    renderWithConnection(<ClusterPanel />, client);
+    expect(await screen.findByRole('alert')).toHaveTextContent('Could not load the node list: boom');
+    // 5xx answers are retried before the panel gives up.
+    expect(client.metrics.mock.calls.length).toBeGreaterThan(1);
+  });
+});

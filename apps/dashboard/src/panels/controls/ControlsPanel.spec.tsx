@@ -1,0 +1,52 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { makeMetrics } from '../../test-support/fixtures';
+import { failure, mockClient, renderWithConnection, success } from '../../test-support/render';
+import { ControlsPanel } from './ControlsPanel';
+
+describe('ControlsPanel', () => {
+  it('shows the current strategy and switches it', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({
+      metrics: async () => success(makeMetrics(1_000, { strategy: 'LRU' })),
+      setStrategy: async () => success({ success: true, message: 'ok', strategy: 'LFU' as const }),
+    });
+    renderWithConnection(<ControlsPanel />, client);
+    await waitFor(() => expect(screen.getByRole('radio', { name: /LRU/ })).toBeChecked());
+    await user.click(screen.getByRole('radio', { name: /LFU/ }));
+    expect(client.setStrategy).toHaveBeenCalledWith({ strategy: 'LFU' });
+    await waitFor(() => expect(screen.getByRole('radio', { name: /LFU/ })).toBeChecked());
+    expect(screen.getByText(/Strategy is now LFU/)).toBeInTheDocument();
+  });
+
+  it('turns replication off with the switch and forces a sync', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({
+      metrics: async () => success(makeMetrics(1_000, {}, { syncEnabled: true })),
+      toggleSync: async () => success({ success: true, syncEnabled: false }),
+      forceSync: async () => success({ success: true, message: 'ok', peers: 2, repairedKeys: 0, differingBuckets: 0, durationMs: 3 }),
+    });
+    renderWithConnection(<ControlsPanel />, client);
+    const toggle = await screen.findByRole('switch', { name: /Replication on/ });
+    await waitFor(() => expect(toggle).toBeChecked());
+    await user.click(toggle);
+    expect(client.toggleSync).toHaveBeenCalledWith({ enabled: false });
+    await waitFor(() => expect(screen.getByRole('switch', { name: /Replication off/ })).not.toBeChecked());
+    await user.click(screen.getByRole('button', { name: 'Force sync' }));
+    expect(await screen.findByText(/Asked 2 peers to resynchronize/)).toBeInTheDocument();
+  });
+
+  it('reports a refused change', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({
+      metrics: async () => success(makeMetrics(1_000)),
+      setStrategy: async () => failure('UNAUTHORIZED', 401, 'Unauthorized'),
+    });
+    const { onUnauthorized } = renderWithConnection(<ControlsPanel />, client);
+    await waitFor(() => expect(screen.getByRole('radio', { name: /LRU/ })).toBeChecked());
+    await user.click(screen.getByRole('radio', { name: /LFU/ }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('a valid access token is required');
+    expect(onUnauthorized).toHaveBeenCalled();
+    expect(screen.getByRole('radio', { name: /LRU/ })).toBeChecked();
+  });
+});

@@ -1,0 +1,164 @@
+import { SOCKET_EVENTS, type ListKeysResponse } from '@meshcache/api-contract';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { makeKeyEntry } from '../../test-support/fixtures';
+import { failure, mockClient, renderWithConnection, success } from '../../test-support/render';
+import { KeyBrowserPanel } from './KeyBrowserPanel';
+
+const page = (keys: string[], nextCursor: string | null = null, totalKeys = keys.length): ListKeysResponse => ({
+  success: true,
+  items: keys.map((k) => makeKeyEntry(k)),
+  nextCursor,
+  totalKeys,
+});
+
+const rowKeys = () => screen.queryAllByTestId('key-row').map((row) => within(row).getByRole('rowheader').textContent);
+
+describe('KeyBrowserPanel', () => {
+  it('lists a page of keys with preview, TTL and access count', async () => {
+    const client = mockClient({
+      listKeys: async () =>
+        success({ ...page([]), items: [makeKeyEntry('user:1', { preview: '{"name":"Ada"}', accessCount: 42, expiresAt: Date.now() + 90_000 })], totalKeys: 1 }),
+    });
+    renderWithConnection(<KeyBrowserPanel />, client);
+    const row = await screen.findByTestId('key-row');
+    expect(within(row).getByText('{"name":"Ada"}')).toBeInTheDocument();
+    expect(within(row).getByText('42')).toBeInTheDocument();
+    expect(within(row).getByText(/^1m (29|30)s$/)).toBeInTheDocument();
+    expect(screen.getByText('1 keys in the cache')).toBeInTheDocument();
+  });
+
+  it('searches by prefix and pages forward and back with cursors', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({
+      listKeys: async (input) => {
+        const { prefix, cursor } = input as { prefix?: string; cursor?: string };
+        if (prefix === 'user:') return success(page(['user:1']));
+        return success(cursor === 'c2' ? page(['c', 'd'], null, 4) : page(['a', 'b'], 'c2', 4));
+      },
+    });
+    renderWithConnection(<KeyBrowserPanel />, client);
+    await waitFor(() => expect(rowKeys()).toEqual(['a', 'b']));
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(rowKeys()).toEqual(['c', 'd']));
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Previous' }));
+    await waitFor(() => expect(rowKeys()).toEqual(['a', 'b']));
+    await user.type(screen.getByLabelText('Search by key prefix'), 'user:');
+    await waitFor(() => expect(rowKeys()).toEqual(['user:1']));
+    expect(client.listKeys).toHaveBeenCalledWith({ prefix: 'user:', cursor: undefined, limit: 50 });
+  });
+
+  it('says when the cache is empty and when no key matches', async () => {
+    const user = userEvent.setup();
+    renderWithConnection(<KeyBrowserPanel />, mockClient({ listKeys: async () => success(page([])) }));
+    expect(await screen.findByText('The cache is empty. Set a key or import JSON below.')).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Search by key prefix'), 'zz');
+    expect(await screen.findByText('No key starts with “zz”.')).toBeInTheDocument();
+  });
+
+  it('patches shown rows from cache-delta and refetches when a new key arrives', async () => {
+    let keys = ['a'];
+    const client = mockClient({ listKeys: async () => success(page(keys)) });
+    const { socket } = renderWithConnection(<KeyBrowserPanel />, client);
+    await waitFor(() => expect(rowKeys()).toEqual(['a']));
+    const calls = client.listKeys.mock.calls.length;
+    act(() =>
+      socket.serverEmit(SOCKET_EVENTS.cacheDelta, {
+        nodeId: 'node-1', truncated: false, totalKeys: 1, timestamp: 5,
+        changes: [{ kind: 'set', key: 'a', entry: makeKeyEntry('a', { accessCount: 77 }), source: 'remote' }],
+      }),
+    );
+    expect(await screen.findByText('77')).toBeInTheDocument();
+    expect(client.listKeys.mock.calls.length).toBe(calls);
+    keys = ['a', 'b'];
+    act(() =>
+      socket.serverEmit(SOCKET_EVENTS.cacheDelta, {
+        nodeId: 'node-1', truncated: false, totalKeys: 2, timestamp: 6,
+        changes: [{ kind: 'set', key: 'b', entry: makeKeyEntry('b'), source: 'remote' }],
+      }),
+    );
+    await waitFor(() => expect(rowKeys()).toEqual(['a', 'b']), { timeout: 3000 });
+  });
+
+  it('sets a key with a TTL, parsing JSON values', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({
+      listKeys: async () => success(page([])),
+      setItem: async () => success({ success: true, message: 'ok', key: 'k1' }),
+    });
+    renderWithConnection(<KeyBrowserPanel />, client);
+    await user.type(screen.getByLabelText('Key'), 'k1');
+    await user.type(screen.getByLabelText('Value (JSON or text)'), '[[1,2]');
+    await user.type(screen.getByLabelText('TTL in seconds (optional)'), '1.5');
+    await user.click(screen.getByRole('button', { name: 'Set' }));
+    expect(await screen.findByText('Saved k1.')).toBeInTheDocument();
+    expect(client.setItem).toHaveBeenCalledWith({ key: 'k1', value: [1, 2], ttlMs: 1500 });
+  });
+
+  it('shows the server message when a write is refused', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({
+      listKeys: async () => success(page([])),
+      setItem: async () => failure('VALIDATION_FAILED', 400, 'Invalid request: key: must be at most 1024 characters'),
+    });
+    renderWithConnection(<KeyBrowserPanel />, client);
+    await user.type(screen.getByLabelText('Key'), 'k');
+    await user.type(screen.getByLabelText('Value (JSON or text)'), 'v');
+    await user.click(screen.getByRole('button', { name: 'Set' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('key: must be at most 1024 characters');
+  });
+
+  it('imports JSON in bulk and lists the items the server refused', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({
+      listKeys: async () => success(page([])),
+      bulkSet: async () => success({ success: true, successCount: 1, totalCount: 2, failed: [{ index: 1, key: 'b', message: 'ttlMs must be positive' }] }),
+    });
+    renderWithConnection(<KeyBrowserPanel />, client);
+    await user.click(screen.getByText('Bulk import JSON'));
+    const box = screen.getByLabelText('JSON to import');
+    await user.click(box);
+    await user.paste('{"a": 1, "b": 2}');
+    await user.click(screen.getByRole('button', { name: 'Import' }));
+    expect(await screen.findByText('Imported 1 of 2 items.')).toBeInTheDocument();
+    expect(screen.getByText('Item 2 (b): ttlMs must be positive')).toBeInTheDocument();
+    expect(client.bulkSet).toHaveBeenCalledWith({ items: [{ key: 'a', value: 1 }, { key: 'b', value: 2 }] });
+  });
+
+  it('refuses bulk input that is not JSON without calling the server', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({ listKeys: async () => success(page([])) });
+    renderWithConnection(<KeyBrowserPanel />, client);
+    await user.click(screen.getByText('Bulk import JSON'));
+    await user.click(screen.getByLabelText('JSON to import'));
+    await user.paste('{nope');
+    await user.click(screen.getByRole('button', { name: 'Import' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Not valid JSON');
+    expect(client.bulkSet).not.toHaveBeenCalled();
+  });
+
+  it('clears only after confirmation, with focus on Cancel', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({ listKeys: async () => success(page(['a'], null, 1)), clear: async () => success({ success: true, message: 'cleared' }) });
+    renderWithConnection(<KeyBrowserPanel />, client);
+    await screen.findByTestId('key-row');
+    await user.click(screen.getByRole('button', { name: 'Clear cache…' }));
+    expect(screen.getByText(/Remove all 1 keys from every node/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(client.clear).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Clear cache…' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, clear everything' }));
+    expect(await screen.findByText('Cache cleared.')).toBeInTheDocument();
+    expect(client.clear).toHaveBeenCalledTimes(1);
+  });
+
+  it('deletes a key from its row', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({ listKeys: async () => success(page(['a'])), deleteItem: async () => success({ success: true, message: 'deleted', key: 'a' }) });
+    renderWithConnection(<KeyBrowserPanel />, client);
+    await user.click(await screen.findByRole('button', { name: 'Delete a' }));
+    expect(client.deleteItem).toHaveBeenCalledWith({ key: 'a' });
+  });
+});
