@@ -8,6 +8,9 @@ import { runThroughput } from './throughput.js';
 
 const quick = process.argv.includes('--quick');
 const intKeys = process.argv.includes('--int-keys');
+// --only=throughput,scaling,hit-ratio,memory runs a subset while developing.
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['throughput', 'scaling', 'hit-ratio', 'memory']);
 const config = quick
   ? { ops: 200_000, rounds: 3, scalingOps: 200_000, scalingRounds: 3, traceLength: 300_000 }
   : { ops: 1_000_000, rounds: 7, scalingOps: 1_000_000, scalingRounds: 7, traceLength: 2_000_000 };
@@ -17,75 +20,93 @@ const all = competitors();
 const byName = (name: string) => all.find((c) => c.name === name) as (typeof all)[number];
 const ok = (pass: boolean) => (pass ? 'yes' : '**no**');
 
-out(`Command: \`npm run bench:cache${quick ? ' -- --quick' : ''}\` · ${new Date().toISOString()} · Node ${process.version} · ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`);
-out(`Keys are strings like \`user:123:profile\` (integers with \`--int-keys\`) from seeded traces shared by every competitor, except the LFU scaling run, which uses integer keys; ${config.ops.toLocaleString('en')} ops per timing, ${config.rounds} interleaved rounds after a warm-up round, medians shown.`);
-out();
+function throughputSection(): void {
+  log('throughput…');
+  const cells = runThroughput(all, [1_000, 100_000], config.ops, config.rounds, intKeys ? 'int' : 'string', log);
+  out(`### Throughput (ns/op, lower is better; ${intKeys ? 'integer' : 'string'} keys)`);
+  out();
+  out(
+    markdownTable(
+      ['workload', 'capacity', ...all.map((c) => c.name), 'ours lru vs best of lru-cache/mnemonist', 'target ≥ 1.0×'],
+      cells.map((cell) => {
+        const speedup = cell.speedupVsBestLru.get('meshcache lru') as number;
+        return [
+          cell.workload,
+          cell.capacity.toLocaleString('en'),
+          ...all.map((c) => fmt(cell.nsPerOp.get(c.name) as number, 1)),
+          `${fmt(speedup)}×`,
+          ok(speedup >= 1),
+        ];
+      }),
+    ),
+  );
+  out();
+}
 
-log('throughput…');
-const cells = runThroughput(all, [1_000, 100_000], config.ops, config.rounds, intKeys ? 'int' : 'string', log);
-out(`### Throughput (ns/op, lower is better; ${intKeys ? 'integer' : 'string'} keys)`);
-out();
+function scalingSection(): void {
+  log('LFU scaling…');
+  const capacities = [1_000, 100_000, 1_000_000];
+  const scaling = runLfuScaling(byName('meshcache lfu'), byName('meshcache lru'), capacities, config.scalingOps, config.scalingRounds);
+  const growth = scaling[scaling.length - 1].lfuNs / scaling[0].lfuNs;
+  const lruGrowth = scaling[scaling.length - 1].lruNs / scaling[0].lruNs;
+  out('### LFU time per op (read-through Zipf 0.99, integer keys 10× capacity)');
+  out();
+  out(
+    markdownTable(
+      ['capacity', 'meshcache lfu ns/op', 'meshcache lru ns/op', 'lfu / lru', 'target ≤ 1.5×'],
+      scaling.map((s) => [s.capacity.toLocaleString('en'), fmt(s.lfuNs, 1), fmt(s.lruNs, 1), `${fmt(s.lfuOverLru)}×`, ok(s.lfuOverLru <= 1.5)]),
+    ),
+  );
+  out();
+  out(`LFU growth from 1k to 1M: ${fmt(growth)}× (target ≤ 1.3×: ${ok(growth <= 1.3)}); LRU on the same trace: ${fmt(lruGrowth)}×`);
+  out();
+}
+
+function hitRatioSection(): void {
+  log('hit ratio…');
+  const capacity = 1_000;
+  const ratioCompetitors = ['meshcache lru', 'meshcache lfu', 'lru-cache', 'transitory'].map(byName);
+  out(`### Hit ratio (capacity ${capacity.toLocaleString('en')}, ${config.traceLength.toLocaleString('en')} requests, read-through)`);
+  out();
+  const rows = traces(capacity, config.traceLength).map((trace) => {
+    const r = new Map(ratioCompetitors.map((c) => [c.name, hitRatio(c, capacity, trace)]));
+    const lfu = r.get('meshcache lfu') as number;
+    const isZipf = trace.name.startsWith('Zipf');
+    const pass = isZipf ? lfu >= (r.get('transitory') as number) : lfu >= (r.get('meshcache lru') as number);
+    return [
+      trace.name,
+      ...ratioCompetitors.map((c) => `${fmt((r.get(c.name) as number) * 100, 1)}%`),
+      `${isZipf ? 'lfu ≥ transitory' : 'lfu ≥ lru'}: ${ok(pass)}`,
+    ];
+  });
+  out(markdownTable(['trace', ...ratioCompetitors.map((c) => c.name), 'target'], rows));
+  out();
+}
+
+function memorySection(): void {
+  log('memory…');
+  const entries = 100_000;
+  out(`### Bytes of structure per entry (${entries.toLocaleString('en')} entries, string keys, fresh process, after GC)`);
+  out();
+  out(
+    markdownTable(
+      ['cache', 'bytes/entry', 'target ≤ 90'],
+      all.map((c) => {
+        const b = bytesPerEntry(c.name, entries);
+        return [c.name, fmt(b, 1), c.kind === 'ours' ? ok(b <= 90) : ''];
+      }),
+    ),
+  );
+}
+
 out(
-  markdownTable(
-    ['workload', 'capacity', ...all.map((c) => c.name), 'ours lru vs best of lru-cache/mnemonist', 'target ≥ 1.0×'],
-    cells.map((cell) => {
-      const speedup = cell.speedupVsBestLru.get('meshcache lru') as number;
-      return [
-        cell.workload,
-        cell.capacity.toLocaleString('en'),
-        ...all.map((c) => fmt(cell.nsPerOp.get(c.name) as number, 1)),
-        `${fmt(speedup)}×`,
-        ok(speedup >= 1),
-      ];
-    }),
-  ),
+  `Command: \`npm run bench:cache${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` · ${new Date().toISOString()} · Node ${process.version} · ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`,
+);
+out(
+  `Keys are strings like \`user:123:profile\` (integers with \`--int-keys\`) from seeded traces shared by every competitor; ${config.ops.toLocaleString('en')} ops per timing, ${config.rounds} interleaved rounds after a warm-up round, medians shown.`,
 );
 out();
-
-log('LFU scaling…');
-const scaling = runLfuScaling(byName('meshcache lfu'), byName('meshcache lru'), [1_000, 100_000, 1_000_000], config.scalingOps, config.scalingRounds);
-const growth = scaling[scaling.length - 1].lfuNs / scaling[0].lfuNs;
-out('### LFU time per op (read-through Zipf 0.99, keys 10× capacity)');
-out();
-out(
-  markdownTable(
-    ['capacity', 'meshcache lfu ns/op', 'meshcache lru ns/op', 'lfu / lru', 'target ≤ 1.5×'],
-    scaling.map((s) => [s.capacity.toLocaleString('en'), fmt(s.lfuNs, 1), fmt(s.lruNs, 1), `${fmt(s.lfuOverLru)}×`, ok(s.lfuOverLru <= 1.5)]),
-  ),
-);
-out();
-out(`LFU growth from 1k to 1M: ${fmt(growth)}× (target ≤ 1.3×: ${ok(growth <= 1.3)})`);
-out();
-
-log('hit ratio…');
-const capacity = 1_000;
-const ratioCompetitors = ['meshcache lru', 'meshcache lfu', 'lru-cache', 'transitory'].map(byName);
-out(`### Hit ratio (capacity ${capacity.toLocaleString('en')}, ${config.traceLength.toLocaleString('en')} requests, read-through)`);
-out();
-const ratioRows = traces(capacity, config.traceLength).map((trace) => {
-  const r = new Map(ratioCompetitors.map((c) => [c.name, hitRatio(c, capacity, trace)]));
-  const lfu = r.get('meshcache lfu') as number;
-  const isZipf = trace.name.startsWith('Zipf');
-  const pass = isZipf ? lfu >= (r.get('transitory') as number) : lfu >= (r.get('meshcache lru') as number);
-  return [
-    trace.name,
-    ...ratioCompetitors.map((c) => `${fmt((r.get(c.name) as number) * 100, 1)}%`),
-    `${isZipf ? 'lfu ≥ transitory' : 'lfu ≥ lru'}: ${ok(pass)}`,
-  ];
-});
-out(markdownTable(['trace', ...ratioCompetitors.map((c) => c.name), 'target'], ratioRows));
-out();
-
-log('memory…');
-const entries = 100_000;
-out(`### Bytes of structure per entry (${entries.toLocaleString('en')} entries, fresh process, after GC)`);
-out();
-out(
-  markdownTable(
-    ['cache', 'bytes/entry', 'target ≤ 90'],
-    all.map((c) => {
-      const b = bytesPerEntry(c.name, entries);
-      return [c.name, fmt(b, 1), c.kind === 'ours' ? ok(b <= 90) : ''];
-    }),
-  ),
-);
+if (only.has('throughput')) throughputSection();
+if (only.has('scaling')) scalingSection();
+if (only.has('hit-ratio')) hitRatioSection();
+if (only.has('memory')) memorySection();
