@@ -45,11 +45,12 @@ export function ChartsPanel() {
 
   const cache = metrics.data?.cache;
   const server = metrics.data?.server;
+  const sync = metrics.data?.sync;
   const paused = !visible;
 
   return (
     <Panel title="Live metrics" summary={paused ? 'paused while the page is hidden' : 'pushed every second'} className="panel-charts">
-      {cache && server ? (
+      {cache && server && sync ? (
         <dl className="stat-tiles">
           <div>
             <dt>Keys</dt>
@@ -68,6 +69,10 @@ export function ChartsPanel() {
           <div>
             <dt>Expirations</dt>
             <dd>{cache.expirations.toLocaleString()}</dd>
+          </div>
+          <div>
+            <dt>Replication lag (ops)</dt>
+            <dd>{sync.lag.toLocaleString()}</dd>
           </div>
           <div>
             <dt>Uptime</dt>
