@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes' || v === 'on' || v === '');
+
+const int = (min: number, max: number) => z.coerce.number<string | number>('must be a number').int('must be an integer').min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
+
+/** `host:port` without a scheme (as in the seed's example) is read as http. */
+const peerList = z
+  .string()
+  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean).map((p) => (/^[a-z]+:\/\//i.test(p) ? p : `http://${p}`)))
+  .pipe(z.array(z.url({ protocol: /^https?$/, message: 'must be a comma-separated list of http(s) URLs' })));
+
+/**
+ * Every setting: its key, environment variable, flag, schema and help line. One table feeds
+ * the zod schema, the `--help` text and the README's configuration table.
+ */
+export const CONFIG_OPTIONS = [
+  { key: 'port', env: 'PORT', schema: int(0, 65535).default(5000), help: 'HTTP and socket.io port (0 picks a free one)' },
+  { key: 'host', env: 'HOST', schema: z.string().min(1).default('0.0.0.0'), help: 'Interface to listen on' },
+  { key: 'nodeId', env: 'NODE_ID', schema: z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'may hold letters, digits, _ . : - only').optional(), help: 'Unique node id (default node-<port>)' },
+  { key: 'selfUrl', env: 'SELF_URL', schema: z.url({ protocol: /^https?$/ }).optional(), help: 'URL peers reach this node at (default http://127.0.0.1:<port>)' },
+  { key: 'cacheCapacity', env: 'CACHE_CAPACITY', schema: int(1, 100_000_000).default(1000), help: 'Most items the cache holds' },
+  { key: 'cacheStrategy', env: 'CACHE_STRATEGY', schema: z.enum(['LRU', 'LFU', 'lru', 'lfu'], "must be 'LRU' or 'LFU'").transform((s) => s.toUpperCase() as 'LRU' | 'LFU').default('LRU'), help: 'Eviction strategy at start: LRU or LFU' },
+  { key: 'peerNodes', env: 'PEER_NODES', schema: peerList.default([]), help: 'Comma-separated URLs of the other nodes' },
+  { key: 'clusterSecret', env: 'CLUSTER_SECRET', schema: z.string().min(8, 'must be at least 8 characters').optional(), help: 'Shared secret of the /cluster namespace (required in production)' },
+  { key: 'frontendUrl', env: 'FRONTEND_URL', schema: z.string().default('http://localhost:3000'), help: "Allowed CORS origin(s), comma-separated, or '*'" },
+  { key: 'nodeEnv', env: 'NODE_ENV', schema: z.enum(['development', 'production', 'test']).default('development'), help: 'development | production | test' },
+  { key: 'logLevel', env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), help: 'pino log level' },
+  { key: 'accessLog', env: 'ACCESS_LOG', schema: bool.default(true), help: 'Log every request (pino-http)' },
+  { key: 'authToken', env: 'AUTH_TOKEN', schema: z.string().min(8, 'must be at least 8 characters').optional(), help: 'Bearer token required for writes and the dashboard socket' },
+  { key: 'jwtSecret', env: 'JWT_SECRET', schema: z.string().min(16, 'must be at least 16 characters').optional(), help: 'Accept HS256 JWTs signed with this secret as bearer tokens' },
+  { key: 'publicReads', env: 'PUBLIC_READS', schema: bool.default(false), help: 'With a token set, let reads through without it' },
+  { key: 'rateLimitMax', env: 'RATE_LIMIT_MAX', schema: int(0, 1e9).default(100_000), help: 'Requests per window per client IP on /api (0 turns it off)' },
+  { key: 'rateLimitWindowMs', env: 'RATE_LIMIT_WINDOW_MS', schema: int(1000, 86_400_000).default(60_000), help: 'Rate-limit window' },
+  { key: 'bodyLimit', env: 'BODY_LIMIT', schema: z.string().regex(/^\d+(b|kb|mb)$/i, "must look like '10mb'").default('10mb'), help: 'Largest JSON body (413 beyond)' },
+  { key: 'dataDir', env: 'DATA_DIR', schema: z.string().min(1).optional(), help: 'Directory for snapshot + operation log (in memory only when unset)' },
+  { key: 'appendFsync', env: 'APPEND_FSYNC', schema: z.enum(['always', 'everysec', 'no']).default('everysec'), help: 'Operation log fsync policy: always | everysec | no' },
+  { key: 'snapshotIntervalMs', env: 'SNAPSHOT_INTERVAL_MS', schema: int(1000, 86_400_000).default(60_000), help: 'Snapshot period' },
+  { key: 'snapshotAfterOps', env: 'SNAPSHOT_AFTER_OPS', schema: int(1, 1e9).default(100_000), help: 'Also snapshot once the log holds this many operations' },
+  { key: 'metricsIntervalMs', env: 'METRICS_INTERVAL_MS', schema: int(100, 60_000).default(1000), help: 'Period of metrics-update to dashboards' },
+  { key: 'shutdownTimeoutMs', env: 'SHUTDOWN_TIMEOUT_MS', schema: int(0, 600_000).default(10_000), help: 'Longest graceful drain before exiting' },
+  { key: 'dashboardDir', env: 'DASHBOARD_DIR', schema: z.string().min(1).optional(), help: 'Built dashboard to serve at / (default <dir of main.js>/../dashboard)' },
+  { key: 'trustProxy', env: 'TRUST_PROXY', schema: bool.default(false), help: 'Trust X-Forwarded-* (behind a reverse proxy)' },
+] as const;
+
+type Option = (typeof CONFIG_OPTIONS)[number];
+type Shape = { [O in Option as O['key']]: O['schema'] };
+
+export const configSchema = z.object(Object.fromEntries(CONFIG_OPTIONS.map((o) => [o.key, o.schema])) as Shape);
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigKey = keyof Config;
+
+/** `cacheCapacity` → `--cache-capacity` */
+export const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

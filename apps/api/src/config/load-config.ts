@@ -1,0 +1,67 @@
+import { CONFIG_OPTIONS, configSchema, flagOf, type Config } from './config-schema.js';
+
+/** Thrown (and printed by main) when a flag or variable is invalid; names the setting. */
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The configuration with derived defaults filled in. */
+export type ResolvedConfig = Config & { nodeId: string; selfUrl: string; clusterSecret: string };
+
+const BOOLEAN_KEYS = new Set<string>(['accessLog', 'publicReads', 'trustProxy']);
+
+/** Reads `--flag value`, `--flag=value` and bare boolean flags into a key → raw value map. */
+const parseFlags = (argv: readonly string[]): Map<string, string> => {
+  const byFlag = new Map<string, string>(CONFIG_OPTIONS.map((o) => [flagOf(o.key), o.key]));
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const key = byFlag.get(flag);
+    if (!key) throw new ConfigError(`Unknown argument ${JSON.stringify(arg)} (see --help)`);
+    if (eq !== -1) out.set(key, arg.slice(eq + 1));
+    else if (BOOLEAN_KEYS.has(key) && (i + 1 >= argv.length || argv[i + 1].startsWith('--'))) out.set(key, 'true');
+    else if (i + 1 < argv.length) out.set(key, argv[++i]);
+    else throw new ConfigError(`${flag} needs a value`);
+  }
+  return out;
+};
+
+/**
+ * Flags win over environment variables; unset and empty variables fall back to defaults.
+ * Derived defaults (node id, self URL, cluster secret outside production) are filled here.
+ */
+export const loadConfig = (argv: readonly string[], env: NodeJS.ProcessEnv): ResolvedConfig => {
+  const flags = parseFlags(argv);
+  const raw: Record<string, unknown> = {};
+  for (const o of CONFIG_OPTIONS) {
+    const fromFlag = flags.get(o.key);
+    const fromEnv = env[o.env];
+    if (fromFlag !== undefined) raw[o.key] = fromFlag;
+    else if (fromEnv !== undefined && fromEnv !== '') raw[o.key] = fromEnv;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const option = CONFIG_OPTIONS.find((o) => o.key === issue.path[0]);
+      const name = option ? `${option.env} (${flagOf(option.key)})` : String(issue.path[0]);
+      return `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const config = parsed.data;
+  if (config.nodeEnv === 'production' && !config.clusterSecret) {
+    throw new ConfigError('Invalid configuration:\n  CLUSTER_SECRET (--cluster-secret): required when NODE_ENV=production');
+  }
+  return {
+    ...config,
+    nodeId: config.nodeId ?? `node-${config.port}`,
+    selfUrl: config.selfUrl ?? `http://127.0.0.1:${config.port}`,
+    clusterSecret: config.clusterSecret ?? 'meshcache-development-secret',
+  };
+};

@@ -1,0 +1,109 @@
+import { SignJWT } from 'jose';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import type { RunningServer } from '../server/start-server.js';
+import { request, startTestServer } from '../test/test-server.js';
+
+const TOKEN = 'static-token-123';
+const SECRET = 'jwt-secret-0123456789';
+const write = { body: { key: 'k', value: 1 } };
+
+describe('auth with AUTH_TOKEN', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ AUTH_TOKEN: TOKEN });
+  });
+  afterAll(() => server.close());
+
+  it('401s writes and reads without the token, with a JSON body', async () => {
+    const r = await request(server.url, 'POST', '/api/cache', write);
+    expect(r.status).toBe(401);
+    expect(r.body).toMatchObject({ success: false, code: 'UNAUTHORIZED' });
+    expect(r.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await request(server.url, 'GET', '/api/metrics')).status).toBe(401);
+    expect((await request(server.url, 'POST', '/api/cache', { ...write, headers: { authorization: 'Bearer wrong-token' } })).status).toBe(401);
+    expect((await request(server.url, 'GET', '/metrics')).status).toBe(401);
+  });
+
+  it('lets the token through and keeps /ping, /health and the OpenAPI document open', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    expect((await request(server.url, 'POST', '/api/cache', { ...write, headers: auth })).status).toBe(200);
+    expect((await request(server.url, 'GET', '/api/cache/k', { headers: auth })).status).toBe(200);
+    expect((await request(server.url, 'GET', '/health')).status).toBe(200);
+    expect((await request(server.url, 'GET', '/ping')).status).toBe(200);
+    expect((await request(server.url, 'GET', '/api/openapi.json')).status).toBe(200);
+  });
+
+  it('guards the dashboard socket', async () => {
+    const refused = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token: 'nope' } });
+    const error = await new Promise<Error>((resolve) => refused.once('connect_error', resolve));
+    expect(error.message).toBe('Unauthorized');
+    refused.close();
+    const allowed = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token: TOKEN } });
+    const state = await new Promise<{ nodeId: string }>((resolve) => allowed.once('cache-state', resolve));
+    expect(state.nodeId).toBe('test-node');
+    allowed.close();
+  });
+});
+
+describe('auth with JWT_SECRET and PUBLIC_READS', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ JWT_SECRET: SECRET, PUBLIC_READS: 'true' });
+  });
+  afterAll(() => server.close());
+
+  it('accepts HS256 JWTs signed with the secret, rejects others, opens reads', async () => {
+    const good = await new SignJWT({ sub: 'ops' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+    const forged = await new SignJWT({ sub: 'ops' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('another-secret-0123456789'));
+    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode(SECRET));
+    expect((await request(server.url, 'POST', '/api/cache', { ...write, headers: { authorization: `Bearer ${good}` } })).status).toBe(200);
+    expect((await request(server.url, 'POST', '/api/cache', { ...write, headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
+    expect((await request(server.url, 'POST', '/api/cache', { ...write, headers: { authorization: `Bearer ${expired}` } })).status).toBe(401);
+    expect((await request(server.url, 'GET', '/api/cache/k')).status).toBe(200);
+  });
+});
+
+describe('rate limit', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ RATE_LIMIT_MAX: '3' });
+  });
+  afterAll(() => server.close());
+
+  it('answers 429 with a JSON body past the limit, and leaves /health alone', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await request(server.url, 'GET', '/api/metrics')).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await request(server.url, 'GET', '/api/metrics');
+    expect(limited.body).toMatchObject({ success: false, code: 'RATE_LIMITED' });
+    expect((await request(server.url, 'GET', '/health')).status).toBe(200);
+  });
+});
+
+describe('dashboard files', () => {
+  let server: RunningServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'meshcache-dash-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>dash</title>');
+    writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+    server = await startTestServer({ DASHBOARD_DIR: dir });
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves files, falls back to index.html for app routes, keeps API 404s as JSON', async () => {
+    expect((await request(server.url, 'GET', '/app.js')).text).toBe('console.log(1)');
+    const root = await request(server.url, 'GET', '/', { headers: { accept: 'text/html' } });
+    expect(root.text).toContain('<title>dash</title>');
+    expect((await request(server.url, 'GET', '/nodes/2', { headers: { accept: 'text/html' } })).text).toContain('<title>dash</title>');
+    const api = await request(server.url, 'GET', '/api/nope', { headers: { accept: 'text/html' } });
+    expect(api.status).toBe(404);
+    expect(api.body).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

@@ -1,0 +1,59 @@
+import compression from 'compression';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { ServerContext } from '../server/context.js';
+import { defaultDashboardDir, mountDashboard } from './dashboard-static.js';
+import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { requestMetrics } from './middleware/request-metrics.js';
+import { corsMiddleware, helmetMiddleware } from './middleware/security.js';
+import { mountCacheRoutes } from './routes/cache-routes.js';
+import { mountControlRoutes } from './routes/control-routes.js';
+import { mountHealthRoutes } from './routes/health-routes.js';
+import type { RateLimiter } from './rate-limit.js';
+import { sendError } from './send-error.js';
+
+/** The Express app: middleware as the seed lists it, then the contract's routes, then the dashboard. */
+export const createApp = (ctx: ServerContext, rateLimiter: RateLimiter | undefined): express.Express => {
+  const { config, logger } = ctx;
+  const app = express();
+  app.disable('x-powered-by');
+  // `/api/cache/` (the key '') and `/api/cache` (the collection) are different routes.
+  app.set('strict routing', true);
+  app.set('trust proxy', config.trustProxy);
+  // Cache reads change on every write; a hash of each body would cost more than it saves.
+  app.set('etag', false);
+
+  app.use(requestMetrics(ctx.prometheus));
+  if (config.accessLog) {
+    app.use(
+      pinoHttp({
+        logger,
+        customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      }),
+    );
+  }
+  app.use(helmetMiddleware());
+  app.use(compression());
+  app.use(corsMiddleware(config.frontendUrl));
+
+  if (rateLimiter) app.use('/api', rateLimiter.middleware);
+  app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
+    if (ctx.lifecycle.phase === 'loading') return sendError(res, 503, 'NOT_READY', 'Restoring from disk, try again shortly');
+    next();
+  });
+  app.use(express.json({ limit: config.bodyLimit }));
+
+  const router = express.Router({ strict: true });
+  mountHealthRoutes(router, ctx);
+  mountCacheRoutes(router, ctx);
+  mountControlRoutes(router, ctx);
+  app.use(router);
+  app.use('/api', notFoundHandler);
+
+  const dashboard = express.Router({ strict: true });
+  mountDashboard(dashboard, config.dashboardDir ?? defaultDashboardDir());
+  app.use(dashboard);
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger, config.nodeEnv === 'production'));
+  return app;
+};

@@ -1,0 +1,42 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { errorBody } from '../send-error.js';
+
+interface HttpishError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  message?: string;
+  limit?: number;
+}
+
+/**
+ * Every error becomes JSON. Body-parser errors keep their 4xx meaning; anything else is a 500
+ * whose message is shown outside production only; a stack is never sent.
+ */
+export const errorHandler = (logger: Logger, production: boolean) =>
+  (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(error);
+    const e = (error ?? {}) as HttpishError;
+    const status = e.status ?? e.statusCode ?? 500;
+    if (e.type === 'entity.too.large') {
+      res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', `Body larger than the limit of ${e.limit ?? '?'} bytes`));
+      return;
+    }
+    if (e.type === 'entity.parse.failed') {
+      res.status(400).json(errorBody('INVALID_JSON', `Body is not valid JSON: ${e.message ?? 'parse error'}`));
+      return;
+    }
+    if (status >= 400 && status < 500 && e.expose !== false) {
+      res.status(status).json(errorBody('VALIDATION_FAILED', e.message ?? `HTTP ${status}`));
+      return;
+    }
+    logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    const body = errorBody('INTERNAL', 'Internal server error');
+    res.status(500).json(production ? body : { ...body, error: error instanceof Error ? error.message : String(error) });
+  };
+
+export const notFoundHandler = (req: Request, res: Response): void => {
+  res.status(404).json(errorBody('NOT_FOUND', `No route ${req.method} ${req.path}`));
+};

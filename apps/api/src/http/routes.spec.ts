@@ -1,0 +1,273 @@
+import { createClient, generateOpenApi } from '@meshcache/api-contract';
+import type { RunningServer } from '../server/start-server.js';
+import { request, startTestServer } from '../test/test-server.js';
+
+describe('REST routes (real HTTP server on 127.0.0.1)', () => {
+  let server: RunningServer;
+  let base: string;
+  beforeAll(async () => {
+    server = await startTestServer({ CACHE_CAPACITY: '100', DASHBOARD_DIR: '/nonexistent/meshcache-dashboard' });
+    base = server.url;
+  });
+  afterAll(() => server.close());
+  beforeEach(() => request(base, 'DELETE', '/api/cache'));
+
+  it('GET /ping answers pong with an ISO time', async () => {
+    const r = await request(base, 'GET', '/ping');
+    expect(r.status).toBe(200);
+    expect(r.text).toMatch(/^pong - \d{4}-\d\d-\d\dT/);
+  });
+
+  it('GET /health reports healthy with the node id', async () => {
+    const r = await request(base, 'GET', '/health');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ status: 'healthy', nodeId: 'test-node' });
+  });
+
+  it('POST then GET /api/cache/:key returns the seed shape, DELETE removes it', async () => {
+    const set = await request(base, 'POST', '/api/cache', { body: { key: 'user:1', value: { name: 'Ada' } } });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({ success: true, message: 'Item cached successfully', key: 'user:1' });
+    const got = await request(base, 'GET', '/api/cache/user%3A1');
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ success: true, key: 'user:1', value: { value: { name: 'Ada' }, accessCount: expect.any(Number), expiresAt: null } });
+    expect((got.body as { value: { timestamp: string } }).value.timestamp).toMatch(/Z$/);
+    const del = await request(base, 'DELETE', '/api/cache/user%3A1');
+    expect(del.status).toBe(200);
+    expect((await request(base, 'GET', '/api/cache/user%3A1')).body).toEqual({ success: false, code: 'NOT_FOUND', message: 'Key not found' });
+  });
+
+  it('treats __proto__, constructor and the empty key as ordinary keys', async () => {
+    for (const key of ['__proto__', 'constructor', '']) {
+      expect((await request(base, 'POST', '/api/cache', { body: { key, value: key.length } })).status).toBe(200);
+    }
+    expect((await request(base, 'GET', '/api/cache/__proto__')).body).toMatchObject({ key: '__proto__', value: { value: 9 } });
+    expect((await request(base, 'GET', '/api/cache/constructor')).body).toMatchObject({ value: { value: 11 } });
+    expect((await request(base, 'GET', '/api/cache/')).body).toMatchObject({ key: '', value: { value: 0 } });
+    expect((await request(base, 'DELETE', '/api/cache/')).status).toBe(200);
+    expect((await request(base, 'GET', '/api/cache/')).status).toBe(404);
+    expect(({} as Record<string, unknown>).value).toBeUndefined();
+  });
+
+  it('honours ttlMs', async () => {
+    await request(base, 'POST', '/api/cache', { body: { key: 't', value: 1, ttlMs: 60_000 } });
+    const got = (await request(base, 'GET', '/api/cache/t')).body as { value: { expiresAt: number } };
+    expect(got.value.expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('404s: missing key on GET and DELETE, unknown API route', async () => {
+    expect((await request(base, 'GET', '/api/cache/nope')).status).toBe(404);
+    expect((await request(base, 'DELETE', '/api/cache/nope')).status).toBe(404);
+    const unknown = await request(base, 'GET', '/api/unknown');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ success: false, code: 'NOT_FOUND' });
+  });
+
+  it.each([
+    [{ value: 1 }, 'key'],
+    [{ key: 5, value: 1 }, 'key'],
+    [{ key: 'k'.repeat(1025), value: 1 }, 'key'],
+    [{ key: 'k' }, 'value'],
+    [{ key: 'k', value: 1, ttlMs: -1 }, 'ttlMs'],
+    [{ key: 'k', value: 1, ttlMs: 1.5 }, 'ttlMs'],
+    [{ key: 'k', value: 1, ttlMs: 'soon' }, 'ttlMs'],
+  ])('POST /api/cache case %# → 400 naming %s', async (body, field) => {
+    const r = await request(base, 'POST', '/api/cache', { body });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ success: false, code: 'VALIDATION_FAILED', issues: [expect.objectContaining({ path: field })] });
+    expect((r.body as { message: string }).message).toContain(field);
+  });
+
+  it('rejects bad JSON and non-object bodies with 400', async () => {
+    const bad = await request(base, 'POST', '/api/cache', { raw: '{"key": ' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'INVALID_JSON' });
+    expect((await request(base, 'POST', '/api/cache', { raw: '"just a string"' })).status).toBe(400);
+    expect((await request(base, 'POST', '/api/cache', { raw: '[1,2]' })).status).toBe(400);
+  });
+
+  it('POST /api/cache/bulk applies good items and reports bad ones', async () => {
+    const r = await request(base, 'POST', '/api/cache/bulk', {
+      body: { items: [{ key: 'a', value: 1 }, { key: 'b' }, 'junk', { key: 'c', value: [1], ttlMs: 1000 }, { key: 7, value: 1 }] },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ success: true, successCount: 2, totalCount: 5 });
+    const failed = (r.body as { failed: { index: number; key?: string; message: string }[] }).failed;
+    expect(failed.map((f) => f.index)).toEqual([1, 2, 4]);
+    expect(failed[0]).toMatchObject({ key: 'b', message: expect.stringContaining('value') });
+    expect((await request(base, 'GET', '/api/cache/c')).status).toBe(200);
+  });
+
+  it.each([
+    [{}, 'items'],
+    [{ items: 'x' }, 'items'],
+    [{ items: new Array(10_001).fill(0) }, 'items'],
+  ])('POST /api/cache/bulk %# → 400 naming %s', async (body, field) => {
+    const r = await request(base, 'POST', '/api/cache/bulk', { body });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ issues: [expect.objectContaining({ path: field })] });
+  });
+
+  it('DELETE /api/cache clears', async () => {
+    await request(base, 'POST', '/api/cache', { body: { key: 'x', value: 1 } });
+    const r = await request(base, 'DELETE', '/api/cache');
+    expect(r.body).toEqual({ success: true, message: 'Cache cleared' });
+    expect((await request(base, 'GET', '/api/cache')).body).toMatchObject({ items: [], totalKeys: 0 });
+  });
+
+  it('GET /api/cache pages through keys by prefix with cursors', async () => {
+    await request(base, 'POST', '/api/cache/bulk', { body: { items: ['u:3', 'u:1', 'x', 'u:2', 'u:4'].map((key) => ({ key, value: key })) } });
+    const first = (await request(base, 'GET', '/api/cache?prefix=u%3A&limit=3')).body as { items: { key: string; preview: string }[]; nextCursor: string; totalKeys: number };
+    expect(first.items.map((i) => i.key)).toEqual(['u:1', 'u:2', 'u:3']);
+    expect(first.items[0].preview).toBe('"u:1"');
+    expect(first.totalKeys).toBe(5);
+    const second = (await request(base, 'GET', `/api/cache?prefix=u%3A&limit=3&cursor=${encodeURIComponent(first.nextCursor)}`)).body as { items: { key: string }[]; nextCursor: string | null };
+    expect(second.items.map((i) => i.key)).toEqual(['u:4']);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it.each([
+    ['limit=0', 'limit'],
+    ['limit=abc', 'limit'],
+    ['limit=1001', 'limit'],
+    ['cursor=forged', 'cursor'],
+  ])('GET /api/cache?%s → 400 naming %s', async (qs, field) => {
+    const r = await request(base, 'GET', `/api/cache?${qs}`);
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ issues: [expect.objectContaining({ path: field })] });
+  });
+
+  it('POST /api/strategy switches and keeps items; rejects unknown strategies', async () => {
+    await request(base, 'POST', '/api/cache', { body: { key: 'keep', value: 1 } });
+    const r = await request(base, 'POST', '/api/strategy', { body: { strategy: 'LFU' } });
+    expect(r.body).toEqual({ success: true, message: 'Strategy changed to LFU', strategy: 'LFU' });
+    expect((await request(base, 'GET', '/api/metrics')).body).toMatchObject({ cache: { strategy: 'LFU' } });
+    expect((await request(base, 'GET', '/api/cache/keep')).status).toBe(200);
+    const bad = await request(base, 'POST', '/api/strategy', { body: { strategy: 'FIFO' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ issues: [expect.objectContaining({ path: 'strategy' })] });
+    await request(base, 'POST', '/api/strategy', { body: { strategy: 'lru' } });
+  });
+
+  it('GET /api/metrics returns cache, sync and server sections counting hits and misses', async () => {
+    await request(base, 'POST', '/api/cache', { body: { key: 'm', value: 1 } });
+    const before = ((await request(base, 'GET', '/api/metrics')).body as { cache: { hits: number; misses: number } }).cache;
+    await request(base, 'GET', '/api/cache/m');
+    await request(base, 'GET', '/api/cache/missing');
+    const r = (await request(base, 'GET', '/api/metrics')).body as { cache: { hits: number; misses: number; capacity: number }; sync: { nodeId: string }; server: { uptime: number } };
+    expect(r.cache.hits).toBe(before.hits + 1);
+    expect(r.cache.misses).toBe(before.misses + 1);
+    expect(r.cache.capacity).toBe(100);
+    expect(r.sync.nodeId).toBe('test-node');
+    expect(r.server.uptime).toBeGreaterThan(0);
+  });
+
+  it('sync status, toggle (flip and explicit), force and history', async () => {
+    expect((await request(base, 'GET', '/api/sync/status')).body).toMatchObject({ nodeId: 'test-node', syncEnabled: true, connectedNodes: 0 });
+    expect((await request(base, 'POST', '/api/sync/toggle')).body).toEqual({ success: true, syncEnabled: false });
+    expect((await request(base, 'POST', '/api/sync/toggle', { body: { enabled: true } })).body).toEqual({ success: true, syncEnabled: true });
+    expect((await request(base, 'POST', '/api/sync/toggle', { body: { enabled: 'yes' } })).status).toBe(400);
+    const force = await request(base, 'POST', '/api/sync/force');
+    expect(force.status).toBe(200);
+    expect(force.body).toMatchObject({ success: true, peers: 0 });
+    const history = await request(base, 'GET', '/api/sync/history?limit=5');
+    expect(history.body).toMatchObject({ success: true, history: expect.any(Array) });
+    expect((await request(base, 'GET', '/api/sync/history?limit=-1')).status).toBe(400);
+  });
+
+  it('serves the OpenAPI document and Prometheus metrics', async () => {
+    const doc = await request(base, 'GET', '/api/openapi.json');
+    expect((doc.body as { paths: object }).paths).toEqual(generateOpenApi().paths);
+    await request(base, 'GET', '/api/cache/prom');
+    const prom = await request(base, 'GET', '/metrics');
+    expect(prom.status).toBe(200);
+    expect(prom.text).toMatch(/meshcache_cache_misses_total\{node="test-node"\} \d+/);
+    expect(prom.text).toMatch(/meshcache_http_requests_total\{method="GET",route="\/api\/cache\/:key",status="404",node="test-node"\} \d+/);
+    expect(prom.text).toContain('meshcache_cache_evictions_total{reason="capacity"');
+    expect(prom.text).toContain('meshcache_http_request_duration_seconds_bucket');
+  });
+
+  it('answers 413 beyond the 10 MB JSON limit', async () => {
+    const r = await request(base, 'POST', '/api/cache', { raw: JSON.stringify({ key: 'big', value: 'x'.repeat(10 * 1024 * 1024 + 10) }) });
+    expect(r.status).toBe(413);
+    expect(r.body).toMatchObject({ success: false, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('sets security headers, CORS for FRONTEND_URL and compresses large bodies only', async () => {
+    const r = await request(base, 'GET', '/health', { headers: { origin: 'http://localhost:3000', 'accept-encoding': 'gzip' } });
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    expect(r.headers.get('content-encoding')).toBeNull();
+    expect((await request(base, 'GET', '/health', { headers: { origin: 'http://evil.example' } })).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('works end to end through the typed client', async () => {
+    const api = createClient({ baseUrl: base });
+    expect((await api.setItem({ key: 'c1', value: [1, 2] })).ok).toBe(true);
+    const got = await api.getItem({ key: 'c1' });
+    expect(got.ok && got.data.value.value).toEqual([1, 2]);
+    const missing = await api.getItem({ key: 'nope' });
+    expect(!missing.ok && missing.error.code).toBe('NOT_FOUND');
+    for (const call of [api.ping(), api.health(), api.metrics(), api.syncStatus(), api.syncHistory({ limit: 3 }), api.listKeys(), api.openapi(), api.prometheus()]) {
+      const r = await call;
+      expect(r.ok).toBe(true);
+    }
+  });
+
+  it('serves a how-to-build page at / when the dashboard is not built', async () => {
+    const r = await request(base, 'GET', '/', { headers: { accept: 'text/html' } });
+    expect(r.status).toBe(200);
+    expect(r.text).toContain('dashboard:build');
+  });
+});
+
+describe('fast path and Express stack agree', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ AUTH_TOKEN: 'agree-token-1' });
+  });
+  afterAll(() => server.close());
+
+  // `application/json` takes the fast path; any other spelling of the type goes through Express.
+  const FAST = { 'content-type': 'application/json', authorization: 'Bearer agree-token-1' };
+  const EXPRESS = { 'content-type': 'application/json; charset=UTF-8', authorization: 'Bearer agree-token-1' };
+  const strip = (h: Headers) => {
+    const out = new Map<string, string>();
+    h.forEach((v, k) => {
+      if (!['date', 'content-length', 'connection', 'keep-alive', 'ratelimit', 'ratelimit-policy'].includes(k)) out.set(k, v);
+    });
+    return out;
+  };
+
+  it.each([
+    { key: 'a', value: { n: 1 } },
+    { key: 'b', value: 'v', ttlMs: 5000 },
+    { key: 'a' },
+    { key: 'x'.repeat(1025), value: 1 },
+    { key: 'a', value: 1, ttlMs: 0 },
+    [1, 2],
+  ])('POST /api/cache %# gives the same status, body and headers on both paths', async (body) => {
+    const fast = await request(server.url, 'POST', '/api/cache', { body, headers: FAST });
+    const slow = await request(server.url, 'POST', '/api/cache', { body, headers: EXPRESS });
+    expect(fast.status).toBe(slow.status);
+    expect(fast.body).toEqual(slow.body);
+    expect(strip(fast.headers)).toEqual(strip(slow.headers));
+  });
+
+  it('GET /api/cache/:key gives the same answers on both paths, including 401', async () => {
+    await request(server.url, 'POST', '/api/cache', { body: { key: 'g', value: [1] }, headers: FAST });
+    for (const [path, headers] of [
+      ['/api/cache/g', { authorization: FAST.authorization, origin: 'http://localhost:3000' }],
+      ['/api/cache/none', { authorization: FAST.authorization }],
+      ['/api/cache/g', {}],
+    ] as const) {
+      const fast = await request(server.url, 'GET', path, { headers });
+      const slow = await request(server.url, 'GET', `${path}?via=express`, { headers });
+      expect(fast.status).toBe(slow.status);
+      const { accessCount: _a, ...fastValue } = ((fast.body as { value?: object }).value ?? {}) as { accessCount?: number };
+      const { accessCount: _b, ...slowValue } = ((slow.body as { value?: object }).value ?? {}) as { accessCount?: number };
+      expect(fastValue).toEqual(slowValue);
+      expect(strip(fast.headers)).toEqual(strip(slow.headers));
+    }
+  });
+});

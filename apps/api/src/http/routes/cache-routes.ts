@@ -1,0 +1,71 @@
+import {
+  bulkItemSchema,
+  decodeCursor,
+  DEFAULT_PAGE_LIMIT,
+  describeIssues,
+  routes,
+  selectKeyPage,
+  toValidationIssues,
+  type BulkFailure,
+} from '@meshcache/api-contract';
+import type { Router } from 'express';
+import type { ServerContext } from '../../server/context.js';
+import { itemView, keyEntry } from '../../views/item-views.js';
+import { bindRoute } from '../bind-route.js';
+import { errorBody } from '../send-error.js';
+
+const NOT_FOUND = { status: 404, body: { success: false, code: 'NOT_FOUND', message: 'Key not found' } } as const;
+
+export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
+  const { node, auth } = ctx;
+
+  bindRoute(router, auth, routes.listKeys, ({ query }) => {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && after === undefined) {
+      return { status: 400, body: { ...errorBody('VALIDATION_FAILED', 'Invalid request: cursor: not a cursor this server issued'), issues: [{ path: 'cursor', message: 'not a cursor this server issued' }] } };
+    }
+    const page = selectKeyPage(node.cache.keys(), { prefix: query.prefix, after, limit: query.limit ?? DEFAULT_PAGE_LIMIT });
+    const items = page.keys.map((key) => keyEntry(node, key)).filter((e) => e !== undefined);
+    return { body: { success: true, items, nextCursor: page.nextCursor, totalKeys: node.cache.size } };
+  });
+
+  const readItem = (key: string) => {
+    const item = node.get(key);
+    return item ? { body: { success: true, key, value: itemView(item) } } : NOT_FOUND;
+  };
+  const removeItem = (key: string) => (node.delete(key) ? { body: { success: true, message: 'Item deleted', key } } : NOT_FOUND);
+
+  bindRoute(router, auth, routes.getItem, ({ params }) => readItem(params.key));
+  bindRoute(router, auth, routes.deleteItem, ({ params }) => removeItem(params.key));
+  // `:key` cannot be empty, so the empty key lives at the path with a trailing slash
+  // (the app routes strictly: `/api/cache` is the collection, `/api/cache/` the key '').
+  bindRoute(router, auth, { ...routes.getItem, params: undefined }, () => readItem(''), '/api/cache/');
+  bindRoute(router, auth, { ...routes.deleteItem, params: undefined }, () => removeItem(''), '/api/cache/');
+
+  bindRoute(router, auth, routes.setItem, ({ body }) => {
+    const result = node.set(body.key, body.value, body.ttlMs === undefined ? {} : { ttlMs: body.ttlMs });
+    if (!result.ok) return { status: 507, body: errorBody('CAPACITY_EXCEEDED', result.message) };
+    return { body: { success: true, message: 'Item cached successfully', key: body.key } };
+  });
+
+  bindRoute(router, auth, routes.bulkSet, ({ body }) => {
+    const failed: BulkFailure[] = [];
+    body.items.forEach((raw, index) => {
+      const parsed = bulkItemSchema.safeParse(raw);
+      if (!parsed.success) {
+        const key = typeof (raw as { key?: unknown } | null)?.key === 'string' ? (raw as { key: string }).key : undefined;
+        failed.push({ index, ...(key === undefined ? {} : { key }), message: describeIssues(toValidationIssues(parsed.error)) });
+        return;
+      }
+      const item = parsed.data;
+      const result = node.set(item.key, item.value, item.ttlMs === undefined ? {} : { ttlMs: item.ttlMs });
+      if (!result.ok) failed.push({ index, key: item.key, message: result.message });
+    });
+    return { body: { success: true, successCount: body.items.length - failed.length, totalCount: body.items.length, failed } };
+  });
+
+  bindRoute(router, auth, routes.clear, () => {
+    node.clear();
+    return { body: { success: true, message: 'Cache cleared' } };
+  });
+};

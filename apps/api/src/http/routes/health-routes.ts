@@ -1,0 +1,29 @@
+import { generateOpenApi, routes } from '@meshcache/api-contract';
+import type { Request, Response, Router } from 'express';
+import type { ServerContext } from '../../server/context.js';
+import { requireAccess } from '../middleware/require-access.js';
+
+const HEALTH_STATUS = { loading: 'loading', ready: 'healthy', 'shutting-down': 'shutting-down' } as const;
+
+/** Liveness, readiness, the OpenAPI document and Prometheus. */
+export const mountHealthRoutes = (router: Router, ctx: ServerContext): void => {
+  router.get(routes.ping.path, (_req: Request, res: Response) => {
+    res.status(200).type('text/plain').send(`pong - ${new Date().toISOString()}`);
+  });
+
+  router.get(routes.health.path, (_req: Request, res: Response) => {
+    const { phase } = ctx.lifecycle;
+    res.status(phase === 'ready' ? 200 : 503).json({ status: HEALTH_STATUS[phase], timestamp: new Date().toISOString(), nodeId: ctx.config.nodeId });
+  });
+
+  let openapi: string | undefined;
+  router.get(routes.openapi.path, (_req: Request, res: Response) => {
+    openapi ??= JSON.stringify(generateOpenApi({ version: ctx.version, servers: [{ url: ctx.config.selfUrl }] }));
+    res.type('application/json').send(openapi);
+  });
+
+  router.get(routes.prometheus.path, requireAccess(ctx.auth, routes.prometheus.access), async (_req: Request, res: Response) => {
+    const registry = ctx.prometheus.registry;
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+};

@@ -1,0 +1,46 @@
+import { ConfigError, helpText, loadConfig } from './config/index.js';
+import { startServer } from './server/start-server.js';
+
+/**
+ * `meshcache [serve] [options]` / `node dist/apps/api/main.js [options]`. A bad setting exits
+ * with status 2 and a message naming it; SIGTERM/SIGINT shut down gracefully, a second signal
+ * exits at once.
+ */
+const main = async (argv: string[]): Promise<void> => {
+  const args = argv[0] === 'serve' ? argv.slice(1) : argv;
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(helpText());
+    return;
+  }
+  let config;
+  try {
+    config = loadConfig(args, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`meshcache: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const server = await startServer(config);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    server.context.logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.context.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+};
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`meshcache: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the exporter reads at scrape time; kept abstract so scraping never touches the hot path. */
+export interface PrometheusSource {
+  cache(): { hits: number; misses: number; sets: number; deletes: number; evictions: number; expirations: number; size: number; capacity: number; bytes: number };
+  sync(): { lag: number; fullSyncs: number; partialSyncs: number; opsSent: number; opsReceived: number; rejectedMessages: number; peersUp: number; syncEnabled: boolean };
+}
+
+export interface HttpMetrics {
+  readonly registry: Registry;
+  /** Records one finished request; `route` is the route pattern, never the raw URL (bounded labels). */
+  observe(method: string, route: string, status: number, seconds: number): void;
+}
+
+/**
+ * A registry per server (not the global one) so several nodes can live in one process (tests).
+ * Cache and sync figures are cumulative counters owned by the libraries: they are copied in at
+ * scrape time instead of being counted twice.
+ */
+export const createPrometheus = (source: PrometheusSource, nodeId: string): HttpMetrics => {
+  const registry = new Registry();
+  registry.setDefaultLabels({ node: nodeId });
+  collectDefaultMetrics({ register: registry });
+
+  const mirrorCounter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+
+  mirrorCounter('meshcache_cache_hits_total', 'Reads that found a live entry', () => source.cache().hits);
+  mirrorCounter('meshcache_cache_misses_total', 'Reads that found nothing', () => source.cache().misses);
+  mirrorCounter('meshcache_cache_sets_total', 'Entries written', () => source.cache().sets);
+  mirrorCounter('meshcache_cache_deletes_total', 'Entries deleted', () => source.cache().deletes);
+  new Counter({
+    name: 'meshcache_cache_evictions_total',
+    help: 'Entries removed by the cache itself, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      const stats = source.cache();
+      this.reset();
+      this.inc({ reason: 'capacity' }, stats.evictions);
+      this.inc({ reason: 'expired' }, stats.expirations);
+    },
+  });
+  gauge('meshcache_cache_size', 'Entries in the cache', () => source.cache().size);
+  gauge('meshcache_cache_capacity', 'Most entries the cache holds', () => source.cache().capacity);
+  gauge('meshcache_cache_bytes', 'Bytes accounted by the cache (0 without a byte limit)', () => source.cache().bytes);
+  gauge('meshcache_replication_lag_ops', "Largest count of this node's operations a peer has not acknowledged", () => source.sync().lag);
+  mirrorCounter('meshcache_sync_full_total', 'Full (snapshot) synchronizations', () => source.sync().fullSyncs);
+  mirrorCounter('meshcache_sync_partial_total', 'Partial (backlog) synchronizations', () => source.sync().partialSyncs);
+  mirrorCounter('meshcache_sync_ops_sent_total', 'Operations sent to peers', () => source.sync().opsSent);
+  mirrorCounter('meshcache_sync_ops_received_total', 'Operations received from peers', () => source.sync().opsReceived);
+  mirrorCounter('meshcache_sync_rejected_messages_total', 'Peer messages dropped by validation', () => source.sync().rejectedMessages);
+  gauge('meshcache_peers_up', 'Peers currently connected', () => source.sync().peersUp);
+  gauge('meshcache_sync_enabled', '1 when replication is on', () => (source.sync().syncEnabled ? 1 : 0));
+
+  const requests = new Counter({ name: 'meshcache_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const latency = new Histogram({
+    name: 'meshcache_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    observe(method, route, status, seconds) {
+      requests.inc({ method, route, status: String(status) });
+      latency.observe({ method, route }, seconds);
+    },
+  };
+};

@@ -1,0 +1,75 @@
+import { cacheDeltaEventSchema, cacheStateEventSchema, metricsUpdateEventSchema, nodeListUpdateEventSchema } from '@meshcache/api-contract';
+import { io, type Socket } from 'socket.io-client';
+import type { RunningServer } from '../server/start-server.js';
+import { request, startTestServer } from '../test/test-server.js';
+
+const next = <T>(socket: Socket, event: string, accept: (payload: T) => boolean = () => true): Promise<T> =>
+  new Promise((resolve) => {
+    const on = (payload: T) => {
+      if (!accept(payload)) return;
+      socket.off(event, on);
+      resolve(payload);
+    };
+    socket.on(event, on);
+  });
+
+describe('dashboard socket gateway', () => {
+  let server: RunningServer;
+  let socket: Socket;
+  beforeAll(async () => {
+    server = await startTestServer();
+    await request(server.url, 'POST', '/api/cache/bulk', { body: { items: Array.from({ length: 120 }, (_, i) => ({ key: `k${String(i).padStart(3, '0')}`, value: i })) } });
+  });
+  afterAll(async () => {
+    socket?.close();
+    await server.close();
+  });
+
+  it('sends a bounded cache-state page and the node list on connect', async () => {
+    socket = io(server.url, { transports: ['websocket'], reconnection: false, autoConnect: false });
+    const state = next<unknown>(socket, 'cache-state');
+    const nodes = next<unknown>(socket, 'node-list-update');
+    socket.connect();
+    const s = cacheStateEventSchema.parse(await state);
+    expect(s.items).toHaveLength(50);
+    expect(s.totalKeys).toBe(120);
+    expect(s.nextCursor).not.toBeNull();
+    const n = nodeListUpdateEventSchema.parse(await nodes);
+    expect(n).toMatchObject({ currentNode: 'test-node', totalNodes: 1 });
+    expect(n.nodes[0]).toMatchObject({ id: 'test-node', self: true, state: 'up' });
+  });
+
+  it('answers get-cache-state with the requested page', async () => {
+    const reply = next<unknown>(socket, 'cache-state');
+    socket.emit('get-cache-state', { prefix: 'k11', limit: 5 });
+    const s = cacheStateEventSchema.parse(await reply);
+    expect(s.items.map((i) => i.key)).toEqual(['k110', 'k111', 'k112', 'k113', 'k114']);
+  });
+
+  it('pushes batched deltas (last change per key), never the whole cache', async () => {
+    const delta = next<unknown>(socket, 'cache-delta', (d) => (d as { changes: { key?: string }[] }).changes.some((c) => c.key === 'fresh'));
+    await request(server.url, 'POST', '/api/cache', { body: { key: 'fresh', value: 1 } });
+    await request(server.url, 'POST', '/api/cache', { body: { key: 'fresh', value: 2 } });
+    await request(server.url, 'DELETE', '/api/cache/k000');
+    const d = cacheDeltaEventSchema.parse(await delta);
+    const fresh = d.changes.filter((c) => 'key' in c && c.key === 'fresh');
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]).toMatchObject({ kind: 'set', source: 'local', entry: { preview: '2' } });
+    expect(d.changes.length).toBeLessThan(10);
+  });
+
+  it('reports a strategy change and a clear', async () => {
+    const delta = next<unknown>(socket, 'cache-delta', (d) => (d as { changes: { kind: string }[] }).changes.some((c) => c.kind === 'strategy'));
+    await request(server.url, 'POST', '/api/strategy', { body: { strategy: 'LFU' } });
+    expect(cacheDeltaEventSchema.parse(await delta).changes).toContainEqual({ kind: 'strategy', strategy: 'LFU', source: 'local' });
+    const cleared = next<unknown>(socket, 'cache-delta', (d) => (d as { changes: { kind: string }[] }).changes.some((c) => c.kind === 'clear'));
+    await request(server.url, 'DELETE', '/api/cache');
+    expect(cacheDeltaEventSchema.parse(await cleared).totalKeys).toBe(0);
+  });
+
+  it('streams metrics-update with the seed cache fields at the top level', async () => {
+    const m = metricsUpdateEventSchema.parse(await next<unknown>(socket, 'metrics-update'));
+    expect(m).toMatchObject({ nodeId: 'test-node', strategy: 'LFU', size: 0 });
+    expect(m.sync.nodeId).toBe('test-node');
+  });
+});

@@ -1,0 +1,114 @@
+import {
+  DEFAULT_PAGE_LIMIT,
+  decodeCursor,
+  getCacheStateRequestSchema,
+  selectKeyPage,
+  SOCKET_EVENTS,
+  socketAuthSchema,
+  type CacheDeltaEvent,
+  type CacheStateEvent,
+  type GetCacheStateRequest,
+  type MetricsUpdateEvent,
+} from '@meshcache/api-contract';
+import type { Namespace, Server, Socket } from 'socket.io';
+import { bearerToken } from '../http/auth.js';
+import type { ServerContext } from '../server/context.js';
+import { keyEntry } from '../views/item-views.js';
+import { cacheMetrics, metricsView, nodeList } from '../views/metrics-views.js';
+import { DeltaBuffer, type ChangeNotice } from './delta-buffer.js';
+
+/** Fails a dashboard handshake; the client sees `connect_error` with message `Unauthorized`. */
+class SocketAuthError extends Error {
+  readonly code = 'UNAUTHORIZED';
+  readonly data = { code: 'UNAUTHORIZED' };
+  constructor() {
+    super('Unauthorized');
+  }
+}
+
+/** How often batched key changes go out. */
+const DELTA_INTERVAL_MS = 100;
+/** Most keys one delta carries before it is sent as `truncated`. */
+const MAX_DELTA_KEYS = 500;
+
+export interface DashboardGateway {
+  close(): void;
+}
+
+/**
+ * The dashboard's socket.io namespace `/`: a bounded page on connect, then batched deltas and
+ * throttled metrics. Nothing is computed while no dashboard is connected.
+ */
+export const attachDashboardGateway = (io: Server, ctx: ServerContext): DashboardGateway => {
+  const { node, auth, config } = ctx;
+  const nsp: Namespace = io.of('/');
+  const needsToken = auth.requires('read');
+
+  nsp.use((socket, next) => {
+    if (!needsToken) return next();
+    const fromAuth = socketAuthSchema.safeParse(socket.handshake.auth ?? {});
+    const token = (fromAuth.success ? fromAuth.data.token : undefined) ?? bearerToken(socket.handshake.headers.authorization);
+    auth.verify(token).then((ok) => next(ok ? undefined : new SocketAuthError()), () => next(new SocketAuthError()));
+  });
+
+  const cacheState = (request: GetCacheStateRequest): CacheStateEvent => {
+    const after = request?.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    const page = selectKeyPage(node.cache.keys(), { prefix: request?.prefix, after, limit: request?.limit ?? DEFAULT_PAGE_LIMIT });
+    return {
+      nodeId: config.nodeId,
+      strategy: node.cache.strategy === 'lru' ? 'LRU' : 'LFU',
+      syncEnabled: node.syncEnabled,
+      items: page.keys.map((k) => keyEntry(node, k)).filter((e) => e !== undefined),
+      nextCursor: page.nextCursor,
+      totalKeys: node.cache.size,
+      metrics: cacheMetrics(node),
+    };
+  };
+
+  nsp.on('connection', (socket: Socket) => {
+    socket.emit(SOCKET_EVENTS.cacheState, cacheState(undefined));
+    socket.emit(SOCKET_EVENTS.nodeListUpdate, nodeList(ctx));
+    socket.on(SOCKET_EVENTS.getCacheState, (payload: unknown) => {
+      const request = getCacheStateRequestSchema.safeParse(payload ?? undefined);
+      socket.emit(SOCKET_EVENTS.cacheState, cacheState(request.success ? request.data : undefined));
+    });
+  });
+
+  const buffer = new DeltaBuffer(MAX_DELTA_KEYS);
+  const onChange = (change: ChangeNotice) => {
+    if (nsp.sockets.size > 0) buffer.add(change);
+  };
+  node.on('change', onChange);
+
+  const deltaTimer = setInterval(() => {
+    if (buffer.empty) return;
+    const { changes, truncated } = buffer.drain((k) => keyEntry(node, k), node.cache.strategy === 'lru' ? 'LRU' : 'LFU');
+    const event: CacheDeltaEvent = { nodeId: config.nodeId, changes, truncated, totalKeys: node.cache.size, timestamp: Date.now() };
+    nsp.emit(SOCKET_EVENTS.cacheDelta, event);
+  }, DELTA_INTERVAL_MS);
+
+  const metricsTimer = setInterval(() => {
+    if (nsp.sockets.size === 0) return;
+    const { cache, sync, server } = metricsView(ctx);
+    const event: MetricsUpdateEvent = { ...cache, nodeId: config.nodeId, timestamp: Date.now(), sync, server };
+    // Volatile: a dashboard that cannot keep up skips a tick rather than queueing stale metrics.
+    nsp.volatile.emit(SOCKET_EVENTS.metricsUpdate, event);
+  }, config.metricsIntervalMs);
+
+  const onNodes = () => {
+    if (nsp.sockets.size > 0) nsp.emit(SOCKET_EVENTS.nodeListUpdate, nodeList(ctx));
+  };
+  node.on('nodes', onNodes);
+
+  deltaTimer.unref();
+  metricsTimer.unref();
+  return {
+    close() {
+      clearInterval(deltaTimer);
+      clearInterval(metricsTimer);
+      node.off('change', onChange);
+      node.off('nodes', onNodes);
+      nsp.disconnectSockets(true);
+    },
+  };
+};

@@ -1,0 +1,61 @@
+import type { CacheChange, KeyEntry, Strategy } from '@meshcache/api-contract';
+
+export interface ChangeNotice {
+  readonly kind: 'set' | 'delete' | 'clear' | 'strategy';
+  readonly key?: string;
+  readonly source: 'local' | 'remote';
+}
+
+/**
+ * Collects changes between two deltas, keeping only the last change per key, and at most
+ * `maxKeys` keys: past that the batch is marked truncated and the keys dropped, since the client
+ * will reload a page anyway. A clear drops everything collected before it.
+ */
+export class DeltaBuffer {
+  private readonly keys = new Map<string, ChangeNotice>();
+  private cleared: ChangeNotice | undefined;
+  private strategy: ChangeNotice | undefined;
+  private truncated = false;
+
+  constructor(private readonly maxKeys: number) {}
+
+  get empty(): boolean {
+    return this.keys.size === 0 && !this.cleared && !this.strategy && !this.truncated;
+  }
+
+  add(change: ChangeNotice): void {
+    if (change.kind === 'clear') {
+      this.keys.clear();
+      this.truncated = false;
+      this.cleared = change;
+    } else if (change.kind === 'strategy') {
+      this.strategy = change;
+    } else if (change.key !== undefined && !this.truncated) {
+      // Re-inserting moves the key to the end, so changes stay in the order they last happened.
+      this.keys.delete(change.key);
+      this.keys.set(change.key, change);
+      if (this.keys.size > this.maxKeys) {
+        this.keys.clear();
+        this.truncated = true;
+      }
+    }
+  }
+
+  /** Empties the buffer into wire changes; `entryOf` reads a key's current row (undefined if gone). */
+  drain(entryOf: (key: string) => KeyEntry | undefined, strategyNow: Strategy): { changes: CacheChange[]; truncated: boolean } {
+    const changes: CacheChange[] = [];
+    if (this.cleared) changes.push({ kind: 'clear', source: this.cleared.source });
+    for (const [key, change] of this.keys) {
+      const entry = change.kind === 'set' ? entryOf(key) : undefined;
+      // A key set and then evicted before the flush is reported as deleted.
+      changes.push(entry ? { kind: 'set', key, entry, source: change.source } : { kind: 'delete', key, source: change.source });
+    }
+    if (this.strategy) changes.push({ kind: 'strategy', strategy: strategyNow, source: this.strategy.source });
+    const truncated = this.truncated;
+    this.keys.clear();
+    this.cleared = undefined;
+    this.strategy = undefined;
+    this.truncated = false;
+    return { changes, truncated };
+  }
+}

@@ -1,0 +1,24 @@
+import type { ReplicaNode } from '@meshcache/sync-node';
+import type { Logger } from 'pino';
+import type { ResolvedConfig } from '../config/index.js';
+import type { Authenticator } from '../http/auth.js';
+import type { HttpMetrics } from '../monitoring/prometheus.js';
+
+/** `loading` while restoring from disk (API answers 503), `shutting-down` while draining. */
+export type Phase = 'loading' | 'ready' | 'shutting-down';
+
+export interface Lifecycle {
+  phase: Phase;
+}
+
+/** Everything a request handler or gateway needs, built once per server. */
+export interface ServerContext {
+  readonly config: ResolvedConfig;
+  readonly logger: Logger;
+  readonly node: ReplicaNode;
+  readonly auth: Authenticator;
+  readonly prometheus: HttpMetrics;
+  readonly lifecycle: Lifecycle;
+  readonly startedAt: number;
+  readonly version: string;
+}

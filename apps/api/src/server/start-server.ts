@@ -1,0 +1,136 @@
+import { attachSocketIoTransport, ReplicaNode } from '@meshcache/sync-node';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { Server as SocketServer } from 'socket.io';
+import type { ResolvedConfig } from '../config/index.js';
+import { createAuthenticator } from '../http/auth.js';
+import { createApp } from '../http/create-app.js';
+import { createFastPath } from '../http/fast-path/fast-path.js';
+import { captureHeaders } from '../http/fast-path/static-headers.js';
+import { createRateLimiter } from '../http/rate-limit.js';
+import { corsOrigins, helmetMiddleware } from '../http/middleware/security.js';
+import { parseByteSize } from '../config/byte-size.js';
+import { createPrometheus } from '../monitoring/prometheus.js';
+import { DiskStore } from '../persistence/disk-store.js';
+import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
+import { cacheMetrics } from '../views/metrics-views.js';
+import type { Lifecycle, ServerContext } from './context.js';
+import { VERSION } from './version.js';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly context: ServerContext;
+  readonly httpServer: HttpServer;
+  /** Graceful: stop accepting, drain, flush persistence, leave the cluster. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger?: Logger;
+}
+
+/**
+ * Starts one node. The port opens first, so `/health` can say `loading` while the disk state is
+ * restored; replication attaches only after the restore.
+ */
+export const startServer = async (config: ResolvedConfig, options: StartOptions = {}): Promise<RunningServer> => {
+  // Asynchronous writes keep logging off the request path; close() flushes.
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { nodeId: config.nodeId } }, pino.destination({ sync: false }));
+  const lifecycle: Lifecycle = { phase: 'loading' };
+  const node = new ReplicaNode({
+    nodeId: config.nodeId,
+    cache: { capacity: config.cacheCapacity, strategy: config.cacheStrategy === 'LRU' ? 'lru' : 'lfu' },
+    clusterSecret: config.clusterSecret,
+  });
+  const prometheus = createPrometheus(
+    {
+      cache: () => ({ ...cacheMetrics(node), bytes: node.cache.bytes }),
+      sync: () => {
+        const s = node.stats();
+        return { ...s, rejectedMessages: s.rejectedMessages, peersUp: s.nodeList.filter((p) => p.state === 'up').length };
+      },
+    },
+    config.nodeId,
+  );
+  const ctx: ServerContext = {
+    config,
+    logger,
+    node,
+    auth: createAuthenticator(config),
+    prometheus,
+    lifecycle,
+    startedAt: Date.now(),
+    version: VERSION,
+  };
+
+  const httpServer = createServer({ keepAliveTimeout: 65_000 });
+  const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: corsOrigins(config.frontendUrl), credentials: true } });
+  const rateLimiter = config.rateLimitMax > 0 ? createRateLimiter(config.rateLimitMax, config.rateLimitWindowMs) : undefined;
+  const app = createApp(ctx, rateLimiter);
+  // Behind a proxy the client address comes from X-Forwarded-For, which only Express resolves.
+  const fastPath = config.trustProxy
+    ? undefined
+    : createFastPath(ctx, {
+        securityHeaders: captureHeaders(helmetMiddleware()),
+        allowedOrigins: corsOrigins(config.frontendUrl),
+        rateLimiter,
+        bodyLimitBytes: parseByteSize(config.bodyLimit),
+      });
+  httpServer.on('request', (req, res) => {
+    if (!fastPath?.(req, res)) app(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+
+  let store: DiskStore | undefined;
+  if (config.dataDir) {
+    store = new DiskStore({
+      dir: config.dataDir,
+      fsync: config.appendFsync,
+      snapshotIntervalMs: config.snapshotIntervalMs,
+      snapshotAfterOps: config.snapshotAfterOps,
+      warn: (message) => logger.warn({ dataDir: config.dataDir }, message),
+    });
+    const restored = await store.load();
+    node.restore(restored.snapshot as Parameters<ReplicaNode['restore']>[0], restored.ops as Parameters<ReplicaNode['restore']>[1]);
+    logger.info({ keys: node.cache.size, replayedOps: restored.ops.length }, 'restored from disk');
+    const disk = store;
+    node.on('op', (op) => disk.append(op));
+    await store.start(() => node.snapshot());
+  }
+
+  const transport = attachSocketIoTransport(node, { io, peers: config.peerNodes, selfUrl: config.selfUrl });
+  const gateway = attachDashboardGateway(io, ctx);
+  lifecycle.phase = 'ready';
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info({ url, peers: config.peerNodes, dataDir: config.dataDir ?? null }, 'meshcache node ready');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      lifecycle.phase = 'shutting-down';
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
+      timer.unref();
+      gateway.close();
+      await transport.close();
+      await node.close();
+      await store?.close();
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await closed;
+      clearTimeout(timer);
+      logger.info('meshcache node stopped');
+      logger.flush();
+    })());
+
+  return { url, port, context: ctx, httpServer, close };
+};

@@ -1,0 +1,57 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../../../..');
+export const MAIN = join(root, 'dist/apps/api/main.js');
+
+/** `npm test` builds first; a lone Jest run builds the bundle itself. */
+export const ensureBuilt = (): void => {
+  if (existsSync(MAIN)) return;
+  const r = spawnSync(process.execPath, [join(root, 'apps/api/build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new TypeError('building dist/apps/api/main.js failed');
+};
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolvePort(port));
+    });
+  });
+
+export interface NodeProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly output: string[];
+  readonly exited: Promise<number | null>;
+}
+
+export const spawnNode = (env: Record<string, string>): NodeProcess => {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ACCESS_LOG: 'false', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { url: `http://127.0.0.1:${env.PORT}`, child, output, exited };
+};
+
+/** Polls until `check` holds; the cluster lives in other processes, so there is no event to await. */
+export const eventually = async (check: () => Promise<boolean>, what: string, attempts = 200): Promise<void> => {
+  for (let i = 0; i < attempts; i++) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new TypeError(`timed out waiting for ${what}`);
+};

@@ -1,0 +1,33 @@
+import { PREVIEW_LENGTH, type CacheItem, type KeyEntry } from '@meshcache/api-contract';
+import type { ReplicaNode } from '@meshcache/sync-node';
+
+export interface StoredItem {
+  readonly value: unknown;
+  readonly updatedAt: number;
+  readonly accessCount: number;
+  readonly expiresAt?: number;
+}
+
+/** The seed's `{value, timestamp, accessCount}` plus epoch times. */
+export const itemView = (item: StoredItem): CacheItem => ({
+  value: item.value as CacheItem['value'],
+  timestamp: new Date(item.updatedAt).toISOString(),
+  accessCount: item.accessCount,
+  updatedAt: item.updatedAt,
+  expiresAt: item.expiresAt ?? null,
+});
+
+/** A key-browser row, read without counting as an access; undefined if the key is gone. */
+export const keyEntry = (node: ReplicaNode, key: string): KeyEntry | undefined => {
+  const item = node.peek(key);
+  if (!item) return undefined;
+  const json = JSON.stringify(item.value) ?? 'null';
+  return {
+    key,
+    preview: json.length > PREVIEW_LENGTH ? `${json.slice(0, PREVIEW_LENGTH - 1)}…` : json,
+    bytes: json.length,
+    accessCount: item.accessCount,
+    updatedAt: item.updatedAt,
+    expiresAt: item.expiresAt ?? null,
+  };
+};

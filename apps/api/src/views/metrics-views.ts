@@ -1,0 +1,58 @@
+import type { CacheMetrics, MetricsResponse, NodeInfo, NodeListUpdateEvent, ServerStats } from '@meshcache/api-contract';
+import type { ReplicaNode } from '@meshcache/sync-node';
+import type { ServerContext } from '../server/context.js';
+
+const upper = (s: 'lru' | 'lfu'): 'LRU' | 'LFU' => (s === 'lru' ? 'LRU' : 'LFU');
+
+export const cacheMetrics = (node: ReplicaNode): CacheMetrics => {
+  const s = node.cache.stats();
+  const reads = s.hits + s.misses;
+  return {
+    strategy: upper(node.cache.strategy),
+    size: s.size,
+    capacity: s.capacity,
+    hits: s.hits,
+    misses: s.misses,
+    hitRate: reads ? s.hits / reads : 0,
+    missRate: reads ? s.misses / reads : 0,
+    sets: s.sets,
+    deletes: s.deletes,
+    evictions: s.evictions,
+    expirations: s.expirations,
+  };
+};
+
+export const serverStats = (ctx: ServerContext): ServerStats => {
+  const m = process.memoryUsage();
+  return {
+    nodeId: ctx.config.nodeId,
+    uptime: process.uptime(),
+    memory: { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers },
+    timestamp: Date.now(),
+    version: ctx.version,
+  };
+};
+
+export const metricsView = (ctx: ServerContext): MetricsResponse => ({
+  cache: cacheMetrics(ctx.node),
+  sync: ctx.node.stats(),
+  server: serverStats(ctx),
+});
+
+/** This node first, then its peers as the replication engine sees them. */
+export const nodeList = (ctx: ServerContext): NodeListUpdateEvent => {
+  const { node, config } = ctx;
+  const self: NodeInfo = {
+    id: config.nodeId,
+    url: config.selfUrl,
+    state: 'up',
+    self: true,
+    strategy: upper(node.cache.strategy),
+    size: node.cache.size,
+    capacity: node.cache.capacity,
+    lag: 0,
+    lastSeen: Date.now(),
+  };
+  const peers: NodeInfo[] = node.nodes().map((p) => ({ ...p, strategy: p.strategy ? upper(p.strategy) : null, self: false }));
+  return { nodes: [self, ...peers], totalNodes: peers.length + 1, currentNode: config.nodeId };
+};
