@@ -40,6 +40,8 @@ if (!existsSync(main)) {
 }
 
 const urls = Array.from({ length: count }, (_, i) => `http://127.0.0.1:${basePort + i}`);
+// Each node's page may call the other nodes (switching node in the dashboard): allow them all.
+const origins = [...urls, ...urls.map((u) => u.replace('127.0.0.1', 'localhost')), 'http://localhost:3000'].join(',');
 const children = urls.map((url, i) => {
   const env = {
     ...process.env,
@@ -48,6 +50,7 @@ const children = urls.map((url, i) => {
     SELF_URL: url,
     PEER_NODES: urls.filter((u) => u !== url).join(','),
     ACCESS_LOG: process.env.ACCESS_LOG ?? 'false',
+    FRONTEND_URL: process.env.FRONTEND_URL ?? origins,
     ...(dataDir ? { DATA_DIR: join(resolve(dataDir), `node-${i + 1}`) } : {}),
   };
   const child = spawn(process.execPath, [main], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
