@@ -13,6 +13,7 @@ import { corsOrigins, helmetMiddleware } from '../http/middleware/security.js';
 import { parseByteSize } from '../config/byte-size.js';
 import { createPrometheus } from '../monitoring/prometheus.js';
 import { DiskStore } from '../persistence/disk-store.js';
+import { restoreNode } from '../persistence/restore-node.js';
 import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
 import { cacheMetrics } from '../views/metrics-views.js';
 import type { Lifecycle, ServerContext } from './context.js';
@@ -100,8 +101,8 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       warn: (message) => logger.warn({ dataDir: config.dataDir }, message),
     });
     const restored = await store.load();
-    node.restore(restored.snapshot as Parameters<ReplicaNode['restore']>[0], restored.ops as Parameters<ReplicaNode['restore']>[1]);
-    logger.info({ keys: node.cache.size, replayedOps: restored.ops.length }, 'restored from disk');
+    const outcome = restoreNode(node, restored.snapshot, restored.ops, (message) => logger.warn({ dataDir: config.dataDir }, message));
+    logger.info({ keys: node.cache.size, replayedOps: outcome.applied }, 'restored from disk');
     const disk = store;
     node.on('op', (op) => disk.append(op));
     await store.start(() => node.snapshot());
