@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatClock } from '../format/format';
 import { cssVar, useColorScheme } from '../theme/use-color-scheme';
 
 export interface ChartLine {
@@ -31,7 +32,7 @@ const toData = (times: readonly number[], lines: readonly ChartLine[]): uPlot.Al
  * A uPlot line chart. The canvas is not readable by assistive technology, so the figure's
  * caption states the latest value of every line in text.
  */
-export function TimeSeriesChart({ title, times, lines, format, paused, height = 160 }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ title, times, lines, format, paused, height = 170 }: TimeSeriesChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   // The chart is rebuilt only when its look changes (theme, lines, height); it reads the data of
@@ -52,17 +53,20 @@ export function TimeSeriesChart({ title, times, lines, format, paused, height = 
       {
         width: target.clientWidth || 480,
         height,
-        legend: { show: true },
+        // The caption is the legend (readable text, not canvas); the cursor still shows values.
+        legend: { show: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true } },
-        axes: [axis, { ...axis, size: 64, values: (_u, splits) => splits.map((v) => fmt(v)) }],
+        axes: [
+          { ...axis, space: 70, values: (_u, splits) => splits.map((v) => formatClock(v * 1000)) },
+          { ...axis, size: 76, values: (_u, splits) => splits.map((v) => fmt(v)) },
+        ],
         series: [
           {},
           ...l.map((line) => ({
             label: line.label,
             stroke: cssVar(line.colorVar),
             width: 2,
-            value: (_u: uPlot, v: number | null) => (v == null ? '–' : fmt(v)),
           })),
         ],
       },
@@ -86,19 +90,25 @@ export function TimeSeriesChart({ title, times, lines, format, paused, height = 
     if (!paused) plot.current?.setData(toData(times, lines));
   }, [times, lines, paused]);
 
-  const summary = lines
-    .map((line) => {
-      const last = line.values[line.values.length - 1];
-      return `${line.label} ${last == null ? 'no data' : format(last)}`;
-    })
-    .join(', ');
+  const latestOf = (line: ChartLine) => {
+    const last = line.values[line.values.length - 1];
+    return last == null ? 'no data' : format(last);
+  };
 
   return (
     <figure className="chart" aria-label={title}>
       <figcaption>
         <span className="chart-title">{title}</span>
         <span className="chart-latest" data-testid="chart-latest">
-          {times.length === 0 ? 'waiting for data' : summary}
+          {times.length === 0
+            ? 'waiting for data'
+            : lines.map((line, i) => (
+                <span key={line.label} className="chart-key">
+                  <span className="chart-swatch" aria-hidden="true" style={{ background: `var(${line.colorVar})` }} />
+                  {line.label} {latestOf(line)}
+                  {i < lines.length - 1 ? ', ' : ''}
+                </span>
+              ))}
           {paused ? ' (paused while the page is hidden)' : ''}
         </span>
       </figcaption>

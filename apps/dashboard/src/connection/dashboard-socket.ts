@@ -24,6 +24,9 @@ export interface DashboardSocket {
 export function openDashboardSocket(baseUrl: string, token: string | undefined): DashboardSocket {
   const options = {
     auth: token ? { token } : {},
+    // WebSocket only: every browser the dashboard supports has it, one connection carries the
+    // whole session, and no sticky sessions are needed when nodes sit behind a load balancer.
+    transports: ['websocket'],
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
     timeout: 5000,

@@ -1,4 +1,4 @@
-import { formatAgo, formatBytes, formatDuration, formatPercent, formatRate } from './format';
+import { formatAgo, formatBytes, formatClock, formatDuration, formatPercent, formatRate } from './format';
 
 describe('format', () => {
   it('formats bytes with binary units', () => {
@@ -18,6 +18,10 @@ describe('format', () => {
   it('formats how long ago something happened', () => {
     expect(formatAgo(10_000, 10_400)).toBe('just now');
     expect(formatAgo(0, 5_000)).toBe('5s ago');
+  });
+
+  it('formats clock times for chart axes', () => {
+    expect(formatClock(new Date(2026, 0, 1, 9, 5, 7).getTime())).toBe('09:05:07');
   });
 
   it('formats rates and percentages compactly', () => {

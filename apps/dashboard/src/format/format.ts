@@ -44,3 +44,9 @@ export function formatPercent(percent: number): string {
 export function formatTime(at: number): string {
   return new Date(at).toLocaleTimeString(undefined, { hour12: false });
 }
+
+/** HH:MM:SS in the viewer's time zone, for chart axes. */
+export function formatClock(at: number): string {
+  const d = new Date(at);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}

@@ -21,9 +21,19 @@ export function ControlsPanel() {
   const patchMetrics = (patch: (old: MetricsResponse) => MetricsResponse) =>
     queries.setQueryData<MetricsResponse>(queryKeys.metrics, (old) => (old ? patch(old) : old));
 
+  const showStrategy = (strategy: Strategy) => patchMetrics((old) => ({ ...old, cache: { ...old.cache, strategy } }));
+  // Optimistic: the radio moves at once and moves back if the node refuses.
   const setStrategy = useMutation({
     mutationFn: (strategy: Strategy) => unwrap(client.setStrategy({ strategy })),
-    onSuccess: (data) => patchMetrics((old) => ({ ...old, cache: { ...old.cache, strategy: data.strategy } })),
+    onMutate: (strategy) => {
+      const previous = queries.getQueryData<MetricsResponse>(queryKeys.metrics)?.cache.strategy;
+      showStrategy(strategy);
+      return { previous };
+    },
+    onError: (_error, _strategy, context) => {
+      if (context?.previous) showStrategy(context.previous);
+    },
+    onSuccess: (data) => showStrategy(data.strategy),
   });
   const toggleSync = useMutation({
     mutationFn: (enabled: boolean) => unwrap(client.toggleSync({ enabled })),

@@ -79,7 +79,7 @@ function KeyTable({ items, now, busy }: { items: KeyEntry[]; now: number; busy: 
   const { client } = useConnection();
   const remove = useMutation({ mutationFn: (key: string) => unwrap(client.deleteItem({ key })) });
   return (
-    <div className="table-scroll" aria-busy={busy}>
+    <div className="table-scroll key-scroll" aria-busy={busy}>
       {remove.isError ? (
         <p role="alert" className="state-error">
           {describeError(remove.error)}
