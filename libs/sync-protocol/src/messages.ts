@@ -71,6 +71,8 @@ export const HeartbeatMessageSchema = z.object({
   strategy: StrategySchema,
   size: z.number().int().nonnegative(),
   capacity: z.number().int().positive(),
+  /** Every node id the sender knows to be part of the cluster (tombstones wait for all of them). */
+  members: z.array(NodeIdSchema).max(1000),
 });
 
 export const PeerAddressSchema = z.object({ nodeId: NodeIdSchema, url: PeerUrlSchema });
@@ -85,14 +87,19 @@ export const DigestMessageSchema = z.object({
   buckets: z.array(z.number().int().nonnegative()).max(65_536),
 });
 
-/** Anti-entropy, steps 2 and 3: the sender's state in the buckets that differ. */
+/**
+ * Anti-entropy, steps 2 (`reply`: the digest's receiver answers) and 3 (`return`: the
+ * initiator sends its side): the sender's state in the buckets that differ, in pieces; `done`
+ * marks the last piece of a step.
+ */
 export const RepairMessageSchema = z.object({
   type: z.literal('repair'),
   requestId: z.string().max(64),
+  step: z.enum(['reply', 'return']),
   buckets: z.array(z.number().int().nonnegative()).max(65_536),
-  entries: z.array(SnapshotEntrySchema),
-  tombstones: z.array(TombstoneSchema),
-  final: z.boolean(),
+  entries: z.array(SnapshotEntrySchema).max(50_000),
+  tombstones: z.array(TombstoneSchema).max(50_000),
+  done: z.boolean(),
 });
 
 export const RepairDoneMessageSchema = z.object({

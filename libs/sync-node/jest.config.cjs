@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'sync-node',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

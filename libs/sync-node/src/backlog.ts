@@ -1,0 +1,69 @@
+import type { Operation } from '@meshcache/sync-protocol';
+
+/**
+ * Ring buffer of this node's own most recent operations (compare Redis' replication backlog):
+ * a peer that missed operations still in here gets just those; one that missed more gets a
+ * snapshot. Sequence numbers are consecutive, so lookup by seq is O(1).
+ */
+export class Backlog {
+  private readonly ring: (Operation | undefined)[];
+  /** Approximate serialized size of each operation, to keep batches under the transport's limit. */
+  private readonly sizes: Float64Array;
+  private first = 1;
+  private count = 0;
+
+  constructor(readonly capacity: number) {
+    this.ring = new Array<Operation | undefined>(capacity);
+    this.sizes = new Float64Array(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Sequence number of the oldest operation kept (the next one to be appended when empty). */
+  get firstSeq(): number {
+    return this.first;
+  }
+
+  /** Last sequence number appended, or `firstSeq - 1` when empty. */
+  get lastSeq(): number {
+    return this.first + this.count - 1;
+  }
+
+  /** Starts an empty backlog whose next operation will be `seq`. */
+  resetTo(seq: number): void {
+    this.ring.fill(undefined);
+    this.first = seq;
+    this.count = 0;
+  }
+
+  append(op: Operation, approxBytes: number): void {
+    this.ring[op.seq % this.capacity] = op;
+    this.sizes[op.seq % this.capacity] = approxBytes + 100;
+    if (this.count === this.capacity) this.first++;
+    else this.count++;
+  }
+
+  /** True when every operation after `seq` is still here. */
+  reachesBack(seq: number): boolean {
+    return seq + 1 >= this.first;
+  }
+
+  /**
+   * Up to `max` operations starting at `fromSeq`, stopping once `maxBytes` is reached (but
+   * always at least one); empty when `fromSeq` fell out.
+   */
+  slice(fromSeq: number, max: number, maxBytes = Infinity): Operation[] {
+    if (fromSeq < this.first) return [];
+    const end = Math.min(this.lastSeq, fromSeq + max - 1);
+    const out: Operation[] = [];
+    let bytes = 0;
+    for (let seq = fromSeq; seq <= end; seq++) {
+      bytes += this.sizes[seq % this.capacity];
+      if (out.length > 0 && bytes > maxBytes) break;
+      out.push(this.ring[seq % this.capacity] as Operation);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+import { Cache, type EvictionReason, type Strategy } from '@meshcache/cache-core';
+import type { EntryRecord, EntryStore, PutResult } from './entry-store.js';
+
+export interface CacheEntryStoreOptions {
+  capacity: number;
+  strategy: Strategy;
+  maxBytes?: number;
+  sizeOf?: (value: unknown, key: string) => number;
+  now: () => number;
+  /** Entries that left on the cache's own decision (eviction or expiry). */
+  onLocalRemoval: (key: string, record: EntryRecord, kind: 'expired' | 'evicted') => void;
+  /** The user's hook, called with the user's value for every reason. */
+  onEvict?: (key: string, value: unknown, reason: EvictionReason) => void;
+}
+
+/** Live entries in a cache-core `Cache`, whose policy decides what a full node forgets. */
+export class CacheEntryStore implements EntryStore {
+  readonly cache: Cache<string, EntryRecord>;
+  /** Keys stored with a TTL, so expired ones can be found and reported before a snapshot. */
+  private readonly ttlKeys = new Set<string>();
+
+  constructor(options: CacheEntryStoreOptions) {
+    const { sizeOf, onEvict, onLocalRemoval } = options;
+    this.cache = new Cache<string, EntryRecord>({
+      capacity: options.capacity,
+      strategy: options.strategy,
+      now: options.now,
+      ...(options.maxBytes !== undefined && sizeOf !== undefined
+        ? { maxBytes: options.maxBytes, sizeOf: (record: EntryRecord, key: string) => sizeOf(record.value, key) }
+        : {}),
+      onEvict: (key, record, reason) => {
+        if (reason !== 'set' && record.expiresAt !== undefined) this.ttlKeys.delete(key);
+        if (reason === 'expire') onLocalRemoval(key, record, 'expired');
+        else if (reason === 'evict') onLocalRemoval(key, record, 'evicted');
+        onEvict?.(key, record.value, reason);
+      },
+    });
+  }
+
+  peek(key: string): EntryRecord | undefined {
+    return this.cache.peek(key);
+  }
+
+  put(key: string, record: EntryRecord, ttlMs: number | undefined): PutResult {
+    const result = this.cache.set(key, record, ttlMs === undefined ? undefined : { ttlMs });
+    if (!result.ok) return { ok: false, code: result.code, message: result.message };
+    if (record.expiresAt !== undefined) this.ttlKeys.add(key);
+    return { ok: true };
+  }
+
+  remove(key: string): void {
+    this.cache.delete(key);
+  }
+
+  list(): [string, EntryRecord][] {
+    this.purgeExpired();
+    const out = [...this.cache.entries()];
+    return out.reverse();
+  }
+
+  /** Makes the cache report every expired entry now, so its stamp is kept as a grave. */
+  purgeExpired(): void {
+    for (const key of [...this.ttlKeys]) this.cache.peek(key);
+  }
+}

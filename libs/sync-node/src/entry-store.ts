@@ -1,0 +1,48 @@
+import type { Hlc } from '@meshcache/sync-protocol';
+
+/** What a node stores per live key: the value and the stamp of the write that produced it. */
+export interface EntryRecord {
+  value: unknown;
+  hlc: Hlc;
+  seq: number;
+  /** Absolute expiry (ms since the epoch), the same on every node. */
+  expiresAt: number | undefined;
+}
+
+export type PutResult = { ok: true } | { ok: false; code: string; message: string };
+
+/**
+ * Where live entries are kept. The node backs it with a cache-core `Cache`; the merge-rule
+ * property tests back it with a `Map`, so both run the same merge code.
+ */
+export interface EntryStore {
+  /** The live record, without counting an access. */
+  peek(key: string): EntryRecord | undefined;
+  /** `ttlMs` is relative to the store's clock; undefined means no expiry. */
+  put(key: string, record: EntryRecord, ttlMs: number | undefined): PutResult;
+  remove(key: string): void;
+  /** Live entries, least valuable first, as a snapshot safe to mutate the store while iterating. */
+  list(): [string, EntryRecord][];
+}
+
+/** An `EntryStore` over a `Map`, for tests and reference models. */
+export class MapEntryStore implements EntryStore {
+  readonly map = new Map<string, EntryRecord>();
+
+  peek(key: string): EntryRecord | undefined {
+    return this.map.get(key);
+  }
+
+  put(key: string, record: EntryRecord): PutResult {
+    this.map.set(key, record);
+    return { ok: true };
+  }
+
+  remove(key: string): void {
+    this.map.delete(key);
+  }
+
+  list(): [string, EntryRecord][] {
+    return [...this.map];
+  }
+}

@@ -1,0 +1,10 @@
+export { ReplicaNode } from './replica-node.js';
+export type { ChangeEvent, NodeValue, PeerAddressEvent, WriteResult } from './replica-node.js';
+export type { ReplicaCacheOptions, ReplicaNodeOptions } from './node-options.js';
+export type { EntryRecord } from './entry-store.js';
+export { SyncError, type SyncErrorCode } from './sync-error.js';
+export type { LinkEnd, LinkHandle, LinkInfo } from './link.js';
+export type { Timers } from './timers.js';
+export { attachSocketIoTransport, type SocketIoTransport, type SocketIoTransportOptions } from './transports/socket-io-transport.js';
+export { MemoryNetwork, type MemoryNetworkFaults } from './transports/memory-network.js';
+export { SeededScheduler } from './simulation/seeded-scheduler.js';

@@ -1,0 +1,21 @@
+import type { PeerMessage } from '@meshcache/sync-protocol';
+
+/** One end of a bidirectional, ordered message channel to one peer, as a transport provides it. */
+export interface LinkEnd {
+  send(message: PeerMessage): void;
+  /** Closes the channel; the transport then calls `closed()` on the handle. */
+  close(): void;
+}
+
+/** What the node gives back to the transport for a new channel. */
+export interface LinkHandle {
+  /** A message from the peer, not validated yet: the node validates it against the protocol. */
+  receive(raw: unknown): void;
+  /** The channel is gone (either side closed it, or the connection dropped). */
+  closed(): void;
+}
+
+export interface LinkInfo {
+  /** The URL this node dialed, for outgoing channels. */
+  dialedUrl?: string;
+}

@@ -1,0 +1,132 @@
+import type { EvictionReason, Strategy } from '@meshcache/cache-core';
+import { NodeIdSchema } from '@meshcache/sync-protocol';
+import { z } from 'zod';
+import { SyncError } from './sync-error.js';
+import type { Timers } from './timers.js';
+
+export interface ReplicaCacheOptions {
+  capacity: number;
+  strategy?: Strategy;
+  /** Byte budget of the cache; requires `sizeOf`. */
+  maxBytes?: number;
+  sizeOf?: (value: unknown, key: string) => number;
+  /** TTL given to writes made on this node without their own `ttlMs` (replicated with them). */
+  ttlMs?: number;
+  /** Called for every entry leaving the cache, with the user's value. */
+  onEvict?: (key: string, value: unknown, reason: EvictionReason) => void;
+}
+
+export interface ReplicaNodeOptions {
+  nodeId: string;
+  cache: ReplicaCacheOptions;
+  /** Shared by every node of the cluster; never sent over the wire. Unset means empty. */
+  clusterSecret?: string;
+  /** Own operations kept for partial resync (default 10 000). */
+  backlogSize?: number;
+  /** Physical clock in ms since the epoch (default `Date.now`). */
+  now?: () => number;
+  /** Largest accepted lead of a peer's clock over ours, in ms (default 60 000). */
+  maxClockOffsetMs?: number;
+  /** Interval of heartbeats and housekeeping (default 1000 ms). */
+  heartbeatMs?: number;
+  /** A peer silent this long is `suspect` (default 3 × heartbeatMs). */
+  suspectAfterMs?: number;
+  /** A link silent this long is closed and the peer is `down` (default 10 × heartbeatMs). */
+  downAfterMs?: number;
+  /** Resend unacknowledged operations after this long without an ack (default 2 × heartbeatMs). */
+  retransmitMs?: number;
+  /** Largest operation batch (default 1000 operations or about 512 KiB). */
+  maxBatchOps?: number;
+  /** Operations sent and not yet acknowledged, per peer (default 20 000). */
+  maxInFlightOps?: number;
+  /** Entries per snapshot chunk (default 2000, fewer for large values). */
+  snapshotChunkEntries?: number;
+  /** Invalid messages tolerated on one link before it is cut (default 20). */
+  maxBadMessages?: number;
+  /** How long `forceSync` waits for a peer (default 10 000 ms). */
+  forceSyncTimeoutMs?: number;
+  /** Minimum time a tombstone is kept, even once every known peer is past it (default 60 000 ms). */
+  tombstoneGraceMs?: number;
+  /** Minimum time a tombstone is kept by a node that has no known peer (default 600 000 ms). */
+  isolatedTombstoneGraceMs?: number;
+  /** This node's address as peers should dial it (the socket.io transport sets it). */
+  url?: string;
+  /** Timer implementation; the simulation injects virtual time. */
+  timers?: Timers;
+  /** Incarnation suffix of the origin (default: start time in base 36). */
+  incarnation?: string;
+}
+
+const int = (min: number) => z.number().int().min(min);
+
+const OptionsSchema = z.object({
+  nodeId: NodeIdSchema,
+  cache: z.object({
+    capacity: int(1),
+    strategy: z.enum(['lru', 'lfu']).optional(),
+    maxBytes: z.number().positive().optional(),
+    ttlMs: int(1).optional(),
+  }),
+  clusterSecret: z.string().optional(),
+  backlogSize: int(1).optional(),
+  maxClockOffsetMs: int(0).optional(),
+  heartbeatMs: int(1).optional(),
+  suspectAfterMs: int(1).optional(),
+  downAfterMs: int(1).optional(),
+  retransmitMs: int(1).optional(),
+  maxBatchOps: int(1).max(20_000).optional(),
+  maxInFlightOps: int(1).optional(),
+  snapshotChunkEntries: int(1).max(50_000).optional(),
+  maxBadMessages: int(0).optional(),
+  forceSyncTimeoutMs: int(1).optional(),
+  tombstoneGraceMs: int(0).optional(),
+  isolatedTombstoneGraceMs: int(0).optional(),
+  url: z.string().regex(/^https?:\/\/\S+$/).optional(),
+  incarnation: z.string().regex(/^[0-9a-z]+$/).optional(),
+});
+
+export type ResolvedOptions = Required<Omit<ReplicaNodeOptions, 'url' | 'incarnation' | 'clusterSecret'>> & {
+  url: string | null;
+  incarnation: string;
+  clusterSecret: string;
+};
+
+export function resolveOptions(options: ReplicaNodeOptions, defaultTimers: Timers): ResolvedOptions {
+  const parsed = OptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SyncError('INVALID_OPTION', `ReplicaNode option ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  for (const name of ['sizeOf', 'onEvict'] as const) {
+    if (options.cache[name] !== undefined && typeof options.cache[name] !== 'function') {
+      throw new SyncError('INVALID_OPTION', `ReplicaNode option cache.${name} must be a function`);
+    }
+  }
+  if (options.cache.maxBytes !== undefined && options.cache.sizeOf === undefined) {
+    throw new SyncError('INVALID_OPTION', 'ReplicaNode option cache.maxBytes needs cache.sizeOf(value, key)');
+  }
+  const now = options.now ?? Date.now;
+  const heartbeatMs = options.heartbeatMs ?? 1000;
+  return {
+    nodeId: options.nodeId,
+    cache: options.cache,
+    clusterSecret: options.clusterSecret ?? '',
+    backlogSize: options.backlogSize ?? 10_000,
+    now,
+    maxClockOffsetMs: options.maxClockOffsetMs ?? 60_000,
+    heartbeatMs,
+    suspectAfterMs: options.suspectAfterMs ?? 3 * heartbeatMs,
+    downAfterMs: options.downAfterMs ?? 10 * heartbeatMs,
+    retransmitMs: options.retransmitMs ?? 2 * heartbeatMs,
+    maxBatchOps: options.maxBatchOps ?? 1000,
+    maxInFlightOps: options.maxInFlightOps ?? 20_000,
+    snapshotChunkEntries: options.snapshotChunkEntries ?? 2000,
+    maxBadMessages: options.maxBadMessages ?? 20,
+    forceSyncTimeoutMs: options.forceSyncTimeoutMs ?? 10_000,
+    tombstoneGraceMs: options.tombstoneGraceMs ?? 60_000,
+    isolatedTombstoneGraceMs: options.isolatedTombstoneGraceMs ?? 600_000,
+    url: options.url ?? null,
+    timers: options.timers ?? defaultTimers,
+    incarnation: options.incarnation ?? Math.floor(now()).toString(36),
+  };
+}

@@ -1,0 +1,96 @@
+import { compareHlc, type Hlc, type PeerInfo, type PeerState, type Strategy } from '@meshcache/sync-protocol';
+import type { HeartbeatMessage } from '@meshcache/sync-protocol';
+import type { PeerSession } from './peer-session.js';
+import type { Grave } from './replica-state.js';
+import { VersionVector } from './version-vector.js';
+
+/**
+ * Everything this node knows about one peer: its links (a pair of nodes may be connected both
+ * ways; one link, the primary, carries our stream), how far our stream got, and what the peer
+ * reported in its last heartbeat.
+ */
+export class PeerLink {
+  url: string | null = null;
+  origin: string | null = null;
+  sessions: PeerSession[] = [];
+  primary: PeerSession | null = null;
+  state: PeerState = 'down';
+  lastSeen: number | null = null;
+
+  /** Our operations the peer has acknowledged, and the last one we sent it. */
+  acked = 0;
+  sent = 0;
+  lastAckAt = 0;
+  streamStarted = false;
+  snapshotting = false;
+  snapshotAt = -Infinity;
+  lastResyncRequest = -Infinity;
+
+  /** What the peer has applied, as last reported. */
+  peerVv = new VersionVector();
+  /** The peer's clock and sequence number at its last heartbeat. */
+  private heartbeat: { hlc: Hlc; seq: number } | null = null;
+  private strategy: Strategy | null = null;
+  private size: number | null = null;
+  private capacity: number | null = null;
+
+  constructor(readonly nodeId: string) {}
+
+  /** The peer restarted: its old clock and stream say nothing about the new one. */
+  newIncarnation(origin: string): void {
+    this.origin = origin;
+    this.heartbeat = null;
+  }
+
+  /** Starts our stream over from `theirSeq`, what the peer says it has of our operations. */
+  restartStream(theirSeq: number, now: number): void {
+    this.acked = theirSeq;
+    this.sent = theirSeq;
+    this.lastAckAt = now;
+    this.streamStarted = false;
+    this.snapshotting = false;
+  }
+
+  onAck(seq: number, now: number): void {
+    this.lastAckAt = now;
+    if (seq > this.acked) this.acked = seq;
+    if (this.acked > this.sent) this.sent = this.acked;
+  }
+
+  onHeartbeat(message: HeartbeatMessage, myOrigin: string): void {
+    this.heartbeat = { hlc: message.hlc, seq: message.seq };
+    this.peerVv = VersionVector.fromPairs(message.vv);
+    this.strategy = message.strategy;
+    this.size = message.size;
+    this.capacity = message.capacity;
+    const theirs = this.peerVv.get(myOrigin);
+    if (theirs > this.acked) this.acked = theirs;
+    if (this.acked > this.sent && !this.snapshotting) this.sent = this.acked;
+  }
+
+  /**
+   * True when nothing this peer could still send us can be older than `grave`: we applied all
+   * its operations up to its last heartbeat, its clock was past the grave then, and (for
+   * replicated graves) it had applied the grave's operation itself.
+   */
+  frontierPasses(grave: Grave, applied: VersionVector): boolean {
+    const hb = this.heartbeat;
+    if (hb === null || this.origin === null) return false;
+    if (applied.get(this.origin) < hb.seq) return false;
+    if (compareHlc(hb.hlc, grave.hlc) <= 0) return false;
+    return grave.kind === 'evicted' || this.peerVv.covers(grave.hlc.node, grave.seq);
+  }
+
+  info(mySeq: number): PeerInfo {
+    return {
+      id: this.nodeId,
+      url: this.url,
+      state: this.state,
+      strategy: this.strategy,
+      size: this.size,
+      capacity: this.capacity,
+      lag: this.state === 'down' && this.origin === null ? 0 : Math.max(0, mySeq - this.acked),
+      lastSeen: this.lastSeen,
+    };
+  }
+}

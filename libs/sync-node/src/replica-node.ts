@@ -1,0 +1,839 @@
+import { EventEmitter } from 'node:events';
+import type { Cache, Strategy } from '@meshcache/cache-core';
+import {
+  NodeSnapshotSchema,
+  OperationSchema,
+  nodeIdOfOrigin,
+  type ForceSyncResult,
+  type NodeSnapshot,
+  type Op,
+  type Operation,
+  type PeerInfo,
+  type PeerMessage,
+  type SyncEvent,
+  type SyncStats,
+  type VersionVectorPairs,
+} from '@meshcache/sync-protocol';
+import { AntiEntropy } from './anti-entropy.js';
+import { Backlog } from './backlog.js';
+import { CacheEntryStore } from './cache-entry-store.js';
+import type { EntryRecord } from './entry-store.js';
+import { HybridClock } from './hybrid-clock.js';
+import type { LinkEnd, LinkHandle, LinkInfo } from './link.js';
+import { resolveOptions, type ReplicaNodeOptions, type ResolvedOptions } from './node-options.js';
+import { PeerLink } from './peer-link.js';
+import { PeerSession, type SessionHost } from './peer-session.js';
+import { ReplicaState, type ChangeRecord } from './replica-state.js';
+import { SnapshotSender } from './snapshot-sender.js';
+import { SyncError } from './sync-error.js';
+import { SyncHistory } from './sync-history.js';
+import { eventLoopTimers } from './timers.js';
+import { approxValueSize } from './value-size.js';
+import { VersionVector } from './version-vector.js';
+
+export interface ChangeEvent {
+  kind: 'set' | 'delete' | 'clear' | 'strategy';
+  key?: string;
+  source: 'local' | 'remote';
+}
+
+export interface NodeValue {
+  value: unknown;
+  /** Wall-clock ms of the write that produced the value (its HLC wall time). */
+  updatedAt: number;
+  accessCount: number;
+  expiresAt?: number;
+}
+
+export type WriteResult = { ok: true } | { ok: false; code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_TTL' | 'TOO_LARGE' | 'INVALID_SIZE' | 'CLOSED'; message: string };
+
+type Listener = (...args: unknown[]) => void;
+
+export interface PeerAddressEvent {
+  nodeId: string;
+  url: string;
+}
+
+/**
+ * A cache-core `Cache` replicated to every peer: writes are operations stamped with a hybrid
+ * logical clock, merged last-writer-wins per key, streamed in order per origin from a bounded
+ * backlog, and caught up by partial resync or chunked snapshot. See README.md.
+ */
+export class ReplicaNode implements SessionHost {
+  readonly nodeId: string;
+  private originName: string;
+  private clockImpl: HybridClock;
+  private readonly options: ResolvedOptions;
+  private readonly emitter = new EventEmitter();
+  private readonly store: CacheEntryStore;
+  private readonly state: ReplicaState;
+  private readonly vv = new VersionVector();
+  private readonly backlog: Backlog;
+  private readonly historyLog: SyncHistory;
+  private readonly links = new Map<string, PeerLink>();
+  private readonly sessions = new Set<PeerSession>();
+  private readonly knownUrls = new Map<string, string>();
+  private readonly antiEntropy: AntiEntropy;
+  private readonly snapshots: SnapshotSender;
+  private source: 'local' | 'remote' = 'local';
+  private quiet = false;
+  private enabled = true;
+  private isClosed = false;
+  private tickHandle: unknown = null;
+  private flushHandle: unknown = null;
+  private tickCount = 0;
+  private requestCounter = 0;
+  private readonly counters = {
+    opsSent: 0,
+    opsReceived: 0,
+    fullSyncs: 0,
+    partialSyncs: 0,
+    snapshotsSent: 0,
+    rejectedMessages: 0,
+    forceSyncs: 0,
+    repairedKeys: 0,
+    lastSyncTime: null as number | null,
+  };
+
+  constructor(options: ReplicaNodeOptions) {
+    this.options = resolveOptions(options, eventLoopTimers);
+    this.nodeId = this.options.nodeId;
+    this.originName = `${this.nodeId}#${this.options.incarnation}`;
+    this.clockImpl = new HybridClock(this.originName, this.options.now, this.options.maxClockOffsetMs);
+    const cacheOptions = this.options.cache;
+    this.store = new CacheEntryStore({
+      capacity: cacheOptions.capacity,
+      strategy: cacheOptions.strategy ?? 'lru',
+      maxBytes: cacheOptions.maxBytes,
+      sizeOf: cacheOptions.sizeOf,
+      now: this.options.now,
+      onEvict: cacheOptions.onEvict,
+      onLocalRemoval: (key, record, kind) => this.state.markLocalRemoval(key, record, kind),
+    });
+    this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (change) => this.onStateChange(change), this.options.now);
+    this.backlog = new Backlog(this.options.backlogSize);
+    this.historyLog = new SyncHistory(this.originName, this.options.now);
+    this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
+    this.snapshots = new SnapshotSender(this.options.timers, this.options.snapshotChunkEntries);
+    this.scheduleTick();
+  }
+
+  // ---- public surface -------------------------------------------------------------------
+
+  /** `<nodeId>#<incarnation>`: the writer id of this node's operations since it started. */
+  get origin(): string {
+    return this.originName;
+  }
+
+  get url(): string | null {
+    return this.options.url;
+  }
+
+  get clusterSecret(): string {
+    return this.options.clusterSecret;
+  }
+
+  get maxBadMessages(): number {
+    return this.options.maxBadMessages;
+  }
+
+  /** Read access to the underlying cache; values are `EntryRecord`s. Write through the node. */
+  get cache(): Cache<string, EntryRecord> {
+    return this.store.cache;
+  }
+
+  get syncEnabled(): boolean {
+    return this.enabled;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  now(): number {
+    return this.options.now();
+  }
+
+  get(key: string): NodeValue | undefined {
+    const record = this.store.cache.get(key);
+    if (record === undefined) return undefined;
+    const info = this.store.cache.peekEntry(key);
+    const out: NodeValue = { value: record.value, updatedAt: record.hlc.wall, accessCount: info?.accessCount ?? 1 };
+    if (record.expiresAt !== undefined) out.expiresAt = record.expiresAt;
+    return out;
+  }
+
+  /** Like `get` without counting an access. */
+  peek(key: string): NodeValue | undefined {
+    const info = this.store.cache.peekEntry(key);
+    if (info === undefined) return undefined;
+    const out: NodeValue = { value: info.value.value, updatedAt: info.value.hlc.wall, accessCount: info.accessCount };
+    if (info.value.expiresAt !== undefined) out.expiresAt = info.value.expiresAt;
+    return out;
+  }
+
+  has(key: string): boolean {
+    return this.store.cache.has(key);
+  }
+
+  set(key: string, value: unknown, opts?: { ttlMs?: number }): WriteResult {
+    if (this.isClosed) return { ok: false, code: 'CLOSED', message: 'this node is closed' };
+    if (typeof key !== 'string') return { ok: false, code: 'INVALID_KEY', message: 'key must be a string' };
+    if (value === undefined) return { ok: false, code: 'INVALID_VALUE', message: 'value must be a JSON value, not undefined' };
+    const ttlMs = opts?.ttlMs ?? this.options.cache.ttlMs;
+    if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
+      return { ok: false, code: 'INVALID_TTL', message: `ttlMs must be a positive integer of milliseconds, got ${String(ttlMs)}` };
+    }
+    const refusal = this.checkSize(key, value);
+    if (refusal !== null) return refusal;
+    const op: Op = ttlMs === undefined ? { type: 'set', key, value } : { type: 'set', key, value, ttlMs };
+    this.writeLocal(op, approxValueSize(value) + key.length);
+    return { ok: true };
+  }
+
+  /** Deletes `key` everywhere; true when it was present here. Replicated even when absent. */
+  delete(key: string): boolean {
+    if (this.isClosed || typeof key !== 'string') return false;
+    const existed = this.store.peek(key) !== undefined;
+    this.writeLocal({ type: 'delete', key }, key.length);
+    return existed;
+  }
+
+  /** Empties the cache on every node: removes every entry written before this moment. */
+  clear(): void {
+    if (!this.isClosed) this.writeLocal({ type: 'clear' }, 0);
+  }
+
+  /** Switches the eviction policy on every node (last writer wins). */
+  setStrategy(strategy: Strategy): void {
+    if (strategy !== 'lru' && strategy !== 'lfu') {
+      throw new SyncError('INVALID_OPTION', `strategy must be 'lru' or 'lfu', got ${String(strategy)}`);
+    }
+    if (!this.isClosed) this.writeLocal({ type: 'strategy', strategy }, 0);
+  }
+
+  /**
+   * Pauses or resumes sending this node's writes to peers. While off, writes apply locally and
+   * wait in the backlog (a snapshot is sent instead if it overflows); peers' writes still arrive.
+   */
+  setSyncEnabled(on: boolean): void {
+    if (on === this.enabled) return;
+    this.enabled = on;
+    this.historyLog.record({ type: on ? 'sync-enabled' : 'sync-disabled' });
+    if (on) for (const link of this.links.values()) this.pump(link);
+  }
+
+  /** Anti-entropy with every connected peer: compares digests, repairs only differing keys. */
+  async forceSync(): Promise<ForceSyncResult> {
+    const started = this.now();
+    if (!this.enabled || this.isClosed) {
+      return { peers: 0, repairedKeys: 0, differingBuckets: 0, durationMs: 0, skipped: 'sync-disabled' };
+    }
+    const targets = [...this.links.values()].filter((link) => link.primary !== null);
+    for (const link of targets) this.pump(link);
+    const results = await Promise.all(targets.map((link) => this.antiEntropy.run(link)));
+    const repairedKeys = results.reduce((sum, r) => sum + r.repairedKeys, 0);
+    const differingBuckets = results.reduce((sum, r) => sum + r.differingBuckets, 0);
+    this.counters.forceSyncs++;
+    this.counters.repairedKeys += repairedKeys;
+    this.historyLog.record({ type: 'force-sync', count: repairedKeys, message: `${targets.length} peer(s), ${differingBuckets} differing bucket(s)` });
+    return { peers: targets.length, repairedKeys, differingBuckets, durationMs: Math.max(0, this.now() - started) };
+  }
+
+  /** The last sync events, newest first (at most 100 are kept). */
+  history(limit = 100): SyncEvent[] {
+    return this.historyLog.list(limit);
+  }
+
+  stats(): SyncStats {
+    const nodeList = this.nodes();
+    const up = nodeList.filter((n) => n.state !== 'down').length;
+    return {
+      nodeId: this.nodeId,
+      origin: this.originName,
+      connectedNodes: up,
+      syncEnabled: this.enabled,
+      totalSyncOperations: this.counters.opsSent + this.counters.opsReceived,
+      lastSyncTime: this.counters.lastSyncTime,
+      nodeList,
+      lag: nodeList.reduce((max, n) => (n.state === 'down' ? max : Math.max(max, n.lag)), 0),
+      seq: this.seq,
+      backlogSize: this.backlog.size,
+      backlogCapacity: this.backlog.capacity,
+      fullSyncs: this.counters.fullSyncs,
+      partialSyncs: this.counters.partialSyncs,
+      snapshotsSent: this.counters.snapshotsSent,
+      rejectedMessages: this.counters.rejectedMessages,
+      opsSent: this.counters.opsSent,
+      opsReceived: this.counters.opsReceived,
+      tombstones: this.state.tombstoneCount(),
+      forceSyncs: this.counters.forceSyncs,
+      repairedKeys: this.counters.repairedKeys,
+    };
+  }
+
+  /** Every peer this node has talked to or heard of, with its state. */
+  nodes(): PeerInfo[] {
+    return [...this.links.values()].map((link) => link.info(this.seq));
+  }
+
+  on(event: 'change', fn: (change: ChangeEvent) => void): this;
+  on(event: 'nodes', fn: (nodes: PeerInfo[]) => void): this;
+  on(event: 'op', fn: (op: Operation) => void): this;
+  on(event: 'peer-address', fn: (peer: PeerAddressEvent) => void): this;
+  on(event: string, fn: (arg: never) => void): this {
+    this.emitter.on(event, fn as unknown as Listener);
+    return this;
+  }
+
+  off(event: 'change', fn: (change: ChangeEvent) => void): this;
+  off(event: 'nodes', fn: (nodes: PeerInfo[]) => void): this;
+  off(event: 'op', fn: (op: Operation) => void): this;
+  off(event: 'peer-address', fn: (peer: PeerAddressEvent) => void): this;
+  off(event: string, fn: (arg: never) => void): this {
+    this.emitter.off(event, fn as unknown as Listener);
+    return this;
+  }
+
+  /** Everything needed to restart this node: entries, tombstones, watermark, strategy, vector. */
+  snapshot(): NodeSnapshot {
+    const exported = this.state.export();
+    return {
+      format: 1,
+      nodeId: this.nodeId,
+      origin: this.originName,
+      takenAt: Math.floor(this.now()),
+      vv: this.vv.toPairs(),
+      entries: exported.entries,
+      tombstones: exported.tombstones,
+      watermark: exported.watermark,
+      strategy: exported.strategy,
+    };
+  }
+
+  /**
+   * Reloads state saved by `snapshot()` and the `op` events logged after it. Call once, before
+   * any write and before a transport attaches. Invalid operations in `ops` are skipped.
+   */
+  restore(snapshot: NodeSnapshot | undefined, ops: Operation[]): { applied: number; skipped: number } {
+    if (this.seq !== 0 || this.sessions.size !== 0) {
+      throw new SyncError('RESTORE_AFTER_START', 'restore() must run before any write and before a transport attaches');
+    }
+    const now = this.now();
+    this.quiet = true;
+    let applied = 0;
+    let skipped = 0;
+    try {
+      if (snapshot !== undefined) {
+        const parsed = NodeSnapshotSchema.safeParse(snapshot);
+        if (!parsed.success) {
+          throw new SyncError('INVALID_SNAPSHOT', `snapshot does not match the schema: ${parsed.error.issues[0]?.message}`);
+        }
+        if (parsed.data.nodeId !== this.nodeId) {
+          throw new SyncError('INVALID_SNAPSHOT', `snapshot belongs to node ${parsed.data.nodeId}, not ${this.nodeId}`);
+        }
+        this.state.merge(parsed.data, now);
+        this.vv.merge(VersionVector.fromPairs(parsed.data.vv));
+        this.observeRestored(parsed.data.entries.map((e) => e.hlc));
+        this.observeRestored(parsed.data.tombstones.map((t) => t.hlc));
+      }
+      const seqsByOrigin = new Map<string, Set<number>>();
+      for (const raw of ops) {
+        const parsed = OperationSchema.safeParse(raw);
+        if (!parsed.success || parsed.data.hlc.node !== parsed.data.origin) {
+          skipped++;
+          continue;
+        }
+        const op = parsed.data;
+        this.state.applyOperation(op, now);
+        this.clockImpl.advanceTo(op.hlc);
+        let seqs = seqsByOrigin.get(op.origin);
+        if (seqs === undefined) seqsByOrigin.set(op.origin, (seqs = new Set()));
+        seqs.add(op.seq);
+        applied++;
+      }
+      // Only a gap-free run of operations proves everything before it was applied.
+      for (const [origin, seqs] of seqsByOrigin) {
+        let seq = this.vv.get(origin);
+        while (seqs.has(seq + 1)) seq++;
+        this.vv.set(origin, seq);
+      }
+    } finally {
+      this.quiet = false;
+    }
+    this.store.cache.setStrategy(this.state.strategy.strategy);
+    this.ensureFreshOrigin();
+    return { applied, skipped };
+  }
+
+  /** Stops timers and closes every link. Idempotent. */
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.tickHandle !== null) this.options.timers.clearTimeout(this.tickHandle);
+    if (this.flushHandle !== null) this.options.timers.clearTimeout(this.flushHandle);
+    this.antiEntropy.cancelAll();
+    for (const session of [...this.sessions]) session.close();
+  }
+
+  /** Transports call this for each new channel to a peer (dialed or accepted). */
+  openLink(end: LinkEnd, info: LinkInfo = {}): LinkHandle {
+    const session = new PeerSession(this, end, info);
+    if (this.isClosed) {
+      end.close();
+      return session;
+    }
+    this.sessions.add(session);
+    session.start();
+    return session;
+  }
+
+  /** Sets the URL advertised to peers (before links open). */
+  advertise(url: string): void {
+    this.options.url = url;
+  }
+
+  /** Addresses learned from peers and handshakes, by node id. */
+  knownPeers(): Map<string, string> {
+    return new Map(this.knownUrls);
+  }
+
+  /** Current version vector as pairs (what this node has applied). */
+  versionVectorPairs(): VersionVectorPairs {
+    return this.vv.toPairs();
+  }
+
+  // ---- local writes ---------------------------------------------------------------------
+
+  private get seq(): number {
+    return this.vv.get(this.originName);
+  }
+
+  private writeLocal(op: Op, approxBytes: number): void {
+    const operation: Operation = { origin: this.originName, seq: this.seq + 1, hlc: this.clockImpl.tick(), op };
+    this.source = 'local';
+    this.state.applyOperation(operation, this.now());
+    this.vv.set(this.originName, operation.seq);
+    this.backlog.append(operation, approxBytes);
+    this.emitter.emit('op', operation);
+    this.scheduleFlush();
+  }
+
+  private checkSize(key: string, value: unknown): WriteResult | null {
+    const { maxBytes, sizeOf } = this.options.cache;
+    if (maxBytes === undefined || sizeOf === undefined) return null;
+    const size = sizeOf(value, key);
+    if (typeof size !== 'number' || !(size >= 0) || size === Infinity) {
+      return { ok: false, code: 'INVALID_SIZE', message: `sizeOf returned ${String(size)} for key ${JSON.stringify(key)}` };
+    }
+    if (size > maxBytes) return { ok: false, code: 'TOO_LARGE', message: `entry of ${size} exceeds maxBytes ${maxBytes}` };
+    return null;
+  }
+
+  private onStateChange(change: ChangeRecord): void {
+    if (change.kind === 'strategy') this.store.cache.setStrategy(this.state.strategy.strategy);
+    if (this.quiet) return;
+    const event: ChangeEvent = { kind: change.kind, source: this.source };
+    if (change.key !== undefined) event.key = change.key;
+    this.emitter.emit('change', event);
+  }
+
+  private observeRestored(stamps: { wall: number; logical: number; node: string }[]): void {
+    for (const hlc of stamps) this.clockImpl.advanceTo(hlc);
+  }
+
+  /** A restored log may already hold our default origin (a clock that went back): pick another. */
+  private ensureFreshOrigin(): void {
+    let incarnation = parseInt(this.options.incarnation, 36);
+    for (const origin of this.vv.origins()) {
+      if (nodeIdOfOrigin(origin) !== this.nodeId) continue;
+      const other = parseInt(origin.slice(origin.lastIndexOf('#') + 1), 36);
+      if (other >= incarnation) incarnation = other + 1;
+    }
+    const origin = `${this.nodeId}#${incarnation.toString(36)}`;
+    if (origin === this.originName) return;
+    this.originName = origin;
+    const last = this.clockImpl.peek();
+    this.clockImpl = new HybridClock(origin, this.options.now, this.options.maxClockOffsetMs);
+    this.clockImpl.advanceTo(last);
+  }
+
+  // ---- outbound stream ------------------------------------------------------------------
+
+  private scheduleFlush(): void {
+    if (this.flushHandle !== null || this.isClosed) return;
+    this.flushHandle = this.options.timers.setTimeout(() => {
+      this.flushHandle = null;
+      for (const link of this.links.values()) this.pump(link);
+    }, 0);
+  }
+
+  /** Sends what `link` is missing of our own operations, within the in-flight window. */
+  private pump(link: PeerLink): void {
+    const session = link.primary;
+    if (this.isClosed || !this.enabled || session === null || link.snapshotting) return;
+    if (!link.streamStarted) {
+      if (this.needsSnapshot(link)) return this.startSnapshot(link, session);
+      session.send({ type: 'sync-start', mode: 'partial', origin: this.originName, fromSeq: link.sent + 1 });
+      link.streamStarted = true;
+    }
+    const mySeq = this.seq;
+    while (link.sent < mySeq && link.sent - link.acked < this.options.maxInFlightOps) {
+      if (!this.backlog.reachesBack(link.sent)) return this.startSnapshot(link, session);
+      const room = this.options.maxInFlightOps - (link.sent - link.acked);
+      const batch = this.backlog.slice(link.sent + 1, Math.min(room, this.options.maxBatchOps), 512 * 1024);
+      session.send({ type: 'ops', ops: batch });
+      link.sent = batch[batch.length - 1].seq;
+      this.counters.opsSent += batch.length;
+      this.counters.lastSyncTime = Math.floor(this.now());
+      this.recordBatch('ops-sent', link.nodeId, batch);
+    }
+  }
+
+  private needsSnapshot(link: PeerLink): boolean {
+    const theirs = link.sent;
+    if (theirs < this.seq && !this.backlog.reachesBack(theirs)) return true;
+    return this.peerLacksUnstreamable(link);
+  }
+
+  /**
+   * True when the peer misses operations that no live stream will bring it: it is new and we
+   * hold others' writes (it gets everything at once), or it lacks writes of a previous
+   * incarnation of us or of itself (their origin is gone, so only state can carry them).
+   */
+  private peerLacksUnstreamable(link: PeerLink): boolean {
+    const peerVv = link.peerVv;
+    let peerIsNew = true;
+    for (const origin of peerVv.origins()) {
+      if (nodeIdOfOrigin(origin) !== link.nodeId && peerVv.get(origin) > 0) peerIsNew = false;
+    }
+    for (const origin of this.vv.origins()) {
+      const owner = nodeIdOfOrigin(origin);
+      if (this.vv.get(origin) <= peerVv.get(origin) || origin === link.origin) continue;
+      if (peerIsNew && owner !== link.nodeId) return true;
+      if (origin !== this.originName && (owner === this.nodeId || owner === link.nodeId)) return true;
+    }
+    return false;
+  }
+
+  private startSnapshot(link: PeerLink, session: PeerSession): void {
+    link.snapshotting = true;
+    link.snapshotAt = this.now();
+    this.counters.snapshotsSent++;
+    const exported = this.state.export();
+    const upTo = this.seq;
+    const id = `${this.originName}-s${this.counters.snapshotsSent}`;
+    session.send({ type: 'sync-start', mode: 'full', origin: this.originName, fromSeq: upTo + 1, snapshotId: id });
+    this.historyLog.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.entries.length });
+    this.snapshots.send(session, id, exported, this.vv.toPairs(), () => {
+      if (link.primary !== session) return;
+      link.snapshotting = false;
+      link.streamStarted = true;
+      link.sent = Math.max(link.sent, upTo);
+      link.lastAckAt = this.now();
+      this.pump(link);
+    });
+  }
+
+  // ---- sessions -------------------------------------------------------------------------
+
+  onSessionUp(session: PeerSession, vvPairs: VersionVectorPairs): void {
+    const hello = session.peer as NonNullable<PeerSession['peer']>;
+    let link = this.links.get(hello.nodeId);
+    if (link === undefined) {
+      link = new PeerLink(hello.nodeId);
+      this.links.set(hello.nodeId, link);
+    }
+    const wasUp = link.state !== 'down';
+    if (hello.url !== null) this.learnAddress(hello.nodeId, hello.url);
+    if (hello.url !== null) link.url = hello.url;
+    if (link.origin !== hello.origin) link.newIncarnation(hello.origin);
+    link.peerVv = VersionVector.fromPairs(vvPairs);
+    link.sessions.push(session);
+    link.lastSeen = Math.floor(this.now());
+    link.state = 'up';
+    if (!wasUp) this.historyLog.record({ type: 'peer-up', peer: link.nodeId });
+    if (link.primary === null) {
+      link.primary = session;
+      link.restartStream(link.peerVv.get(this.originName), this.now());
+      this.pump(link);
+    }
+    session.send(this.heartbeat());
+    session.send({ type: 'peers', peers: this.addressList() });
+    this.emitNodes();
+  }
+
+  onSessionClosed(session: PeerSession, wasUp: boolean): void {
+    this.sessions.delete(session);
+    if (!wasUp) return;
+    const link = this.links.get(session.peer?.nodeId ?? '');
+    if (link === undefined) return;
+    link.sessions = link.sessions.filter((s) => s !== session);
+    if (link.primary === session) {
+      link.primary = link.sessions[0] ?? null;
+      link.snapshotting = false;
+      if (link.primary !== null) {
+        link.restartStream(link.acked, this.now());
+        this.pump(link);
+      }
+    }
+    if (link.sessions.length === 0 && link.state !== 'down') {
+      link.state = 'down';
+      this.antiEntropy.peerGone(link);
+      this.historyLog.record({ type: 'peer-down', peer: link.nodeId });
+      this.emitNodes();
+    }
+  }
+
+  onRejected(_session: PeerSession, reason: string, peer?: string): void {
+    this.counters.rejectedMessages++;
+    this.historyLog.record({ type: 'rejected', message: reason, ...(peer === undefined ? {} : { peer }) });
+  }
+
+  onSessionMessage(session: PeerSession, message: PeerMessage): void {
+    const link = this.links.get((session.peer as NonNullable<PeerSession['peer']>).nodeId) as PeerLink;
+    link.lastSeen = Math.floor(this.now());
+    switch (message.type) {
+      case 'ops':
+        return this.onOps(session, link, message.ops);
+      case 'ack':
+        if (message.origin === this.originName) link.onAck(message.seq, this.now());
+        return this.pump(link);
+      case 'resync':
+        if (link.snapshotting) return;
+        link.peerVv = VersionVector.fromPairs(message.vv);
+        link.restartStream(link.peerVv.get(this.originName), this.now());
+        return this.pump(link);
+      case 'sync-start':
+        if (message.mode === 'full') session.incomingSnapshot = { id: message.snapshotId ?? '', next: 0 };
+        else {
+          session.incomingSnapshot = null;
+          this.counters.partialSyncs++;
+          this.historyLog.record({ type: 'partial-sync', peer: link.nodeId, message: `from seq ${message.fromSeq}` });
+        }
+        return;
+      case 'snapshot-chunk':
+        return this.onSnapshotChunk(session, link, message);
+      case 'heartbeat':
+        for (const member of message.members) this.learnMember(member);
+        link.onHeartbeat(message, this.originName);
+        if (link.state !== 'up') {
+          link.state = 'up';
+          this.emitNodes();
+        }
+        // A snapshot can be lost (a link dropped mid-way): the heartbeat's vector shows it.
+        if (link.primary !== null && !link.snapshotting && this.now() - link.snapshotAt > this.options.retransmitMs && this.peerLacksUnstreamable(link)) {
+          link.restartStream(link.peerVv.get(this.originName), this.now());
+        }
+        return this.pump(link);
+      case 'peers':
+        for (const peer of message.peers) {
+          if (peer.nodeId !== this.nodeId) this.learnAddress(peer.nodeId, peer.url);
+        }
+        return;
+      case 'digest':
+        return this.antiEntropy.onDigest(session, message);
+      case 'repair':
+        return this.antiEntropy.onRepair(session, link, message);
+      case 'repair-done':
+        return this.antiEntropy.onRepairDone(message);
+      default:
+        return;
+    }
+  }
+
+  private onOps(session: PeerSession, link: PeerLink, ops: Operation[]): void {
+    const origin = ops[0].origin;
+    if (origin !== link.origin) {
+      this.onRejected(session, `operations of ${origin} on the link of ${link.origin}`, link.nodeId);
+      return;
+    }
+    const now = this.now();
+    this.source = 'remote';
+    let applied = 0;
+    for (const op of ops) {
+      const have = this.vv.get(origin);
+      if (op.origin !== origin || op.hlc.node !== origin) {
+        this.onRejected(session, 'operation batch mixes origins', link.nodeId);
+        break;
+      }
+      if (op.seq <= have) continue;
+      if (op.seq > have + 1) {
+        this.requestResync(session, link);
+        break;
+      }
+      const observed = this.clockImpl.observe(op.hlc);
+      if (!observed.ok) {
+        this.onRejected(session, observed.message, link.nodeId);
+        break;
+      }
+      this.state.applyOperation(op, now);
+      this.vv.set(origin, op.seq);
+      this.emitter.emit('op', op);
+      applied++;
+    }
+    if (applied > 0) {
+      this.counters.opsReceived += applied;
+      this.counters.lastSyncTime = Math.floor(now);
+      this.recordBatch('ops-received', link.nodeId, ops.slice(0, applied));
+    }
+    session.send({ type: 'ack', origin, seq: this.vv.get(origin) });
+  }
+
+  private requestResync(session: PeerSession, link: PeerLink): void {
+    const now = this.now();
+    if (now - link.lastResyncRequest < this.options.retransmitMs / 2) return;
+    link.lastResyncRequest = now;
+    session.send({ type: 'resync', vv: this.vv.toPairs() });
+  }
+
+  private onSnapshotChunk(session: PeerSession, link: PeerLink, chunk: Extract<PeerMessage, { type: 'snapshot-chunk' }>): void {
+    const incoming = session.incomingSnapshot;
+    if (incoming === null || incoming.id !== chunk.snapshotId || incoming.next !== chunk.index) {
+      session.incomingSnapshot = null;
+      this.requestResync(session, link);
+      return;
+    }
+    incoming.next++;
+    this.source = 'remote';
+    const part = {
+      entries: chunk.entries,
+      tombstones: chunk.tombstones,
+      watermark: chunk.watermark,
+      strategy: chunk.strategy ?? { strategy: this.state.strategy.strategy, stamp: null },
+    };
+    this.state.merge(part, this.now(), (origin, seq) => this.vv.covers(origin, seq), (op) => this.emitter.emit('op', op));
+    if (chunk.last) {
+      session.incomingSnapshot = null;
+      this.vv.merge(VersionVector.fromPairs(chunk.vv ?? []));
+      this.counters.fullSyncs++;
+      this.counters.lastSyncTime = Math.floor(this.now());
+      this.historyLog.record({ type: 'full-sync-received', peer: link.nodeId, count: this.store.cache.size });
+    }
+    session.send({ type: 'ack', origin: link.origin ?? '', seq: this.vv.get(link.origin ?? '') });
+  }
+
+  // ---- housekeeping ---------------------------------------------------------------------
+
+  private scheduleTick(): void {
+    this.tickHandle = this.options.timers.setTimeout(() => {
+      this.tick();
+      if (!this.isClosed) this.scheduleTick();
+    }, this.options.heartbeatMs);
+  }
+
+  /** Heartbeats, liveness, retransmission, gossip and tombstone collection. */
+  tick(): void {
+    if (this.isClosed) return;
+    this.tickCount++;
+    const now = this.now();
+    const heartbeat = this.heartbeat();
+    for (const session of [...this.sessions]) {
+      const silentFor = now - session.lastHeard;
+      if (silentFor > this.options.downAfterMs) session.close();
+      else if (session.isUp) session.send(heartbeat);
+    }
+    let changed = false;
+    for (const link of this.links.values()) {
+      const next = link.sessions.length === 0 ? 'down' : now - (link.lastSeen ?? 0) > this.options.suspectAfterMs ? 'suspect' : 'up';
+      if (next !== link.state) {
+        link.state = next;
+        changed = true;
+      }
+      if (link.primary !== null && !link.snapshotting && link.sent > link.acked && now - link.lastAckAt > this.options.retransmitMs) {
+        link.restartStream(link.acked, now);
+        link.streamStarted = true;
+        this.pump(link);
+      }
+      if (this.tickCount % 5 === 0 && link.primary !== null) link.primary.send({ type: 'peers', peers: this.addressList() });
+    }
+    if (changed) this.emitNodes();
+    this.collectGraves();
+  }
+
+  /**
+   * Drops graves nothing can beat any more: old enough, and every peer this node knows of
+   * (connected, or named by an origin in our vector) has reported being past them.
+   */
+  private collectGraves(): void {
+    for (const origin of this.vv.origins()) this.learnMember(nodeIdOfOrigin(origin));
+    const links = [...this.links.values()];
+    // A node that never met a peer cannot know who else holds older writes: wait much longer.
+    const grace = links.length === 0 ? this.options.isolatedTombstoneGraceMs : this.options.tombstoneGraceMs;
+    const oldest = this.now() - grace;
+    this.state.collectGraves((grave) => {
+      if (grave.at > oldest) return false;
+      for (const link of links) {
+        if (!link.frontierPasses(grave, this.vv)) return false;
+      }
+      return true;
+    }, 20_000);
+  }
+
+  private heartbeat(): PeerMessage {
+    return {
+      type: 'heartbeat',
+      hlc: this.clockImpl.peek(),
+      seq: this.seq,
+      vv: this.vv.toPairs(),
+      strategy: this.store.cache.strategy,
+      size: this.store.cache.size,
+      capacity: this.store.cache.capacity,
+      members: [this.nodeId, ...this.links.keys()],
+    };
+  }
+
+  /** Records that `nodeId` belongs to the cluster, as a peer that is down until it connects. */
+  private learnMember(nodeId: string): void {
+    if (nodeId === this.nodeId || this.links.has(nodeId)) return;
+    this.links.set(nodeId, new PeerLink(nodeId));
+    this.emitNodes();
+  }
+
+  private learnAddress(nodeId: string, url: string): void {
+    if (this.knownUrls.get(nodeId) === url) return;
+    this.knownUrls.set(nodeId, url);
+    if (!this.links.has(nodeId)) {
+      const link = new PeerLink(nodeId);
+      link.url = url;
+      this.links.set(nodeId, link);
+      this.emitNodes();
+    }
+    this.emitter.emit('peer-address', { nodeId, url } satisfies PeerAddressEvent);
+  }
+
+  private addressList(): { nodeId: string; url: string }[] {
+    const out = [...this.knownUrls].map(([nodeId, url]) => ({ nodeId, url }));
+    if (this.options.url !== null) out.push({ nodeId: this.nodeId, url: this.options.url });
+    return out;
+  }
+
+  private emitNodes(): void {
+    this.emitter.emit('nodes', this.nodes());
+  }
+
+  private recordBatch(type: 'ops-sent' | 'ops-received', peer: string, ops: Operation[]): void {
+    if (ops.length === 1) {
+      const op = ops[0].op;
+      this.historyLog.record({ type, peer, count: 1, op: op.type, ...('key' in op ? { key: op.key } : {}) });
+    } else {
+      this.historyLog.record({ type, peer, count: ops.length });
+    }
+  }
+
+  private antiEntropyHost() {
+    return {
+      state: () => this.state,
+      store: () => this.store,
+      now: () => this.now(),
+      timers: () => this.options.timers,
+      timeoutMs: () => this.options.forceSyncTimeoutMs,
+      seen: (origin: string, seq: number) => this.vv.covers(origin, seq),
+      applying: () => {
+        this.source = 'remote';
+      },
+      emitOp: (op: Operation) => this.emitter.emit('op', op),
+      newRequestId: () => `${this.originName}-r${++this.requestCounter}`,
+    };
+  }
+}

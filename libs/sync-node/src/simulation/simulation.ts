@@ -1,0 +1,234 @@
+import { compareHlc, type NodeSnapshot, type Operation, type Strategy } from '@meshcache/sync-protocol';
+import { MapEntryStore } from '../entry-store.js';
+import { ReplicaNode } from '../replica-node.js';
+import { ReplicaState } from '../replica-state.js';
+import { MemoryNetwork } from '../transports/memory-network.js';
+import { SeededScheduler } from './seeded-scheduler.js';
+
+/** Virtual time starts at a realistic epoch so HLC walls look like real ones. */
+const EPOCH = 1_750_000_000_000;
+const MAX_SKEW_MS = 20;
+const KEYS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', '__proto__', 'constructor', '', 'x:y'];
+
+export interface ScheduleResult {
+  seed: number;
+  ok: boolean;
+  failure?: string;
+  nodes: number;
+  writes: number;
+  crashes: number;
+  partitions: number;
+  fullSyncs: number;
+  partialSyncs: number;
+  delivered: number;
+  dropped: number;
+}
+
+interface Disk {
+  snapshot: NodeSnapshot | undefined;
+  ops: Operation[];
+}
+
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/**
+ * One seeded schedule: 3 to 5 nodes take random writes, deletes, clears, strategy switches and
+ * TTLs while the network drops, duplicates, delays and reorders messages, partitions come and
+ * go, nodes crash and restart from their disk (snapshot + op log) and sync is toggled. Then the
+ * network heals, every node comes back, and after a quiet period every node must hold exactly
+ * the state the merge rules give for the set of all acknowledged writes.
+ */
+export function runSchedule(seed: number, log: (line: string) => void = () => undefined, traceKey?: string): ScheduleResult {
+  const sched = new SeededScheduler(seed);
+  const net = new MemoryNetwork(sched);
+  const nodeCount = sched.int(3, 5);
+  const ids = Array.from({ length: nodeCount }, (_, i) => `n${i + 1}`);
+  const skew = new Map(ids.map((id) => [id, sched.int(-MAX_SKEW_MS, MAX_SKEW_MS)]));
+  const backlogSize = sched.pick([4, 16, 1000]);
+  const disks = new Map<string, Disk>(ids.map((id) => [id, { snapshot: undefined, ops: [] }]));
+  const live = new Map<string, ReplicaNode>();
+  const issued: Operation[] = [];
+  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0 };
+  let counter = 0;
+
+  const start = (id: string) => {
+    const node = new ReplicaNode({
+      nodeId: id,
+      cache: { capacity: 1000, strategy: 'lru' },
+      clusterSecret: 'sim-secret',
+      now: () => EPOCH + sched.now + (skew.get(id) ?? 0),
+      timers: sched.timersFor(id),
+      heartbeatMs: 100,
+      retransmitMs: 250,
+      downAfterMs: 800,
+      backlogSize,
+      maxBatchOps: sched.pick([1, 3, 100]),
+      maxInFlightOps: sched.pick([2, 50, 1000]),
+      snapshotChunkEntries: sched.pick([1, 3, 1000]),
+      forceSyncTimeoutMs: 1000,
+      tombstoneGraceMs: sched.pick([0, 300]),
+    });
+    const disk = disks.get(id) as Disk;
+    node.restore(disk.snapshot === undefined ? undefined : clone(disk.snapshot), clone(disk.ops));
+    if (traceKey !== undefined) {
+      node.on('change', (c) => {
+        if (c.key === traceKey || c.kind === 'clear') log(`t=${sched.now} ${node.origin} ${c.source} ${c.kind} ${JSON.stringify(node.peek(traceKey)?.value)}`);
+      });
+    }
+    node.on('op', (op) => {
+      if (traceKey !== undefined && 'key' in op.op && op.op.key === traceKey) log(`t=${sched.now} ${node.origin} op ${op.origin}/${op.seq} ${JSON.stringify(op.op)}`);
+      disk.ops.push(clone(op));
+      if (op.origin === node.origin) issued.push(clone(op));
+    });
+    live.set(id, node);
+    net.add(node);
+  };
+  ids.forEach(start);
+
+  const faults = {
+    drop: sched.pick([0, 0.02, 0.1]),
+    duplicate: sched.pick([0, 0.05]),
+    reorder: sched.pick([0, 0.05]),
+    minDelayMs: 1,
+    maxDelayMs: sched.pick([3, 30]),
+  };
+  net.faults = faults;
+  const steps = sched.int(60, 140);
+  const crashed = new Set<string>();
+
+  for (let step = 0; step < steps; step++) {
+    sched.runUntil(sched.now + sched.int(1, 40));
+    const liveIds = ids.filter((id) => live.has(id));
+    const id = sched.pick(liveIds);
+    const node = live.get(id) as ReplicaNode;
+    const roll = sched.random();
+    if (roll < 0.5) {
+      const ttl = sched.chance(0.2) ? { ttlMs: sched.int(20, 3000) } : undefined;
+      node.set(sched.pick(KEYS), `${id}:${++counter}`, ttl);
+      result.writes++;
+    } else if (roll < 0.65) {
+      node.delete(sched.pick(KEYS));
+      result.writes++;
+    } else if (roll < 0.67) {
+      node.clear();
+      result.writes++;
+    } else if (roll < 0.7) {
+      node.setStrategy(sched.pick<Strategy>(['lru', 'lfu']));
+      result.writes++;
+    } else if (roll < 0.74) {
+      const shuffled = [...ids].sort(() => sched.random() - 0.5);
+      const cut = sched.int(1, ids.length - 1);
+      net.partition([shuffled.slice(0, cut), shuffled.slice(cut)]);
+      result.partitions++;
+      log(`t=${sched.now} partition ${shuffled.slice(0, cut)} | ${shuffled.slice(cut)}`);
+    } else if (roll < 0.78) {
+      net.heal();
+    } else if (roll < 0.8 && liveIds.length > 1) {
+      sched.cancelOwner(id);
+      net.crash(id);
+      live.delete(id);
+      crashed.add(id);
+      result.crashes++;
+      log(`t=${sched.now} crash ${id}`);
+      sched.after(sched.int(5, 1500), () => {
+        if (!crashed.delete(id)) return;
+        log(`t=${sched.now} restart ${id}`);
+        start(id);
+      });
+    } else if (roll < 0.84) {
+      node.setSyncEnabled(!node.syncEnabled);
+    } else if (roll < 0.86) {
+      void node.forceSync();
+    } else if (roll < 0.89) {
+      const disk = disks.get(id) as Disk;
+      disk.snapshot = clone(node.snapshot());
+      disk.ops = [];
+    }
+  }
+
+  // Heal everything and let the cluster settle.
+  net.heal();
+  net.faults = { drop: 0, duplicate: 0, reorder: 0, minDelayMs: 1, maxDelayMs: 5 };
+  for (const id of [...crashed]) {
+    crashed.delete(id);
+    start(id);
+  }
+  for (const node of live.values()) node.setSyncEnabled(true);
+  sched.runUntil(sched.now + 6000);
+
+  const failure = checkConvergence(ids.map((id) => live.get(id) as ReplicaNode), issued, EPOCH + sched.now + MAX_SKEW_MS + 1);
+  for (const node of live.values()) {
+    const stats = node.stats();
+    result.fullSyncs += stats.fullSyncs;
+    result.partialSyncs += stats.partialSyncs;
+  }
+  result.delivered = net.delivered;
+  result.dropped = net.dropped;
+  if (failure !== null) {
+    result.ok = false;
+    result.failure = failure;
+    for (const node of live.values()) {
+      log(`history of ${node.origin}, oldest first:`);
+      for (const e of node.history(100).reverse()) log(`  ${e.timestamp - EPOCH} ${e.type} ${e.peer ?? ''} ${e.count ?? ''} ${e.op ?? ''} ${e.key ?? ''} ${e.message ?? ''}`);
+    }
+  }
+  for (const node of live.values()) void node.close();
+  return result;
+}
+
+type Rendered = { strategy: Strategy; entries: string[] };
+
+function render(entries: Iterable<[string, { value: unknown; hlc: { wall: number; logical: number; node: string }; expiresAt: number | undefined }]>, strategy: Strategy, liveAfter: number): Rendered {
+  const out: string[] = [];
+  for (const [key, r] of entries) {
+    if (r.expiresAt !== undefined && r.expiresAt <= liveAfter) continue;
+    out.push(JSON.stringify([key, r.value, r.hlc]));
+  }
+  return { strategy, entries: out.sort() };
+}
+
+/** Every node must equal the merge of all acknowledged writes (and so each other). */
+export function checkConvergence(nodes: ReplicaNode[], issued: Operation[], liveAfter: number): string | null {
+  const reference = new ReplicaState(new MapEntryStore(), 'lru');
+  const ordered = [...issued].sort((x, y) => compareHlc(x.hlc, y.hlc));
+  for (const op of ordered) reference.applyOperation(op, 0);
+  const expected = render(reference.store.list(), reference.strategy.strategy, liveAfter);
+  for (const node of nodes) {
+    const actual = render(node.cache.entries(), node.cache.strategy, liveAfter);
+    if (actual.strategy !== expected.strategy) return `${node.nodeId}: strategy ${actual.strategy}, expected ${expected.strategy}`;
+    const missing = expected.entries.filter((e) => !actual.entries.includes(e));
+    const extra = actual.entries.filter((e) => !expected.entries.includes(e));
+    if (missing.length > 0 || extra.length > 0) {
+      const keys = new Set([...missing, ...extra].map((e) => (JSON.parse(e) as [string])[0]));
+      const history = ordered
+        .filter((op) => op.op.type === 'clear' || ('key' in op.op && keys.has(op.op.key)))
+        .map((op) => `${op.origin}/${op.seq}@${op.hlc.wall}.${op.hlc.logical} ${JSON.stringify(op.op)}`);
+      return (
+        `${node.nodeId}: missing ${JSON.stringify(missing)} extra ${JSON.stringify(extra)}\n` +
+        `  writes to those keys and clears, in HLC order:\n    ${history.join('\n    ')}\n` +
+        `  stats ${JSON.stringify({ ...node.stats(), nodeList: undefined })}`
+      );
+    }
+  }
+  return null;
+}
+
+export interface RunOptions {
+  seed: number;
+  schedules: number;
+  onResult?: (result: ScheduleResult) => void;
+}
+
+/** Runs schedules `seed`, `seed + 1`, …; stops at the first failure. */
+export function runSchedules(options: RunOptions): ScheduleResult[] {
+  const results: ScheduleResult[] = [];
+  for (let i = 0; i < options.schedules; i++) {
+    const result = runSchedule(options.seed + i);
+    results.push(result);
+    options.onResult?.(result);
+    if (!result.ok) break;
+  }
+  return results;
+}
+
+export const replayCommand = (seed: number) => `npm run sim -- --seed ${seed} --schedules 1 --verbose`;

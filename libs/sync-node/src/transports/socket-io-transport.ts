@@ -1,0 +1,114 @@
+import type { Server, Socket as ServerSocket } from 'socket.io';
+import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import type { PeerAddressEvent, ReplicaNode } from '../replica-node.js';
+
+export interface SocketIoTransportOptions {
+  /** The node's socket.io server; the transport adds the `/cluster` namespace to it. */
+  io: Server;
+  /** Seed peers (the seed's PEER_NODES): base URLs such as `http://10.0.0.2:5000`. */
+  peers: string[];
+  /** This node's own base URL as peers reach it; advertised in handshakes and gossip. */
+  selfUrl: string;
+  /** Delay before redialing a peer that closed the link on purpose (default 2000 ms). */
+  redialMs?: number;
+}
+
+export interface SocketIoTransport {
+  /** URLs currently dialed (seed peers plus gossip-learned ones). */
+  dialing(): string[];
+  close(): Promise<void>;
+}
+
+export const CLUSTER_NAMESPACE = '/cluster';
+const EVENT = 'm';
+
+const normalize = (url: string) => url.trim().replace(/\/+$/, '');
+
+/**
+ * Replication over socket.io: accepts peers on the `/cluster` namespace of `io`, dials every
+ * seed peer and every peer learned by gossip with socket.io-client (websocket only, automatic
+ * reconnect with exponential backoff). Each socket is one link; the node does the handshake.
+ */
+export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTransportOptions): SocketIoTransport {
+  const selfUrl = normalize(opts.selfUrl);
+  const redialMs = opts.redialMs ?? 2000;
+  node.advertise(selfUrl);
+  const namespace = opts.io.of(CLUSTER_NAMESPACE);
+  const accepted = new Set<ServerSocket>();
+  const clients = new Map<string, ClientSocket>();
+  const redials = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  const onConnection = (socket: ServerSocket) => {
+    if (closed) {
+      socket.disconnect(true);
+      return;
+    }
+    accepted.add(socket);
+    const handle = node.openLink({ send: (message) => socket.emit(EVENT, message), close: () => socket.disconnect(true) });
+    socket.on(EVENT, (raw: unknown) => handle.receive(raw));
+    // Anything else on this namespace is a malformed message: count it like one.
+    socket.onAny((event: string) => {
+      if (event !== EVENT) handle.receive({ type: `event:${event}` });
+    });
+    socket.on('disconnect', () => {
+      accepted.delete(socket);
+      handle.closed();
+    });
+  };
+  namespace.on('connection', onConnection);
+
+  const dial = (rawUrl: string) => {
+    const url = normalize(rawUrl);
+    if (closed || url === selfUrl || url === '' || clients.has(url)) return;
+    const socket = connect(`${url}${CLUSTER_NAMESPACE}`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnectionDelay: 250,
+      reconnectionDelayMax: 5000,
+      randomizationFactor: 0.5,
+    });
+    clients.set(url, socket);
+    let handle: ReturnType<ReplicaNode['openLink']> | null = null;
+    socket.on('connect', () => {
+      handle = node.openLink(
+        { send: (message) => socket.emit(EVENT, message), close: () => socket.disconnect() },
+        { dialedUrl: url },
+      );
+    });
+    socket.on(EVENT, (raw: unknown) => handle?.receive(raw));
+    socket.on('disconnect', (reason) => {
+      handle?.closed();
+      handle = null;
+      // socket.io reconnects by itself after network errors, not after a deliberate close by
+      // either side (a rejected handshake, a silent link we cut, a peer restarting): redial.
+      if (!closed && (reason === 'io server disconnect' || reason === 'io client disconnect')) {
+        const timer = setTimeout(() => {
+          redials.delete(timer);
+          if (!closed) socket.connect();
+        }, redialMs);
+        timer.unref();
+        redials.add(timer);
+      }
+    });
+  };
+
+  const onPeerAddress = (peer: PeerAddressEvent) => dial(peer.url);
+  node.on('peer-address', onPeerAddress);
+  for (const url of opts.peers) dial(url);
+  for (const url of node.knownPeers().values()) dial(url);
+
+  return {
+    dialing: () => [...clients.keys()],
+    async close() {
+      if (closed) return;
+      closed = true;
+      node.off('peer-address', onPeerAddress);
+      namespace.off('connection', onConnection);
+      for (const timer of redials) clearTimeout(timer);
+      for (const socket of clients.values()) socket.disconnect();
+      for (const socket of accepted) socket.disconnect(true);
+      clients.clear();
+    },
+  };
+}
