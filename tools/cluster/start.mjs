@@ -22,8 +22,10 @@ if (!Number.isInteger(count) || count < 1 || !Number.isInteger(basePort) || base
 }
 
 if (!args.includes('--no-build')) {
-  console.log('Building (nx run-many -t build) ...');
-  const built = spawnSync(join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', '--output-style=static'], {
+  // The server bundle and, when the project exists, the dashboard it serves at /.
+  const projects = ['api', ...(existsSync(join(root, 'apps/dashboard/project.json')) ? ['dashboard'] : [])];
+  console.log(`Building ${projects.join(' + ')} (nx run-many -t build) ...`);
+  const built = spawnSync(join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', projects.join(','), '--output-style=static'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
@@ -53,7 +55,9 @@ const children = urls.map((url, i) => {
     FRONTEND_URL: process.env.FRONTEND_URL ?? origins,
     ...(dataDir ? { DATA_DIR: join(resolve(dataDir), `node-${i + 1}`) } : {}),
   };
-  const child = spawn(process.execPath, [main], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: a terminal's Ctrl-C reaches only this script, which stops each node once
+  // (a node treats a second signal as "exit now").
+  const child = spawn(process.execPath, [main], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const prefix = `[node-${i + 1}] `;
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';
