@@ -73,3 +73,29 @@ describe('dashboard socket gateway', () => {
     expect(m.sync.nodeId).toBe('test-node');
   });
 });
+
+describe('get-cache-state flood', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('coalesces a burst of requests and answers the latest', async () => {
+    await request(server.url, 'POST', '/api/cache/bulk', { body: { items: ['a', 'b', 'c', 'd'].map((key) => ({ key, value: key })) } });
+    const socket = io(server.url, { transports: ['websocket'], reconnection: false, autoConnect: false });
+    const states: { items: unknown[] }[] = [];
+    socket.on('cache-state', (s: { items: unknown[] }) => states.push(s));
+    const first = next<unknown>(socket, 'cache-state');
+    socket.connect();
+    await first;
+    socket.emit('get-cache-state', { limit: 1 });
+    for (let i = 0; i < 50; i++) socket.emit('get-cache-state', { limit: 2 });
+    const last = next<{ items: unknown[]; nextCursor: string | null }>(socket, 'cache-state', () => states.length >= 3);
+    await last;
+    socket.emit('get-cache-state', { limit: 3 });
+    await next<unknown>(socket, 'cache-state', () => states.length >= 4);
+    expect(states.map((s) => s.items.length)).toEqual([4, 1, 2, 3]);
+    socket.close();
+  });
+});

@@ -28,6 +28,8 @@ class SocketAuthError extends Error {
 
 /** How often batched key changes go out. */
 const DELTA_INTERVAL_MS = 100;
+/** Shortest time between two `cache-state` answers to one client. */
+const STATE_INTERVAL_MS = 200;
 /** Most keys one delta carries before it is sent as `truncated`. */
 const MAX_DELTA_KEYS = 500;
 
@@ -68,10 +70,27 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
   nsp.on('connection', (socket: Socket) => {
     socket.emit(SOCKET_EVENTS.cacheState, cacheState(undefined));
     socket.emit(SOCKET_EVENTS.nodeListUpdate, nodeList(ctx));
+    // A page costs a pass over every key: requests closer together than STATE_INTERVAL_MS are
+    // coalesced, and only the latest one is answered.
+    let lastAnswer = 0;
+    let pending: GetCacheStateRequest | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    const answer = () => {
+      timer = undefined;
+      lastAnswer = Date.now();
+      const request = pending ?? undefined;
+      pending = null;
+      if (socket.connected) socket.emit(SOCKET_EVENTS.cacheState, cacheState(request));
+    };
     socket.on(SOCKET_EVENTS.getCacheState, (payload: unknown) => {
       const request = getCacheStateRequestSchema.safeParse(payload ?? undefined);
-      socket.emit(SOCKET_EVENTS.cacheState, cacheState(request.success ? request.data : undefined));
+      pending = request.success ? (request.data ?? null) : null;
+      if (timer) return;
+      const wait = lastAnswer + STATE_INTERVAL_MS - Date.now();
+      if (wait <= 0) answer();
+      else timer = setTimeout(answer, wait);
     });
+    socket.on('disconnect', () => clearTimeout(timer));
   });
 
   const buffer = new DeltaBuffer(MAX_DELTA_KEYS);
