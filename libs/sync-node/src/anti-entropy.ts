@@ -13,6 +13,8 @@ export interface AntiEntropyHost {
   timers(): Timers;
   timeoutMs(): number;
   seen(origin: string, seq: number): boolean;
+  /** Null when the clock accepts the message's timestamps, else why not. */
+  observe(message: RepairMessage): string | null;
   applying(): void;
   emitOp(op: Operation): void;
   newRequestId(): string;
@@ -142,6 +144,7 @@ export class AntiEntropy {
   }
 
   private apply(message: RepairMessage): number {
+    if (this.host.observe(message) !== null) return 0;
     const state = this.host.state();
     this.host.applying();
     return state.merge(

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Cache, Strategy } from '@meshcache/cache-core';
 import {
+  compareHlc,
   NodeSnapshotSchema,
   OperationSchema,
   nodeIdOfOrigin,
   type ForceSyncResult,
+  type Hlc,
   type NodeSnapshot,
   type Op,
   type Operation,
@@ -694,6 +696,12 @@ export class ReplicaNode implements SessionHost {
       this.requestResync(session, link);
       return;
     }
+    const skew = this.observeAll(chunk.entries, chunk.tombstones);
+    if (skew !== null) {
+      this.onRejected(session, skew, link.nodeId);
+      session.incomingSnapshot = null;
+      return;
+    }
     incoming.next++;
     this.source = 'remote';
     const part = {
@@ -711,6 +719,15 @@ export class ReplicaNode implements SessionHost {
       this.historyLog.record({ type: 'full-sync-received', peer: link.nodeId, count: this.store.cache.size });
     }
     session.send({ type: 'ack', origin: link.origin ?? '', seq: this.vv.get(link.origin ?? '') });
+  }
+
+  /** Merges the newest timestamp of a batch of state into the clock; a message when it is too far ahead. */
+  observeAll(entries: { hlc: Hlc }[], tombstones: { hlc: Hlc }[]): string | null {
+    let newest: Hlc | null = null;
+    for (const item of [...entries, ...tombstones]) if (newest === null || compareHlc(item.hlc, newest) > 0) newest = item.hlc;
+    if (newest === null) return null;
+    const observed = this.clockImpl.observe(newest);
+    return observed.ok ? null : observed.message;
   }
 
   // ---- housekeeping ---------------------------------------------------------------------
@@ -829,6 +846,7 @@ export class ReplicaNode implements SessionHost {
       timers: () => this.options.timers,
       timeoutMs: () => this.options.forceSyncTimeoutMs,
       seen: (origin: string, seq: number) => this.vv.covers(origin, seq),
+      observe: (message: { entries: { hlc: Hlc }[]; tombstones: { hlc: Hlc }[] }) => this.observeAll(message.entries, message.tombstones),
       applying: () => {
         this.source = 'remote';
       },

@@ -1,0 +1,24 @@
+import type { Operation } from '@meshcache/sync-protocol';
+import { Backlog } from './backlog.js';
+
+const op = (seq: number): Operation => ({ origin: 'a#1', seq, hlc: { wall: seq, logical: 0, node: 'a#1' }, op: { type: 'delete', key: `k${seq}` } });
+
+describe('Backlog', () => {
+  it('keeps the newest `capacity` operations and says whether a peer can be caught up from it', () => {
+    const backlog = new Backlog(3);
+    for (let seq = 1; seq <= 5; seq++) backlog.append(op(seq), 10);
+    expect([backlog.firstSeq, backlog.lastSeq, backlog.size]).toEqual([3, 5, 3]);
+    expect(backlog.reachesBack(2)).toBe(true); // a peer at seq 2 needs 3..5
+    expect(backlog.reachesBack(1)).toBe(false); // seq 2 is gone
+    expect(backlog.slice(3, 10).map((o) => o.seq)).toEqual([3, 4, 5]);
+    expect(backlog.slice(2, 10)).toEqual([]);
+    expect(backlog.slice(4, 1).map((o) => o.seq)).toEqual([4]);
+  });
+
+  it('cuts batches by approximate size but always returns at least one operation', () => {
+    const backlog = new Backlog(10);
+    for (let seq = 1; seq <= 5; seq++) backlog.append(op(seq), 1000);
+    expect(backlog.slice(1, 10, 2500).map((o) => o.seq)).toEqual([1, 2]);
+    expect(backlog.slice(1, 10, 10).map((o) => o.seq)).toEqual([1]);
+  });
+});

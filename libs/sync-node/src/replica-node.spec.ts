@@ -1,0 +1,180 @@
+import type { Operation } from '@meshcache/sync-protocol';
+import { ReplicaNode } from './replica-node.js';
+import { SyncError } from './sync-error.js';
+import { EPOCH, memoryCluster } from './test/memory-cluster.js';
+
+describe('ReplicaNode', () => {
+  it('answers reads with value, update time, access count and absolute expiry', () => {
+    const { nodes, run } = memoryCluster(['a', 'b']);
+    const [a, b] = nodes;
+    a.set('k', 'v', { ttlMs: 5000 });
+    expect(a.get('k')).toEqual({ value: 'v', updatedAt: EPOCH, accessCount: 2, expiresAt: EPOCH + 5000 });
+    run(50);
+    // The expiry is computed from the write's timestamp, so it is the same on every node.
+    expect(b.peek('k')?.expiresAt).toBe(EPOCH + 5000);
+    run(5000);
+    expect(a.get('k')).toBeUndefined();
+    expect(b.get('k')).toBeUndefined();
+  });
+
+  it('refuses invalid writes with a code instead of replicating them', () => {
+    const node = new ReplicaNode({ nodeId: 'n', cache: { capacity: 10, strategy: 'lru', maxBytes: 10, sizeOf: (v) => String(v).length } });
+    expect(node.set('k', undefined)).toMatchObject({ ok: false, code: 'INVALID_VALUE' });
+    expect(node.set('k', 1, { ttlMs: -5 })).toMatchObject({ ok: false, code: 'INVALID_TTL' });
+    expect(node.set('k', 'x'.repeat(11))).toMatchObject({ ok: false, code: 'TOO_LARGE' });
+    expect(node.stats().seq).toBe(0);
+    expect(() => new ReplicaNode({ nodeId: 'has#hash', cache: { capacity: 1, strategy: 'lru' } })).toThrow(SyncError);
+    expect(() => new ReplicaNode({ nodeId: 'n', cache: { capacity: 0, strategy: 'lru' } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    void node.close();
+  });
+
+  it('resolves concurrent writes to one key the same way on every node (last writer wins by HLC)', () => {
+    const { nodes, run, net } = memoryCluster(['a', 'b', 'c']);
+    run(50);
+    net.partition([['a'], ['b'], ['c']]);
+    nodes[0].set('k', 'from-a');
+    run(3);
+    nodes[2].set('k', 'from-c');
+    nodes[1].delete('k');
+    net.heal();
+    run(3000);
+    // b's delete is the newest write (same millisecond as c's set, later logical counter or id order).
+    const values = nodes.map((n) => n.peek('k')?.value);
+    expect(new Set(values).size).toBe(1);
+  });
+
+  it('keeps writes made while sync is off local, and sends them when it is turned back on', () => {
+    const { nodes, run } = memoryCluster(['a', 'b']);
+    const [a, b] = nodes;
+    run(50);
+    a.setSyncEnabled(false);
+    a.set('offline', 1);
+    b.set('online', 2);
+    run(500);
+    expect(b.has('offline')).toBe(false);
+    expect(a.has('online')).toBe(true); // incoming replication continues while off
+    expect(a.stats().lag).toBe(1);
+    a.setSyncEnabled(true);
+    run(50);
+    expect(b.get('offline')?.value).toBe(1);
+    expect(a.history(3).map((e) => e.type)).toContain('sync-enabled');
+    expect(a.history().some((e) => e.type === 'sync-disabled')).toBe(true);
+  });
+
+  it('does not bring back a key evicted locally: not by a reconnect, not by anti-entropy', async () => {
+    const { nodes, run, net, settle } = memoryCluster(['a', 'b'], { downAfterMs: 500 }, 3);
+    const [big, small] = nodes;
+    run(50);
+    big.set('x', 1);
+    run(50);
+    expect(small.has('x')).toBe(true);
+    small.cache.resize(1);
+    big.set('y', 2);
+    run(50);
+    expect(small.has('x')).toBe(false); // evicted by y
+    const partials = small.stats().partialSyncs;
+    net.partition([['a'], ['b']]);
+    run(1500);
+    net.heal();
+    run(1000);
+    expect(small.stats().partialSyncs).toBeGreaterThan(partials);
+    await settle(small.forceSync());
+    await settle(big.forceSync());
+    expect(small.has('x')).toBe(false);
+    expect(small.get('y')?.value).toBe(2);
+    expect(big.get('x')?.value).toBe(1);
+  });
+
+  it('forceSync repairs a key one node never received and leaves locally evicted keys out', async () => {
+    const { nodes, run, settle } = memoryCluster(['a', 'b']);
+    const [a, b] = nodes;
+    run(50);
+    a.set('shared', 1);
+    run(50);
+    // b holds a write no stream will ever deliver to a (its origin never connected).
+    const hlc = { wall: EPOCH + 10, logical: 0, node: 'ghost#1' };
+    b.cache.set('orphan', { value: 'o', hlc, seq: 1, expiresAt: undefined });
+    // a dropped a key it had applied, as an eviction would.
+    a.cache.delete('shared');
+    const result = await settle(a.forceSync());
+    expect(result).toMatchObject({ peers: 1, repairedKeys: 1 });
+    expect(result.differingBuckets).toBeGreaterThanOrEqual(1);
+    expect(a.get('orphan')?.value).toBe('o');
+    expect(a.has('shared')).toBe(false);
+    expect(a.history(1)[0]).toMatchObject({ type: 'force-sync', count: 1 });
+  });
+
+  it('restores from snapshot + op log under a new incarnation and resumes without losing writes', () => {
+    const { nodes, run, make, net, sched } = memoryCluster(['a', 'b']);
+    const [a, b] = nodes;
+    const log: Operation[] = [];
+    a.on('op', (op) => log.push(JSON.parse(JSON.stringify(op))));
+    a.set('k1', 1);
+    run(50);
+    const snap = JSON.parse(JSON.stringify(a.snapshot()));
+    log.length = 0;
+    a.set('k2', 2);
+    b.set('k3', 3);
+    run(50);
+    // a crashes before its last write reached anyone.
+    net.partition([['a'], ['b']]);
+    a.set('k4', 4);
+    sched.cancelOwner('a');
+    net.crash('a');
+    net.heal();
+    run(5);
+    const again = make('a', { timers: sched.timersFor('a2') });
+    expect(() => again.restore({ ...snap, nodeId: 'other' }, [])).toThrow(expect.objectContaining({ code: 'INVALID_SNAPSHOT' }));
+    const restored = again.restore(snap, [...log, { garbage: true } as unknown as Operation]);
+    expect(restored).toEqual({ applied: log.length, skipped: 1 });
+    expect(again.origin).not.toBe(a.origin);
+    expect([1, 2, 3, 4].map((i) => again.peek(`k${i}`)?.value)).toEqual([1, 2, 3, 4]);
+    net.add(again);
+    run(2000);
+    expect(b.get('k4')?.value).toBe(4);
+    again.set('k5', 5);
+    run(100);
+    expect(b.get('k5')?.value).toBe(5);
+    expect(() => again.restore(undefined, [])).toThrow(expect.objectContaining({ code: 'RESTORE_AFTER_START' }));
+  });
+
+  it('keeps the last 100 history events, newest first, with unique ids', () => {
+    const { nodes, run } = memoryCluster(['a', 'b']);
+    for (let i = 0; i < 150; i++) {
+      nodes[0].set(`k${i}`, i);
+      run(1);
+    }
+    const history = nodes[0].history(1000);
+    expect(history).toHaveLength(100);
+    expect(new Set(history.map((e) => e.id)).size).toBe(100);
+    expect(history[0].timestamp).toBeGreaterThanOrEqual(history[99].timestamp);
+    expect(nodes[0].history(5)).toHaveLength(5);
+  });
+
+  it('reports peers as suspect when silent and down when the link is gone', () => {
+    const { nodes, run, net } = memoryCluster(['a', 'b'], { suspectAfterMs: 300, downAfterMs: 1000 });
+    const seen: string[] = [];
+    nodes[0].on('nodes', (list) => seen.push(list.map((p) => `${p.id}:${p.state}`).join()));
+    run(100);
+    expect(nodes[0].nodes()).toEqual([expect.objectContaining({ id: 'b', state: 'up', strategy: 'lru', capacity: 1000, lag: 0 })]);
+    net.partition([['a'], ['b']]);
+    run(600);
+    expect(nodes[0].nodes()[0].state).toBe('suspect');
+    run(1000);
+    expect(nodes[0].nodes()[0].state).toBe('down');
+    expect(seen).toContain('b:suspect');
+  });
+
+  it('refuses timestamps from a peer whose clock runs too far ahead, then accepts them once in range', () => {
+    const { nodes, run, make, net, sched } = memoryCluster(['a'], { maxClockOffsetMs: 1000 });
+    const ahead = make('z', { now: () => EPOCH + sched.now + 5000 });
+    net.add(ahead);
+    run(100);
+    ahead.set('k', 'future');
+    run(500);
+    expect(nodes[0].has('k')).toBe(false);
+    expect(nodes[0].history(100).some((e) => e.type === 'rejected' && e.message?.includes('ahead'))).toBe(true);
+    run(5000);
+    expect(nodes[0].get('k')?.value).toBe('future');
+  });
+});

@@ -1,0 +1,131 @@
+import { io as connect, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '@meshcache/sync-protocol';
+import { startPeer, waitFor, type TestPeer } from '../test/socket-cluster.js';
+
+jest.setTimeout(30_000);
+
+const allUp = (peer: TestPeer, n: number) => peer.node.nodes().filter((p) => p.state === 'up').length >= n;
+
+describe('socket.io transport, 3 nodes on 127.0.0.1', () => {
+  const peers: TestPeer[] = [];
+  const sockets: Socket[] = [];
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.disconnect();
+    for (const p of peers.splice(0).reverse()) await p.close();
+  });
+
+  async function cluster(backlogSize = 10_000): Promise<[TestPeer, TestPeer, TestPeer]> {
+    const a = await startPeer({ nodeId: 'a', backlogSize });
+    const b = await startPeer({ nodeId: 'b', backlogSize }, [a.url]);
+    const c = await startPeer({ nodeId: 'c', backlogSize }, [a.url]);
+    peers.push(a, b, c);
+    // b and c only know a; gossip must introduce them to each other.
+    await waitFor('full mesh', () => [a, b, c].every((p) => allUp(p, 2)), [a.node, b.node, c.node]);
+    return [a, b, c];
+  }
+
+  it('replicates sets, deletes, clears and strategy switches to every node, and gossip completes the mesh', async () => {
+    const [a, b, c] = await cluster();
+    a.node.set('k1', { n: 1 });
+    b.node.set('__proto__', 'proto is an ordinary key');
+    c.node.set('', 'empty key');
+    await waitFor('values everywhere', () => [a, b, c].every((p) => p.node.peek('k1') && p.node.peek('__proto__') && p.node.peek('')), [a.node, b.node, c.node]);
+    expect(c.node.get('k1')?.value).toEqual({ n: 1 });
+    expect(a.node.get('__proto__')?.value).toBe('proto is an ordinary key');
+    expect(Object.prototype).not.toHaveProperty('polluted');
+
+    c.node.delete('k1');
+    b.node.setStrategy('lfu');
+    await waitFor('delete + strategy everywhere', () => [a, b, c].every((p) => !p.node.has('k1') && p.node.cache.strategy === 'lfu'), [a.node, b.node, c.node]);
+    a.node.clear();
+    await waitFor('clear everywhere', () => [a, b, c].every((p) => p.node.cache.size === 0), [a.node, b.node, c.node]);
+    const stats = a.node.stats();
+    expect(stats.connectedNodes).toBe(2);
+    expect(stats.nodeList.map((n) => n.id).sort()).toEqual(['b', 'c']);
+    expect(a.node.history(5)[0].id).toBeDefined();
+  });
+
+  it('catches a reconnecting node up by partial resync from the backlog', async () => {
+    const [a, b, c] = await cluster();
+    a.node.set('before', 1);
+    await waitFor('b has before', () => b.node.has('before'), [b.node]);
+    await b.goAway();
+    await waitFor('a sees b down', () => a.node.nodes().find((n) => n.id === 'b')?.state === 'down', [a.node]);
+    for (let i = 0; i < 200; i++) a.node.set(`missed-${i}`, i);
+    c.node.delete('before');
+    const before = b.node.stats();
+    await b.comeBack([a.url, c.url]);
+    await waitFor('b caught up', () => b.node.has('missed-199') && !b.node.has('before'), [b.node]);
+    const after = b.node.stats();
+    expect(after.partialSyncs).toBeGreaterThan(before.partialSyncs);
+    expect(after.fullSyncs).toBe(before.fullSyncs);
+    expect(b.node.cache.size).toBe(200);
+  });
+
+  it('brings a new node up to date with a chunked snapshot', async () => {
+    const [a, b] = await cluster(50);
+    for (let i = 0; i < 3000; i++) (i % 2 ? a : b).node.set(`key-${i}`, `value-${i}`);
+    b.node.delete('key-0');
+    await waitFor('a has everything', () => a.node.cache.size === 2999, [a.node]);
+    const d = await startPeer({ nodeId: 'd', snapshotChunkEntries: 500 }, [a.url]);
+    peers.push(d);
+    await waitFor('d has everything', () => d.node.cache.size === 2999 && !d.node.has('key-0'), [d.node]);
+    expect(d.node.stats().fullSyncs).toBeGreaterThanOrEqual(1);
+    expect(a.node.stats().snapshotsSent).toBeGreaterThanOrEqual(1);
+    expect(d.node.get('key-2998')?.value).toBe('value-2998');
+  });
+
+  it('refuses a node with the wrong cluster secret and applies nothing from it', async () => {
+    const [a] = await cluster();
+    const intruder = await startPeer({ nodeId: 'mallory', clusterSecret: 'guess' }, [a.url]);
+    peers.push(intruder);
+    intruder.node.set('evil', true);
+    await waitFor('a rejected mallory', () => a.node.history(100).some((e) => e.type === 'rejected' && e.message?.includes('AUTH_FAILED')), [a.node]);
+    expect(a.node.has('evil')).toBe(false);
+    expect(a.node.nodes().find((n) => n.id === 'mallory')?.state ?? 'down').toBe('down');
+    expect(a.node.stats().rejectedMessages).toBeGreaterThan(0);
+  });
+
+  it('counts and drops invalid messages, cuts a link that keeps sending them, and names a protocol mismatch', async () => {
+    const [a] = await cluster();
+    const size = a.node.cache.size;
+    const raw = connect(`${a.url}/cluster`, { transports: ['websocket'], forceNew: true, reconnection: false });
+    sockets.push(raw);
+    const refused = new Promise<{ code: string; message: string }>((resolve) => raw.on('m', (m: { type: string; code: string; message: string }) => m.type === 'reject' && resolve(m)));
+    const closed = new Promise<void>((resolve) => raw.on('disconnect', () => resolve()));
+    await new Promise<void>((resolve) => raw.on('connect', () => resolve()));
+    const before = a.node.stats().rejectedMessages;
+    const op = { origin: 'x#1', seq: 1, hlc: { wall: Date.now(), logical: 0, node: 'x#1' }, op: { type: 'set', key: 'injected', value: 1 } };
+    raw.emit('m', { type: 'ops', ops: [op] }); // valid shape, but before any handshake
+    raw.emit('m', { type: 'ops', ops: [{ ...op, seq: -1 }] });
+    raw.emit('m', 'not even an object');
+    raw.emit('cache-operation', { type: 'set', key: 'seed-style', value: 1 });
+    await waitFor('4 rejections', () => a.node.stats().rejectedMessages >= before + 4, [a.node]);
+    expect(a.node.has('injected')).toBe(false);
+    expect(a.node.has('seed-style')).toBe(false);
+    expect(a.node.cache.size).toBe(size);
+    for (let i = 0; i < 30; i++) raw.emit('m', { type: 'bogus', i });
+    const rejection = await refused;
+    expect(rejection.code).toBe('BAD_MESSAGES');
+    await closed;
+
+    const old = connect(`${a.url}/cluster`, { transports: ['websocket'], forceNew: true, reconnection: false });
+    sockets.push(old);
+    const versionRefusal = new Promise<{ type: string; code: string; message: string }>((resolve) => old.on('m', (m: { type: string; code: string; message: string }) => m.type === 'reject' && resolve(m)));
+    await new Promise<void>((resolve) => old.on('connect', () => resolve()));
+    old.emit('m', { type: 'hello', protocol: PROTOCOL_VERSION + 1, nodeId: 'future', origin: 'future#1', url: null, nonce: '0'.repeat(32) });
+    const refusal = await versionRefusal;
+    expect(refusal.code).toBe('PROTOCOL_VERSION');
+    expect(refusal.message).toContain(`v${PROTOCOL_VERSION + 1}`);
+  });
+
+  it('forceSync compares digests and reports nothing to repair on a converged cluster', async () => {
+    const [a, b, c] = await cluster();
+    for (let i = 0; i < 50; i++) b.node.set(`k${i}`, i);
+    await waitFor('converged', () => [a, c].every((p) => p.node.cache.size === 50), [a.node, c.node]);
+    const result = await a.node.forceSync();
+    expect(result).toMatchObject({ peers: 2, repairedKeys: 0, differingBuckets: 0 });
+    a.node.setSyncEnabled(false);
+    expect(await a.node.forceSync()).toMatchObject({ peers: 0, skipped: 'sync-disabled' });
+  });
+});
