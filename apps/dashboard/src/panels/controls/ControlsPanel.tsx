@@ -1,6 +1,6 @@
 import type { MetricsResponse, Strategy } from '@meshcache/api-contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Panel } from '../../components/Panel';
 import { describeError, unwrap } from '../../connection/api-call-error';
 import { useConnection } from '../../connection/connection-context';
@@ -21,28 +21,32 @@ export function ControlsPanel() {
   const patchMetrics = (patch: (old: MetricsResponse) => MetricsResponse) =>
     queries.setQueryData<MetricsResponse>(queryKeys.metrics, (old) => (old ? patch(old) : old));
 
-  const showStrategy = (strategy: Strategy) => patchMetrics((old) => ({ ...old, cache: { ...old.cache, strategy } }));
-  // Optimistic: the radio moves at once and moves back if the node refuses.
+  // The choice shows at once (React state, rendered in the click's own event) and stays until
+  // the node's metrics agree; a refusal puts the radio back.
+  const [chosen, setChosen] = useState<Strategy | null>(null);
   const setStrategy = useMutation({
     mutationFn: (strategy: Strategy) => unwrap(client.setStrategy({ strategy })),
-    onMutate: (strategy) => {
-      const previous = queries.getQueryData<MetricsResponse>(queryKeys.metrics)?.cache.strategy;
-      showStrategy(strategy);
-      return { previous };
-    },
-    onError: (_error, _strategy, context) => {
-      if (context?.previous) showStrategy(context.previous);
-    },
-    onSuccess: (data) => showStrategy(data.strategy),
+    onSuccess: (data) => patchMetrics((old) => ({ ...old, cache: { ...old.cache, strategy: data.strategy } })),
+    onError: () => setChosen(null),
   });
+  const [chosenSync, setChosenSync] = useState<boolean | null>(null);
   const toggleSync = useMutation({
     mutationFn: (enabled: boolean) => unwrap(client.toggleSync({ enabled })),
     onSuccess: (data) => patchMetrics((old) => ({ ...old, sync: { ...old.sync, syncEnabled: data.syncEnabled } })),
+    onError: () => setChosenSync(null),
   });
   const forceSync = useMutation({ mutationFn: () => unwrap(client.forceSync()) });
 
   const current = metrics.data?.cache.strategy;
-  const syncEnabled = metrics.data?.sync.syncEnabled;
+  useEffect(() => {
+    if (chosen !== null && chosen === current) setChosen(null);
+  }, [chosen, current]);
+  const shown = chosen ?? current;
+  const reportedSync = metrics.data?.sync.syncEnabled;
+  useEffect(() => {
+    if (chosenSync !== null && chosenSync === reportedSync) setChosenSync(null);
+  }, [chosenSync, reportedSync]);
+  const syncEnabled = chosenSync ?? reportedSync;
   const failure = setStrategy.error ?? toggleSync.error ?? forceSync.error;
 
   return (
@@ -55,8 +59,11 @@ export function ControlsPanel() {
               type="radio"
               name={strategyName}
               value={s.value}
-              checked={current === s.value}
-              onChange={() => setStrategy.mutate(s.value)}
+              checked={shown === s.value}
+              onChange={() => {
+                setChosen(s.value);
+                setStrategy.mutate(s.value);
+              }}
             />
             <span>
               <strong>{s.label}</strong> <span className="muted">{s.hint}</span>
@@ -72,7 +79,10 @@ export function ControlsPanel() {
             role="switch"
             checked={syncEnabled ?? false}
             disabled={syncEnabled === undefined || toggleSync.isPending}
-            onChange={(event) => toggleSync.mutate(event.target.checked)}
+            onChange={(event) => {
+              setChosenSync(event.target.checked);
+              toggleSync.mutate(event.target.checked);
+            }}
           />
           Replication {syncEnabled === undefined ? '' : syncEnabled ? 'on' : 'off'}
         </label>
