@@ -96,7 +96,7 @@ export function TimeSeriesChart({ title, times, lines, format, paused, height = 
   };
 
   return (
-    <figure className="chart" aria-label={title}>
+    <figure className="chart" aria-label={title} data-points={times.length}>
       <figcaption>
         <span className="chart-title">{title}</span>
         <span className="chart-latest" data-testid="chart-latest">

@@ -1,0 +1,121 @@
+import { createClient, type MeshcacheClient } from '@meshcache/api-contract';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchChromium, type LaunchedBrowser } from './support/chromium';
+import { LocalCluster, WORKSPACE } from './support/local-cluster';
+import { sendTraffic } from './support/traffic';
+
+const SCREENSHOTS = join(WORKSPACE, 'tmp/e2e-screenshots');
+/** How long the page may take to reflect something the cluster did. */
+const UI_TIMEOUT = 30_000;
+
+/** Polls a condition of the cluster (other processes: there is no event to await), boundedly. */
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = UI_TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new TypeError(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+const nodeRow = (page: Page, id: string, state: 'up' | 'suspect' | 'down') => page.locator(`[data-testid="node-${id}"][data-state="${state}"]`);
+
+describe('dashboard in Chromium against a 3-node cluster', () => {
+  let cluster: LocalCluster | undefined;
+  let chromium: LaunchedBrowser | undefined;
+  let page: Page;
+  let clients: Record<string, MeshcacheClient>;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    cluster = await LocalCluster.start(3);
+    clients = Object.fromEntries(cluster.nodes.map((n) => [n.id, createClient({ baseUrl: n.url })]));
+    chromium = await launchChromium();
+    page = await chromium.browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light' });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${cluster.node('n1').url}/`);
+  }, 90_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    await cluster?.stop();
+  });
+
+  afterEach(async () => {
+    const name = expect.getState().currentTestName?.replace(/[^a-z0-9]+/gi, '-').toLowerCase() ?? 'test';
+    await page?.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true }).catch(() => undefined);
+  });
+
+  it('shows the 3 nodes of the cluster, all up, connected to node 1', async () => {
+    for (const id of ['n1', 'n2', 'n3']) await nodeRow(page, id, 'up').waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('[data-testid="connection-status"]', { hasText: 'live' }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('current-node').textContent()).toBe('n1');
+    expect(await page.getByTestId('node-n1').getAttribute('aria-current')).toBe('true');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows a key set through node 2's REST API in node 1's key browser", async () => {
+    const written = await clients.n2.setItem({ key: 'e2e:from-node-2', value: { written: 'through n2' } });
+    expect(written.ok).toBe(true);
+    const row = page.getByTestId('key-row').filter({ has: page.getByRole('rowheader', { name: 'e2e:from-node-2', exact: true }) });
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    expect(await row.textContent()).toContain('{"written":"through n2"}');
+  });
+
+  it('switches the strategy of every node from the page', async () => {
+    const lfu = page.getByRole('radio', { name: /LFU/ });
+    await lfu.check();
+    for (const [id, client] of Object.entries(clients)) {
+      await eventually(async () => {
+        const metrics = await client.metrics();
+        return metrics.ok && metrics.data.cache.strategy === 'LFU';
+      }, `${id} to report LFU in GET /api/metrics`);
+    }
+    expect(await lfu.isChecked()).toBe(true);
+  });
+
+  it('shows a killed node down and a restarted node back up', async () => {
+    await cluster!.kill('n3');
+    await nodeRow(page, 'n3', 'down').waitFor({ timeout: UI_TIMEOUT });
+    await cluster!.restart('n3');
+    await nodeRow(page, 'n3', 'up').waitFor({ timeout: UI_TIMEOUT });
+  });
+
+  it('fills the charts while traffic flows (README screenshot)', async () => {
+    await page.getByLabel('Search by key prefix').fill('user:');
+    const traffic = sendTraffic(Object.values(clients), 60, 150);
+    try {
+      // A dozen samples in and the traffic still flowing: reads are being counted right now.
+      await page.waitForFunction(
+        () => {
+          const figures = [...document.querySelectorAll('figure.chart')];
+          const latest = figures.map((f) => f.querySelector('[data-testid="chart-latest"]')?.textContent ?? '');
+          return (
+            figures.length === 4 &&
+            figures.every((f) => Number(f.getAttribute('data-points')) >= 12 && f.querySelector('.u-over')) &&
+            /reads [1-9]/.test(latest[1]) &&
+            /heap used [1-9]/.test(latest[3])
+          );
+        },
+        undefined,
+        { timeout: UI_TIMEOUT, polling: 250 },
+      );
+      await page.getByTestId('key-row').first().waitFor({ timeout: UI_TIMEOUT });
+      const light = join(SCREENSHOTS, 'dashboard.png');
+      await page.screenshot({ path: light, fullPage: true });
+      copyFileSync(light, join(WORKSPACE, 'docs/dashboard.png'));
+    } finally {
+      await traffic;
+    }
+    const ops = page.getByRole('figure', { name: 'Operations per second' }).getByTestId('chart-latest');
+    expect(await ops.textContent()).toMatch(/reads [\d.]+k?\/s, writes [\d.]+k?\/s/);
+
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-dark.png'), fullPage: true });
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(15, 17, 21)');
+    expect(pageErrors).toEqual([]);
+  });
+});
