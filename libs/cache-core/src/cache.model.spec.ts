@@ -107,10 +107,10 @@ function check(strategy: Strategy, ops: Op[], maxBytes?: number): void {
 
 describe.each<Strategy>(['lru', 'lfu'])('model-based (%s)', (strategy) => {
   it('agrees with the reference model on every result and every victim', () => {
-    fc.assert(fc.property(fc.array(opArb, { maxLength: 80 }), (ops) => check(strategy, ops)), { numRuns: 300 });
+    fc.assert(fc.property(fc.array(opArb, { maxLength: 80 }), (ops) => check(strategy, ops)), { numRuns: 500 });
   });
 
   it('agrees under a byte budget', () => {
-    fc.assert(fc.property(fc.array(opArb, { maxLength: 60 }), (ops) => check(strategy, ops, 14)), { numRuns: 200 });
+    fc.assert(fc.property(fc.array(opArb, { maxLength: 60 }), (ops) => check(strategy, ops, 14)), { numRuns: 300 });
   });
 });

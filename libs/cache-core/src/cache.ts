@@ -12,6 +12,7 @@ import {
 } from './cache-options.js';
 import type { CacheDump, CacheDumpEntry, CacheEntryInfo, CacheStats, SetRefusal, SetResult } from './cache-types.js';
 import { grownFloat64, type EvictionPolicy } from './eviction-policy.js';
+import { hashKey } from './frequency-sketch.js';
 import { LfuPolicy } from './lfu-policy.js';
 import { LruPolicy } from './lru-policy.js';
 
@@ -26,8 +27,8 @@ interface PendingLoad<V> {
   stale: boolean;
 }
 
-const createPolicy = (strategy: Strategy, slots: number): EvictionPolicy =>
-  strategy === 'lru' ? new LruPolicy(slots) : new LfuPolicy(slots);
+const createPolicy = (strategy: Strategy, slots: number, capacity: number): EvictionPolicy =>
+  strategy === 'lru' ? new LruPolicy(slots) : new LfuPolicy(slots, capacity);
 
 /**
  * An in-memory cache with O(1) LRU or LFU eviction, TTL, a byte budget and statistics.
@@ -73,7 +74,7 @@ export class Cache<K, V> {
     this.slotsAllocated = Math.min(o.capacity, INITIAL_SLOTS);
     if (o.ttlMs !== 0) this.expiresAt = new Float64Array(this.slotsAllocated);
     if (o.maxBytes !== Infinity) this.sizes = new Float64Array(this.slotsAllocated);
-    this.policy = createPolicy(o.strategy, this.slotsAllocated);
+    this.policy = createPolicy(o.strategy, this.slotsAllocated, o.capacity);
   }
 
   /** Rebuilds a cache from {@link Cache.dump} output; entries past `capacity` or `maxBytes` are dropped, least valuable first. */
@@ -180,19 +181,22 @@ export class Cache<K, V> {
       }
       if (this.onEvict !== undefined && old !== value) this.pending.push(key, old, 'set');
     } else {
+      // LFU keeps a hash of the key to estimate its frequency; LRU has no use for one.
+      const hash = this.policy.strategy === 'lfu' ? hashKey(key) : 0;
       if (this.map.size >= this.maxEntries) {
         slot = this.evictForInsert();
-        this.policy.recycle(slot);
+        this.policy.recycle(slot, hash);
       } else {
         slot = this.allocateSlot();
-        this.policy.add(slot);
+        this.policy.add(slot, hash);
       }
       this.keyAt[slot] = key;
       this.valueAt[slot] = value;
       this.map.set(key, slot);
       if (sizes !== null) {
         this.totalBytes += size;
-        sizes[slot] = size;
+        // Re-read: allocating the slot may have grown (replaced) the array.
+        (this.sizes as Float64Array)[slot] = size;
       }
     }
     this.setCount++;
@@ -241,13 +245,16 @@ export class Cache<K, V> {
     if (this.pending.length !== 0) this.flush();
   }
 
-  /** Changes the capacity; shrinking evicts the least valuable entries. O(n): it compacts slots. */
+  /**
+   * Changes the capacity; shrinking evicts entries as writes would. O(n): it compacts slots,
+   * and LFU re-sizes its admission window and frequency sketch.
+   */
   resize(capacity: number): void {
     checkCapacity(capacity);
     if (capacity === this.maxEntries) return;
     while (this.map.size > capacity) this.evict(this.policy.victim());
     this.maxEntries = capacity;
-    if (this.keyAt.length > capacity) this.rebuild(this.policy.strategy);
+    if (this.keyAt.length > capacity || this.policy.strategy === 'lfu') this.rebuild(this.policy.strategy);
     if (this.pending.length !== 0) this.flush();
   }
 
@@ -456,7 +463,10 @@ export class Cache<K, V> {
   private evictBytes(keep: number): void {
     while (this.totalBytes > this.byteLimit) {
       let victim = this.policy.victim();
-      if (victim === keep) victim = this.policy.moreValuable(victim);
+      if (victim === keep) {
+        victim = this.policy.leastValuable();
+        if (victim === keep) victim = this.policy.moreValuable(victim);
+      }
       this.evict(victim);
     }
   }
@@ -512,7 +522,7 @@ export class Cache<K, V> {
   private rebuild(strategy: Strategy): void {
     const old = this.policy;
     const order: number[] = [];
-    for (let slot = old.victim(); slot !== -1; slot = old.moreValuable(slot)) order.push(slot);
+    for (let slot = old.leastValuable(); slot !== -1; slot = old.moreValuable(slot)) order.push(slot);
     let ranks: number[] = [];
     if (strategy === 'lfu') {
       ranks = order.map((slot) => (old.strategy === 'lfu' ? old.rank(slot) : old.accessCount(slot)));
@@ -530,6 +540,7 @@ export class Cache<K, V> {
         value: this.valueAt[slot] as V,
         accessCount: old.accessCount(slot),
         rank: strategy === 'lfu' ? ranks[i] : 0,
+        hash: strategy === 'lfu' ? hashKey(this.keyAt[slot]) : 0,
         expiresAt: this.expiresAt === null ? 0 : this.expiresAt[slot],
         size: this.sizes === null ? 0 : this.sizes[slot],
       })),
@@ -540,7 +551,7 @@ export class Cache<K, V> {
   private install(strategy: Strategy, entries: InstalledEntry<K, V>[]): void {
     const slots = Math.min(this.maxEntries, Math.max(INITIAL_SLOTS, entries.length));
     this.slotsAllocated = slots;
-    this.policy = createPolicy(strategy, slots);
+    this.policy = createPolicy(strategy, slots, this.maxEntries);
     const hasExpiry = this.expiresAt !== null || entries.some((e) => e.expiresAt !== 0);
     this.expiresAt = hasExpiry ? new Float64Array(slots) : null;
     if (this.sizes !== null) this.sizes = new Float64Array(slots);
@@ -559,7 +570,7 @@ export class Cache<K, V> {
         this.sizes[slot] = entry.size;
         this.totalBytes += entry.size;
       }
-      this.policy.seed(slot, entry.rank, entry.accessCount);
+      this.policy.seed(slot, entry.rank, entry.accessCount, entry.hash);
     });
   }
 
@@ -591,6 +602,7 @@ export class Cache<K, V> {
         value: entry.value,
         accessCount: entry.accessCount,
         rank: entry.frequency,
+        hash: this.policy.strategy === 'lfu' ? hashKey(entry.key) : 0,
         expiresAt:
           entry.ttlRemainingMs === undefined || entry.ttlRemainingMs === Infinity ? 0 : now + entry.ttlRemainingMs,
         size,
@@ -604,6 +616,7 @@ interface InstalledEntry<K, V> {
   value: V;
   accessCount: number;
   rank: number;
+  hash: number;
   expiresAt: number;
   size: number;
 }

@@ -11,32 +11,37 @@ export interface EvictionPolicy {
   readonly strategy: Strategy;
   /** Grow per-slot storage so that slot indexes below `slots` are valid. */
   grow(slots: number): void;
-  /** A new entry, ranked as a fresh insertion, with an access count of 1. */
-  add(slot: number): void;
+  /**
+   * A new entry with an access count of 1. `hash` is the key's content hash (see hashKey),
+   * which LFU keeps to estimate the key's frequency; LRU ignores it.
+   */
+  add(slot: number, hash: number): void;
   /** An access (read hit or overwriting write): re-rank and count it. */
   touch(slot: number): void;
   /** 1 for the insertion plus one per touch. */
   accessCount(slot: number): number;
   /**
-   * `add` for the slot `victim()` just returned, whose entry is being replaced by a new one at
-   * full capacity: one step for what would be an eviction and an insertion.
+   * Evict `slot`, which `victim()` just returned, and `add` a new entry in it: what a write
+   * of a new key does at full capacity, in one step.
    */
-  recycle(slot: number): void;
+  recycle(slot: number, hash: number): void;
   /** Unlink a slot that leaves for any reason other than eviction by this policy. */
   remove(slot: number): void;
-  /** Unlink `victim()` or another slot chosen for eviction; LFU ages on it. */
+  /** Unlink a slot chosen for eviction; LFU ages on it. */
   evict(slot: number): void;
-  /** The next slot to evict, or -1 when empty. */
+  /** The slot to evict to make room for a new entry, or -1 when empty. */
   victim(): number;
+  /** The lowest slot in the value order (`victim()` may differ: LFU admission picks it). */
+  leastValuable(): number;
   mostValuable(): number;
   /** The slot ranked just below `slot`, or -1. */
   lessValuable(slot: number): number;
   /** The slot ranked just above `slot`, or -1. */
   moreValuable(slot: number): number;
-  /** LFU priority above the aging floor; LRU has no rank and returns 0. */
+  /** LFU priority above the aging floor (0 in the admission window); LRU returns 0. */
   rank(slot: number): number;
   /** Append `slot` as the most valuable entry with `rank` (ranks must not decrease). */
-  seed(slot: number, rank: number, accessCount: number): void;
+  seed(slot: number, rank: number, accessCount: number, hash: number): void;
   clear(): void;
 }
 

@@ -98,6 +98,10 @@ export class LruPolicy implements EvictionPolicy {
     return this.head === -1 ? -1 : this.links[this.head * STRIDE + PREV];
   }
 
+  leastValuable(): number {
+    return this.victim();
+  }
+
   mostValuable(): number {
     return this.head;
   }

@@ -1,0 +1,98 @@
+const ROWS = 4;
+/** Counters saturate here, as TinyLFU's 4-bit counters do. */
+const MAX_COUNT = 15;
+/** One word of counters is halved every this many increments. */
+const DECAY_EVERY = 8;
+
+/**
+ * A count-min sketch of recent accesses, including to keys no longer cached: the frequency
+ * estimate TinyLFU admission compares (Einziger, Friedman & Manes, 2017). 8-bit cells capped
+ * at 15, 4 rows of a power-of-two width >= capacity: about 4 bytes per entry.
+ *
+ * It forgets in O(1): every DECAY_EVERY increments, one 32-bit word (4 cells) at a cursor is
+ * halved, so each cell is halved once per DECAY_EVERY x width increments, with no periodic
+ * full reset.
+ */
+export class FrequencySketch {
+  private readonly cells: Uint8Array;
+  private readonly words: Uint32Array;
+  private readonly width: number;
+  private readonly mask: number;
+  private cursor = 0;
+  private ticks = 0;
+
+  constructor(capacity: number) {
+    let width = 16;
+    while (width < capacity && width < 1 << 24) width *= 2;
+    this.width = width;
+    this.mask = width - 1;
+    this.cells = new Uint8Array(width * ROWS);
+    this.words = new Uint32Array(this.cells.buffer);
+  }
+
+  increment(hash: number): void {
+    const cells = this.cells;
+    const step = Math.imul(hash, 0x9e3779b1) | 1;
+    let index = hash;
+    for (let row = 0, base = 0; row < ROWS; row++, base += this.width) {
+      const at = base + (index & this.mask);
+      if (cells[at] < MAX_COUNT) cells[at]++;
+      index = (index + step) | 0;
+    }
+    if (++this.ticks === DECAY_EVERY) {
+      this.ticks = 0;
+      const words = this.words;
+      const c = this.cursor;
+      words[c] = (words[c] >>> 1) & 0x7f7f7f7f;
+      this.cursor = c + 1 === words.length ? 0 : c + 1;
+    }
+  }
+
+  estimate(hash: number): number {
+    const cells = this.cells;
+    const step = Math.imul(hash, 0x9e3779b1) | 1;
+    let index = hash;
+    let min = MAX_COUNT;
+    for (let row = 0, base = 0; row < ROWS; row++, base += this.width) {
+      const count = cells[base + (index & this.mask)];
+      if (count < min) min = count;
+      index = (index + step) | 0;
+    }
+    return min;
+  }
+}
+
+/**
+ * A non-negative 31-bit hash of a key's content, or -1 for keys without stable content
+ * (objects, symbols), for which the in-cache access count stands in for the sketch. Strings
+ * longer than 64 characters are hashed by length and their first and last 32 characters, so
+ * the cost is bounded.
+ */
+export function hashKey(key: unknown): number {
+  if (typeof key === 'string') return hashString(key);
+  if (typeof key === 'number') {
+    if ((key | 0) === key) return mix(key);
+    return hashString(String(key));
+  }
+  if (typeof key === 'boolean') return key ? 1 : 2;
+  if (typeof key === 'bigint') return hashString(key.toString());
+  return -1;
+}
+
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 1;
+}
+
+function hashString(s: string): number {
+  const n = s.length;
+  let h = 0x811c9dc5 ^ n;
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  } else {
+    for (let i = 0; i < 32; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    for (let i = n - 32; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  }
+  return mix(h);
+}
