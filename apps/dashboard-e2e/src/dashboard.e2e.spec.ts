@@ -84,6 +84,15 @@ describe('dashboard in Chromium against a 3-node cluster', () => {
     await nodeRow(page, 'n3', 'up').waitFor({ timeout: UI_TIMEOUT });
   });
 
+  it('says when its own node is gone and reconnects by itself when it is back', async () => {
+    await cluster!.kill('n1');
+    await page.locator('[data-testid="connection-status"]', { hasText: 'disconnected' }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByRole('alert').filter({ hasText: 'Disconnected' }).count()).toBe(1);
+    await cluster!.restart('n1');
+    await page.locator('[data-testid="connection-status"]', { hasText: 'live' }).waitFor({ timeout: UI_TIMEOUT });
+    for (const id of ['n1', 'n2', 'n3']) await nodeRow(page, id, 'up').waitFor({ timeout: UI_TIMEOUT });
+  });
+
   it('fills the charts while traffic flows (README screenshot)', async () => {
     await page.getByLabel('Search by key prefix').fill('user:');
     const traffic = sendTraffic(Object.values(clients), 60, 150);
