@@ -5,6 +5,13 @@ export type { EntryRecord } from './entry-store.js';
 export { SyncError, type SyncErrorCode } from './sync-error.js';
 export type { LinkEnd, LinkHandle, LinkInfo } from './link.js';
 export type { Timers } from './timers.js';
-export { attachSocketIoTransport, type SocketIoTransport, type SocketIoTransportOptions } from './transports/socket-io-transport.js';
+export {
+  CLUSTER_MAX_HTTP_BUFFER_SIZE,
+  CLUSTER_NAMESPACE,
+  attachSocketIoTransport,
+  type SocketIoTransport,
+  type SocketIoTransportOptions,
+} from './transports/socket-io-transport.js';
 export { MemoryNetwork, type MemoryNetworkFaults } from './transports/memory-network.js';
 export { SeededScheduler } from './simulation/seeded-scheduler.js';
+export { DIGEST_BUCKETS } from './digest.js';

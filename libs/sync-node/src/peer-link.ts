@@ -77,7 +77,8 @@ export class PeerLink {
     const hb = this.heartbeat;
     if (hb === null || this.origin === null) return false;
     if (applied.get(this.origin) < hb.seq) return false;
-    if (compareHlc(hb.hlc, grave.hlc) <= 0) return false;
+    // Everything the peer issues after its heartbeat is stamped above the heartbeat's clock.
+    if (compareHlc(hb.hlc, grave.hlc) < 0) return false;
     return grave.kind === 'evicted' || this.peerVv.covers(grave.hlc.node, grave.seq);
   }
 

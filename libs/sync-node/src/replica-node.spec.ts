@@ -177,4 +177,25 @@ describe('ReplicaNode', () => {
     run(5000);
     expect(nodes[0].get('k')?.value).toBe('future');
   });
+
+  it('collects tombstones once every known peer is past them, and keeps them while a member is away', () => {
+    const { nodes, run, net } = memoryCluster(['a', 'b', 'c'], { tombstoneGraceMs: 0 });
+    const [a] = nodes;
+    run(100);
+    a.set('k', 1);
+    a.delete('k');
+    expect(a.stats().tombstones).toBe(1);
+    net.partition([['a', 'b'], ['c']]);
+    run(3000);
+    // c has not confirmed the delete: an older write from c could still arrive.
+    expect(a.stats().tombstones).toBe(1);
+    net.heal();
+    run(3000);
+    expect(nodes.map((n) => n.stats().tombstones)).toEqual([0, 0, 0]);
+    const alone = new ReplicaNode({ nodeId: 'solo', cache: { capacity: 10, strategy: 'lru' }, tombstoneGraceMs: 0 });
+    alone.delete('x');
+    alone.tick();
+    expect(alone.stats().tombstones).toBe(1); // never met a peer: waits isolatedTombstoneGraceMs
+    void alone.close();
+  });
 });

@@ -483,7 +483,7 @@ export class ReplicaNode implements SessionHost {
     while (link.sent < mySeq && link.sent - link.acked < this.options.maxInFlightOps) {
       if (!this.backlog.reachesBack(link.sent)) return this.startSnapshot(link, session);
       const room = this.options.maxInFlightOps - (link.sent - link.acked);
-      const batch = this.backlog.slice(link.sent + 1, Math.min(room, this.options.maxBatchOps), 512 * 1024);
+      const batch = this.backlog.slice(link.sent + 1, Math.min(room, this.options.maxBatchOps), 256 * 1024);
       session.send({ type: 'ops', ops: batch });
       link.sent = batch[batch.length - 1].seq;
       this.counters.opsSent += batch.length;
@@ -790,7 +790,8 @@ export class ReplicaNode implements SessionHost {
   private heartbeat(): PeerMessage {
     return {
       type: 'heartbeat',
-      hlc: this.clockImpl.peek(),
+      // A fresh tick, so the peer's view of our clock follows physical time even when idle.
+      hlc: this.clockImpl.tick(),
       seq: this.seq,
       vv: this.vv.toPairs(),
       strategy: this.store.cache.strategy,

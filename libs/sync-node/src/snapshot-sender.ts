@@ -4,8 +4,8 @@ import type { ReplicaStateExport } from './replica-state.js';
 import type { Timers } from './timers.js';
 import { approxValueSize } from './value-size.js';
 
-/** Bytes per chunk the sender aims for: well under socket.io's default 1 MB message limit. */
-const CHUNK_BYTES = 512 * 1024;
+/** Bytes per chunk the sender aims for: well under socket.io's default 1 MB message limit, even for multi-byte text. */
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Streams a state export in chunks, yielding to the event loop between chunks so the link can

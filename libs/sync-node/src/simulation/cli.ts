@@ -1,42 +1,13 @@
-import { parseArgs } from 'node:util';
-import { replayCommand, runSchedule, runSchedules } from './simulation.js';
+// Entry point of `npm run sim -- --schedules N --seed S [--verbose]`. It re-runs sim-main.ts
+// in a Node process whose tsx resolves the workspace packages (@meshcache/*) through this
+// library's tsconfig, however this file itself was started.
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const { values } = parseArgs({
-  options: {
-    schedules: { type: 'string', default: '200' },
-    seed: { type: 'string', default: '1' },
-    verbose: { type: 'boolean', default: false },
-  },
+const here = dirname(fileURLToPath(import.meta.url));
+const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'sim-main.ts'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, TSX_TSCONFIG_PATH: resolve(here, '../../tsconfig.json') },
 });
-const schedules = Number(values.schedules);
-const seed = Number(values.seed);
-if (!Number.isInteger(schedules) || schedules < 1 || !Number.isInteger(seed)) {
-  console.error('usage: npm run sim -- [--schedules N] [--seed S] [--verbose]');
-  process.exit(2);
-}
-
-const started = Date.now();
-if (values.verbose && schedules === 1) {
-  const result = runSchedule(seed, (line) => console.log(line));
-  console.log(JSON.stringify(result, null, 2));
-  process.exit(result.ok ? 0 : 1);
-}
-let done = 0;
-const totals = { writes: 0, crashes: 0, partitions: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0 };
-const results = runSchedules({
-  seed,
-  schedules,
-  onResult: (r) => {
-    done++;
-    for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
-    if (!r.ok) console.error(`seed ${r.seed} FAILED: ${r.failure}\nreplay: ${replayCommand(r.seed)}`);
-    else if (done % 100 === 0) console.log(`${done}/${schedules} schedules converged (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  },
-});
-const failed = results.filter((r) => !r.ok);
-console.log(
-  `${results.length - failed.length} of ${schedules} schedules converged from seed ${seed} in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
-    `${totals.writes} writes, ${totals.crashes} crashes, ${totals.partitions} partitions, ${totals.fullSyncs} full and ${totals.partialSyncs} partial syncs, ` +
-    `${totals.delivered} messages delivered, ${totals.dropped} dropped`,
-);
-process.exit(failed.length === 0 ? 0 : 1);
+process.exit(result.status ?? 1);

@@ -2,7 +2,7 @@ import { replayCommand, runSchedule, runSchedules } from './simulation.js';
 
 /** Seeds differ per run only when SIM_SEED is set; the default keeps CI reproducible. */
 const BASE_SEED = Number(process.env.SIM_SEED ?? 20_251_126);
-const SCHEDULES = Number(process.env.SIM_SCHEDULES ?? 400);
+const SCHEDULES = Number(process.env.SIM_SCHEDULES ?? 250);
 
 describe('deterministic simulation', () => {
   it(`converges on ${SCHEDULES} seeded schedules with drops, reordering, partitions, crashes and restarts`, () => {

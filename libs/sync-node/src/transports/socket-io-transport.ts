@@ -20,6 +20,13 @@ export interface SocketIoTransport {
 }
 
 export const CLUSTER_NAMESPACE = '/cluster';
+
+/**
+ * `maxHttpBufferSize` to give the socket.io `Server`: batches and snapshot chunks stay near
+ * 256 KB, but one operation carries its whole value, and engine.io closes a connection that
+ * receives a message above the limit (1 MB by default), which would stall replication.
+ */
+export const CLUSTER_MAX_HTTP_BUFFER_SIZE = 16 * 1024 * 1024;
 const EVENT = 'm';
 
 const normalize = (url: string) => url.trim().replace(/\/+$/, '');
