@@ -15,6 +15,9 @@ const duration = Number(process.env.BENCH_DURATION ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const KEYS = 10_000;
+// Sent to every server; meshcache checks it (reads and writes need it), the baselines ignore it.
+const TOKEN = 'bench-token-0123456789';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
 const profile = process.argv.includes('--profile');
 
 interface Target {
@@ -27,7 +30,7 @@ const forkTs = (file: string, port: number) =>
 
 const startMeshcache = (port: number, env: Record<string, string>) =>
   fork(join(root, 'dist/apps/api/main.js'), [], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', CLUSTER_SECRET: 'bench-cluster-secret', CACHE_CAPACITY: String(KEYS * 2), RATE_LIMIT_MAX: '1000000000', NODE_ID: 'bench', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', CLUSTER_SECRET: 'bench-cluster-secret', CACHE_CAPACITY: String(KEYS * 2), RATE_LIMIT_MAX: '1000000000', NODE_ID: 'bench', AUTH_TOKEN: TOKEN, ...env },
     execArgv: profile && !env.TRUST_PROXY ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'tmp/bench-server')}`] : [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -56,7 +59,7 @@ const waitUp = async (url: string) => {
 const preload = async (url: string) => {
   for (let start = 0; start < KEYS; start += 1000) {
     const items = Array.from({ length: 1000 }, (_, i) => ({ key: `key-${start + i}`, value: { id: start + i, name: `user ${start + i}`, tags: ['a', 'b'] } }));
-    const r = await fetch(`${url}/api/cache/bulk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
+    const r = await fetch(`${url}/api/cache/bulk`, { method: 'POST', headers: { 'content-type': 'application/json', ...AUTH }, body: JSON.stringify({ items }) });
     if (!r.ok) throw new Error(`preload failed: ${r.status}`);
   }
 };
@@ -75,10 +78,10 @@ const load = async (url: string, kind: 'GET' | 'POST'): Promise<Sample> => {
     duration,
     requests: [
       kind === 'GET'
-        ? { method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/cache/key-${i++ % KEYS}` }) }
+        ? { method: 'GET', headers: AUTH, setupRequest: (req) => ({ ...req, path: `/api/cache/key-${i++ % KEYS}` }) }
         : {
             method: 'POST',
-            setupRequest: (req) => ({ ...req, path: '/api/cache', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: `key-${i++ % KEYS}`, value: { id: i, name: 'bench' } }) }),
+            setupRequest: (req) => ({ ...req, path: '/api/cache', headers: { 'content-type': 'application/json', ...AUTH }, body: JSON.stringify({ key: `key-${i++ % KEYS}`, value: { id: i, name: 'bench' } }) }),
           },
     ],
   });
@@ -125,7 +128,7 @@ const main = async () => {
         `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'} (shared). Each server runs in its own process on 127.0.0.1 with ${KEYS.toLocaleString('en')} keys preloaded; ` +
         `autocannon with ${connections} connections, ${duration} s per measurement, ${rounds} interleaved rounds; medians, ratio to node:http within each round.`,
       '',
-      'meshcache runs `dist/apps/api/main.js` with `NODE_ENV=production` and its full middleware (helmet, compression, CORS, JSON body parser, rate limiter with a limit high enough not to refuse, pino access log, Prometheus counters and latency histogram, auth check); the baselines only look up or set a `Map`.',
+      'meshcache runs `dist/apps/api/main.js` with `NODE_ENV=production` and its full middleware (helmet, compression, CORS, JSON body parser, rate limiter with a limit high enough not to refuse, pino access log, Prometheus counters and latency histogram, bearer-token check with `AUTH_TOKEN` set); the baselines only look up or set a `Map`.',
       '',
       '| server | GET req/s | GET p99 ms | GET vs node:http | POST req/s | POST p99 ms | POST vs node:http |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
