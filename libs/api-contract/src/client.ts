@@ -81,7 +81,9 @@ const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } =
  * ```
  */
 export const createClient = (options: ClientOptions): MeshcacheClient => {
-  const fetchImpl = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+  const globalFetch = (globalThis as { fetch?: FetchLike }).fetch;
+  // Bound: browsers reject a detached `fetch` called with a foreign `this` ("Illegal invocation").
+  const fetchImpl = options.fetch ?? globalFetch?.bind(globalThis);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
   const call = async (def: RouteDefinition, rawInput: unknown): Promise<ApiResult<unknown>> => {

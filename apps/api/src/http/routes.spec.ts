@@ -214,6 +214,21 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     }
   });
 
+  it('answers 503 on /health and the API while loading from disk, and serves again once ready', async () => {
+    server.context.lifecycle.phase = 'loading';
+    try {
+      const health = await request(base, 'GET', '/health');
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({ status: 'loading', nodeId: 'test-node' });
+      expect((await request(base, 'GET', '/api/cache/x')).body).toMatchObject({ code: 'NOT_READY' });
+      expect((await request(base, 'POST', '/api/cache', { body: { key: 'x', value: 1 } })).status).toBe(503);
+      expect((await request(base, 'GET', '/ping')).status).toBe(200);
+    } finally {
+      server.context.lifecycle.phase = 'ready';
+    }
+    expect((await request(base, 'GET', '/health')).status).toBe(200);
+  });
+
   it('serves a how-to-build page at / when the dashboard is not built', async () => {
     const r = await request(base, 'GET', '/', { headers: { accept: 'text/html' } });
     expect(r.status).toBe(200);
