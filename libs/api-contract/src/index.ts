@@ -10,3 +10,4 @@ export { createClient, type ApiResult, type ClientError, type ClientErrorCode, t
 export { generateOpenApi, type OpenApiOptions } from './openapi.js';
 export { toValidationIssues, describeIssues, validationErrorBody } from './validation.js';
 export { selectKeyPage, encodeCursor, decodeCursor, type KeyPage, type KeyPageRequest } from './key-page.js';
+export { DeltaBuffer, type ChangeNotice } from './delta-buffer.js';

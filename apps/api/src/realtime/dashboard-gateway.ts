@@ -1,5 +1,6 @@
 import {
   DEFAULT_PAGE_LIMIT,
+  DeltaBuffer,
   decodeCursor,
   getCacheStateRequestSchema,
   selectKeyPage,
@@ -7,6 +8,7 @@ import {
   socketAuthSchema,
   type CacheDeltaEvent,
   type CacheStateEvent,
+  type ChangeNotice,
   type GetCacheStateRequest,
   type MetricsUpdateEvent,
 } from '@meshcache/api-contract';
@@ -15,7 +17,6 @@ import { bearerToken } from '../http/auth.js';
 import type { ServerContext } from '../server/context.js';
 import { keyEntry } from '../views/item-views.js';
 import { cacheMetrics, metricsView, nodeList } from '../views/metrics-views.js';
-import { DeltaBuffer, type ChangeNotice } from './delta-buffer.js';
 
 /** Fails a dashboard handshake; the client sees `connect_error` with message `Unauthorized`. */
 class SocketAuthError extends Error {

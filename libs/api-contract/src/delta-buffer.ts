@@ -1,4 +1,6 @@
-import type { CacheChange, KeyEntry, Strategy } from '@meshcache/api-contract';
+import type { KeyEntry } from './schemas/cache.js';
+import type { CacheChange } from './schemas/events.js';
+import type { Strategy } from './schemas/primitives.js';
 
 export interface ChangeNotice {
   readonly kind: 'set' | 'delete' | 'clear' | 'strategy';
@@ -7,9 +9,10 @@ export interface ChangeNotice {
 }
 
 /**
- * Collects changes between two deltas, keeping only the last change per key, and at most
- * `maxKeys` keys: past that the batch is marked truncated and the keys dropped, since the client
- * will reload a page anyway. A clear drops everything collected before it.
+ * Server side of the `cache-delta` event. Collects changes between two deltas, keeping only the
+ * last change per key, and at most `maxKeys` keys: past that the batch is marked truncated and
+ * the keys dropped, since the client will reload a page anyway. A clear drops everything
+ * collected before it.
  */
 export class DeltaBuffer {
   private readonly keys = new Map<string, ChangeNotice>();
