@@ -310,6 +310,7 @@ export class ReplicaNode implements SessionHost {
       tombstones: exported.tombstones,
       watermark: exported.watermark,
       strategy: exported.strategy,
+      members: [...this.links.keys()],
     };
   }
 
@@ -336,6 +337,7 @@ export class ReplicaNode implements SessionHost {
         }
         this.state.merge(parsed.data, now);
         this.vv.merge(VersionVector.fromPairs(parsed.data.vv));
+        for (const member of parsed.data.members) this.learnMember(member);
         this.observeRestored(parsed.data.entries.map((e) => e.hlc));
         this.observeRestored(parsed.data.tombstones.map((t) => t.hlc));
       }
@@ -549,13 +551,15 @@ export class ReplicaNode implements SessionHost {
     const wasUp = link.state !== 'down';
     if (hello.url !== null) this.learnAddress(hello.nodeId, hello.url);
     if (hello.url !== null) link.url = hello.url;
+    const restarted = link.origin !== null && link.origin !== hello.origin;
     if (link.origin !== hello.origin) link.newIncarnation(hello.origin);
     link.peerVv = VersionVector.fromPairs(vvPairs);
     link.sessions.push(session);
     link.lastSeen = Math.floor(this.now());
     link.state = 'up';
     if (!wasUp) this.historyLog.record({ type: 'peer-up', peer: link.nodeId });
-    if (link.primary === null) {
+    // A restarted peer may have lost what it acknowledged before: start over from what it has.
+    if (link.primary === null || restarted) {
       link.primary = session;
       link.restartStream(link.peerVv.get(this.originName), this.now());
       this.pump(link);
@@ -593,7 +597,10 @@ export class ReplicaNode implements SessionHost {
   }
 
   onSessionMessage(session: PeerSession, message: PeerMessage): void {
-    const link = this.links.get((session.peer as NonNullable<PeerSession['peer']>).nodeId) as PeerLink;
+    const peer = session.peer as NonNullable<PeerSession['peer']>;
+    const link = this.links.get(peer.nodeId) as PeerLink;
+    // A link left over from the peer's previous life says nothing about its current state.
+    if (peer.origin !== link.origin) return;
     link.lastSeen = Math.floor(this.now());
     switch (message.type) {
       case 'ops':

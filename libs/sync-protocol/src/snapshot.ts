@@ -38,5 +38,7 @@ export const NodeSnapshotSchema = z.object({
   tombstones: z.array(TombstoneSchema),
   watermark: StampSchema.nullable(),
   strategy: StrategyStateSchema,
+  /** Node ids known to belong to the cluster: tombstones wait for all of them after a restart. */
+  members: z.array(NodeIdSchema).max(1000).default([]),
 });
 export type NodeSnapshot = z.infer<typeof NodeSnapshotSchema>;

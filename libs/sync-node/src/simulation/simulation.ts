@@ -66,7 +66,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       maxInFlightOps: sched.pick([2, 50, 1000]),
       snapshotChunkEntries: sched.pick([1, 3, 1000]),
       forceSyncTimeoutMs: 1000,
-      tombstoneGraceMs: sched.pick([0, 300]),
+      tombstoneGraceMs: sched.pick([300, 3000]),
     });
     const disk = disks.get(id) as Disk;
     node.restore(disk.snapshot === undefined ? undefined : clone(disk.snapshot), clone(disk.ops));
