@@ -236,6 +236,27 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
   });
 });
 
+describe('CACHE_MAX_BYTES', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ CACHE_MAX_BYTES: '2000' });
+  });
+  afterAll(() => server.close());
+
+  it('refuses a value larger than the whole budget with 507 on both paths, and reports bytes', async () => {
+    const big = { key: 'big', value: 'x'.repeat(5000) };
+    const fast = await request(server.url, 'POST', '/api/cache', { body: big });
+    expect(fast.status).toBe(507);
+    expect(fast.body).toMatchObject({ success: false, code: 'CAPACITY_EXCEEDED' });
+    const slow = await request(server.url, 'POST', '/api/cache', { body: big, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect(slow.status).toBe(507);
+    const bulk = await request(server.url, 'POST', '/api/cache/bulk', { body: { items: [big, { key: 'small', value: 1 }] } });
+    expect(bulk.body).toMatchObject({ successCount: 1, totalCount: 2, failed: [{ index: 0, key: 'big' }] });
+    const prom = await request(server.url, 'GET', '/metrics');
+    expect(prom.text).toMatch(/meshcache_cache_bytes\{node="test-node"\} [1-9]/);
+  });
+});
+
 describe('fast path and Express stack agree', () => {
   let server: RunningServer;
   beforeAll(async () => {

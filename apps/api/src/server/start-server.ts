@@ -19,6 +19,9 @@ import { cacheMetrics } from '../views/metrics-views.js';
 import type { Lifecycle, ServerContext } from './context.js';
 import { VERSION } from './version.js';
 
+/** Bytes a value costs against CACHE_MAX_BYTES: its key and its JSON text, two bytes per UTF-16 unit. */
+const jsonSize = (value: unknown, key: string): number => 2 * (key.length + (JSON.stringify(value)?.length ?? 0));
+
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
@@ -42,7 +45,11 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   const lifecycle: Lifecycle = { phase: 'loading' };
   const node = new ReplicaNode({
     nodeId: config.nodeId,
-    cache: { capacity: config.cacheCapacity, strategy: config.cacheStrategy === 'LRU' ? 'lru' : 'lfu' },
+    cache: {
+      capacity: config.cacheCapacity,
+      strategy: config.cacheStrategy === 'LRU' ? 'lru' : 'lfu',
+      ...(config.cacheMaxBytes > 0 ? { maxBytes: config.cacheMaxBytes, sizeOf: jsonSize } : {}),
+    },
     clusterSecret: config.clusterSecret,
   });
   const prometheus = createPrometheus(

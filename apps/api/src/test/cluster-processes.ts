@@ -44,7 +44,7 @@ export const spawnNode = (env: Record<string, string>): NodeProcess => {
 };
 
 /** Polls until `check` holds; the cluster lives in other processes, so there is no event to await. */
-export const eventually = async (check: () => Promise<boolean>, what: string, attempts = 200): Promise<void> => {
+export const eventually = async (check: () => Promise<boolean>, what: string, attempts = 400): Promise<void> => {
   for (let i = 0; i < attempts; i++) {
     try {
       if (await check()) return;

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzip } from 'node:zlib';
 import type { ServerContext } from '../../server/context.js';
 import { itemView } from '../../views/item-views.js';
+import { writeFailure } from '../../views/write-failure.js';
 import { bearerToken } from '../auth.js';
 import type { RateLimiter } from '../rate-limit.js';
 import { errorBody } from '../send-error.js';
@@ -144,7 +145,10 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
         if (!body.success) return finish(req, res, route, 400, JSON.stringify(validationErrorBody(body.error)), start);
         const { key, value, ttlMs } = body.data;
         const result = node.set(key, value, ttlMs === undefined ? {} : { ttlMs });
-        if (!result.ok) return finish(req, res, route, 507, JSON.stringify(errorBody('CAPACITY_EXCEEDED', result.message)), start);
+        if (!result.ok) {
+          const failure = writeFailure(result);
+          return finish(req, res, route, failure.status, JSON.stringify(errorBody(failure.code, result.message)), start);
+        }
         finish(req, res, route, 200, JSON.stringify({ success: true, message: 'Item cached successfully', key }), start);
       });
     });

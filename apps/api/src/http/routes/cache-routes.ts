@@ -11,6 +11,7 @@ import {
 import type { Router } from 'express';
 import type { ServerContext } from '../../server/context.js';
 import { itemView, keyEntry } from '../../views/item-views.js';
+import { writeFailure } from '../../views/write-failure.js';
 import { bindRoute } from '../bind-route.js';
 import { errorBody } from '../send-error.js';
 
@@ -44,7 +45,10 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
 
   bindRoute(router, auth, routes.setItem, ({ body }) => {
     const result = node.set(body.key, body.value, body.ttlMs === undefined ? {} : { ttlMs: body.ttlMs });
-    if (!result.ok) return { status: 507, body: errorBody('CAPACITY_EXCEEDED', result.message) };
+    if (!result.ok) {
+      const failure = writeFailure(result);
+      return { status: failure.status, body: errorBody(failure.code, result.message) };
+    }
     return { body: { success: true, message: 'Item cached successfully', key: body.key } };
   });
 
