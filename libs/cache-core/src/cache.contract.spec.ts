@@ -29,6 +29,18 @@ describe.each(strategies)('Cache contract (%s)', (strategy) => {
     expect([...c.keys()].sort()).toEqual(['', '__proto__', 'constructor', 'toString']);
   });
 
+  it('accepts object and number keys by identity and value', () => {
+    const c = new Cache<object | number, number>({ capacity: 3, strategy });
+    const a = {};
+    const b = {};
+    c.set(a, 1);
+    c.set(b, 2);
+    c.set(1, 3);
+    expect([c.get(a), c.get(b), c.get(1), c.get({})]).toEqual([1, 2, 3, undefined]);
+    for (let i = 0; i < 10; i++) c.set({}, i);
+    expect(c.size).toBe(3);
+  });
+
   it('never holds more than capacity entries and reports evictions', () => {
     const evicted: [string, number, EvictionReason][] = [];
     const c = make(3, { onEvict: (k, v, r) => evicted.push([k, v, r]) });

@@ -4,6 +4,8 @@ const MAX_COUNT = 15;
 const DECAY_EVERY = 8;
 /** Both counters of a key sit in one 64-byte block: one cache miss per access, not two. */
 const BLOCK = 64;
+/** 4 MiB: beyond about 2M entries the sketch stops growing and just collides more. */
+const MAX_SIZE = 1 << 22;
 
 /**
  * A count-min sketch of recent accesses, including to keys no longer cached: the frequency
@@ -25,7 +27,7 @@ export class FrequencySketch {
 
   constructor(capacity: number) {
     let size = BLOCK;
-    while (size < capacity * 2 && size < 1 << 26) size *= 2;
+    while (size < capacity * 2 && size < MAX_SIZE) size *= 2;
     this.blockMask = size / BLOCK - 1;
     this.cells = new Uint8Array(size);
     this.words = new Uint32Array(this.cells.buffer);
