@@ -6,5 +6,4 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.e2e.spec.ts'],
-  testTimeout: 90_000,
 };

@@ -6,6 +6,9 @@ import { LocalCluster, WORKSPACE } from './support/local-cluster';
 const TOKEN = 'e2e-access-token';
 const UI_TIMEOUT = 30_000;
 
+// Per file, not in jest.config: the root Jest run ignores a project's testTimeout.
+jest.setTimeout(90_000);
+
 describe('dashboard against a node that requires a token', () => {
   let cluster: LocalCluster | undefined;
   let chromium: LaunchedBrowser | undefined;

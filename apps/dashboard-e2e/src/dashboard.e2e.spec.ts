@@ -10,6 +10,9 @@ const SCREENSHOTS = join(WORKSPACE, 'tmp/e2e-screenshots');
 /** How long the page may take to reflect something the cluster did. */
 const UI_TIMEOUT = 30_000;
 
+// Per file, not in jest.config: the root Jest run ignores a project's testTimeout.
+jest.setTimeout(90_000);
+
 /** Polls a condition of the cluster (other processes: there is no event to await), boundedly. */
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = UI_TIMEOUT): Promise<void> {
   const deadline = Date.now() + timeoutMs;
