@@ -35,6 +35,10 @@ export function describeError(error: unknown): string {
     if (error.failure.code === 'NETWORK_ERROR') return 'The node did not answer. Is it running?';
     if (error.failure.code === 'UNAUTHORIZED') return 'The node refused the request: a valid access token is required.';
     if (error.failure.code === 'RATE_LIMITED') return 'Too many requests: the node is rate limiting this page. Try again in a moment.';
+    if (error.failure.code === 'NOT_READY') return 'The node is starting up or shutting down (503). Try again in a moment.';
+    if (error.failure.code === 'HTTP_ERROR' && (error.failure.status ?? 0) >= 500) {
+      return `The node (or a proxy in front of it) answered ${error.failure.status}: ${error.failure.message}`;
+    }
     return issues?.length && !error.failure.message.includes(issues[0]) ? `${error.failure.message} (${issues.join('; ')})` : error.failure.message;
   }
   return error instanceof Error ? error.message : String(error);
