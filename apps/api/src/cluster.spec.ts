@@ -49,6 +49,8 @@ describe('3 real dist/apps/api/main.js processes', () => {
     expect((await post(nodes[0].url, '/api/cache', { key: 'greeting', value: 'hello' })).status).toBe(200);
     await eventually(async () => (await valueAt(nodes[1].url, 'greeting')) === 'hello', 'n2 has greeting');
     await eventually(async () => (await valueAt(nodes[2].url, 'greeting')) === 'hello', 'n3 has greeting');
+    const page = (await (await fetch(`${nodes[1].url}/api/cache?prefix=gree`)).json()) as { items: { key: string }[] };
+    expect(page.items.map((i) => i.key)).toEqual(['greeting']);
     await post(nodes[1].url, '/api/strategy', { strategy: 'LFU' });
     await eventually(async () => ((await (await fetch(`${nodes[0].url}/api/metrics`)).json()) as { cache: { strategy: string } }).cache.strategy === 'LFU', 'n1 switched to LFU');
   });

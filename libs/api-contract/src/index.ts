@@ -11,3 +11,4 @@ export { generateOpenApi, type OpenApiOptions } from './openapi.js';
 export { toValidationIssues, describeIssues, validationErrorBody } from './validation.js';
 export { selectKeyPage, encodeCursor, decodeCursor, type KeyPage, type KeyPageRequest } from './key-page.js';
 export { DeltaBuffer, type ChangeNotice } from './delta-buffer.js';
+export { SortedKeyIndex } from './sorted-key-index.js';

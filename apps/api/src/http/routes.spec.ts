@@ -236,6 +236,35 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
   });
 });
 
+describe('key listing index', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ CACHE_CAPACITY: '5' });
+  });
+  afterAll(() => server.close());
+
+  it('follows evictions, deletes, overwrites and clears without rebuilding', async () => {
+    const warn = jest.spyOn(server.context.logger, 'warn');
+    const listed = async () => ((await request(server.url, 'GET', '/api/cache?limit=1000')).body as { items: { key: string }[]; totalKeys: number });
+    const cached = () => [...server.context.node.cache.keys()].sort();
+    await request(server.url, 'POST', '/api/cache/bulk', { body: { items: ['h', 'c', 'a', 'g', 'e', 'b', 'f', 'd'].map((key) => ({ key, value: key })) } });
+    expect((await listed()).items.map((i) => i.key)).toEqual(cached());
+    expect((await listed()).totalKeys).toBe(5);
+    await request(server.url, 'POST', '/api/cache', { body: { key: 'f', value: 'again' } });
+    await request(server.url, 'DELETE', `/api/cache/${cached()[0]}`);
+    await request(server.url, 'POST', '/api/cache', { body: { key: 'short', value: 1, ttlMs: 1 } });
+    // Let the 1 ms TTL pass, so the listing and the cache agree that 'short' is gone.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await listed()).items.map((i) => i.key)).toEqual(cached());
+    expect(cached()).not.toContain('short');
+    await request(server.url, 'DELETE', '/api/cache');
+    expect((await listed()).items).toEqual([]);
+    await request(server.url, 'POST', '/api/cache', { body: { key: 'z', value: 1 } });
+    expect((await listed()).items.map((i) => i.key)).toEqual(['z']);
+    expect(warn).not.toHaveBeenCalled();
+  });
+});
+
 describe('CACHE_MAX_BYTES', () => {
   let server: RunningServer;
   beforeAll(async () => {

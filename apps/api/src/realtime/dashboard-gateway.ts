@@ -3,7 +3,6 @@ import {
   DeltaBuffer,
   decodeCursor,
   getCacheStateRequestSchema,
-  selectKeyPage,
   SOCKET_EVENTS,
   socketAuthSchema,
   type CacheDeltaEvent,
@@ -56,7 +55,7 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
 
   const cacheState = (request: GetCacheStateRequest): CacheStateEvent => {
     const after = request?.cursor === undefined ? undefined : decodeCursor(request.cursor);
-    const page = selectKeyPage(node.cache.keys(), { prefix: request?.prefix, after, limit: request?.limit ?? DEFAULT_PAGE_LIMIT });
+    const page = ctx.keys.page({ prefix: request?.prefix, after, limit: request?.limit ?? DEFAULT_PAGE_LIMIT });
     return {
       nodeId: config.nodeId,
       strategy: node.cache.strategy === 'lru' ? 'LRU' : 'LFU',

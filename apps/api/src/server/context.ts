@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Authenticator } from '../http/auth.js';
 import type { HttpMetrics } from '../monitoring/prometheus.js';
+import type { KeyListing } from '../views/key-listing.js';
 
 /** `loading` while restoring from disk (API answers 503), `shutting-down` while draining. */
 export type Phase = 'loading' | 'ready' | 'shutting-down';
@@ -16,6 +17,8 @@ export interface ServerContext {
   readonly config: ResolvedConfig;
   readonly logger: Logger;
   readonly node: ReplicaNode;
+  /** Keys in order, for the key browser's pages. */
+  readonly keys: KeyListing;
   readonly auth: Authenticator;
   readonly prometheus: HttpMetrics;
   readonly lifecycle: Lifecycle;

@@ -15,6 +15,7 @@ import { createPrometheus } from '../monitoring/prometheus.js';
 import { DiskStore } from '../persistence/disk-store.js';
 import { restoreNode } from '../persistence/restore-node.js';
 import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
+import { KeyListing } from '../views/key-listing.js';
 import { cacheMetrics } from '../views/metrics-views.js';
 import type { Lifecycle, ServerContext } from './context.js';
 import { VERSION } from './version.js';
@@ -43,11 +44,13 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   // Asynchronous writes keep logging off the request path; close() flushes.
   const logger = options.logger ?? pino({ level: config.logLevel, base: { nodeId: config.nodeId } }, pino.destination({ sync: false }));
   const lifecycle: Lifecycle = { phase: 'loading' };
+  const keys = new KeyListing(logger);
   const node = new ReplicaNode({
     nodeId: config.nodeId,
     cache: {
       capacity: config.cacheCapacity,
       strategy: config.cacheStrategy === 'LRU' ? 'lru' : 'lfu',
+      onEvict: keys.onEvict,
       ...(config.cacheMaxBytes > 0 ? { maxBytes: config.cacheMaxBytes, sizeOf: jsonSize } : {}),
     },
     clusterSecret: config.clusterSecret,
@@ -66,6 +69,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     config,
     logger,
     node,
+    keys,
     auth: createAuthenticator(config),
     prometheus,
     lifecycle,
@@ -115,6 +119,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     await store.start(() => node.snapshot());
   }
 
+  keys.attach(node);
   const transport = attachSocketIoTransport(node, { io, peers: config.peerNodes, selfUrl: config.selfUrl });
   const gateway = attachDashboardGateway(io, ctx);
   lifecycle.phase = 'ready';

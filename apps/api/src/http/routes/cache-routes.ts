@@ -4,7 +4,6 @@ import {
   DEFAULT_PAGE_LIMIT,
   describeIssues,
   routes,
-  selectKeyPage,
   toValidationIssues,
   type BulkFailure,
 } from '@meshcache/api-contract';
@@ -25,7 +24,7 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
     if (query.cursor !== undefined && after === undefined) {
       return { status: 400, body: { ...errorBody('VALIDATION_FAILED', 'Invalid request: cursor: not a cursor this server issued'), issues: [{ path: 'cursor', message: 'not a cursor this server issued' }] } };
     }
-    const page = selectKeyPage(node.cache.keys(), { prefix: query.prefix, after, limit: query.limit ?? DEFAULT_PAGE_LIMIT });
+    const page = ctx.keys.page({ prefix: query.prefix, after, limit: query.limit ?? DEFAULT_PAGE_LIMIT });
     const items = page.keys.map((key) => keyEntry(node, key)).filter((e) => e !== undefined);
     return { body: { success: true, items, nextCursor: page.nextCursor, totalKeys: node.cache.size } };
   });

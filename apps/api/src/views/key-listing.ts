@@ -1,0 +1,40 @@
+import { SortedKeyIndex, type KeyPage, type KeyPageRequest } from '@meshcache/api-contract';
+import type { ReplicaNode } from '@meshcache/sync-node';
+import type { Logger } from 'pino';
+
+/**
+ * The node's keys in order, for paging without a pass over the cache. Removals arrive through
+ * the cache's eviction hook (every reason but an overwrite), additions through `change` events;
+ * a restore is silent, so the index is rebuilt after it, and whenever its size disagrees with the
+ * cache's it rebuilds itself rather than serve a wrong page.
+ */
+export class KeyListing {
+  private readonly index = new SortedKeyIndex();
+  private node: ReplicaNode | undefined;
+
+  constructor(private readonly logger: Logger) {}
+
+  /** For the node's `cache.onEvict` option. */
+  readonly onEvict = (key: string, _value: unknown, reason: string): void => {
+    if (reason !== 'set') this.index.delete(key);
+  };
+
+  /** Starts following `node`; call after restore, before the node takes writes. */
+  attach(node: ReplicaNode): void {
+    this.node = node;
+    this.index.reset(node.cache.keys());
+    node.on('change', (change) => {
+      if (change.kind === 'set' && change.key !== undefined && node.cache.has(change.key)) this.index.add(change.key);
+      else if (change.kind === 'clear' && node.cache.size === 0) this.index.clear();
+    });
+  }
+
+  page(request: KeyPageRequest): KeyPage {
+    const node = this.node;
+    if (node && this.index.size !== node.cache.size) {
+      this.logger.warn({ indexed: this.index.size, cached: node.cache.size }, 'key index out of step with the cache, rebuilding');
+      this.index.reset(node.cache.keys());
+    }
+    return this.index.page(request);
+  }
+}
