@@ -19,7 +19,7 @@ describe('ClusterPanel', () => {
     expect(within(self).getByText('this page')).toBeInTheDocument();
     expect(within(screen.getByTestId('node-node-3')).getByTestId('node-state')).toHaveTextContent('down');
     expect(within(screen.getByTestId('node-node-3')).getByText('7')).toBeInTheDocument();
-    expect(screen.getByText('3 nodes, 2 up, 1 not up, not converged')).toBeInTheDocument();
+    expect(screen.getByText('3 nodes, 2 up, 1 down, 7 ops still replicating')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Open the dashboard of node-2' })).toHaveAttribute('href', 'http://127.0.0.1:5002/');
   });
 
