@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { jsonChunks } from './json-chunks.js';
 import { OpLogWriter, type FsyncPolicy } from './op-log-writer.js';
 import { decodeLog } from './record-codec.js';
 import { readFileIfExists, writeFileAtomic } from './snapshot-file.js';
@@ -106,7 +107,7 @@ export class DiskStore {
     this.writer = new OpLogWriter(join(this.options.dir, logName(next)), this.options.fsync);
     previous?.close();
     this.inFlight = (async () => {
-      await writeFileAtomic(join(this.options.dir, SNAPSHOT_FILE), JSON.stringify({ format: 1, generation: next, takenAt: Date.now(), snapshot: state }));
+      await writeFileAtomic(join(this.options.dir, SNAPSHOT_FILE), jsonChunks({ format: 1, generation: next, takenAt: Date.now(), snapshot: state }));
       for (const name of await readdir(this.options.dir)) {
         const m = LOG_PATTERN.exec(name);
         if (m && Number(m[1]) < next) await unlink(join(this.options.dir, name)).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { encodeRecord } from './record-codec.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
@@ -12,6 +12,7 @@ export type FsyncPolicy = 'always' | 'everysec' | 'no';
 export class OpLogWriter {
   private fd: number;
   private dirty = false;
+  private syncing = false;
   private timer: NodeJS.Timeout | undefined;
   count = 0;
 
@@ -33,17 +34,20 @@ export class OpLogWriter {
     else this.dirty = true;
   }
 
-  sync(): void {
-    if (!this.dirty || this.fd < 0) return;
+  /** `everysec` flushes on libuv's thread pool, off the event loop (Redis uses a background thread). */
+  private sync(): void {
+    if (!this.dirty || this.fd < 0 || this.syncing) return;
     this.dirty = false;
-    fdatasyncSync(this.fd);
+    this.syncing = true;
+    fdatasync(this.fd, () => {
+      this.syncing = false;
+    });
   }
 
   close(): void {
     if (this.fd < 0) return;
     if (this.timer) clearInterval(this.timer);
-    this.dirty = true;
-    this.sync();
+    fdatasyncSync(this.fd);
     closeSync(this.fd);
     this.fd = -1;
   }

@@ -1,4 +1,4 @@
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -6,11 +6,12 @@ import { dirname, join } from 'node:path';
  * temporary file, fsync it, rename it over the target, fsync the directory (so the rename
  * itself is durable).
  */
-export const writeFileAtomic = async (path: string, data: string): Promise<void> => {
+export const writeFileAtomic = async (path: string, data: string | AsyncIterable<string>): Promise<void> => {
   const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`);
   const file = await open(tmp, 'w');
   try {
-    await file.writeFile(data);
+    if (typeof data === 'string') await file.writeFile(data);
+    else await writeChunks(file, data);
     await file.sync();
   } finally {
     await file.close();
@@ -22,6 +23,19 @@ export const writeFileAtomic = async (path: string, data: string): Promise<void>
   } finally {
     await dir.close();
   }
+};
+
+/** Coalesces small pieces into ~1 MB writes. */
+const writeChunks = async (file: FileHandle, chunks: AsyncIterable<string>): Promise<void> => {
+  let buffer = '';
+  for await (const chunk of chunks) {
+    buffer += chunk;
+    if (buffer.length >= 1 << 20) {
+      await file.write(buffer);
+      buffer = '';
+    }
+  }
+  if (buffer) await file.write(buffer);
 };
 
 export const readFileIfExists = async (path: string): Promise<string | undefined> => {
