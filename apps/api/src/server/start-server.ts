@@ -60,7 +60,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       cache: () => ({ ...cacheMetrics(node), bytes: node.cache.bytes }),
       sync: () => {
         const s = node.stats();
-        return { ...s, rejectedMessages: s.rejectedMessages, peersUp: s.nodeList.filter((p) => p.state === 'up').length };
+        return { ...s, peersUp: s.nodeList.filter((p) => p.state === 'up').length };
       },
     },
     config.nodeId,

@@ -22,7 +22,8 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
   bindRoute(router, auth, routes.listKeys, ({ query }) => {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (query.cursor !== undefined && after === undefined) {
-      return { status: 400, body: { ...errorBody('VALIDATION_FAILED', 'Invalid request: cursor: not a cursor this server issued'), issues: [{ path: 'cursor', message: 'not a cursor this server issued' }] } };
+      const issues = [{ path: 'cursor', message: 'not a cursor this server issued' }];
+      return { status: 400, body: { ...errorBody('VALIDATION_FAILED', `Invalid request: ${describeIssues(issues)}`), issues } };
     }
     const page = ctx.keys.page({ prefix: query.prefix, after, limit: query.limit ?? DEFAULT_PAGE_LIMIT });
     const items = page.keys.map((key) => keyEntry(node, key)).filter((e) => e !== undefined);
