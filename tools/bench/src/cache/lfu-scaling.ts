@@ -30,6 +30,7 @@ export function runLfuScaling(lfu: Competitor, lru: Competitor, capacities: numb
       const order = round % 2 === 0 ? [0, 1] : [1, 0];
       for (const i of order) {
         const c = i === 0 ? lfu : lru;
+        globalThis.gc?.();
         const start = process.hrtime.bigint();
         c.loops.readThrough(caches[i], keys);
         const ns = Number(process.hrtime.bigint() - start) / ops;

@@ -34,6 +34,8 @@ export function timeOnce(competitor: Competitor, workload: Workload, capacity: n
   const cache = competitor.create(capacity);
   workload.prepare(cache, competitor);
   const loop = workload.loop(competitor);
+  // Collect the previous competitor's garbage now, not inside this competitor's timing.
+  globalThis.gc?.();
   const start = process.hrtime.bigint();
   const sink = loop(cache, workload.keys);
   const elapsed = Number(process.hrtime.bigint() - start);
