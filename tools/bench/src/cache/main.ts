@@ -102,6 +102,7 @@ function memorySection(): void {
 out(
   `Command: \`npm run bench:cache${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` · ${new Date().toISOString()} · Node ${process.version} · ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`,
 );
+out();
 out(
   `Keys are strings like \`user:123:profile\` (integers with \`--int-keys\`) from seeded traces shared by every competitor; ${config.ops.toLocaleString('en')} ops per timing, ${config.rounds} interleaved rounds after a warm-up round, medians shown.`,
 );
