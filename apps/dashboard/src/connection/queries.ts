@@ -1,6 +1,6 @@
 import type { ListKeysResponse, MetricsResponse, NodeListUpdateEvent, HistoryResponse } from '@meshcache/api-contract';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { nodeListFromMetrics } from '../panels/cluster/node-list';
+import { nodeListFromMetrics, refreshNodeList } from '../panels/cluster/node-list';
 import { unwrap } from './api-call-error';
 import { useConnection } from './connection-context';
 import { queryKeys } from './query-keys';
@@ -18,12 +18,20 @@ export function useMetrics() {
   });
 }
 
-/** Built once from the metrics, then replaced by `node-list-update` and refreshed by `metrics-update`. */
+/**
+ * Built from the metrics until the first `node-list-update`, which replaces it; `metrics-update`
+ * refreshes it. A REST answer that lands after a push only refreshes the pushed list, so it never
+ * drops what the push told (addresses, members).
+ */
 export function useNodes() {
-  const { client } = useConnection();
+  const { client, queries } = useConnection();
   return useQuery<NodeListUpdateEvent>({
     queryKey: queryKeys.nodes,
-    queryFn: async () => nodeListFromMetrics(await unwrap(client.metrics())),
+    queryFn: async () => {
+      const metrics = await unwrap(client.metrics());
+      const pushed = queries.getQueryData<NodeListUpdateEvent>(queryKeys.nodes);
+      return pushed ? refreshNodeList(pushed, metrics) : nodeListFromMetrics(metrics);
+    },
   });
 }
 

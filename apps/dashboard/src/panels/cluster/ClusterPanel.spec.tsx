@@ -42,6 +42,24 @@ describe('ClusterPanel', () => {
     expect(screen.getByTestId('node-node-2')).toBeInTheDocument();
   });
 
+  it('keeps the pushed addresses when a REST answer lands after the push', async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    const client = mockClient({ metrics: () => new Promise((resolve) => (answer = resolve)) as never });
+    const { socket } = renderWithConnection(<ClusterPanel />, client);
+    act(() =>
+      socket.serverEmit(SOCKET_EVENTS.nodeListUpdate, {
+        nodes: [makeNode({ id: 'node-1', self: true, url: 'http://127.0.0.1:5001' }), makeNode({ id: 'node-2' })],
+        totalNodes: 2,
+        currentNode: 'node-1',
+      }),
+    );
+    await act(async () => answer(success(makeMetrics(2_000, { size: 42 }))));
+    const self = await screen.findByTestId('node-node-1');
+    await waitFor(() => expect(within(self).getByText(/^42 \//)).toBeInTheDocument());
+    expect(within(self).getByText('http://127.0.0.1:5001')).toBeInTheDocument();
+    expect(screen.getByTestId('node-node-2')).toBeInTheDocument();
+  });
+
   it('refreshes peer state from metrics-update', async () => {
     const client = mockClient({ metrics: async () => success(makeMetrics(2_000, {}, { nodeList: [peer('node-2', 'up')] })) });
     const { socket } = renderWithConnection(<ClusterPanel />, client);
