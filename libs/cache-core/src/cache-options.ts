@@ -20,7 +20,10 @@ export interface CacheOptions<K, V> {
   sizeOf?: (value: V, key: K) => number;
   /** Called after an entry left the cache, once the operation that removed it is complete. */
   onEvict?: EvictHandler<K, V>;
-  /** Clock in ms; `Date.now` when omitted. Inject one to test expiry deterministically. */
+  /**
+   * Clock in ms; `Date.now` when omitted. Inject one to test expiry deterministically. Pass
+   * methods bound (`() => performance.now()`), as for any callback.
+   */
   now?: () => number;
 }
 
