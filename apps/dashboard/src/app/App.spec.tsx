@@ -76,6 +76,19 @@ describe('App', () => {
     await waitFor(() => expect(client.metrics.mock.calls.length).toBeGreaterThan(before));
   });
 
+  it('gives every control an accessible name', async () => {
+    sessionStorage.setItem('meshcache.token', GOOD);
+    const { container } = render(<App connect={securedNode().connect} />);
+    await screen.findByText('The cache is empty. Set a key or import JSON below.');
+    const controls = [...container.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]')];
+    expect(controls.length).toBeGreaterThan(10);
+    const unnamed = controls.filter((el) => {
+      const labelled = el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement ? el.labels?.length : 0;
+      return !labelled && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !el.textContent?.trim();
+    });
+    expect(unnamed.map((el) => el.outerHTML)).toEqual([]);
+  });
+
   it('switches between light and dark themes', async () => {
     const user = userEvent.setup();
     sessionStorage.setItem('meshcache.token', GOOD);
