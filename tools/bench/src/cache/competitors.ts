@@ -2,6 +2,7 @@ import { Cache } from '@meshcache/cache-core';
 import { LRUCache } from 'lru-cache';
 import { LRUCache as MnemonistLRUCache, LRUMap as MnemonistLRUMap } from 'mnemonist';
 import { newCache } from 'transitory';
+import { ClassicLfu } from './classic-lfu.js';
 import type { Keys } from './traces.js';
 
 /** What a benchmark loop calls; `read` is the competitor's own lookup method. */
@@ -25,7 +26,8 @@ export interface Loops {
 
 export interface Competitor {
   name: string;
-  kind: 'ours' | 'lru' | 'lfu';
+  /** `baseline` competitors only appear in the hit-ratio table. */
+  kind: 'ours' | 'lru' | 'lfu' | 'baseline';
   create(capacity: number): BenchCache;
   /** Fresh machine code per competitor (see compileLoops). */
   loops: Loops;
@@ -87,6 +89,12 @@ export function competitors(): Competitor[] {
       kind: 'lfu',
       create: (capacity) => newCache<number | string, number>().maxSize(capacity).build() as unknown as BenchCache,
       loops: compileLoops('getIfPresent'),
+    },
+    {
+      name: 'classic LFU (no aging)',
+      kind: 'baseline',
+      create: (capacity) => new ClassicLfu<number | string, number>(capacity),
+      loops: compileLoops('get'),
     },
   ];
 }

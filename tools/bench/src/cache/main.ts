@@ -16,8 +16,9 @@ const config = quick
   : { ops: 1_000_000, rounds: 7, scalingOps: 1_000_000, scalingRounds: 7, traceLength: 2_000_000 };
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const out = (s = '') => process.stdout.write(`${s}\n`);
-const all = competitors();
-const byName = (name: string) => all.find((c) => c.name === name) as (typeof all)[number];
+const everyone = competitors();
+const all = everyone.filter((c) => c.kind !== 'baseline');
+const byName = (name: string) => everyone.find((c) => c.name === name) as (typeof everyone)[number];
 const ok = (pass: boolean) => (pass ? 'yes' : '**no**');
 
 function throughputSection(): void {
@@ -65,7 +66,7 @@ function scalingSection(): void {
 function hitRatioSection(): void {
   log('hit ratio…');
   const capacity = 1_000;
-  const ratioCompetitors = ['meshcache lru', 'meshcache lfu', 'lru-cache', 'transitory'].map(byName);
+  const ratioCompetitors = ['meshcache lru', 'meshcache lfu', 'lru-cache', 'transitory', 'classic LFU (no aging)'].map(byName);
   out(`### Hit ratio (capacity ${capacity.toLocaleString('en')}, ${config.traceLength.toLocaleString('en')} requests, read-through)`);
   out();
   const rows = traces(capacity, config.traceLength).map((trace) => {
