@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, eventually, freePort, spawnNode, type NodeProcess } from './test/cluster-processes.js';
+import { spawnSync } from 'node:child_process';
+import { ensureBuilt, eventually, freePort, MAIN, spawnNode, type NodeProcess } from './test/cluster-processes.js';
 
 jest.setTimeout(60_000);
 
@@ -78,5 +79,21 @@ describe('3 real dist/apps/api/main.js processes', () => {
     const n1 = nodes[0];
     n1.child.kill('SIGTERM');
     expect(await n1.exited).toBe(0);
+  });
+});
+
+describe('the meshcache bin', () => {
+  beforeAll(() => ensureBuilt());
+
+  it('`serve --help` lists every variable', () => {
+    const r = spawnSync(process.execPath, [MAIN, 'serve', '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    for (const name of ['PORT', 'CACHE_CAPACITY', 'PEER_NODES', 'DATA_DIR', 'APPEND_FSYNC', 'AUTH_TOKEN', 'JWT_SECRET', 'CLUSTER_SECRET']) expect(r.stdout).toContain(name);
+  });
+
+  it('stops on an invalid setting with a message naming it', () => {
+    const r = spawnSync(process.execPath, [MAIN], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', CACHE_CAPACITY: 'lots' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/CACHE_CAPACITY \(--cache-capacity\): must be a number/);
   });
 });
