@@ -26,6 +26,8 @@ export class PeerLink {
   snapshotAt = -Infinity;
   lastResyncRequest = -Infinity;
 
+  /** The peer asked us for its first snapshot. */
+  wantsSnapshot = false;
   /** What the peer has applied, as last reported. */
   peerVv = new VersionVector();
   /** The peer's clock and sequence number at its last heartbeat. */
@@ -59,6 +61,7 @@ export class PeerLink {
 
   onHeartbeat(message: HeartbeatMessage, myOrigin: string): void {
     this.heartbeat = { hlc: message.hlc, seq: message.seq };
+    this.wantsSnapshot = message.wantsSnapshot;
     this.peerVv = VersionVector.fromPairs(message.vv);
     this.strategy = message.strategy;
     this.size = message.size;

@@ -18,7 +18,9 @@ export interface SessionHost {
   readonly maxBadMessages: number;
   now(): number;
   versionVectorPairs(): AuthMessage['vv'];
-  onSessionUp(session: PeerSession, vv: AuthMessage['vv']): void;
+  /** Whether to ask this peer for the first snapshot (one peer at a time). */
+  wantsSnapshotFrom(nodeId: string): boolean;
+  onSessionUp(session: PeerSession, auth: AuthMessage): void;
   onSessionMessage(session: PeerSession, message: PeerMessage): void;
   onSessionClosed(session: PeerSession, wasUp: boolean): void;
   onRejected(session: PeerSession, reason: string, peer?: string): void;
@@ -129,6 +131,7 @@ export class PeerSession implements LinkHandle {
       type: 'auth',
       proof: handshakeProof(this.host.clusterSecret, hello.nonce, this.host.nodeId, this.host.origin),
       vv: this.host.versionVectorPairs(),
+      wantsSnapshot: this.host.wantsSnapshotFrom(hello.nodeId),
     });
   }
 
@@ -140,7 +143,7 @@ export class PeerSession implements LinkHandle {
       return this.reject('AUTH_FAILED', `node ${hello.nodeId} did not prove knowledge of the cluster secret: set the same CLUSTER_SECRET on every node`, hello.nodeId);
     }
     this.phase = 'up';
-    this.host.onSessionUp(this, auth.vv);
+    this.host.onSessionUp(this, auth);
   }
 
   private bad(reason: string): void {

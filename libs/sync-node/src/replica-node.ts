@@ -26,6 +26,7 @@ import { resolveOptions, type ReplicaNodeOptions, type ResolvedOptions } from '.
 import { PeerLink } from './peer-link.js';
 import { PeerSession, type SessionHost } from './peer-session.js';
 import { ReplicaState, type ChangeRecord } from './replica-state.js';
+import { unpackState } from './snapshot-codec.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import { SyncError } from './sync-error.js';
 import { SyncHistory } from './sync-history.js';
@@ -84,6 +85,8 @@ export class ReplicaNode implements SessionHost {
   private tickHandle: unknown = null;
   private flushHandle: unknown = null;
   private tickCount = 0;
+  /** The one peer asked for the first snapshot, so a new node is not flooded by all of them. */
+  private bootstrapPeer: string | null = null;
   private requestCounter = 0;
   private readonly counters = {
     opsSent: 0,
@@ -407,10 +410,27 @@ export class ReplicaNode implements SessionHost {
     return this.vv.toPairs();
   }
 
+  wantsSnapshotFrom(nodeId: string): boolean {
+    if (!this.holdsNothingFromOthers()) {
+      this.bootstrapPeer = null;
+      return false;
+    }
+    if (this.bootstrapPeer === null) this.bootstrapPeer = nodeId;
+    return this.bootstrapPeer === nodeId;
+  }
+
   // ---- local writes ---------------------------------------------------------------------
 
   private get seq(): number {
     return this.vv.get(this.originName);
+  }
+
+  /** A new node: it has applied no write of any other node yet. */
+  private holdsNothingFromOthers(): boolean {
+    for (const origin of this.vv.origins()) {
+      if (nodeIdOfOrigin(origin) !== this.nodeId && this.vv.get(origin) > 0) return false;
+    }
+    return true;
   }
 
   private writeLocal(op: Op, approxBytes: number): void {
@@ -507,14 +527,10 @@ export class ReplicaNode implements SessionHost {
    */
   private peerLacksUnstreamable(link: PeerLink): boolean {
     const peerVv = link.peerVv;
-    let peerIsNew = true;
-    for (const origin of peerVv.origins()) {
-      if (nodeIdOfOrigin(origin) !== link.nodeId && peerVv.get(origin) > 0) peerIsNew = false;
-    }
     for (const origin of this.vv.origins()) {
       const owner = nodeIdOfOrigin(origin);
       if (this.vv.get(origin) <= peerVv.get(origin) || origin === link.origin) continue;
-      if (peerIsNew && owner !== link.nodeId) return true;
+      if (link.wantsSnapshot && owner !== link.nodeId) return true;
       if (origin !== this.originName && (owner === this.nodeId || owner === link.nodeId)) return true;
     }
     return false;
@@ -541,7 +557,8 @@ export class ReplicaNode implements SessionHost {
 
   // ---- sessions -------------------------------------------------------------------------
 
-  onSessionUp(session: PeerSession, vvPairs: VersionVectorPairs): void {
+  onSessionUp(session: PeerSession, auth: { vv: VersionVectorPairs; wantsSnapshot: boolean }): void {
+    const vvPairs = auth.vv;
     const hello = session.peer as NonNullable<PeerSession['peer']>;
     let link = this.links.get(hello.nodeId);
     if (link === undefined) {
@@ -554,6 +571,7 @@ export class ReplicaNode implements SessionHost {
     const restarted = link.origin !== null && link.origin !== hello.origin;
     if (link.origin !== hello.origin) link.newIncarnation(hello.origin);
     link.peerVv = VersionVector.fromPairs(vvPairs);
+    link.wantsSnapshot = auth.wantsSnapshot;
     link.sessions.push(session);
     link.lastSeen = Math.floor(this.now());
     link.state = 'up';
@@ -564,8 +582,8 @@ export class ReplicaNode implements SessionHost {
       link.restartStream(link.peerVv.get(this.originName), this.now());
       this.pump(link);
     }
-    session.send(this.heartbeat());
     session.send({ type: 'peers', peers: this.addressList() });
+    session.send(this.heartbeatFor(link.nodeId));
     this.emitNodes();
   }
 
@@ -631,7 +649,12 @@ export class ReplicaNode implements SessionHost {
           this.emitNodes();
         }
         // A snapshot can be lost (a link dropped mid-way): the heartbeat's vector shows it.
-        if (link.primary !== null && !link.snapshotting && this.now() - link.snapshotAt > this.options.retransmitMs && this.peerLacksUnstreamable(link)) {
+        if (
+          link.primary !== null &&
+          !link.snapshotting &&
+          this.now() - Math.max(link.snapshotAt, link.lastAckAt) > this.options.retransmitMs &&
+          this.peerLacksUnstreamable(link)
+        ) {
           link.restartStream(link.peerVv.get(this.originName), this.now());
         }
         return this.pump(link);
@@ -703,7 +726,13 @@ export class ReplicaNode implements SessionHost {
       this.requestResync(session, link);
       return;
     }
-    const skew = this.observeAll(chunk.entries, chunk.tombstones);
+    const unpacked = unpackState(chunk);
+    if (unpacked === null) {
+      this.onRejected(session, 'snapshot chunk refers to an origin it does not list', link.nodeId);
+      session.incomingSnapshot = null;
+      return;
+    }
+    const skew = this.observeAll(unpacked.entries, unpacked.tombstones);
     if (skew !== null) {
       this.onRejected(session, skew, link.nodeId);
       session.incomingSnapshot = null;
@@ -712,8 +741,8 @@ export class ReplicaNode implements SessionHost {
     incoming.next++;
     this.source = 'remote';
     const part = {
-      entries: chunk.entries,
-      tombstones: chunk.tombstones,
+      entries: unpacked.entries,
+      tombstones: unpacked.tombstones,
       watermark: chunk.watermark,
       strategy: chunk.strategy ?? { strategy: this.state.strategy.strategy, stamp: null },
     };
@@ -751,11 +780,11 @@ export class ReplicaNode implements SessionHost {
     if (this.isClosed) return;
     this.tickCount++;
     const now = this.now();
-    const heartbeat = this.heartbeat();
+    if (this.bootstrapPeer !== null && this.links.get(this.bootstrapPeer)?.primary == null) this.bootstrapPeer = null;
     for (const session of [...this.sessions]) {
       const silentFor = now - session.lastHeard;
       if (silentFor > this.options.downAfterMs) session.close();
-      else if (session.isUp) session.send(heartbeat);
+      else if (session.isUp && session.peer !== null) session.send(this.heartbeatFor(session.peer.nodeId));
     }
     let changed = false;
     for (const link of this.links.values()) {
@@ -794,8 +823,9 @@ export class ReplicaNode implements SessionHost {
     }, 20_000);
   }
 
-  private heartbeat(): PeerMessage {
+  private heartbeatFor(peer: string): PeerMessage {
     return {
+      wantsSnapshot: this.wantsSnapshotFrom(peer),
       type: 'heartbeat',
       // A fresh tick, so the peer's view of our clock follows physical time even when idle.
       hlc: this.clockImpl.tick(),

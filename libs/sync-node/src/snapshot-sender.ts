@@ -2,6 +2,7 @@ import type { SnapshotEntry, Tombstone, VersionVectorPairs } from '@meshcache/sy
 import type { PeerSession } from './peer-session.js';
 import type { ReplicaStateExport } from './replica-state.js';
 import type { Timers } from './timers.js';
+import { packState } from './snapshot-codec.js';
 import { approxValueSize } from './value-size.js';
 
 /** Bytes per chunk the sender aims for: well under socket.io's default 1 MB message limit, even for multi-byte text. */
@@ -30,12 +31,12 @@ export class SnapshotSender {
       let bytes = 0;
       while (entryAt < entries.length && chunkEntries.length < this.maxEntries && bytes < CHUNK_BYTES) {
         const entry = entries[entryAt++];
-        bytes += approxValueSize(entry.value) + entry.key.length + 80;
+        bytes += approxValueSize(entry.value) + entry.key.length + 40;
         chunkEntries.push(entry);
       }
       while (tombAt < tombstones.length && chunkEntries.length + chunkTombs.length < this.maxEntries && bytes < CHUNK_BYTES) {
         const tomb = tombstones[tombAt++];
-        bytes += tomb.key.length + 60;
+        bytes += tomb.key.length + 30;
         chunkTombs.push(tomb);
       }
       const last = entryAt >= entries.length && tombAt >= tombstones.length;
@@ -44,8 +45,7 @@ export class SnapshotSender {
         snapshotId: id,
         index,
         last,
-        entries: chunkEntries,
-        tombstones: chunkTombs,
+        ...packState(chunkEntries, chunkTombs),
         watermark: index === 0 ? state.watermark : null,
         strategy: index === 0 ? state.strategy : null,
         vv: last ? vv : null,
