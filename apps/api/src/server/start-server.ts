@@ -132,15 +132,16 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       lifecycle.phase = 'shutting-down';
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
-      const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
-      timer.unref();
       gateway.close();
       await transport.close();
+      // Requests in flight finish against a live node; past the timeout they are cut.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, config.shutdownTimeoutMs)))]);
+      clearTimeout(timer);
+      httpServer.closeAllConnections();
       await node.close();
       await store?.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
-      await closed;
-      clearTimeout(timer);
       logger.info('meshcache node stopped');
       logger.flush();
     })());
