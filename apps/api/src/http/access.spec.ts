@@ -102,6 +102,7 @@ describe('dashboard files', () => {
     const root = await request(server.url, 'GET', '/', { headers: { accept: 'text/html' } });
     expect(root.text).toContain('<title>dash</title>');
     expect((await request(server.url, 'GET', '/nodes/2', { headers: { accept: 'text/html' } })).text).toContain('<title>dash</title>');
+    expect((await request(server.url, 'GET', '/nodes/assets/missing.js')).status).toBe(404);
     const api = await request(server.url, 'GET', '/api/nope', { headers: { accept: 'text/html' } });
     expect(api.status).toBe(404);
     expect(api.body).toMatchObject({ code: 'NOT_FOUND' });

@@ -21,7 +21,8 @@ export const mountDashboard = (router: Router, dir: string): void => {
   const index = join(dir, 'index.html');
   router.use(express.static(dir, { index: false, maxAge: '1h', fallthrough: true }));
   router.get(/.*/, (req: Request, res: Response, next: NextFunction) => {
-    if (isApiPath(req.path) || !req.accepts('html')) return next();
+    // A missing file (it has an extension) is a 404, not the app: a script must never get HTML.
+    if (isApiPath(req.path) || /\.[A-Za-z0-9]+$/.test(req.path) || !req.accepts('html')) return next();
     if (existsSync(index)) {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(index);
