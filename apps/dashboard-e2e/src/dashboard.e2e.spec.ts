@@ -98,21 +98,23 @@ describe('dashboard in Chromium against a 3-node cluster', () => {
 
   it('fills the charts while traffic flows (README screenshot)', async () => {
     await page.getByLabel('Search by key prefix').fill('user:');
+    const opsFigure = page.getByRole('figure', { name: 'Operations per second' });
+    const pointsBefore = Number(await opsFigure.getAttribute('data-points'));
     const traffic = sendTraffic(Object.values(clients), 60, 150);
     try {
-      // A dozen samples in and the traffic still flowing: reads are being counted right now.
+      // Seven seconds of samples (at 2 per second) since the traffic started, still flowing.
       await page.waitForFunction(
-        () => {
+        (from) => {
           const figures = [...document.querySelectorAll('figure.chart')];
           const latest = figures.map((f) => f.querySelector('[data-testid="chart-latest"]')?.textContent ?? '');
           return (
             figures.length === 4 &&
-            figures.every((f) => Number(f.getAttribute('data-points')) >= 12 && f.querySelector('.u-over')) &&
+            figures.every((f) => Number(f.getAttribute('data-points')) >= from + 14 && f.querySelector('.u-over')) &&
             /reads [1-9]/.test(latest[1]) &&
             /heap used [1-9]/.test(latest[3])
           );
         },
-        undefined,
+        pointsBefore,
         { timeout: UI_TIMEOUT, polling: 250 },
       );
       await page.getByTestId('key-row').first().waitFor({ timeout: UI_TIMEOUT });
@@ -122,8 +124,7 @@ describe('dashboard in Chromium against a 3-node cluster', () => {
     } finally {
       await traffic;
     }
-    const ops = page.getByRole('figure', { name: 'Operations per second' }).getByTestId('chart-latest');
-    expect(await ops.textContent()).toMatch(/reads [\d.]+k?\/s, writes [\d.]+k?\/s/);
+    expect(await opsFigure.getByTestId('chart-latest').textContent()).toMatch(/reads [\d.]+k?\/s, writes [\d.]+k?\/s/);
 
     await page.getByLabel('Theme').selectOption('dark');
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-dark.png'), fullPage: true });
