@@ -20,7 +20,7 @@ export const CONFIG_OPTIONS = [
   { key: 'port', env: 'PORT', schema: int(0, 65535).default(5000), help: 'HTTP and socket.io port (0 picks a free one)' },
   { key: 'host', env: 'HOST', schema: z.string().min(1).default('0.0.0.0'), help: 'Interface to listen on' },
   { key: 'nodeId', env: 'NODE_ID', schema: z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'may hold letters, digits, _ . : - only').optional(), help: 'Unique node id (default node-<port>)' },
-  { key: 'selfUrl', env: 'SELF_URL', schema: z.url({ protocol: /^https?$/ }).optional(), help: 'URL peers reach this node at (default http://127.0.0.1:<port>)' },
+  { key: 'selfUrl', env: 'SELF_URL', schema: z.url({ protocol: /^https?$/ }).optional(), help: 'URL peers reach this node at (default http://<HOST, or 127.0.0.1>:<port>)' },
   { key: 'cacheCapacity', env: 'CACHE_CAPACITY', schema: int(1, 100_000_000).default(1000), help: 'Most items the cache holds' },
   { key: 'cacheMaxBytes', env: 'CACHE_MAX_BYTES', schema: int(0, Number.MAX_SAFE_INTEGER).default(0), help: 'Byte budget of keys + JSON values (0: no limit); a value over it gets 507' },
   { key: 'cacheStrategy', env: 'CACHE_STRATEGY', schema: z.enum(['LRU', 'LFU', 'lru', 'lfu'], "must be 'LRU' or 'LFU'").transform((s) => s.toUpperCase() as 'LRU' | 'LFU').default('LRU'), help: 'Eviction strategy at start: LRU or LFU' },

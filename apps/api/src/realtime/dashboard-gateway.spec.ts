@@ -36,7 +36,7 @@ describe('dashboard socket gateway', () => {
     expect(s.nextCursor).not.toBeNull();
     const n = nodeListUpdateEventSchema.parse(await nodes);
     expect(n).toMatchObject({ currentNode: 'test-node', totalNodes: 1 });
-    expect(n.nodes[0]).toMatchObject({ id: 'test-node', self: true, state: 'up' });
+    expect(n.nodes[0]).toMatchObject({ id: 'test-node', self: true, state: 'up', url: server.url });
   });
 
   it('answers get-cache-state with the requested page', async () => {

@@ -1,5 +1,5 @@
 import { attachSocketIoTransport, ReplicaNode } from '@meshcache/sync-node';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
@@ -65,8 +65,23 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     },
     config.nodeId,
   );
+  const httpServer = createServer({ keepAliveTimeout: 65_000 });
+  const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: corsOrigins(config.frontendUrl), credentials: true } });
+  // Listen first: with PORT=0 the port, and so the default SELF_URL, is known only afterwards.
+  let handle: RequestListener = (_req, res) => res.writeHead(503).end();
+  httpServer.on('request', (req, res) => handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const resolved: ResolvedConfig = config.port === 0 ? { ...config, selfUrl: config.selfUrl.replace(/:0$/, `:${port}`) } : config;
+
   const ctx: ServerContext = {
-    config,
+    config: resolved,
     logger,
     node,
     keys,
@@ -76,9 +91,6 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     startedAt: Date.now(),
     version: VERSION,
   };
-
-  const httpServer = createServer({ keepAliveTimeout: 65_000 });
-  const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: corsOrigins(config.frontendUrl), credentials: true } });
   const rateLimiter = config.rateLimitMax > 0 ? createRateLimiter(config.rateLimitMax, config.rateLimitWindowMs) : undefined;
   const app = createApp(ctx, rateLimiter);
   // Behind a proxy the client address comes from X-Forwarded-For, which only Express resolves.
@@ -90,17 +102,9 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
         rateLimiter,
         bodyLimitBytes: parseByteSize(config.bodyLimit),
       });
-  httpServer.on('request', (req, res) => {
+  handle = (req, res) => {
     if (!fastPath?.(req, res)) app(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (httpServer.address() as AddressInfo).port;
+  };
 
   let store: DiskStore | undefined;
   if (config.dataDir) {
@@ -120,7 +124,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   }
 
   keys.attach(node);
-  const transport = attachSocketIoTransport(node, { io, peers: config.peerNodes, selfUrl: config.selfUrl });
+  const transport = attachSocketIoTransport(node, { io, peers: config.peerNodes, selfUrl: resolved.selfUrl });
   const gateway = attachDashboardGateway(io, ctx);
   lifecycle.phase = 'ready';
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
