@@ -201,6 +201,16 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     expect((await request(base, 'GET', '/health', { headers: { origin: 'http://evil.example' } })).headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('gzips large answers on the fast path and the Express path alike', async () => {
+    const value = 'v'.repeat(5000);
+    await request(base, 'POST', '/api/cache', { body: { key: 'large', value } });
+    for (const path of ['/api/cache/large', '/api/cache/large?via=express']) {
+      const r = await request(base, 'GET', path, { headers: { 'accept-encoding': 'gzip' } });
+      expect(r.headers.get('content-encoding')).toBe('gzip');
+      expect(r.body).toMatchObject({ key: 'large', value: { value } });
+    }
+  });
+
   it('works end to end through the typed client', async () => {
     const api = createClient({ baseUrl: base });
     expect((await api.setItem({ key: 'c1', value: [1, 2] })).ok).toBe(true);

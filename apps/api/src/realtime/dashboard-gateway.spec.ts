@@ -25,6 +25,14 @@ describe('dashboard socket gateway', () => {
     await server.close();
   });
 
+  it('serves socket.io clients on the default long-polling transport without breaking the node', async () => {
+    const polling = io(server.url, { transports: ['polling'], reconnection: false });
+    const state = cacheStateEventSchema.parse(await next<unknown>(polling, 'cache-state'));
+    expect(state.totalKeys).toBe(120);
+    polling.close();
+    expect((await request(server.url, 'GET', '/health')).status).toBe(200);
+  });
+
   it('sends a bounded cache-state page and the node list on connect', async () => {
     socket = io(server.url, { transports: ['websocket'], reconnection: false, autoConnect: false });
     const state = next<unknown>(socket, 'cache-state');
