@@ -66,10 +66,12 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     config.nodeId,
   );
   const httpServer = createServer({ keepAliveTimeout: 65_000 });
-  const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: corsOrigins(config.frontendUrl), credentials: true } });
   // Listen first: with PORT=0 the port, and so the default SELF_URL, is known only afterwards.
   let handle: RequestListener = (_req, res) => res.writeHead(503).end();
+  // Registered before socket.io attaches: engine.io then takes over this listener and keeps
+  // `/socket.io/` requests (long-polling) for itself. Registered after, both would answer them.
   httpServer.on('request', (req, res) => handle(req, res));
+  const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: corsOrigins(config.frontendUrl), credentials: true } });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
