@@ -28,11 +28,13 @@ const MAX_LEAD = 15;
  * buckets form a circular list sorted by priority, `minBucket` the lowest. A hit moves an
  * entry to the bucket of priority + 1: the next bucket or a new one right after it.
  *
- * Aging (dynamic aging, after Arlitt et al.'s LFU-DA): a floor `L`, the lowest priority at the
- * last eviction from the main part. Entries enter the main part at `L + 1`, so every eviction
- * that raises the floor makes newcomers worth more, and an entry hot long ago but no longer
- * read is overtaken once the floor reaches its priority. No priority is below `L`, so the
- * bucket of `L + 1` is the lowest, the next, or a new one beside them: O(1).
+ * Aging (after Arlitt et al.'s LFU with dynamic aging): a floor `L` that rises by 1 for every
+ * `capacity` entries admitted to the main part, and to the lowest priority whenever the main
+ * part evicts. Entries enter the main part at `L + ` their accesses so far, and a hit raises
+ * a priority only up to `L + MAX_LEAD` (beyond, it just refreshes recency). An entry no
+ * longer read therefore sinks below newcomers within MAX_LEAD x capacity admissions, however
+ * hot it was. Since no priority exceeds `L + MAX_LEAD`, the bucket for a newcomer is found by
+ * walking at most MAX_LEAD buckets down from the top: O(1).
  *
  * Admission (after W-TinyLFU, Einziger, Friedman & Manes 2017): a new key first enters a small
  * LRU window (1% of capacity), so it can always be read right after it is written. When the
