@@ -31,13 +31,6 @@ export class Backlog {
     return this.first + this.count - 1;
   }
 
-  /** Starts an empty backlog whose next operation will be `seq`. */
-  resetTo(seq: number): void {
-    this.ring.fill(undefined);
-    this.first = seq;
-    this.count = 0;
-  }
-
   append(op: Operation, approxBytes: number): void {
     this.ring[op.seq % this.capacity] = op;
     this.sizes[op.seq % this.capacity] = approxBytes + 100;

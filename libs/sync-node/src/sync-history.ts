@@ -6,7 +6,6 @@ type NewEvent = Omit<SyncEvent, 'id' | 'timestamp'>;
 export class SyncHistory {
   private readonly events: SyncEvent[] = [];
   private nextId = 1;
-  private recorded = 0;
 
   constructor(
     private readonly idPrefix: string,
@@ -18,7 +17,6 @@ export class SyncHistory {
     const full: SyncEvent = { id: `${this.idPrefix}-${this.nextId++}`, timestamp: Math.floor(this.now()), ...event };
     this.events.unshift(full);
     if (this.events.length > this.limit) this.events.length = this.limit;
-    this.recorded++;
     return full;
   }
 
@@ -26,13 +24,5 @@ export class SyncHistory {
   list(limit = 20): SyncEvent[] {
     const n = Math.max(0, Math.min(Math.floor(limit), this.events.length));
     return this.events.slice(0, n);
-  }
-
-  get lastTimestamp(): number | null {
-    return this.events.length === 0 ? null : this.events[0].timestamp;
-  }
-
-  get total(): number {
-    return this.recorded;
   }
 }

@@ -36,13 +36,6 @@ export class VersionVector {
     return this.seqs.keys();
   }
 
-  /** Sum of all entries: how many operations this vector accounts for. */
-  total(): number {
-    let sum = 0;
-    for (const seq of this.seqs.values()) sum += seq;
-    return sum;
-  }
-
   toPairs(): VersionVectorPairs {
     return [...this.seqs];
   }

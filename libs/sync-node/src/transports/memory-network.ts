@@ -90,12 +90,6 @@ export class MemoryNetwork {
     return this.groups === null || this.groups.get(a) === this.groups.get(b);
   }
 
-  openLinks(): number {
-    let n = 0;
-    for (const link of this.links) if (link.open) n++;
-    return n;
-  }
-
   private redialAll(): void {
     const ids = [...this.nodes.keys()].sort();
     for (let i = 0; i < ids.length; i++) {
