@@ -2,8 +2,6 @@ import { EventEmitter } from 'node:events';
 import type { Cache, Strategy } from '@meshcache/cache-core';
 import {
   compareHlc,
-  NodeSnapshotSchema,
-  OperationSchema,
   nodeIdOfOrigin,
   type ForceSyncResult,
   type Hlc,
@@ -17,6 +15,9 @@ import {
   type VersionVectorPairs,
 } from '@meshcache/sync-protocol';
 import { AntiEntropy } from './anti-entropy.js';
+import { needsSnapshot, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
+import type { ChangeEvent, NodeValue, PeerAddressEvent, WriteResult } from './node-types.js';
+import { restoreState, type RestoreOutcome } from './restore-state.js';
 import { Backlog } from './backlog.js';
 import { CacheEntryStore } from './cache-entry-store.js';
 import type { EntryRecord } from './entry-store.js';
@@ -34,34 +35,13 @@ import { eventLoopTimers } from './timers.js';
 import { approxValueSize } from './value-size.js';
 import { VersionVector } from './version-vector.js';
 
-export interface ChangeEvent {
-  kind: 'set' | 'delete' | 'clear' | 'strategy';
-  key?: string;
-  source: 'local' | 'remote';
-}
-
-export interface NodeValue {
-  value: unknown;
-  /** Wall-clock ms of the write that produced the value (its HLC wall time). */
-  updatedAt: number;
-  accessCount: number;
-  expiresAt?: number;
-}
-
-export type WriteResult = { ok: true } | { ok: false; code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_TTL' | 'TOO_LARGE' | 'INVALID_SIZE' | 'CLOSED'; message: string };
-
-type Listener = (...args: unknown[]) => void;
-
-export interface PeerAddressEvent {
-  nodeId: string;
-  url: string;
-}
-
 /**
  * A cache-core `Cache` replicated to every peer: writes are operations stamped with a hybrid
  * logical clock, merged last-writer-wins per key, streamed in order per origin from a bounded
  * backlog, and caught up by partial resync or chunked snapshot. See README.md.
  */
+type Listener = (...args: unknown[]) => void;
+
 export class ReplicaNode implements SessionHost {
   readonly nodeId: string;
   private originName: string;
@@ -325,52 +305,17 @@ export class ReplicaNode implements SessionHost {
     if (this.seq !== 0 || this.sessions.size !== 0) {
       throw new SyncError('RESTORE_AFTER_START', 'restore() must run before any write and before a transport attaches');
     }
-    const now = this.now();
     this.quiet = true;
-    let applied = 0;
-    let skipped = 0;
+    let outcome: RestoreOutcome;
     try {
-      if (snapshot !== undefined) {
-        const parsed = NodeSnapshotSchema.safeParse(snapshot);
-        if (!parsed.success) {
-          throw new SyncError('INVALID_SNAPSHOT', `snapshot does not match the schema: ${parsed.error.issues[0]?.message}`);
-        }
-        if (parsed.data.nodeId !== this.nodeId) {
-          throw new SyncError('INVALID_SNAPSHOT', `snapshot belongs to node ${parsed.data.nodeId}, not ${this.nodeId}`);
-        }
-        this.state.merge(parsed.data, now);
-        this.vv.merge(VersionVector.fromPairs(parsed.data.vv));
-        for (const member of parsed.data.members) this.learnMember(member);
-        this.observeRestored(parsed.data.entries.map((e) => e.hlc));
-        this.observeRestored(parsed.data.tombstones.map((t) => t.hlc));
-      }
-      const seqsByOrigin = new Map<string, Set<number>>();
-      for (const raw of ops) {
-        const parsed = OperationSchema.safeParse(raw);
-        if (!parsed.success || parsed.data.hlc.node !== parsed.data.origin) {
-          skipped++;
-          continue;
-        }
-        const op = parsed.data;
-        this.state.applyOperation(op, now);
-        this.clockImpl.advanceTo(op.hlc);
-        let seqs = seqsByOrigin.get(op.origin);
-        if (seqs === undefined) seqsByOrigin.set(op.origin, (seqs = new Set()));
-        seqs.add(op.seq);
-        applied++;
-      }
-      // Only a gap-free run of operations proves everything before it was applied.
-      for (const [origin, seqs] of seqsByOrigin) {
-        let seq = this.vv.get(origin);
-        while (seqs.has(seq + 1)) seq++;
-        this.vv.set(origin, seq);
-      }
+      outcome = restoreState({ nodeId: this.nodeId, state: this.state, vv: this.vv, clock: this.clockImpl, now: this.now() }, snapshot, ops);
     } finally {
       this.quiet = false;
     }
+    for (const member of outcome.members) this.learnMember(member);
     this.store.cache.setStrategy(this.state.strategy.strategy);
     this.ensureFreshOrigin();
-    return { applied, skipped };
+    return { applied: outcome.applied, skipped: outcome.skipped };
   }
 
   /** Stops timers and closes every link. Idempotent. */
@@ -425,6 +370,10 @@ export class ReplicaNode implements SessionHost {
     return this.vv.get(this.originName);
   }
 
+  private catchUpView(): CatchUpView {
+    return { nodeId: this.nodeId, origin: this.originName, vv: this.vv, backlog: this.backlog };
+  }
+
   /** A new node: it has applied no write of any other node yet. */
   private holdsNothingFromOthers(): boolean {
     for (const origin of this.vv.origins()) {
@@ -462,9 +411,6 @@ export class ReplicaNode implements SessionHost {
     this.emitter.emit('change', event);
   }
 
-  private observeRestored(stamps: { wall: number; logical: number; node: string }[]): void {
-    for (const hlc of stamps) this.clockImpl.advanceTo(hlc);
-  }
 
   /** A restored log may already hold our default origin (a clock that went back): pick another. */
   private ensureFreshOrigin(): void {
@@ -497,7 +443,7 @@ export class ReplicaNode implements SessionHost {
     const session = link.primary;
     if (this.isClosed || !this.enabled || session === null || link.snapshotting) return;
     if (!link.streamStarted) {
-      if (this.needsSnapshot(link)) return this.startSnapshot(link, session);
+      if (needsSnapshot(link, this.catchUpView())) return this.startSnapshot(link, session);
       session.send({ type: 'sync-start', mode: 'partial', origin: this.originName, fromSeq: link.sent + 1 });
       link.streamStarted = true;
     }
@@ -512,28 +458,6 @@ export class ReplicaNode implements SessionHost {
       this.counters.lastSyncTime = Math.floor(this.now());
       this.recordBatch('ops-sent', link.nodeId, batch);
     }
-  }
-
-  private needsSnapshot(link: PeerLink): boolean {
-    const theirs = link.sent;
-    if (theirs < this.seq && !this.backlog.reachesBack(theirs)) return true;
-    return this.peerLacksUnstreamable(link);
-  }
-
-  /**
-   * True when the peer misses operations that no live stream will bring it: it is new and we
-   * hold others' writes (it gets everything at once), or it lacks writes of a previous
-   * incarnation of us or of itself (their origin is gone, so only state can carry them).
-   */
-  private peerLacksUnstreamable(link: PeerLink): boolean {
-    const peerVv = link.peerVv;
-    for (const origin of this.vv.origins()) {
-      const owner = nodeIdOfOrigin(origin);
-      if (this.vv.get(origin) <= peerVv.get(origin) || origin === link.origin) continue;
-      if (link.wantsSnapshot && owner !== link.nodeId) return true;
-      if (origin !== this.originName && (owner === this.nodeId || owner === link.nodeId)) return true;
-    }
-    return false;
   }
 
   private startSnapshot(link: PeerLink, session: PeerSession): void {
@@ -653,7 +577,7 @@ export class ReplicaNode implements SessionHost {
           link.primary !== null &&
           !link.snapshotting &&
           this.now() - Math.max(link.snapshotAt, link.lastAckAt) > this.options.retransmitMs &&
-          this.peerLacksUnstreamable(link)
+          peerLacksUnstreamable(link, this.catchUpView())
         ) {
           link.restartStream(link.peerVv.get(this.originName), this.now());
         }

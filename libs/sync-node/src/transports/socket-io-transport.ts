@@ -1,6 +1,7 @@
 import type { Server, Socket as ServerSocket } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
-import type { PeerAddressEvent, ReplicaNode } from '../replica-node.js';
+import type { PeerAddressEvent } from '../node-types.js';
+import type { ReplicaNode } from '../replica-node.js';
 
 export interface SocketIoTransportOptions {
   /** The node's socket.io server; the transport adds the `/cluster` namespace to it. */

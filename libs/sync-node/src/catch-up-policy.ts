@@ -1,0 +1,35 @@
+import { nodeIdOfOrigin } from '@meshcache/sync-protocol';
+import type { Backlog } from './backlog.js';
+import type { PeerLink } from './peer-link.js';
+import type { VersionVector } from './version-vector.js';
+
+/** What the catch-up decision needs to know about this node. */
+export interface CatchUpView {
+  nodeId: string;
+  origin: string;
+  vv: VersionVector;
+  backlog: Backlog;
+}
+
+/** Full snapshot rather than operations from the backlog? */
+export function needsSnapshot(link: PeerLink, self: CatchUpView): boolean {
+  const theirs = link.sent;
+  if (theirs < self.vv.get(self.origin) && !self.backlog.reachesBack(theirs)) return true;
+  return peerLacksUnstreamable(link, self);
+}
+
+/**
+ * True when the peer misses operations that no live stream will bring it: it asked us for its
+ * first snapshot and we hold others' writes, or it lacks writes of a previous incarnation of us
+ * or of itself (their origin is gone, so only state can carry them).
+ */
+export function peerLacksUnstreamable(link: PeerLink, self: CatchUpView): boolean {
+  const peerVv = link.peerVv;
+  for (const origin of self.vv.origins()) {
+    const owner = nodeIdOfOrigin(origin);
+    if (self.vv.get(origin) <= peerVv.get(origin) || origin === link.origin) continue;
+    if (link.wantsSnapshot && owner !== link.nodeId) return true;
+    if (origin !== self.origin && (owner === self.nodeId || owner === link.nodeId)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,20 @@
+export interface ChangeEvent {
+  kind: 'set' | 'delete' | 'clear' | 'strategy';
+  key?: string;
+  source: 'local' | 'remote';
+}
+
+export interface NodeValue {
+  value: unknown;
+  /** Wall-clock ms of the write that produced the value (its HLC wall time). */
+  updatedAt: number;
+  accessCount: number;
+  expiresAt?: number;
+}
+
+export type WriteResult = { ok: true } | { ok: false; code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_TTL' | 'TOO_LARGE' | 'INVALID_SIZE' | 'CLOSED'; message: string };
+
+export interface PeerAddressEvent {
+  nodeId: string;
+  url: string;
+}

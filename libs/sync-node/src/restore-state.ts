@@ -1,0 +1,66 @@
+import { NodeSnapshotSchema, OperationSchema, type NodeSnapshot, type Operation } from '@meshcache/sync-protocol';
+import type { HybridClock } from './hybrid-clock.js';
+import type { ReplicaState } from './replica-state.js';
+import { SyncError } from './sync-error.js';
+import { VersionVector } from './version-vector.js';
+
+export interface RestoreTarget {
+  nodeId: string;
+  state: ReplicaState;
+  vv: VersionVector;
+  clock: HybridClock;
+  now: number;
+}
+
+export interface RestoreOutcome {
+  applied: number;
+  skipped: number;
+  /** Cluster members named by the snapshot. */
+  members: string[];
+}
+
+/**
+ * Loads a snapshot and replays the operation log written after it. The version vector only
+ * advances over gap-free runs of sequence numbers: an operation rebuilt from a peer's snapshot
+ * proves nothing about the ones before it, and overstating the vector would lose writes.
+ */
+export function restoreState(target: RestoreTarget, snapshot: NodeSnapshot | undefined, ops: Operation[]): RestoreOutcome {
+  const { state, vv, clock, now } = target;
+  let members: string[] = [];
+  if (snapshot !== undefined) {
+    const parsed = NodeSnapshotSchema.safeParse(snapshot);
+    if (!parsed.success) {
+      throw new SyncError('INVALID_SNAPSHOT', `snapshot does not match the schema: ${parsed.error.issues[0]?.message}`);
+    }
+    if (parsed.data.nodeId !== target.nodeId) {
+      throw new SyncError('INVALID_SNAPSHOT', `snapshot belongs to node ${parsed.data.nodeId}, not ${target.nodeId}`);
+    }
+    state.merge(parsed.data, now);
+    vv.merge(VersionVector.fromPairs(parsed.data.vv));
+    for (const item of [...parsed.data.entries, ...parsed.data.tombstones]) clock.advanceTo(item.hlc);
+    members = parsed.data.members;
+  }
+  let applied = 0;
+  let skipped = 0;
+  const seqsByOrigin = new Map<string, Set<number>>();
+  for (const raw of ops) {
+    const parsed = OperationSchema.safeParse(raw);
+    if (!parsed.success || parsed.data.hlc.node !== parsed.data.origin) {
+      skipped++;
+      continue;
+    }
+    const op = parsed.data;
+    state.applyOperation(op, now);
+    clock.advanceTo(op.hlc);
+    let seqs = seqsByOrigin.get(op.origin);
+    if (seqs === undefined) seqsByOrigin.set(op.origin, (seqs = new Set()));
+    seqs.add(op.seq);
+    applied++;
+  }
+  for (const [origin, seqs] of seqsByOrigin) {
+    let seq = vv.get(origin);
+    while (seqs.has(seq + 1)) seq++;
+    vv.set(origin, seq);
+  }
+  return { applied, skipped, members };
+}
