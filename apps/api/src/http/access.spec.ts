@@ -81,6 +81,16 @@ describe('rate limit', () => {
     expect(limited.body).toMatchObject({ success: false, code: 'RATE_LIMITED' });
     expect((await request(server.url, 'GET', '/health')).status).toBe(200);
   });
+
+  it('counts fast-path requests in the same limit and answers them 429 the same way', async () => {
+    const fast = await request(server.url, 'GET', '/api/cache/k');
+    expect(fast.status).toBe(429);
+    expect(fast.body).toMatchObject({ success: false, code: 'RATE_LIMITED' });
+    expect(fast.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(fast.headers.get('ratelimit')).toMatch(/remaining=0/);
+    const post = await request(server.url, 'POST', '/api/cache', { body: { key: 'k', value: 1 } });
+    expect(post.status).toBe(429);
+  });
 });
 
 describe('dashboard files', () => {

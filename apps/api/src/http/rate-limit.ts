@@ -1,13 +1,21 @@
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { errorBody } from './send-error.js';
+
+/** The fast path's verdict: headers to send either way; `ok: false` means answer 429 with `message`. */
+export interface Admission {
+  readonly ok: boolean;
+  /** Flat `[name, value, name, value, ...]`, as `writeHead` takes them. */
+  readonly headers: string[];
+  readonly message: string;
+}
 
 export interface RateLimiter {
   /** The express-rate-limit middleware for the Express stack. */
   readonly middleware: RequestHandler;
-  /** The same limit for the fast path: false (and a 429 sent) when the client is over it. */
-  admit(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** The same limit for the fast path, counted in the same store. */
+  admit(req: IncomingMessage): Promise<Admission>;
 }
 
 /** One counter store shared by both paths, keyed by client address (IPv6 by /56 subnet). */
@@ -30,16 +38,13 @@ export const createRateLimiter = (limit: number, windowMs: number): RateLimiter 
   });
   return {
     middleware,
-    async admit(req, res) {
+    async admit(req) {
       const { totalHits, resetTime } = await store.increment(keyOf(req));
       const reset = Math.max(0, Math.ceil(((resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000));
-      res.setHeader('RateLimit-Policy', policy);
-      res.setHeader('RateLimit', `limit=${limit}, remaining=${Math.max(0, limit - totalHits)}, reset=${reset}`);
-      if (totalHits <= limit) return true;
-      const body = JSON.stringify(errorBody('RATE_LIMITED', message));
-      res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'retry-after': String(reset) });
-      res.end(body);
-      return false;
+      const headers = ['RateLimit-Policy', policy, 'RateLimit', `limit=${limit}, remaining=${Math.max(0, limit - totalHits)}, reset=${reset}`];
+      if (totalHits <= limit) return { ok: true, headers, message };
+      headers.push('Retry-After', String(reset));
+      return { ok: false, headers, message };
     },
   };
 };

@@ -38,24 +38,24 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
   const readNeedsToken = auth.requires('read');
   const writeNeedsToken = auth.requires('write');
   const accessLog = config.accessLog;
+  const securityHeaders = deps.securityHeaders.flat();
 
   const authorized = (req: IncomingMessage, needsToken: boolean): boolean | undefined => {
     if (!needsToken) return true;
     return auth.verifyStatic(bearerToken(req.headers.authorization));
   };
 
-  // What helmet, cors (credentials, an origin list) and compression set on every JSON answer.
-  const baseHeaders = (req: IncomingMessage, res: ServerResponse) => {
-    for (const [name, value] of deps.securityHeaders) res.setHeader(name, value);
+  /**
+   * One `writeHead` with every header as a flat list: what helmet, cors (credentials, an origin
+   * list) and compression set on a JSON answer, plus the route's own (`extra`). Node skips its
+   * per-header map when nothing was set before.
+   */
+  const respond = (req: IncomingMessage, res: ServerResponse, route: string, status: number, body: string, start: number, extra: readonly string[]) => {
+    const headers = securityHeaders.slice();
     const origin = req.headers.origin;
-    if (origin !== undefined && (deps.allowedOrigins === true || deps.allowedOrigins.includes(origin))) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-    }
-    res.setHeader('Access-Control-Allow-Credentials', 'true');
-    res.setHeader('Vary', 'Origin, Accept-Encoding');
-  };
-
-  const finish = (req: IncomingMessage, res: ServerResponse, route: string, status: number, body: string, start: number) => {
+    if (origin !== undefined && (deps.allowedOrigins === true || deps.allowedOrigins.includes(origin))) headers.push('Access-Control-Allow-Origin', origin);
+    headers.push('Access-Control-Allow-Credentials', 'true', 'Vary', 'Origin, Accept-Encoding', 'Content-Type', 'application/json; charset=utf-8');
+    for (const h of extra) headers.push(h);
     const done = () => {
       const seconds = (performance.now() - start) / 1000;
       prometheus.observe(req.method ?? 'GET', route, status, seconds);
@@ -64,9 +64,10 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
         logger[level]({ req: { method: req.method, url: req.url }, res: { statusCode: status }, responseTime: Math.round(seconds * 1000) }, 'request completed');
       }
     };
-    const accepts = body.length >= COMPRESS_THRESHOLD && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-    if (!accepts) {
-      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    const compress = body.length >= COMPRESS_THRESHOLD && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (!compress) {
+      headers.push('Content-Length', String(Buffer.byteLength(body)));
+      res.writeHead(status, headers);
       res.end(body, done);
       return;
     }
@@ -75,41 +76,43 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
         res.writeHead(500).end();
         return;
       }
-      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Encoding': 'gzip', 'Content-Length': zipped.length });
+      headers.push('Content-Encoding', 'gzip', 'Content-Length', String(zipped.length));
+      res.writeHead(status, headers);
       res.end(zipped, done);
     });
   };
 
-  const reject401 = (req: IncomingMessage, res: ServerResponse, route: string, start: number) => {
-    res.setHeader('WWW-Authenticate', 'Bearer');
-    finish(req, res, route, 401, JSON.stringify(errorBody('UNAUTHORIZED', 'Missing or invalid bearer token: send Authorization: Bearer <AUTH_TOKEN or JWT>')), start);
-  };
+  const UNAUTHORIZED = JSON.stringify(errorBody('UNAUTHORIZED', 'Missing or invalid bearer token: send Authorization: Bearer <AUTH_TOKEN or JWT>'));
 
-  const limited = (req: IncomingMessage, res: ServerResponse, then: () => void) => {
-    if (!deps.rateLimiter) return then();
-    deps.rateLimiter.admit(req, res).then((ok) => ok && then(), (error: unknown) => {
-      logger.error({ err: error }, 'rate limiter failed');
-      res.writeHead(500).end();
-    });
+  /** Runs `then` with the rate limiter's headers, or answers 429. */
+  const limited = (req: IncomingMessage, res: ServerResponse, route: string, start: number, then: (headers: readonly string[]) => void) => {
+    if (!deps.rateLimiter) return then([]);
+    deps.rateLimiter.admit(req).then(
+      (admission) => {
+        if (admission.ok) then(admission.headers);
+        else respond(req, res, route, 429, JSON.stringify(errorBody('RATE_LIMITED', admission.message)), start, admission.headers);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'rate limiter failed');
+        res.writeHead(500).end();
+      },
+    );
   };
 
   const getItem = (req: IncomingMessage, res: ServerResponse, key: string, start: number) => {
     const route = '/api/cache/:key';
-    baseHeaders(req, res);
-    limited(req, res, () => {
-      const ok = authorized(req, readNeedsToken);
-      if (ok !== true) return reject401(req, res, route, start);
+    limited(req, res, route, start, (headers) => {
+      if (authorized(req, readNeedsToken) !== true) return respond(req, res, route, 401, UNAUTHORIZED, start, [...headers, 'WWW-Authenticate', 'Bearer']);
       const item = node.get(key);
-      if (!item) return finish(req, res, route, 404, NOT_FOUND_BODY, start);
-      finish(req, res, route, 200, JSON.stringify({ success: true, key, value: itemView(item) }), start);
+      if (!item) return respond(req, res, route, 404, NOT_FOUND_BODY, start, headers);
+      respond(req, res, route, 200, JSON.stringify({ success: true, key, value: itemView(item) }), start, headers);
     });
   };
 
   const setItem = (req: IncomingMessage, res: ServerResponse, start: number) => {
     const route = '/api/cache';
-    baseHeaders(req, res);
     const declared = Number(req.headers['content-length'] ?? 0);
-    const tooLarge = () => finish(req, res, route, 413, JSON.stringify(errorBody('PAYLOAD_TOO_LARGE', `Body larger than the limit of ${deps.bodyLimitBytes} bytes`)), start);
+    const tooLarge = () => respond(req, res, route, 413, JSON.stringify(errorBody('PAYLOAD_TOO_LARGE', `Body larger than the limit of ${deps.bodyLimitBytes} bytes`)), start, []);
     if (declared > deps.bodyLimitBytes) {
       req.resume();
       return tooLarge();
@@ -129,27 +132,25 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
     });
     req.on('end', () => {
       if (aborted) return;
-      limited(req, res, () => {
-        const ok = authorized(req, writeNeedsToken);
-        if (ok !== true) return reject401(req, res, route, start);
+      limited(req, res, route, start, (headers) => {
+        const answer = (status: number, body: unknown) => respond(req, res, route, status, JSON.stringify(body), start, headers);
+        if (authorized(req, writeNeedsToken) !== true) return respond(req, res, route, 401, UNAUTHORIZED, start, [...headers, 'WWW-Authenticate', 'Bearer']);
         let parsed: unknown;
         try {
           parsed = JSON.parse(Buffer.concat(chunks, received).toString('utf8'));
         } catch (error) {
-          return finish(req, res, route, 400, JSON.stringify(errorBody('INVALID_JSON', `Body is not valid JSON: ${(error as Error).message}`)), start);
+          return answer(400, errorBody('INVALID_JSON', `Body is not valid JSON: ${(error as Error).message}`));
         }
-        if (parsed === null || typeof parsed !== 'object') {
-          return finish(req, res, route, 400, JSON.stringify(errorBody('INVALID_JSON', 'Body is not valid JSON: expected an object or array')), start);
-        }
+        if (parsed === null || typeof parsed !== 'object') return answer(400, errorBody('INVALID_JSON', 'Body is not valid JSON: expected an object or array'));
         const body = setItemBodySchema.safeParse(parsed);
-        if (!body.success) return finish(req, res, route, 400, JSON.stringify(validationErrorBody(body.error)), start);
+        if (!body.success) return answer(400, validationErrorBody(body.error));
         const { key, value, ttlMs } = body.data;
         const result = node.set(key, value, ttlMs === undefined ? {} : { ttlMs });
         if (!result.ok) {
           const failure = writeFailure(result);
-          return finish(req, res, route, failure.status, JSON.stringify(errorBody(failure.code, result.message)), start);
+          return answer(failure.status, errorBody(failure.code, result.message));
         }
-        finish(req, res, route, 200, JSON.stringify({ success: true, message: 'Item cached successfully', key }), start);
+        answer(200, { success: true, message: 'Item cached successfully', key });
       });
     });
   };
