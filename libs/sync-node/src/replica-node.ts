@@ -518,7 +518,7 @@ export class ReplicaNode implements SessionHost {
     if (link === undefined) return;
     link.sessions = link.sessions.filter((s) => s !== session);
     if (link.primary === session) {
-      link.primary = link.sessions[0] ?? null;
+      link.primary = link.sessions.find((s) => s.peer?.origin === link.origin) ?? null;
       link.snapshotting = false;
       if (link.primary !== null) {
         link.restartStream(link.acked, this.now());
