@@ -149,7 +149,8 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       await store?.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       logger.info('meshcache node stopped');
-      logger.flush();
+      // The log is written asynchronously: hand back only once it is out.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })());
 
   return { url, port, context: ctx, httpServer, close };
