@@ -61,6 +61,21 @@ describe('ReplicaNode', () => {
     expect(a.history().some((e) => e.type === 'sync-disabled')).toBe(true);
   });
 
+  it('sends a snapshot on re-enable when more writes waited than the backlog holds', () => {
+    const { nodes, run } = memoryCluster(['a', 'b'], { backlogSize: 5 });
+    const [a, b] = nodes;
+    run(50);
+    a.setSyncEnabled(false);
+    for (let i = 0; i < 20; i++) a.set(`k${i}`, i);
+    run(200);
+    expect(b.cache.size).toBe(0);
+    a.setSyncEnabled(true);
+    run(200);
+    expect(b.cache.size).toBe(20);
+    expect(a.stats().snapshotsSent).toBe(1);
+    expect(b.stats().fullSyncs).toBe(1);
+  });
+
   it('does not bring back a key evicted locally: not by a reconnect, not by anti-entropy', async () => {
     const { nodes, run, net, settle } = memoryCluster(['a', 'b'], { downAfterMs: 500 }, 3);
     const [big, small] = nodes;
