@@ -23,7 +23,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<Op>({ op: 'clear' }, { op: 'reload' }) },
 );
 
-function check(strategy: Strategy, ops: Op[], maxBytes?: number): void {
+/** `withEvents: false` runs the cache without onEvict, TTL or byte budget (its plain fast path). */
+function check(strategy: Strategy, ops: Op[], maxBytes?: number, withEvents = true): void {
   let t = 0;
   const sizeOf = (v: number) => v % 9;
   const events: ModelEvent<Key, number>[] = [];
@@ -31,7 +32,7 @@ function check(strategy: Strategy, ops: Op[], maxBytes?: number): void {
     capacity: 4,
     strategy,
     now: () => t,
-    onEvict: (k: Key, v: number, r: EvictionReason) => events.push([k, v, r]),
+    ...(withEvents ? { onEvict: (k: Key, v: number, r: EvictionReason) => events.push([k, v, r]) } : {}),
     ...(maxBytes === undefined ? {} : { maxBytes, sizeOf }),
   };
   let real = new Cache<Key, number>(options);
@@ -59,8 +60,9 @@ function check(strategy: Strategy, ops: Op[], maxBytes?: number): void {
         expect(real.delete(o.key)).toBe(model.delete(o.key));
         break;
       case 'set': {
-        const result = real.set(o.key, o.value, o.ttl === undefined ? undefined : { ttlMs: o.ttl });
-        expect(result.ok).toBe(model.set(o.key, o.value, o.ttl));
+        const ttl = withEvents ? o.ttl : undefined;
+        const result = real.set(o.key, o.value, ttl === undefined ? undefined : { ttlMs: ttl });
+        expect(result.ok).toBe(model.set(o.key, o.value, ttl));
         break;
       }
       case 'clear':
@@ -86,6 +88,7 @@ function check(strategy: Strategy, ops: Op[], maxBytes?: number): void {
     }
     // The deterministic removals must match exactly; what follows can only be the incremental
     // sweep, which may expire any entry that is expired in the model.
+    if (!withEvents) model.events.length = 0;
     expect(events.slice(0, model.events.length)).toEqual(model.events);
     for (const [k, , reason] of events.slice(model.events.length)) {
       expect(reason).toBe('expire');
@@ -108,6 +111,10 @@ function check(strategy: Strategy, ops: Op[], maxBytes?: number): void {
 describe.each<Strategy>(['lru', 'lfu'])('model-based (%s)', (strategy) => {
   it('agrees with the reference model on every result and every victim', () => {
     fc.assert(fc.property(fc.array(opArb, { maxLength: 80 }), (ops) => check(strategy, ops)), { numRuns: 500 });
+  });
+
+  it('agrees without onEvict, TTL or byte budget (the plain write path)', () => {
+    fc.assert(fc.property(fc.array(opArb, { maxLength: 80 }), (ops) => check(strategy, ops, undefined, false)), { numRuns: 300 });
   });
 
   it('agrees under a byte budget', () => {

@@ -62,6 +62,8 @@ export class Cache<K, V> {
   private deleteCount = 0;
   private evictionCount = 0;
   private expirationCount = 0;
+  /** No TTL, byte budget, onEvict or pending load: set() has nothing to check (see setPlain). */
+  private plain = false;
 
   constructor(options: CacheOptions<K, V>) {
     const o = checkOptions(options);
@@ -75,6 +77,7 @@ export class Cache<K, V> {
     if (o.ttlMs !== 0) this.expiresAt = new Float64Array(this.slotsAllocated);
     if (o.maxBytes !== Infinity) this.sizes = new Float64Array(this.slotsAllocated);
     this.policy = createPolicy(o.strategy, this.slotsAllocated, o.capacity);
+    this.refreshPlain();
   }
 
   /** Rebuilds a cache from {@link Cache.dump} output; entries past `capacity` or `maxBytes` are dropped, least valuable first. */
@@ -155,6 +158,7 @@ export class Cache<K, V> {
    * unchanged, when the entry alone exceeds `maxBytes`.
    */
   set(key: K, value: V, options?: SetOptions): SetResult {
+    if (this.plain && options === undefined) return this.setPlain(key, value);
     let ttl = this.defaultTtl;
     if (options !== undefined && options.ttlMs !== undefined) ttl = checkTtl(options.ttlMs, 'set() ttlMs');
     let size = 0;
@@ -206,6 +210,35 @@ export class Cache<K, V> {
     return OK;
   }
 
+  /** `set` for a plain cache: the same steps minus every check that cannot apply. */
+  private setPlain(key: K, value: V): SetResult {
+    let slot = this.map.get(key);
+    if (slot !== undefined) {
+      this.valueAt[slot] = value;
+      this.policy.touch(slot);
+    } else {
+      const hash = this.policy.strategy === 'lfu' ? hashKey(key) : 0;
+      if (this.map.size >= this.maxEntries) {
+        slot = this.policy.victim();
+        this.map.delete(this.keyAt[slot] as K);
+        this.evictionCount++;
+        this.policy.recycle(slot, hash);
+      } else {
+        slot = this.allocateSlot();
+        this.policy.add(slot, hash);
+      }
+      this.keyAt[slot] = key;
+      this.valueAt[slot] = value;
+      this.map.set(key, slot);
+    }
+    this.setCount++;
+    return OK;
+  }
+
+  private refreshPlain(): void {
+    this.plain = this.expiresAt === null && this.sizes === null && this.onEvict === undefined && this.loads === null;
+  }
+
   /** Removes the key; false when it was absent or had already expired. */
   delete(key: K): boolean {
     if (this.loads !== null) this.invalidateLoad(key);
@@ -227,6 +260,7 @@ export class Cache<K, V> {
   clear(): void {
     if (this.loads !== null) for (const load of this.loads.values()) load.stale = true;
     this.loads = null;
+    this.refreshPlain();
     if (this.onEvict !== undefined || this.expiresAt !== null) {
       const now = this.expiresAt === null ? 0 : this.now();
       for (let slot = this.policy.mostValuable(); slot !== -1; slot = this.policy.lessValuable(slot)) {
@@ -319,7 +353,11 @@ export class Cache<K, V> {
       return Promise.resolve(this.valueAt[slot] as V);
     }
     this.missCount++;
-    const loads = (this.loads ??= new Map());
+    if (this.loads === null) {
+      this.loads = new Map();
+      this.refreshPlain();
+    }
+    const loads = this.loads;
     const inFlight = loads.get(key);
     if (inFlight !== undefined) return inFlight.promise;
     const record: PendingLoad<V> = { promise: Promise.resolve() as Promise<never>, stale: false };
@@ -409,7 +447,10 @@ export class Cache<K, V> {
 
   private stampExpiry(slot: number, ttl: number): void {
     let expiresAt = this.expiresAt;
-    if (expiresAt === null) expiresAt = this.expiresAt = new Float64Array(this.slotsAllocated);
+    if (expiresAt === null) {
+      expiresAt = this.expiresAt = new Float64Array(this.slotsAllocated);
+      this.refreshPlain();
+    }
     const now = this.now();
     expiresAt[slot] = ttl === 0 ? 0 : now + ttl;
     this.sweep(expiresAt, now);
@@ -554,6 +595,7 @@ export class Cache<K, V> {
     this.policy = createPolicy(strategy, slots, this.maxEntries);
     const hasExpiry = this.expiresAt !== null || entries.some((e) => e.expiresAt !== 0);
     this.expiresAt = hasExpiry ? new Float64Array(slots) : null;
+    this.refreshPlain();
     if (this.sizes !== null) this.sizes = new Float64Array(slots);
     this.map.clear();
     this.keyAt = [];
