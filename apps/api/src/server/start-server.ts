@@ -12,8 +12,7 @@ import { createRateLimiter } from '../http/rate-limit.js';
 import { corsOrigins, helmetMiddleware } from '../http/middleware/security.js';
 import { parseByteSize } from '../config/byte-size.js';
 import { createPrometheus } from '../monitoring/prometheus.js';
-import { DiskStore } from '../persistence/disk-store.js';
-import { restoreNode } from '../persistence/restore-node.js';
+import { openPersistence } from '../persistence/open-persistence.js';
 import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
 import { KeyListing } from '../views/key-listing.js';
 import { cacheMetrics } from '../views/metrics-views.js';
@@ -108,22 +107,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     if (!fastPath?.(req, res)) app(req, res);
   };
 
-  let store: DiskStore | undefined;
-  if (config.dataDir) {
-    store = new DiskStore({
-      dir: config.dataDir,
-      fsync: config.appendFsync,
-      snapshotIntervalMs: config.snapshotIntervalMs,
-      snapshotAfterOps: config.snapshotAfterOps,
-      warn: (message) => logger.warn({ dataDir: config.dataDir }, message),
-    });
-    const restored = await store.load();
-    const outcome = restoreNode(node, restored.snapshot, restored.ops, (message) => logger.warn({ dataDir: config.dataDir }, message));
-    logger.info({ keys: node.cache.size, replayedOps: outcome.applied }, 'restored from disk');
-    const disk = store;
-    node.on('op', (op) => disk.append(op));
-    await store.start(() => node.snapshot());
-  }
+  const store = config.dataDir ? await openPersistence(node, config.dataDir, config, logger) : undefined;
 
   keys.attach(node);
   const transport = attachSocketIoTransport(node, { io, peers: config.peerNodes, selfUrl: resolved.selfUrl });
