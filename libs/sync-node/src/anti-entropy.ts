@@ -1,4 +1,12 @@
-import type { DigestMessage, Operation, RepairMessage, SnapshotEntry, Tombstone } from '@meshcache/sync-protocol';
+import type {
+  DigestMessage,
+  Operation,
+  RepairKeysMessage,
+  RepairMessage,
+  RepairWantMessage,
+  SnapshotEntry,
+  Tombstone,
+} from '@meshcache/sync-protocol';
 import type { CacheEntryStore } from './cache-entry-store.js';
 import { DIGEST_BUCKETS, bucketOf, factHash } from './digest.js';
 import type { PeerLink } from './peer-link.js';
@@ -31,18 +39,23 @@ interface Pending {
   timer: unknown;
   local: number;
   remote: number;
-  buckets: number[];
+  buckets: number;
+  replyDone: boolean;
+  remoteDone: boolean;
 }
 
 const PIECE_ITEMS = 2000;
 
 /**
- * `forceSync`: both sides hash their state into buckets; only buckets whose hashes differ are
- * exchanged, in both directions, and merged with the ordinary rules. A key this node applied
- * before and no longer holds (evicted, expired) is not pulled back.
+ * `forceSync`: both sides hash their entries and tombstones into buckets; for the buckets whose
+ * hashes differ the other side lists `[key, hash]`, so only keys that really differ travel, in
+ * both directions, and are merged with the ordinary rules. A key this node applied before and
+ * no longer holds (evicted, expired) is not pulled back.
  */
 export class AntiEntropy {
   private readonly pending = new Map<string, Pending>();
+  /** Keys repaired so far per exchange this node answers (it reports them when done). */
+  private readonly answering = new Map<string, number>();
 
   constructor(private readonly host: AntiEntropyHost) {}
 
@@ -52,43 +65,73 @@ export class AntiEntropy {
     const requestId = this.host.newRequestId();
     return new Promise((resolve) => {
       const timer = this.host.timers().setTimeout(() => this.finish(requestId), this.host.timeoutMs());
-      this.pending.set(requestId, { link, resolve, timer, local: 0, remote: 0, buckets: [] });
+      this.pending.set(requestId, { link, resolve, timer, local: 0, remote: 0, buckets: 0, replyDone: false, remoteDone: false });
       session.send({ type: 'digest', requestId, buckets: this.digest() });
     });
   }
 
+  /** Step 2 (answering side): list the facts of the buckets that differ. */
   onDigest(session: PeerSession, message: DigestMessage): void {
     const mine = this.digest();
     const differing: number[] = [];
     for (let b = 0; b < DIGEST_BUCKETS; b++) if (mine[b] !== message.buckets[b]) differing.push(b);
-    this.sendState(session, message.requestId, 'reply', differing);
+    const facts = this.factsIn(new Set(differing));
+    this.answering.set(message.requestId, 0);
+    session.send({ type: 'repair-keys', requestId: message.requestId, buckets: differing, facts: [...facts] });
   }
 
-  onRepair(session: PeerSession, _link: PeerLink, message: RepairMessage): void {
+  /** Step 3 (initiator): find the differing keys, ask for the other side's, send ours. */
+  onRepairKeys(session: PeerSession, message: RepairKeysMessage): void {
+    const pending = this.pending.get(message.requestId);
+    if (pending === undefined) return;
+    pending.buckets = message.buckets.length;
+    if (message.buckets.length === 0) return this.finish(message.requestId);
+    const mine = this.factsIn(new Set(message.buckets));
+    const theirs = new Map(message.facts);
+    const want: string[] = [];
+    const give = new Set<string>();
+    for (const [key, hash] of theirs) {
+      if (mine.get(key) === hash) continue;
+      want.push(key);
+      if (mine.has(key)) give.add(key);
+    }
+    for (const key of mine.keys()) if (!theirs.has(key)) give.add(key);
+    session.send({ type: 'repair-want', requestId: message.requestId, keys: want });
+    this.sendState(session, message.requestId, 'return', give);
+  }
+
+  /** Step 4 (answering side): send the state of the keys asked for. */
+  onRepairWant(session: PeerSession, message: RepairWantMessage): void {
+    this.sendState(session, message.requestId, 'reply', new Set(message.keys));
+  }
+
+  onRepair(session: PeerSession, message: RepairMessage): void {
     const repaired = this.apply(message);
     if (message.step === 'return') {
-      const incoming = this.returns.get(message.requestId) ?? 0;
-      this.returns.set(message.requestId, incoming + repaired);
-      if (message.done) {
-        this.returns.delete(message.requestId);
-        session.send({ type: 'repair-done', requestId: message.requestId, repairedKeys: incoming + repaired });
+      const total = (this.answering.get(message.requestId) ?? 0) + repaired;
+      if (!message.done) {
+        this.answering.set(message.requestId, total);
+        return;
       }
+      this.answering.delete(message.requestId);
+      session.send({ type: 'repair-done', requestId: message.requestId, repairedKeys: total });
       return;
     }
     const pending = this.pending.get(message.requestId);
     if (pending === undefined) return;
     pending.local += repaired;
-    pending.buckets = message.buckets;
-    if (!message.done) return;
-    if (message.buckets.length === 0) return this.finish(message.requestId);
-    this.sendState(session, message.requestId, 'return', message.buckets);
+    if (message.done) {
+      pending.replyDone = true;
+      this.finishIfComplete(message.requestId);
+    }
   }
 
   onRepairDone(message: { requestId: string; repairedKeys: number }): void {
     const pending = this.pending.get(message.requestId);
     if (pending === undefined) return;
     pending.remote = message.repairedKeys;
-    this.finish(message.requestId);
+    pending.remoteDone = true;
+    this.finishIfComplete(message.requestId);
   }
 
   /** A peer went away: its pending exchanges end with what they repaired so far. */
@@ -100,45 +143,69 @@ export class AntiEntropy {
     for (const id of [...this.pending.keys()]) this.finish(id);
   }
 
-  private readonly returns = new Map<string, number>();
+  private finishIfComplete(requestId: string): void {
+    const pending = this.pending.get(requestId);
+    if (pending !== undefined && pending.replyDone && pending.remoteDone) this.finish(requestId);
+  }
 
   private finish(requestId: string): void {
     const pending = this.pending.get(requestId);
     if (pending === undefined) return;
     this.pending.delete(requestId);
     this.host.timers().clearTimeout(pending.timer);
-    pending.resolve({ repairedKeys: pending.local + pending.remote, differingBuckets: pending.buckets.length });
+    pending.resolve({ repairedKeys: pending.local + pending.remote, differingBuckets: pending.buckets });
   }
 
   /** XOR of fact hashes per bucket, over live entries and tombstones. */
   private digest(): number[] {
     const buckets = new Array<number>(DIGEST_BUCKETS).fill(0);
-    for (const [key, record] of this.host.store().list()) {
+    for (const [key, hash] of this.facts()) {
       const b = bucketOf(key);
-      buckets[b] = (buckets[b] ^ factHash(key, record.hlc, false)) >>> 0;
-    }
-    for (const [key, grave] of this.host.state().graves) {
-      if (grave.kind !== 'delete') continue;
-      const b = bucketOf(key);
-      buckets[b] = (buckets[b] ^ factHash(key, grave.hlc, true)) >>> 0;
+      buckets[b] = (buckets[b] ^ hash) >>> 0;
     }
     return buckets;
   }
 
-  private sendState(session: PeerSession, requestId: string, step: 'reply' | 'return', buckets: number[]): void {
-    const wanted = new Set(buckets);
-    const exported = this.host.state().export();
-    const entries = exported.entries.filter((e) => wanted.has(bucketOf(e.key)));
-    const tombstones = exported.tombstones.filter((t) => wanted.has(bucketOf(t.key)));
+  private factsIn(buckets: Set<number>): Map<string, number> {
+    const out = new Map<string, number>();
+    if (buckets.size === 0) return out;
+    for (const [key, hash] of this.facts()) if (buckets.has(bucketOf(key))) out.set(key, hash);
+    return out;
+  }
+
+  /** `[key, hash]` of every live entry and tombstone (a key is one or the other). */
+  private *facts(): Generator<[string, number]> {
+    for (const [key, record] of this.host.store().list()) yield [key, factHash(key, record.hlc, false)];
+    for (const [key, grave] of this.host.state().graves) {
+      if (grave.kind === 'delete') yield [key, factHash(key, grave.hlc, true)];
+    }
+  }
+
+  private sendState(session: PeerSession, requestId: string, step: 'reply' | 'return', keys: Set<string>): void {
+    const store = this.host.store();
+    const graves = this.host.state().graves;
+    const entries: SnapshotEntry[] = [];
+    const tombstones: Tombstone[] = [];
+    for (const key of keys) {
+      const record = store.peek(key);
+      if (record !== undefined) {
+        const entry: SnapshotEntry = { key, value: record.value, hlc: record.hlc, seq: record.seq };
+        if (record.expiresAt !== undefined) entry.expiresAt = record.expiresAt;
+        entries.push(entry);
+        continue;
+      }
+      const grave = graves.get(key);
+      if (grave !== undefined && grave.kind === 'delete') tombstones.push({ key, hlc: grave.hlc, seq: grave.seq });
+    }
     let e = 0;
     let t = 0;
     do {
-      const pieceEntries: SnapshotEntry[] = entries.slice(e, e + PIECE_ITEMS);
+      const pieceEntries = entries.slice(e, e + PIECE_ITEMS);
       e += pieceEntries.length;
-      const pieceTombs: Tombstone[] = pieceEntries.length < PIECE_ITEMS ? tombstones.slice(t, t + PIECE_ITEMS - pieceEntries.length) : [];
+      const pieceTombs = pieceEntries.length < PIECE_ITEMS ? tombstones.slice(t, t + PIECE_ITEMS - pieceEntries.length) : [];
       t += pieceTombs.length;
       const done = e >= entries.length && t >= tombstones.length;
-      session.send({ type: 'repair', requestId, step, buckets, entries: pieceEntries, tombstones: pieceTombs, done });
+      session.send({ type: 'repair', requestId, step, entries: pieceEntries, tombstones: pieceTombs, done });
       if (done) break;
     } while (session.isUp);
   }

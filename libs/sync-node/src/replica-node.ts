@@ -589,8 +589,12 @@ export class ReplicaNode implements SessionHost {
         return;
       case 'digest':
         return this.antiEntropy.onDigest(session, message);
+      case 'repair-keys':
+        return this.antiEntropy.onRepairKeys(session, message);
+      case 'repair-want':
+        return this.antiEntropy.onRepairWant(session, message);
       case 'repair':
-        return this.antiEntropy.onRepair(session, link, message);
+        return this.antiEntropy.onRepair(session, message);
       case 'repair-done':
         return this.antiEntropy.onRepairDone(message);
       default:

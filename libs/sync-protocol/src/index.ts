@@ -31,7 +31,9 @@ export {
   RejectCodeSchema,
   RejectMessageSchema,
   RepairDoneMessageSchema,
+  RepairKeysMessageSchema,
   RepairMessageSchema,
+  RepairWantMessageSchema,
   ResyncMessageSchema,
   SnapshotChunkMessageSchema,
   SyncStartMessageSchema,
@@ -48,7 +50,9 @@ export type {
   PeerMessage,
   PeerMessageType,
   RejectCode,
+  RepairKeysMessage,
   RepairMessage,
+  RepairWantMessage,
   SnapshotChunkMessage,
 } from './messages.js';
 export {

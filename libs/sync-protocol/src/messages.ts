@@ -106,15 +106,31 @@ export const DigestMessageSchema = z.object({
 });
 
 /**
- * Anti-entropy, steps 2 (`reply`: the digest's receiver answers) and 3 (`return`: the
- * initiator sends its side): the sender's state in the buckets that differ, in pieces; `done`
- * marks the last piece of a step.
+ * Anti-entropy, step 2: the digest's receiver lists `[key, hash]` of its entries and tombstones
+ * in the buckets whose hashes differ, so the initiator can tell exactly which keys differ.
+ */
+export const RepairKeysMessageSchema = z.object({
+  type: z.literal('repair-keys'),
+  requestId: z.string().max(64),
+  buckets: z.array(z.number().int().nonnegative()).max(65_536),
+  facts: z.array(z.tuple([CacheKeySchema, z.number().int().nonnegative()])).max(1_000_000),
+});
+
+/** Anti-entropy, step 3: the keys whose state the initiator wants from the other side. */
+export const RepairWantMessageSchema = z.object({
+  type: z.literal('repair-want'),
+  requestId: z.string().max(64),
+  keys: z.array(CacheKeySchema).max(1_000_000),
+});
+
+/**
+ * Anti-entropy, step 4: the state of differing keys, in pieces — `return` from the initiator,
+ * `reply` (to `repair-want`) from the other side; `done` marks the last piece of each.
  */
 export const RepairMessageSchema = z.object({
   type: z.literal('repair'),
   requestId: z.string().max(64),
   step: z.enum(['reply', 'return']),
-  buckets: z.array(z.number().int().nonnegative()).max(65_536),
   entries: z.array(SnapshotEntrySchema).max(50_000),
   tombstones: z.array(TombstoneSchema).max(50_000),
   done: z.boolean(),
@@ -138,6 +154,8 @@ export const PeerMessageSchema = z.discriminatedUnion('type', [
   HeartbeatMessageSchema,
   PeersMessageSchema,
   DigestMessageSchema,
+  RepairKeysMessageSchema,
+  RepairWantMessageSchema,
   RepairMessageSchema,
   RepairDoneMessageSchema,
 ]);
@@ -150,3 +168,5 @@ export type SnapshotChunkMessage = z.infer<typeof SnapshotChunkMessageSchema>;
 export type HeartbeatMessage = z.infer<typeof HeartbeatMessageSchema>;
 export type DigestMessage = z.infer<typeof DigestMessageSchema>;
 export type RepairMessage = z.infer<typeof RepairMessageSchema>;
+export type RepairKeysMessage = z.infer<typeof RepairKeysMessageSchema>;
+export type RepairWantMessage = z.infer<typeof RepairWantMessageSchema>;
