@@ -42,6 +42,8 @@ interface Pending {
   buckets: number;
   replyDone: boolean;
   remoteDone: boolean;
+  theirFacts: Map<string, number>;
+  differing: number[];
 }
 
 const PIECE_ITEMS = 2000;
@@ -65,7 +67,18 @@ export class AntiEntropy {
     const requestId = this.host.newRequestId();
     return new Promise((resolve) => {
       const timer = this.host.timers().setTimeout(() => this.finish(requestId), this.host.timeoutMs());
-      this.pending.set(requestId, { link, resolve, timer, local: 0, remote: 0, buckets: 0, replyDone: false, remoteDone: false });
+      this.pending.set(requestId, {
+        link,
+        resolve,
+        timer,
+        local: 0,
+        remote: 0,
+        buckets: 0,
+        replyDone: false,
+        remoteDone: false,
+        theirFacts: new Map(),
+        differing: [],
+      });
       session.send({ type: 'digest', requestId, buckets: this.digest() });
     });
   }
@@ -75,19 +88,27 @@ export class AntiEntropy {
     const mine = this.digest();
     const differing: number[] = [];
     for (let b = 0; b < DIGEST_BUCKETS; b++) if (mine[b] !== message.buckets[b]) differing.push(b);
-    const facts = this.factsIn(new Set(differing));
+    const facts = [...this.factsIn(new Set(differing))];
     this.answering.set(message.requestId, 0);
-    session.send({ type: 'repair-keys', requestId: message.requestId, buckets: differing, facts: [...facts] });
+    for (let at = 0; ; at += PIECE_ITEMS) {
+      const piece = facts.slice(at, at + PIECE_ITEMS);
+      const done = at + PIECE_ITEMS >= facts.length;
+      session.send({ type: 'repair-keys', requestId: message.requestId, buckets: at === 0 ? differing : [], facts: piece, done });
+      if (done || !session.isUp) break;
+    }
   }
 
   /** Step 3 (initiator): find the differing keys, ask for the other side's, send ours. */
   onRepairKeys(session: PeerSession, message: RepairKeysMessage): void {
     const pending = this.pending.get(message.requestId);
     if (pending === undefined) return;
-    pending.buckets = message.buckets.length;
-    if (message.buckets.length === 0) return this.finish(message.requestId);
-    const mine = this.factsIn(new Set(message.buckets));
-    const theirs = new Map(message.facts);
+    if (message.buckets.length > 0) pending.buckets = message.buckets.length;
+    const theirs = pending.theirFacts;
+    for (const [key, hash] of message.facts) theirs.set(key, hash);
+    pending.differing.push(...message.buckets);
+    if (!message.done) return;
+    if (pending.differing.length === 0) return this.finish(message.requestId);
+    const mine = this.factsIn(new Set(pending.differing));
     const want: string[] = [];
     const give = new Set<string>();
     for (const [key, hash] of theirs) {
@@ -96,13 +117,17 @@ export class AntiEntropy {
       if (mine.has(key)) give.add(key);
     }
     for (const key of mine.keys()) if (!theirs.has(key)) give.add(key);
-    session.send({ type: 'repair-want', requestId: message.requestId, keys: want });
-    this.sendState(session, message.requestId, 'return', give);
+    for (let at = 0; ; at += PIECE_ITEMS) {
+      const done = at + PIECE_ITEMS >= want.length;
+      session.send({ type: 'repair-want', requestId: message.requestId, keys: want.slice(at, at + PIECE_ITEMS), done });
+      if (done || !session.isUp) break;
+    }
+    this.sendState(session, message.requestId, 'return', give, true);
   }
 
   /** Step 4 (answering side): send the state of the keys asked for. */
   onRepairWant(session: PeerSession, message: RepairWantMessage): void {
-    this.sendState(session, message.requestId, 'reply', new Set(message.keys));
+    this.sendState(session, message.requestId, 'reply', new Set(message.keys), message.done);
   }
 
   onRepair(session: PeerSession, message: RepairMessage): void {
@@ -181,7 +206,8 @@ export class AntiEntropy {
     }
   }
 
-  private sendState(session: PeerSession, requestId: string, step: 'reply' | 'return', keys: Set<string>): void {
+  /** Sends the state of `keys` in pieces; the last piece says `done` when `last` is set. */
+  private sendState(session: PeerSession, requestId: string, step: 'reply' | 'return', keys: Set<string>, last: boolean): void {
     const store = this.host.store();
     const graves = this.host.state().graves;
     const entries: SnapshotEntry[] = [];
@@ -204,9 +230,9 @@ export class AntiEntropy {
       e += pieceEntries.length;
       const pieceTombs = pieceEntries.length < PIECE_ITEMS ? tombstones.slice(t, t + PIECE_ITEMS - pieceEntries.length) : [];
       t += pieceTombs.length;
-      const done = e >= entries.length && t >= tombstones.length;
-      session.send({ type: 'repair', requestId, step, entries: pieceEntries, tombstones: pieceTombs, done });
-      if (done) break;
+      const end = e >= entries.length && t >= tombstones.length;
+      session.send({ type: 'repair', requestId, step, entries: pieceEntries, tombstones: pieceTombs, done: end && last });
+      if (end) break;
     } while (session.isUp);
   }
 

@@ -49,6 +49,11 @@ export interface ReplicaNodeOptions {
   tombstoneGraceMs?: number;
   /** Minimum time a tombstone is kept by a node that has no known peer (default 600 000 ms). */
   isolatedTombstoneGraceMs?: number;
+  /**
+   * Node ids of the other cluster members, when known up front. Tombstones wait for every member
+   * to confirm them; members learned only by meeting them cannot protect writes made before.
+   */
+  members?: string[];
   /** This node's address as peers should dial it (the socket.io transport sets it). */
   url?: string;
   /** Timer implementation; the simulation injects virtual time. */
@@ -81,11 +86,13 @@ const OptionsSchema = z.object({
   forceSyncTimeoutMs: int(1).optional(),
   tombstoneGraceMs: int(0).optional(),
   isolatedTombstoneGraceMs: int(0).optional(),
+  members: z.array(NodeIdSchema).max(1000).optional(),
   url: z.string().regex(/^https?:\/\/\S+$/).optional(),
   incarnation: z.string().regex(/^[0-9a-z]+$/).optional(),
 });
 
-export type ResolvedOptions = Required<Omit<ReplicaNodeOptions, 'url' | 'incarnation' | 'clusterSecret'>> & {
+export type ResolvedOptions = Required<Omit<ReplicaNodeOptions, 'url' | 'incarnation' | 'clusterSecret' | 'members'>> & {
+  members: string[];
   url: string | null;
   incarnation: string;
   clusterSecret: string;
@@ -126,6 +133,7 @@ export function resolveOptions(options: ReplicaNodeOptions, defaultTimers: Timer
     tombstoneGraceMs: options.tombstoneGraceMs ?? 60_000,
     isolatedTombstoneGraceMs: options.isolatedTombstoneGraceMs ?? 600_000,
     url: options.url ?? null,
+    members: options.members ?? [],
     timers: options.timers ?? defaultTimers,
     incarnation: options.incarnation ?? Math.floor(now()).toString(36),
   };

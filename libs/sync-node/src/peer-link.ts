@@ -72,15 +72,25 @@ export class PeerLink {
   }
 
   /**
-   * True when nothing this peer could still send us can be older than `grave`: we applied all
-   * its operations up to its last heartbeat, its clock was past the grave then, and (for
-   * replicated graves) it had applied the grave's operation itself.
+   * True when this peer can no longer hand us anything older than its last heartbeat: we have
+   * applied every operation it had applied then (from any origin, including dead incarnations
+   * that only travel in snapshots), and whatever it writes later is stamped above that
+   * heartbeat's clock.
    */
-  frontierPasses(grave: Grave, applied: VersionVector): boolean {
+  caughtUpWith(applied: VersionVector): boolean {
+    if (this.heartbeat === null || this.origin === null) return false;
+    for (const origin of this.peerVv.origins()) if (applied.get(origin) < this.peerVv.get(origin)) return false;
+    return true;
+  }
+
+  /**
+   * For a peer we are caught up with: true when `grave` can no longer be beaten by anything it
+   * sends — its clock was past the grave and (for replicated graves) it applied the grave's
+   * operation itself, so it will never ship an older state of that key.
+   */
+  passedGrave(grave: Grave): boolean {
     const hb = this.heartbeat;
-    if (hb === null || this.origin === null) return false;
-    if (applied.get(this.origin) < hb.seq) return false;
-    // Everything the peer issues after its heartbeat is stamped above the heartbeat's clock.
+    if (hb === null) return false;
     if (compareHlc(hb.hlc, grave.hlc) < 0) return false;
     return grave.kind === 'evicted' || this.peerVv.covers(grave.hlc.node, grave.seq);
   }

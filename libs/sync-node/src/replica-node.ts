@@ -56,6 +56,7 @@ export class ReplicaNode implements SessionHost {
   private readonly links = new Map<string, PeerLink>();
   private readonly sessions = new Set<PeerSession>();
   private readonly knownUrls = new Map<string, string>();
+  private readonly unresolvedUrls = new Set<string>();
   private readonly antiEntropy: AntiEntropy;
   private readonly snapshots: SnapshotSender;
   private source: 'local' | 'remote' = 'local';
@@ -100,6 +101,7 @@ export class ReplicaNode implements SessionHost {
     this.historyLog = new SyncHistory(this.originName, this.options.now);
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
     this.snapshots = new SnapshotSender(this.options.timers, this.options.snapshotChunkEntries);
+    for (const member of this.options.members) this.learnMember(member);
     this.scheduleTick();
   }
 
@@ -340,6 +342,14 @@ export class ReplicaNode implements SessionHost {
     return session;
   }
 
+  /**
+   * Seed peer addresses whose node is not known yet: until each has answered once, tombstones
+   * are kept for `isolatedTombstoneGraceMs`, since that node may hold older writes.
+   */
+  expectPeerUrls(urls: string[]): void {
+    for (const url of urls) if (url !== this.options.url) this.unresolvedUrls.add(url);
+  }
+
   /** Sets the URL advertised to peers (before links open). */
   advertise(url: string): void {
     this.options.url = url;
@@ -491,6 +501,8 @@ export class ReplicaNode implements SessionHost {
     }
     const wasUp = link.state !== 'down';
     if (hello.url !== null) this.learnAddress(hello.nodeId, hello.url);
+    if (hello.url !== null) this.unresolvedUrls.delete(hello.url);
+    if (session.info.dialedUrl !== undefined) this.unresolvedUrls.delete(session.info.dialedUrl);
     if (hello.url !== null) link.url = hello.url;
     const restarted = link.origin !== null && link.origin !== hello.origin;
     if (link.origin !== hello.origin) link.newIncarnation(hello.origin);
@@ -739,16 +751,13 @@ export class ReplicaNode implements SessionHost {
   private collectGraves(): void {
     for (const origin of this.vv.origins()) this.learnMember(nodeIdOfOrigin(origin));
     const links = [...this.links.values()];
-    // A node that never met a peer cannot know who else holds older writes: wait much longer.
-    const grace = links.length === 0 ? this.options.isolatedTombstoneGraceMs : this.options.tombstoneGraceMs;
+    // A node that never met a peer, or has seed peers it never reached, cannot know who else
+    // holds older writes: wait much longer.
+    const isolated = links.length === 0 || this.unresolvedUrls.size > 0;
+    const grace = isolated ? this.options.isolatedTombstoneGraceMs : this.options.tombstoneGraceMs;
     const oldest = this.now() - grace;
-    this.state.collectGraves((grave) => {
-      if (grave.at > oldest) return false;
-      for (const link of links) {
-        if (!link.frontierPasses(grave, this.vv)) return false;
-      }
-      return true;
-    }, 20_000);
+    for (const link of links) if (!link.caughtUpWith(this.vv)) return;
+    this.state.collectGraves((grave) => grave.at <= oldest && links.every((link) => link.passedGrave(grave)), 20_000);
   }
 
   private heartbeatFor(peer: string): PeerMessage {

@@ -113,14 +113,17 @@ export const RepairKeysMessageSchema = z.object({
   type: z.literal('repair-keys'),
   requestId: z.string().max(64),
   buckets: z.array(z.number().int().nonnegative()).max(65_536),
-  facts: z.array(z.tuple([CacheKeySchema, z.number().int().nonnegative()])).max(1_000_000),
+  facts: z.array(z.tuple([CacheKeySchema, z.number().int().nonnegative()])).max(20_000),
+  /** Facts come in pieces; this is the last. */
+  done: z.boolean(),
 });
 
 /** Anti-entropy, step 3: the keys whose state the initiator wants from the other side. */
 export const RepairWantMessageSchema = z.object({
   type: z.literal('repair-want'),
   requestId: z.string().max(64),
-  keys: z.array(CacheKeySchema).max(1_000_000),
+  keys: z.array(CacheKeySchema).max(20_000),
+  done: z.boolean(),
 });
 
 /**

@@ -54,6 +54,8 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const start = (id: string) => {
     const node = new ReplicaNode({
       nodeId: id,
+      // Like PEER_NODES: every node is configured with the others.
+      members: ids.filter((other) => other !== id),
       cache: { capacity: 1000, strategy: 'lru' },
       clusterSecret: 'sim-secret',
       now: () => EPOCH + sched.now + (skew.get(id) ?? 0),

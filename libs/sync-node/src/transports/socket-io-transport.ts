@@ -41,6 +41,7 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
   const selfUrl = normalize(opts.selfUrl);
   const redialMs = opts.redialMs ?? 2000;
   node.advertise(selfUrl);
+  node.expectPeerUrls(opts.peers.map(normalize).filter((url) => url !== '' && url !== selfUrl));
   const namespace = opts.io.of(CLUSTER_NAMESPACE);
   const accepted = new Set<ServerSocket>();
   const clients = new Map<string, ClientSocket>();
