@@ -40,8 +40,9 @@ export interface StartOptions {
  * restored; replication attaches only after the restore.
  */
 export const startServer = async (config: ResolvedConfig, options: StartOptions = {}): Promise<RunningServer> => {
-  // Asynchronous writes keep logging off the request path; close() flushes.
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { nodeId: config.nodeId } }, pino.destination({ sync: false }));
+  // Asynchronous writes keep logging off the request path. minLength 1 writes every line at once
+  // as 0 would, but makes flush(cb) wait for writes in flight, so close() leaves nothing behind.
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { nodeId: config.nodeId } }, pino.destination({ sync: false, minLength: 1 }));
   const lifecycle: Lifecycle = { phase: 'loading' };
   const keys = new KeyListing(logger);
   const node = new ReplicaNode({
