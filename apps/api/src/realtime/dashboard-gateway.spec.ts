@@ -118,3 +118,23 @@ describe('get-cache-state flood', () => {
     socket.close();
   });
 });
+
+describe('long-polling dashboards', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('are served by socket.io alone (the app never answers /socket.io/ too)', async () => {
+    const socket = io(server.url, { transports: ['polling'], reconnection: false, autoConnect: false });
+    const state = next<unknown>(socket, 'cache-state');
+    socket.connect();
+    expect(cacheStateEventSchema.parse(await state).nodeId).toBe('test-node');
+    const reply = next<unknown>(socket, 'cache-state');
+    socket.emit('get-cache-state', { limit: 1 });
+    await reply;
+    socket.close();
+    expect((await request(server.url, 'GET', '/health')).status).toBe(200);
+  });
+});

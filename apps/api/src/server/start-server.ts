@@ -125,6 +125,10 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       httpServer.closeIdleConnections();
       gateway.close();
       await transport.close();
+      // Dashboards on long-polling hold an HTTP request open: end every socket.io client first,
+      // then the connections they leave idle.
+      io.engine.close();
+      httpServer.closeIdleConnections();
       // Requests in flight finish against a live node; past the timeout they are cut.
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, config.shutdownTimeoutMs)))]);
