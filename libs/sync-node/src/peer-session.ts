@@ -24,6 +24,8 @@ export interface SessionHost {
   onSessionMessage(session: PeerSession, message: PeerMessage): void;
   onSessionClosed(session: PeerSession, wasUp: boolean): void;
   onRejected(session: PeerSession, reason: string, peer?: string): void;
+  /** A dialed address turned out to be this node itself. */
+  onSelfUrl(url: string): void;
 }
 
 type Phase = 'greeting' | 'up' | 'closed';
@@ -124,6 +126,7 @@ export class PeerSession implements LinkHandle {
       );
     }
     if (hello.nodeId === this.host.nodeId) {
+      if (this.info.dialedUrl !== undefined) this.host.onSelfUrl(this.info.dialedUrl);
       return this.reject('SAME_NODE_ID', `node id ${hello.nodeId} is used by both ends of this link: give every node its own NODE_ID, and leave a node's own URL out of its PEER_NODES`, hello.nodeId);
     }
     this.peerHello = hello;

@@ -268,6 +268,7 @@ export class ReplicaNode implements SessionHost {
   on(event: 'nodes', fn: (nodes: PeerInfo[]) => void): this;
   on(event: 'op', fn: (op: Operation) => void): this;
   on(event: 'peer-address', fn: (peer: PeerAddressEvent) => void): this;
+  on(event: 'self-url', fn: (url: string) => void): this;
   on(event: string, fn: (arg: never) => void): this {
     this.emitter.on(event, fn as unknown as Listener);
     return this;
@@ -277,6 +278,7 @@ export class ReplicaNode implements SessionHost {
   off(event: 'nodes', fn: (nodes: PeerInfo[]) => void): this;
   off(event: 'op', fn: (op: Operation) => void): this;
   off(event: 'peer-address', fn: (peer: PeerAddressEvent) => void): this;
+  off(event: 'self-url', fn: (url: string) => void): this;
   off(event: string, fn: (arg: never) => void): this {
     this.emitter.off(event, fn as unknown as Listener);
     return this;
@@ -543,6 +545,11 @@ export class ReplicaNode implements SessionHost {
       this.historyLog.record({ type: 'peer-down', peer: link.nodeId });
       this.emitNodes();
     }
+  }
+
+  onSelfUrl(url: string): void {
+    this.unresolvedUrls.delete(url);
+    this.emitter.emit('self-url', url);
   }
 
   onRejected(_session: PeerSession, reason: string, peer?: string): void {

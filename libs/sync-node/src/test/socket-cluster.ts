@@ -13,6 +13,8 @@ export interface TestPeer {
   goAway(): Promise<void>;
   /** Serves the same node again on the same port. */
   comeBack(peers: string[]): Promise<void>;
+  /** Addresses the transport dials. */
+  dialing(): string[];
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startPeer(options: Partial<ReplicaNodeOptions> & { nodeId:
     },
     goAway: stop,
     comeBack: serve,
+    dialing: () => transport.dialing(),
     async close() {
       await stop();
       await node.close();

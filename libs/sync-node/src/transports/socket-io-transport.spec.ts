@@ -122,6 +122,17 @@ describe('socket.io transport, 3 nodes on 127.0.0.1', () => {
     expect(refusal.message).toContain(`v${PROTOCOL_VERSION + 1}`);
   });
 
+  it('stops dialing an address that turns out to be the node itself', async () => {
+    const solo = await startPeer({ nodeId: 'solo' });
+    peers.push(solo);
+    await solo.goAway();
+    const alias = `http://localhost:${solo.port}`;
+    await solo.comeBack([alias]);
+    await waitFor('self detected', () => solo.node.history(100).some((e) => e.message?.startsWith('SAME_NODE_ID')), [solo.node]);
+    await waitFor('alias dropped', () => !solo.dialing().includes(alias), [solo.node]);
+    expect(solo.node.nodes()).toEqual([]);
+  });
+
   it('forceSync compares digests and reports nothing to repair on a converged cluster', async () => {
     const [a, b, c] = await cluster();
     for (let i = 0; i < 50; i++) b.node.set(`k${i}`, i);

@@ -46,6 +46,8 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
   const accepted = new Set<ServerSocket>();
   const clients = new Map<string, ClientSocket>();
   const redials = new Set<NodeJS.Timeout>();
+  /** Addresses that turned out to reach this very node (an alias of selfUrl in PEER_NODES). */
+  const selfAliases = new Set<string>();
   let closed = false;
 
   const onConnection = (socket: ServerSocket) => {
@@ -69,7 +71,7 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
 
   const dial = (rawUrl: string) => {
     const url = normalize(rawUrl);
-    if (closed || url === selfUrl || url === '' || clients.has(url)) return;
+    if (closed || url === selfUrl || url === '' || clients.has(url) || selfAliases.has(url)) return;
     const socket = connect(`${url}${CLUSTER_NAMESPACE}`, {
       transports: ['websocket'],
       forceNew: true,
@@ -91,7 +93,7 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
       handle = null;
       // socket.io reconnects by itself after network errors, not after a deliberate close by
       // either side (a rejected handshake, a silent link we cut, a peer restarting): redial.
-      if (!closed && (reason === 'io server disconnect' || reason === 'io client disconnect')) {
+      if (!closed && !selfAliases.has(url) && (reason === 'io server disconnect' || reason === 'io client disconnect')) {
         const timer = setTimeout(() => {
           redials.delete(timer);
           if (!closed) socket.connect();
@@ -104,6 +106,12 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
 
   const onPeerAddress = (peer: PeerAddressEvent) => dial(peer.url);
   node.on('peer-address', onPeerAddress);
+  const onSelfUrl = (url: string) => {
+    selfAliases.add(url);
+    clients.get(url)?.disconnect();
+    clients.delete(url);
+  };
+  node.on('self-url', onSelfUrl);
   for (const url of opts.peers) dial(url);
   for (const url of node.knownPeers().values()) dial(url);
 
@@ -113,6 +121,7 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
       if (closed) return;
       closed = true;
       node.off('peer-address', onPeerAddress);
+      node.off('self-url', onSelfUrl);
       namespace.off('connection', onConnection);
       for (const timer of redials) clearTimeout(timer);
       for (const socket of clients.values()) socket.disconnect();
