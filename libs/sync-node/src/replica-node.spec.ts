@@ -20,6 +20,14 @@ describe('ReplicaNode', () => {
   it('refuses invalid writes with a code instead of replicating them', () => {
     const node = new ReplicaNode({ nodeId: 'n', cache: { capacity: 10, strategy: 'lru', maxBytes: 10, sizeOf: (v) => String(v).length } });
     expect(node.set('k', undefined)).toMatchObject({ ok: false, code: 'INVALID_VALUE' });
+    expect(node.set('k', NaN)).toMatchObject({ ok: false, code: 'INVALID_VALUE' });
+    expect(node.set('k', 10n)).toMatchObject({ ok: false, code: 'INVALID_VALUE' });
+    expect(node.set('k', { big: 10n })).toMatchObject({ ok: false, code: 'INVALID_VALUE' });
+    // Stored as peers will receive it: undefined members vanish, NaN becomes null.
+    const plain = new ReplicaNode({ nodeId: 'p', cache: { capacity: 10, strategy: 'lru' } });
+    expect(plain.set('j', { a: undefined, b: NaN, c: [1] })).toEqual({ ok: true });
+    expect(plain.peek('j')?.value).toEqual({ b: null, c: [1] });
+    void plain.close();
     expect(node.set('k', 1, { ttlMs: -5 })).toMatchObject({ ok: false, code: 'INVALID_TTL' });
     expect(node.set('k', 'x'.repeat(11))).toMatchObject({ ok: false, code: 'TOO_LARGE' });
     expect(node.stats().seq).toBe(0);

@@ -32,7 +32,7 @@ import { SnapshotSender } from './snapshot-sender.js';
 import { SyncError } from './sync-error.js';
 import { SyncHistory } from './sync-history.js';
 import { eventLoopTimers } from './timers.js';
-import { approxValueSize } from './value-size.js';
+import { toJsonValue } from './json-value.js';
 import { VersionVector } from './version-vector.js';
 
 /**
@@ -166,15 +166,16 @@ export class ReplicaNode implements SessionHost {
   set(key: string, value: unknown, opts?: { ttlMs?: number }): WriteResult {
     if (this.isClosed) return { ok: false, code: 'CLOSED', message: 'this node is closed' };
     if (typeof key !== 'string') return { ok: false, code: 'INVALID_KEY', message: 'key must be a string' };
-    if (value === undefined) return { ok: false, code: 'INVALID_VALUE', message: 'value must be a JSON value, not undefined' };
+    const json = toJsonValue(value);
+    if (!json.ok) return { ok: false, code: 'INVALID_VALUE', message: json.message };
     const ttlMs = opts?.ttlMs ?? this.options.cache.ttlMs;
     if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
       return { ok: false, code: 'INVALID_TTL', message: `ttlMs must be a positive integer of milliseconds, got ${String(ttlMs)}` };
     }
-    const refusal = this.checkSize(key, value);
+    const refusal = this.checkSize(key, json.value);
     if (refusal !== null) return refusal;
-    const op: Op = ttlMs === undefined ? { type: 'set', key, value } : { type: 'set', key, value, ttlMs };
-    this.writeLocal(op, approxValueSize(value) + key.length);
+    const op: Op = ttlMs === undefined ? { type: 'set', key, value: json.value } : { type: 'set', key, value: json.value, ttlMs };
+    this.writeLocal(op, json.bytes + key.length);
     return { ok: true };
   }
 

@@ -1,0 +1,31 @@
+export type JsonValueResult = { ok: true; value: unknown; bytes: number } | { ok: false; message: string };
+
+/**
+ * The value exactly as peers will see it after JSON travel, with its serialized size. Storing
+ * this form locally keeps every node identical (a nested `NaN` or `undefined` would otherwise
+ * differ between the writer and its peers); values JSON cannot carry are refused up front
+ * rather than stalling replication later.
+ */
+export function toJsonValue(value: unknown): JsonValueResult {
+  switch (typeof value) {
+    case 'string':
+      return { ok: true, value, bytes: value.length + 2 };
+    case 'boolean':
+      return { ok: true, value, bytes: 5 };
+    case 'number':
+      return Number.isFinite(value) ? { ok: true, value, bytes: 8 } : { ok: false, message: `${value} is not a JSON number` };
+    case 'object': {
+      if (value === null) return { ok: true, value, bytes: 4 };
+      let json: string | undefined;
+      try {
+        json = JSON.stringify(value);
+      } catch (error) {
+        return { ok: false, message: `value is not JSON-serializable: ${(error as Error).message}` };
+      }
+      if (json === undefined) return { ok: false, message: 'value is not JSON-serializable' };
+      return { ok: true, value: JSON.parse(json) as unknown, bytes: json.length };
+    }
+    default:
+      return { ok: false, message: `a ${typeof value} is not a JSON value` };
+  }
+}
