@@ -26,7 +26,8 @@ export class FrequencySketch {
   private ticks = 0;
 
   constructor(capacity: number) {
-    let size = BLOCK;
+    // At least 16 blocks, so that the few keys of a tiny cache rarely share one.
+    let size = BLOCK * 16;
     while (size < capacity * 2 && size < MAX_SIZE) size *= 2;
     this.blockMask = size / BLOCK - 1;
     this.cells = new Uint8Array(size);

@@ -19,6 +19,8 @@ const INITIAL_BUCKETS = 16;
 const WINDOW_SHARE = 0.01;
 /** How far above the aging floor a priority may climb. */
 const MAX_LEAD = 15;
+/** The aging floor rises by 1 every AGE_PERIOD x capacity insertions. */
+const AGE_PERIOD = 8;
 
 /**
  * Least frequently used in O(1), in two parts.
@@ -29,11 +31,10 @@ const MAX_LEAD = 15;
  * entry to the bucket of priority + 1: the next bucket or a new one right after it.
  *
  * Aging (after Arlitt et al.'s LFU with dynamic aging): a floor `L` that rises by 1 for every
- * `capacity` entries admitted to the main part, and to the lowest priority whenever the main
- * part evicts. Entries enter the main part at `L + ` their accesses so far, and a hit raises
+ * AGE_PERIOD x capacity insertions, and to the lowest priority whenever the main part evicts. Entries enter the main part at `L + ` their accesses so far, and a hit raises
  * a priority only up to `L + MAX_LEAD` (beyond, it just refreshes recency). An entry no
- * longer read therefore sinks below newcomers within MAX_LEAD x capacity admissions, however
- * hot it was. Since no priority exceeds `L + MAX_LEAD`, the bucket for a newcomer is found by
+ * longer read therefore falls below the floor within (MAX_LEAD + 1) x AGE_PERIOD x capacity
+ * insertions, however hot it was, and an entry below the floor loses admission to any newcomer. Since no priority exceeds `L + MAX_LEAD`, the bucket for a newcomer is found by
  * walking at most MAX_LEAD buckets down from the top: O(1).
  *
  * Admission (after W-TinyLFU, Einziger, Friedman & Manes 2017): a new key first enters a small
@@ -52,7 +53,7 @@ export class LfuPolicy implements EvictionPolicy {
   private bucketsUsed = 0;
   private minBucket = -1;
   private floor = 0;
-  private promotions = 0;
+  private insertions = 0;
   private readonly agePeriod: number;
   private windowHead = -1;
   private windowSize = 0;
@@ -64,7 +65,7 @@ export class LfuPolicy implements EvictionPolicy {
     this.links = new Int32Array(slots * STRIDE);
     this.capacity = capacity;
     this.windowLimit = Math.max(1, Math.floor(capacity * WINDOW_SHARE));
-    this.agePeriod = capacity;
+    this.agePeriod = capacity * AGE_PERIOD;
     this.sketch = new FrequencySketch(capacity);
   }
 
@@ -78,6 +79,10 @@ export class LfuPolicy implements EvictionPolicy {
     links[at + COUNT] = 1;
     links[at + HASH] = hash;
     if (hash >= 0) this.sketch.increment(hash);
+    if (++this.insertions >= this.agePeriod) {
+      this.insertions = 0;
+      this.floor++;
+    }
     if (this.windowSize >= this.windowLimit) {
       const oldest = links[this.windowHead * STRIDE + PREV];
       this.unlinkWindow(oldest);
@@ -156,6 +161,9 @@ export class LfuPolicy implements EvictionPolicy {
     const candidate = this.links[this.windowHead * STRIDE + PREV];
     if (main === -1) return candidate;
     if (this.windowSize < this.windowLimit) return main;
+    // Below the floor: not read for a whole aging span, so it yields to any newcomer. This
+    // also bounds how long a victim whose sketch cells collide with hot keys can hold out.
+    if (this.priority[this.minBucket] < this.floor) return main;
     return this.frequency(candidate) > this.frequency(main) ? main : candidate;
   }
 
@@ -225,7 +233,7 @@ export class LfuPolicy implements EvictionPolicy {
   clear(): void {
     this.minBucket = -1;
     this.floor = 0;
-    this.promotions = 0;
+    this.insertions = 0;
     this.freeBuckets = [];
     this.bucketsUsed = 0;
     this.windowHead = -1;
@@ -275,10 +283,6 @@ export class LfuPolicy implements EvictionPolicy {
 
   /** Links `slot`, leaving the window, into the main part at L + its accesses (at most L + MAX_LEAD). */
   private addToMain(slot: number): void {
-    if (++this.promotions >= this.agePeriod) {
-      this.promotions = 0;
-      this.floor++;
-    }
     const priority = this.floor + Math.min(this.links[slot * STRIDE + COUNT] >>> 0, MAX_LEAD);
     const min = this.minBucket;
     if (min === -1) {

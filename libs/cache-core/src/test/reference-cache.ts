@@ -19,19 +19,21 @@ export type ModelEvent<K, V> = [K, V, EvictionReason];
  * scan or a sort over a Map, following the documented rules.
  *
  * LRU: victim = oldest stamp. LFU: a new key enters a window (1% of capacity, at least 1);
- * when the window is full, its oldest entry moves to the main part at `floor + 1`. Main order
- * is (priority, stamp); a hit adds 1 to the priority. When the cache is full, the victim is
- * the main minimum unless the window is full, in which case the window's oldest entry and the
- * main minimum compete on the sketch's estimate and the less frequent goes. Evicting from the
- * main part sets `floor` to the lowest main priority. The frequency sketch is the library's
- * own (it is specified by its own contract: a deterministic function of the hash sequence).
+ * when the window is full, its oldest entry moves to the main part at `floor` + its accesses
+ * (at most 15). Main order is (priority, stamp); a hit adds 1 to the priority, up to
+ * `floor + 15`. When the cache is full, the victim is the main minimum unless the window is
+ * full; then a main minimum below `floor` goes, else the window's oldest entry and the main
+ * minimum compete on the sketch's estimate and the less frequent goes. `floor` rises by 1
+ * every 8 x capacity insertions, and to the lowest main priority when the main part evicts.
+ * The frequency sketch is the library's own (specified by its own tests: a deterministic
+ * function of the sequence of hashes).
  */
 export class ReferenceCache<K, V> {
   readonly entries = new Map<K, ModelEntry<V>>();
   readonly events: ModelEvent<K, V>[] = [];
   private tick = 0;
   private floor = 0;
-  private promotions = 0;
+  private insertions = 0;
   private readonly lead = 15;
   private sketch: FrequencySketch;
   hits = 0;
@@ -91,6 +93,7 @@ export class ReferenceCache<K, V> {
     if (window.length === 0) return main[0];
     if (main.length === 0) return window[0];
     if (window.length < this.windowLimit()) return main[0];
+    if (main[0][1].priority < this.floor) return main[0];
     return this.frequency(window[0][1]) > this.frequency(main[0][1]) ? main[0] : window[0];
   }
 
@@ -129,13 +132,13 @@ export class ReferenceCache<K, V> {
     if (this.strategy === 'lfu') {
       e.hash = hashKey(key);
       if (e.hash >= 0) this.sketch.increment(e.hash);
+      if (++this.insertions >= this.capacity * 8) {
+        this.insertions = 0;
+        this.floor++;
+      }
       const window = this.ordered().filter(([, x]) => x.inWindow);
       if (window.length >= this.windowLimit()) {
         const oldest = window[0][1];
-        if (++this.promotions >= this.capacity) {
-          this.promotions = 0;
-          this.floor++;
-        }
         oldest.inWindow = false;
         oldest.priority = this.floor + Math.min(oldest.accessCount, this.lead);
         oldest.stamp = ++this.tick;
@@ -229,7 +232,7 @@ export class ReferenceCache<K, V> {
     }
     this.entries.clear();
     this.floor = 0;
-    this.promotions = 0;
+    this.insertions = 0;
     this.sketch = new FrequencySketch(this.capacity);
   }
 
@@ -267,7 +270,7 @@ export class ReferenceCache<K, V> {
   /** Seeds ranks as priorities; the floor rises so that no priority is more than `lead` above it. */
   private install(order: [K, ModelEntry<V>, number][]): void {
     this.floor = 0;
-    this.promotions = 0;
+    this.insertions = 0;
     this.sketch = new FrequencySketch(this.capacity);
     for (const [key, e, rank] of order) {
       e.hash = hashKey(key);
