@@ -56,6 +56,15 @@ describe('3 real dist/apps/api/main.js processes', () => {
     await eventually(async () => ((await (await fetch(`${nodes[0].url}/api/metrics`)).json()) as { cache: { strategy: string } }).cache.strategy === 'LFU', 'n1 switched to LFU');
   });
 
+  it('replicates a value larger than socket.io\'s 1 MB default frame', async () => {
+    // Written on every node, so it crosses each link in both directions (dialer and acceptor).
+    const big = (i: number) => String(i).repeat(3 * 1024 * 1024);
+    for (const [i, n] of nodes.entries()) expect((await post(n.url, '/api/cache', { key: `big-${i}`, value: big(i) })).status).toBe(200);
+    for (const [i] of nodes.entries()) {
+      for (const n of nodes) await eventually(async () => (await valueAt(n.url, `big-${i}`)) === big(i), `${n.url} has big-${i}`);
+    }
+  });
+
   it('survives kill -9 with DATA_DIR: restarts with its own data and catches up', async () => {
     const n3 = nodes[2];
     // A write only n3 has (its sync is off), so only its disk can bring it back.

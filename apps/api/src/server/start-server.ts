@@ -1,4 +1,4 @@
-import { attachSocketIoTransport, ReplicaNode } from '@meshcache/sync-node';
+import { attachSocketIoTransport, CLUSTER_MAX_HTTP_BUFFER_SIZE, ReplicaNode } from '@meshcache/sync-node';
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
@@ -71,7 +71,13 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   // Registered before socket.io attaches: engine.io then takes over this listener and keeps
   // `/socket.io/` requests (long-polling) for itself. Registered after, both would answer them.
   httpServer.on('request', (req, res) => handle(req, res));
-  const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: corsOrigins(config.frontendUrl), credentials: true } });
+  // Peer batches carry values up to the REST body limit: the cluster transport's frame limit,
+  // not socket.io's 1 MB default, or one large value would cut the link to every peer.
+  const io = new SocketServer(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: CLUSTER_MAX_HTTP_BUFFER_SIZE,
+    cors: { origin: corsOrigins(config.frontendUrl), credentials: true },
+  });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
