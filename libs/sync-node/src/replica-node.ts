@@ -30,7 +30,7 @@ import { ReplicaState, type ChangeRecord } from './replica-state.js';
 import { unpackState } from './snapshot-codec.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import { SyncError } from './sync-error.js';
-import { SyncHistory } from './sync-history.js';
+import { SyncActivity } from './sync-activity.js';
 import { eventLoopTimers } from './timers.js';
 import { toJsonValue } from './json-value.js';
 import { VersionVector } from './version-vector.js';
@@ -52,7 +52,7 @@ export class ReplicaNode implements SessionHost {
   private readonly state: ReplicaState;
   private readonly vv = new VersionVector();
   private readonly backlog: Backlog;
-  private readonly historyLog: SyncHistory;
+  private readonly activity: SyncActivity;
   private readonly links = new Map<string, PeerLink>();
   private readonly sessions = new Set<PeerSession>();
   private readonly knownUrls = new Map<string, string>();
@@ -69,17 +69,6 @@ export class ReplicaNode implements SessionHost {
   /** The one peer asked for the first snapshot, so a new node is not flooded by all of them. */
   private bootstrapPeer: string | null = null;
   private requestCounter = 0;
-  private readonly counters = {
-    opsSent: 0,
-    opsReceived: 0,
-    fullSyncs: 0,
-    partialSyncs: 0,
-    snapshotsSent: 0,
-    rejectedMessages: 0,
-    forceSyncs: 0,
-    repairedKeys: 0,
-    lastSyncTime: null as number | null,
-  };
 
   constructor(options: ReplicaNodeOptions) {
     this.options = resolveOptions(options, eventLoopTimers);
@@ -98,7 +87,7 @@ export class ReplicaNode implements SessionHost {
     });
     this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (change) => this.onStateChange(change), this.options.now);
     this.backlog = new Backlog(this.options.backlogSize);
-    this.historyLog = new SyncHistory(this.originName, this.options.now);
+    this.activity = new SyncActivity(this.originName, this.options.now);
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
     this.snapshots = new SnapshotSender(this.options.timers, this.options.snapshotChunkEntries);
     for (const member of this.options.members) this.learnMember(member);
@@ -207,7 +196,7 @@ export class ReplicaNode implements SessionHost {
   setSyncEnabled(on: boolean): void {
     if (on === this.enabled) return;
     this.enabled = on;
-    this.historyLog.record({ type: on ? 'sync-enabled' : 'sync-disabled' });
+    this.activity.record({ type: on ? 'sync-enabled' : 'sync-disabled' });
     if (on) for (const link of this.links.values()) this.pump(link);
   }
 
@@ -222,42 +211,26 @@ export class ReplicaNode implements SessionHost {
     const results = await Promise.all(targets.map((link) => this.antiEntropy.run(link)));
     const repairedKeys = results.reduce((sum, r) => sum + r.repairedKeys, 0);
     const differingBuckets = results.reduce((sum, r) => sum + r.differingBuckets, 0);
-    this.counters.forceSyncs++;
-    this.counters.repairedKeys += repairedKeys;
-    this.historyLog.record({ type: 'force-sync', count: repairedKeys, message: `${targets.length} peer(s), ${differingBuckets} differing bucket(s)` });
+    this.activity.forceSynced(targets.length, repairedKeys, differingBuckets);
     return { peers: targets.length, repairedKeys, differingBuckets, durationMs: Math.max(0, this.now() - started) };
   }
 
   /** The last sync events, newest first (at most 100 are kept). */
   history(limit = 100): SyncEvent[] {
-    return this.historyLog.list(limit);
+    return this.activity.history(limit);
   }
 
   stats(): SyncStats {
-    const nodeList = this.nodes();
-    const up = nodeList.filter((n) => n.state !== 'down').length;
-    return {
+    return this.activity.stats({
       nodeId: this.nodeId,
       origin: this.originName,
-      connectedNodes: up,
       syncEnabled: this.enabled,
-      totalSyncOperations: this.counters.opsSent + this.counters.opsReceived,
-      lastSyncTime: this.counters.lastSyncTime,
-      nodeList,
-      lag: nodeList.reduce((max, n) => (n.state === 'down' ? max : Math.max(max, n.lag)), 0),
+      nodeList: this.nodes(),
       seq: this.seq,
       backlogSize: this.backlog.size,
       backlogCapacity: this.backlog.capacity,
-      fullSyncs: this.counters.fullSyncs,
-      partialSyncs: this.counters.partialSyncs,
-      snapshotsSent: this.counters.snapshotsSent,
-      rejectedMessages: this.counters.rejectedMessages,
-      opsSent: this.counters.opsSent,
-      opsReceived: this.counters.opsReceived,
       tombstones: this.state.tombstoneCount(),
-      forceSyncs: this.counters.forceSyncs,
-      repairedKeys: this.counters.repairedKeys,
-    };
+    });
   }
 
   /** Every peer this node has talked to or heard of, with its state. */
@@ -467,21 +440,19 @@ export class ReplicaNode implements SessionHost {
       const batch = this.backlog.slice(link.sent + 1, Math.min(room, this.options.maxBatchOps), 256 * 1024);
       session.send({ type: 'ops', ops: batch });
       link.sent = batch[batch.length - 1].seq;
-      this.counters.opsSent += batch.length;
-      this.counters.lastSyncTime = Math.floor(this.now());
-      this.recordBatch('ops-sent', link.nodeId, batch);
+      this.activity.opsSentTo(link.nodeId, batch);
     }
   }
 
   private startSnapshot(link: PeerLink, session: PeerSession): void {
     link.snapshotting = true;
     link.snapshotAt = this.now();
-    this.counters.snapshotsSent++;
+    const number = this.activity.snapshotStarted();
     const exported = this.state.export();
     const upTo = this.seq;
-    const id = `${this.originName}-s${this.counters.snapshotsSent}`;
+    const id = `${this.originName}-s${number}`;
     session.send({ type: 'sync-start', mode: 'full', origin: this.originName, fromSeq: upTo + 1, snapshotId: id });
-    this.historyLog.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.entries.length });
+    this.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.entries.length });
     this.snapshots.send(session, id, exported, this.vv.toPairs(), () => {
       if (link.primary !== session) return;
       link.snapshotting = false;
@@ -514,7 +485,7 @@ export class ReplicaNode implements SessionHost {
     link.sessions.push(session);
     link.lastSeen = Math.floor(this.now());
     link.state = 'up';
-    if (!wasUp) this.historyLog.record({ type: 'peer-up', peer: link.nodeId });
+    if (!wasUp) this.activity.record({ type: 'peer-up', peer: link.nodeId });
     // A restarted peer may have lost what it acknowledged before: start over from what it has.
     if (link.primary === null || restarted) {
       link.primary = session;
@@ -543,7 +514,7 @@ export class ReplicaNode implements SessionHost {
     if (link.sessions.length === 0 && link.state !== 'down') {
       link.state = 'down';
       this.antiEntropy.peerGone(link);
-      this.historyLog.record({ type: 'peer-down', peer: link.nodeId });
+      this.activity.record({ type: 'peer-down', peer: link.nodeId });
       this.emitNodes();
     }
   }
@@ -554,8 +525,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   onRejected(_session: PeerSession, reason: string, peer?: string): void {
-    this.counters.rejectedMessages++;
-    this.historyLog.record({ type: 'rejected', message: reason, ...(peer === undefined ? {} : { peer }) });
+    this.activity.rejected(reason, peer);
   }
 
   onSessionMessage(session: PeerSession, message: PeerMessage): void {
@@ -579,8 +549,7 @@ export class ReplicaNode implements SessionHost {
         if (message.mode === 'full') session.incomingSnapshot = { id: message.snapshotId ?? '', next: 0 };
         else {
           session.incomingSnapshot = null;
-          this.counters.partialSyncs++;
-          this.historyLog.record({ type: 'partial-sync', peer: link.nodeId, message: `from seq ${message.fromSeq}` });
+          this.activity.partialSyncReceived(link.nodeId, message.fromSeq);
         }
         return;
       case 'snapshot-chunk':
@@ -652,11 +621,7 @@ export class ReplicaNode implements SessionHost {
       this.emitter.emit('op', op);
       applied++;
     }
-    if (applied > 0) {
-      this.counters.opsReceived += applied;
-      this.counters.lastSyncTime = Math.floor(now);
-      this.recordBatch('ops-received', link.nodeId, ops.slice(0, applied));
-    }
+    if (applied > 0) this.activity.opsReceivedFrom(link.nodeId, ops.slice(0, applied), now);
     session.send({ type: 'ack', origin, seq: this.vv.get(origin) });
   }
 
@@ -698,9 +663,7 @@ export class ReplicaNode implements SessionHost {
     if (chunk.last) {
       session.incomingSnapshot = null;
       this.vv.merge(VersionVector.fromPairs(chunk.vv ?? []));
-      this.counters.fullSyncs++;
-      this.counters.lastSyncTime = Math.floor(this.now());
-      this.historyLog.record({ type: 'full-sync-received', peer: link.nodeId, count: this.store.cache.size });
+      this.activity.fullSyncReceived(link.nodeId, this.store.cache.size);
     }
     session.send({ type: 'ack', origin: link.origin ?? '', seq: this.vv.get(link.origin ?? '') });
   }
@@ -810,15 +773,6 @@ export class ReplicaNode implements SessionHost {
 
   private emitNodes(): void {
     this.emitter.emit('nodes', this.nodes());
-  }
-
-  private recordBatch(type: 'ops-sent' | 'ops-received', peer: string, ops: Operation[]): void {
-    if (ops.length === 1) {
-      const op = ops[0].op;
-      this.historyLog.record({ type, peer, count: 1, op: op.type, ...('key' in op ? { key: op.key } : {}) });
-    } else {
-      this.historyLog.record({ type, peer, count: ops.length });
-    }
   }
 
   private antiEntropyHost() {

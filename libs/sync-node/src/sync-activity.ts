@@ -1,0 +1,121 @@
+import type { Operation, PeerInfo, SyncEvent, SyncStats } from '@meshcache/sync-protocol';
+import { SyncHistory } from './sync-history.js';
+
+type NewEvent = Omit<SyncEvent, 'id' | 'timestamp'>;
+
+/** The parts of `stats()` that describe the node itself rather than what replication did. */
+export interface StatsView {
+  nodeId: string;
+  origin: string;
+  syncEnabled: boolean;
+  nodeList: PeerInfo[];
+  seq: number;
+  backlogSize: number;
+  backlogCapacity: number;
+  tombstones: number;
+}
+
+/**
+ * What replication has done on this node: the counters behind `stats()` and the event log
+ * behind `history()`, updated together so the two never disagree.
+ */
+export class SyncActivity {
+  private readonly log: SyncHistory;
+  private opsSent = 0;
+  private opsReceived = 0;
+  private fullSyncs = 0;
+  private partialSyncs = 0;
+  private snapshotsSent = 0;
+  private rejectedMessages = 0;
+  private forceSyncs = 0;
+  private repairedKeys = 0;
+  private lastSyncTime: number | null = null;
+
+  constructor(idPrefix: string, private readonly now: () => number) {
+    this.log = new SyncHistory(idPrefix, now);
+  }
+
+  record(event: NewEvent): void {
+    this.log.record(event);
+  }
+
+  history(limit: number): SyncEvent[] {
+    return this.log.list(limit);
+  }
+
+  opsSentTo(peer: string, batch: Operation[]): void {
+    this.opsSent += batch.length;
+    this.lastSyncTime = Math.floor(this.now());
+    this.recordBatch('ops-sent', peer, batch);
+  }
+
+  /** `now` is when the batch started applying, which stamps the sync time. */
+  opsReceivedFrom(peer: string, applied: Operation[], now: number): void {
+    this.opsReceived += applied.length;
+    this.lastSyncTime = Math.floor(now);
+    this.recordBatch('ops-received', peer, applied);
+  }
+
+  /** Counts a snapshot about to be sent; its number names it. */
+  snapshotStarted(): number {
+    return ++this.snapshotsSent;
+  }
+
+  fullSyncReceived(peer: string, entries: number): void {
+    this.fullSyncs++;
+    this.lastSyncTime = Math.floor(this.now());
+    this.record({ type: 'full-sync-received', peer, count: entries });
+  }
+
+  partialSyncReceived(peer: string, fromSeq: number): void {
+    this.partialSyncs++;
+    this.record({ type: 'partial-sync', peer, message: `from seq ${fromSeq}` });
+  }
+
+  rejected(reason: string, peer?: string): void {
+    this.rejectedMessages++;
+    this.record({ type: 'rejected', message: reason, ...(peer === undefined ? {} : { peer }) });
+  }
+
+  forceSynced(peers: number, repairedKeys: number, differingBuckets: number): void {
+    this.forceSyncs++;
+    this.repairedKeys += repairedKeys;
+    this.record({ type: 'force-sync', count: repairedKeys, message: `${peers} peer(s), ${differingBuckets} differing bucket(s)` });
+  }
+
+  stats(view: StatsView): SyncStats {
+    const { nodeList } = view;
+    return {
+      nodeId: view.nodeId,
+      origin: view.origin,
+      connectedNodes: nodeList.filter((n) => n.state !== 'down').length,
+      syncEnabled: view.syncEnabled,
+      totalSyncOperations: this.opsSent + this.opsReceived,
+      lastSyncTime: this.lastSyncTime,
+      nodeList,
+      lag: nodeList.reduce((max, n) => (n.state === 'down' ? max : Math.max(max, n.lag)), 0),
+      seq: view.seq,
+      backlogSize: view.backlogSize,
+      backlogCapacity: view.backlogCapacity,
+      fullSyncs: this.fullSyncs,
+      partialSyncs: this.partialSyncs,
+      snapshotsSent: this.snapshotsSent,
+      rejectedMessages: this.rejectedMessages,
+      opsSent: this.opsSent,
+      opsReceived: this.opsReceived,
+      tombstones: view.tombstones,
+      forceSyncs: this.forceSyncs,
+      repairedKeys: this.repairedKeys,
+    };
+  }
+
+  /** One operation is logged with its key; a larger batch only by its size. */
+  private recordBatch(type: 'ops-sent' | 'ops-received', peer: string, ops: Operation[]): void {
+    if (ops.length === 1) {
+      const op = ops[0].op;
+      this.record({ type, peer, count: 1, op: op.type, ...('key' in op ? { key: op.key } : {}) });
+    } else {
+      this.record({ type, peer, count: ops.length });
+    }
+  }
+}
