@@ -15,7 +15,7 @@ import {
   type VersionVectorPairs,
 } from '@meshcache/sync-protocol';
 import { AntiEntropy } from './anti-entropy.js';
-import { needsSnapshot, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
+import type { CatchUpView } from './catch-up-policy.js';
 import type { ChangeEvent, NodeValue, PeerAddressEvent, WriteResult } from './node-types.js';
 import { restoreState, type RestoreOutcome } from './restore-state.js';
 import { Backlog } from './backlog.js';
@@ -24,11 +24,11 @@ import type { EntryRecord } from './entry-store.js';
 import { HybridClock } from './hybrid-clock.js';
 import type { LinkEnd, LinkHandle, LinkInfo } from './link.js';
 import { resolveOptions, type ReplicaNodeOptions, type ResolvedOptions } from './node-options.js';
+import { OutboundStream, type OutboundHost } from './outbound-stream.js';
 import { PeerLink } from './peer-link.js';
 import { PeerSession, type SessionHost } from './peer-session.js';
 import { ReplicaState, type ChangeRecord } from './replica-state.js';
 import { unpackState } from './snapshot-codec.js';
-import { SnapshotSender } from './snapshot-sender.js';
 import { SyncError } from './sync-error.js';
 import { SyncActivity } from './sync-activity.js';
 import { eventLoopTimers } from './timers.js';
@@ -58,13 +58,12 @@ export class ReplicaNode implements SessionHost {
   private readonly knownUrls = new Map<string, string>();
   private readonly unresolvedUrls = new Set<string>();
   private readonly antiEntropy: AntiEntropy;
-  private readonly snapshots: SnapshotSender;
+  private readonly outbound: OutboundStream;
   private source: 'local' | 'remote' = 'local';
   private quiet = false;
   private enabled = true;
   private isClosed = false;
   private tickHandle: unknown = null;
-  private flushHandle: unknown = null;
   private tickCount = 0;
   /** The one peer asked for the first snapshot, so a new node is not flooded by all of them. */
   private bootstrapPeer: string | null = null;
@@ -89,7 +88,7 @@ export class ReplicaNode implements SessionHost {
     this.backlog = new Backlog(this.options.backlogSize);
     this.activity = new SyncActivity(this.originName, this.options.now);
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
-    this.snapshots = new SnapshotSender(this.options.timers, this.options.snapshotChunkEntries);
+    this.outbound = new OutboundStream(this.outboundHost());
     for (const member of this.options.members) this.learnMember(member);
     this.scheduleTick();
   }
@@ -197,7 +196,7 @@ export class ReplicaNode implements SessionHost {
     if (on === this.enabled) return;
     this.enabled = on;
     this.activity.record({ type: on ? 'sync-enabled' : 'sync-disabled' });
-    if (on) for (const link of this.links.values()) this.pump(link);
+    if (on) this.outbound.pumpAll();
   }
 
   /** Anti-entropy with every connected peer: compares digests, repairs only differing keys. */
@@ -207,7 +206,7 @@ export class ReplicaNode implements SessionHost {
       return { peers: 0, repairedKeys: 0, differingBuckets: 0, durationMs: 0, skipped: 'sync-disabled' };
     }
     const targets = [...this.links.values()].filter((link) => link.primary !== null);
-    for (const link of targets) this.pump(link);
+    for (const link of targets) this.outbound.pump(link);
     const results = await Promise.all(targets.map((link) => this.antiEntropy.run(link)));
     const repairedKeys = results.reduce((sum, r) => sum + r.repairedKeys, 0);
     const differingBuckets = results.reduce((sum, r) => sum + r.differingBuckets, 0);
@@ -301,7 +300,7 @@ export class ReplicaNode implements SessionHost {
     if (this.isClosed) return;
     this.isClosed = true;
     if (this.tickHandle !== null) this.options.timers.clearTimeout(this.tickHandle);
-    if (this.flushHandle !== null) this.options.timers.clearTimeout(this.flushHandle);
+    this.outbound.cancel();
     this.antiEntropy.cancelAll();
     for (const session of [...this.sessions]) session.close();
   }
@@ -375,7 +374,7 @@ export class ReplicaNode implements SessionHost {
     this.vv.set(this.originName, operation.seq);
     this.backlog.append(operation, approxBytes);
     this.emitter.emit('op', operation);
-    this.scheduleFlush();
+    this.outbound.scheduleFlush();
   }
 
   private checkSize(key: string, value: unknown): WriteResult | null {
@@ -414,55 +413,6 @@ export class ReplicaNode implements SessionHost {
     this.clockImpl.advanceTo(last);
   }
 
-  // ---- outbound stream ------------------------------------------------------------------
-
-  private scheduleFlush(): void {
-    if (this.flushHandle !== null || this.isClosed) return;
-    this.flushHandle = this.options.timers.setTimeout(() => {
-      this.flushHandle = null;
-      for (const link of this.links.values()) this.pump(link);
-    }, 0);
-  }
-
-  /** Sends what `link` is missing of our own operations, within the in-flight window. */
-  private pump(link: PeerLink): void {
-    const session = link.primary;
-    if (this.isClosed || !this.enabled || session === null || link.snapshotting) return;
-    if (!link.streamStarted) {
-      if (needsSnapshot(link, this.catchUpView())) return this.startSnapshot(link, session);
-      session.send({ type: 'sync-start', mode: 'partial', origin: this.originName, fromSeq: link.sent + 1 });
-      link.streamStarted = true;
-    }
-    const mySeq = this.seq;
-    while (link.sent < mySeq && link.sent - link.acked < this.options.maxInFlightOps) {
-      if (!this.backlog.reachesBack(link.sent)) return this.startSnapshot(link, session);
-      const room = this.options.maxInFlightOps - (link.sent - link.acked);
-      const batch = this.backlog.slice(link.sent + 1, Math.min(room, this.options.maxBatchOps), 256 * 1024);
-      session.send({ type: 'ops', ops: batch });
-      link.sent = batch[batch.length - 1].seq;
-      this.activity.opsSentTo(link.nodeId, batch);
-    }
-  }
-
-  private startSnapshot(link: PeerLink, session: PeerSession): void {
-    link.snapshotting = true;
-    link.snapshotAt = this.now();
-    const number = this.activity.snapshotStarted();
-    const exported = this.state.export();
-    const upTo = this.seq;
-    const id = `${this.originName}-s${number}`;
-    session.send({ type: 'sync-start', mode: 'full', origin: this.originName, fromSeq: upTo + 1, snapshotId: id });
-    this.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.entries.length });
-    this.snapshots.send(session, id, exported, this.vv.toPairs(), () => {
-      if (link.primary !== session) return;
-      link.snapshotting = false;
-      link.streamStarted = true;
-      link.sent = Math.max(link.sent, upTo);
-      link.lastAckAt = this.now();
-      this.pump(link);
-    });
-  }
-
   // ---- sessions -------------------------------------------------------------------------
 
   onSessionUp(session: PeerSession, auth: { vv: VersionVectorPairs; wantsSnapshot: boolean }): void {
@@ -487,11 +437,7 @@ export class ReplicaNode implements SessionHost {
     link.state = 'up';
     if (!wasUp) this.activity.record({ type: 'peer-up', peer: link.nodeId });
     // A restarted peer may have lost what it acknowledged before: start over from what it has.
-    if (link.primary === null || restarted) {
-      link.primary = session;
-      link.restartStream(link.peerVv.get(this.originName), this.now());
-      this.pump(link);
-    }
+    if (link.primary === null || restarted) this.outbound.attach(link, session);
     session.send({ type: 'peers', peers: this.addressList() });
     session.send(this.heartbeatFor(link.nodeId));
     this.emitNodes();
@@ -503,14 +449,7 @@ export class ReplicaNode implements SessionHost {
     const link = this.links.get(session.peer?.nodeId ?? '');
     if (link === undefined) return;
     link.sessions = link.sessions.filter((s) => s !== session);
-    if (link.primary === session) {
-      link.primary = link.sessions.find((s) => s.peer?.origin === link.origin) ?? null;
-      link.snapshotting = false;
-      if (link.primary !== null) {
-        link.restartStream(link.acked, this.now());
-        this.pump(link);
-      }
-    }
+    if (link.primary === session) this.outbound.primaryClosed(link);
     if (link.sessions.length === 0 && link.state !== 'down') {
       link.state = 'down';
       this.antiEntropy.peerGone(link);
@@ -538,13 +477,9 @@ export class ReplicaNode implements SessionHost {
       case 'ops':
         return this.onOps(session, link, message.ops);
       case 'ack':
-        if (message.origin === this.originName) link.onAck(message.seq, this.now());
-        return this.pump(link);
+        return this.outbound.onAck(link, message.origin, message.seq);
       case 'resync':
-        if (link.snapshotting) return;
-        link.peerVv = VersionVector.fromPairs(message.vv);
-        link.restartStream(link.peerVv.get(this.originName), this.now());
-        return this.pump(link);
+        return this.outbound.onResync(link, message.vv);
       case 'sync-start':
         if (message.mode === 'full') session.incomingSnapshot = { id: message.snapshotId ?? '', next: 0 };
         else {
@@ -561,16 +496,7 @@ export class ReplicaNode implements SessionHost {
           link.state = 'up';
           this.emitNodes();
         }
-        // A snapshot can be lost (a link dropped mid-way): the heartbeat's vector shows it.
-        if (
-          link.primary !== null &&
-          !link.snapshotting &&
-          this.now() - Math.max(link.snapshotAt, link.lastAckAt) > this.options.retransmitMs &&
-          peerLacksUnstreamable(link, this.catchUpView())
-        ) {
-          link.restartStream(link.peerVv.get(this.originName), this.now());
-        }
-        return this.pump(link);
+        return this.outbound.onHeartbeat(link);
       case 'peers':
         for (const peer of message.peers) {
           if (peer.nodeId !== this.nodeId) this.learnAddress(peer.nodeId, peer.url);
@@ -704,11 +630,7 @@ export class ReplicaNode implements SessionHost {
         link.state = next;
         changed = true;
       }
-      if (link.primary !== null && !link.snapshotting && link.sent > link.acked && now - link.lastAckAt > this.options.retransmitMs) {
-        link.restartStream(link.acked, now);
-        link.streamStarted = true;
-        this.pump(link);
-      }
+      this.outbound.retransmitIfStalled(link, now);
       if (this.tickCount % 5 === 0 && link.primary !== null) link.primary.send({ type: 'peers', peers: this.addressList() });
     }
     if (changed) this.emitNodes();
@@ -773,6 +695,28 @@ export class ReplicaNode implements SessionHost {
 
   private emitNodes(): void {
     this.emitter.emit('nodes', this.nodes());
+  }
+
+  private outboundHost(): OutboundHost {
+    const { timers, maxInFlightOps, maxBatchOps, retransmitMs, snapshotChunkEntries } = this.options;
+    return {
+      timers,
+      backlog: this.backlog,
+      state: this.state,
+      activity: this.activity,
+      maxInFlightOps,
+      maxBatchOps,
+      retransmitMs,
+      snapshotChunkEntries,
+      origin: () => this.originName,
+      seq: () => this.seq,
+      now: () => this.now(),
+      sending: () => !this.isClosed && this.enabled,
+      closed: () => this.isClosed,
+      links: () => this.links.values(),
+      catchUpView: () => this.catchUpView(),
+      versionVectorPairs: () => this.vv.toPairs(),
+    };
   }
 
   private antiEntropyHost() {

@@ -1,0 +1,160 @@
+import type { VersionVectorPairs } from '@meshcache/sync-protocol';
+import type { Backlog } from './backlog.js';
+import { needsSnapshot, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
+import type { PeerLink } from './peer-link.js';
+import type { PeerSession } from './peer-session.js';
+import type { ReplicaState } from './replica-state.js';
+import { SnapshotSender } from './snapshot-sender.js';
+import type { SyncActivity } from './sync-activity.js';
+import type { Timers } from './timers.js';
+import { VersionVector } from './version-vector.js';
+
+/** Bytes per batch of operations: well under socket.io's default 1 MB message limit. */
+const BATCH_BYTES = 256 * 1024;
+
+/** What the outbound stream needs from its node. */
+export interface OutboundHost {
+  readonly timers: Timers;
+  readonly backlog: Backlog;
+  readonly state: ReplicaState;
+  readonly activity: SyncActivity;
+  readonly maxInFlightOps: number;
+  readonly maxBatchOps: number;
+  readonly retransmitMs: number;
+  readonly snapshotChunkEntries: number;
+  /** The origin can change once, when `restore()` finds the default one already used. */
+  origin(): string;
+  seq(): number;
+  now(): number;
+  /** False once the node is closed or while sync is disabled. */
+  sending(): boolean;
+  closed(): boolean;
+  links(): Iterable<PeerLink>;
+  catchUpView(): CatchUpView;
+  versionVectorPairs(): VersionVectorPairs;
+}
+
+/**
+ * This node's own operations on their way to each peer: in order from the backlog over the
+ * peer's primary session, within an unacknowledged window, resent when acknowledgements stall,
+ * and replaced by a chunked snapshot when the peer is missing what the backlog no longer holds.
+ */
+export class OutboundStream {
+  private readonly snapshots: SnapshotSender;
+  private flushHandle: unknown = null;
+
+  constructor(private readonly host: OutboundHost) {
+    this.snapshots = new SnapshotSender(host.timers, host.snapshotChunkEntries);
+  }
+
+  /** Sends new local writes to every peer soon, so a burst of writes travels in few batches. */
+  scheduleFlush(): void {
+    if (this.flushHandle !== null || this.host.closed()) return;
+    this.flushHandle = this.host.timers.setTimeout(() => {
+      this.flushHandle = null;
+      this.pumpAll();
+    }, 0);
+  }
+
+  cancel(): void {
+    if (this.flushHandle !== null) this.host.timers.clearTimeout(this.flushHandle);
+  }
+
+  pumpAll(): void {
+    for (const link of this.host.links()) this.pump(link);
+  }
+
+  /** `session` becomes the one carrying our stream: start over from what the peer has. */
+  attach(link: PeerLink, session: PeerSession): void {
+    link.primary = session;
+    link.restartStream(link.peerVv.get(this.host.origin()), this.host.now());
+    this.pump(link);
+  }
+
+  /** The primary session closed: carry on over another session to the same incarnation, if any. */
+  primaryClosed(link: PeerLink): void {
+    link.primary = link.sessions.find((s) => s.peer?.origin === link.origin) ?? null;
+    link.snapshotting = false;
+    if (link.primary !== null) {
+      link.restartStream(link.acked, this.host.now());
+      this.pump(link);
+    }
+  }
+
+  onAck(link: PeerLink, origin: string, seq: number): void {
+    if (origin === this.host.origin()) link.onAck(seq, this.host.now());
+    this.pump(link);
+  }
+
+  /** The peer saw a gap in our stream: resend from what its vector says it has. */
+  onResync(link: PeerLink, vv: VersionVectorPairs): void {
+    if (link.snapshotting) return;
+    link.peerVv = VersionVector.fromPairs(vv);
+    link.restartStream(link.peerVv.get(this.host.origin()), this.host.now());
+    this.pump(link);
+  }
+
+  /** Called after the peer's heartbeat updated `link`. */
+  onHeartbeat(link: PeerLink): void {
+    // A snapshot can be lost (a link dropped mid-way): the heartbeat's vector shows it.
+    if (
+      link.primary !== null &&
+      !link.snapshotting &&
+      this.host.now() - Math.max(link.snapshotAt, link.lastAckAt) > this.host.retransmitMs &&
+      peerLacksUnstreamable(link, this.host.catchUpView())
+    ) {
+      link.restartStream(link.peerVv.get(this.host.origin()), this.host.now());
+    }
+    this.pump(link);
+  }
+
+  /** Resends what the peer has not acknowledged for too long. */
+  retransmitIfStalled(link: PeerLink, now: number): void {
+    if (link.primary !== null && !link.snapshotting && link.sent > link.acked && now - link.lastAckAt > this.host.retransmitMs) {
+      link.restartStream(link.acked, now);
+      link.streamStarted = true;
+      this.pump(link);
+    }
+  }
+
+  /** Sends what `link` is missing of our own operations, within the in-flight window. */
+  pump(link: PeerLink): void {
+    const session = link.primary;
+    const { backlog, maxInFlightOps, maxBatchOps } = this.host;
+    if (!this.host.sending() || session === null || link.snapshotting) return;
+    if (!link.streamStarted) {
+      if (needsSnapshot(link, this.host.catchUpView())) return this.startSnapshot(link, session);
+      session.send({ type: 'sync-start', mode: 'partial', origin: this.host.origin(), fromSeq: link.sent + 1 });
+      link.streamStarted = true;
+    }
+    const mySeq = this.host.seq();
+    while (link.sent < mySeq && link.sent - link.acked < maxInFlightOps) {
+      if (!backlog.reachesBack(link.sent)) return this.startSnapshot(link, session);
+      const room = maxInFlightOps - (link.sent - link.acked);
+      const batch = backlog.slice(link.sent + 1, Math.min(room, maxBatchOps), BATCH_BYTES);
+      session.send({ type: 'ops', ops: batch });
+      link.sent = batch[batch.length - 1].seq;
+      this.host.activity.opsSentTo(link.nodeId, batch);
+    }
+  }
+
+  private startSnapshot(link: PeerLink, session: PeerSession): void {
+    const origin = this.host.origin();
+    link.snapshotting = true;
+    link.snapshotAt = this.host.now();
+    const number = this.host.activity.snapshotStarted();
+    const exported = this.host.state.export();
+    const upTo = this.host.seq();
+    const id = `${origin}-s${number}`;
+    session.send({ type: 'sync-start', mode: 'full', origin, fromSeq: upTo + 1, snapshotId: id });
+    this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.entries.length });
+    this.snapshots.send(session, id, exported, this.host.versionVectorPairs(), () => {
+      if (link.primary !== session) return;
+      link.snapshotting = false;
+      link.streamStarted = true;
+      link.sent = Math.max(link.sent, upTo);
+      link.lastAckAt = this.host.now();
+      this.pump(link);
+    });
+  }
+}
