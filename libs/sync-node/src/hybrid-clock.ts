@@ -1,4 +1,4 @@
-import type { Hlc } from '@meshcache/sync-protocol';
+import { compareHlc, type Hlc } from '@meshcache/sync-protocol';
 
 export type ObserveResult = { ok: true } | { ok: false; code: 'CLOCK_SKEW'; message: string };
 
@@ -47,6 +47,13 @@ export class HybridClock {
     }
     this.advanceTo(remote);
     return { ok: true };
+  }
+
+  /** Merges the newest timestamp of a batch of state: a snapshot or repair is one remote event. */
+  observeNewest(items: Iterable<{ hlc: Hlc }>): ObserveResult {
+    let newest: Hlc | null = null;
+    for (const item of items) if (newest === null || compareHlc(item.hlc, newest) > 0) newest = item.hlc;
+    return newest === null ? { ok: true } : this.observe(newest);
   }
 
   /** Adopts a timestamp unconditionally (state restored from our own disk). */

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Cache, Strategy } from '@meshcache/cache-core';
 import {
-  compareHlc,
   nodeIdOfOrigin,
   type ForceSyncResult,
   type Hlc,
@@ -24,11 +23,11 @@ import type { EntryRecord } from './entry-store.js';
 import { HybridClock } from './hybrid-clock.js';
 import type { LinkEnd, LinkHandle, LinkInfo } from './link.js';
 import { resolveOptions, type ReplicaNodeOptions, type ResolvedOptions } from './node-options.js';
+import { InboundStream, type InboundHost } from './inbound-stream.js';
 import { OutboundStream, type OutboundHost } from './outbound-stream.js';
 import { PeerLink } from './peer-link.js';
 import { PeerSession, type SessionHost } from './peer-session.js';
 import { ReplicaState, type ChangeRecord } from './replica-state.js';
-import { unpackState } from './snapshot-codec.js';
 import { SyncError } from './sync-error.js';
 import { SyncActivity } from './sync-activity.js';
 import { eventLoopTimers } from './timers.js';
@@ -58,6 +57,7 @@ export class ReplicaNode implements SessionHost {
   private readonly knownUrls = new Map<string, string>();
   private readonly unresolvedUrls = new Set<string>();
   private readonly antiEntropy: AntiEntropy;
+  private readonly inbound: InboundStream;
   private readonly outbound: OutboundStream;
   private source: 'local' | 'remote' = 'local';
   private quiet = false;
@@ -88,6 +88,7 @@ export class ReplicaNode implements SessionHost {
     this.backlog = new Backlog(this.options.backlogSize);
     this.activity = new SyncActivity(this.originName, this.options.now);
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
+    this.inbound = new InboundStream(this.inboundHost());
     this.outbound = new OutboundStream(this.outboundHost());
     for (const member of this.options.members) this.learnMember(member);
     this.scheduleTick();
@@ -475,20 +476,15 @@ export class ReplicaNode implements SessionHost {
     link.lastSeen = Math.floor(this.now());
     switch (message.type) {
       case 'ops':
-        return this.onOps(session, link, message.ops);
+        return this.inbound.onOps(session, link, message.ops);
       case 'ack':
         return this.outbound.onAck(link, message.origin, message.seq);
       case 'resync':
         return this.outbound.onResync(link, message.vv);
       case 'sync-start':
-        if (message.mode === 'full') session.incomingSnapshot = { id: message.snapshotId ?? '', next: 0 };
-        else {
-          session.incomingSnapshot = null;
-          this.activity.partialSyncReceived(link.nodeId, message.fromSeq);
-        }
-        return;
+        return this.inbound.onSyncStart(session, link, message);
       case 'snapshot-chunk':
-        return this.onSnapshotChunk(session, link, message);
+        return this.inbound.onSnapshotChunk(session, link, message);
       case 'heartbeat':
         for (const member of message.members) this.learnMember(member);
         link.onHeartbeat(message, this.originName);
@@ -517,89 +513,9 @@ export class ReplicaNode implements SessionHost {
     }
   }
 
-  private onOps(session: PeerSession, link: PeerLink, ops: Operation[]): void {
-    const origin = ops[0].origin;
-    if (origin !== link.origin) {
-      this.onRejected(session, `operations of ${origin} on the link of ${link.origin}`, link.nodeId);
-      return;
-    }
-    const now = this.now();
-    this.source = 'remote';
-    let applied = 0;
-    for (const op of ops) {
-      const have = this.vv.get(origin);
-      if (op.origin !== origin || op.hlc.node !== origin) {
-        this.onRejected(session, 'operation batch mixes origins', link.nodeId);
-        break;
-      }
-      if (op.seq <= have) continue;
-      if (op.seq > have + 1) {
-        this.requestResync(session, link);
-        break;
-      }
-      const observed = this.clockImpl.observe(op.hlc);
-      if (!observed.ok) {
-        this.onRejected(session, observed.message, link.nodeId);
-        break;
-      }
-      this.state.applyOperation(op, now);
-      this.vv.set(origin, op.seq);
-      this.emitter.emit('op', op);
-      applied++;
-    }
-    if (applied > 0) this.activity.opsReceivedFrom(link.nodeId, ops.slice(0, applied), now);
-    session.send({ type: 'ack', origin, seq: this.vv.get(origin) });
-  }
-
-  private requestResync(session: PeerSession, link: PeerLink): void {
-    const now = this.now();
-    if (now - link.lastResyncRequest < this.options.retransmitMs / 2) return;
-    link.lastResyncRequest = now;
-    session.send({ type: 'resync', vv: this.vv.toPairs() });
-  }
-
-  private onSnapshotChunk(session: PeerSession, link: PeerLink, chunk: Extract<PeerMessage, { type: 'snapshot-chunk' }>): void {
-    const incoming = session.incomingSnapshot;
-    if (incoming === null || incoming.id !== chunk.snapshotId || incoming.next !== chunk.index) {
-      session.incomingSnapshot = null;
-      this.requestResync(session, link);
-      return;
-    }
-    const unpacked = unpackState(chunk);
-    if (unpacked === null) {
-      this.onRejected(session, 'snapshot chunk refers to an origin it does not list', link.nodeId);
-      session.incomingSnapshot = null;
-      return;
-    }
-    const skew = this.observeAll(unpacked.entries, unpacked.tombstones);
-    if (skew !== null) {
-      this.onRejected(session, skew, link.nodeId);
-      session.incomingSnapshot = null;
-      return;
-    }
-    incoming.next++;
-    this.source = 'remote';
-    const part = {
-      entries: unpacked.entries,
-      tombstones: unpacked.tombstones,
-      watermark: chunk.watermark,
-      strategy: chunk.strategy ?? { strategy: this.state.strategy.strategy, stamp: null },
-    };
-    this.state.merge(part, this.now(), (origin, seq) => this.vv.covers(origin, seq), (op) => this.emitter.emit('op', op));
-    if (chunk.last) {
-      session.incomingSnapshot = null;
-      this.vv.merge(VersionVector.fromPairs(chunk.vv ?? []));
-      this.activity.fullSyncReceived(link.nodeId, this.store.cache.size);
-    }
-    session.send({ type: 'ack', origin: link.origin ?? '', seq: this.vv.get(link.origin ?? '') });
-  }
-
   /** Merges the newest timestamp of a batch of state into the clock; a message when it is too far ahead. */
   observeAll(entries: { hlc: Hlc }[], tombstones: { hlc: Hlc }[]): string | null {
-    let newest: Hlc | null = null;
-    for (const item of [...entries, ...tombstones]) if (newest === null || compareHlc(item.hlc, newest) > 0) newest = item.hlc;
-    if (newest === null) return null;
-    const observed = this.clockImpl.observe(newest);
+    const observed = this.clockImpl.observeNewest([...entries, ...tombstones]);
     return observed.ok ? null : observed.message;
   }
 
@@ -695,6 +611,22 @@ export class ReplicaNode implements SessionHost {
 
   private emitNodes(): void {
     this.emitter.emit('nodes', this.nodes());
+  }
+
+  private inboundHost(): InboundHost {
+    return {
+      vv: this.vv,
+      state: this.state,
+      store: this.store,
+      activity: this.activity,
+      retransmitMs: this.options.retransmitMs,
+      clock: () => this.clockImpl,
+      now: () => this.now(),
+      applying: () => {
+        this.source = 'remote';
+      },
+      emitOp: (op: Operation) => this.emitter.emit('op', op),
+    };
   }
 
   private outboundHost(): OutboundHost {
