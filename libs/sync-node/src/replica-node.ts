@@ -25,7 +25,9 @@ import type { LinkEnd, LinkHandle, LinkInfo } from './link.js';
 import { resolveOptions, type ReplicaNodeOptions, type ResolvedOptions } from './node-options.js';
 import { InboundStream, type InboundHost } from './inbound-stream.js';
 import { OutboundStream, type OutboundHost } from './outbound-stream.js';
-import { PeerLink } from './peer-link.js';
+import type { PeerLink } from './peer-link.js';
+import { collectSettledGraves } from './grave-collection.js';
+import { Membership } from './membership.js';
 import { PeerSession, type SessionHost } from './peer-session.js';
 import { ReplicaState, type ChangeRecord } from './replica-state.js';
 import { SyncError } from './sync-error.js';
@@ -52,10 +54,8 @@ export class ReplicaNode implements SessionHost {
   private readonly vv = new VersionVector();
   private readonly backlog: Backlog;
   private readonly activity: SyncActivity;
-  private readonly links = new Map<string, PeerLink>();
+  private readonly members: Membership;
   private readonly sessions = new Set<PeerSession>();
-  private readonly knownUrls = new Map<string, string>();
-  private readonly unresolvedUrls = new Set<string>();
   private readonly antiEntropy: AntiEntropy;
   private readonly inbound: InboundStream;
   private readonly outbound: OutboundStream;
@@ -86,11 +86,17 @@ export class ReplicaNode implements SessionHost {
     });
     this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (change) => this.onStateChange(change), this.options.now);
     this.backlog = new Backlog(this.options.backlogSize);
+    this.members = new Membership({
+      nodeId: this.nodeId,
+      selfUrl: () => this.options.url,
+      nodesChanged: () => this.emitNodes(),
+      peerAddress: (event) => this.emitter.emit('peer-address', event),
+    });
     this.activity = new SyncActivity(this.originName, this.options.now);
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
     this.inbound = new InboundStream(this.inboundHost());
     this.outbound = new OutboundStream(this.outboundHost());
-    for (const member of this.options.members) this.learnMember(member);
+    for (const member of this.options.members) this.members.learnMember(member);
     this.scheduleTick();
   }
 
@@ -206,7 +212,7 @@ export class ReplicaNode implements SessionHost {
     if (!this.enabled || this.isClosed) {
       return { peers: 0, repairedKeys: 0, differingBuckets: 0, durationMs: 0, skipped: 'sync-disabled' };
     }
-    const targets = [...this.links.values()].filter((link) => link.primary !== null);
+    const targets = [...this.members.links.values()].filter((link) => link.primary !== null);
     for (const link of targets) this.outbound.pump(link);
     const results = await Promise.all(targets.map((link) => this.antiEntropy.run(link)));
     const repairedKeys = results.reduce((sum, r) => sum + r.repairedKeys, 0);
@@ -235,7 +241,7 @@ export class ReplicaNode implements SessionHost {
 
   /** Every peer this node has talked to or heard of, with its state. */
   nodes(): PeerInfo[] {
-    return [...this.links.values()].map((link) => link.info(this.seq));
+    return this.members.nodes(this.seq);
   }
 
   on(event: 'change', fn: (change: ChangeEvent) => void): this;
@@ -271,7 +277,7 @@ export class ReplicaNode implements SessionHost {
       tombstones: exported.tombstones,
       watermark: exported.watermark,
       strategy: exported.strategy,
-      members: [...this.links.keys()],
+      members: [...this.members.links.keys()],
     };
   }
 
@@ -290,7 +296,7 @@ export class ReplicaNode implements SessionHost {
     } finally {
       this.quiet = false;
     }
-    for (const member of outcome.members) this.learnMember(member);
+    for (const member of outcome.members) this.members.learnMember(member);
     this.store.cache.setStrategy(this.state.strategy.strategy);
     this.ensureFreshOrigin();
     return { applied: outcome.applied, skipped: outcome.skipped };
@@ -323,7 +329,7 @@ export class ReplicaNode implements SessionHost {
    * are kept for `isolatedTombstoneGraceMs`, since that node may hold older writes.
    */
   expectPeerUrls(urls: string[]): void {
-    for (const url of urls) if (url !== this.options.url) this.unresolvedUrls.add(url);
+    this.members.expectUrls(urls);
   }
 
   /** Sets the URL advertised to peers (before links open). */
@@ -333,7 +339,7 @@ export class ReplicaNode implements SessionHost {
 
   /** Addresses learned from peers and handshakes, by node id. */
   knownPeers(): Map<string, string> {
-    return new Map(this.knownUrls);
+    return this.members.knownPeers();
   }
 
   /** Current version vector as pairs (what this node has applied). */
@@ -419,15 +425,11 @@ export class ReplicaNode implements SessionHost {
   onSessionUp(session: PeerSession, auth: { vv: VersionVectorPairs; wantsSnapshot: boolean }): void {
     const vvPairs = auth.vv;
     const hello = session.peer as NonNullable<PeerSession['peer']>;
-    let link = this.links.get(hello.nodeId);
-    if (link === undefined) {
-      link = new PeerLink(hello.nodeId);
-      this.links.set(hello.nodeId, link);
-    }
+    const link = this.members.linkFor(hello.nodeId);
     const wasUp = link.state !== 'down';
-    if (hello.url !== null) this.learnAddress(hello.nodeId, hello.url);
-    if (hello.url !== null) this.unresolvedUrls.delete(hello.url);
-    if (session.info.dialedUrl !== undefined) this.unresolvedUrls.delete(session.info.dialedUrl);
+    if (hello.url !== null) this.members.learnAddress(hello.nodeId, hello.url);
+    if (hello.url !== null) this.members.urlResolved(hello.url);
+    if (session.info.dialedUrl !== undefined) this.members.urlResolved(session.info.dialedUrl);
     if (hello.url !== null) link.url = hello.url;
     const restarted = link.origin !== null && link.origin !== hello.origin;
     if (link.origin !== hello.origin) link.newIncarnation(hello.origin);
@@ -439,7 +441,7 @@ export class ReplicaNode implements SessionHost {
     if (!wasUp) this.activity.record({ type: 'peer-up', peer: link.nodeId });
     // A restarted peer may have lost what it acknowledged before: start over from what it has.
     if (link.primary === null || restarted) this.outbound.attach(link, session);
-    session.send({ type: 'peers', peers: this.addressList() });
+    session.send({ type: 'peers', peers: this.members.addressList() });
     session.send(this.heartbeatFor(link.nodeId));
     this.emitNodes();
   }
@@ -447,7 +449,7 @@ export class ReplicaNode implements SessionHost {
   onSessionClosed(session: PeerSession, wasUp: boolean): void {
     this.sessions.delete(session);
     if (!wasUp) return;
-    const link = this.links.get(session.peer?.nodeId ?? '');
+    const link = this.members.links.get(session.peer?.nodeId ?? '');
     if (link === undefined) return;
     link.sessions = link.sessions.filter((s) => s !== session);
     if (link.primary === session) this.outbound.primaryClosed(link);
@@ -460,7 +462,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   onSelfUrl(url: string): void {
-    this.unresolvedUrls.delete(url);
+    this.members.urlResolved(url);
     this.emitter.emit('self-url', url);
   }
 
@@ -470,7 +472,7 @@ export class ReplicaNode implements SessionHost {
 
   onSessionMessage(session: PeerSession, message: PeerMessage): void {
     const peer = session.peer as NonNullable<PeerSession['peer']>;
-    const link = this.links.get(peer.nodeId) as PeerLink;
+    const link = this.members.links.get(peer.nodeId) as PeerLink;
     // A link left over from the peer's previous life says nothing about its current state.
     if (peer.origin !== link.origin) return;
     link.lastSeen = Math.floor(this.now());
@@ -486,7 +488,7 @@ export class ReplicaNode implements SessionHost {
       case 'snapshot-chunk':
         return this.inbound.onSnapshotChunk(session, link, message);
       case 'heartbeat':
-        for (const member of message.members) this.learnMember(member);
+        for (const member of message.members) this.members.learnMember(member);
         link.onHeartbeat(message, this.originName);
         if (link.state !== 'up') {
           link.state = 'up';
@@ -494,10 +496,7 @@ export class ReplicaNode implements SessionHost {
         }
         return this.outbound.onHeartbeat(link);
       case 'peers':
-        for (const peer of message.peers) {
-          if (peer.nodeId !== this.nodeId) this.learnAddress(peer.nodeId, peer.url);
-        }
-        return;
+        return this.members.learnAddresses(message.peers);
       case 'digest':
         return this.antiEntropy.onDigest(session, message);
       case 'repair-keys':
@@ -533,40 +532,29 @@ export class ReplicaNode implements SessionHost {
     if (this.isClosed) return;
     this.tickCount++;
     const now = this.now();
-    if (this.bootstrapPeer !== null && this.links.get(this.bootstrapPeer)?.primary == null) this.bootstrapPeer = null;
+    if (this.bootstrapPeer !== null && this.members.links.get(this.bootstrapPeer)?.primary == null) this.bootstrapPeer = null;
     for (const session of [...this.sessions]) {
       const silentFor = now - session.lastHeard;
       if (silentFor > this.options.downAfterMs) session.close();
       else if (session.isUp && session.peer !== null) session.send(this.heartbeatFor(session.peer.nodeId));
     }
-    let changed = false;
-    for (const link of this.links.values()) {
-      const next = link.sessions.length === 0 ? 'down' : now - (link.lastSeen ?? 0) > this.options.suspectAfterMs ? 'suspect' : 'up';
-      if (next !== link.state) {
-        link.state = next;
-        changed = true;
-      }
+    const changed = this.members.updateLiveness(now, this.options.suspectAfterMs);
+    for (const link of this.members.links.values()) {
       this.outbound.retransmitIfStalled(link, now);
-      if (this.tickCount % 5 === 0 && link.primary !== null) link.primary.send({ type: 'peers', peers: this.addressList() });
+      if (this.tickCount % 5 === 0 && link.primary !== null) link.primary.send({ type: 'peers', peers: this.members.addressList() });
     }
     if (changed) this.emitNodes();
-    this.collectGraves();
-  }
-
-  /**
-   * Drops graves nothing can beat any more: old enough, and every peer this node knows of
-   * (connected, or named by an origin in our vector) has reported being past them.
-   */
-  private collectGraves(): void {
-    for (const origin of this.vv.origins()) this.learnMember(nodeIdOfOrigin(origin));
-    const links = [...this.links.values()];
-    // A node that never met a peer, or has seed peers it never reached, cannot know who else
-    // holds older writes: wait much longer.
-    const isolated = links.length === 0 || this.unresolvedUrls.size > 0;
-    const grace = isolated ? this.options.isolatedTombstoneGraceMs : this.options.tombstoneGraceMs;
-    const oldest = this.now() - grace;
-    for (const link of links) if (!link.caughtUpWith(this.vv)) return;
-    this.state.collectGraves((grave) => grave.at <= oldest && links.every((link) => link.passedGrave(grave)), 20_000);
+    // Peers named by our vector are members too: their graves wait for them.
+    for (const origin of this.vv.origins()) this.members.learnMember(nodeIdOfOrigin(origin));
+    collectSettledGraves({
+      state: this.state,
+      vv: this.vv,
+      links: [...this.members.links.values()],
+      isolated: this.members.isolated(),
+      now: this.now(),
+      graceMs: this.options.tombstoneGraceMs,
+      isolatedGraceMs: this.options.isolatedTombstoneGraceMs,
+    });
   }
 
   private heartbeatFor(peer: string): PeerMessage {
@@ -580,33 +568,8 @@ export class ReplicaNode implements SessionHost {
       strategy: this.store.cache.strategy,
       size: this.store.cache.size,
       capacity: this.store.cache.capacity,
-      members: [this.nodeId, ...this.links.keys()],
+      members: this.members.memberIds(),
     };
-  }
-
-  /** Records that `nodeId` belongs to the cluster, as a peer that is down until it connects. */
-  private learnMember(nodeId: string): void {
-    if (nodeId === this.nodeId || this.links.has(nodeId)) return;
-    this.links.set(nodeId, new PeerLink(nodeId));
-    this.emitNodes();
-  }
-
-  private learnAddress(nodeId: string, url: string): void {
-    if (this.knownUrls.get(nodeId) === url) return;
-    this.knownUrls.set(nodeId, url);
-    if (!this.links.has(nodeId)) {
-      const link = new PeerLink(nodeId);
-      link.url = url;
-      this.links.set(nodeId, link);
-      this.emitNodes();
-    }
-    this.emitter.emit('peer-address', { nodeId, url } satisfies PeerAddressEvent);
-  }
-
-  private addressList(): { nodeId: string; url: string }[] {
-    const out = [...this.knownUrls].map(([nodeId, url]) => ({ nodeId, url }));
-    if (this.options.url !== null) out.push({ nodeId: this.nodeId, url: this.options.url });
-    return out;
   }
 
   private emitNodes(): void {
@@ -645,7 +608,7 @@ export class ReplicaNode implements SessionHost {
       now: () => this.now(),
       sending: () => !this.isClosed && this.enabled,
       closed: () => this.isClosed,
-      links: () => this.links.values(),
+      links: () => this.members.links.values(),
       catchUpView: () => this.catchUpView(),
       versionVectorPairs: () => this.vv.toPairs(),
     };
