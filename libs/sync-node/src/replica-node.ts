@@ -16,8 +16,9 @@ import {
 import { AntiEntropy } from './anti-entropy.js';
 import type { CatchUpView } from './catch-up-policy.js';
 import type { ChangeEvent, NodeValue, PeerAddressEvent, WriteResult } from './node-types.js';
-import { restoreState, type RestoreOutcome } from './restore-state.js';
+import { freshOrigin, restoreState, type RestoreOutcome } from './restore-state.js';
 import { Backlog } from './backlog.js';
+import { BootstrapPeer } from './bootstrap-peer.js';
 import { CacheEntryStore } from './cache-entry-store.js';
 import type { EntryRecord } from './entry-store.js';
 import { HybridClock } from './hybrid-clock.js';
@@ -33,7 +34,7 @@ import { ReplicaState, type ChangeRecord } from './replica-state.js';
 import { SyncError } from './sync-error.js';
 import { SyncActivity } from './sync-activity.js';
 import { eventLoopTimers } from './timers.js';
-import { toJsonValue } from './json-value.js';
+import { prepareSet } from './set-request.js';
 import { VersionVector } from './version-vector.js';
 
 /**
@@ -55,6 +56,7 @@ export class ReplicaNode implements SessionHost {
   private readonly backlog: Backlog;
   private readonly activity: SyncActivity;
   private readonly members: Membership;
+  private readonly bootstrap: BootstrapPeer;
   private readonly sessions = new Set<PeerSession>();
   private readonly antiEntropy: AntiEntropy;
   private readonly inbound: InboundStream;
@@ -65,8 +67,6 @@ export class ReplicaNode implements SessionHost {
   private isClosed = false;
   private tickHandle: unknown = null;
   private tickCount = 0;
-  /** The one peer asked for the first snapshot, so a new node is not flooded by all of them. */
-  private bootstrapPeer: string | null = null;
   private requestCounter = 0;
 
   constructor(options: ReplicaNodeOptions) {
@@ -93,6 +93,7 @@ export class ReplicaNode implements SessionHost {
       peerAddress: (event) => this.emitter.emit('peer-address', event),
     });
     this.activity = new SyncActivity(this.originName, this.options.now);
+    this.bootstrap = new BootstrapPeer(this.nodeId, this.vv);
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
     this.inbound = new InboundStream(this.inboundHost());
     this.outbound = new OutboundStream(this.outboundHost());
@@ -160,17 +161,9 @@ export class ReplicaNode implements SessionHost {
 
   set(key: string, value: unknown, opts?: { ttlMs?: number }): WriteResult {
     if (this.isClosed) return { ok: false, code: 'CLOSED', message: 'this node is closed' };
-    if (typeof key !== 'string') return { ok: false, code: 'INVALID_KEY', message: 'key must be a string' };
-    const json = toJsonValue(value);
-    if (!json.ok) return { ok: false, code: 'INVALID_VALUE', message: json.message };
-    const ttlMs = opts?.ttlMs ?? this.options.cache.ttlMs;
-    if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
-      return { ok: false, code: 'INVALID_TTL', message: `ttlMs must be a positive integer of milliseconds, got ${String(ttlMs)}` };
-    }
-    const refusal = this.checkSize(key, json.value);
-    if (refusal !== null) return refusal;
-    const op: Op = ttlMs === undefined ? { type: 'set', key, value: json.value } : { type: 'set', key, value: json.value, ttlMs };
-    this.writeLocal(op, json.bytes + key.length);
+    const request = prepareSet(key, value, opts?.ttlMs, this.options.cache);
+    if (!request.ok) return request;
+    this.writeLocal(request.op, request.approxBytes);
     return { ok: true };
   }
 
@@ -348,12 +341,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   wantsSnapshotFrom(nodeId: string): boolean {
-    if (!this.holdsNothingFromOthers()) {
-      this.bootstrapPeer = null;
-      return false;
-    }
-    if (this.bootstrapPeer === null) this.bootstrapPeer = nodeId;
-    return this.bootstrapPeer === nodeId;
+    return this.bootstrap.wantsSnapshotFrom(nodeId);
   }
 
   // ---- local writes ---------------------------------------------------------------------
@@ -366,14 +354,6 @@ export class ReplicaNode implements SessionHost {
     return { nodeId: this.nodeId, origin: this.originName, vv: this.vv, backlog: this.backlog };
   }
 
-  /** A new node: it has applied no write of any other node yet. */
-  private holdsNothingFromOthers(): boolean {
-    for (const origin of this.vv.origins()) {
-      if (nodeIdOfOrigin(origin) !== this.nodeId && this.vv.get(origin) > 0) return false;
-    }
-    return true;
-  }
-
   private writeLocal(op: Op, approxBytes: number): void {
     const operation: Operation = { origin: this.originName, seq: this.seq + 1, hlc: this.clockImpl.tick(), op };
     this.source = 'local';
@@ -382,17 +362,6 @@ export class ReplicaNode implements SessionHost {
     this.backlog.append(operation, approxBytes);
     this.emitter.emit('op', operation);
     this.outbound.scheduleFlush();
-  }
-
-  private checkSize(key: string, value: unknown): WriteResult | null {
-    const { maxBytes, sizeOf } = this.options.cache;
-    if (maxBytes === undefined || sizeOf === undefined) return null;
-    const size = sizeOf(value, key);
-    if (typeof size !== 'number' || !(size >= 0) || size === Infinity) {
-      return { ok: false, code: 'INVALID_SIZE', message: `sizeOf returned ${String(size)} for key ${JSON.stringify(key)}` };
-    }
-    if (size > maxBytes) return { ok: false, code: 'TOO_LARGE', message: `entry of ${size} exceeds maxBytes ${maxBytes}` };
-    return null;
   }
 
   private onStateChange(change: ChangeRecord): void {
@@ -406,13 +375,7 @@ export class ReplicaNode implements SessionHost {
 
   /** A restored log may already hold our default origin (a clock that went back): pick another. */
   private ensureFreshOrigin(): void {
-    let incarnation = parseInt(this.options.incarnation, 36);
-    for (const origin of this.vv.origins()) {
-      if (nodeIdOfOrigin(origin) !== this.nodeId) continue;
-      const other = parseInt(origin.slice(origin.lastIndexOf('#') + 1), 36);
-      if (other >= incarnation) incarnation = other + 1;
-    }
-    const origin = `${this.nodeId}#${incarnation.toString(36)}`;
+    const origin = freshOrigin(this.nodeId, this.options.incarnation, this.vv);
     if (origin === this.originName) return;
     this.originName = origin;
     const last = this.clockImpl.peek();
@@ -532,7 +495,7 @@ export class ReplicaNode implements SessionHost {
     if (this.isClosed) return;
     this.tickCount++;
     const now = this.now();
-    if (this.bootstrapPeer !== null && this.members.links.get(this.bootstrapPeer)?.primary == null) this.bootstrapPeer = null;
+    this.bootstrap.releaseIfGone(this.members.links);
     for (const session of [...this.sessions]) {
       const silentFor = now - session.lastHeard;
       if (silentFor > this.options.downAfterMs) session.close();

@@ -1,4 +1,4 @@
-import { NodeSnapshotSchema, OperationSchema, type NodeSnapshot, type Operation } from '@meshcache/sync-protocol';
+import { NodeSnapshotSchema, OperationSchema, nodeIdOfOrigin, type NodeSnapshot, type Operation } from '@meshcache/sync-protocol';
 import type { HybridClock } from './hybrid-clock.js';
 import type { ReplicaState } from './replica-state.js';
 import { SyncError } from './sync-error.js';
@@ -63,4 +63,18 @@ export function restoreState(target: RestoreTarget, snapshot: NodeSnapshot | und
     vv.set(origin, seq);
   }
   return { applied, skipped, members };
+}
+
+/**
+ * The origin for this start: a restored log may already hold the default one (the clock went
+ * back since an earlier start), and reusing it would give two different writes the same id.
+ */
+export function freshOrigin(nodeId: string, defaultIncarnation: string, vv: VersionVector): string {
+  let incarnation = parseInt(defaultIncarnation, 36);
+  for (const origin of vv.origins()) {
+    if (nodeIdOfOrigin(origin) !== nodeId) continue;
+    const other = parseInt(origin.slice(origin.lastIndexOf('#') + 1), 36);
+    if (other >= incarnation) incarnation = other + 1;
+  }
+  return `${nodeId}#${incarnation.toString(36)}`;
 }
