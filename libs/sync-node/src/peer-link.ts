@@ -1,5 +1,5 @@
 import { compareHlc, type Hlc, type PeerInfo, type PeerState, type Strategy } from '@meshcache/sync-protocol';
-import type { HeartbeatMessage } from '@meshcache/sync-protocol';
+import type { AuthMessage, HeartbeatMessage, HelloMessage } from '@meshcache/sync-protocol';
 import type { PeerSession } from './peer-session.js';
 import type { Grave } from './replica-state.js';
 import { VersionVector } from './version-vector.js';
@@ -57,6 +57,22 @@ export class PeerLink {
     this.lastAckAt = now;
     if (seq > this.acked) this.acked = seq;
     if (this.acked > this.sent) this.sent = this.acked;
+  }
+
+  /**
+   * A handshake completed on `session`: the link is up, with what the peer reported. True when
+   * the peer restarted since we last saw it.
+   */
+  sessionUp(session: PeerSession, hello: HelloMessage, auth: Pick<AuthMessage, 'vv' | 'wantsSnapshot'>, now: number): boolean {
+    if (hello.url !== null) this.url = hello.url;
+    const restarted = this.origin !== null && this.origin !== hello.origin;
+    if (this.origin !== hello.origin) this.newIncarnation(hello.origin);
+    this.peerVv = VersionVector.fromPairs(auth.vv);
+    this.wantsSnapshot = auth.wantsSnapshot;
+    this.sessions.push(session);
+    this.lastSeen = Math.floor(now);
+    this.state = 'up';
+    return restarted;
   }
 
   onHeartbeat(message: HeartbeatMessage, myOrigin: string): void {

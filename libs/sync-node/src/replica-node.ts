@@ -37,13 +37,13 @@ import { eventLoopTimers } from './timers.js';
 import { prepareSet } from './set-request.js';
 import { VersionVector } from './version-vector.js';
 
+type Listener = (...args: unknown[]) => void;
+
 /**
  * A cache-core `Cache` replicated to every peer: writes are operations stamped with a hybrid
  * logical clock, merged last-writer-wins per key, streamed in order per origin from a bounded
  * backlog, and caught up by partial resync or chunked snapshot. See README.md.
  */
-type Listener = (...args: unknown[]) => void;
-
 export class ReplicaNode implements SessionHost {
   readonly nodeId: string;
   private originName: string;
@@ -372,7 +372,6 @@ export class ReplicaNode implements SessionHost {
     this.emitter.emit('change', event);
   }
 
-
   /** A restored log may already hold our default origin (a clock that went back): pick another. */
   private ensureFreshOrigin(): void {
     const origin = freshOrigin(this.nodeId, this.options.incarnation, this.vv);
@@ -386,21 +385,13 @@ export class ReplicaNode implements SessionHost {
   // ---- sessions -------------------------------------------------------------------------
 
   onSessionUp(session: PeerSession, auth: { vv: VersionVectorPairs; wantsSnapshot: boolean }): void {
-    const vvPairs = auth.vv;
     const hello = session.peer as NonNullable<PeerSession['peer']>;
     const link = this.members.linkFor(hello.nodeId);
     const wasUp = link.state !== 'down';
     if (hello.url !== null) this.members.learnAddress(hello.nodeId, hello.url);
     if (hello.url !== null) this.members.urlResolved(hello.url);
     if (session.info.dialedUrl !== undefined) this.members.urlResolved(session.info.dialedUrl);
-    if (hello.url !== null) link.url = hello.url;
-    const restarted = link.origin !== null && link.origin !== hello.origin;
-    if (link.origin !== hello.origin) link.newIncarnation(hello.origin);
-    link.peerVv = VersionVector.fromPairs(vvPairs);
-    link.wantsSnapshot = auth.wantsSnapshot;
-    link.sessions.push(session);
-    link.lastSeen = Math.floor(this.now());
-    link.state = 'up';
+    const restarted = link.sessionUp(session, hello, auth, this.now());
     if (!wasUp) this.activity.record({ type: 'peer-up', peer: link.nodeId });
     // A restarted peer may have lost what it acknowledged before: start over from what it has.
     if (link.primary === null || restarted) this.outbound.attach(link, session);
