@@ -23,19 +23,13 @@ const run = (cmd, args, opts = {}) =>
 const TASK_ORDER = ['lint', 'typecheck', 'build', 'package-check'];
 const results = [];
 
-const projects = JSON.parse(
-  spawnSync(bin('nx'), ['show', 'projects', '--json'], { cwd: root, env, encoding: 'utf8' }).stdout,
-).sort();
-const targetsOf = (project) => {
-  const out = spawnSync(bin('nx'), ['show', 'project', project, '--json'], { cwd: root, env, encoding: 'utf8' });
-  return Object.keys(JSON.parse(out.stdout).targets ?? {});
-};
-const tasks = [];
-for (const project of projects) {
-  const targets = targetsOf(project);
-  for (const target of TASK_ORDER) if (targets.includes(target)) tasks.push({ project, target });
-}
-tasks.sort((a, b) => TASK_ORDER.indexOf(a.target) - TASK_ORDER.indexOf(b.target));
+// Tasks in phase order (all lints, then typechecks, ...), projects alphabetical within a phase.
+const tasks = TASK_ORDER.flatMap((target) => {
+  const out = spawnSync(bin('nx'), ['show', 'projects', '--with-target', target, '--json'], { cwd: root, env, encoding: 'utf8' });
+  return JSON.parse(out.stdout)
+    .sort()
+    .map((project) => ({ project, target }));
+});
 
 for (const { project, target } of tasks) {
   const name = `${project}:${target}`;
