@@ -346,7 +346,7 @@ export class Cache<K, V> {
    * the result is returned but not stored. A rejected load stores nothing.
    */
   getOrLoad(key: K, loader: (key: K) => V | Promise<V>, options?: SetOptions): Promise<V> {
-    const slot = this.map.has(key) ? this.liveSlot(key) : -1;
+    const slot = this.liveSlot(key);
     if (slot !== -1) {
       this.hitCount++;
       this.policy.touch(slot);
