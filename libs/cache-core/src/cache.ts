@@ -581,7 +581,6 @@ export class Cache<K, V> {
         value: this.valueAt[slot] as V,
         accessCount: old.accessCount(slot),
         rank: strategy === 'lfu' ? ranks[i] : 0,
-        hash: strategy === 'lfu' ? hashKey(this.keyAt[slot]) : 0,
         expiresAt: this.expiresAt === null ? 0 : this.expiresAt[slot],
         size: this.sizes === null ? 0 : this.sizes[slot],
       })),
@@ -612,7 +611,8 @@ export class Cache<K, V> {
         this.sizes[slot] = entry.size;
         this.totalBytes += entry.size;
       }
-      this.policy.seed(slot, entry.rank, entry.accessCount, entry.hash);
+      // LFU keeps a hash of the key to estimate its frequency; LRU has no use for one.
+      this.policy.seed(slot, entry.rank, entry.accessCount, strategy === 'lfu' ? hashKey(entry.key) : 0);
     });
   }
 
@@ -644,7 +644,6 @@ export class Cache<K, V> {
         value: entry.value,
         accessCount: entry.accessCount,
         rank: entry.frequency,
-        hash: this.policy.strategy === 'lfu' ? hashKey(entry.key) : 0,
         expiresAt:
           entry.ttlRemainingMs === undefined || entry.ttlRemainingMs === Infinity ? 0 : now + entry.ttlRemainingMs,
         size,
@@ -658,7 +657,6 @@ interface InstalledEntry<K, V> {
   value: V;
   accessCount: number;
   rank: number;
-  hash: number;
   expiresAt: number;
   size: number;
 }
