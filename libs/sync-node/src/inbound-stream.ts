@@ -1,4 +1,4 @@
-import type { Operation, PeerMessage, SnapshotChunkMessage } from '@meshcache/sync-protocol';
+import type { Hlc, Operation, PeerMessage, SnapshotChunkMessage } from '@meshcache/sync-protocol';
 import type { CacheEntryStore } from './cache-entry-store.js';
 import type { HybridClock } from './hybrid-clock.js';
 import type { PeerLink } from './peer-link.js';
@@ -19,6 +19,8 @@ export interface InboundHost {
   readonly retransmitMs: number;
   /** The clock is replaced once, when `restore()` picks a fresh origin. */
   clock(): HybridClock;
+  /** Merges the newest timestamp of a batch of state into the clock; a message when it is too far ahead. */
+  observeAll(entries: { hlc: Hlc }[], tombstones: { hlc: Hlc }[]): string | null;
   now(): number;
   /** Changes applied from here on come from a peer. */
   applying(): void;
@@ -90,9 +92,9 @@ export class InboundStream {
       session.incomingSnapshot = null;
       return;
     }
-    const observed = this.host.clock().observeNewest([...unpacked.entries, ...unpacked.tombstones]);
-    if (!observed.ok) {
-      activity.rejected(observed.message, link.nodeId);
+    const tooFarAhead = this.host.observeAll(unpacked.entries, unpacked.tombstones);
+    if (tooFarAhead !== null) {
+      activity.rejected(tooFarAhead, link.nodeId);
       session.incomingSnapshot = null;
       return;
     }

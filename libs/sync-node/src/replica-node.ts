@@ -467,7 +467,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   /** Merges the newest timestamp of a batch of state into the clock; a message when it is too far ahead. */
-  observeAll(entries: { hlc: Hlc }[], tombstones: { hlc: Hlc }[]): string | null {
+  private observeAll(entries: { hlc: Hlc }[], tombstones: { hlc: Hlc }[]): string | null {
     const observed = this.clockImpl.observeNewest([...entries, ...tombstones]);
     return observed.ok ? null : observed.message;
   }
@@ -538,6 +538,7 @@ export class ReplicaNode implements SessionHost {
       activity: this.activity,
       retransmitMs: this.options.retransmitMs,
       clock: () => this.clockImpl,
+      observeAll: (entries, tombstones) => this.observeAll(entries, tombstones),
       now: () => this.now(),
       applying: () => {
         this.source = 'remote';
