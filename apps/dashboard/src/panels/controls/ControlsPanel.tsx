@@ -2,7 +2,8 @@ import type { MetricsResponse, Strategy } from '@meshcache/api-contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { Panel } from '../../components/Panel';
-import { describeError, unwrap } from '../../connection/api-call-error';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { unwrap } from '../../connection/api-call-error';
 import { useConnection } from '../../connection/connection-context';
 import { useMetrics } from '../../connection/queries';
 import { queryKeys } from '../../connection/query-keys';
@@ -95,11 +96,7 @@ export function ControlsPanel() {
         {setStrategy.isSuccess ? `Strategy is now ${setStrategy.data.strategy}. ` : ''}
         {forceSync.isSuccess ? `Asked ${forceSync.data.peers} peer${forceSync.data.peers === 1 ? '' : 's'} to resynchronize.` : ''}
       </p>
-      {failure ? (
-        <p role="alert" className="state-error">
-          {describeError(failure)}
-        </p>
-      ) : null}
+      <ErrorAlert error={failure} />
     </Panel>
   );
 }

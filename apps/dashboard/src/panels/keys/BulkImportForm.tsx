@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { describeError, unwrap } from '../../connection/api-call-error';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { unwrap } from '../../connection/api-call-error';
 import { useConnection } from '../../connection/connection-context';
 import { parseBulkInput } from './parse-input';
 
@@ -67,11 +68,7 @@ export function BulkImportForm() {
           </>
         ) : null}
       </div>
-      {inputError || importItems.isError ? (
-        <p role="alert" className="state-error">
-          {inputError ?? describeError(importItems.error)}
-        </p>
-      ) : null}
+      <ErrorAlert error={inputError ?? importItems.error} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { describeError, unwrap } from '../../connection/api-call-error';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { unwrap } from '../../connection/api-call-error';
 import { useConnection } from '../../connection/connection-context';
 
 /** Clearing is replicated to every node, so it takes a second, explicit confirmation. */
@@ -39,11 +40,7 @@ export function ClearCacheControl({ totalKeys }: { totalKeys: number | undefined
       <button type="button" ref={cancelRef} onClick={() => setConfirming(false)}>
         Cancel
       </button>
-      {clear.isError ? (
-        <p role="alert" className="state-error">
-          {describeError(clear.error)}
-        </p>
-      ) : null}
+      <ErrorAlert error={clear.error} />
     </div>
   );
 }

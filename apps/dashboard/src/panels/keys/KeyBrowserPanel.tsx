@@ -1,9 +1,10 @@
 import type { KeyEntry, ListKeysResponse } from '@meshcache/api-contract';
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { Panel } from '../../components/Panel';
 import { QueryState } from '../../components/QueryState';
-import { describeError, unwrap } from '../../connection/api-call-error';
+import { unwrap } from '../../connection/api-call-error';
 import { useConnection } from '../../connection/connection-context';
 import { KEY_PAGE_SIZE, useKeyPage } from '../../connection/queries';
 import { useNow } from '../../connection/use-now';
@@ -80,11 +81,7 @@ function KeyTable({ items, now, busy }: { items: KeyEntry[]; now: number; busy: 
   const remove = useMutation({ mutationFn: (key: string) => unwrap(client.deleteItem({ key })) });
   return (
     <div className="table-scroll key-scroll" aria-busy={busy}>
-      {remove.isError ? (
-        <p role="alert" className="state-error">
-          {describeError(remove.error)}
-        </p>
-      ) : null}
+      <ErrorAlert error={remove.error} />
       <table className="key-table">
         <caption className="visually-hidden">Keys on this page</caption>
         <thead>

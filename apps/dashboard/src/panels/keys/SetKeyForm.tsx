@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { describeError, unwrap } from '../../connection/api-call-error';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { unwrap } from '../../connection/api-call-error';
 import { useConnection } from '../../connection/connection-context';
 import { parseValueInput } from './parse-input';
 
@@ -48,11 +49,7 @@ export function SetKeyForm() {
       <p role="status" aria-live="polite" className="form-result">
         {write.isSuccess ? `Saved ${write.data.key}.` : ''}
       </p>
-      {write.isError ? (
-        <p role="alert" className="state-error form-result">
-          {describeError(write.error)}
-        </p>
-      ) : null}
+      <ErrorAlert error={write.error} className="form-result" />
     </form>
   );
 }
