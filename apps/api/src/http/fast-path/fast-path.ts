@@ -2,9 +2,9 @@ import { MAX_KEY_LENGTH, setItemBodySchema, validationErrorBody } from '@meshcac
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzip } from 'node:zlib';
 import type { ServerContext } from '../../server/context.js';
-import { itemView } from '../../views/item-views.js';
-import { writeFailure } from '../../views/write-failure.js';
 import { bearerToken } from '../auth.js';
+import { readItemReply, setItemReply } from '../item-replies.js';
+import { UNAUTHORIZED_BODY } from '../middleware/require-access.js';
 import type { RateLimiter } from '../rate-limit.js';
 import { errorBody } from '../send-error.js';
 import type { HeaderList } from './static-headers.js';
@@ -13,7 +13,6 @@ const ITEM_PREFIX = '/api/cache/';
 const COLLECTION = '/api/cache';
 /** compression's default threshold: smaller bodies are sent as they are. */
 const COMPRESS_THRESHOLD = 1024;
-const NOT_FOUND_BODY = JSON.stringify({ success: false, code: 'NOT_FOUND', message: 'Key not found' });
 
 export interface FastPathDeps {
   readonly securityHeaders: HeaderList;
@@ -82,7 +81,7 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
     });
   };
 
-  const UNAUTHORIZED = JSON.stringify(errorBody('UNAUTHORIZED', 'Missing or invalid bearer token: send Authorization: Bearer <AUTH_TOKEN or JWT>'));
+  const UNAUTHORIZED = JSON.stringify(UNAUTHORIZED_BODY);
 
   /** Runs `then` with the rate limiter's headers, or answers 429. */
   const limited = (req: IncomingMessage, res: ServerResponse, route: string, start: number, then: (headers: readonly string[]) => void) => {
@@ -103,9 +102,8 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
     const route = '/api/cache/:key';
     limited(req, res, route, start, (headers) => {
       if (authorized(req, readNeedsToken) !== true) return respond(req, res, route, 401, UNAUTHORIZED, start, [...headers, 'WWW-Authenticate', 'Bearer']);
-      const item = node.get(key);
-      if (!item) return respond(req, res, route, 404, NOT_FOUND_BODY, start, headers);
-      respond(req, res, route, 200, JSON.stringify({ success: true, key, value: itemView(item) }), start, headers);
+      const reply = readItemReply(node, key);
+      respond(req, res, route, reply.status ?? 200, JSON.stringify(reply.body), start, headers);
     });
   };
 
@@ -144,13 +142,8 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
         if (parsed === null || typeof parsed !== 'object') return answer(400, errorBody('INVALID_JSON', 'Body is not valid JSON: expected an object or array'));
         const body = setItemBodySchema.safeParse(parsed);
         if (!body.success) return answer(400, validationErrorBody(body.error));
-        const { key, value, ttlMs } = body.data;
-        const result = node.set(key, value, ttlMs === undefined ? {} : { ttlMs });
-        if (!result.ok) {
-          const failure = writeFailure(result);
-          return answer(failure.status, errorBody(failure.code, result.message));
-        }
-        answer(200, { success: true, message: 'Item cached successfully', key });
+        const reply = setItemReply(node, body.data);
+        answer(reply.status ?? 200, reply.body);
       });
     });
   };

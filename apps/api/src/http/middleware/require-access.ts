@@ -1,11 +1,14 @@
 import type { RouteAccess } from '@meshcache/api-contract';
 import type { NextFunction, Request, Response } from 'express';
 import { bearerToken, type Authenticator } from '../auth.js';
-import { sendError } from '../send-error.js';
+import { errorBody } from '../send-error.js';
+
+/** The 401 body, also sent by the fast path. */
+export const UNAUTHORIZED_BODY = errorBody('UNAUTHORIZED', 'Missing or invalid bearer token: send Authorization: Bearer <AUTH_TOKEN or JWT>');
 
 const reject = (res: Response): void => {
   res.setHeader('WWW-Authenticate', 'Bearer');
-  sendError(res, 401, 'UNAUTHORIZED', 'Missing or invalid bearer token: send Authorization: Bearer <AUTH_TOKEN or JWT>');
+  res.status(401).json(UNAUTHORIZED_BODY);
 };
 
 /** 401 unless the route is open at this access level or the bearer token checks out. */

@@ -9,12 +9,10 @@ import {
 } from '@meshcache/api-contract';
 import type { Router } from 'express';
 import type { ServerContext } from '../../server/context.js';
-import { itemView, keyEntry } from '../../views/item-views.js';
-import { writeFailure } from '../../views/write-failure.js';
+import { keyEntry } from '../../views/item-views.js';
 import { bindRoute } from '../bind-route.js';
+import { NOT_FOUND, readItemReply, setItemReply, writeItem } from '../item-replies.js';
 import { errorBody } from '../send-error.js';
-
-const NOT_FOUND = { status: 404, body: { success: false, code: 'NOT_FOUND', message: 'Key not found' } } as const;
 
 export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
   const { node, auth } = ctx;
@@ -30,27 +28,16 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
     return { body: { success: true, items, nextCursor: page.nextCursor, totalKeys: node.cache.size } };
   });
 
-  const readItem = (key: string) => {
-    const item = node.get(key);
-    return item ? { body: { success: true, key, value: itemView(item) } } : NOT_FOUND;
-  };
   const removeItem = (key: string) => (node.delete(key) ? { body: { success: true, message: 'Item deleted', key } } : NOT_FOUND);
 
-  bindRoute(router, auth, routes.getItem, ({ params }) => readItem(params.key));
+  bindRoute(router, auth, routes.getItem, ({ params }) => readItemReply(node, params.key));
   bindRoute(router, auth, routes.deleteItem, ({ params }) => removeItem(params.key));
   // `:key` cannot be empty, so the empty key lives at the path with a trailing slash
   // (the app routes strictly: `/api/cache` is the collection, `/api/cache/` the key '').
-  bindRoute(router, auth, { ...routes.getItem, params: undefined }, () => readItem(''), '/api/cache/');
+  bindRoute(router, auth, { ...routes.getItem, params: undefined }, () => readItemReply(node, ''), '/api/cache/');
   bindRoute(router, auth, { ...routes.deleteItem, params: undefined }, () => removeItem(''), '/api/cache/');
 
-  bindRoute(router, auth, routes.setItem, ({ body }) => {
-    const result = node.set(body.key, body.value, body.ttlMs === undefined ? {} : { ttlMs: body.ttlMs });
-    if (!result.ok) {
-      const failure = writeFailure(result);
-      return { status: failure.status, body: errorBody(failure.code, result.message) };
-    }
-    return { body: { success: true, message: 'Item cached successfully', key: body.key } };
-  });
+  bindRoute(router, auth, routes.setItem, ({ body }) => setItemReply(node, body));
 
   bindRoute(router, auth, routes.bulkSet, ({ body }) => {
     const failed: BulkFailure[] = [];
@@ -61,9 +48,8 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
         failed.push({ index, ...(key === undefined ? {} : { key }), message: describeIssues(toValidationIssues(parsed.error)) });
         return;
       }
-      const item = parsed.data;
-      const result = node.set(item.key, item.value, item.ttlMs === undefined ? {} : { ttlMs: item.ttlMs });
-      if (!result.ok) failed.push({ index, key: item.key, message: result.message });
+      const result = writeItem(node, parsed.data);
+      if (!result.ok) failed.push({ index, key: parsed.data.key, message: result.message });
     });
     return { body: { success: true, successCount: body.items.length - failed.length, totalCount: body.items.length, failed } };
   });
