@@ -564,23 +564,16 @@ export class Cache<K, V> {
     const old = this.policy;
     const order: number[] = [];
     for (let slot = old.leastValuable(); slot !== -1; slot = old.moreValuable(slot)) order.push(slot);
-    let ranks: number[] = [];
-    if (strategy === 'lfu') {
-      ranks = order.map((slot) => (old.strategy === 'lfu' ? old.rank(slot) : old.accessCount(slot)));
-      if (old.strategy !== 'lfu') {
-        const byRank = order.map((_, i) => i).sort((a, b) => ranks[a] - ranks[b]);
-        const sortedOrder = byRank.map((i) => order[i]);
-        ranks = byRank.map((i) => ranks[i]);
-        order.splice(0, order.length, ...sortedOrder);
-      }
-    }
+    const fromLru = old.strategy !== 'lfu';
+    // LRU to LFU ranks by access count; the sort is stable, so recency breaks ties.
+    if (strategy === 'lfu' && fromLru) order.sort((a, b) => old.accessCount(a) - old.accessCount(b));
     this.install(
       strategy,
-      order.map((slot, i) => ({
+      order.map((slot) => ({
         key: this.keyAt[slot] as K,
         value: this.valueAt[slot] as V,
         accessCount: old.accessCount(slot),
-        rank: strategy === 'lfu' ? ranks[i] : 0,
+        rank: strategy !== 'lfu' ? 0 : fromLru ? old.accessCount(slot) : old.rank(slot),
         expiresAt: this.expiresAt === null ? 0 : this.expiresAt[slot],
         size: this.sizes === null ? 0 : this.sizes[slot],
       })),
