@@ -11,13 +11,18 @@ import {
 
 export const keyParamsSchema = z.object({ key: cacheKeySchema });
 
+/** What both an item and a key-browser row say about the entry beside its value. */
+const entryStateShape = {
+  accessCount: z.number().int().nonnegative(),
+  updatedAt: epochMsSchema,
+  expiresAt: epochMsSchema.nullable(),
+};
+
 /** The stored item as the seed's `GET /api/cache/:key` returns it, plus expiry. */
 export const cacheItemSchema = z.object({
   value: cacheValueSchema,
   timestamp: isoTimeSchema.meta({ description: 'When the value was last written' }),
-  accessCount: z.number().int().nonnegative(),
-  updatedAt: epochMsSchema,
-  expiresAt: epochMsSchema.nullable(),
+  ...entryStateShape,
 });
 export type CacheItem = z.infer<typeof cacheItemSchema>;
 
@@ -108,9 +113,7 @@ export const keyEntrySchema = z.object({
   key: cacheKeySchema,
   preview: z.string().meta({ description: `JSON text of the value, cut at ${PREVIEW_LENGTH} characters` }),
   bytes: z.number().int().nonnegative().meta({ description: 'Length of the JSON text of the value' }),
-  accessCount: z.number().int().nonnegative(),
-  updatedAt: epochMsSchema,
-  expiresAt: epochMsSchema.nullable(),
+  ...entryStateShape,
 });
 export type KeyEntry = z.infer<typeof keyEntrySchema>;
 
