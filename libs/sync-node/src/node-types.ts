@@ -1,3 +1,5 @@
+import type { Operation, PeerInfo } from '@meshcache/sync-protocol';
+
 export interface ChangeEvent {
   kind: 'set' | 'delete' | 'clear' | 'strategy';
   key?: string;
@@ -17,4 +19,13 @@ export type WriteResult = { ok: true } | { ok: false; code: 'INVALID_KEY' | 'INV
 export interface PeerAddressEvent {
   nodeId: string;
   url: string;
+}
+
+/** What each event of `ReplicaNode.on`/`off` passes to its listeners. */
+export interface ReplicaNodeEvents {
+  change: ChangeEvent;
+  nodes: PeerInfo[];
+  op: Operation;
+  'peer-address': PeerAddressEvent;
+  'self-url': string;
 }

@@ -15,7 +15,7 @@ import {
 } from '@meshcache/sync-protocol';
 import { AntiEntropy } from './anti-entropy.js';
 import type { CatchUpView } from './catch-up-policy.js';
-import type { ChangeEvent, NodeValue, PeerAddressEvent, WriteResult } from './node-types.js';
+import type { ChangeEvent, NodeValue, ReplicaNodeEvents, WriteResult } from './node-types.js';
 import { freshOrigin, restoreState, type RestoreOutcome } from './restore-state.js';
 import { Backlog } from './backlog.js';
 import { BootstrapPeer } from './bootstrap-peer.js';
@@ -237,23 +237,13 @@ export class ReplicaNode implements SessionHost {
     return this.members.nodes(this.seq);
   }
 
-  on(event: 'change', fn: (change: ChangeEvent) => void): this;
-  on(event: 'nodes', fn: (nodes: PeerInfo[]) => void): this;
-  on(event: 'op', fn: (op: Operation) => void): this;
-  on(event: 'peer-address', fn: (peer: PeerAddressEvent) => void): this;
-  on(event: 'self-url', fn: (url: string) => void): this;
-  on(event: string, fn: (arg: never) => void): this {
-    this.emitter.on(event, fn as unknown as Listener);
+  on<E extends keyof ReplicaNodeEvents>(event: E, fn: (arg: ReplicaNodeEvents[E]) => void): this {
+    this.emitter.on(event, fn as Listener);
     return this;
   }
 
-  off(event: 'change', fn: (change: ChangeEvent) => void): this;
-  off(event: 'nodes', fn: (nodes: PeerInfo[]) => void): this;
-  off(event: 'op', fn: (op: Operation) => void): this;
-  off(event: 'peer-address', fn: (peer: PeerAddressEvent) => void): this;
-  off(event: 'self-url', fn: (url: string) => void): this;
-  off(event: string, fn: (arg: never) => void): this {
-    this.emitter.off(event, fn as unknown as Listener);
+  off<E extends keyof ReplicaNodeEvents>(event: E, fn: (arg: ReplicaNodeEvents[E]) => void): this {
+    this.emitter.off(event, fn as Listener);
     return this;
   }
 
