@@ -1,4 +1,4 @@
-import type { HistoryResponse, SyncHistoryEntry } from '@meshcache/api-contract';
+import type { SyncHistoryEntry } from '@meshcache/api-contract';
 import { useId, useMemo, useState } from 'react';
 import { Panel } from '../../components/Panel';
 import { QueryState } from '../../components/QueryState';
@@ -22,8 +22,6 @@ export function SyncHistoryPanel() {
   const history = useSyncHistory();
   const [peer, setPeer] = useState(ALL);
   const [type, setType] = useState(ALL);
-  const peerId = useId();
-  const typeId = useId();
 
   const entries = history.data?.history;
   const { peers, types } = useMemo(() => {
@@ -33,11 +31,13 @@ export function SyncHistoryPanel() {
       types: [...new Set(all.map((e) => e.type))].sort(),
     };
   }, [entries]);
-
-  const filter = (data: HistoryResponse): SyncHistoryEntry[] =>
-    data.history
-      .filter((e) => (peer === ALL || e.peer === peer) && (type === ALL || e.type === type))
-      .sort((a, b) => b.timestamp - a.timestamp);
+  const shown = useMemo(
+    () =>
+      (entries ?? [])
+        .filter((e) => (peer === ALL || e.peer === peer) && (type === ALL || e.type === type))
+        .sort((a, b) => b.timestamp - a.timestamp),
+    [entries, peer, type],
+  );
 
   return (
     <Panel
@@ -46,34 +46,18 @@ export function SyncHistoryPanel() {
       className="panel-history"
       actions={
         <>
-          <label htmlFor={peerId}>Node</label>
-          <select id={peerId} value={peer} onChange={(e) => setPeer(e.target.value)}>
-            <option value={ALL}>all nodes</option>
-            {peers.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-          <label htmlFor={typeId}>Type</label>
-          <select id={typeId} value={type} onChange={(e) => setType(e.target.value)}>
-            <option value={ALL}>all types</option>
-            {types.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
+          <FilterSelect label="Node" all="all nodes" options={peers} value={peer} onChange={setPeer} />
+          <FilterSelect label="Type" all="all types" options={types} value={type} onChange={setType} />
         </>
       }
     >
       <QueryState
         query={history}
         what="the sync history"
-        isEmpty={(data) => filter(data).length === 0}
+        isEmpty={() => shown.length === 0}
         empty={<p>{entries?.length ? 'No event matches these filters.' : 'No replication events yet: writes and peer changes show up here.'}</p>}
       >
-        {(data) => (
+        {() => (
           <div className="table-scroll history-scroll">
             <table>
               <caption className="visually-hidden">Replication events, newest first (at most {HISTORY_LIMIT})</caption>
@@ -86,17 +70,8 @@ export function SyncHistoryPanel() {
                 </tr>
               </thead>
               <tbody>
-                {filter(data).map((e) => (
-                  <tr key={e.id} data-testid="history-row">
-                    <td className="mono">{formatTime(e.timestamp)}</td>
-                    <td>
-                      <span className="tag">{e.type}</span>
-                    </td>
-                    <td className="mono">{e.peer ?? '—'}</td>
-                    <td className="truncate" title={describeEntry(e)}>
-                      {describeEntry(e)}
-                    </td>
-                  </tr>
+                {shown.map((e) => (
+                  <HistoryRow key={e.id} entry={e} />
                 ))}
               </tbody>
             </table>
@@ -104,5 +79,39 @@ export function SyncHistoryPanel() {
         )}
       </QueryState>
     </Panel>
+  );
+}
+
+function HistoryRow({ entry: e }: { entry: SyncHistoryEntry }) {
+  const what = describeEntry(e);
+  return (
+    <tr data-testid="history-row">
+      <td className="mono">{formatTime(e.timestamp)}</td>
+      <td>
+        <span className="tag">{e.type}</span>
+      </td>
+      <td className="mono">{e.peer ?? '—'}</td>
+      <td className="truncate" title={what}>
+        {what}
+      </td>
+    </tr>
+  );
+}
+
+/** One of the panel's filters: a labelled choice between everything and one value. */
+function FilterSelect(props: { label: string; all: string; options: readonly string[]; value: string; onChange: (value: string) => void }) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value={ALL}>{props.all}</option>
+        {props.options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </>
   );
 }
