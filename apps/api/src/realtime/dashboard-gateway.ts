@@ -16,6 +16,7 @@ import { bearerToken } from '../http/auth.js';
 import type { ServerContext } from '../server/context.js';
 import { keyEntry } from '../views/item-views.js';
 import { cacheMetrics, metricsView, nodeList } from '../views/metrics-views.js';
+import { strategyLabel } from '../views/strategy-names.js';
 
 /** Fails a dashboard handshake; the client sees `connect_error` with message `Unauthorized`. */
 class SocketAuthError extends Error {
@@ -58,7 +59,7 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
     const page = ctx.keys.page({ prefix: request?.prefix, after, limit: request?.limit ?? DEFAULT_PAGE_LIMIT });
     return {
       nodeId: config.nodeId,
-      strategy: node.cache.strategy === 'lru' ? 'LRU' : 'LFU',
+      strategy: strategyLabel(node.cache.strategy),
       syncEnabled: node.syncEnabled,
       items: page.keys.map((k) => keyEntry(node, k)).filter((e) => e !== undefined),
       nextCursor: page.nextCursor,
@@ -101,7 +102,7 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
 
   const deltaTimer = setInterval(() => {
     if (buffer.empty) return;
-    const { changes, truncated } = buffer.drain((k) => keyEntry(node, k), node.cache.strategy === 'lru' ? 'LRU' : 'LFU');
+    const { changes, truncated } = buffer.drain((k) => keyEntry(node, k), strategyLabel(node.cache.strategy));
     const event: CacheDeltaEvent = { nodeId: config.nodeId, changes, truncated, totalKeys: node.cache.size, timestamp: Date.now() };
     nsp.emit(SOCKET_EVENTS.cacheDelta, event);
   }, DELTA_INTERVAL_MS);

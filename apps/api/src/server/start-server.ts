@@ -16,6 +16,7 @@ import { openPersistence } from '../persistence/open-persistence.js';
 import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
 import { KeyListing } from '../views/key-listing.js';
 import { cacheMetrics } from '../views/metrics-views.js';
+import { enginePolicy } from '../views/strategy-names.js';
 import type { Lifecycle, ServerContext } from './context.js';
 import { VERSION } from './version.js';
 
@@ -49,7 +50,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     nodeId: config.nodeId,
     cache: {
       capacity: config.cacheCapacity,
-      strategy: config.cacheStrategy === 'LRU' ? 'lru' : 'lfu',
+      strategy: enginePolicy(config.cacheStrategy),
       onEvict: keys.onEvict,
       ...(config.cacheMaxBytes > 0 ? { maxBytes: config.cacheMaxBytes, sizeOf: jsonSize } : {}),
     },

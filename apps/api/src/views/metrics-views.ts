@@ -1,14 +1,13 @@
 import type { CacheMetrics, MetricsResponse, NodeInfo, NodeListUpdateEvent, ServerStats } from '@meshcache/api-contract';
 import type { ReplicaNode } from '@meshcache/sync-node';
 import type { ServerContext } from '../server/context.js';
-
-const upper = (s: 'lru' | 'lfu'): 'LRU' | 'LFU' => (s === 'lru' ? 'LRU' : 'LFU');
+import { strategyLabel } from './strategy-names.js';
 
 export const cacheMetrics = (node: ReplicaNode): CacheMetrics => {
   const s = node.cache.stats();
   const reads = s.hits + s.misses;
   return {
-    strategy: upper(node.cache.strategy),
+    strategy: strategyLabel(node.cache.strategy),
     size: s.size,
     capacity: s.capacity,
     hits: s.hits,
@@ -47,12 +46,12 @@ export const nodeList = (ctx: ServerContext): NodeListUpdateEvent => {
     url: config.selfUrl,
     state: 'up',
     self: true,
-    strategy: upper(node.cache.strategy),
+    strategy: strategyLabel(node.cache.strategy),
     size: node.cache.size,
     capacity: node.cache.capacity,
     lag: 0,
     lastSeen: Date.now(),
   };
-  const peers: NodeInfo[] = node.nodes().map((p) => ({ ...p, strategy: p.strategy ? upper(p.strategy) : null, self: false }));
+  const peers: NodeInfo[] = node.nodes().map((p) => ({ ...p, strategy: p.strategy ? strategyLabel(p.strategy) : null, self: false }));
   return { nodes: [self, ...peers], totalNodes: peers.length + 1, currentNode: config.nodeId };
 };

@@ -2,6 +2,7 @@ import { routes } from '@meshcache/api-contract';
 import type { Router } from 'express';
 import type { ServerContext } from '../../server/context.js';
 import { metricsView } from '../../views/metrics-views.js';
+import { enginePolicy } from '../../views/strategy-names.js';
 import { bindRoute } from '../bind-route.js';
 
 /** Strategy, metrics and replication control. */
@@ -9,7 +10,7 @@ export const mountControlRoutes = (router: Router, ctx: ServerContext): void => 
   const { node, auth } = ctx;
 
   bindRoute(router, auth, routes.setStrategy, ({ body }) => {
-    node.setStrategy(body.strategy === 'LRU' ? 'lru' : 'lfu');
+    node.setStrategy(enginePolicy(body.strategy));
     return { body: { success: true, message: `Strategy changed to ${body.strategy}`, strategy: body.strategy } };
   });
 
