@@ -138,12 +138,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   get(key: string): NodeValue | undefined {
-    const record = this.store.cache.get(key);
-    if (record === undefined) return undefined;
-    const info = this.store.cache.peekEntry(key);
-    const out: NodeValue = { value: record.value, updatedAt: record.hlc.wall, accessCount: info?.accessCount ?? 1 };
-    if (record.expiresAt !== undefined) out.expiresAt = record.expiresAt;
-    return out;
+    return this.store.cache.get(key) === undefined ? undefined : this.peek(key);
   }
 
   /** Like `get` without counting an access. */
