@@ -1,3 +1,4 @@
+import type { NodeListUpdateEvent } from '@meshcache/api-contract';
 import { TokenPrompt } from '../auth/TokenPrompt';
 import { useConnection } from '../connection/connection-context';
 import { useNodes } from '../connection/queries';
@@ -12,6 +13,11 @@ import { StatusPill } from '../status/StatusPill';
 import { ThemeSelect } from '../theme/ThemeSelect';
 import type { ThemeChoice } from '../theme/use-theme';
 
+/** Only what the header shows, so the page does not re-render on every metrics push. */
+function connectedNode(list: NodeListUpdateEvent) {
+  return { id: list.currentNode, url: list.nodes.find((n) => n.self || n.id === list.currentNode)?.url };
+}
+
 interface DashboardProps {
   theme: { choice: ThemeChoice; setChoice: (choice: ThemeChoice) => void };
   token: string | undefined;
@@ -22,9 +28,8 @@ interface DashboardProps {
 export function Dashboard({ theme, token, tokenRefused, onToken }: DashboardProps) {
   const { socket } = useConnection();
   const status = useSocketStatus(socket);
-  const nodes = useNodes();
+  const current = useNodes(connectedNode).data;
   const needsToken = tokenRefused || status.kind === 'unauthorized';
-  const self = nodes.data?.nodes.find((n) => n.self || n.id === nodes.data?.currentNode);
 
   return (
     <div className="app">
@@ -35,9 +40,9 @@ export function Dashboard({ theme, token, tokenRefused, onToken }: DashboardProp
         <p className="connected-to">
           Connected to{' '}
           <strong className="mono" data-testid="current-node">
-            {nodes.data?.currentNode ?? '…'}
+            {current?.id ?? '…'}
           </strong>
-          {self?.url ? <span className="mono muted"> {self.url}</span> : null}
+          {current?.url ? <span className="mono muted"> {current.url}</span> : null}
         </p>
         <StatusPill status={status} />
         {token ? (

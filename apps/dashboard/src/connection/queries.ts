@@ -21,17 +21,18 @@ export function useMetrics() {
 /**
  * Built from the metrics until the first `node-list-update`, which replaces it; `metrics-update`
  * refreshes it. A REST answer that lands after a push only refreshes the pushed list, so it never
- * drops what the push told (addresses, members).
+ * drops what the push told (addresses, members). `select` narrows what the caller re-renders on.
  */
-export function useNodes() {
+export function useNodes<T = NodeListUpdateEvent>(select?: (list: NodeListUpdateEvent) => T) {
   const { client, queries } = useConnection();
-  return useQuery<NodeListUpdateEvent>({
+  return useQuery<NodeListUpdateEvent, Error, T>({
     queryKey: queryKeys.nodes,
     queryFn: async () => {
       const metrics = await unwrap(client.metrics());
       const pushed = queries.getQueryData<NodeListUpdateEvent>(queryKeys.nodes);
       return pushed ? refreshNodeList(pushed, metrics) : nodeListFromMetrics(metrics);
     },
+    select,
   });
 }
 
