@@ -54,9 +54,7 @@ export class Membership {
     if (this.knownUrls.get(nodeId) === url) return;
     this.knownUrls.set(nodeId, url);
     if (!this.links.has(nodeId)) {
-      const link = new PeerLink(nodeId);
-      link.url = url;
-      this.links.set(nodeId, link);
+      this.linkFor(nodeId).url = url;
       this.host.nodesChanged();
     }
     this.host.peerAddress({ nodeId, url });
