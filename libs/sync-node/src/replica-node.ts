@@ -373,8 +373,10 @@ export class ReplicaNode implements SessionHost {
     const hello = session.peer as NonNullable<PeerSession['peer']>;
     const link = this.members.linkFor(hello.nodeId);
     const wasUp = link.state !== 'down';
-    if (hello.url !== null) this.members.learnAddress(hello.nodeId, hello.url);
-    if (hello.url !== null) this.members.urlResolved(hello.url);
+    if (hello.url !== null) {
+      this.members.learnAddress(hello.nodeId, hello.url);
+      this.members.urlResolved(hello.url);
+    }
     if (session.info.dialedUrl !== undefined) this.members.urlResolved(session.info.dialedUrl);
     const restarted = link.sessionUp(session, hello, auth, this.now());
     if (!wasUp) this.activity.record({ type: 'peer-up', peer: link.nodeId });
@@ -490,7 +492,7 @@ export class ReplicaNode implements SessionHost {
       vv: this.vv,
       links: [...this.members.links.values()],
       isolated: this.members.isolated(),
-      now: this.now(),
+      now,
       graceMs: this.options.tombstoneGraceMs,
       isolatedGraceMs: this.options.isolatedTombstoneGraceMs,
     });
