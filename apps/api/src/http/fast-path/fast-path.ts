@@ -4,6 +4,7 @@ import { gzip } from 'node:zlib';
 import type { ServerContext } from '../../server/context.js';
 import { bearerToken } from '../auth.js';
 import { readItemReply, setItemReply } from '../item-replies.js';
+import { invalidJsonBody, payloadTooLargeBody } from '../middleware/error-handler.js';
 import { UNAUTHORIZED_BODY } from '../middleware/require-access.js';
 import type { RateLimiter } from '../rate-limit.js';
 import { errorBody } from '../send-error.js';
@@ -110,7 +111,7 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
   const setItem = (req: IncomingMessage, res: ServerResponse, start: number) => {
     const route = '/api/cache';
     const declared = Number(req.headers['content-length'] ?? 0);
-    const tooLarge = () => respond(req, res, route, 413, JSON.stringify(errorBody('PAYLOAD_TOO_LARGE', `Body larger than the limit of ${deps.bodyLimitBytes} bytes`)), start, []);
+    const tooLarge = () => respond(req, res, route, 413, JSON.stringify(payloadTooLargeBody(deps.bodyLimitBytes)), start, []);
     if (declared > deps.bodyLimitBytes) {
       req.resume();
       return tooLarge();
@@ -137,9 +138,9 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
         try {
           parsed = JSON.parse(Buffer.concat(chunks, received).toString('utf8'));
         } catch (error) {
-          return answer(400, errorBody('INVALID_JSON', `Body is not valid JSON: ${(error as Error).message}`));
+          return answer(400, invalidJsonBody((error as Error).message));
         }
-        if (parsed === null || typeof parsed !== 'object') return answer(400, errorBody('INVALID_JSON', 'Body is not valid JSON: expected an object or array'));
+        if (parsed === null || typeof parsed !== 'object') return answer(400, invalidJsonBody('expected an object or array'));
         const body = setItemBodySchema.safeParse(parsed);
         if (!body.success) return answer(400, validationErrorBody(body.error));
         const reply = setItemReply(node, body.data);

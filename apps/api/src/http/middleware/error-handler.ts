@@ -2,6 +2,10 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { errorBody } from '../send-error.js';
 
+/** Body-parser failures, worded the same by the Express stack and the fast path. */
+export const payloadTooLargeBody = (limit: number | string) => errorBody('PAYLOAD_TOO_LARGE', `Body larger than the limit of ${limit} bytes`);
+export const invalidJsonBody = (detail: string) => errorBody('INVALID_JSON', `Body is not valid JSON: ${detail}`);
+
 interface HttpishError {
   type?: string;
   status?: number;
@@ -21,11 +25,11 @@ export const errorHandler = (logger: Logger, production: boolean) =>
     const e = (error ?? {}) as HttpishError;
     const status = e.status ?? e.statusCode ?? 500;
     if (e.type === 'entity.too.large') {
-      res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', `Body larger than the limit of ${e.limit ?? '?'} bytes`));
+      res.status(413).json(payloadTooLargeBody(e.limit ?? '?'));
       return;
     }
     if (e.type === 'entity.parse.failed') {
-      res.status(400).json(errorBody('INVALID_JSON', `Body is not valid JSON: ${e.message ?? 'parse error'}`));
+      res.status(400).json(invalidJsonBody(e.message ?? 'parse error'));
       return;
     }
     if (status >= 400 && status < 500 && e.expose !== false) {
