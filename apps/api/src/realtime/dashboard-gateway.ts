@@ -10,13 +10,13 @@ import {
   type ChangeNotice,
   type GetCacheStateRequest,
   type MetricsUpdateEvent,
+  strategyLabel,
 } from '@meshcache/api-contract';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { bearerToken } from '../http/auth.js';
 import type { ServerContext } from '../server/context.js';
 import { keyEntry } from '../views/item-views.js';
 import { cacheMetrics, metricsView, nodeList } from '../views/metrics-views.js';
-import { strategyLabel } from '../views/strategy-names.js';
 
 /** Fails a dashboard handshake; the client sees `connect_error` with message `Unauthorized`. */
 class SocketAuthError extends Error {

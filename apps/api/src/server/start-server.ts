@@ -1,3 +1,4 @@
+import { enginePolicy } from '@meshcache/api-contract';
 import { attachSocketIoTransport, CLUSTER_MAX_HTTP_BUFFER_SIZE, ReplicaNode } from '@meshcache/sync-node';
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +17,6 @@ import { openPersistence } from '../persistence/open-persistence.js';
 import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
 import { KeyListing } from '../views/key-listing.js';
 import { cacheMetrics } from '../views/metrics-views.js';
-import { enginePolicy } from '../views/strategy-names.js';
 import type { Lifecycle, ServerContext } from './context.js';
 import { VERSION } from './version.js';
 

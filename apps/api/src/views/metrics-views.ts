@@ -1,7 +1,7 @@
+import { peerToNodeInfo, strategyLabel } from '@meshcache/api-contract';
 import type { CacheMetrics, MetricsResponse, NodeInfo, NodeListUpdateEvent, ServerStats } from '@meshcache/api-contract';
 import type { ReplicaNode } from '@meshcache/sync-node';
 import type { ServerContext } from '../server/context.js';
-import { strategyLabel } from './strategy-names.js';
 
 export const cacheMetrics = (node: ReplicaNode): CacheMetrics => {
   const s = node.cache.stats();
@@ -52,6 +52,6 @@ export const nodeList = (ctx: ServerContext): NodeListUpdateEvent => {
     lag: 0,
     lastSeen: Date.now(),
   };
-  const peers: NodeInfo[] = node.nodes().map((p) => ({ ...p, strategy: p.strategy ? strategyLabel(p.strategy) : null, self: false }));
+  const peers = node.nodes().map(peerToNodeInfo);
   return { nodes: [self, ...peers], totalNodes: peers.length + 1, currentNode: config.nodeId };
 };

@@ -1,8 +1,7 @@
-import { routes } from '@meshcache/api-contract';
+import { routes, enginePolicy } from '@meshcache/api-contract';
 import type { Router } from 'express';
 import type { ServerContext } from '../../server/context.js';
 import { metricsView } from '../../views/metrics-views.js';
-import { enginePolicy } from '../../views/strategy-names.js';
 import { bindRoute } from '../bind-route.js';
 
 /** Strategy, metrics and replication control. */

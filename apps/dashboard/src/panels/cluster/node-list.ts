@@ -1,13 +1,4 @@
-import type { MetricsResponse, NodeInfo, NodeListUpdateEvent, Strategy, SyncStats } from '@meshcache/api-contract';
-
-type PeerInfo = SyncStats['nodeList'][number];
-
-const toStrategy = (s: PeerInfo['strategy']): Strategy | null => (s === null ? null : s === 'lru' ? 'LRU' : 'LFU');
-
-/** A peer as the replication stats describe it, in the dashboard's node-list form. */
-export function peerToNode(peer: PeerInfo): NodeInfo {
-  return { ...peer, strategy: toStrategy(peer.strategy), self: false };
-}
+import { peerToNodeInfo, strategyLabel, type MetricsResponse, type NodeInfo, type NodeListUpdateEvent } from '@meshcache/api-contract';
 
 /**
  * The node list before the first `node-list-update`: the answering node itself (from its
@@ -26,7 +17,7 @@ export function nodeListFromMetrics(metrics: MetricsResponse): NodeListUpdateEve
     lastSeen: metrics.server.timestamp,
     self: true,
   };
-  const peers = sync.nodeList.filter((p) => p.id !== sync.nodeId).map(peerToNode);
+  const peers = sync.nodeList.filter((p) => p.id !== sync.nodeId).map(peerToNodeInfo);
   return { nodes: [self, ...peers], totalNodes: peers.length + 1, currentNode: sync.nodeId };
 }
 
@@ -41,7 +32,7 @@ export function refreshNodeList(list: NodeListUpdateEvent, metrics: MetricsRespo
       return { ...node, strategy: metrics.cache.strategy, size: metrics.cache.size, lastSeen: metrics.server.timestamp };
     }
     const peer = peers.get(node.id);
-    return peer ? { ...peerToNode(peer), url: peer.url ?? node.url, strategy: toStrategy(peer.strategy) ?? node.strategy } : node;
+    return peer ? { ...peerToNodeInfo(peer), url: peer.url ?? node.url, strategy: peer.strategy === null ? node.strategy : strategyLabel(peer.strategy) } : node;
   });
   return { ...list, nodes };
 }
