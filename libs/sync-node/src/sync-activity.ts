@@ -12,7 +12,10 @@ export interface StatsView {
   seq: number;
   backlogSize: number;
   backlogCapacity: number;
+  backlogBytes: number;
   tombstones: number;
+  tombstoneBytes: number;
+  clockSkew: boolean;
 }
 
 /**
@@ -103,7 +106,10 @@ export class SyncActivity {
       rejectedMessages: this.rejectedMessages,
       opsSent: this.opsSent,
       opsReceived: this.opsReceived,
+      backlogBytes: view.backlogBytes,
       tombstones: view.tombstones,
+      tombstoneBytes: view.tombstoneBytes,
+      clockSkew: view.clockSkew,
       forceSyncs: this.forceSyncs,
       repairedKeys: this.repairedKeys,
     };

@@ -19,6 +19,7 @@ export type { NodeSnapshot, SnapshotEntry, Stamp, StrategyState, Tombstone } fro
 export {
   AckMessageSchema,
   AuthMessageSchema,
+  ClockSkewMessageSchema,
   DigestMessageSchema,
   HeartbeatMessageSchema,
   HelloMessageSchema,
@@ -40,6 +41,7 @@ export {
 } from './messages.js';
 export type {
   AuthMessage,
+  ClockSkewMessage,
   DigestMessage,
   HeartbeatMessage,
   HelloMessage,

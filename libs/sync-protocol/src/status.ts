@@ -31,6 +31,8 @@ export const SyncEventTypeSchema = z.enum([
   'rejected',
   'sync-enabled',
   'sync-disabled',
+  'clock-skew',
+  'state-replaced',
 ]);
 export type SyncEventType = z.infer<typeof SyncEventTypeSchema>;
 
@@ -71,6 +73,12 @@ export const SyncStatsSchema = z.object({
   opsSent: z.number().int().nonnegative(),
   opsReceived: z.number().int().nonnegative(),
   tombstones: z.number().int().nonnegative(),
+  /** Approximate bytes the tombstones take (keys and stamps). */
+  tombstoneBytes: z.number().int().nonnegative(),
+  /** Approximate bytes of the operations in the backlog. */
+  backlogBytes: z.number().int().nonnegative(),
+  /** This node's clock is out of bounds with its peers: it refuses writes until that is fixed. */
+  clockSkew: z.boolean(),
   forceSyncs: z.number().int().nonnegative(),
   repairedKeys: z.number().int().nonnegative(),
 });
