@@ -18,6 +18,7 @@ import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
 import { KeyListing } from '../views/key-listing.js';
 import { cacheMetrics } from '../views/metrics-views.js';
 import type { Lifecycle, ServerContext } from './context.js';
+import { createHealthProblems } from './health-problems.js';
 import { VERSION } from './version.js';
 
 /** Bytes a value costs against CACHE_MAX_BYTES: its key and its JSON text, two bytes per UTF-16 unit. */
@@ -56,8 +57,10 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     },
     clusterSecret: config.clusterSecret,
   });
+  const problems = createHealthProblems(node, logger);
   const prometheus = createPrometheus(
     {
+      problems: () => problems.list(),
       cache: () => ({ ...cacheMetrics(node), bytes: node.cache.bytes }),
       sync: () => {
         const s = node.stats();
@@ -97,6 +100,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     auth: createAuthenticator(config),
     prometheus,
     lifecycle,
+    problems,
     startedAt: Date.now(),
     version: VERSION,
   };
@@ -142,6 +146,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       clearTimeout(timer);
       httpServer.closeAllConnections();
       await node.close();
+      problems.close();
       await store?.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       logger.info('meshcache node stopped');
