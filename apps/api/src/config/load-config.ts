@@ -61,7 +61,7 @@ export const loadConfig = (argv: readonly string[], env: NodeJS.ProcessEnv): Res
   return {
     ...config,
     nodeId: config.nodeId ?? `node-${config.port}`,
-    selfUrl: config.selfUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${config.port}`,
+    selfUrl: config.selfUrl ?? `${config.tlsCert === undefined ? 'http' : 'https'}://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${config.port}`,
     clusterSecret: config.clusterSecret ?? 'meshcache-development-secret',
   };
 };

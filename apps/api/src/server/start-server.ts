@@ -1,6 +1,7 @@
 import { enginePolicy } from '@meshcache/api-contract';
 import { attachSocketIoTransport, CLUSTER_MAX_HTTP_BUFFER_SIZE, ReplicaNode } from '@meshcache/sync-node';
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
@@ -15,10 +16,12 @@ import { parseByteSize } from '../config/byte-size.js';
 import { createPrometheus } from '../monitoring/prometheus.js';
 import { openPersistence } from '../persistence/open-persistence.js';
 import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
+import { allowSocketRequest, guardClusterNamespace, socketOriginPolicy } from '../realtime/socket-guards.js';
 import { KeyListing } from '../views/key-listing.js';
 import { cacheMetrics } from '../views/metrics-views.js';
 import type { Lifecycle, ServerContext } from './context.js';
 import { createHealthProblems } from './health-problems.js';
+import { loadTlsOptions } from './tls-options.js';
 import { VERSION } from './version.js';
 
 /** Bytes a value costs against CACHE_MAX_BYTES: its key and its JSON text, two bytes per UTF-16 unit. */
@@ -44,6 +47,7 @@ export interface StartOptions {
 export const startServer = async (config: ResolvedConfig, options: StartOptions = {}): Promise<RunningServer> => {
   // Asynchronous writes keep logging off the request path. minLength 1 writes every line at once
   // as 0 would, but makes flush(cb) wait for writes in flight, so close() leaves nothing behind.
+  const tls = loadTlsOptions(config);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { nodeId: config.nodeId } }, pino.destination({ sync: false, minLength: 1 }));
   const lifecycle: Lifecycle = { phase: 'loading' };
   const keys = new KeyListing(logger);
@@ -69,7 +73,8 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     },
     config.nodeId,
   );
-  const httpServer = createServer({ keepAliveTimeout: 65_000 });
+  // With TLS_CERT the whole server (REST, dashboard, socket.io, /cluster) is HTTPS + WSS.
+  const httpServer: HttpServer = tls.server === null ? createServer({ keepAliveTimeout: 65_000 }) : createHttpsServer({ ...tls.server, keepAliveTimeout: 65_000 });
   // Listen first: with PORT=0 the port, and so the default SELF_URL, is known only afterwards.
   let handle: RequestListener = (_req, res) => res.writeHead(503).end();
   // Registered before socket.io attaches: engine.io then takes over this listener and keeps
@@ -77,11 +82,15 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   httpServer.on('request', (req, res) => handle(req, res));
   // Peer batches carry values up to the REST body limit: the cluster transport's frame limit,
   // not socket.io's 1 MB default, or one large value would cut the link to every peer.
+  // The port (for the node's own origin) is known once listening; requests wait for `handle` till then.
+  let originOk: (origin: string) => boolean = () => false;
   const io = new SocketServer(httpServer, {
     serveClient: false,
     maxHttpBufferSize: CLUSTER_MAX_HTTP_BUFFER_SIZE,
     cors: { origin: corsOrigins(config.frontendUrl), credentials: true },
+    allowRequest: allowSocketRequest((origin) => originOk(origin)),
   });
+  guardClusterNamespace(io, tls);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
@@ -91,6 +100,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   });
   const port = (httpServer.address() as AddressInfo).port;
   const resolved: ResolvedConfig = config.port === 0 ? { ...config, selfUrl: config.selfUrl.replace(/:0$/, `:${port}`) } : config;
+  originOk = socketOriginPolicy(config.frontendUrl, resolved.selfUrl, port);
 
   const ctx: ServerContext = {
     config: resolved,
@@ -122,10 +132,10 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   const store = config.dataDir ? await openPersistence(node, config.dataDir, config, logger) : undefined;
 
   keys.attach(node);
-  const transport = attachSocketIoTransport(node, { io, peers: config.peerNodes, selfUrl: resolved.selfUrl });
+  const transport = attachSocketIoTransport(node, { io, peers: config.peerNodes, selfUrl: resolved.selfUrl, tls: tls.client });
   const gateway = attachDashboardGateway(io, ctx);
   lifecycle.phase = 'ready';
-  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  const url = `${tls.server === null ? 'http' : 'https'}://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
   logger.info({ url, peers: config.peerNodes, dataDir: config.dataDir ?? null }, 'meshcache node ready');
 
   let closing: Promise<void> | undefined;
