@@ -1,4 +1,5 @@
-import type { Operation, PeerInfo } from '@meshcache/sync-protocol';
+import type { Operation, PeerInfo, ReplicationProblemCode } from '@meshcache/sync-protocol';
+import type { ProblemChange } from './problem-board.js';
 
 export interface ChangeEvent {
   kind: 'set' | 'delete' | 'clear' | 'strategy';
@@ -26,14 +27,6 @@ export type WriteFailure = Extract<WriteResult, { ok: false }>;
 /** `delete` also says whether the key was present here. */
 export type DeleteResult = { ok: true; existed: boolean } | WriteFailure;
 
-/** Something an operator should fix, as `/health` lists it. */
-export interface NodeProblem {
-  code: 'clock-skew';
-  message: string;
-  /** When it began (ms since the epoch). */
-  since: number;
-  peer?: string;
-}
 
 export interface PeerAddressEvent {
   nodeId: string;
@@ -49,6 +42,6 @@ export interface ReplicaNodeEvents {
   /** An address no longer worth dialing: its node was forgotten or moved. */
   'peer-forgotten': PeerAddressEvent;
   'self-url': string;
-  /** The list of problems changed (also emitted when it becomes empty). */
-  problems: NodeProblem[];
+  /** A replication problem was raised, changed or cleared (see `ReplicaNode.problems()`). */
+  problem: ProblemChange<ReplicationProblemCode>;
 }

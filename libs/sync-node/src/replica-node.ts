@@ -4,18 +4,20 @@ import {
   nodeIdOfOrigin,
   type ClockSkewMessage,
   type ForceSyncResult,
+  type NodeProblem,
   type NodeSnapshot,
   type Op,
   type Operation,
   type PeerInfo,
   type PeerMessage,
+  type ReplicationProblemCode,
   type SyncEvent,
   type SyncStats,
   type VersionVectorPairs,
 } from '@meshcache/sync-protocol';
 import { AntiEntropy } from './anti-entropy.js';
 import type { CatchUpView } from './catch-up-policy.js';
-import type { ChangeEvent, DeleteResult, NodeProblem, NodeValue, ReplicaNodeEvents, WriteFailure, WriteResult } from './node-types.js';
+import type { ChangeEvent, DeleteResult, NodeValue, ReplicaNodeEvents, WriteFailure, WriteResult } from './node-types.js';
 import { ClockGuard, type StatePart } from './clock-guard.js';
 import { ClockHealth, type ClockVerdict } from './clock-health.js';
 import { ReadOnlyCache } from './read-only-cache.js';
@@ -33,6 +35,7 @@ import type { PeerLink } from './peer-link.js';
 import { collectExpiredGraves } from './grave-collection.js';
 import { Membership } from './membership.js';
 import { PeerSession, type SessionHost } from './peer-session.js';
+import { ProblemBoard } from './problem-board.js';
 import { ReplicaState, type ChangeRecord } from './replica-state.js';
 import { SyncError } from './sync-error.js';
 import { SyncActivity } from './sync-activity.js';
@@ -75,6 +78,10 @@ export class ReplicaNode implements SessionHost {
   private readonly antiEntropy: AntiEntropy;
   private readonly inbound: InboundStream;
   private readonly outbound: OutboundStream;
+  private readonly problemBoard = new ProblemBoard<ReplicationProblemCode>(
+    () => this.now(),
+    (change) => this.emitter.emit('problem', change),
+  );
   private source: 'local' | 'remote' = 'local';
   private quiet = false;
   private enabled = true;
@@ -218,12 +225,6 @@ export class ReplicaNode implements SessionHost {
     return this.writeRefusal() ?? this.writeLocal({ type: 'strategy', strategy }, 0);
   }
 
-  /** What an operator should fix about this node now; empty when healthy. */
-  problems(): NodeProblem[] {
-    const verdict = this.refreshClockVerdict();
-    return verdict.skewed ? [{ code: 'clock-skew', message: verdict.message, since: verdict.since ?? Math.floor(this.now()) }] : [];
-  }
-
   /**
    * Pauses or resumes sending this node's writes to peers. While off, writes apply locally and
    * wait in the backlog (a snapshot is sent instead if it overflows); peers' writes still arrive.
@@ -268,8 +269,14 @@ export class ReplicaNode implements SessionHost {
       backlogBytes: this.backlog.bytes,
       tombstones: graves.count,
       tombstoneBytes: graves.bytes,
-      clockSkew: this.refreshClockVerdict().skewed,
+      problems: this.problems(),
     });
+  }
+
+  /** What is wrong with replication right now (peers unreachable or refused, a duplicate id, clock skew). */
+  problems(): NodeProblem[] {
+    this.refreshClockVerdict();
+    return this.problemBoard.list();
   }
 
   /** Every peer this node has talked to or heard of, with its state. */
@@ -578,7 +585,8 @@ export class ReplicaNode implements SessionHost {
     this.clockVerdict = verdict;
     if (changed) {
       this.activity.record({ type: 'clock-skew', message: verdict.skewed ? verdict.message : 'clock back within bounds' });
-      this.emitter.emit('problems', verdict.skewed ? [{ code: 'clock-skew', message: verdict.message, since: verdict.since ?? Math.floor(this.now()) }] : []);
+      if (verdict.skewed) this.problemBoard.raise('clock-skew', verdict.message);
+      else this.problemBoard.clear('clock-skew');
     }
     return verdict;
   }

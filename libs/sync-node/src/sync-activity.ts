@@ -1,4 +1,4 @@
-import type { Operation, PeerInfo, SyncEvent, SyncStats } from '@meshcache/sync-protocol';
+import type { NodeProblem, Operation, PeerInfo, SyncEvent, SyncStats } from '@meshcache/sync-protocol';
 import { SyncHistory } from './sync-history.js';
 
 type NewEvent = Omit<SyncEvent, 'id' | 'timestamp'>;
@@ -15,7 +15,7 @@ export interface StatsView {
   backlogBytes: number;
   tombstones: number;
   tombstoneBytes: number;
-  clockSkew: boolean;
+  problems: NodeProblem[];
 }
 
 /**
@@ -109,9 +109,9 @@ export class SyncActivity {
       backlogBytes: view.backlogBytes,
       tombstones: view.tombstones,
       tombstoneBytes: view.tombstoneBytes,
-      clockSkew: view.clockSkew,
       forceSyncs: this.forceSyncs,
       repairedKeys: this.repairedKeys,
+      problems: view.problems,
     };
   }
 

@@ -1,5 +1,5 @@
 import type { SetItemBody } from '@meshcache/api-contract';
-import type { ReplicaNode, WriteResult } from '@meshcache/sync-node';
+import type { ReplicaNode, WriteFailure, WriteResult } from '@meshcache/sync-node';
 import { itemView } from '../views/item-views.js';
 import { writeFailure } from '../views/write-failure.js';
 import type { Reply } from './bind-route.js';
@@ -15,11 +15,14 @@ export const readItemReply = (node: ReplicaNode, key: string): Reply => {
 
 export const writeItem = (node: ReplicaNode, item: SetItemBody): WriteResult => node.set(item.key, item.value, { ttlMs: item.ttlMs });
 
+/** The answer to a write the node refused. */
+export const refusedWriteReply = (result: WriteFailure): Reply => {
+  const failure = writeFailure(result);
+  return { status: failure.status, body: errorBody(failure.code, result.message) };
+};
+
 export const setItemReply = (node: ReplicaNode, item: SetItemBody): Reply => {
   const result = writeItem(node, item);
-  if (!result.ok) {
-    const failure = writeFailure(result);
-    return { status: failure.status, body: errorBody(failure.code, result.message) };
-  }
+  if (!result.ok) return refusedWriteReply(result);
   return { body: { success: true, message: 'Item cached successfully', key: item.key } };
 };

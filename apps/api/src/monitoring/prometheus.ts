@@ -1,9 +1,25 @@
+import { healthProblemCodeSchema, type HealthProblem } from '@meshcache/api-contract';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the exporter reads at scrape time; kept abstract so scraping never touches the hot path. */
 export interface PrometheusSource {
   cache(): { hits: number; misses: number; sets: number; deletes: number; evictions: number; expirations: number; size: number; capacity: number; bytes: number };
-  sync(): { lag: number; fullSyncs: number; partialSyncs: number; opsSent: number; opsReceived: number; rejectedMessages: number; peersUp: number; syncEnabled: boolean };
+  /** What `/health` reports as problems right now. */
+  problems(): HealthProblem[];
+  sync(): {
+    lag: number;
+    fullSyncs: number;
+    partialSyncs: number;
+    opsSent: number;
+    opsReceived: number;
+    rejectedMessages: number;
+    peersUp: number;
+    syncEnabled: boolean;
+    tombstones: number;
+    tombstoneBytes: number;
+    backlogSize: number;
+    backlogBytes: number;
+  };
 }
 
 export interface HttpMetrics {
@@ -68,6 +84,20 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
   mirrorCounter('meshcache_sync_ops_received_total', 'Operations received from peers', () => source.sync().opsReceived);
   mirrorCounter('meshcache_sync_rejected_messages_total', 'Peer messages dropped by validation', () => source.sync().rejectedMessages);
   gauge('meshcache_peers_up', 'Peers currently connected', () => source.sync().peersUp);
+  gauge('meshcache_tombstones', 'Tombstones kept to beat older writes (collected after tombstoneGraceMs, capped by maxTombstones)', () => source.sync().tombstones);
+  gauge('meshcache_tombstone_bytes', 'Approximate bytes of the tombstones', () => source.sync().tombstoneBytes);
+  gauge('meshcache_backlog_ops', "This node's operations kept for partial resync", () => source.sync().backlogSize);
+  gauge('meshcache_backlog_bytes', 'Approximate bytes of the backlog (capped by backlogMaxBytes)', () => source.sync().backlogBytes);
+  new Gauge({
+    name: 'meshcache_health_problems',
+    help: 'Current /health problems by code (0 for every code not present)',
+    labelNames: ['code'],
+    registers: [registry],
+    collect() {
+      const problems = source.problems();
+      for (const code of healthProblemCodeSchema.options) this.set({ code }, problems.filter((p) => p.code === code).length);
+    },
+  });
   gauge('meshcache_sync_enabled', '1 when replication is on', () => (source.sync().syncEnabled ? 1 : 0));
 
   const requests = new Counter({ name: 'meshcache_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['method', 'route', 'status'], registers: [registry] });

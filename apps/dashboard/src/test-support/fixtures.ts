@@ -34,8 +34,11 @@ export function makeSyncStats(overrides: Partial<SyncStats> = {}): SyncStats {
     opsSent: 0,
     opsReceived: 0,
     tombstones: 0,
+    tombstoneBytes: 0,
+    backlogBytes: 0,
     forceSyncs: 0,
     repairedKeys: 0,
+    problems: [],
     ...overrides,
   };
 }

@@ -9,6 +9,8 @@ export const apiErrorCodeSchema = z.enum([
   'INVALID_JSON',
   'NOT_READY',
   'CAPACITY_EXCEEDED',
+  /** The node's clock is out of bounds with its peers (503): write to another node, fix NTP. */
+  'CLOCK_SKEW',
   'INTERNAL',
 ]);
 export type ApiErrorCode = z.infer<typeof apiErrorCodeSchema>;
