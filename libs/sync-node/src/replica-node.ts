@@ -25,7 +25,6 @@ import { freshOrigin, restoreState, type RestoreOutcome } from './restore-state.
 import { Backlog } from './backlog.js';
 import { BootstrapPeer } from './bootstrap-peer.js';
 import { CacheEntryStore } from './cache-entry-store.js';
-import type { EntryRecord } from './entry-store.js';
 import { HybridClock } from './hybrid-clock.js';
 import type { LinkEnd, LinkHandle, LinkInfo } from './link.js';
 import { resolveOptions, type ReplicaNodeOptions, type ResolvedOptions } from './node-options.js';
