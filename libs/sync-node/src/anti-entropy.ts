@@ -49,7 +49,7 @@ interface Pending {
 
 const PIECE_ITEMS = 2000;
 /** Exchanges answered at once; a peer that starts more without finishing them loses the oldest. */
-const MAX_ANSWERING = 64;
+export const MAX_ANSWERING = 64;
 
 /**
  * `forceSync`: both sides hash their entries and tombstones into buckets; for the buckets whose

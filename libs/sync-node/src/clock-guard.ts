@@ -2,7 +2,7 @@ import type { Hlc, SnapshotEntry, Stamp, StrategyState, Tombstone } from '@meshc
 import type { HybridClock } from './hybrid-clock.js';
 
 /** Most origins refused at once; beyond it the oldest refusal is forgotten (its origin is long dead). */
-const MAX_REFUSED_ORIGINS = 1000;
+export const MAX_REFUSED_ORIGINS = 1000;
 
 /** A piece of remote state: a snapshot chunk or an anti-entropy repair. */
 export interface StatePart {

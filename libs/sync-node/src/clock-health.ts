@@ -6,13 +6,15 @@ export interface ClockHealthOptions {
   monotonic(): number;
   /** How long a peer's clock reading stays a vote. */
   freshForMs: number;
+  /** Untrusted until a peer's reading agrees with it (when the node has peers to ask). */
+  requireConfirmation: boolean;
 }
 
 /** Why this node's clock is not trusted, for `/health`, the log and the history. */
 export interface ClockVerdict {
   skewed: boolean;
   /** Which evidence: peers outvoting our clock, a jump, or a peer refusing our operations. */
-  kind: 'outvoted' | 'jumped' | 'refused' | 'stamped-ahead' | null;
+  kind: 'outvoted' | 'jumped' | 'refused' | 'stamped-ahead' | 'unconfirmed' | null;
   message: string;
   /** When the current spell began (ms since the epoch), null when healthy. */
   since: number | null;
@@ -41,6 +43,8 @@ export class ClockHealth {
   private jumped: { byMs: number; at: number } | null = null;
   private refusal: { peer: string; origin: string; seq: number; aheadMs: number } | null = null;
   private since: number | null = null;
+  /** A peer's reading has agreed with our clock since this node started. */
+  private confirmed = false;
 
   constructor(private readonly options: ClockHealthOptions) {
     this.wallMinusMonotonic = options.now() - options.monotonic();
@@ -51,6 +55,7 @@ export class ClockHealth {
     const now = this.options.now();
     const offsetMs = Math.round(peerClock - now);
     this.readings.set(peer, { offsetMs, at: now });
+    if (Math.abs(offsetMs) <= this.options.maxOffsetMs) this.confirmed = true;
     if (this.jumped !== null && Math.abs(offsetMs) <= this.options.maxOffsetMs) {
       // A peer agrees with the clock as it is now: the jump was a correction, or is accepted.
       this.jumped = null;
@@ -99,7 +104,7 @@ export class ClockHealth {
    * holding state stamped beyond the bound (`hlcAheadMs`: our HLC minus our physical clock), so
    * that every write would be stamped where peers refuse it.
    */
-  verdict(origin: string, hlcAheadMs: number): ClockVerdict {
+  verdict(origin: string, hlcAheadMs: number, hasPeers: boolean): ClockVerdict {
     const now = this.options.now();
     const max = this.options.maxOffsetMs;
     const votes = this.votes();
@@ -116,6 +121,9 @@ export class ClockHealth {
       const r = this.refusal;
       kind = 'refused';
       message = `peer ${r.peer} refused this node's writes from seq ${r.seq}, stamped ${r.aheadMs} ms ahead of its clock: this node replaces its state from a peer once its clock agrees with theirs`;
+    } else if (this.options.requireConfirmation && hasPeers && !this.confirmed) {
+      kind = 'unconfirmed';
+      message = `no peer has confirmed this node's clock since it started: writes are refused until one answers`;
     } else if (hlcAheadMs > max) {
       kind = 'stamped-ahead';
       message = `this node holds state stamped ${hlcAheadMs} ms ahead of its clock (max offset ${max} ms), so its writes would be refused: it drops that state once a peer confirms its clock`;

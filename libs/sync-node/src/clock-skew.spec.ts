@@ -16,6 +16,7 @@ const futureWatermarkSnapshot = (nodeId: string): NodeSnapshot => ({
   watermark: { hlc: { wall: EPOCH + 5 * MINUTES, logical: 0, node: 'x#1' }, seq: 1 },
   strategy: { strategy: 'lru', stamp: null },
   members: [],
+  floor: null,
 });
 
 describe('ReplicaNode under clock skew', () => {

@@ -18,7 +18,10 @@ export interface InboundHost {
   readonly activity: SyncActivity;
   readonly retransmitMs: number;
   readonly guard: ClockGuard;
+  /** Wall ms, to tell whether a TTL already ran out. */
   now(): number;
+  /** Monotonic ms, for the resync rate limit. */
+  monotonic(): number;
   /** Tells the peer on `session` that `origin` is refused from some seq (at most once per retransmit period). */
   remindRefusal(session: PeerSession, link: PeerLink, origin: string): void;
   /** True while this node replaces its state: merges must not skip what it once applied. */
@@ -143,7 +146,7 @@ export class InboundStream {
 
   /** At most one request per half retransmit period: a burst of out-of-order batches is one gap. */
   private requestResync(session: PeerSession, link: PeerLink): void {
-    const now = this.host.now();
+    const now = this.host.monotonic();
     if (now - link.lastResyncRequest < this.host.retransmitMs / 2) return;
     link.lastResyncRequest = now;
     session.send({ type: 'resync', vv: this.host.vv.toPairs() });

@@ -34,6 +34,12 @@ export interface ReplicaNodeOptions {
   monotonicNow?: () => number;
   /** Largest accepted lead of a peer's clock over ours, in ms (default 60 000). */
   maxClockOffsetMs?: number;
+  /**
+   * Refuse writes (`CLOCK_SKEW`) after a start until a peer's heartbeat has confirmed this
+   * node's clock, when it knows of any peer (default false: a node restarted alone accepts
+   * writes at once, which its peers refuse if its clock was out of bounds).
+   */
+  requireClockConfirmation?: boolean;
   /** Interval of heartbeats and housekeeping (default 1000 ms). */
   heartbeatMs?: number;
   /** A peer silent this long is `suspect` (default 3 × heartbeatMs). */
@@ -85,6 +91,7 @@ const OptionsSchema = z.object({
   backlogSize: int(1).optional(),
   backlogMaxBytes: int(1).optional(),
   maxClockOffsetMs: int(0).optional(),
+  requireClockConfirmation: z.boolean().optional(),
   heartbeatMs: int(1).optional(),
   suspectAfterMs: int(1).optional(),
   downAfterMs: int(1).optional(),
@@ -138,6 +145,7 @@ export function resolveOptions(options: ReplicaNodeOptions, defaultTimers: Timer
     // With an injected `now` and no monotonic clock to go with it, jumps are the injector's business.
     monotonicNow: options.monotonicNow ?? (options.now === undefined ? () => performance.now() : now),
     maxClockOffsetMs: options.maxClockOffsetMs ?? 60_000,
+    requireClockConfirmation: options.requireClockConfirmation ?? false,
     heartbeatMs,
     suspectAfterMs: options.suspectAfterMs ?? 3 * heartbeatMs,
     downAfterMs: options.downAfterMs ?? 10 * heartbeatMs,

@@ -25,6 +25,7 @@ export interface OutboundHost {
   /** The origin can change once, when `restore()` finds the default one already used. */
   origin(): string;
   seq(): number;
+  /** Monotonic ms: every time this stream keeps is a duration. */
   now(): number;
   /** False once the node is closed or while sync is disabled. */
   sending(): boolean;

@@ -104,7 +104,7 @@ export class ReplicaNode implements SessionHost {
       onEvict: cacheOptions.onEvict,
       onLocalRemoval: (key, record, kind) => this.state.markLocalRemoval(key, record, kind),
     });
-    this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (change) => this.onStateChange(change), this.options.now);
+    this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (change) => this.onStateChange(change), () => this.monotonic());
     this.backlog = new Backlog(this.options.backlogSize, this.options.backlogMaxBytes);
     this.members = new Membership(
       {
@@ -121,6 +121,7 @@ export class ReplicaNode implements SessionHost {
       now: this.options.now,
       monotonic: this.options.monotonicNow,
       freshForMs: this.options.downAfterMs,
+      requireConfirmation: this.options.requireClockConfirmation,
     });
     this.guard = new ClockGuard({
       clock: () => this.clockImpl,
@@ -173,6 +174,11 @@ export class ReplicaNode implements SessionHost {
 
   now(): number {
     return this.options.now();
+  }
+
+  /** Monotonic ms (see `monotonicNow`), for every duration this node measures itself. */
+  monotonic(): number {
+    return this.options.monotonicNow();
   }
 
   get(key: string): NodeValue | undefined {
@@ -306,6 +312,7 @@ export class ReplicaNode implements SessionHost {
       tombstones: exported.tombstones,
       watermark: exported.watermark,
       strategy: exported.strategy,
+      floor: this.state.floor,
       members: [...this.members.links.keys()],
     };
   }
@@ -393,7 +400,16 @@ export class ReplicaNode implements SessionHost {
   }
 
   private catchUpView(): CatchUpView {
-    return { nodeId: this.nodeId, origin: this.originName, vv: this.vv, backlog: this.backlog };
+    return {
+      nodeId: this.nodeId,
+      origin: this.originName,
+      vv: this.vv,
+      backlog: this.backlog,
+      streamable: (origin) => {
+        const owner = this.members.links.get(nodeIdOfOrigin(origin));
+        return owner !== undefined && owner.origin === origin && owner.state !== 'down';
+      },
+    };
   }
 
   /** Why a client write must be refused now, or null: closed, or a clock its peers will not accept. */
@@ -579,7 +595,7 @@ export class ReplicaNode implements SessionHost {
     if (this.clockHealth.checkJump(this.members.links.size > 0)) {
       this.activity.record({ type: 'clock-skew', message: `this node's wall clock jumped against its monotonic clock` });
     }
-    const verdict = this.clockHealth.verdict(this.originName, this.clockImpl.peek().wall - Math.floor(this.now()));
+    const verdict = this.clockHealth.verdict(this.originName, this.clockImpl.peek().wall - Math.floor(this.now()), this.members.links.size > 0);
     const changed = verdict.kind !== this.clockVerdict.kind;
     this.clockVerdict = verdict;
     if (changed) {
@@ -664,13 +680,13 @@ export class ReplicaNode implements SessionHost {
     const now = this.now();
     this.bootstrap.releaseIfGone(this.members.links);
     for (const session of [...this.sessions]) {
-      const silentFor = now - session.lastHeard;
+      const silentFor = this.monotonic() - session.lastHeard;
       if (silentFor > this.options.downAfterMs) session.close();
       else if (session.isUp && session.peer !== null) session.send(this.heartbeatFor(session.peer.nodeId));
     }
     let changed = this.members.updateLiveness(now, this.options.suspectAfterMs);
     for (const link of this.members.links.values()) {
-      this.outbound.retransmitIfStalled(link, now);
+      this.outbound.retransmitIfStalled(link, this.monotonic());
       if (this.tickCount % 5 === 0 && link.primary !== null) link.primary.send({ type: 'peers', peers: this.members.addressList() });
     }
     if (this.members.forgetSilent(now, this.options.forgetMemberAfterMs)) changed = true;
@@ -679,7 +695,8 @@ export class ReplicaNode implements SessionHost {
     this.refreshClockVerdict();
     const ahead = this.clockImpl.peek().wall - now > this.options.maxClockOffsetMs;
     if (this.clockHealth.agreesWithPeers() && (ahead || this.clockHealth.refusedOrigin(this.originName))) this.recoverFromClockFault();
-    collectExpiredGraves({ state: this.state, now, graceMs: this.options.tombstoneGraceMs, maxGraves: this.options.maxTombstones });
+    // Grave ages are monotonic: a wall clock set forward must not collect them early.
+    collectExpiredGraves({ state: this.state, now: this.monotonic(), graceMs: this.options.tombstoneGraceMs, maxGraves: this.options.maxTombstones });
   }
 
   private heartbeatFor(peer: string): PeerMessage {
@@ -713,6 +730,7 @@ export class ReplicaNode implements SessionHost {
       retransmitMs: this.options.retransmitMs,
       guard: this.guard,
       now: () => this.now(),
+      monotonic: () => this.monotonic(),
       applying: () => {
         this.source = 'remote';
       },
@@ -744,7 +762,7 @@ export class ReplicaNode implements SessionHost {
       snapshotChunkEntries,
       origin: () => this.originName,
       seq: () => this.seq,
-      now: () => this.now(),
+      now: () => this.monotonic(),
       sending: () => !this.isClosed && this.enabled,
       // Our operations a peer refused must reach no one; our state is not one to copy while
       // it holds them or while it is being replaced.

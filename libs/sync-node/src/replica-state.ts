@@ -12,7 +12,7 @@ export interface Grave {
   seq: number;
   kind: 'delete' | 'expired';
   expiresAt?: number;
-  /** Local time the grave was dug, for the minimum retention. */
+  /** Local monotonic time the grave was dug, for the grace period. */
   at: number;
 }
 
@@ -280,6 +280,11 @@ export class ReplicaState {
     const grave = this.graves.get(key)?.hlc;
     if (this.floor === null) return grave;
     return grave !== undefined && compareHlc(grave, this.floor) > 0 ? grave : this.floor;
+  }
+
+  /** Adopts a floor saved before a restart. */
+  raiseFloorTo(hlc: Hlc): void {
+    this.raiseFloor(hlc);
   }
 
   private raiseFloor(hlc: Hlc): void {

@@ -42,6 +42,8 @@ export function restoreState(target: RestoreTarget, snapshot: NodeSnapshot | und
     const { entries, tombstones, watermark, strategy } = parsed.data;
     for (const item of [...entries, ...tombstones, ...(watermark === null ? [] : [watermark]), ...(strategy.stamp === null ? [] : [strategy.stamp])]) clock.advanceTo(item.hlc);
     members = parsed.data.members;
+    // Collected deletes stay collected: older writes for absent keys still lose after a restart.
+    if (parsed.data.floor !== null) state.raiseFloorTo(parsed.data.floor);
   }
   let applied = 0;
   let skipped = 0;

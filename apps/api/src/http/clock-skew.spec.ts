@@ -27,6 +27,7 @@ describe('writes on a node whose clock is out of bounds (real HTTP server on 127
         watermark: { hlc: { wall: future, logical: 0, node: 'fast#1' }, seq: 1 },
         strategy: { strategy: 'lru', stamp: null },
         members: [],
+        floor: null,
       },
       [],
     );

@@ -1,13 +1,15 @@
-import { compareHlc, type NodeSnapshot, type Operation, type Strategy } from '@meshcache/sync-protocol';
+import { compareHlc, nodeIdOfOrigin, type NodeSnapshot, type Operation, type Strategy } from '@meshcache/sync-protocol';
 import { MapEntryStore } from '../entry-store.js';
 import { ReplicaNode } from '../replica-node.js';
 import { ReplicaState } from '../replica-state.js';
 import { MemoryNetwork } from '../transports/memory-network.js';
+import { checkBounds } from './bounds-check.js';
+import { ClockFaults, SIM_MAX_CLOCK_OFFSET_MS } from './clock-faults.js';
 import { SeededScheduler } from './seeded-scheduler.js';
 
 /** Virtual time starts at a realistic epoch so HLC walls look like real ones. */
 const EPOCH = 1_750_000_000_000;
-const MAX_SKEW_MS = 20;
+const MAX_TOMBSTONES = 1_000_000;
 const KEYS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', '__proto__', 'constructor', '', 'x:y'];
 
 export interface ScheduleResult {
@@ -18,6 +20,9 @@ export interface ScheduleResult {
   writes: number;
   crashes: number;
   partitions: number;
+  /** Host clocks set minutes off (or right again), and nodes gone for good. */
+  clockJumps: number;
+  vanished: number;
   fullSyncs: number;
   partialSyncs: number;
   delivered: number;
@@ -43,12 +48,14 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const net = new MemoryNetwork(sched);
   const nodeCount = sched.int(3, 5);
   const ids = Array.from({ length: nodeCount }, (_, i) => `n${i + 1}`);
-  const skew = new Map(ids.map((id) => [id, sched.int(-MAX_SKEW_MS, MAX_SKEW_MS)]));
+  const clocks = new ClockFaults(sched, ids);
   const backlogSize = sched.pick([4, 16, 1000]);
+  const backlogMaxBytes = sched.pick([600, 64 * 1024 * 1024]);
   const disks = new Map<string, Disk>(ids.map((id) => [id, { snapshot: undefined, ops: [] }]));
   const live = new Map<string, ReplicaNode>();
   const issued: Operation[] = [];
-  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0 };
+  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, clockJumps: 0, vanished: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0 };
+  const vanished = new Set<string>();
   let counter = 0;
 
   const start = (id: string) => {
@@ -58,13 +65,18 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       members: ids.filter((other) => other !== id),
       cache: { capacity: 1000, strategy: 'lru' },
       clusterSecret: 'sim-secret',
-      now: () => EPOCH + sched.now + (skew.get(id) ?? 0),
+      now: () => EPOCH + sched.now + clocks.offset(id),
       monotonicNow: () => sched.now,
+      maxClockOffsetMs: SIM_MAX_CLOCK_OFFSET_MS,
+      // Restarts happen on hosts whose clock is off: no write before a peer vouched for it.
+      requireClockConfirmation: true,
       timers: sched.timersFor(id),
       heartbeatMs: 100,
       retransmitMs: 250,
       downAfterMs: 800,
       backlogSize,
+      backlogMaxBytes,
+      maxTombstones: MAX_TOMBSTONES,
       maxBatchOps: sched.pick([1, 3, 100]),
       maxInFlightOps: sched.pick([2, 50, 1000]),
       snapshotChunkEntries: sched.pick([1, 3, 1000]),
@@ -83,6 +95,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
     node.on('op', (op) => {
       if (traceKey !== undefined && 'key' in op.op && op.op.key === traceKey) log(`t=${sched.now} ${node.origin} op ${op.origin}/${op.seq} ${JSON.stringify(op.op)}`);
       disk.ops.push(clone(op));
+      // Only acknowledged writes are emitted for the node's own origin: the reference of the check.
       if (op.origin === node.origin) issued.push(clone(op));
     });
     live.set(id, node);
@@ -148,12 +161,24 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       const disk = disks.get(id) as Disk;
       disk.snapshot = clone(node.snapshot());
       disk.ops = [];
+    } else if (roll < 0.905) {
+      log(`t=${sched.now} ${clocks.step(ids)}`);
+      result.clockJumps++;
+    } else if (roll < 0.908 && liveIds.length > 2 && vanished.size === 0) {
+      // Gone for good: never restarted, its disk lost.
+      sched.cancelOwner(id);
+      net.crash(id);
+      live.delete(id);
+      vanished.add(id);
+      result.vanished++;
+      log(`t=${sched.now} ${id} vanishes`);
     }
   }
 
   // Heal everything and let the cluster settle.
   net.heal();
   net.faults = { drop: 0, duplicate: 0, reorder: 0, minDelayMs: 1, maxDelayMs: 5 };
+  clocks.repairSome();
   for (const id of [...crashed]) {
     crashed.delete(id);
     start(id);
@@ -161,7 +186,15 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   for (const node of live.values()) node.setSyncEnabled(true);
   sched.runUntil(sched.now + 6000);
 
-  const failure = checkConvergence(ids.map((id) => live.get(id) as ReplicaNode), issued, EPOCH + sched.now + MAX_SKEW_MS + 1);
+  // Honest nodes: up, with a clock within bounds. Nodes still out of bounds must not be
+  // acknowledging writes, and a vanished node's writes count only if they reached someone.
+  const faulty = clocks.faulty();
+  const honest = ids.filter((id) => live.has(id) && !faulty.has(id)).map((id) => live.get(id) as ReplicaNode);
+  const survivors = [...live.values()];
+  const reference = issued.filter((op) => !vanished.has(nodeIdOfOrigin(op.origin)) || survivors.some((n) => n.versionVectorPairs().some(([o, seq]) => o === op.origin && seq >= op.seq)));
+  const failure =
+    checkConvergence(honest, reference, EPOCH + sched.now + SIM_MAX_CLOCK_OFFSET_MS + 1) ??
+    checkBounds(survivors, { maxTombstones: MAX_TOMBSTONES, backlogMaxBytes, largestOpBytes: 1000, members: ids.length - 1 });
   for (const node of live.values()) {
     const stats = node.stats();
     result.fullSyncs += stats.fullSyncs;
