@@ -18,6 +18,7 @@ const peerList = z
  */
 export const CONFIG_OPTIONS = [
   { key: 'port', env: 'PORT', schema: int(0, 65535).default(5000), help: 'HTTP and socket.io port (0 picks a free one)' },
+  { key: 'respPort', env: 'RESP_PORT', schema: int(0, 65535).default(6379), help: 'Redis protocol (RESP) port on the same HOST (0 turns it off)' },
   { key: 'host', env: 'HOST', schema: z.string().min(1).default('0.0.0.0'), help: 'Interface to listen on' },
   { key: 'nodeId', env: 'NODE_ID', schema: z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'may hold letters, digits, _ . : - only').optional(), help: 'Unique node id (default node-<port>)' },
   { key: 'selfUrl', env: 'SELF_URL', schema: z.url({ protocol: /^https?$/ }).optional(), help: 'URL peers reach this node at (default http://<HOST, or 127.0.0.1>:<port>)' },

@@ -15,6 +15,7 @@ import { parseByteSize } from '../config/byte-size.js';
 import { createPrometheus } from '../monitoring/prometheus.js';
 import { openPersistence } from '../persistence/open-persistence.js';
 import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
+import { openRespListener, type RespListener } from '../resp/resp-listener.js';
 import { KeyListing } from '../views/key-listing.js';
 import { cacheMetrics } from '../views/metrics-views.js';
 import type { Lifecycle, ServerContext } from './context.js';
@@ -28,6 +29,8 @@ export interface RunningServer {
   readonly port: number;
   readonly context: ServerContext;
   readonly httpServer: HttpServer;
+  /** The Redis-protocol port, or null when RESP_PORT=0 turned it off. */
+  readonly respPort: number | null;
   /** Graceful: stop accepting, drain, flush persistence, leave the cluster. Idempotent. */
   close(): Promise<void>;
 }
@@ -115,6 +118,19 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     if (!fastPath?.(req, res)) app(req, res);
   };
 
+  // Opened before the restore so a port in use fails the start at once; commands answer
+  // LOADING until the node is ready.
+  let respListener: RespListener | undefined;
+  try {
+    respListener = config.respPort === 0 ? undefined : await openRespListener(ctx);
+  } catch (error) {
+    await new Promise<void>((resolve) => {
+      io.close();
+      httpServer.close(() => resolve());
+    });
+    throw error;
+  }
+
   const store = config.dataDir ? await openPersistence(node, config.dataDir, config, logger) : undefined;
 
   keys.attach(node);
@@ -122,13 +138,14 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   const gateway = attachDashboardGateway(io, ctx);
   lifecycle.phase = 'ready';
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ url, peers: config.peerNodes, dataDir: config.dataDir ?? null }, 'meshcache node ready');
+  logger.info({ url, respPort: respListener?.port ?? null, peers: config.peerNodes, dataDir: config.dataDir ?? null }, 'meshcache node ready');
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       lifecycle.phase = 'shutting-down';
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await respListener?.close();
       httpServer.closeIdleConnections();
       gateway.close();
       await transport.close();
@@ -149,5 +166,5 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })());
 
-  return { url, port, context: ctx, httpServer, close };
+  return { url, port, context: ctx, httpServer, respPort: respListener?.port ?? null, close };
 };

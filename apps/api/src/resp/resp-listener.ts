@@ -1,0 +1,48 @@
+import { RespServer } from '@meshcache/resp';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { parseByteSize } from '../config/byte-size.js';
+import type { ServerContext } from '../server/context.js';
+import { createNodeRespStore } from './node-resp-store.js';
+
+/** Thrown when the RESP port cannot be opened; main prints it and exits. */
+export class RespListenError extends Error {
+  readonly code = 'RESP_LISTEN_FAILED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RespListenError';
+  }
+}
+
+export interface RespListener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the Redis-protocol listener on HOST:RESP_PORT. The largest bulk string a client may
+ * send is the REST body limit (BODY_LIMIT): one limit for the largest value, whichever API
+ * brings it.
+ */
+export const openRespListener = async (ctx: ServerContext): Promise<RespListener> => {
+  const { config } = ctx;
+  const resp = new RespServer(createNodeRespStore(ctx), { limits: { maxBulkBytes: parseByteSize(config.bodyLimit) } });
+  const server: Server = createServer(resp.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const reason =
+        error.code === 'EADDRINUSE'
+          ? `RESP_PORT ${config.respPort} is already in use on ${config.host} (set RESP_PORT to a free port, or 0 to turn the Redis listener off)`
+          : `cannot listen on RESP_PORT ${config.respPort}: ${error.message}`;
+      reject(new RespListenError(reason));
+    });
+    server.listen(config.respPort, config.host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        resp.closeAll();
+      }),
+  };
+};
