@@ -1,7 +1,10 @@
 import type { CommandSpec } from './command-spec.js';
 
+/** A `|` inside a cell, even in code, would end the cell in GitHub's Markdown. */
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+
 const row = (spec: CommandSpec, display: string): string =>
-  `| \`${display}${spec.syntax ? ' ' + spec.syntax : ''}\` | ${spec.arity} | ${spec.flags.join(', ')} | ${spec.summary} |`;
+  `| \`${cell(display + (spec.syntax ? ' ' + spec.syntax : ''))}\` | ${spec.arity} | ${spec.flags.join(', ')} | ${cell(spec.summary)} |`;
 
 /** The README's command list, as a Markdown table generated from the command table. */
 export const commandDocsMarkdown = (table: readonly CommandSpec[]): string => {

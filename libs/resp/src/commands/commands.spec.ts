@@ -107,7 +107,7 @@ describe('Redis commands over a MemoryRespStore', () => {
     expect(await c.call('DECR', 'n')).toBe(41);
     expect(await c.call('DECRBY', 'n', '50')).toBe(-9);
     await c.call('SET', 'big', '9223372036854775806');
-    expect(await c.call('INCR', 'big')).toBe(9223372036854775807);
+    expect(await c.call('INCR', 'big')).toBe(9223372036854775807n);
     expect(await c.call('GET', 'big')).toBe('9223372036854775807');
     expect(await c.call('INCR', 'big')).toEqual({ error: 'ERR increment or decrement would overflow' });
     await c.call('SET', 's', 'abc');

@@ -25,8 +25,10 @@ export const readReplies = (buf: Buffer): { replies: Reply[]; used: number } => 
         return text;
       case '-':
         return { error: text };
-      case ':':
-        return Number(text);
+      case ':': {
+        const n = Number(text);
+        return Number.isSafeInteger(n) ? n : BigInt(text);
+      }
       case '_':
         return null;
       case ',':
