@@ -1,8 +1,11 @@
 // `npm start`: builds what is needed, then runs a local N-node meshcache cluster (default 3 nodes
 // on ports 5000-5002, each the others' peer), prints the URLs and stops every node on Ctrl-C.
 // Options: --nodes <n>  --base-port <port>  --resp-base-port <port> (Redis protocol, default 6379;
-//          0 turns it off)  --data-dir <dir> (persist node i in <dir>/node-i)  --no-build. Any other environment (AUTH_TOKEN, CACHE_CAPACITY, ...) is passed through.
+//          0 turns it off)  --data-dir <dir> (persist node i in <dir>/node-i)  --no-build.
+//          Any other environment (AUTH_TOKEN, CACHE_CAPACITY, ...) is passed through.
+// The nodes share a CLUSTER_SECRET generated for this run unless one is set.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +45,8 @@ if (!existsSync(main)) {
   process.exit(1);
 }
 
+// No well-known secret: this cluster's nodes share one made for this run (or CLUSTER_SECRET).
+const clusterSecret = process.env.CLUSTER_SECRET || randomBytes(32).toString('hex');
 const urls = Array.from({ length: count }, (_, i) => `http://127.0.0.1:${basePort + i}`);
 // Redis protocol ports 6379, 6380, ... beside the HTTP ports (0 turns RESP off on every node).
 const respPorts = urls.map((_, i) => (respBasePort === 0 ? 0 : respBasePort + i));
@@ -55,6 +60,7 @@ const children = urls.map((url, i) => {
     NODE_ID: `node-${i + 1}`,
     SELF_URL: url,
     PEER_NODES: urls.filter((u) => u !== url).join(','),
+    CLUSTER_SECRET: clusterSecret,
     ACCESS_LOG: process.env.ACCESS_LOG ?? 'false',
     FRONTEND_URL: process.env.FRONTEND_URL ?? origins,
     ...(dataDir ? { DATA_DIR: join(resolve(dataDir), `node-${i + 1}`) } : {}),

@@ -27,6 +27,8 @@ export const openRespListener = async (ctx: ServerContext): Promise<RespListener
   const { config } = ctx;
   const resp = new RespServer(createNodeRespStore(ctx), { limits: { maxBulkBytes: parseByteSize(config.bodyLimit) } });
   const server: Server = createServer(resp.handle);
+  // MAX_CONNECTIONS bounds this port's clients as it bounds the HTTP port's.
+  server.maxConnections = config.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const reason =

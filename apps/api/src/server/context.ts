@@ -12,9 +12,12 @@ export interface Lifecycle {
   phase: Phase;
 }
 
+/** The configuration as the running server sees it: the advertised URL is known. */
+export type ServerConfig = ResolvedConfig & { readonly selfUrl: string };
+
 /** Everything a request handler or gateway needs, built once per server. */
 export interface ServerContext {
-  readonly config: ResolvedConfig;
+  readonly config: ServerConfig;
   readonly logger: Logger;
   readonly node: ReplicaNode;
   /** Keys in order, for the key browser's pages. */

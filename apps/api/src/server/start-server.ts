@@ -18,7 +18,10 @@ import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
 import { openRespListener, type RespListener } from '../resp/resp-listener.js';
 import { KeyListing } from '../views/key-listing.js';
 import { cacheMetrics } from '../views/metrics-views.js';
-import type { Lifecycle, ServerContext } from './context.js';
+import { exposureWarning } from '../config/exposure.js';
+import { advertisedUrl } from './advertised-url.js';
+import type { Lifecycle, ServerConfig, ServerContext } from './context.js';
+import { resolvePeerUrls, type AddressLookup } from './peer-addresses.js';
 import { VERSION } from './version.js';
 
 /** Bytes a value costs against CACHE_MAX_BYTES: its key and its JSON text, two bytes per UTF-16 unit. */
@@ -37,6 +40,8 @@ export interface RunningServer {
 
 export interface StartOptions {
   readonly logger?: Logger;
+  /** Resolves PEER_NODES names (tests inject one); the system resolver otherwise. */
+  readonly lookup?: AddressLookup;
 }
 
 /**
@@ -69,7 +74,15 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     },
     config.nodeId,
   );
-  const httpServer = createServer({ keepAliveTimeout: 65_000 });
+  // Slow clients cannot hold a connection (or the loop's memory) longer than these; Node checks
+  // them every connectionsCheckingInterval, so that runs well inside the shortest one.
+  const httpServer = createServer({
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs / 2),
+  });
+  httpServer.maxConnections = config.maxConnections;
   // Listen first: with PORT=0 the port, and so the default SELF_URL, is known only afterwards.
   let handle: RequestListener = (_req, res) => res.writeHead(503).end();
   // Registered before socket.io attaches: engine.io then takes over this listener and keeps
@@ -90,7 +103,11 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     });
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const resolved: ResolvedConfig = config.port === 0 ? { ...config, selfUrl: config.selfUrl.replace(/:0$/, `:${port}`) } : config;
+  const peers = await resolvePeerUrls(config.peerNodes, options.lookup);
+  for (const u of peers.unresolved) logger.warn({ peer: u.url, reason: u.message }, 'peer name does not resolve now: dialing it by name');
+  const resolved: ServerConfig = { ...config, selfUrl: await advertisedUrl({ host: config.host, port, selfUrl: config.selfUrl, peerUrls: peers.urls }) };
+  const warning = exposureWarning(config);
+  if (warning !== undefined) logger.warn({ host: config.host }, warning);
 
   const ctx: ServerContext = {
     config: resolved,
@@ -134,11 +151,13 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   const store = config.dataDir ? await openPersistence(node, config.dataDir, config, logger) : undefined;
 
   keys.attach(node);
-  const transport = attachSocketIoTransport(node, { io, peers: config.peerNodes, selfUrl: resolved.selfUrl });
+  // Without a shared secret no peer can prove it belongs: the node runs alone, with no /cluster
+  // namespace at all (so no link is accepted), rather than trust a guessable default.
+  const transport = config.clusterSecret === undefined ? undefined : attachSocketIoTransport(node, { io, peers: peers.urls, selfUrl: resolved.selfUrl });
   const gateway = attachDashboardGateway(io, ctx);
   lifecycle.phase = 'ready';
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ url, respPort: respListener?.port ?? null, peers: config.peerNodes, dataDir: config.dataDir ?? null }, 'meshcache node ready');
+  logger.info({ url, respPort: respListener?.port ?? null, advertised: resolved.selfUrl, peers: peers.urls, clustered: transport !== undefined, dataDir: config.dataDir ?? null }, 'meshcache node ready');
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -148,7 +167,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       await respListener?.close();
       httpServer.closeIdleConnections();
       gateway.close();
-      await transport.close();
+      await transport?.close();
       // Dashboards on long-polling hold an HTTP request open: end every socket.io client first,
       // then the connections they leave idle.
       io.engine.close();
