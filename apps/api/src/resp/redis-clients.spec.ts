@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { promisify } from 'node:util';
 import IORedis from 'ioredis';
 import { createClient } from 'redis';
 import { ensureBuilt, eventually, freePort, spawnNode, type NodeProcess } from '../test/cluster-processes.js';
+import { TestPki } from '../test/test-pki.js';
 
 const run = promisify(execFile);
 const REDIS_CLI = '/usr/bin/redis-cli';
@@ -61,10 +62,11 @@ describe('Redis clients against real meshcache processes', () => {
     }
   });
 
-  it('ioredis with default options: falls back from HELLO 3, reads INFO, then works', async () => {
+  it('ioredis with default options: opens with HELLO 3, reads INFO for its ready check, then works', async () => {
     const redis = new IORedis(respPorts[0], '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
     clients.push(redis);
     await redis.connect();
+    expect(await redis.call('CLIENT', 'INFO')).toMatch(/ resp=3 .*lib-name=ioredis/);
     expect(await redis.ping()).toBe('PONG');
     expect(await redis.set('io:k', 'héllo ✓', 'EX', 100)).toBe('OK');
     expect(await redis.get('io:k')).toBe('héllo ✓');
@@ -82,6 +84,15 @@ describe('Redis clients against real meshcache processes', () => {
       stream.on('error', reject);
     });
     expect(keys.sort()).toEqual(['io:k', 'io:n', 'io:p']);
+  });
+
+  it('ioredis on RESP2 (protocol: 2, what it falls back to on NOPROTO) works the same', async () => {
+    const redis = new IORedis(respPorts[0], '127.0.0.1', { protocol: 2 });
+    clients.push(redis);
+    expect(await redis.call('CLIENT', 'INFO')).toMatch(/ resp=2 /);
+    expect(await redis.set('io2:k', 'v')).toBe('OK');
+    expect(await redis.mget('io2:k', 'io2:missing')).toEqual(['v', null]);
+    expect(await redis.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'allkeys-lru']);
   });
 
   it('node-redis with default options speaks RESP3 (HELLO 3)', async () => {
@@ -195,4 +206,30 @@ describe('the RESP listener at startup', () => {
       await node.exited;
     }
   }, 60_000);
+
+  it('with TLS_CERT the RESP port speaks TLS with the same certificate: redis-cli --tls and ioredis connect', async () => {
+    ensureBuilt();
+    const pki = new TestPki();
+    const ca = pki.ca('resp-ca');
+    const leaf = pki.leaf('resp-node', ca);
+    const respPort = await freePort();
+    const httpPort = await freePort();
+    const node = spawnNode({ PORT: String(httpPort), RESP_PORT: String(respPort), TLS_CERT: leaf.cert, TLS_KEY: leaf.key });
+    try {
+      await eventually(async () => {
+        const r = await run(REDIS_CLI, ['--tls', '--cacert', ca.cert, '-h', '127.0.0.1', '-p', String(respPort), 'PING'], { timeout: 30_000 });
+        return r.stdout === 'PONG\n';
+      }, 'TLS node answers PING');
+      const plain = await run(REDIS_CLI, ['-h', '127.0.0.1', '-p', String(respPort), 'PING'], { timeout: 30_000 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+      expect(plain.stdout).not.toBe('PONG\n');
+      const io = new IORedis(respPort, '127.0.0.1', { tls: { ca: readFileSync(ca.cert, 'utf8') } });
+      expect(await io.set('tls:k', 'secret')).toBe('OK');
+      expect(await io.get('tls:k')).toBe('secret');
+      io.disconnect();
+    } finally {
+      node.child.kill('SIGTERM');
+      await node.exited;
+      pki.remove();
+    }
+  }, 90_000);
 });

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import type { Authenticator } from '../http/auth.js';
 import type { HttpMetrics } from '../monitoring/prometheus.js';
 import type { KeyListing } from '../views/key-listing.js';
+import type { HealthProblems } from './health-problems.js';
 
 /** `loading` while restoring from disk (API answers 503), `shutting-down` while draining. */
 export type Phase = 'loading' | 'ready' | 'shutting-down';
@@ -25,6 +26,8 @@ export interface ServerContext {
   readonly auth: Authenticator;
   readonly prometheus: HttpMetrics;
   readonly lifecycle: Lifecycle;
+  /** Problems `/health` reports: the engine's and the server's (raise server ones here). */
+  readonly problems: HealthProblems;
   readonly startedAt: number;
   readonly version: string;
 }
