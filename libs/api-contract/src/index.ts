@@ -12,4 +12,4 @@ export { toValidationIssues, describeIssues, validationErrorBody } from './valid
 export { selectKeyPage, encodeCursor, decodeCursor, type KeyPage, type KeyPageRequest } from './key-page.js';
 export { DeltaBuffer, type ChangeNotice } from './delta-buffer.js';
 export { SortedKeyIndex } from './sorted-key-index.js';
-export { strategyLabel, enginePolicy, peerToNodeInfo } from './node-info.js';
+export { strategyLabel, enginePolicy, strategySummary, peerToNodeInfo } from './node-info.js';
