@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import type { Authenticator } from '../http/auth.js';
 import type { HttpMetrics } from '../monitoring/prometheus.js';
 import type { KeyListing } from '../views/key-listing.js';
+import type { HealthProblems } from './health-problems.js';
 
 /** `loading` while restoring from disk (API answers 503), `shutting-down` while draining. */
 export type Phase = 'loading' | 'ready' | 'shutting-down';
@@ -12,9 +13,12 @@ export interface Lifecycle {
   phase: Phase;
 }
 
+/** The configuration as the running server sees it: the advertised URL is known. */
+export type ServerConfig = ResolvedConfig & { readonly selfUrl: string };
+
 /** Everything a request handler or gateway needs, built once per server. */
 export interface ServerContext {
-  readonly config: ResolvedConfig;
+  readonly config: ServerConfig;
   readonly logger: Logger;
   readonly node: ReplicaNode;
   /** Keys in order, for the key browser's pages. */
@@ -22,6 +26,8 @@ export interface ServerContext {
   readonly auth: Authenticator;
   readonly prometheus: HttpMetrics;
   readonly lifecycle: Lifecycle;
+  /** Problems `/health` reports: the engine's and the server's (raise server ones here). */
+  readonly problems: HealthProblems;
   readonly startedAt: number;
   readonly version: string;
 }
