@@ -12,7 +12,7 @@ export class ConfigError extends Error {
 /** The configuration with derived defaults filled in. */
 export type ResolvedConfig = Config & { nodeId: string; selfUrl: string; clusterSecret: string };
 
-const BOOLEAN_KEYS = new Set<string>(['accessLog', 'publicReads', 'trustProxy']);
+const BOOLEAN_KEYS = new Set<string>(['accessLog', 'publicReads', 'trustProxy', 'discardCorruptData']);
 
 /** Reads `--flag value`, `--flag=value` and bare boolean flags into a key → raw value map. */
 const parseFlags = (argv: readonly string[]): Map<string, string> => {

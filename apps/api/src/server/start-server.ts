@@ -45,6 +45,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   // as 0 would, but makes flush(cb) wait for writes in flight, so close() leaves nothing behind.
   const logger = options.logger ?? pino({ level: config.logLevel, base: { nodeId: config.nodeId } }, pino.destination({ sync: false, minLength: 1 }));
   const lifecycle: Lifecycle = { phase: 'loading' };
+  const persistence: ServerContext['persistence'] = { store: undefined };
   const keys = new KeyListing(logger);
   const node = new ReplicaNode({
     nodeId: config.nodeId,
@@ -59,6 +60,10 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   const prometheus = createPrometheus(
     {
       cache: () => ({ ...cacheMetrics(node), bytes: node.cache.bytes }),
+      persistence: () => {
+        const status = persistence.store?.status();
+        return status && { writable: status.disk.writable, opLogBytes: status.opLogBytes, lastSnapshotAt: status.lastSnapshotAt };
+      },
       sync: () => {
         const s = node.stats();
         return { ...s, peersUp: s.nodeList.filter((p) => p.state === 'up').length };
@@ -97,6 +102,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     auth: createAuthenticator(config),
     prometheus,
     lifecycle,
+    persistence,
     startedAt: Date.now(),
     version: VERSION,
   };
@@ -116,6 +122,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   };
 
   const store = config.dataDir ? await openPersistence(node, config.dataDir, config, logger) : undefined;
+  persistence.store = store;
 
   keys.attach(node);
   const transport = attachSocketIoTransport(node, { io, peers: config.peerNodes, selfUrl: resolved.selfUrl });
