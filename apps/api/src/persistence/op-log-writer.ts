@@ -72,16 +72,8 @@ export class OpLogWriter {
   append(record: unknown): AppendResult {
     if (this.broken) return { ok: false, fault: this.broken };
     const bytes = Buffer.from(encodeRecord(record));
-    try {
-      let offset = 0;
-      while (offset < bytes.length) {
-        const written = this.io.writeSync(this.fd, bytes, offset);
-        if (written <= 0) throw Object.assign(new Error('write made no progress (disk full?)'), { code: 'ENOSPC' });
-        offset += written;
-      }
-      if (this.policy === 'always') this.io.fdatasyncSync(this.fd);
-    } catch (error) {
-      const fault = faultOf(error);
+    const fault = this.writeAll(bytes);
+    if (fault) {
       this.cutBack(fault);
       return { ok: false, fault };
     }
@@ -104,6 +96,22 @@ export class OpLogWriter {
         resolve({ ok: false, fault });
       }),
     );
+  }
+
+  /** Writes every byte (a short write is followed by another: a full disk then says ENOSPC). */
+  private writeAll(bytes: Buffer): DiskFault | undefined {
+    try {
+      let offset = 0;
+      while (offset < bytes.length) {
+        const written = this.io.writeSync(this.fd, bytes, offset);
+        if (written <= 0) return { code: 'ENOSPC', message: `write of ${bytes.length} bytes stopped after ${offset}` };
+        offset += written;
+      }
+      if (this.policy === 'always') this.io.fdatasyncSync(this.fd);
+      return undefined;
+    } catch (error) {
+      return faultOf(error);
+    }
   }
 
   private cutBack(fault: DiskFault): void {

@@ -33,7 +33,8 @@ export const openPersistence = async (
     probeIntervalMs: config.diskProbeIntervalMs,
     warn,
     onDiskState: (state) => {
-      if (state.writable) logger.info({ dataDir: dir }, 'disk takes writes again: node is writable');
+      // warn, not info: the end of an outage belongs in the same log as its start.
+      if (state.writable) logger.warn({ dataDir: dir }, 'disk takes writes again: node is writable');
       else logger.error({ dataDir: dir, code: state.fault.code, err: state.fault.message }, 'disk refused a write: node is read-only, writes answer 507 DISK_FULL until space returns');
       onDiskState(state);
     },
