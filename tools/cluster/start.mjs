@@ -2,7 +2,9 @@
 // on ports 5000-5002, each the others' peer), prints the URLs and stops every node on Ctrl-C.
 // Options: --nodes <n>  --base-port <port>  --data-dir <dir> (persist node i in <dir>/node-i)
 //          --no-build. Any other environment (AUTH_TOKEN, CACHE_CAPACITY, ...) is passed through.
+// The nodes share a CLUSTER_SECRET generated for this run unless one is set.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +43,8 @@ if (!existsSync(main)) {
   process.exit(1);
 }
 
+// No well-known secret: this cluster's nodes share one made for this run (or CLUSTER_SECRET).
+const clusterSecret = process.env.CLUSTER_SECRET || randomBytes(32).toString('hex');
 const urls = Array.from({ length: count }, (_, i) => `http://127.0.0.1:${basePort + i}`);
 // Each node's page may call the other nodes (switching node in the dashboard): allow them all.
 const origins = [...urls, ...urls.map((u) => u.replace('127.0.0.1', 'localhost')), 'http://localhost:3000'].join(',');
@@ -51,6 +55,7 @@ const children = urls.map((url, i) => {
     NODE_ID: `node-${i + 1}`,
     SELF_URL: url,
     PEER_NODES: urls.filter((u) => u !== url).join(','),
+    CLUSTER_SECRET: clusterSecret,
     ACCESS_LOG: process.env.ACCESS_LOG ?? 'false',
     FRONTEND_URL: process.env.FRONTEND_URL ?? origins,
     ...(dataDir ? { DATA_DIR: join(resolve(dataDir), `node-${i + 1}`) } : {}),

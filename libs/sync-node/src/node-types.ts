@@ -1,4 +1,5 @@
-import type { Hlc, Operation, PeerInfo } from '@meshcache/sync-protocol';
+import type { Hlc, Operation, PeerInfo, ReplicationProblemCode } from '@meshcache/sync-protocol';
+import type { ProblemChange } from './problem-board.js';
 
 export interface ChangeEvent {
   kind: 'set' | 'delete' | 'clear' | 'strategy';
@@ -41,4 +42,6 @@ export interface ReplicaNodeEvents {
   op: Operation;
   'peer-address': PeerAddressEvent;
   'self-url': string;
+  /** A replication problem was raised, changed or cleared (see `ReplicaNode.problems()`). */
+  problem: ProblemChange<ReplicationProblemCode>;
 }

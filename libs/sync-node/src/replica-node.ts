@@ -4,11 +4,13 @@ import {
   nodeIdOfOrigin,
   type ForceSyncResult,
   type Hlc,
+  type NodeProblem,
   type NodeSnapshot,
   type Op,
   type Operation,
   type PeerInfo,
   type PeerMessage,
+  type ReplicationProblemCode,
   type SyncEvent,
   type SyncStats,
   type VersionVectorPairs,
@@ -30,6 +32,7 @@ import type { PeerLink } from './peer-link.js';
 import { collectSettledGraves } from './grave-collection.js';
 import { Membership } from './membership.js';
 import { PeerSession, type SessionHost } from './peer-session.js';
+import { ProblemBoard } from './problem-board.js';
 import { ReplicaState, type ChangeRecord } from './replica-state.js';
 import { SyncError } from './sync-error.js';
 import { SyncActivity } from './sync-activity.js';
@@ -61,6 +64,10 @@ export class ReplicaNode implements SessionHost {
   private readonly antiEntropy: AntiEntropy;
   private readonly inbound: InboundStream;
   private readonly outbound: OutboundStream;
+  private readonly problemBoard = new ProblemBoard<ReplicationProblemCode>(
+    () => this.now(),
+    (change) => this.emitter.emit('problem', change),
+  );
   private source: 'local' | 'remote' = 'local';
   private quiet = false;
   private enabled = true;
@@ -239,7 +246,13 @@ export class ReplicaNode implements SessionHost {
       backlogSize: this.backlog.size,
       backlogCapacity: this.backlog.capacity,
       tombstones: this.state.tombstoneCount(),
+      problems: this.problems(),
     });
+  }
+
+  /** What is wrong with replication right now (peers unreachable or refused, a duplicate id). */
+  problems(): NodeProblem[] {
+    return this.problemBoard.list();
   }
 
   /** Every peer this node has talked to or heard of, with its state. */

@@ -64,3 +64,5 @@ export {
   SyncStatsSchema,
 } from './status.js';
 export type { ForceSyncResult, PeerInfo, PeerState, SyncEvent, SyncEventType, SyncStats } from './status.js';
+export { NodeProblemSchema, ReplicationProblemCodeSchema } from './problems.js';
+export type { NodeProblem, ReplicationProblemCode } from './problems.js';

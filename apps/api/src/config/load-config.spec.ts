@@ -1,10 +1,16 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exposureWarning } from './exposure.js';
 import { CONFIG_OPTIONS, ConfigError, helpText, loadConfig } from './index.js';
 
 describe('loadConfig', () => {
   it('works with no configuration at all: one node, in memory, port 5000', () => {
     const c = loadConfig([], {});
     expect(c.dataDir).toBeUndefined();
-    expect(c).toMatchObject({ port: 5000, nodeId: 'node-5000', cacheCapacity: 1000, cacheStrategy: 'LRU', peerNodes: [], appendFsync: 'everysec' });
+    expect(c).toMatchObject({ port: 5000, host: '127.0.0.1', cacheCapacity: 1000, cacheStrategy: 'LRU', peerNodes: [], appendFsync: 'everysec' });
+    expect(c.clusterSecret).toBeUndefined();
+    expect(c.selfUrl).toBeUndefined();
   });
 
   it('reads the seed variables, flags win over the environment', () => {
@@ -12,6 +18,7 @@ describe('loadConfig', () => {
       PORT: '7000',
       CACHE_CAPACITY: '50',
       PEER_NODES: 'http://a:5000, b.example:5001',
+      CLUSTER_SECRET: 'a-long-cluster-secret',
       FRONTEND_URL: 'https://ui.example',
       NODE_ENV: 'development',
     });
@@ -25,10 +32,56 @@ describe('loadConfig', () => {
     [{ CACHE_STRATEGY: 'fifo' }, /CACHE_STRATEGY/],
     [{ PEER_NODES: 'ftp://x' }, /PEER_NODES/],
     [{ APPEND_FSYNC: 'sometimes' }, /APPEND_FSYNC/],
-    [{ NODE_ENV: 'production' }, /CLUSTER_SECRET \(--cluster-secret\): required/],
+    [{ PEER_NODES: 'node1.com:5000' }, /CLUSTER_SECRET \(--cluster-secret\): required with PEER_NODES/],
+    [{ HOST: '0.0.0.0' }, /HOST \(--host\): 0\.0\.0\.0 .*set AUTH_TOKEN \(--auth-token\) or JWT_SECRET \(--jwt-secret\).*ALLOW_INSECURE=true \(--insecure\)/],
+    [{ HOST: '10.1.2.3', CLUSTER_SECRET: 'a-long-cluster-secret' }, /HOST \(--host\): 10\.1\.2\.3/],
+    [{ TRUST_PROXY: 'true' }, /TRUST_PROXY \(--trust-proxy\): must be a hop count .* not "true"/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: 'proxy.example' }, /TRUST_PROXY/],
+    [{ JWT_MAX_LIFETIME_S: '0' }, /JWT_MAX_LIFETIME_S/],
+    [{ HEADERS_TIMEOUT_MS: '10' }, /HEADERS_TIMEOUT_MS/],
   ])('stops on an invalid value, naming it: %j', (env, message) => {
     expect(() => loadConfig([], env)).toThrow(ConfigError);
     expect(() => loadConfig([], env)).toThrow(message);
+  });
+
+  it('has no well-known cluster secret: a lone node needs none, production alone does not need one', () => {
+    expect(loadConfig([], { NODE_ENV: 'production' }).clusterSecret).toBeUndefined();
+    expect(loadConfig([], { PEER_NODES: 'node1.com:5000', CLUSTER_SECRET: 'a-long-cluster-secret' }).peerNodes).toEqual(['http://node1.com:5000']);
+  });
+
+  it('listens beyond loopback only with client auth, or when told to be insecure (and then warns)', () => {
+    expect(loadConfig([], { HOST: '0.0.0.0', AUTH_TOKEN: 'token-1234' }).host).toBe('0.0.0.0');
+    expect(loadConfig([], { HOST: '0.0.0.0', JWT_SECRET: 'jwt-secret-0123456789' }).host).toBe('0.0.0.0');
+    for (const host of ['localhost', '127.0.0.5', '::1']) expect(loadConfig([], { HOST: host }).host).toBe(host);
+    const insecure = loadConfig(['--insecure'], { HOST: '0.0.0.0' });
+    expect(exposureWarning(insecure)).toMatch(/ALLOW_INSECURE.*AUTH_TOKEN/);
+    expect(exposureWarning(loadConfig([], { HOST: '0.0.0.0', ALLOW_INSECURE: 'true' }))).toBeDefined();
+    expect(exposureWarning(loadConfig([], { HOST: '0.0.0.0', AUTH_TOKEN: 'token-1234', ALLOW_INSECURE: 'true' }))).toBeUndefined();
+    expect(exposureWarning(loadConfig([], {}))).toBeUndefined();
+  });
+
+  it('gives each node its own id: random, and kept in DATA_DIR across restarts', () => {
+    expect(loadConfig([], {}).nodeId).toMatch(/^node-[0-9a-f]{12}$/);
+    expect(loadConfig([], {}).nodeId).not.toBe(loadConfig([], {}).nodeId);
+    const dir = mkdtempSync(join(tmpdir(), 'meshcache-id-'));
+    try {
+      const first = loadConfig([], { DATA_DIR: join(dir, 'data') }).nodeId;
+      expect(readFileSync(join(dir, 'data', 'node-id'), 'utf8').trim()).toBe(first);
+      expect(loadConfig([], { DATA_DIR: join(dir, 'data') }).nodeId).toBe(first);
+      expect(loadConfig([], { DATA_DIR: join(dir, 'data'), NODE_ID: 'given' }).nodeId).toBe('given');
+      writeFileSync(join(dir, 'data', 'node-id'), 'not a valid id!\n');
+      expect(() => loadConfig([], { DATA_DIR: join(dir, 'data') })).toThrow(/NODE_ID \(--node-id\): .*node-id does not hold a node id/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('trusts proxies by hop count or address list only', () => {
+    expect(loadConfig([], {}).trustProxy).toBe(false);
+    expect(loadConfig([], { TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig([], { TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig([], { TRUST_PROXY: '10.0.0.0/8, loopback,::1' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1']);
   });
 
   it('rejects unknown flags and flags without a value', () => {

@@ -1,4 +1,6 @@
 import { CONFIG_OPTIONS, configSchema, flagOf, type Config } from './config-schema.js';
+import { exposureProblems } from './exposure.js';
+import { defaultNodeId } from './node-identity.js';
 
 /** Thrown (and printed by main) when a flag or variable is invalid; names the setting. */
 export class ConfigError extends Error {
@@ -9,10 +11,13 @@ export class ConfigError extends Error {
   }
 }
 
-/** The configuration with derived defaults filled in. */
-export type ResolvedConfig = Config & { nodeId: string; selfUrl: string; clusterSecret: string };
+/**
+ * The configuration with the node id filled in. `selfUrl` stays unset unless configured: the
+ * server derives it once it knows its port and its peers' addresses.
+ */
+export type ResolvedConfig = Config & { nodeId: string };
 
-const BOOLEAN_KEYS = new Set<string>(['accessLog', 'publicReads', 'trustProxy', 'discardCorruptData']);
+const BOOLEAN_KEYS = new Set<string>(['accessLog', 'publicReads', 'insecure', 'discardCorruptData']);
 
 /** Reads `--flag value`, `--flag=value` and bare boolean flags into a key → raw value map. */
 const parseFlags = (argv: readonly string[]): Map<string, string> => {
@@ -32,9 +37,12 @@ const parseFlags = (argv: readonly string[]): Map<string, string> => {
   return out;
 };
 
+const invalid = (lines: readonly string[]) => new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+
 /**
  * Flags win over environment variables; unset and empty variables fall back to defaults.
- * Derived defaults (node id, self URL, cluster secret outside production) are filled here.
+ * A configuration that would expose the node (see exposure.ts) is refused; the default node id
+ * is generated here, and kept in DATA_DIR when there is one.
  */
 export const loadConfig = (argv: readonly string[], env: NodeJS.ProcessEnv): ResolvedConfig => {
   const flags = parseFlags(argv);
@@ -52,16 +60,13 @@ export const loadConfig = (argv: readonly string[], env: NodeJS.ProcessEnv): Res
       const name = option ? `${option.env} (${flagOf(option.key)})` : String(issue.path[0]);
       return `${name}: ${issue.message}`;
     });
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+    throw invalid(lines);
   }
   const config = parsed.data;
-  if (config.nodeEnv === 'production' && !config.clusterSecret) {
-    throw new ConfigError('Invalid configuration:\n  CLUSTER_SECRET (--cluster-secret): required when NODE_ENV=production');
-  }
-  return {
-    ...config,
-    nodeId: config.nodeId ?? `node-${config.port}`,
-    selfUrl: config.selfUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${config.port}`,
-    clusterSecret: config.clusterSecret ?? 'meshcache-development-secret',
-  };
+  const problems = exposureProblems(config);
+  if (problems.length > 0) throw invalid(problems);
+  if (config.nodeId !== undefined) return { ...config, nodeId: config.nodeId };
+  const generated = defaultNodeId(config.dataDir);
+  if (!generated.ok) throw invalid([`NODE_ID (--node-id): ${generated.message}`]);
+  return { ...config, nodeId: generated.nodeId };
 };

@@ -64,6 +64,31 @@ describe('auth with JWT_SECRET and PUBLIC_READS', () => {
     expect((await request(server.url, 'POST', '/api/cache', { ...write, headers: { authorization: `Bearer ${expired}` } })).status).toBe(401);
     expect((await request(server.url, 'GET', '/api/cache/k')).status).toBe(200);
   });
+
+  it('refuses JWTs without exp, and JWTs living longer than JWT_MAX_LIFETIME_S', async () => {
+    const key = new TextEncoder().encode(SECRET);
+    const forever = await new SignJWT({ sub: 'ops' }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    const tooLong = await new SignJWT({ sub: 'ops' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('30d').sign(key);
+    expect((await request(server.url, 'POST', '/api/cache', { ...write, headers: { authorization: `Bearer ${forever}` } })).status).toBe(401);
+    expect((await request(server.url, 'POST', '/api/cache', { ...write, headers: { authorization: `Bearer ${tooLong}` } })).status).toBe(401);
+  });
+});
+
+describe('JWT audience and issuer', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ JWT_SECRET: SECRET, JWT_AUDIENCE: 'meshcache', JWT_ISSUER: 'https://auth.example' });
+  });
+  afterAll(() => server.close());
+
+  it('checks aud and iss when configured', async () => {
+    const key = new TextEncoder().encode(SECRET);
+    const sign = (aud: string, iss: string) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setAudience(aud).setIssuer(iss).setExpirationTime('5m').sign(key);
+    const status = async (token: string) => (await request(server.url, 'POST', '/api/cache', { ...write, headers: { authorization: `Bearer ${token}` } })).status;
+    expect(await status(await sign('meshcache', 'https://auth.example'))).toBe(200);
+    expect(await status(await sign('another-app', 'https://auth.example'))).toBe(401);
+    expect(await status(await sign('meshcache', 'https://evil.example'))).toBe(401);
+  });
 });
 
 describe('rate limit', () => {

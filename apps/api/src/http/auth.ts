@@ -6,6 +6,10 @@ export interface AuthOptions {
   readonly authToken?: string;
   readonly jwtSecret?: string;
   readonly publicReads: boolean;
+  /** Longest lifetime a JWT may claim, seconds (exp - iat, or exp - now without iat). */
+  readonly jwtMaxLifetimeS: number;
+  readonly jwtAudience?: string;
+  readonly jwtIssuer?: string;
 }
 
 /** Decides whether a bearer token opens a route; shared by HTTP and the dashboard socket. */
@@ -43,8 +47,15 @@ export const createAuthenticator = (options: AuthOptions): Authenticator => {
       if (matchesStatic(token)) return true;
       if (!jwtKey) return false;
       try {
-        await jwtVerify(token, jwtKey, { algorithms: ['HS256'] });
-        return true;
+        // A token without exp would open the node forever to whoever ever saw it.
+        const { payload } = await jwtVerify(token, jwtKey, {
+          algorithms: ['HS256'],
+          requiredClaims: ['exp'],
+          ...(options.jwtAudience === undefined ? {} : { audience: options.jwtAudience }),
+          ...(options.jwtIssuer === undefined ? {} : { issuer: options.jwtIssuer }),
+        });
+        const from = payload.iat ?? Math.floor(Date.now() / 1000);
+        return (payload.exp as number) - from <= options.jwtMaxLifetimeS;
       } catch {
         return false;
       }

@@ -1,3 +1,4 @@
+import { healthProblemCodeSchema, type HealthProblem } from '@meshcache/api-contract';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the exporter reads at scrape time; kept abstract so scraping never touches the hot path. */
@@ -5,6 +6,8 @@ export interface PrometheusSource {
   cache(): { hits: number; misses: number; sets: number; deletes: number; evictions: number; expirations: number; size: number; capacity: number; bytes: number };
   /** Undefined without DATA_DIR. */
   persistence(): { writable: boolean; opLogBytes: number; lastSnapshotAt: number | null } | undefined;
+  /** What `/health` reports as problems right now. */
+  problems(): HealthProblem[];
   sync(): { lag: number; fullSyncs: number; partialSyncs: number; opsSent: number; opsReceived: number; rejectedMessages: number; peersUp: number; syncEnabled: boolean };
 }
 
@@ -70,6 +73,16 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
   mirrorCounter('meshcache_sync_ops_received_total', 'Operations received from peers', () => source.sync().opsReceived);
   mirrorCounter('meshcache_sync_rejected_messages_total', 'Peer messages dropped by validation', () => source.sync().rejectedMessages);
   gauge('meshcache_peers_up', 'Peers currently connected', () => source.sync().peersUp);
+  new Gauge({
+    name: 'meshcache_health_problems',
+    help: 'Current /health problems by code (0 for every code not present)',
+    labelNames: ['code'],
+    registers: [registry],
+    collect() {
+      const problems = source.problems();
+      for (const code of healthProblemCodeSchema.options) this.set({ code }, problems.filter((p) => p.code === code).length);
+    },
+  });
   gauge('meshcache_sync_enabled', '1 when replication is on', () => (source.sync().syncEnabled ? 1 : 0));
   // Without DATA_DIR nothing can fill up: the node always takes writes.
   gauge('meshcache_disk_writable', '0 while the disk refuses writes (node read-only, writes answer 507), else 1', () => (source.persistence()?.writable === false ? 0 : 1));

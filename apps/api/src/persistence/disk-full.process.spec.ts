@@ -124,6 +124,9 @@ const fillDisk = (dir: string): string => {
     expect(((await bulk.json()) as { successCount: number }).successCount).toBe(0);
     for (const key of [...refused, 'bulk-refused']) expect(await valueAt(node.url, key)).toBeUndefined();
     expect(await metric(node.url, 'meshcache_disk_writable')).toBe(0);
+    const health = (await (await fetch(`${node.url}/health`)).json()) as { status: string; problems: { code: string }[] };
+    expect(health).toMatchObject({ status: 'degraded', problems: [expect.objectContaining({ code: 'disk-read-only' })] });
+    expect(node.output.join('')).toMatch(/ENOSPC[\s\S]*read-only/);
     expect(node.child.exitCode).toBeNull();
 
     unlinkSync(filler);
@@ -134,7 +137,7 @@ const fillDisk = (dir: string): string => {
     // Replication is in order per origin: once the peer has `after`, it had every earlier write.
     await eventually(async () => (await valueAt(peer.url, 'after')) === 'recovered', 'peer has the write made after recovery');
     for (const key of [...refused, 'bulk-refused']) expect(await valueAt(peer.url, key)).toBeUndefined();
-    expect(node.output.join('')).toMatch(/node is read-only[\s\S]*node is writable/);
+    expect(((await (await fetch(`${node.url}/health`)).json()) as { problems: { code: string }[] }).problems).toEqual([]);
 
     // The peer goes too, so only the disk can bring the writes back.
     peer.child.kill('SIGKILL');

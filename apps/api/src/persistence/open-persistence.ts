@@ -14,7 +14,8 @@ export const diskFaultMessage = (fault: DiskFault): string =>
  * Restores `node` from `dir`, then makes the store the node's journal: every operation, local or
  * from a peer, is logged before it is applied (see ReplicaNode.setJournal), and periodic
  * snapshots compact the log. Runs before any transport attaches: the engine accepts a restore
- * only then. The disk's read-only state goes to the log as it changes.
+ * only then. `onDiskState` hears the disk turn read-only and writable again (the server makes
+ * it the `/health` problem `disk-read-only`, which also logs it).
  */
 export const openPersistence = async (
   node: ReplicaNode,
@@ -32,12 +33,7 @@ export const openPersistence = async (
     discardCorruptData: config.discardCorruptData,
     probeIntervalMs: config.diskProbeIntervalMs,
     warn,
-    onDiskState: (state) => {
-      // warn, not info: the end of an outage belongs in the same log as its start.
-      if (state.writable) logger.warn({ dataDir: dir }, 'disk takes writes again: node is writable');
-      else logger.error({ dataDir: dir, code: state.fault.code, err: state.fault.message }, 'disk refused a write: node is read-only, writes answer 507 DISK_FULL until space returns');
-      onDiskState(state);
-    },
+    onDiskState,
   });
   const restored = await store.load();
   const outcome = restoreNode(node, restored.snapshot, restored.ops, warn);

@@ -5,6 +5,7 @@ import type { Authenticator } from '../http/auth.js';
 import type { HttpMetrics } from '../monitoring/prometheus.js';
 import type { DiskStore } from '../persistence/disk-store.js';
 import type { KeyListing } from '../views/key-listing.js';
+import type { HealthProblems } from './health-problems.js';
 
 /** `loading` while restoring from disk (API answers 503), `shutting-down` while draining. */
 export type Phase = 'loading' | 'ready' | 'shutting-down';
@@ -13,9 +14,12 @@ export interface Lifecycle {
   phase: Phase;
 }
 
+/** The configuration as the running server sees it: the advertised URL is known. */
+export type ServerConfig = ResolvedConfig & { readonly selfUrl: string };
+
 /** Everything a request handler or gateway needs, built once per server. */
 export interface ServerContext {
-  readonly config: ResolvedConfig;
+  readonly config: ServerConfig;
   readonly logger: Logger;
   readonly node: ReplicaNode;
   /** Keys in order, for the key browser's pages. */
@@ -25,6 +29,8 @@ export interface ServerContext {
   readonly lifecycle: Lifecycle;
   /** The data directory's store once restored; undefined without DATA_DIR (and while loading). */
   readonly persistence: { store: DiskStore | undefined };
+  /** Problems `/health` reports: the engine's and the server's (raise server ones here). */
+  readonly problems: HealthProblems;
   readonly startedAt: number;
   readonly version: string;
 }

@@ -1,6 +1,7 @@
 import { enginePolicy } from '@meshcache/api-contract';
 import { attachSocketIoTransport, CLUSTER_MAX_HTTP_BUFFER_SIZE, ReplicaNode } from '@meshcache/sync-node';
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
@@ -15,9 +16,15 @@ import { parseByteSize } from '../config/byte-size.js';
 import { createPrometheus } from '../monitoring/prometheus.js';
 import { openPersistence } from '../persistence/open-persistence.js';
 import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
+import { allowSocketRequest, guardClusterNamespace, socketOriginPolicy } from '../realtime/socket-guards.js';
 import { KeyListing } from '../views/key-listing.js';
 import { cacheMetrics } from '../views/metrics-views.js';
-import type { Lifecycle, ServerContext } from './context.js';
+import { exposureWarning } from '../config/exposure.js';
+import { advertisedUrl } from './advertised-url.js';
+import type { Lifecycle, ServerConfig, ServerContext } from './context.js';
+import { resolvePeerUrls, type AddressLookup } from './peer-addresses.js';
+import { createHealthProblems } from './health-problems.js';
+import { loadTlsOptions } from './tls-options.js';
 import { VERSION } from './version.js';
 
 /** Bytes a value costs against CACHE_MAX_BYTES: its key and its JSON text, two bytes per UTF-16 unit. */
@@ -34,6 +41,8 @@ export interface RunningServer {
 
 export interface StartOptions {
   readonly logger?: Logger;
+  /** Resolves PEER_NODES names (tests inject one); the system resolver otherwise. */
+  readonly lookup?: AddressLookup;
 }
 
 /**
@@ -43,6 +52,7 @@ export interface StartOptions {
 export const startServer = async (config: ResolvedConfig, options: StartOptions = {}): Promise<RunningServer> => {
   // Asynchronous writes keep logging off the request path. minLength 1 writes every line at once
   // as 0 would, but makes flush(cb) wait for writes in flight, so close() leaves nothing behind.
+  const tls = loadTlsOptions(config);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { nodeId: config.nodeId } }, pino.destination({ sync: false, minLength: 1 }));
   const lifecycle: Lifecycle = { phase: 'loading' };
   const persistence: ServerContext['persistence'] = { store: undefined };
@@ -57,8 +67,10 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     },
     clusterSecret: config.clusterSecret,
   });
+  const problems = createHealthProblems(node, logger);
   const prometheus = createPrometheus(
     {
+      problems: () => problems.list(),
       cache: () => ({ ...cacheMetrics(node), bytes: node.cache.bytes }),
       persistence: () => {
         const status = persistence.store?.status();
@@ -71,7 +83,17 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     },
     config.nodeId,
   );
-  const httpServer = createServer({ keepAliveTimeout: 65_000 });
+  // Slow clients cannot hold a connection (or the loop's memory) longer than these; Node checks
+  // them every connectionsCheckingInterval, so that runs well inside the shortest one.
+  // With TLS_CERT the whole server (REST, dashboard, socket.io, /cluster) is HTTPS + WSS.
+  const timeouts = {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs / 2),
+  };
+  const httpServer: HttpServer = tls.server === null ? createServer(timeouts) : createHttpsServer({ ...tls.server, ...timeouts });
+  httpServer.maxConnections = config.maxConnections;
   // Listen first: with PORT=0 the port, and so the default SELF_URL, is known only afterwards.
   let handle: RequestListener = (_req, res) => res.writeHead(503).end();
   // Registered before socket.io attaches: engine.io then takes over this listener and keeps
@@ -79,11 +101,15 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   httpServer.on('request', (req, res) => handle(req, res));
   // Peer batches carry values up to the REST body limit: the cluster transport's frame limit,
   // not socket.io's 1 MB default, or one large value would cut the link to every peer.
+  // The port (for the node's own origin) is known once listening; requests wait for `handle` till then.
+  let originOk: (origin: string) => boolean = () => false;
   const io = new SocketServer(httpServer, {
     serveClient: false,
     maxHttpBufferSize: CLUSTER_MAX_HTTP_BUFFER_SIZE,
     cors: { origin: corsOrigins(config.frontendUrl), credentials: true },
+    allowRequest: allowSocketRequest((origin) => originOk(origin)),
   });
+  guardClusterNamespace(io, tls);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
@@ -92,7 +118,12 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     });
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const resolved: ResolvedConfig = config.port === 0 ? { ...config, selfUrl: config.selfUrl.replace(/:0$/, `:${port}`) } : config;
+  const peers = await resolvePeerUrls(config.peerNodes, options.lookup);
+  for (const u of peers.unresolved) logger.warn({ peer: u.url, reason: u.message }, 'peer name does not resolve now: dialing it by name');
+  const resolved: ServerConfig = { ...config, selfUrl: await advertisedUrl({ host: config.host, port, selfUrl: config.selfUrl, peerUrls: peers.urls, scheme: tls.server === null ? 'http' : 'https' }) };
+  const warning = exposureWarning(config);
+  if (warning !== undefined) logger.warn({ host: config.host }, warning);
+  originOk = socketOriginPolicy(config.frontendUrl, resolved.selfUrl, port);
 
   const ctx: ServerContext = {
     config: resolved,
@@ -103,6 +134,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     prometheus,
     lifecycle,
     persistence,
+    problems,
     startedAt: Date.now(),
     version: VERSION,
   };
@@ -121,15 +153,22 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     if (!fastPath?.(req, res)) app(req, res);
   };
 
-  const store = config.dataDir ? await openPersistence(node, config.dataDir, config, logger) : undefined;
+  const store = config.dataDir
+    ? await openPersistence(node, config.dataDir, config, logger, (disk) => {
+        if (disk.writable) problems.server.clear('disk-read-only');
+        else problems.server.raise('disk-read-only', `DATA_DIR refused a write (${disk.fault.code}): the node is read-only, writes answer 507 DISK_FULL until the disk takes writes again`);
+      })
+    : undefined;
   persistence.store = store;
 
   keys.attach(node);
-  const transport = attachSocketIoTransport(node, { io, peers: config.peerNodes, selfUrl: resolved.selfUrl });
+  // Without a shared secret no peer can prove it belongs: the node runs alone, with no /cluster
+  // namespace at all (so no link is accepted), rather than trust a guessable default.
+  const transport = config.clusterSecret === undefined ? undefined : attachSocketIoTransport(node, { io, peers: peers.urls, selfUrl: resolved.selfUrl, tls: tls.client });
   const gateway = attachDashboardGateway(io, ctx);
   lifecycle.phase = 'ready';
-  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ url, peers: config.peerNodes, dataDir: config.dataDir ?? null }, 'meshcache node ready');
+  const url = `${tls.server === null ? 'http' : 'https'}://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info({ url, advertised: resolved.selfUrl, peers: peers.urls, clustered: transport !== undefined, dataDir: config.dataDir ?? null }, 'meshcache node ready');
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -138,7 +177,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       gateway.close();
-      await transport.close();
+      await transport?.close();
       // Dashboards on long-polling hold an HTTP request open: end every socket.io client first,
       // then the connections they leave idle.
       io.engine.close();
@@ -149,6 +188,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       clearTimeout(timer);
       httpServer.closeAllConnections();
       await node.close();
+      problems.close();
       await store?.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       logger.info('meshcache node stopped');

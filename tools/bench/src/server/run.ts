@@ -41,7 +41,7 @@ const targets: Target[] = [
   { name: 'meshcache', start: (port) => startMeshcache(port, {}) },
   // With TRUST_PROXY the client address comes from X-Forwarded-For, which only Express resolves,
   // so every request takes the full Express middleware stack: the cost the fast path avoids.
-  { name: 'meshcache, TRUST_PROXY=true', start: (port) => startMeshcache(port, { TRUST_PROXY: 'true' }) },
+  { name: 'meshcache, TRUST_PROXY=1', start: (port) => startMeshcache(port, { TRUST_PROXY: '1' }) },
 ];
 
 const waitUp = async (url: string) => {
