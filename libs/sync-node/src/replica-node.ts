@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Cache, Strategy } from '@meshcache/cache-core';
+import { isStrategy, STRATEGIES, type Cache, type Strategy } from '@meshcache/cache-core';
 import {
   nodeIdOfOrigin,
   type ForceSyncResult,
@@ -188,8 +188,8 @@ export class ReplicaNode implements SessionHost {
 
   /** Switches the eviction policy on every node (last writer wins). */
   setStrategy(strategy: Strategy): void {
-    if (strategy !== 'lru' && strategy !== 'lfu') {
-      throw new SyncError('INVALID_OPTION', `strategy must be 'lru' or 'lfu', got ${String(strategy)}`);
+    if (!isStrategy(strategy)) {
+      throw new SyncError('INVALID_OPTION', `strategy must be one of ${STRATEGIES.join(', ')}, got ${String(strategy)}`);
     }
     if (!this.isClosed) this.mustLog(this.writeLocal({ type: 'strategy', strategy }, 0));
   }
