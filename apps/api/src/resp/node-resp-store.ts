@@ -1,18 +1,37 @@
 import { enginePolicy, MAX_KEY_LENGTH, MAX_TTL_MS, strategySchema } from '@meshcache/api-contract';
 import type { DeleteOutcome, KeyPageRequest, KeyPageResult, RespStore, StoreInfo, StoredValue, WriteOutcome, WriteRefusal } from '@meshcache/resp';
-import type { WriteResult } from '@meshcache/sync-node';
+import { SyncError, type WriteResult } from '@meshcache/sync-node';
 import type { ServerContext } from '../server/context.js';
 
 const OK: WriteOutcome = { ok: true };
 
-/** The engine's refusals as Redis error kinds: over the byte budget is Redis' OOM. */
+/** DATA_DIR refused to journal a write (disk full or read-only): the node takes no writes until it recovers. */
+const notLogged = (message: string): WriteRefusal => ({
+  ok: false,
+  refusal: 'readonly',
+  message: `this node cannot write to its DATA_DIR (${message}); nothing was changed, retry once the disk takes writes again`,
+});
+
+/** The engine's refusals as Redis error kinds: over the byte budget is Redis' OOM, a disk that refuses writes READONLY. */
 const refusal = (result: Extract<WriteResult, { ok: false }>): WriteRefusal => {
   switch (result.code) {
     case 'TOO_LARGE':
     case 'INVALID_SIZE':
       return { ok: false, refusal: 'oom', message: `command not allowed: ${result.message} (CACHE_MAX_BYTES)` };
+    case 'NOT_LOGGED':
+      return notLogged(result.message);
     default:
       return { ok: false, refusal: 'invalid', message: result.message };
+  }
+};
+
+/** delete, clear and setStrategy throw `NOT_LOGGED` when the journal refuses them (nothing changed). */
+const journaled = <T, R extends WriteOutcome | DeleteOutcome>(write: () => T, outcome: (value: T) => R): R | WriteRefusal => {
+  try {
+    return outcome(write());
+  } catch (error) {
+    if (error instanceof SyncError && error.code === 'NOT_LOGGED') return notLogged(error.message);
+    throw error;
   }
 };
 
@@ -41,12 +60,16 @@ export const createNodeRespStore = (ctx: ServerContext): RespStore => {
     },
     delete(key: string): DeleteOutcome {
       if (node.closed) return { ok: false, refusal: 'invalid', message: 'this node is closed' };
-      return { ok: true, existed: node.delete(key) };
+      return journaled(
+        () => node.delete(key),
+        (existed) => ({ ok: true, existed }),
+      );
     },
-    clear(): WriteOutcome {
-      node.clear();
-      return OK;
-    },
+    clear: (): WriteOutcome =>
+      journaled(
+        () => node.clear(),
+        () => OK,
+      ),
     size: () => node.cache.size,
     keyPage(request: KeyPageRequest): KeyPageResult {
       const page = keys.page(request);
@@ -58,8 +81,10 @@ export const createNodeRespStore = (ctx: ServerContext): RespStore => {
     setPolicy(policy: string): WriteOutcome {
       const label = strategySchema.options.find((s) => enginePolicy(s) === policy);
       if (label === undefined) return { ok: false, refusal: 'invalid', message: `unknown policy ${policy}` };
-      node.setStrategy(enginePolicy(label));
-      return OK;
+      return journaled(
+        () => node.setStrategy(enginePolicy(label)),
+        () => OK,
+      );
     },
     maxBytes: () => config.cacheMaxBytes,
     loading: () => lifecycle.phase === 'loading',

@@ -29,7 +29,10 @@ export interface RespListener {
  */
 export const openRespListener = async (ctx: ServerContext, tls: TlsOptions): Promise<RespListener> => {
   const { config } = ctx;
-  const resp = new RespServer(createNodeRespStore(ctx), { limits: { maxBulkBytes: parseByteSize(config.bodyLimit) } });
+  const resp = new RespServer(createNodeRespStore(ctx), {
+    limits: { maxBulkBytes: parseByteSize(config.bodyLimit) },
+    onError: (error, command) => ctx.logger.error({ err: error, command }, 'RESP command failed'),
+  });
   const server: Server = tls.server === null ? createServer(resp.handle) : createTlsServer(tls.server, resp.handle);
   // MAX_CONNECTIONS bounds this port's clients as it bounds the HTTP port's.
   server.maxConnections = config.maxConnections;

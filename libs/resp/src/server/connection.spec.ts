@@ -119,4 +119,19 @@ describe('RespConnection', () => {
     const { RespServer } = await import('./resp-server.js');
     expect(() => new RespServer(new MemoryRespStore(), { limits: { maxBulkBytes: 0 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
+
+  it('a command that throws answers ERR internal error, is reported, and the connection goes on', async () => {
+    const memory = new MemoryRespStore();
+    const store = Object.assign(Object.create(memory) as MemoryRespStore, {
+      get: () => {
+        throw new TypeError('store exploded');
+      },
+    });
+    const reported: string[] = [];
+    server = await startRespServer({ store, onError: (error, command) => reported.push(`${command}: ${(error as Error).message}`) });
+    const c = await server.client();
+    expect(await c.call('GET', 'k')).toEqual({ error: 'ERR internal error (see the server log)' });
+    expect(reported).toEqual(['GET: store exploded']);
+    expect(await c.call('PING')).toBe('PONG');
+  });
 });

@@ -7,6 +7,8 @@ import type { RespStore } from '../store.js';
 import { dispatch } from './dispatch.js';
 import type { RespLimits } from './limits.js';
 
+const INTERNAL_ERROR = 'ERR internal error (see the server log)';
+
 /** What a connection needs from the server that accepted it. */
 export interface ConnectionHost {
   readonly store: RespStore;
@@ -21,6 +23,8 @@ export interface ConnectionHost {
   /** The key a SCAN cursor resumes after; null for an unknown cursor, undefined for "0". */
   keyOfCursor(cursor: string): string | null | undefined;
   closed(connection: RespConnection): void;
+  /** A command failed with an exception (a bug or a store failure): the client got `ERR internal error`. */
+  reportError(error: unknown, command: string): void;
 }
 
 /**
@@ -128,12 +132,20 @@ export class RespConnection {
         break;
       }
       this.lastActiveAt = Date.now();
-      const pending = dispatch(this);
+      let pending: void | Promise<void> = undefined;
+      try {
+        pending = dispatch(this);
+      } catch (error) {
+        this.failed(error);
+      }
       if (pending !== undefined) {
         this.busy = true;
         pending.then(
           () => this.resumeAfter(),
-          () => this.resumeAfter(),
+          (error: unknown) => {
+            this.failed(error);
+            this.resumeAfter();
+          },
         );
         break;
       }
@@ -145,6 +157,12 @@ export class RespConnection {
       }
     }
     this.flush();
+  }
+
+  /** One failed command answers an error; the connection and the server go on. */
+  private failed(error: unknown): void {
+    this.reply.error(INTERNAL_ERROR);
+    this.host.reportError(error, this.parser.argv[0] ?? '');
   }
 
   private resumeAfter(): void {

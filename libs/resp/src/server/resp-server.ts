@@ -10,6 +10,8 @@ import { ScanCursors } from './scan-cursors.js';
 export interface RespServerOptions {
   /** Per-connection bounds; each one missing takes its {@link DEFAULT_LIMITS} value. */
   readonly limits?: Partial<RespLimits>;
+  /** Called when a command throws (the client gets `ERR internal error`); log it. */
+  readonly onError?: (error: unknown, command: string) => void;
 }
 
 /**
@@ -28,7 +30,7 @@ export class RespServer implements ConnectionHost {
 
   constructor(
     readonly store: RespStore,
-    options: RespServerOptions = {},
+    private readonly options: RespServerOptions = {},
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     for (const [name, value] of Object.entries(this.limits)) {
@@ -57,6 +59,10 @@ export class RespServer implements ConnectionHost {
 
   keyOfCursor(cursor: string): string | null | undefined {
     return this.cursors.resolve(cursor);
+  }
+
+  reportError(error: unknown, command: string): void {
+    this.options.onError?.(error, command);
   }
 
   closed(connection: RespConnection): void {
