@@ -1,6 +1,7 @@
 import type { Operation, PeerMessage, SnapshotChunkMessage } from '@meshcache/sync-protocol';
 import type { CacheEntryStore } from './cache-entry-store.js';
 import type { ClockGuard } from './clock-guard.js';
+import type { JournalResult } from './node-types.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { ReplicaState } from './replica-state.js';
@@ -30,6 +31,8 @@ export interface InboundHost {
   refilled(): void;
   /** Changes applied from here on come from a peer. */
   applying(): void;
+  /** Records an operation before it is applied; a refusal means: do not apply it. */
+  journal(op: Operation): JournalResult;
   emitOp(op: Operation): void;
 }
 
@@ -71,6 +74,8 @@ export class InboundStream {
         if (admitted.why === 'refused') this.host.remindRefusal(session, link, origin);
         break;
       }
+      // Unlogged, it stays unapplied and unacknowledged: the peer sends it again later.
+      if (!this.host.journal(op).ok) break;
       this.host.state.applyOperation(op, now);
       vv.set(origin, op.seq);
       this.host.emitOp(op);
@@ -128,7 +133,16 @@ export class InboundStream {
     incoming.next++;
     this.host.applying();
     const seen = this.host.replacing() ? undefined : (origin: string, seq: number) => vv.covers(origin, seq);
-    state.merge(part, this.host.now(), seen, (op) => this.host.emitOp(op));
+    let unlogged = false;
+    state.merge(part, this.host.now(), seen, (op) => {
+      if (!this.host.journal(op).ok) unlogged = true;
+      this.host.emitOp(op);
+    });
+    if (unlogged) {
+      // The chunk's state is in memory but not all on disk: never claim the snapshot's vector.
+      session.incomingSnapshot = null;
+      return;
+    }
     if (chunk.last) {
       session.incomingSnapshot = null;
       vv.merge(VersionVector.fromPairs(chunk.vv ?? []));

@@ -1,5 +1,5 @@
 export { ReplicaNode } from './replica-node.js';
-export type { ChangeEvent, DeleteResult, NodeValue, PeerAddressEvent, ReplicaNodeEvents, WriteFailure, WriteResult } from './node-types.js';
+export type { ChangeEvent, DeleteResult, Journal, JournalResult, NodeValue, PeerAddressEvent, ReplicaNodeEvents, WriteFailure, WriteResult } from './node-types.js';
 export { ReadOnlyCache } from './read-only-cache.js';
 export type { ReplicaCacheOptions, ReplicaNodeOptions } from './node-options.js';
 export type { EntryRecord } from './entry-store.js';

@@ -81,6 +81,16 @@ export class ReplicaState {
     }
   }
 
+  /** True when applying `operation` would change nothing: state stamped at or above it already decides. */
+  wouldLose(operation: Operation): boolean {
+    const { op, hlc } = operation;
+    if (op.type === 'strategy') return this.strategy.stamp !== null && !newer(hlc, this.strategy.stamp.hlc);
+    if (this.watermark !== null && compareHlc(hlc, this.watermark.hlc) <= 0) return true;
+    if (op.type === 'clear') return false;
+    const current = this.store.peek(op.key);
+    return !newer(hlc, current !== undefined ? current.hlc : this.absentStamp(op.key));
+  }
+
   applyEntry(entry: SnapshotEntry, now: number): ApplyOutcome {
     return this.applyWrite(entry.key, entry.hlc, entry.seq, true, entry.value, entry.expiresAt, now);
   }

@@ -1,4 +1,5 @@
-export { PROTOCOL_VERSION } from './version.js';
+export { PROTOCOL_MIN_VERSION, PROTOCOL_VERSION, negotiateProtocol } from './version.js';
+export type { ProtocolRange } from './version.js';
 export { HlcSchema, NodeIdSchema, OriginSchema, compareHlc, nodeIdOfOrigin } from './hlc.js';
 export type { Hlc } from './hlc.js';
 export { VersionVectorSchema } from './version-vector.js';
@@ -14,12 +15,17 @@ export {
   StrategySchema,
 } from './operation.js';
 export type { DeleteOp, Op, OpType, Operation, SetOp, Strategy } from './operation.js';
+/** The strategy table itself, for the contracts built on this protocol (names and one-line summaries). */
+export { STRATEGIES, STRATEGY_SUMMARIES } from '@meshcache/cache-core';
 export { NodeSnapshotSchema, SnapshotEntrySchema, StampSchema, StrategyStateSchema, TombstoneSchema } from './snapshot.js';
 export type { NodeSnapshot, SnapshotEntry, Stamp, StrategyState, Tombstone } from './snapshot.js';
 export {
   AckMessageSchema,
-  AuthMessageSchema,
   ClockSkewMessageSchema,
+  ChallengeMessageSchema,
+  IntroMessageSchema,
+  ProveMessageSchema,
+  WelcomeMessageSchema,
   DigestMessageSchema,
   HeartbeatMessageSchema,
   HelloMessageSchema,
@@ -40,8 +46,12 @@ export {
   SyncStartMessageSchema,
 } from './messages.js';
 export type {
-  AuthMessage,
   ClockSkewMessage,
+  ChallengeMessage,
+  IntroMessage,
+  ProveMessage,
+  SessionInfo,
+  WelcomeMessage,
   DigestMessage,
   HeartbeatMessage,
   HelloMessage,

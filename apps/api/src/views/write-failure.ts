@@ -12,6 +12,8 @@ export const writeFailure = (result: WriteFailure): { status: number; code: ApiE
     // Its peers would refuse the write: no 200 for a write that will be dropped.
     case 'CLOCK_SKEW':
       return { status: 503, code: 'CLOCK_SKEW' };
+    case 'NOT_LOGGED':
+      return { status: 507, code: 'DISK_FULL' };
     default:
       return { status: 400, code: 'VALIDATION_FAILED' };
   }

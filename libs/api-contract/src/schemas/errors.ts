@@ -11,6 +11,8 @@ export const apiErrorCodeSchema = z.enum([
   'CAPACITY_EXCEEDED',
   /** The node's clock is out of bounds with its peers (503): write to another node, fix NTP. */
   'CLOCK_SKEW',
+  /** The node could not log the write (disk full or failing): nothing was applied; the node is read-only until the disk recovers. */
+  'DISK_FULL',
   'INTERNAL',
 ]);
 export type ApiErrorCode = z.infer<typeof apiErrorCodeSchema>;
