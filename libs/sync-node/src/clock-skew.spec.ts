@@ -32,7 +32,8 @@ describe('ReplicaNode under clock skew', () => {
     run(3000);
     expect(a.get('k')?.value).toBe('honest');
     expect(b.get('k')?.value).toBe('honest');
-    expect(a.history(100).some((e) => e.type === 'clock-skew' && e.peer === 'z' && e.message?.includes('for good'))).toBe(true);
+    // The first peer to get z's write refused it for good and told z, which then stopped sending it.
+    expect([a, b].some((n) => n.history(100).some((e) => e.type === 'clock-skew' && e.peer === 'z' && e.message?.includes('for good')))).toBe(true);
     // z learned it: out of bounds with both peers, reported, and refusing writes.
     expect(z.problems()).toEqual([expect.objectContaining({ code: 'clock-skew' })]);
     expect(z.stats().problems).toEqual([expect.objectContaining({ code: 'clock-skew' })]);
