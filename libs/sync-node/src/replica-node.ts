@@ -242,7 +242,7 @@ export class ReplicaNode implements SessionHost {
 
   /** Every peer this node has talked to or heard of, with its state. */
   nodes(): PeerInfo[] {
-    return this.members.nodes(this.seq);
+    return this.members.nodes(this.seq, this.vv);
   }
 
   on<E extends keyof ReplicaNodeEvents>(event: E, fn: (arg: ReplicaNodeEvents[E]) => void): this {
