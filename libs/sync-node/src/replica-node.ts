@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Cache, Strategy } from '@meshcache/cache-core';
+import { isStrategy, STRATEGIES, type Cache, type Strategy } from '@meshcache/cache-core';
 import {
   nodeIdOfOrigin,
   type ForceSyncResult,
@@ -17,7 +17,7 @@ import {
 } from '@meshcache/sync-protocol';
 import { AntiEntropy } from './anti-entropy.js';
 import type { CatchUpView } from './catch-up-policy.js';
-import type { ChangeEvent, NodeValue, ReplicaNodeEvents, WriteResult } from './node-types.js';
+import type { ChangeEvent, Journal, JournalResult, NodeValue, ReplicaNodeEvents, WriteResult } from './node-types.js';
 import { freshOrigin, restoreState, type RestoreOutcome } from './restore-state.js';
 import { Backlog } from './backlog.js';
 import { BootstrapPeer } from './bootstrap-peer.js';
@@ -75,6 +75,7 @@ export class ReplicaNode implements SessionHost {
   private tickHandle: unknown = null;
   private tickCount = 0;
   private requestCounter = 0;
+  private journal: Journal | undefined;
 
   constructor(options: ReplicaNodeOptions) {
     this.options = resolveOptions(options, eventLoopTimers);
@@ -152,7 +153,7 @@ export class ReplicaNode implements SessionHost {
   peek(key: string): NodeValue | undefined {
     const info = this.store.cache.peekEntry(key);
     if (info === undefined) return undefined;
-    const out: NodeValue = { value: info.value.value, updatedAt: info.value.hlc.wall, accessCount: info.accessCount };
+    const out: NodeValue = { value: info.value.value, updatedAt: info.value.hlc.wall, accessCount: info.accessCount, hlc: info.value.hlc };
     if (info.value.expiresAt !== undefined) out.expiresAt = info.value.expiresAt;
     return out;
   }
@@ -165,29 +166,43 @@ export class ReplicaNode implements SessionHost {
     if (this.isClosed) return { ok: false, code: 'CLOSED', message: 'this node is closed' };
     const request = prepareSet(key, value, opts?.ttlMs, this.options.cache);
     if (!request.ok) return request;
-    this.writeLocal(request.op, request.approxBytes);
-    return { ok: true };
+    const written = this.writeLocal(request.op, request.approxBytes);
+    return written.ok ? written : { ok: false, code: 'NOT_LOGGED', message: written.message };
   }
 
-  /** Deletes `key` everywhere; true when it was present here. Replicated even when absent. */
+  /**
+   * Deletes `key` everywhere; true when it was present here. Replicated even when absent.
+   * Throws `SyncError` `NOT_LOGGED` when the journal refuses the operation (nothing changed).
+   */
   delete(key: string): boolean {
     if (this.isClosed || typeof key !== 'string') return false;
     const existed = this.store.peek(key) !== undefined;
-    this.writeLocal({ type: 'delete', key }, key.length);
+    this.mustLog(this.writeLocal({ type: 'delete', key }, key.length));
     return existed;
   }
 
-  /** Empties the cache on every node: removes every entry written before this moment. */
+  /** Empties the cache on every node: removes every entry written before this moment. Throws like `delete`. */
   clear(): void {
-    if (!this.isClosed) this.writeLocal({ type: 'clear' }, 0);
+    if (!this.isClosed) this.mustLog(this.writeLocal({ type: 'clear' }, 0));
   }
 
   /** Switches the eviction policy on every node (last writer wins). */
   setStrategy(strategy: Strategy): void {
-    if (strategy !== 'lru' && strategy !== 'lfu') {
-      throw new SyncError('INVALID_OPTION', `strategy must be 'lru' or 'lfu', got ${String(strategy)}`);
+    if (!isStrategy(strategy)) {
+      throw new SyncError('INVALID_OPTION', `strategy must be one of ${STRATEGIES.join(', ')}, got ${String(strategy)}`);
     }
-    if (!this.isClosed) this.writeLocal({ type: 'strategy', strategy }, 0);
+    if (!this.isClosed) this.mustLog(this.writeLocal({ type: 'strategy', strategy }, 0));
+  }
+
+  /**
+   * Every operation goes to `journal` before it changes this node: its own writes (a refusal
+   * makes the write fail: not applied, not replicated) and peers' operations (a refusal leaves
+   * them unacknowledged, so the peer sends them again later). State merged from a snapshot or an
+   * anti-entropy repair is journaled as it is applied; a refusal there stops the snapshot
+   * install before it completes, so this node asks again. Restored state is not journaled.
+   */
+  setJournal(journal: Journal | undefined): void {
+    this.journal = journal;
   }
 
   /**
@@ -352,14 +367,26 @@ export class ReplicaNode implements SessionHost {
     return { nodeId: this.nodeId, origin: this.originName, vv: this.vv, backlog: this.backlog };
   }
 
-  private writeLocal(op: Op, approxBytes: number): void {
+  private writeLocal(op: Op, approxBytes: number): { ok: true; hlc: Hlc } | { ok: false; message: string } {
     const operation: Operation = { origin: this.originName, seq: this.seq + 1, hlc: this.clockImpl.tick(), op };
+    // Log first, then apply: an operation the journal refused never existed (its seq is reused).
+    const logged = this.toJournal(operation);
+    if (!logged.ok) return logged;
     this.source = 'local';
     this.state.applyOperation(operation, this.now());
     this.vv.set(this.originName, operation.seq);
     this.backlog.append(operation, approxBytes);
     this.emitter.emit('op', operation);
     this.outbound.scheduleFlush();
+    return { ok: true, hlc: operation.hlc };
+  }
+
+  private toJournal(operation: Operation): JournalResult {
+    return this.journal === undefined ? { ok: true } : this.journal(operation);
+  }
+
+  private mustLog(result: JournalResult): void {
+    if (!result.ok) throw new SyncError('NOT_LOGGED', result.message);
   }
 
   private onStateChange(change: ChangeRecord): void {
@@ -543,6 +570,7 @@ export class ReplicaNode implements SessionHost {
       applying: () => {
         this.source = 'remote';
       },
+      journal: (op: Operation) => this.toJournal(op),
       emitOp: (op: Operation) => this.emitter.emit('op', op),
     };
   }
@@ -581,7 +609,10 @@ export class ReplicaNode implements SessionHost {
       applying: () => {
         this.source = 'remote';
       },
-      emitOp: (op: Operation) => this.emitter.emit('op', op),
+      emitOp: (op: Operation) => {
+        this.toJournal(op);
+        this.emitter.emit('op', op);
+      },
       newRequestId: () => `${this.originName}-r${++this.requestCounter}`,
     };
   }

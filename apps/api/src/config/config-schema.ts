@@ -1,3 +1,4 @@
+import { STRATEGY_LABELS, strategyInputSchema } from '@meshcache/api-contract';
 import { z } from 'zod';
 import { isProxyAddress } from './proxy-address.js';
 
@@ -47,7 +48,7 @@ export const CONFIG_OPTIONS = [
   { key: 'selfUrl', env: 'SELF_URL', schema: z.url({ protocol: /^https?$/ }).optional(), help: 'URL peers reach this node at (default: HOST, or on 0.0.0.0 the local address of the route to the first peer)' },
   { key: 'cacheCapacity', env: 'CACHE_CAPACITY', schema: int(1, 100_000_000).default(1000), help: 'Most items the cache holds' },
   { key: 'cacheMaxBytes', env: 'CACHE_MAX_BYTES', schema: int(0, Number.MAX_SAFE_INTEGER).default(0), help: 'Byte budget of keys + JSON values (0: no limit); a value over it gets 507' },
-  { key: 'cacheStrategy', env: 'CACHE_STRATEGY', schema: z.enum(['LRU', 'LFU', 'lru', 'lfu'], "must be 'LRU' or 'LFU'").transform((s) => s.toUpperCase() as 'LRU' | 'LFU').default('LRU'), help: 'Eviction strategy at start: LRU or LFU' },
+  { key: 'cacheStrategy', env: 'CACHE_STRATEGY', schema: strategyInputSchema.default('LRU'), help: `Eviction strategy at start: ${STRATEGY_LABELS.join(', ')} (either case)` },
   { key: 'peerNodes', env: 'PEER_NODES', schema: peerList.default([]), help: 'Comma-separated URLs of the other nodes' },
   { key: 'clusterSecret', env: 'CLUSTER_SECRET', schema: z.string().min(8, 'must be at least 8 characters').optional(), help: 'Shared secret of the /cluster namespace; without it the node runs alone and accepts no peer' },
   { key: 'frontendUrl', env: 'FRONTEND_URL', schema: z.string().default('http://localhost:3000'), help: "Allowed CORS origin(s), comma-separated, or '*'; also the origins (besides the node's own) allowed to open a dashboard socket" },
@@ -68,6 +69,8 @@ export const CONFIG_OPTIONS = [
   { key: 'appendFsync', env: 'APPEND_FSYNC', schema: z.enum(['always', 'everysec', 'no']).default('everysec'), help: 'Operation log fsync policy: always | everysec | no' },
   { key: 'snapshotIntervalMs', env: 'SNAPSHOT_INTERVAL_MS', schema: int(1000, 86_400_000).default(60_000), help: 'Snapshot period' },
   { key: 'snapshotAfterOps', env: 'SNAPSHOT_AFTER_OPS', schema: int(1, 1e9).default(100_000), help: 'Also snapshot once the log holds this many operations' },
+  { key: 'discardCorruptData', env: 'DISCARD_CORRUPT_DATA', schema: bool.default(false), help: 'Start even when every snapshot in DATA_DIR is damaged (damaged files are moved aside, never deleted)' },
+  { key: 'diskProbeIntervalMs', env: 'DISK_PROBE_INTERVAL_MS', schema: int(100, 600_000).default(1000), help: 'While the disk is full (node read-only), how often to test it again' },
   { key: 'metricsIntervalMs', env: 'METRICS_INTERVAL_MS', schema: int(100, 60_000).default(1000), help: 'Period of metrics-update to dashboards' },
   { key: 'shutdownTimeoutMs', env: 'SHUTDOWN_TIMEOUT_MS', schema: int(0, 600_000).default(10_000), help: 'Longest graceful drain before exiting' },
   { key: 'dashboardDir', env: 'DASHBOARD_DIR', schema: z.string().min(1).optional(), help: 'Built dashboard to serve at / (default <dir of main.js>/../dashboard)' },

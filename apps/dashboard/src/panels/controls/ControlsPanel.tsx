@@ -1,4 +1,4 @@
-import { strategySchema, type MetricsResponse, type Strategy } from '@meshcache/api-contract';
+import { STRATEGY_LABELS, strategySummary, type MetricsResponse, type Strategy } from '@meshcache/api-contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { Panel } from '../../components/Panel';
@@ -8,13 +8,11 @@ import { useConnection } from '../../connection/connection-context';
 import { useMetrics } from '../../connection/queries';
 import { queryKeys } from '../../connection/query-keys';
 
-const HINTS: Partial<Record<Strategy, string>> = {
-  LRU: 'evict the least recently used key',
-  LFU: 'evict the least frequently used key',
-};
-
-/** Every strategy the contract names, so a strategy added there shows up here by itself. */
-const STRATEGIES = strategySchema.options.map((value) => ({ value, label: value, hint: HINTS[value] ?? '' }));
+const STRATEGIES: { value: Strategy; label: string; hint: string }[] = STRATEGY_LABELS.map((value) => ({
+  value,
+  label: value,
+  hint: strategySummary(value),
+}));
 
 /**
  * Strategy switch (replicated to every node), replication on/off (this node only: the server has
