@@ -15,6 +15,7 @@ import {
   type SyncStats,
   type VersionVectorPairs,
 } from '@meshcache/sync-protocol';
+import { AckWaiters } from './ack-waiters.js';
 import { AntiEntropy } from './anti-entropy.js';
 import type { CatchUpView } from './catch-up-policy.js';
 import type { ChangeEvent, Journal, JournalResult, NodeValue, ReplicaNodeEvents, WriteResult } from './node-types.js';
@@ -76,6 +77,7 @@ export class ReplicaNode implements SessionHost {
   private tickCount = 0;
   private requestCounter = 0;
   private journal: Journal | undefined;
+  private readonly ackWaiters: AckWaiters;
 
   constructor(options: ReplicaNodeOptions) {
     this.options = resolveOptions(options, eventLoopTimers);
@@ -105,6 +107,11 @@ export class ReplicaNode implements SessionHost {
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
     this.inbound = new InboundStream(this.inboundHost());
     this.outbound = new OutboundStream(this.outboundHost());
+    this.ackWaiters = new AckWaiters(this.options.timers, (seq) => {
+      let acks = 0;
+      for (const link of this.members.links.values()) if (link.origin !== null && link.acked >= seq) acks++;
+      return acks;
+    });
     for (const member of this.options.members) this.members.learnMember(member);
     this.scheduleTick();
   }
@@ -168,6 +175,14 @@ export class ReplicaNode implements SessionHost {
     if (!request.ok) return request;
     const written = this.writeLocal(request.op, request.approxBytes);
     return written.ok ? written : { ok: false, code: 'NOT_LOGGED', message: written.message };
+  }
+
+  /**
+   * Resolves once `peers` peers have acknowledged (applied, and journaled if they journal) this
+   * node's operation `seq` (a write's `seq`), or after `timeoutMs` — with the number reached.
+   */
+  waitForAcks(seq: number, peers: number, timeoutMs: number): Promise<number> {
+    return this.ackWaiters.wait(seq, peers, timeoutMs);
   }
 
   /**
@@ -315,6 +330,7 @@ export class ReplicaNode implements SessionHost {
     if (this.tickHandle !== null) this.options.timers.clearTimeout(this.tickHandle);
     this.outbound.cancel();
     this.antiEntropy.cancelAll();
+    this.ackWaiters.settleAll();
     for (const session of [...this.sessions]) session.close();
   }
 
@@ -367,7 +383,7 @@ export class ReplicaNode implements SessionHost {
     return { nodeId: this.nodeId, origin: this.originName, vv: this.vv, backlog: this.backlog };
   }
 
-  private writeLocal(op: Op, approxBytes: number): { ok: true; hlc: Hlc } | { ok: false; message: string } {
+  private writeLocal(op: Op, approxBytes: number): { ok: true; hlc: Hlc; seq: number } | { ok: false; message: string } {
     const operation: Operation = { origin: this.originName, seq: this.seq + 1, hlc: this.clockImpl.tick(), op };
     // Log first, then apply: an operation the journal refused never existed (its seq is reused).
     const logged = this.toJournal(operation);
@@ -378,7 +394,7 @@ export class ReplicaNode implements SessionHost {
     this.backlog.append(operation, approxBytes);
     this.emitter.emit('op', operation);
     this.outbound.scheduleFlush();
-    return { ok: true, hlc: operation.hlc };
+    return { ok: true, hlc: operation.hlc, seq: operation.seq };
   }
 
   private toJournal(operation: Operation): JournalResult {
@@ -461,7 +477,8 @@ export class ReplicaNode implements SessionHost {
       case 'ops':
         return this.inbound.onOps(session, link, message.ops);
       case 'ack':
-        return this.outbound.onAck(link, message.origin, message.seq);
+        this.outbound.onAck(link, message.origin, message.seq);
+        return this.ackWaiters.check();
       case 'resync':
         return this.outbound.onResync(link, message.vv);
       case 'sync-start':
@@ -475,7 +492,8 @@ export class ReplicaNode implements SessionHost {
           link.state = 'up';
           this.emitNodes();
         }
-        return this.outbound.onHeartbeat(link);
+        this.outbound.onHeartbeat(link);
+        return this.ackWaiters.check();
       case 'peers':
         return this.members.learnAddresses(message.peers);
       case 'digest':
