@@ -23,7 +23,7 @@ export interface NodeValue {
  * this node's clock is out of bounds with its peers (they would refuse the write).
  */
 export type WriteResult =
-  | { ok: true; hlc: Hlc }
+  | { ok: true; hlc: Hlc; seq: number }
   | { ok: false; code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_TTL' | 'TOO_LARGE' | 'INVALID_SIZE' | 'CLOSED' | 'NOT_LOGGED' | 'CLOCK_SKEW'; message: string };
 export type WriteFailure = Extract<WriteResult, { ok: false }>;
 

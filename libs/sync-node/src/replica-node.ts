@@ -17,6 +17,7 @@ import {
   type SyncStats,
   type VersionVectorPairs,
 } from '@meshcache/sync-protocol';
+import { AckWaiters } from './ack-waiters.js';
 import { AntiEntropy } from './anti-entropy.js';
 import type { CatchUpView } from './catch-up-policy.js';
 import type { ChangeEvent, DeleteResult, Journal, JournalResult, NodeValue, ReplicaNodeEvents, WriteFailure, WriteResult } from './node-types.js';
@@ -92,6 +93,7 @@ export class ReplicaNode implements SessionHost {
   private tickCount = 0;
   private requestCounter = 0;
   private journal: Journal | undefined;
+  private readonly ackWaiters: AckWaiters;
 
   constructor(options: ReplicaNodeOptions) {
     this.options = resolveOptions(options, eventLoopTimers);
@@ -140,6 +142,11 @@ export class ReplicaNode implements SessionHost {
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
     this.inbound = new InboundStream(this.inboundHost());
     this.outbound = new OutboundStream(this.outboundHost());
+    this.ackWaiters = new AckWaiters(this.options.timers, (seq) => {
+      let acks = 0;
+      for (const link of this.members.links.values()) if (link.origin !== null && link.acked >= seq) acks++;
+      return acks;
+    });
     for (const member of this.options.members) this.members.learnMember(member);
     this.scheduleTick();
   }
@@ -212,8 +219,15 @@ export class ReplicaNode implements SessionHost {
     if (refused !== null) return refused;
     const request = prepareSet(key, value, opts?.ttlMs, this.options.cache);
     if (!request.ok) return request;
-    const written = this.writeLocal(request.op, request.approxBytes);
-    return written;
+    return this.writeLocal(request.op, request.approxBytes);
+  }
+
+  /**
+   * Resolves once `peers` peers have acknowledged (applied, and journaled if they journal) this
+   * node's operation `seq` (a write's `seq`), or after `timeoutMs` — with the number reached.
+   */
+  waitForAcks(seq: number, peers: number, timeoutMs: number): Promise<number> {
+    return this.ackWaiters.wait(seq, peers, timeoutMs);
   }
 
   /** Deletes `key` everywhere (replicated even when absent here); `existed` says if it was here. */
@@ -307,7 +321,7 @@ export class ReplicaNode implements SessionHost {
 
   /** Every peer this node has talked to or heard of, with its state. */
   nodes(): PeerInfo[] {
-    return nodesWithProblems(this.members.nodes(this.seq), this.problemBoard.list());
+    return nodesWithProblems(this.members.nodes(this.seq, this.vv), this.problemBoard.list());
   }
 
   on<E extends keyof ReplicaNodeEvents>(event: E, fn: (arg: ReplicaNodeEvents[E]) => void): this {
@@ -367,6 +381,7 @@ export class ReplicaNode implements SessionHost {
     if (this.tickHandle !== null) this.options.timers.clearTimeout(this.tickHandle);
     this.outbound.cancel();
     this.antiEntropy.cancelAll();
+    this.ackWaiters.settleAll();
     for (const session of [...this.sessions]) session.close();
   }
 
@@ -479,7 +494,7 @@ export class ReplicaNode implements SessionHost {
     this.backlog.append(operation, approxBytes);
     this.emitter.emit('op', operation);
     this.outbound.scheduleFlush();
-    return { ok: true, hlc: operation.hlc };
+    return { ok: true, hlc: operation.hlc, seq: operation.seq };
   }
 
   private toJournal(operation: Operation): JournalResult {
@@ -589,7 +604,8 @@ export class ReplicaNode implements SessionHost {
       case 'ops':
         return this.inbound.onOps(session, link, message.ops);
       case 'ack':
-        return this.outbound.onAck(link, message.origin, message.seq);
+        this.outbound.onAck(link, message.origin, message.seq);
+        return this.ackWaiters.check();
       case 'resync':
         return this.outbound.onResync(link, message.vv);
       case 'sync-start':
@@ -633,6 +649,7 @@ export class ReplicaNode implements SessionHost {
       this.emitNodes();
     }
     this.outbound.onHeartbeat(link);
+    this.ackWaiters.check();
   }
 
   /** A peer says our clock is off; when it names our origin, it refused our operations from `seq`. */
