@@ -87,12 +87,14 @@ export class InboundStream {
 
   /**
    * A full snapshot is taken only when this node asked for one: it lacks operations the sender
-   * reported having (in its handshake or last heartbeat), which is what makes the sender choose
-   * a snapshot. The snapshot is bound to this session, and its chunks to this request.
+   * reported having (in its handshake or last heartbeat, or its own up to the snapshot's
+   * `fromSeq`), which is what makes the sender choose a snapshot. The snapshot is bound to this session, and its chunks to this request.
    */
   onSyncStart(session: PeerSession, link: PeerLink, message: SyncStart): void {
     if (message.mode === 'full') {
-      if (!this.lacksAnythingOf(link)) {
+      // The sender's own operations up to `fromSeq - 1` are in it: we may lack those even if its last heartbeat did not show them yet.
+      const lacksSendersOwn = message.origin === link.origin && this.host.vv.get(message.origin) < message.fromSeq - 1;
+      if (!lacksSendersOwn && !this.lacksAnythingOf(link)) {
         session.incomingSnapshot = null;
         this.host.activity.rejected('unrequested snapshot: this node lacks nothing the peer reported having', link.nodeId);
         return;
