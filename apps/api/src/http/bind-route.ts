@@ -12,10 +12,11 @@ export interface RouteInput<R extends RouteDefinition> {
   readonly body: Out<R['body']>;
 }
 
-/** A handler's answer: JSON `body` with `status` (200 when omitted). */
+/** A handler's answer: JSON `body` with `status` (200 when omitted) and extra `headers`; a 304 has no body. */
 export interface Reply {
   readonly status?: number;
   readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type RouteHandler<R extends RouteDefinition> = (input: RouteInput<R>, req: Request, res: Response) => Reply | Promise<Reply>;
@@ -43,7 +44,9 @@ export const bindRoute = <R extends RouteDefinition>(router: Router, auth: Authe
     }
     try {
       const reply = await handler(input as unknown as RouteInput<R>, req, res);
-      res.status(reply.status ?? 200).json(reply.body);
+      if (reply.headers) res.set(reply.headers);
+      if (reply.status === 304) res.status(304).end();
+      else res.status(reply.status ?? 200).json(reply.body);
     } catch (error) {
       next(error);
     }

@@ -11,6 +11,8 @@ export const writeFailure = (result: Failure): { status: number; code: ApiErrorC
       return { status: 507, code: 'CAPACITY_EXCEEDED' };
     case 'CLOSED':
       return { status: 503, code: 'NOT_READY' };
+    case 'NOT_LOGGED':
+      return { status: 507, code: 'DISK_FULL' };
     default:
       return { status: 400, code: 'VALIDATION_FAILED' };
   }

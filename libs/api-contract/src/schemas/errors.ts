@@ -9,6 +9,8 @@ export const apiErrorCodeSchema = z.enum([
   'INVALID_JSON',
   'NOT_READY',
   'CAPACITY_EXCEEDED',
+  /** The node could not log the write (disk full or failing): nothing was applied; the node is read-only until the disk recovers. */
+  'DISK_FULL',
   'INTERNAL',
 ]);
 export type ApiErrorCode = z.infer<typeof apiErrorCodeSchema>;

@@ -93,6 +93,8 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
         { dialedUrl: url },
       );
     });
+    // Refused, timed out, a TLS certificate the CA does not vouch for: socket.io retries by itself.
+    socket.on('connect_error', (error: Error) => node.dialFailed(url, error.message));
     socket.on(EVENT, (raw: unknown) => handle?.receive(raw));
     socket.on('disconnect', (reason) => {
       handle?.closed();

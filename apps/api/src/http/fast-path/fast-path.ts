@@ -15,6 +15,10 @@ const COLLECTION = '/api/cache';
 /** compression's default threshold: smaller bodies are sent as they are. */
 const COMPRESS_THRESHOLD = 1024;
 
+/** The rate limiter's header list plus a reply's own headers. */
+const withHeaders = (list: readonly string[], extra: Readonly<Record<string, string>> | undefined): readonly string[] =>
+  extra === undefined ? list : [...list, ...Object.entries(extra).flat()];
+
 export interface FastPathDeps {
   readonly securityHeaders: HeaderList;
   readonly allowedOrigins: readonly string[] | true;
@@ -103,8 +107,8 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
     const route = '/api/cache/:key';
     limited(req, res, route, start, (headers) => {
       if (authorized(req, readNeedsToken) !== true) return respond(req, res, route, 401, UNAUTHORIZED, start, [...headers, 'WWW-Authenticate', 'Bearer']);
-      const reply = readItemReply(node, key);
-      respond(req, res, route, reply.status ?? 200, JSON.stringify(reply.body), start, headers);
+      const reply = readItemReply(node, key, req.headers['if-none-match']);
+      respond(req, res, route, reply.status ?? 200, reply.status === 304 ? '' : JSON.stringify(reply.body), start, withHeaders(headers, reply.headers));
     });
   };
 
@@ -144,7 +148,7 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
         const body = setItemBodySchema.safeParse(parsed);
         if (!body.success) return answer(400, validationErrorBody(body.error));
         const reply = setItemReply(node, body.data);
-        answer(reply.status ?? 200, reply.body);
+        respond(req, res, route, reply.status ?? 200, JSON.stringify(reply.body), start, withHeaders(headers, reply.headers));
       });
     });
   };

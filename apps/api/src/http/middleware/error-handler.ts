@@ -1,3 +1,4 @@
+import { SyncError } from '@meshcache/sync-node';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { errorBody } from '../send-error.js';
@@ -30,6 +31,11 @@ export const errorHandler = (logger: Logger, production: boolean) =>
     }
     if (e.type === 'entity.parse.failed') {
       res.status(400).json(invalidJsonBody(e.message ?? 'parse error'));
+      return;
+    }
+    // delete/clear/strategy throw when the journal refused them: nothing changed, say why.
+    if (error instanceof SyncError && error.code === 'NOT_LOGGED') {
+      res.status(507).json(errorBody('DISK_FULL', error.message));
       return;
     }
     if (status >= 400 && status < 500 && e.expose !== false) {
