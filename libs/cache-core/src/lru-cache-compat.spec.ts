@@ -67,9 +67,12 @@ function differential(setup: Setup, sequence: Op[], exact: boolean): void {
         else ref.delete(o.key);
         break;
       }
-      case 'ttl':
-        expect(compat.getRemainingTTL(o.key)).toBe(ref.getRemainingTTL(o.key));
+      case 'ttl': {
+        const [mine, reference] = [compat.getRemainingTTL(o.key), ref.getRemainingTTL(o.key)];
+        if (Number.isFinite(reference)) expect(mine).toBeCloseTo(reference, 6);
+        else expect(mine).toBe(reference);
         break;
+      }
       case 'clear':
         ref.clear();
         compat.clear();
@@ -78,7 +81,9 @@ function differential(setup: Setup, sequence: Op[], exact: boolean): void {
         ours.sort((a, b) => a[0] - b[0]);
         break;
       case 'advance':
-        t += o.ms;
+        // Never a whole number of ms: no read lands exactly on an expiry instant, where
+        // lru-cache still serves the entry and cache-core no longer does (see the README).
+        t += o.ms + 0.37;
         break;
     }
     if (exact) {
