@@ -279,7 +279,7 @@ export class ReplicaNode implements SessionHost {
 
   /** Every peer this node has talked to or heard of, with its state. */
   nodes(): PeerInfo[] {
-    return nodesWithProblems(this.members.nodes(this.seq), this.problemBoard.list());
+    return nodesWithProblems(this.members.nodes(this.seq, this.vv), this.problemBoard.list());
   }
 
   on<E extends keyof ReplicaNodeEvents>(event: E, fn: (arg: ReplicaNodeEvents[E]) => void): this {
