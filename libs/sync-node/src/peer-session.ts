@@ -146,6 +146,7 @@ export class PeerSession implements LinkHandle {
       return this.reject('AUTH_FAILED', `node ${hello.nodeId} did not prove knowledge of the cluster secret: set the same CLUSTER_SECRET on every node`, hello.nodeId);
     }
     this.phase = 'up';
+    this.end.authenticated?.();
     this.host.onSessionUp(this, auth);
   }
 

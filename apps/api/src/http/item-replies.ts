@@ -1,25 +1,24 @@
-import type { SetItemBody } from '@meshcache/api-contract';
+import { ttlMsOf, type SetItemBody } from '@meshcache/api-contract';
 import type { ReplicaNode, WriteResult } from '@meshcache/sync-node';
 import { itemView } from '../views/item-views.js';
-import { writeFailure } from '../views/write-failure.js';
-import type { Reply } from './bind-route.js';
-import { errorBody } from './send-error.js';
+import { writeFailureCode } from '../views/write-failure.js';
+import type { Reply } from './json-response.js';
+import { errorReply } from './send-error.js';
 
 /** Answers of the item routes, shared by the Express routes and the fast path so both say the same. */
-export const NOT_FOUND: Reply = { status: 404, body: errorBody('NOT_FOUND', 'Key not found') };
+export const NOT_FOUND: Reply = errorReply('NOT_FOUND', 'Key not found');
 
 export const readItemReply = (node: ReplicaNode, key: string): Reply => {
   const item = node.get(key);
   return item ? { body: { success: true, key, value: itemView(item) } } : NOT_FOUND;
 };
 
-export const writeItem = (node: ReplicaNode, item: SetItemBody): WriteResult => node.set(item.key, item.value, { ttlMs: item.ttlMs });
+export const writeItem = (node: ReplicaNode, item: SetItemBody): WriteResult => node.set(item.key, item.value, { ttlMs: ttlMsOf(item) });
 
 export const setItemReply = (node: ReplicaNode, item: SetItemBody): Reply => {
   const result = writeItem(node, item);
   if (!result.ok) {
-    const failure = writeFailure(result);
-    return { status: failure.status, body: errorBody(failure.code, result.message) };
+    return errorReply(writeFailureCode(result), result.message);
   }
   return { body: { success: true, message: 'Item cached successfully', key: item.key } };
 };

@@ -1,15 +1,16 @@
 import { enginePolicy } from '@meshcache/api-contract';
-import { attachSocketIoTransport, CLUSTER_MAX_HTTP_BUFFER_SIZE, ReplicaNode } from '@meshcache/sync-node';
+import { attachSocketIoTransport, PRE_AUTH_MAX_HTTP_BUFFER_SIZE, ReplicaNode } from '@meshcache/sync-node';
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import type { ResolvedConfig } from '../config/index.js';
 import { createAuthenticator } from '../http/auth.js';
+import { handshakeGate } from '../realtime/handshake-gate.js';
 import { createApp } from '../http/create-app.js';
 import { createFastPath } from '../http/fast-path/fast-path.js';
 import { captureHeaders } from '../http/fast-path/static-headers.js';
-import { createRateLimiter } from '../http/rate-limit.js';
+import { createRateLimits } from '../http/rate-limit.js';
 import { corsOrigins, helmetMiddleware } from '../http/middleware/security.js';
 import { parseByteSize } from '../config/byte-size.js';
 import { createPrometheus } from '../monitoring/prometheus.js';
@@ -85,12 +86,14 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   // Registered before socket.io attaches: engine.io then takes over this listener and keeps
   // `/socket.io/` requests (long-polling) for itself. Registered after, both would answer them.
   httpServer.on('request', (req, res) => handle(req, res));
-  // Peer batches carry values up to the REST body limit: the cluster transport's frame limit,
-  // not socket.io's 1 MB default, or one large value would cut the link to every peer.
+  // Frames are small until a connection authenticates: dashboards never need more, and the
+  // cluster transport raises the limit of each peer's link once it has proven the secret.
+  const limits = createRateLimits(config, logger);
   const io = new SocketServer(httpServer, {
     serveClient: false,
-    maxHttpBufferSize: CLUSTER_MAX_HTTP_BUFFER_SIZE,
+    maxHttpBufferSize: PRE_AUTH_MAX_HTTP_BUFFER_SIZE,
     cors: { origin: corsOrigins(config.frontendUrl), credentials: true },
+    allowRequest: handshakeGate(config, limits),
   });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -112,20 +115,20 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     node,
     keys,
     auth: createAuthenticator(config),
+    limits,
     prometheus,
     lifecycle,
     startedAt: Date.now(),
     version: VERSION,
   };
-  const rateLimiter = config.rateLimitMax > 0 ? createRateLimiter(config.rateLimitMax, config.rateLimitWindowMs) : undefined;
-  const app = createApp(ctx, rateLimiter);
+  const app = createApp(ctx);
   // Behind a proxy the client address comes from X-Forwarded-For, which only Express resolves.
   const fastPath = config.trustProxy
     ? undefined
     : createFastPath(ctx, {
         securityHeaders: captureHeaders(helmetMiddleware()),
         allowedOrigins: corsOrigins(config.frontendUrl),
-        rateLimiter,
+        limits,
         bodyLimitBytes: parseByteSize(config.bodyLimit),
       });
   handle = (req, res) => {

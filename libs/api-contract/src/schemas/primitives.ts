@@ -31,6 +31,12 @@ export const ttlMsSchema = z
   .max(MAX_TTL_MS, 'ttlMs must be at most ten years')
   .meta({ description: 'Time to live in milliseconds' });
 
+export const ttlSecondsSchema = z
+  .number('ttl must be a number of seconds')
+  .positive('ttl must be positive')
+  .max(MAX_TTL_MS / 1000, 'ttl must be at most ten years')
+  .meta({ description: "Time to live in seconds (the seed's form); give this or ttlMs" });
+
 /** Strategy names as the REST API and dashboard show them. */
 export const strategySchema = z.enum(['LRU', 'LFU']);
 export type Strategy = z.infer<typeof strategySchema>;

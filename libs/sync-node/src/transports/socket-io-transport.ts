@@ -1,5 +1,6 @@
 import type { Server, Socket as ServerSocket } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import type { PeerMessage } from '@meshcache/sync-protocol';
 import type { PeerAddressEvent } from '../node-types.js';
 import type { ReplicaNode } from '../replica-node.js';
 
@@ -23,12 +24,45 @@ export interface SocketIoTransport {
 export const CLUSTER_NAMESPACE = '/cluster';
 
 /**
- * `maxHttpBufferSize` to give the socket.io `Server`: batches and snapshot chunks stay near
- * 256 KB, but one operation carries its whole value, and engine.io closes a connection that
- * receives a message above the limit (1 MB by default), which would stall replication.
+ * Largest frame an authenticated peer may send: batches and snapshot chunks stay near 256 KB,
+ * but one operation carries its whole value, and engine.io closes a connection that receives a
+ * message above its limit, which would stall replication. Raised per connection once the peer
+ * has proven the cluster secret ({@link raiseFrameLimit}).
  */
 export const CLUSTER_MAX_HTTP_BUFFER_SIZE = 16 * 1024 * 1024;
+
+/**
+ * `maxHttpBufferSize` to give the socket.io `Server`: the frame limit of every connection before
+ * it authenticates (a peer's hello and auth, a dashboard's handshake and requests), so a stranger
+ * cannot make the server buffer megabytes. The limit is per server in socket.io; only links of
+ * authenticated peers get {@link CLUSTER_MAX_HTTP_BUFFER_SIZE}.
+ */
+export const PRE_AUTH_MAX_HTTP_BUFFER_SIZE = 256 * 1024;
+
+interface EngineTransport {
+  maxHttpBufferSize?: number;
+  /** The `ws` WebSocket of engine.io's websocket transport. */
+  socket?: { _receiver?: { _maxPayload?: number } };
+}
+
+/**
+ * Lets one connection receive frames up to `bytes`. engine.io reads its limit from the transport
+ * (long-polling) and ws from its receiver (checked against each frame's header, before anything
+ * is buffered); neither has a public per-connection setter, so both fields are set here, and
+ * again on a transport upgrade.
+ */
+const raiseFrameLimit = (socket: ServerSocket, bytes: number): void => {
+  const apply = (transport: EngineTransport) => {
+    transport.maxHttpBufferSize = bytes;
+    const receiver = transport.socket?._receiver;
+    if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
+  };
+  apply(socket.conn.transport as unknown as EngineTransport);
+  socket.conn.on('upgrade', (transport: unknown) => apply(transport as EngineTransport));
+};
 const EVENT = 'm';
+/** Messages a link exchanges before either side has checked the other's proof. */
+const HANDSHAKE_TYPES = new Set<string>(['hello', 'auth']);
 
 const normalize = (url: string) => url.trim().replace(/\/+$/, '');
 
@@ -56,7 +90,11 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
       return;
     }
     accepted.add(socket);
-    const handle = node.openLink({ send: (message) => socket.emit(EVENT, message), close: () => socket.disconnect(true) });
+    const handle = node.openLink({
+      send: (message) => socket.emit(EVENT, message),
+      close: () => socket.disconnect(true),
+      authenticated: () => raiseFrameLimit(socket, CLUSTER_MAX_HTTP_BUFFER_SIZE),
+    });
     socket.on(EVENT, (raw: unknown) => handle.receive(raw));
     // Anything else on this namespace is a malformed message: count it like one.
     socket.onAny((event: string) => {
@@ -81,16 +119,37 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
     });
     clients.set(url, socket);
     let handle: ReturnType<ReplicaNode['openLink']> | null = null;
+    // The acceptor raises this link's frame limit once it has checked our proof, and says so by
+    // sending its first message past the handshake. Until then our own messages past the
+    // handshake wait here: a large batch sent right after our auth would hit the small limit.
+    let acceptedByPeer = false;
+    let held: PeerMessage[] = [];
     socket.on('connect', () => {
+      acceptedByPeer = false;
+      held = [];
       handle = node.openLink(
-        { send: (message) => socket.emit(EVENT, message), close: () => socket.disconnect() },
+        {
+          send: (message) => {
+            if (acceptedByPeer || HANDSHAKE_TYPES.has(message.type)) socket.emit(EVENT, message);
+            else held.push(message);
+          },
+          close: () => socket.disconnect(),
+        },
         { dialedUrl: url },
       );
     });
-    socket.on(EVENT, (raw: unknown) => handle?.receive(raw));
+    socket.on(EVENT, (raw: unknown) => {
+      if (!acceptedByPeer && !HANDSHAKE_TYPES.has((raw as { type?: unknown } | null)?.type as string)) {
+        acceptedByPeer = true;
+        for (const message of held) socket.emit(EVENT, message);
+        held = [];
+      }
+      handle?.receive(raw);
+    });
     socket.on('disconnect', (reason) => {
       handle?.closed();
       handle = null;
+      held = [];
       // socket.io reconnects by itself after network errors, not after a deliberate close by
       // either side (a rejected handshake, a silent link we cut, a peer restarting): redial.
       if (!closed && !selfAliases.has(url) && (reason === 'io server disconnect' || reason === 'io client disconnect')) {
