@@ -41,6 +41,11 @@ const main = async (argv: string[]): Promise<void> => {
 };
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  // Settings read at start (TLS files) fail like the ones checked by loadConfig.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`meshcache: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`meshcache: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

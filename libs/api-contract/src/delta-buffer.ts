@@ -1,3 +1,4 @@
+import { rangeCovers, type KeyRange } from './key-view.js';
 import type { KeyEntry } from './schemas/cache.js';
 import type { CacheChange } from './schemas/events.js';
 import type { Strategy } from './schemas/primitives.js';
@@ -8,25 +9,50 @@ export interface ChangeNotice {
   readonly source: 'local' | 'remote';
 }
 
+export interface DrainedDelta {
+  changes: CacheChange[];
+  truncated: boolean;
+  /** key changes outside the view since the previous drain, counted instead of sent */
+  elsewhere: number;
+}
+
 /**
- * Server side of the `cache-delta` event. Collects changes between two deltas, keeping only the
- * last change per key, and at most `maxKeys` keys: past that the batch is marked truncated and
- * the keys dropped, since the client will reload a page anyway. A clear drops everything
- * collected before it.
+ * Server side of the `cache-delta` event for one dashboard tab. Collects the changes of keys in
+ * the tab's view (see {@link KeyRange}) between two deltas, keeping only the last change per key,
+ * and at most `maxKeys` keys: past that the batch is marked truncated and the keys dropped, since
+ * the client will reload its page anyway. Changes of keys outside the view are only counted: a
+ * tab showing 50 rows must not pay for thousands of writes per second elsewhere. A clear drops
+ * everything collected before it. Without a view nothing but counts is collected.
  */
 export class DeltaBuffer {
   private readonly keys = new Map<string, ChangeNotice>();
   private cleared: ChangeNotice | undefined;
   private strategy: ChangeNotice | undefined;
   private truncated = false;
+  private elsewhere = 0;
+  private range: KeyRange | null;
 
-  constructor(private readonly maxKeys: number) {}
+  constructor(
+    private readonly maxKeys: number,
+    range: KeyRange | null = { prefix: '' },
+  ) {
+    this.range = range;
+  }
 
   get empty(): boolean {
-    return this.keys.size === 0 && !this.cleared && !this.strategy && !this.truncated;
+    return this.keys.size === 0 && !this.cleared && !this.strategy && !this.truncated && this.elsewhere === 0;
+  }
+
+  /** Narrows (or widens) what is collected from now on; keys already collected still go out. */
+  setView(range: KeyRange | null): void {
+    this.range = range;
   }
 
   add(change: ChangeNotice): void {
+    if (change.key !== undefined && (this.range === null || !rangeCovers(this.range, change.key))) {
+      this.elsewhere += 1;
+      return;
+    }
     if (change.kind === 'clear') {
       this.keys.clear();
       this.truncated = false;
@@ -45,7 +71,7 @@ export class DeltaBuffer {
   }
 
   /** Empties the buffer into wire changes; `entryOf` reads a key's current row (undefined if gone). */
-  drain(entryOf: (key: string) => KeyEntry | undefined, strategyNow: Strategy): { changes: CacheChange[]; truncated: boolean } {
+  drain(entryOf: (key: string) => KeyEntry | undefined, strategyNow: Strategy): DrainedDelta {
     const changes: CacheChange[] = [];
     if (this.cleared) changes.push({ kind: 'clear', source: this.cleared.source });
     for (const [key, change] of this.keys) {
@@ -54,11 +80,12 @@ export class DeltaBuffer {
       changes.push(entry ? { kind: 'set', key, entry, source: change.source } : { kind: 'delete', key, source: change.source });
     }
     if (this.strategy) changes.push({ kind: 'strategy', strategy: strategyNow, source: this.strategy.source });
-    const truncated = this.truncated;
+    const drained = { changes, truncated: this.truncated, elsewhere: this.elsewhere };
     this.keys.clear();
     this.cleared = undefined;
     this.strategy = undefined;
     this.truncated = false;
-    return { changes, truncated };
+    this.elsewhere = 0;
+    return drained;
   }
 }

@@ -10,6 +10,7 @@ export { createClient, type ApiResult, type ClientError, type ClientErrorCode, t
 export { generateOpenApi, type OpenApiOptions } from './openapi.js';
 export { toValidationIssues, describeIssues, validationErrorBody } from './validation.js';
 export { selectKeyPage, encodeCursor, decodeCursor, type KeyPage, type KeyPageRequest } from './key-page.js';
-export { DeltaBuffer, type ChangeNotice } from './delta-buffer.js';
+export { DeltaBuffer, type ChangeNotice, type DrainedDelta } from './delta-buffer.js';
+export { keyRangeOfView, rangeCovers, type KeyRange } from './key-view.js';
 export { SortedKeyIndex } from './sorted-key-index.js';
-export { strategyLabel, enginePolicy, peerToNodeInfo } from './node-info.js';
+export { strategyLabel, enginePolicy, strategySummary, peerToNodeInfo } from './node-info.js';

@@ -55,7 +55,7 @@ export const routes = {
   health: route({
     method: 'GET',
     path: '/health',
-    summary: 'Readiness: 200 when serving, 503 while loading from disk or shutting down',
+    summary: 'Readiness: 200 when serving (healthy, or degraded with the problems listed), 503 while loading from disk or shutting down',
     access: 'public',
     response: healthResponseSchema,
     errors: [503],

@@ -15,9 +15,6 @@ export function checkDump<K, V>(dump: unknown): CacheDump<K, V> {
     if (typeof e.accessCount !== 'number' || !Number.isInteger(e.accessCount) || e.accessCount < 1) {
       fail(index, 'accessCount must be an integer >= 1');
     }
-    if (typeof e.frequency !== 'number' || !Number.isInteger(e.frequency) || e.frequency < 0) {
-      fail(index, 'frequency must be an integer >= 0');
-    }
     if (e.ttlRemainingMs !== undefined && (typeof e.ttlRemainingMs !== 'number' || Number.isNaN(e.ttlRemainingMs))) {
       fail(index, 'ttlRemainingMs must be a number when present');
     }

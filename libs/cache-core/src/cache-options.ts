@@ -1,6 +1,5 @@
 import { CacheError } from './cache-error.js';
-
-export type Strategy = 'lru' | 'lfu';
+import { isStrategy, STRATEGIES, type Strategy } from './strategies.js';
 
 /** Why an entry left the cache, as reported to `onEvict`. */
 export type EvictionReason = 'evict' | 'expire' | 'delete' | 'set' | 'clear';
@@ -10,7 +9,7 @@ export type EvictHandler<K, V> = (key: K, value: V, reason: EvictionReason) => v
 export interface CacheOptions<K, V> {
   /** Maximum number of entries: an integer from 1 to 2^31 - 1. */
   capacity: number;
-  /** Eviction policy; `'lru'` when omitted. */
+  /** Eviction policy, one of STRATEGIES; `'lru'` when omitted. */
   strategy?: Strategy;
   /** Default time to live of every entry, in ms of `now()`. Omit for no expiry. */
   ttlMs?: number;
@@ -45,8 +44,9 @@ export function checkCapacity(capacity: unknown): number {
 }
 
 export function checkStrategy(strategy: unknown): Strategy {
-  if (strategy !== 'lru' && strategy !== 'lfu') {
-    throw new CacheError('INVALID_OPTION', `strategy must be 'lru' or 'lfu', got ${String(strategy)}`);
+  if (!isStrategy(strategy)) {
+    const names = STRATEGIES.map((s) => `'${s}'`).join(', ');
+    throw new CacheError('INVALID_OPTION', `strategy must be one of ${names}, got ${String(strategy)}`);
   }
   return strategy;
 }

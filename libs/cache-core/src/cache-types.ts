@@ -39,11 +39,6 @@ export interface CacheDumpEntry<K, V> {
   value: V;
   /** Same meaning as in {@link CacheEntryInfo}. */
   accessCount: number;
-  /**
-   * The ranking the policy used: for LFU the priority above the aging floor, for LRU the
-   * access count. Loading into LFU ranks by it; ties keep the dump's order.
-   */
-  frequency: number;
   /** Time left to live in ms, absent when the entry never expires. */
   ttlRemainingMs?: number;
 }

@@ -1,6 +1,6 @@
-import { Cache, CacheError, type EvictionReason, type Strategy } from './index.js';
+import { Cache, CacheError, STRATEGIES, type EvictionReason, type Strategy } from './index.js';
 
-const strategies: Strategy[] = ['lru', 'lfu'];
+const strategies: Strategy[] = [...STRATEGIES];
 
 describe.each(strategies)('Cache contract (%s)', (strategy) => {
   const make = <V = number>(capacity = 3, extra: Partial<ConstructorParameters<typeof Cache<string, V>>[0]> = {}) =>
@@ -283,7 +283,7 @@ describe('Cache options', () => {
     expect(code(() => new Cache({ capacity: 1 }).resize(0))).toBe('INVALID_OPTION');
     expect(code(() => new Cache<string, number>({ capacity: 1 }).set('a', 1, { ttlMs: 0 }))).toBe('INVALID_OPTION');
     expect(code(() => Cache.load({} as never, { capacity: 1 }))).toBe('INVALID_DUMP');
-    expect(code(() => Cache.load([{ key: 'a', value: 1, accessCount: 0, frequency: 1 }], { capacity: 1 }))).toBe(
+    expect(code(() => Cache.load([{ key: 'a', value: 1, accessCount: 0 }], { capacity: 1 }))).toBe(
       'INVALID_DUMP',
     );
   });

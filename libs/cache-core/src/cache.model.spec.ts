@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { Cache, type EvictionReason, type Strategy } from './index.js';
-import { ReferenceCache, type ModelEvent } from './test/reference-cache.js';
+import { Cache, type EvictionReason } from './index.js';
+import { ReferenceCache, type ModelEvent, type ModelStrategy } from './test/reference-cache.js';
 
 type Key = string;
 type Op =
@@ -8,7 +8,9 @@ type Op =
   | { op: 'set'; key: Key; value: number; ttl: number | undefined }
   | { op: 'clear' }
   | { op: 'resize'; capacity: number }
-  | { op: 'strategy'; strategy: Strategy }
+  | { op: 'strategy'; strategy: ModelStrategy }
+  /** Through tinylfu and straight back: it must keep every count and the recency order. */
+  | { op: 'via-tinylfu' }
   | { op: 'advance'; ms: number }
   | { op: 'reload' };
 
@@ -19,12 +21,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('peek' as const, 'has' as const, 'delete' as const, 'peekEntry' as const), key }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 30 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('resize' as const), capacity: fc.integer({ min: 1, max: 6 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('strategy' as const), strategy: fc.constantFrom<Strategy>('lru', 'lfu') }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('strategy' as const), strategy: fc.constantFrom<ModelStrategy>('lru', 'lfu') }) },
+  { weight: 1, arbitrary: fc.constant<Op>({ op: 'via-tinylfu' }) },
   { weight: 1, arbitrary: fc.constantFrom<Op>({ op: 'clear' }, { op: 'reload' }) },
 );
 
 /** `withEvents: false` runs the cache without onEvict, TTL or byte budget (its plain fast path). */
-function check(strategy: Strategy, ops: Op[], maxBytes?: number, withEvents = true): void {
+function check(strategy: ModelStrategy, ops: Op[], maxBytes?: number, withEvents = true): void {
   let t = 0;
   const sizeOf = (v: number) => v % 9;
   const events: ModelEvent<Key, number>[] = [];
@@ -77,6 +80,12 @@ function check(strategy: Strategy, ops: Op[], maxBytes?: number, withEvents = tr
         real.setStrategy(o.strategy);
         model.setStrategy(o.strategy);
         break;
+      case 'via-tinylfu': {
+        const back = real.strategy;
+        real.setStrategy('tinylfu');
+        real.setStrategy(back);
+        break;
+      }
       case 'advance':
         t += o.ms;
         model.now = t;
@@ -108,7 +117,7 @@ function check(strategy: Strategy, ops: Op[], maxBytes?: number, withEvents = tr
   });
 }
 
-describe.each<Strategy>(['lru', 'lfu'])('model-based (%s)', (strategy) => {
+describe.each<ModelStrategy>(['lru', 'lfu'])('model-based (%s)', (strategy) => {
   it('agrees with the reference model on every result and every victim', () => {
     fc.assert(fc.property(fc.array(opArb, { maxLength: 80 }), (ops) => check(strategy, ops)), { numRuns: 500 });
   });

@@ -8,13 +8,11 @@ import {
   type EvictHandler,
   type EvictionReason,
   type SetOptions,
-  type Strategy,
 } from './cache-options.js';
 import type { CacheDump, CacheDumpEntry, CacheEntryInfo, CacheStats, SetRefusal, SetResult } from './cache-types.js';
 import { grownFloat64, type EvictionPolicy } from './eviction-policy.js';
 import { hashKey } from './frequency-sketch.js';
-import { LfuPolicy } from './lfu-policy.js';
-import { LruPolicy } from './lru-policy.js';
+import { policyDescriptor, type PolicyDescriptor, type Strategy } from './strategies.js';
 
 const OK: SetResult = Object.freeze({ ok: true as const });
 const INITIAL_SLOTS = 16;
@@ -27,11 +25,8 @@ interface PendingLoad<V> {
   stale: boolean;
 }
 
-const createPolicy = (strategy: Strategy, slots: number, capacity: number): EvictionPolicy =>
-  strategy === 'lru' ? new LruPolicy(slots) : new LfuPolicy(slots, capacity);
-
 /**
- * An in-memory cache with O(1) LRU or LFU eviction, TTL, a byte budget and statistics.
+ * An in-memory cache with O(1) eviction (any policy of STRATEGIES), TTL, a byte budget and statistics.
  *
  * Storage is index based: each entry owns a slot number; keys and values sit in two arrays,
  * per-slot numbers in typed arrays, and one Map goes from key to slot. The eviction policy
@@ -46,6 +41,9 @@ export class Cache<K, V> {
   private expiresAt: Float64Array | null = null;
   private sizes: Float64Array | null = null;
   private policy: EvictionPolicy;
+  private descriptor: PolicyDescriptor<Strategy>;
+  /** The descriptor's `hashesKeys`, read on every insertion. */
+  private hashesKeys: boolean;
   private maxEntries: number;
   private readonly defaultTtl: number;
   private readonly byteLimit: number;
@@ -76,7 +74,9 @@ export class Cache<K, V> {
     this.slotsAllocated = Math.min(o.capacity, INITIAL_SLOTS);
     if (o.ttlMs !== 0) this.expiresAt = new Float64Array(this.slotsAllocated);
     if (o.maxBytes !== Infinity) this.sizes = new Float64Array(this.slotsAllocated);
-    this.policy = createPolicy(o.strategy, this.slotsAllocated, o.capacity);
+    this.descriptor = policyDescriptor(o.strategy);
+    this.hashesKeys = this.descriptor.hashesKeys;
+    this.policy = this.descriptor.create(this.slotsAllocated, o.capacity);
     this.refreshPlain();
   }
 
@@ -96,7 +96,7 @@ export class Cache<K, V> {
   }
 
   get strategy(): Strategy {
-    return this.policy.strategy;
+    return this.descriptor.name;
   }
 
   /** Sum of `sizeOf` over the entries; 0 without `maxBytes`. */
@@ -185,8 +185,7 @@ export class Cache<K, V> {
       }
       if (this.onEvict !== undefined && old !== value) this.pending.push(key, old, 'set');
     } else {
-      // LFU keeps a hash of the key to estimate its frequency; LRU has no use for one.
-      const hash = this.policy.strategy === 'lfu' ? hashKey(key) : 0;
+      const hash = this.hashesKeys ? hashKey(key) : 0;
       if (this.map.size >= this.maxEntries) {
         slot = this.evictForInsert();
         this.policy.recycle(slot, hash);
@@ -217,7 +216,7 @@ export class Cache<K, V> {
       this.valueAt[slot] = value;
       this.policy.touch(slot);
     } else {
-      const hash = this.policy.strategy === 'lfu' ? hashKey(key) : 0;
+      const hash = this.hashesKeys ? hashKey(key) : 0;
       if (this.map.size >= this.maxEntries) {
         slot = this.policy.victim();
         this.map.delete(this.keyAt[slot] as K);
@@ -281,28 +280,30 @@ export class Cache<K, V> {
 
   /**
    * Changes the capacity; shrinking evicts entries as writes would. O(n): it compacts slots,
-   * and LFU re-sizes its admission window and frequency sketch.
+   * and rebuilds a policy whose structure depends on the capacity (tinylfu's window and sketch).
    */
   resize(capacity: number): void {
     checkCapacity(capacity);
     if (capacity === this.maxEntries) return;
     while (this.map.size > capacity) this.evict(this.policy.victim());
     this.maxEntries = capacity;
-    if (this.keyAt.length > capacity || this.policy.strategy === 'lfu') this.rebuild(this.policy.strategy);
+    if (this.keyAt.length > capacity || this.descriptor.sizedByCapacity) this.rebuild(this.descriptor.name);
     if (this.pending.length !== 0) this.flush();
   }
 
   /**
-   * Switches the eviction policy, keeping every entry. LRU to LFU ranks entries by access
-   * count with recency breaking ties; LFU to LRU makes the least valuable entry the least
-   * recent. O(n log n), once.
+   * Switches the eviction policy. Every switch keeps every entry with its value, expiry,
+   * size and access count, and the order in which entries were last used; the new policy is
+   * built from those two as if it had run all along: LRU orders by last use, LFU by access
+   * count then last use, TinyLFU fills its window with the most recently used entries and
+   * learns each key's access count. Statistics are kept. O(n log n), once.
    */
   setStrategy(strategy: Strategy): void {
     checkStrategy(strategy);
-    if (strategy !== this.policy.strategy) this.rebuild(strategy);
+    if (strategy !== this.descriptor.name) this.rebuild(strategy);
   }
 
-  /** [key, value] pairs, most valuable first (MRU for LRU, most frequent for LFU). A snapshot. */
+  /** [key, value] pairs, most valuable first (MRU for LRU, most frequent for LFU, see README). A snapshot. */
   entries(): IterableIterator<[K, V]> {
     const out: [K, V][] = [];
     this.forEachLive((slot) => out.push([this.keyAt[slot] as K, this.valueAt[slot] as V]));
@@ -380,14 +381,12 @@ export class Cache<K, V> {
   /** Every live entry, most valuable first, as plain data for {@link Cache.load}. */
   dump(): CacheDump<K, V> {
     const out: CacheDump<K, V> = [];
-    const lfu = this.policy.strategy === 'lfu';
     const now = this.expiresAt === null ? 0 : this.now();
     this.forEachLive((slot) => {
       const entry: CacheDumpEntry<K, V> = {
         key: this.keyAt[slot] as K,
         value: this.valueAt[slot] as V,
         accessCount: this.policy.accessCount(slot),
-        frequency: lfu ? this.policy.rank(slot) : this.policy.accessCount(slot),
       };
       if (this.expiresAt !== null && this.expiresAt[slot] !== 0) entry.ttlRemainingMs = this.expiresAt[slot] - now;
       out.push(entry);
@@ -559,32 +558,28 @@ export class Cache<K, V> {
     }
   }
 
-  /** Re-creates storage compactly (slots 0..n-1) under `strategy`, seeded in the old order. */
+  /** Re-creates storage compactly (slots 0..n-1) under `strategy`, keeping recency and access counts. */
   private rebuild(strategy: Strategy): void {
     const old = this.policy;
-    const order: number[] = [];
-    for (let slot = old.leastValuable(); slot !== -1; slot = old.moreValuable(slot)) order.push(slot);
-    const fromLru = old.strategy !== 'lfu';
-    // LRU to LFU ranks by access count; the sort is stable, so recency breaks ties.
-    if (strategy === 'lfu' && fromLru) order.sort((a, b) => old.accessCount(a) - old.accessCount(b));
     this.install(
       strategy,
-      order.map((slot) => ({
+      old.byRecency().map((slot) => ({
         key: this.keyAt[slot] as K,
         value: this.valueAt[slot] as V,
         accessCount: old.accessCount(slot),
-        rank: strategy !== 'lfu' ? 0 : fromLru ? old.accessCount(slot) : old.rank(slot),
         expiresAt: this.expiresAt === null ? 0 : this.expiresAt[slot],
         size: this.sizes === null ? 0 : this.sizes[slot],
       })),
     );
   }
 
-  /** Replaces all storage with `entries`, given least valuable first with non-decreasing ranks. */
+  /** Replaces all storage with `entries`, given least recently used first. */
   private install(strategy: Strategy, entries: InstalledEntry<K, V>[]): void {
     const slots = Math.min(this.maxEntries, Math.max(INITIAL_SLOTS, entries.length));
     this.slotsAllocated = slots;
-    this.policy = createPolicy(strategy, slots, this.maxEntries);
+    this.descriptor = policyDescriptor(strategy);
+    this.hashesKeys = this.descriptor.hashesKeys;
+    this.policy = this.descriptor.create(slots, this.maxEntries);
     const hasExpiry = this.expiresAt !== null || entries.some((e) => e.expiresAt !== 0);
     this.expiresAt = hasExpiry ? new Float64Array(slots) : null;
     this.refreshPlain();
@@ -604,9 +599,14 @@ export class Cache<K, V> {
         this.sizes[slot] = entry.size;
         this.totalBytes += entry.size;
       }
-      // LFU keeps a hash of the key to estimate its frequency; LRU has no use for one.
-      this.policy.seed(slot, entry.rank, entry.accessCount, strategy === 'lfu' ? hashKey(entry.key) : 0);
     });
+    // Slot i holds the i-th least recent entry; a stable sort keeps recency among equal counts.
+    const order = entries.map((_, slot) => slot);
+    if (this.descriptor.seedOrder === 'frequency') order.sort((a, b) => entries[a].accessCount - entries[b].accessCount);
+    for (const slot of order) {
+      const entry = entries[slot];
+      this.policy.seed(slot, entry.accessCount, this.hashesKeys ? hashKey(entry.key) : 0, slot);
+    }
   }
 
   private restore(dump: CacheDump<K, V>): void {
@@ -628,15 +628,15 @@ export class Cache<K, V> {
       seen.add(entry.key);
       taken.push({ entry, size });
     }
+    // Least valuable first stands in for least recently used first: exact for a dump of LRU,
+    // and for a dump of LFU the policy's (count, recency) order is what seeding by count rebuilds.
     taken.reverse();
-    if (this.policy.strategy === 'lfu') taken.sort((a, b) => a.entry.frequency - b.entry.frequency);
     this.install(
-      this.policy.strategy,
+      this.descriptor.name,
       taken.map(({ entry, size }) => ({
         key: entry.key,
         value: entry.value,
         accessCount: entry.accessCount,
-        rank: entry.frequency,
         expiresAt:
           entry.ttlRemainingMs === undefined || entry.ttlRemainingMs === Infinity ? 0 : now + entry.ttlRemainingMs,
         size,
@@ -649,7 +649,6 @@ interface InstalledEntry<K, V> {
   key: K;
   value: V;
   accessCount: number;
-  rank: number;
   expiresAt: number;
   size: number;
 }

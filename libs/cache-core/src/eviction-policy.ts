@@ -1,19 +1,15 @@
-import type { Strategy } from './cache-options.js';
-
 /**
  * The ordering half of the cache: it ranks slot indexes by value and never sees keys or
  * values. The cache owns the slots; a policy links them and counts their accesses, keeping a
  * slot's links and count side by side in one typed array so an access touches one cache line.
- * Every method is O(1). "Most valuable" is the entry evicted last: MRU for LRU, most frequent
- * for LFU.
+ * Every method is O(1) unless it says otherwise. "Most valuable" is the entry evicted last.
  */
 export interface EvictionPolicy {
-  readonly strategy: Strategy;
   /** Grow per-slot storage so that slot indexes below `slots` are valid. */
   grow(slots: number): void;
   /**
-   * A new entry with an access count of 1. `hash` is the key's content hash (see hashKey),
-   * which LFU keeps to estimate the key's frequency; LRU ignores it.
+   * A new entry with an access count of 1. `hash` is the key's content hash (see hashKey)
+   * when the policy's descriptor asks for it, else 0.
    */
   add(slot: number, hash: number): void;
   /** An access (read hit or overwriting write): re-rank and count it. */
@@ -27,21 +23,24 @@ export interface EvictionPolicy {
   recycle(slot: number, hash: number): void;
   /** Unlink a slot that leaves for any reason other than eviction by this policy. */
   remove(slot: number): void;
-  /** Unlink a slot chosen for eviction; LFU ages on it. */
+  /** Unlink a slot chosen for eviction. */
   evict(slot: number): void;
   /** The slot to evict to make room for a new entry, or -1 when empty. */
   victim(): number;
-  /** The lowest slot in the value order (`victim()` may differ: LFU admission picks it). */
+  /** The lowest slot in the value order (`victim()` may differ where admission picks it). */
   leastValuable(): number;
   mostValuable(): number;
   /** The slot ranked just below `slot`, or -1. */
   lessValuable(slot: number): number;
   /** The slot ranked just above `slot`, or -1. */
   moreValuable(slot: number): number;
-  /** LFU priority above the aging floor (0 in the admission window); LRU returns 0. */
-  rank(slot: number): number;
-  /** Append `slot` as the most valuable entry with `rank` (ranks must not decrease). */
-  seed(slot: number, rank: number, accessCount: number, hash: number): void;
+  /** Every slot, least recently used first. O(n log n) at most: for rebuilding. */
+  byRecency(): number[];
+  /**
+   * Place an entry while rebuilding, in the order the descriptor's `seedOrder` asks for.
+   * `recency` is its position in the recency order (0 = least recent; all distinct).
+   */
+  seed(slot: number, accessCount: number, hash: number, recency: number): void;
   clear(): void;
 }
 
@@ -56,4 +55,21 @@ export function grownFloat64(from: Float64Array, length: number): Float64Array<A
   const to = new Float64Array(length);
   to.set(from.length <= length ? from : from.subarray(0, length));
   return to;
+}
+
+/** Stamps are int32: at this value a policy renumbers them (once per ~2^31 accesses). */
+export const STAMP_LIMIT = 0x7fffffff;
+
+/**
+ * Slots sorted by the access stamp kept at `links[slot * stride + offset]`, least recent first.
+ * Policies whose lists do not give a global recency order keep such stamps.
+ */
+export function slotsByStamp(links: Int32Array, stride: number, offset: number, slots: number[]): number[] {
+  return slots.sort((a, b) => links[a * stride + offset] - links[b * stride + offset]);
+}
+
+/** Rewrites the stamps of `ordered` (least recent first) as 0..n-1 and returns n, the next stamp. */
+export function renumberStamps(links: Int32Array, stride: number, offset: number, ordered: number[]): number {
+  ordered.forEach((slot, i) => (links[slot * stride + offset] = i));
+  return ordered.length;
 }

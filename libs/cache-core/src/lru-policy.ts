@@ -1,4 +1,5 @@
 import { grownInt32, type EvictionPolicy } from './eviction-policy.js';
+import type { PolicyDescriptor } from './strategies.js';
 
 const NEXT = 0;
 const PREV = 1;
@@ -14,7 +15,6 @@ const STRIDE = 3;
  * `links` holds, per slot, [next, prev, access count].
  */
 export class LruPolicy implements EvictionPolicy {
-  readonly strategy = 'lru' as const;
   private links: Int32Array;
   private head = -1;
 
@@ -115,11 +115,13 @@ export class LruPolicy implements EvictionPolicy {
     return slot === this.head ? -1 : this.links[slot * STRIDE + PREV];
   }
 
-  rank(): number {
-    return 0;
+  byRecency(): number[] {
+    const out: number[] = [];
+    for (let slot = this.victim(); slot !== -1; slot = this.moreValuable(slot)) out.push(slot);
+    return out;
   }
 
-  seed(slot: number, _rank: number, accessCount: number): void {
+  seed(slot: number, accessCount: number): void {
     this.add(slot);
     this.links[slot * STRIDE + COUNT] = accessCount;
   }
@@ -128,3 +130,12 @@ export class LruPolicy implements EvictionPolicy {
     this.head = -1;
   }
 }
+
+export const lru = {
+  name: 'lru',
+  summary: 'evict the least recently used key',
+  hashesKeys: false,
+  seedOrder: 'recency',
+  sizedByCapacity: false,
+  create: (slots: number) => new LruPolicy(slots),
+} as const satisfies PolicyDescriptor;

@@ -2,6 +2,7 @@ export { ReplicaNode } from './replica-node.js';
 export type { ChangeEvent, NodeValue, PeerAddressEvent, ReplicaNodeEvents, WriteResult } from './node-types.js';
 export type { ReplicaCacheOptions, ReplicaNodeOptions } from './node-options.js';
 export type { EntryRecord } from './entry-store.js';
+export { ProblemBoard, type Problem, type ProblemChange } from './problem-board.js';
 export { SyncError, type SyncErrorCode } from './sync-error.js';
 export type { LinkEnd, LinkHandle, LinkInfo } from './link.js';
 export type { Timers } from './timers.js';

@@ -1,4 +1,4 @@
-import type { EvictionReason, Strategy } from '@meshcache/cache-core';
+import { STRATEGIES, type EvictionReason, type Strategy } from '@meshcache/cache-core';
 import { NodeIdSchema } from '@meshcache/sync-protocol';
 import { z } from 'zod';
 import { SyncError } from './sync-error.js';
@@ -68,7 +68,7 @@ const OptionsSchema = z.object({
   nodeId: NodeIdSchema,
   cache: z.object({
     capacity: int(1),
-    strategy: z.enum(['lru', 'lfu']).optional(),
+    strategy: z.enum(STRATEGIES).optional(),
     maxBytes: z.number().positive().optional(),
     ttlMs: int(1).optional(),
   }),

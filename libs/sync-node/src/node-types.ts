@@ -1,4 +1,5 @@
-import type { Operation, PeerInfo } from '@meshcache/sync-protocol';
+import type { Operation, PeerInfo, ReplicationProblemCode } from '@meshcache/sync-protocol';
+import type { ProblemChange } from './problem-board.js';
 
 export interface ChangeEvent {
   kind: 'set' | 'delete' | 'clear' | 'strategy';
@@ -28,4 +29,6 @@ export interface ReplicaNodeEvents {
   op: Operation;
   'peer-address': PeerAddressEvent;
   'self-url': string;
+  /** A replication problem was raised, changed or cleared (see `ReplicaNode.problems()`). */
+  problem: ProblemChange<ReplicationProblemCode>;
 }

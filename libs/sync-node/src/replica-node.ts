@@ -1,14 +1,16 @@
 import { EventEmitter } from 'node:events';
-import type { Cache, Strategy } from '@meshcache/cache-core';
+import { isStrategy, STRATEGIES, type Cache, type Strategy } from '@meshcache/cache-core';
 import {
   nodeIdOfOrigin,
   type ForceSyncResult,
   type Hlc,
+  type NodeProblem,
   type NodeSnapshot,
   type Op,
   type Operation,
   type PeerInfo,
   type PeerMessage,
+  type ReplicationProblemCode,
   type SyncEvent,
   type SyncStats,
   type VersionVectorPairs,
@@ -30,6 +32,7 @@ import type { PeerLink } from './peer-link.js';
 import { collectSettledGraves } from './grave-collection.js';
 import { Membership } from './membership.js';
 import { PeerSession, type SessionHost } from './peer-session.js';
+import { ProblemBoard } from './problem-board.js';
 import { ReplicaState, type ChangeRecord } from './replica-state.js';
 import { SyncError } from './sync-error.js';
 import { SyncActivity } from './sync-activity.js';
@@ -61,6 +64,10 @@ export class ReplicaNode implements SessionHost {
   private readonly antiEntropy: AntiEntropy;
   private readonly inbound: InboundStream;
   private readonly outbound: OutboundStream;
+  private readonly problemBoard = new ProblemBoard<ReplicationProblemCode>(
+    () => this.now(),
+    (change) => this.emitter.emit('problem', change),
+  );
   private source: 'local' | 'remote' = 'local';
   private quiet = false;
   private enabled = true;
@@ -177,8 +184,8 @@ export class ReplicaNode implements SessionHost {
 
   /** Switches the eviction policy on every node (last writer wins). */
   setStrategy(strategy: Strategy): void {
-    if (strategy !== 'lru' && strategy !== 'lfu') {
-      throw new SyncError('INVALID_OPTION', `strategy must be 'lru' or 'lfu', got ${String(strategy)}`);
+    if (!isStrategy(strategy)) {
+      throw new SyncError('INVALID_OPTION', `strategy must be one of ${STRATEGIES.join(', ')}, got ${String(strategy)}`);
     }
     if (!this.isClosed) this.writeLocal({ type: 'strategy', strategy }, 0);
   }
@@ -224,7 +231,13 @@ export class ReplicaNode implements SessionHost {
       backlogSize: this.backlog.size,
       backlogCapacity: this.backlog.capacity,
       tombstones: this.state.tombstoneCount(),
+      problems: this.problems(),
     });
+  }
+
+  /** What is wrong with replication right now (peers unreachable or refused, a duplicate id). */
+  problems(): NodeProblem[] {
+    return this.problemBoard.list();
   }
 
   /** Every peer this node has talked to or heard of, with its state. */

@@ -1,4 +1,4 @@
-import type { Operation, PeerInfo, SyncEvent, SyncStats } from '@meshcache/sync-protocol';
+import type { NodeProblem, Operation, PeerInfo, SyncEvent, SyncStats } from '@meshcache/sync-protocol';
 import { SyncHistory } from './sync-history.js';
 
 type NewEvent = Omit<SyncEvent, 'id' | 'timestamp'>;
@@ -13,6 +13,7 @@ export interface StatsView {
   backlogSize: number;
   backlogCapacity: number;
   tombstones: number;
+  problems: NodeProblem[];
 }
 
 /**
@@ -106,6 +107,7 @@ export class SyncActivity {
       tombstones: view.tombstones,
       forceSyncs: this.forceSyncs,
       repairedKeys: this.repairedKeys,
+      problems: view.problems,
     };
   }
 

@@ -14,6 +14,8 @@ export {
   StrategySchema,
 } from './operation.js';
 export type { DeleteOp, Op, OpType, Operation, SetOp, Strategy } from './operation.js';
+/** The strategy table itself, for the contracts built on this protocol (names and one-line summaries). */
+export { STRATEGIES, STRATEGY_SUMMARIES } from '@meshcache/cache-core';
 export { NodeSnapshotSchema, SnapshotEntrySchema, StampSchema, StrategyStateSchema, TombstoneSchema } from './snapshot.js';
 export type { NodeSnapshot, SnapshotEntry, Stamp, StrategyState, Tombstone } from './snapshot.js';
 export {
@@ -64,3 +66,5 @@ export {
   SyncStatsSchema,
 } from './status.js';
 export type { ForceSyncResult, PeerInfo, PeerState, SyncEvent, SyncEventType, SyncStats } from './status.js';
+export { NodeProblemSchema, ReplicationProblemCodeSchema } from './problems.js';
+export type { NodeProblem, ReplicationProblemCode } from './problems.js';

@@ -1,8 +1,10 @@
+import { STRATEGIES } from '@meshcache/cache-core';
 import { z } from 'zod';
 import { HlcSchema, OriginSchema } from './hlc.js';
 
 export const CacheKeySchema = z.string().max(65_536);
-export const StrategySchema = z.enum(['lru', 'lfu']);
+/** Eviction strategies by their engine names, from cache-core's one table. */
+export const StrategySchema = z.enum(STRATEGIES);
 export type Strategy = z.infer<typeof StrategySchema>;
 
 export const SetOpSchema = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NodeIdSchema, OriginSchema } from './hlc.js';
 import { StrategySchema } from './operation.js';
+import { NodeProblemSchema } from './problems.js';
 
 export const PeerStateSchema = z.enum(['up', 'suspect', 'down']);
 export type PeerState = z.infer<typeof PeerStateSchema>;
@@ -16,6 +17,8 @@ export const PeerInfoSchema = z.object({
   /** This node's operations the peer has not acknowledged yet. */
   lag: z.number().int().nonnegative(),
   lastSeen: z.number().int().nonnegative().nullable(),
+  /** Why this node cannot replicate with the peer, while it cannot (see `SyncStats.problems`). */
+  problem: NodeProblemSchema.pick({ code: true, message: true }).optional(),
 });
 export type PeerInfo = z.infer<typeof PeerInfoSchema>;
 
@@ -73,6 +76,8 @@ export const SyncStatsSchema = z.object({
   tombstones: z.number().int().nonnegative(),
   forceSyncs: z.number().int().nonnegative(),
   repairedKeys: z.number().int().nonnegative(),
+  /** What is wrong with replication right now; empty when all is well. */
+  problems: z.array(NodeProblemSchema),
 });
 export type SyncStats = z.infer<typeof SyncStatsSchema>;
 

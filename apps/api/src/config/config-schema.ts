@@ -1,3 +1,4 @@
+import { STRATEGY_LABELS, strategyInputSchema } from '@meshcache/api-contract';
 import { z } from 'zod';
 import { isProxyAddress } from './proxy-address.js';
 
@@ -47,10 +48,10 @@ export const CONFIG_OPTIONS = [
   { key: 'selfUrl', env: 'SELF_URL', schema: z.url({ protocol: /^https?$/ }).optional(), help: 'URL peers reach this node at (default: HOST, or on 0.0.0.0 the local address of the route to the first peer)' },
   { key: 'cacheCapacity', env: 'CACHE_CAPACITY', schema: int(1, 100_000_000).default(1000), help: 'Most items the cache holds' },
   { key: 'cacheMaxBytes', env: 'CACHE_MAX_BYTES', schema: int(0, Number.MAX_SAFE_INTEGER).default(0), help: 'Byte budget of keys + JSON values (0: no limit); a value over it gets 507' },
-  { key: 'cacheStrategy', env: 'CACHE_STRATEGY', schema: z.enum(['LRU', 'LFU', 'lru', 'lfu'], "must be 'LRU' or 'LFU'").transform((s) => s.toUpperCase() as 'LRU' | 'LFU').default('LRU'), help: 'Eviction strategy at start: LRU or LFU' },
+  { key: 'cacheStrategy', env: 'CACHE_STRATEGY', schema: strategyInputSchema.default('LRU'), help: `Eviction strategy at start: ${STRATEGY_LABELS.join(', ')} (either case)` },
   { key: 'peerNodes', env: 'PEER_NODES', schema: peerList.default([]), help: 'Comma-separated URLs of the other nodes' },
   { key: 'clusterSecret', env: 'CLUSTER_SECRET', schema: z.string().min(8, 'must be at least 8 characters').optional(), help: 'Shared secret of the /cluster namespace; without it the node runs alone and accepts no peer' },
-  { key: 'frontendUrl', env: 'FRONTEND_URL', schema: z.string().default('http://localhost:3000'), help: "Allowed CORS origin(s), comma-separated, or '*'" },
+  { key: 'frontendUrl', env: 'FRONTEND_URL', schema: z.string().default('http://localhost:3000'), help: "Allowed CORS origin(s), comma-separated, or '*'; also the origins (besides the node's own) allowed to open a dashboard socket" },
   { key: 'nodeEnv', env: 'NODE_ENV', schema: z.enum(['development', 'production', 'test']).default('development'), help: 'development | production | test' },
   { key: 'logLevel', env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), help: 'pino log level' },
   { key: 'accessLog', env: 'ACCESS_LOG', schema: bool.default(true), help: 'Log every request (pino-http)' },
@@ -76,6 +77,9 @@ export const CONFIG_OPTIONS = [
   { key: 'requestTimeoutMs', env: 'REQUEST_TIMEOUT_MS', schema: int(1000, 3_600_000).default(30_000), help: 'Longest time for a client to send a whole request' },
   { key: 'keepAliveTimeoutMs', env: 'KEEP_ALIVE_TIMEOUT_MS', schema: int(0, 600_000).default(65_000), help: 'Idle time before a keep-alive connection is closed (above a load balancer idle timeout)' },
   { key: 'maxConnections', env: 'MAX_CONNECTIONS', schema: int(1, 1_000_000).default(10_000), help: 'Most open HTTP/socket.io connections; more are closed at once' },
+  { key: 'tlsCert', env: 'TLS_CERT', schema: z.string().min(1).optional(), help: 'PEM certificate (chain) file: serve HTTPS + WSS, and present it to peers (with TLS_KEY)' },
+  { key: 'tlsKey', env: 'TLS_KEY', schema: z.string().min(1).optional(), help: 'PEM private key file of TLS_CERT' },
+  { key: 'tlsCa', env: 'TLS_CA', schema: z.string().min(1).optional(), help: "PEM CA bundle file: peers' certificates must chain to it, both when dialing and on /cluster (mutual TLS)" },
 ] as const;
 
 type Option = (typeof CONFIG_OPTIONS)[number];

@@ -1,8 +1,11 @@
+import { healthProblemCodeSchema, type HealthProblem } from '@meshcache/api-contract';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the exporter reads at scrape time; kept abstract so scraping never touches the hot path. */
 export interface PrometheusSource {
   cache(): { hits: number; misses: number; sets: number; deletes: number; evictions: number; expirations: number; size: number; capacity: number; bytes: number };
+  /** What `/health` reports as problems right now. */
+  problems(): HealthProblem[];
   sync(): { lag: number; fullSyncs: number; partialSyncs: number; opsSent: number; opsReceived: number; rejectedMessages: number; peersUp: number; syncEnabled: boolean };
 }
 
@@ -68,6 +71,16 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
   mirrorCounter('meshcache_sync_ops_received_total', 'Operations received from peers', () => source.sync().opsReceived);
   mirrorCounter('meshcache_sync_rejected_messages_total', 'Peer messages dropped by validation', () => source.sync().rejectedMessages);
   gauge('meshcache_peers_up', 'Peers currently connected', () => source.sync().peersUp);
+  new Gauge({
+    name: 'meshcache_health_problems',
+    help: 'Current /health problems by code (0 for every code not present)',
+    labelNames: ['code'],
+    registers: [registry],
+    collect() {
+      const problems = source.problems();
+      for (const code of healthProblemCodeSchema.options) this.set({ code }, problems.filter((p) => p.code === code).length);
+    },
+  });
   gauge('meshcache_sync_enabled', '1 when replication is on', () => (source.sync().syncEnabled ? 1 : 0));
 
   const requests = new Counter({ name: 'meshcache_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['method', 'route', 'status'], registers: [registry] });

@@ -47,6 +47,7 @@ describe('dashboard socket gateway', () => {
   });
 
   it('pushes batched deltas (one change per key per delta), never the whole cache', async () => {
+    expect(await socket.emitWithAck('set-view', {})).toEqual({ ok: true });
     const deltas: CacheDeltaEvent[] = [];
     const collect = (d: unknown) => deltas.push(cacheDeltaEventSchema.parse(d));
     socket.on('cache-delta', collect);
@@ -62,6 +63,34 @@ describe('dashboard socket gateway', () => {
     for (const d of deltas) {
       expect(d.changes.filter((c) => 'key' in c && c.key === 'fresh').length).toBeLessThanOrEqual(1);
       expect(d.changes.length).toBeLessThan(10);
+    }
+  });
+
+  it("sends each tab only the changes of the keys it shows, and counts the rest", async () => {
+    const other = io(server.url, { transports: ['websocket'], reconnection: false });
+    try {
+      const page = next<unknown>(socket, 'cache-state');
+      socket.emit('get-cache-state', { prefix: 'k11', limit: 5 });
+      expect(cacheStateEventSchema.parse(await page).items.at(-1)?.key).toBe('k114');
+      await next<unknown>(other, 'cache-state');
+      expect(await other.emitWithAck('set-view', { prefix: 'zz' })).toEqual({ ok: true });
+      // Garbage keeps the view the tab had.
+      expect(await other.emitWithAck('set-view', { prefix: { $gt: '' } })).toEqual({ ok: false });
+      const seen = (s: Socket) => {
+        const deltas: CacheDeltaEvent[] = [];
+        s.on('cache-delta', (d: unknown) => deltas.push(cacheDeltaEventSchema.parse(d)));
+        return deltas;
+      };
+      const [mine, theirs] = [seen(socket), seen(other)];
+      const keysOf = (deltas: CacheDeltaEvent[]) => deltas.flatMap((d) => d.changes.flatMap((c) => ('key' in c ? [c.key] : [])));
+      const elsewhereOf = (deltas: CacheDeltaEvent[]) => deltas.reduce((n, d) => n + d.elsewhere, 0);
+      for (const key of ['k112', 'k115', 'k1', 'zz1', 'zz2', 'zy']) await request(server.url, 'POST', '/api/cache', { body: { key, value: key } });
+      await next<unknown>(socket, 'cache-delta', () => elsewhereOf(mine) >= 5);
+      await next<unknown>(other, 'cache-delta', () => elsewhereOf(theirs) >= 4);
+      expect(keysOf(mine)).toEqual(['k112']);
+      expect(keysOf(theirs)).toEqual(['zz1', 'zz2']);
+    } finally {
+      other.close();
     }
   });
 

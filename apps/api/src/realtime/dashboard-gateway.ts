@@ -3,12 +3,15 @@ import {
   DeltaBuffer,
   decodeCursor,
   getCacheStateRequestSchema,
+  keyRangeOfView,
+  setViewRequestSchema,
   SOCKET_EVENTS,
   socketAuthSchema,
   type CacheDeltaEvent,
   type CacheStateEvent,
   type ChangeNotice,
   type GetCacheStateRequest,
+  type KeyRange,
   type MetricsUpdateEvent,
   statusOfError,
   strategyLabel,
@@ -36,8 +39,15 @@ class SocketAuthError extends Error {
 const DELTA_INTERVAL_MS = 100;
 /** Shortest time between two `cache-state` answers to one client. */
 const STATE_INTERVAL_MS = 200;
-/** Most keys one delta carries before it is sent as `truncated`. */
+/** Most keys of a tab's view one delta carries before it is sent as `truncated`. */
 const MAX_DELTA_KEYS = 500;
+
+/** The key range a `cache-state` page covers: more pages follow → it ends at its last key. */
+const rangeOfPage = (prefix: string | undefined, after: string | undefined, keys: readonly string[], more: boolean): KeyRange => ({
+  prefix: prefix ?? '',
+  after,
+  through: more ? keys[keys.length - 1] : undefined,
+});
 
 export interface DashboardGateway {
   close(): void;
@@ -45,7 +55,9 @@ export interface DashboardGateway {
 
 /**
  * The dashboard's socket.io namespace `/`: a bounded page on connect, then batched deltas and
- * throttled metrics. Nothing is computed while no dashboard is connected.
+ * throttled metrics. Each tab has its own delta buffer that keeps only changes of the keys the
+ * tab shows (its last `cache-state` page or `set-view`) and counts the rest, so a tab costs what
+ * it displays, not what the cluster writes. Nothing is computed while no dashboard is connected.
  */
 export const attachDashboardGateway = (io: Server, ctx: ServerContext): DashboardGateway => {
   const { node, auth, config } = ctx;
@@ -64,9 +76,13 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
     auth.verify(token).then((ok) => (ok ? next() : refuse()), refuse);
   });
 
-  const cacheState = (request: GetCacheStateRequest): CacheStateEvent => {
+  const buffers = new Map<Socket, DeltaBuffer>();
+
+  /** The page a request asks for; the socket's deltas follow that page from now on. */
+  const cacheState = (socket: Socket, request: GetCacheStateRequest): CacheStateEvent => {
     const after = request?.cursor === undefined ? undefined : decodeCursor(request.cursor);
     const page = ctx.keys.page({ prefix: request?.prefix, after, limit: request?.limit ?? DEFAULT_PAGE_LIMIT });
+    buffers.get(socket)?.setView(rangeOfPage(request?.prefix, after, page.keys, page.nextCursor !== null));
     return {
       nodeId: config.nodeId,
       strategy: strategyLabel(node.cache.strategy),
@@ -79,7 +95,8 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
   };
 
   nsp.on('connection', (socket: Socket) => {
-    socket.emit(SOCKET_EVENTS.cacheState, cacheState(undefined));
+    buffers.set(socket, new DeltaBuffer(MAX_DELTA_KEYS, null));
+    socket.emit(SOCKET_EVENTS.cacheState, cacheState(socket, undefined));
     socket.emit(SOCKET_EVENTS.nodeListUpdate, nodeList(ctx));
     // A page costs a pass over every key: requests closer together than STATE_INTERVAL_MS are
     // coalesced, and only the latest one is answered.
@@ -91,7 +108,7 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
       lastAnswer = Date.now();
       const request = pending ?? undefined;
       pending = null;
-      if (socket.connected) socket.emit(SOCKET_EVENTS.cacheState, cacheState(request));
+      if (socket.connected) socket.emit(SOCKET_EVENTS.cacheState, cacheState(socket, request));
     };
     socket.on(SOCKET_EVENTS.getCacheState, (payload: unknown) => {
       const request = getCacheStateRequestSchema.safeParse(payload ?? undefined);
@@ -101,20 +118,34 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
       if (wait <= 0) answer();
       else timer = setTimeout(answer, wait);
     });
-    socket.on('disconnect', () => clearTimeout(timer));
+    // A malformed view is ignored: the tab keeps the view it had, it is never widened by garbage.
+    // The optional acknowledgement tells the tab (and tests) from when its deltas follow the view.
+    socket.on(SOCKET_EVENTS.setView, (payload: unknown, ack: unknown) => {
+      const view = setViewRequestSchema.safeParse(payload);
+      if (view.success) buffers.get(socket)?.setView(keyRangeOfView(view.data));
+      if (typeof ack === 'function') ack({ ok: view.success });
+    });
+    socket.on('disconnect', () => {
+      clearTimeout(timer);
+      buffers.delete(socket);
+    });
   });
 
-  const buffer = new DeltaBuffer(MAX_DELTA_KEYS);
   const onChange = (change: ChangeNotice) => {
-    if (nsp.sockets.size > 0) buffer.add(change);
+    for (const buffer of buffers.values()) buffer.add(change);
   };
   node.on('change', onChange);
 
   const deltaTimer = setInterval(() => {
-    if (buffer.empty) return;
-    const { changes, truncated } = buffer.drain((k) => keyEntry(node, k), strategyLabel(node.cache.strategy));
-    const event: CacheDeltaEvent = { nodeId: config.nodeId, changes, truncated, totalKeys: node.cache.size, timestamp: Date.now() };
-    nsp.emit(SOCKET_EVENTS.cacheDelta, event);
+    if (buffers.size === 0) return;
+    const strategy = strategyLabel(node.cache.strategy);
+    const entryOf = (k: string) => keyEntry(node, k);
+    for (const [socket, buffer] of buffers) {
+      if (buffer.empty) continue;
+      const { changes, truncated, elsewhere } = buffer.drain(entryOf, strategy);
+      const event: CacheDeltaEvent = { nodeId: config.nodeId, changes, truncated, elsewhere, totalKeys: node.cache.size, timestamp: Date.now() };
+      socket.emit(SOCKET_EVENTS.cacheDelta, event);
+    }
   }, DELTA_INTERVAL_MS);
 
   const metricsTimer = setInterval(() => {

@@ -37,6 +37,8 @@ export interface AdvertiseInput {
   readonly selfUrl?: string;
   /** Peer URLs after name resolution. */
   readonly peerUrls: readonly string[];
+  /** `https` when the node serves TLS (default `http`). */
+  readonly scheme?: 'http' | 'https';
 }
 
 /**
@@ -47,7 +49,7 @@ export interface AdvertiseInput {
  */
 export const advertisedUrl = async (input: AdvertiseInput): Promise<string> => {
   if (input.selfUrl !== undefined) return input.selfUrl.replace(/\/+$/, '');
-  const http = (address: string) => `http://${urlHost(address)}:${input.port}`;
+  const http = (address: string) => `${input.scheme ?? 'http'}://${urlHost(address)}:${input.port}`;
   if (!WILDCARDS.has(input.host)) return http(input.host);
   for (const url of input.peerUrls) {
     const peer = new URL(url).hostname.replace(/^\[|\]$/g, '');

@@ -5,6 +5,7 @@ import type { Authenticator } from '../http/auth.js';
 import type { HttpMetrics } from '../monitoring/prometheus.js';
 import type { RateLimits } from '../http/rate-limit.js';
 import type { KeyListing } from '../views/key-listing.js';
+import type { HealthProblems } from './health-problems.js';
 
 /** `loading` while restoring from disk (API answers 503), `shutting-down` while draining. */
 export type Phase = 'loading' | 'ready' | 'shutting-down';
@@ -28,6 +29,8 @@ export interface ServerContext {
   readonly limits: RateLimits;
   readonly prometheus: HttpMetrics;
   readonly lifecycle: Lifecycle;
+  /** Problems `/health` reports: the engine's and the server's (raise server ones here). */
+  readonly problems: HealthProblems;
   readonly startedAt: number;
   readonly version: string;
 }

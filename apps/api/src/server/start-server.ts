@@ -1,6 +1,7 @@
 import { enginePolicy } from '@meshcache/api-contract';
 import { attachSocketIoTransport, PRE_AUTH_MAX_HTTP_BUFFER_SIZE, ReplicaNode } from '@meshcache/sync-node';
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
@@ -16,12 +17,15 @@ import { parseByteSize } from '../config/byte-size.js';
 import { createPrometheus } from '../monitoring/prometheus.js';
 import { openPersistence } from '../persistence/open-persistence.js';
 import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
+import { allowSocketRequest, guardClusterNamespace, socketOriginPolicy } from '../realtime/socket-guards.js';
 import { KeyListing } from '../views/key-listing.js';
 import { cacheMetrics } from '../views/metrics-views.js';
 import { exposureWarning } from '../config/exposure.js';
 import { advertisedUrl } from './advertised-url.js';
 import type { Lifecycle, ServerConfig, ServerContext } from './context.js';
 import { resolvePeerUrls, type AddressLookup } from './peer-addresses.js';
+import { createHealthProblems } from './health-problems.js';
+import { loadTlsOptions } from './tls-options.js';
 import { VERSION } from './version.js';
 
 /** Bytes a value costs against CACHE_MAX_BYTES: its key and its JSON text, two bytes per UTF-16 unit. */
@@ -49,6 +53,7 @@ export interface StartOptions {
 export const startServer = async (config: ResolvedConfig, options: StartOptions = {}): Promise<RunningServer> => {
   // Asynchronous writes keep logging off the request path. minLength 1 writes every line at once
   // as 0 would, but makes flush(cb) wait for writes in flight, so close() leaves nothing behind.
+  const tls = loadTlsOptions(config);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { nodeId: config.nodeId } }, pino.destination({ sync: false, minLength: 1 }));
   const lifecycle: Lifecycle = { phase: 'loading' };
   const keys = new KeyListing(logger);
@@ -62,8 +67,10 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     },
     clusterSecret: config.clusterSecret,
   });
+  const problems = createHealthProblems(node, logger);
   const prometheus = createPrometheus(
     {
+      problems: () => problems.list(),
       cache: () => ({ ...cacheMetrics(node), bytes: node.cache.bytes }),
       sync: () => {
         const s = node.stats();
@@ -74,12 +81,14 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   );
   // Slow clients cannot hold a connection (or the loop's memory) longer than these; Node checks
   // them every connectionsCheckingInterval, so that runs well inside the shortest one.
-  const httpServer = createServer({
+  // With TLS_CERT the whole server (REST, dashboard, socket.io, /cluster) is HTTPS + WSS.
+  const timeouts = {
     headersTimeout: config.headersTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs / 2),
-  });
+  };
+  const httpServer: HttpServer = tls.server === null ? createServer(timeouts) : createHttpsServer({ ...tls.server, ...timeouts });
   httpServer.maxConnections = config.maxConnections;
   // Listen first: with PORT=0 the port, and so the default SELF_URL, is known only afterwards.
   let handle: RequestListener = (_req, res) => res.writeHead(503).end();
@@ -89,12 +98,18 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   // Frames are small until a connection authenticates: dashboards never need more, and the
   // cluster transport raises the limit of each peer's link once it has proven the secret.
   const limits = createRateLimits(config, logger);
+  // The port (for the node's own origin) is known once listening; requests wait for `handle` till then.
+  let originOk: (origin: string) => boolean = () => false;
+  const originGate = allowSocketRequest((origin) => originOk(origin));
+  const rateGate = handshakeGate(config, limits);
   const io = new SocketServer(httpServer, {
     serveClient: false,
     maxHttpBufferSize: PRE_AUTH_MAX_HTTP_BUFFER_SIZE,
     cors: { origin: corsOrigins(config.frontendUrl), credentials: true },
-    allowRequest: handshakeGate(config, limits),
+    // A foreign Origin is refused before the connection counts against the client's limit.
+    allowRequest: (req, callback) => originGate(req, (error, ok) => (ok ? rateGate(req, callback) : callback(error, ok))),
   });
+  guardClusterNamespace(io, tls);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
@@ -105,9 +120,10 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   const port = (httpServer.address() as AddressInfo).port;
   const peers = await resolvePeerUrls(config.peerNodes, options.lookup);
   for (const u of peers.unresolved) logger.warn({ peer: u.url, reason: u.message }, 'peer name does not resolve now: dialing it by name');
-  const resolved: ServerConfig = { ...config, selfUrl: await advertisedUrl({ host: config.host, port, selfUrl: config.selfUrl, peerUrls: peers.urls }) };
+  const resolved: ServerConfig = { ...config, selfUrl: await advertisedUrl({ host: config.host, port, selfUrl: config.selfUrl, peerUrls: peers.urls, scheme: tls.server === null ? 'http' : 'https' }) };
   const warning = exposureWarning(config);
   if (warning !== undefined) logger.warn({ host: config.host }, warning);
+  originOk = socketOriginPolicy(config.frontendUrl, resolved.selfUrl, port);
 
   const ctx: ServerContext = {
     config: resolved,
@@ -118,6 +134,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     limits,
     prometheus,
     lifecycle,
+    problems,
     startedAt: Date.now(),
     version: VERSION,
   };
@@ -140,10 +157,10 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   keys.attach(node);
   // Without a shared secret no peer can prove it belongs: the node runs alone, with no /cluster
   // namespace at all (so no link is accepted), rather than trust a guessable default.
-  const transport = config.clusterSecret === undefined ? undefined : attachSocketIoTransport(node, { io, peers: peers.urls, selfUrl: resolved.selfUrl });
+  const transport = config.clusterSecret === undefined ? undefined : attachSocketIoTransport(node, { io, peers: peers.urls, selfUrl: resolved.selfUrl, tls: tls.client });
   const gateway = attachDashboardGateway(io, ctx);
   lifecycle.phase = 'ready';
-  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  const url = `${tls.server === null ? 'http' : 'https'}://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
   logger.info({ url, advertised: resolved.selfUrl, peers: peers.urls, clustered: transport !== undefined, dataDir: config.dataDir ?? null }, 'meshcache node ready');
 
   let closing: Promise<void> | undefined;
@@ -164,6 +181,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       clearTimeout(timer);
       httpServer.closeAllConnections();
       await node.close();
+      problems.close();
       await store?.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       logger.info('meshcache node stopped');

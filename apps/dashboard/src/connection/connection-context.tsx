@@ -9,9 +9,11 @@ const ConnectionContext = createContext<Connection | null>(null);
 export function ConnectionProvider({ connection, children }: { connection: Connection; children: ReactNode }) {
   useEffect(() => {
     const detach = attachSocketToQueries(connection.socket, connection.queries, connection.history);
+    const detachView = connection.keyView.attach();
     connection.socket.connect();
     return () => {
       detach();
+      detachView();
       connection.socket.disconnect();
     };
   }, [connection]);

@@ -3,6 +3,7 @@ import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { MetricsHistory } from '../charts/metrics-history';
 import { isUnauthorized, isWorthRetrying } from './api-call-error';
 import { openDashboardSocket, type DashboardSocket } from './dashboard-socket';
+import { KeyViewSync } from './key-view-sync';
 
 /** Everything the panels need to talk to one node. */
 export interface Connection {
@@ -12,6 +13,8 @@ export interface Connection {
   readonly socket: DashboardSocket;
   readonly queries: QueryClient;
   readonly history: MetricsHistory;
+  /** the key-browser page this tab shows, as told to the node */
+  readonly keyView: KeyViewSync;
 }
 
 export interface ConnectionParts {
@@ -52,6 +55,7 @@ export function assembleConnection(parts: ConnectionParts): Connection {
     socket: parts.socket,
     queries: createQueryClient(parts.onUnauthorized, parts.retryDelayMs),
     history: new MetricsHistory(),
+    keyView: new KeyViewSync(parts.socket),
   };
 }
 

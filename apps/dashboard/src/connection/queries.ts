@@ -1,5 +1,6 @@
 import type { ListKeysResponse, MetricsResponse, NodeListUpdateEvent, HistoryResponse } from '@meshcache/api-contract';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { nodeListFromMetrics, refreshNodeList } from '../panels/cluster/node-list';
 import { unwrap } from './api-call-error';
 import { useConnection } from './connection-context';
@@ -38,14 +39,27 @@ export function useNodes<T = NodeListUpdateEvent>(select?: (list: NodeListUpdate
 
 export const KEY_PAGE_SIZE = 50;
 
-/** One page of the key browser; patched by `cache-delta` events, refetched when they make it incomplete. */
+/**
+ * One page of the key browser; patched by `cache-delta` events, refetched when they make it
+ * incomplete. The page shown is the tab's view: the node sends deltas for its keys only, so the
+ * other cached pages are marked stale and fetched again when shown.
+ */
 export function useKeyPage(prefix: string, cursor: string | null) {
-  const { client } = useConnection();
-  return useQuery<ListKeysResponse>({
+  const { client, keyView, queries } = useConnection();
+  const page = useQuery<ListKeysResponse>({
     queryKey: queryKeys.keyPage(prefix, cursor),
     queryFn: () => unwrap(client.listKeys({ prefix: prefix || undefined, cursor: cursor ?? undefined, limit: KEY_PAGE_SIZE })),
     placeholderData: keepPreviousData,
   });
+  const shown = page.data !== undefined && !page.isPlaceholderData;
+  const lastKey = shown && page.data.nextCursor !== null ? (page.data.items.at(-1)?.key ?? null) : null;
+  useEffect(() => {
+    if (!shown) return;
+    keyView.show({ prefix, cursor, lastKey });
+    const current = JSON.stringify(queryKeys.keyPage(prefix, cursor));
+    void queries.invalidateQueries({ queryKey: queryKeys.allKeyPages, refetchType: 'none', predicate: (q) => JSON.stringify(q.queryKey) !== current });
+  }, [keyView, queries, prefix, cursor, lastKey, shown]);
+  return page;
 }
 
 export const HISTORY_LIMIT = 200;

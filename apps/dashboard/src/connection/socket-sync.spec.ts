@@ -6,7 +6,7 @@ import { createQueryClient } from './connection';
 import { queryKeys } from './query-keys';
 import { attachSocketToQueries, KEY_REFRESH_MS } from './socket-sync';
 
-const delta = (changes: unknown[], truncated = false) => ({ nodeId: 'node-1', changes, truncated, totalKeys: 1, timestamp: 1 });
+const delta = (changes: unknown[], truncated = false) => ({ nodeId: 'node-1', changes, truncated, elsewhere: 0, totalKeys: 1, timestamp: 1 });
 
 function setup() {
   const socket = new FakeSocket();

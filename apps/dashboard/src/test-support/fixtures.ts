@@ -36,6 +36,7 @@ export function makeSyncStats(overrides: Partial<SyncStats> = {}): SyncStats {
     tombstones: 0,
     forceSyncs: 0,
     repairedKeys: 0,
+    problems: [],
     ...overrides,
   };
 }

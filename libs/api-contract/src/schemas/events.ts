@@ -15,7 +15,21 @@ export const SOCKET_EVENTS = {
   nodeListUpdate: 'node-list-update',
   /** server → client: keys changed since the last delta, batched. */
   cacheDelta: 'cache-delta',
+  /** client → server: the keys the tab shows, so deltas carry only changes of those keys. */
+  setView: 'set-view',
 } as const;
+
+/**
+ * The key-browser page a tab shows: `prefix`, the page's `cursor` (absent on the first page) and
+ * its last key when more pages follow (`null` when the page runs to the end of the listing).
+ * `get-cache-state` sets the same view from the page it answers.
+ */
+export const setViewRequestSchema = z.object({
+  prefix: z.string().max(1024).default(''),
+  cursor: z.string().max(2048).nullable().default(null),
+  lastKey: cacheKeySchema.nullable().default(null),
+});
+export type SetViewRequest = z.infer<typeof setViewRequestSchema>;
 
 export const getCacheStateRequestSchema = z
   .object({
@@ -62,13 +76,15 @@ export const cacheChangeSchema = z.discriminatedUnion('kind', [
 export type CacheChange = z.infer<typeof cacheChangeSchema>;
 
 /**
- * Changes since the previous delta, last change per key. When more keys changed than one delta
- * carries, `truncated` is true and the client should ask for `cache-state` again.
+ * Changes since the previous delta of the keys in the tab's view (`set-view`), last change per
+ * key, and how many changes elsewhere were left out. When more keys of the view changed than one
+ * delta carries, `truncated` is true and the client should ask for its page again.
  */
 export const cacheDeltaEventSchema = z.object({
   nodeId: z.string(),
   changes: z.array(cacheChangeSchema),
   truncated: z.boolean(),
+  elsewhere: z.number().int().nonnegative(),
   totalKeys: z.number().int().nonnegative(),
   timestamp: epochMsSchema,
 });

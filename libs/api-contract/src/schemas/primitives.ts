@@ -1,3 +1,4 @@
+import { STRATEGIES } from '@meshcache/sync-protocol';
 import { z } from 'zod';
 
 /** Longest key the server accepts, in UTF-16 code units. */
@@ -37,14 +38,24 @@ export const ttlSecondsSchema = z
   .max(MAX_TTL_MS / 1000, 'ttl must be at most ten years')
   .meta({ description: "Time to live in seconds (the seed's form); give this or ttlMs" });
 
-/** Strategy names as the REST API and dashboard show them. */
-export const strategySchema = z.enum(['LRU', 'LFU']);
+type EngineStrategies = typeof STRATEGIES;
+type Upper<T extends readonly string[]> = { readonly [I in keyof T]: Uppercase<T[I]> };
+
+/**
+ * Strategy names as the REST API and dashboard show them: the engine's names (cache-core's
+ * table) in upper case, the seed's `LRU` / `LFU` among them.
+ */
+export const STRATEGY_LABELS = STRATEGIES.map((s) => s.toUpperCase()) as unknown as Upper<EngineStrategies>;
+export const strategySchema = z.enum(STRATEGY_LABELS);
 export type Strategy = z.infer<typeof strategySchema>;
 
-/** Accepts either case on input (`lru`, `LFU`), normalizes to upper case. */
+const strategyList = STRATEGY_LABELS.map((s) => `'${s}'`).join(', ');
+
+/** Accepts either case on input (`lru`, `LFU`, `TinyLfu`), normalizes to upper case. */
 export const strategyInputSchema = z
-  .enum(['LRU', 'LFU', 'lru', 'lfu'], { message: "strategy must be 'LRU' or 'LFU'" })
-  .transform((s) => s.toUpperCase() as Strategy);
+  .string({ message: `strategy must be one of ${strategyList}` })
+  .transform((s) => s.toUpperCase())
+  .pipe(z.enum(STRATEGY_LABELS, { message: `strategy must be one of ${strategyList}` }));
 
 export const isoTimeSchema = z.string().meta({ description: 'ISO 8601 timestamp' });
 export const epochMsSchema = z.number().meta({ description: 'Milliseconds since the Unix epoch' });

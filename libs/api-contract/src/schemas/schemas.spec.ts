@@ -1,4 +1,5 @@
-import { bulkItemSchema, setItemBodySchema, setStrategyBodySchema, listKeysQuerySchema, validationErrorBody, cacheDeltaEventSchema } from '../index.js';
+import { STRATEGIES } from '@meshcache/sync-protocol';
+import { STRATEGY_LABELS, enginePolicy, strategyLabel, bulkItemSchema, setItemBodySchema, setStrategyBodySchema, listKeysQuerySchema, validationErrorBody, cacheDeltaEventSchema } from '../index.js';
 
 describe('request schemas', () => {
   it('accept any JSON value and the keys __proto__, constructor and the empty string', () => {
@@ -21,6 +22,12 @@ describe('request schemas', () => {
   it('normalize strategy case and coerce query numbers', () => {
     expect(setStrategyBodySchema.parse({ strategy: 'lfu' })).toEqual({ strategy: 'LFU' });
     expect(setStrategyBodySchema.safeParse({ strategy: 'FIFO' }).success).toBe(false);
+    expect(setStrategyBodySchema.safeParse({ strategy: 42 }).success).toBe(false);
+    expect(setStrategyBodySchema.safeParse({ strategy: '__proto__' }).success).toBe(false);
+    // Every engine strategy (cache-core's table) is a REST strategy, in upper case.
+    expect(STRATEGIES.map((s) => setStrategyBodySchema.parse({ strategy: s }).strategy)).toEqual([...STRATEGY_LABELS]);
+    expect(STRATEGY_LABELS).toEqual(expect.arrayContaining(['LRU', 'LFU', 'TINYLFU']));
+    expect(STRATEGY_LABELS.map((s) => strategyLabel(enginePolicy(s)))).toEqual([...STRATEGY_LABELS]);
     expect(listKeysQuerySchema.parse({ limit: '20' })).toEqual({ limit: 20 });
     expect(listKeysQuerySchema.safeParse({ limit: 'abc' }).success).toBe(false);
     expect(listKeysQuerySchema.safeParse({ limit: '0' }).success).toBe(false);

@@ -1,4 +1,4 @@
-import { compareHlc, type NodeSnapshot, type Operation, type Strategy } from '@meshcache/sync-protocol';
+import { compareHlc, STRATEGIES, type NodeSnapshot, type Operation, type Strategy } from '@meshcache/sync-protocol';
 import { MapEntryStore } from '../entry-store.js';
 import { ReplicaNode } from '../replica-node.js';
 import { ReplicaState } from '../replica-state.js';
@@ -115,7 +115,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       node.clear();
       result.writes++;
     } else if (roll < 0.7) {
-      node.setStrategy(sched.pick<Strategy>(['lru', 'lfu']));
+      node.setStrategy(sched.pick<Strategy>([...STRATEGIES]));
       result.writes++;
     } else if (roll < 0.74) {
       const shuffled = [...ids].sort(() => sched.random() - 0.5);

@@ -11,6 +11,11 @@ export interface SocketIoTransportOptions {
   peers: string[];
   /** This node's own base URL as peers reach it; advertised in handshakes and gossip. */
   selfUrl: string;
+  /**
+   * TLS for dialing `https://` peers: `ca` to verify them (system roots without it), `cert` and
+   * `key` to present when they require a client certificate (mutual TLS).
+   */
+  tls?: { ca?: string; cert?: string; key?: string };
   /** Delay before redialing a peer that closed the link on purpose (default 2000 ms). */
   redialMs?: number;
 }
@@ -116,6 +121,7 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
       reconnectionDelay: 250,
       reconnectionDelayMax: 5000,
       randomizationFactor: 0.5,
+      ...(opts.tls === undefined ? {} : { ...opts.tls, rejectUnauthorized: true }),
     });
     clients.set(url, socket);
     let handle: ReturnType<ReplicaNode['openLink']> | null = null;

@@ -1,4 +1,4 @@
-import type { MetricsResponse, Strategy } from '@meshcache/api-contract';
+import { STRATEGY_LABELS, strategySummary, type MetricsResponse, type Strategy } from '@meshcache/api-contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { Panel } from '../../components/Panel';
@@ -8,10 +8,11 @@ import { useConnection } from '../../connection/connection-context';
 import { useMetrics } from '../../connection/queries';
 import { queryKeys } from '../../connection/query-keys';
 
-const STRATEGIES: { value: Strategy; label: string; hint: string }[] = [
-  { value: 'LRU', label: 'LRU', hint: 'evict the least recently used key' },
-  { value: 'LFU', label: 'LFU', hint: 'evict the least frequently used key' },
-];
+const STRATEGIES: { value: Strategy; label: string; hint: string }[] = STRATEGY_LABELS.map((value) => ({
+  value,
+  label: value,
+  hint: strategySummary(value),
+}));
 
 /** Strategy switch (replicated to every node), replication on/off and force sync. */
 export function ControlsPanel() {

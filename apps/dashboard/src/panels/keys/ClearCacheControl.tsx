@@ -30,7 +30,14 @@ export function ClearCacheControl({ totalKeys }: { totalKeys: number | undefined
     );
   }
   return (
-    <div className="clear-control confirm" role="group" aria-label="Confirm clearing the cache">
+    <div
+      className="clear-control confirm"
+      role="group"
+      aria-label="Confirm clearing the cache"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') setConfirming(false);
+      }}
+    >
       <p>
         Remove {totalKeys === undefined ? 'every key' : `all ${totalKeys.toLocaleString()} keys`} from every node in the cluster? This cannot be undone.
       </p>

@@ -65,7 +65,7 @@ describe('KeyBrowserPanel', () => {
     const calls = client.listKeys.mock.calls.length;
     act(() =>
       socket.serverEmit(SOCKET_EVENTS.cacheDelta, {
-        nodeId: 'node-1', truncated: false, totalKeys: 1, timestamp: 5,
+        nodeId: 'node-1', truncated: false, elsewhere: 0, totalKeys: 1, timestamp: 5,
         changes: [{ kind: 'set', key: 'a', entry: makeKeyEntry('a', { accessCount: 77 }), source: 'remote' }],
       }),
     );
@@ -74,7 +74,7 @@ describe('KeyBrowserPanel', () => {
     keys = ['a', 'b'];
     act(() =>
       socket.serverEmit(SOCKET_EVENTS.cacheDelta, {
-        nodeId: 'node-1', truncated: false, totalKeys: 2, timestamp: 6,
+        nodeId: 'node-1', truncated: false, elsewhere: 0, totalKeys: 2, timestamp: 6,
         changes: [{ kind: 'set', key: 'b', entry: makeKeyEntry('b'), source: 'remote' }],
       }),
     );
@@ -154,11 +154,65 @@ describe('KeyBrowserPanel', () => {
     expect(client.clear).toHaveBeenCalledTimes(1);
   });
 
-  it('deletes a key from its row', async () => {
+  it('deletes a key only after confirmation, and undoes it with the value and TTL it had', async () => {
     const user = userEvent.setup();
-    const client = mockClient({ listKeys: async () => success(page(['a'])), deleteItem: async () => success({ success: true, message: 'deleted', key: 'a' }) });
+    const expiresAt = Date.now() + 60_000;
+    const client = mockClient({
+      listKeys: async () => success(page(['a'])),
+      getItem: async () => success({ success: true, key: 'a', value: { value: { n: 1 }, timestamp: new Date().toISOString(), accessCount: 1, updatedAt: 0, expiresAt } }),
+      deleteItem: async () => success({ success: true, message: 'deleted', key: 'a' }),
+      setItem: async () => success({ success: true, message: 'ok', key: 'a' }),
+    });
     renderWithConnection(<KeyBrowserPanel />, client);
     await user.click(await screen.findByRole('button', { name: 'Delete a' }));
+    expect(client.deleteItem).not.toHaveBeenCalled();
+    expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('button', { name: 'Delete on every node' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Delete a' }));
+    await user.click(screen.getByRole('button', { name: 'Delete on every node' }));
+    expect(await screen.findByText(/on every node\./)).toBeInTheDocument();
     expect(client.deleteItem).toHaveBeenCalledWith({ key: 'a' });
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    await waitFor(() => expect(client.setItem).toHaveBeenCalledTimes(1));
+    const restored = client.setItem.mock.calls[0][0] as { key: string; value: unknown; ttlMs: number };
+    expect(restored).toMatchObject({ key: 'a', value: { n: 1 } });
+    expect(restored.ttlMs).toBeGreaterThan(50_000);
+    expect(restored.ttlMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it('closes the clear-cache confirmation with Escape', async () => {
+    const user = userEvent.setup();
+    renderWithConnection(<KeyBrowserPanel />, mockClient({ listKeys: async () => success(page(['a'])) }));
+    await user.click(await screen.findByRole('button', { name: 'Clear cache…' }));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('button', { name: 'Yes, clear everything' })).not.toBeInTheDocument();
+  });
+
+  it('hides a key whose TTL ran out and fetches the page again', async () => {
+    let items = [makeKeyEntry('gone', { expiresAt: Date.now() - 1 }), makeKeyEntry('kept')];
+    const client = mockClient({ listKeys: async () => success({ ...page([]), items, totalKeys: items.length }) });
+    renderWithConnection(<KeyBrowserPanel />, client);
+    await waitFor(() => expect(rowKeys()).toEqual(['kept']));
+    items = [makeKeyEntry('kept')];
+    await waitFor(() => expect(client.listKeys.mock.calls.length).toBeGreaterThanOrEqual(2));
+  });
+
+  it('tells the node which page it shows, and tells it again after a reconnect', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({
+      listKeys: async (input) => success((input as { cursor?: string }).cursor === 'c2' ? page(['c', 'd'], null, 4) : page(['a', 'b'], 'c2', 4)),
+    });
+    const { socket } = renderWithConnection(<KeyBrowserPanel />, client);
+    act(() => socket.serverEmit('connect'));
+    const views = () => socket.sent.filter((m) => m.event === SOCKET_EVENTS.setView).map((m) => m.args[0]);
+    await waitFor(() => expect(views()).toEqual([{ prefix: '', cursor: null, lastKey: 'b' }]));
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(views().at(-1)).toEqual({ prefix: '', cursor: 'c2', lastKey: null }));
+    const sent = views().length;
+    act(() => socket.serverEmit('disconnect'));
+    act(() => socket.serverEmit('connect'));
+    await waitFor(() => expect(views().length).toBe(sent + 1));
+    expect(views().at(-1)).toEqual({ prefix: '', cursor: 'c2', lastKey: null });
   });
 });

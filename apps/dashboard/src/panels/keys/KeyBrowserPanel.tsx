@@ -1,17 +1,17 @@
 import type { KeyEntry, ListKeysResponse } from '@meshcache/api-contract';
-import { useMutation } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { useEffect, useId, useState } from 'react';
 import { Panel } from '../../components/Panel';
 import { QueryState } from '../../components/QueryState';
-import { unwrap } from '../../connection/api-call-error';
 import { useConnection } from '../../connection/connection-context';
 import { KEY_PAGE_SIZE, useKeyPage } from '../../connection/queries';
+import { queryKeys } from '../../connection/query-keys';
 import { useNow } from '../../connection/use-now';
 import { formatAgo, formatBytes, formatDuration } from '../../format/format';
 import { BulkImportForm } from './BulkImportForm';
 import { ClearCacheControl } from './ClearCacheControl';
+import { DeleteKeyControl, type RemovedKey } from './DeleteKeyControl';
 import { SetKeyForm } from './SetKeyForm';
+import { UndoDeleteNotice } from './UndoDeleteNotice';
 import { useDebouncedValue } from './use-debounced-value';
 
 /**
@@ -29,6 +29,14 @@ export function KeyBrowserPanel() {
   const page = useKeyPage(prefix, cursor);
   const searchId = useId();
   const now = useNow(1000);
+  const [removed, setRemoved] = useState<RemovedKey | null>(null);
+  const { queries } = useConnection();
+  // Expiry is lazy on the node, so no delta announces it: a row whose TTL ran out is hidden at
+  // once and the page fetched again to fill its place.
+  const expired = page.data?.items.some((item) => isExpired(item, now)) ?? false;
+  useEffect(() => {
+    if (expired) void queries.invalidateQueries({ queryKey: queryKeys.keyPage(prefix, cursor), exact: true });
+  }, [expired, queries, prefix, cursor]);
 
   const next = page.data?.nextCursor;
   const pageNumber = cursors.length;
@@ -47,11 +55,12 @@ export function KeyBrowserPanel() {
       <QueryState
         query={page}
         what="keys"
-        isEmpty={(data: ListKeysResponse) => data.items.length === 0}
+        isEmpty={(data: ListKeysResponse) => !data.items.some((item) => !isExpired(item, now))}
         empty={<p>{prefix ? `No key starts with “${prefix}”.` : 'The cache is empty. Set a key or import JSON below.'}</p>}
       >
-        {(data) => <KeyTable items={data.items} now={now} busy={page.isFetching} />}
+        {(data) => <KeyTable items={data.items.filter((item) => !isExpired(item, now))} now={now} busy={page.isFetching} onDeleted={setRemoved} />}
       </QueryState>
+      <UndoDeleteNotice key={removed?.key} removed={removed} onDone={() => setRemoved(null)} />
       <nav className="pager" aria-label="Key pages">
         <button type="button" disabled={pageNumber === 1} onClick={() => setTrail({ prefix, cursors: cursors.slice(0, -1) })}>
           Previous
@@ -76,12 +85,11 @@ export function KeyBrowserPanel() {
   );
 }
 
-function KeyTable({ items, now, busy }: { items: KeyEntry[]; now: number; busy: boolean }) {
-  const { client } = useConnection();
-  const remove = useMutation({ mutationFn: (key: string) => unwrap(client.deleteItem({ key })) });
+const isExpired = (item: KeyEntry, now: number) => item.expiresAt !== null && item.expiresAt <= now;
+
+function KeyTable({ items, now, busy, onDeleted }: { items: KeyEntry[]; now: number; busy: boolean; onDeleted: (removed: RemovedKey | null) => void }) {
   return (
     <div className="table-scroll key-scroll" aria-busy={busy}>
-      <ErrorAlert error={remove.error} />
       <table className="key-table">
         <caption className="visually-hidden">Keys on this page</caption>
         <thead>
@@ -111,15 +119,7 @@ function KeyTable({ items, now, busy }: { items: KeyEntry[]; now: number; busy: 
               <td>{item.accessCount.toLocaleString()}</td>
               <td>{formatAgo(item.updatedAt, now)}</td>
               <td>
-                <button
-                  type="button"
-                  className="danger small"
-                  onClick={() => remove.mutate(item.key)}
-                  disabled={remove.isPending && remove.variables === item.key}
-                  aria-label={`Delete ${item.key}`}
-                >
-                  Delete
-                </button>
+                <DeleteKeyControl keyName={item.key} onDeleted={onDeleted} />
               </td>
             </tr>
           ))}

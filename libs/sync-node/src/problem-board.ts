@@ -1,0 +1,62 @@
+/** A current problem of any code set: the engine's (`NodeProblem`) or the server's. */
+export interface Problem<C extends string> {
+  code: C;
+  message: string;
+  peer?: string;
+  since: number;
+}
+
+/** `raised` a new problem, `changed` its message, `cleared` it went away. */
+export interface ProblemChange<C extends string> {
+  change: 'raised' | 'changed' | 'cleared';
+  problem: Problem<C>;
+}
+
+/**
+ * The problems a component has right now, one per (code, peer). Callers say what is true
+ * (`raise`, `clear`) as often as they like; listeners hear only actual changes, so a peer that
+ * is refused on every redial produces one log line, not one per attempt.
+ */
+export class ProblemBoard<C extends string> {
+  private readonly current = new Map<string, Problem<C>>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly onChange: (change: ProblemChange<C>) => void,
+  ) {}
+
+  raise(code: C, message: string, peer?: string): void {
+    const key = keyOf(code, peer);
+    const existing = this.current.get(key);
+    if (existing?.message === message) return;
+    const problem: Problem<C> = { code, message, ...(peer === undefined ? {} : { peer }), since: existing?.since ?? Math.floor(this.now()) };
+    this.current.set(key, problem);
+    this.onChange({ change: existing === undefined ? 'raised' : 'changed', problem });
+  }
+
+  clear(code: C, peer?: string): void {
+    const key = keyOf(code, peer);
+    const existing = this.current.get(key);
+    if (existing === undefined) return;
+    this.current.delete(key);
+    this.onChange({ change: 'cleared', problem: existing });
+  }
+
+  /** Makes `code` the only problem of `peer` (or clears them all with `null`). */
+  setPeer(peer: string, problem: { code: C; message: string } | null): void {
+    for (const p of [...this.current.values()]) if (p.peer === peer && p.code !== problem?.code) this.clear(p.code, peer);
+    if (problem !== null) this.raise(problem.code, problem.message, peer);
+  }
+
+  /** The problem of `peer`, if it has one. */
+  ofPeer(peer: string): Problem<C> | undefined {
+    for (const p of this.current.values()) if (p.peer === peer) return p;
+    return undefined;
+  }
+
+  list(): Problem<C>[] {
+    return [...this.current.values()].map((p) => ({ ...p }));
+  }
+}
+
+const keyOf = (code: string, peer: string | undefined) => `${code}\u0000${peer ?? ''}`;
