@@ -109,7 +109,8 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     // A foreign Origin is refused before the connection counts against the client's limit.
     allowRequest: (req, callback) => originGate(req, (error, ok) => (ok ? rateGate(req, callback) : callback(error, ok))),
   });
-  guardClusterNamespace(io, tls);
+  // Without a secret there is no /cluster namespace at all (see the transport below).
+  if (config.clusterSecret !== undefined) guardClusterNamespace(io, tls);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
