@@ -86,4 +86,16 @@ describe('TLS: HTTPS + WSS with TLS_CERT / TLS_KEY, peers verified against TLS_C
     expect(withRogueCert.connectError).toMatch(/client certificate/);
     expect(withoutCert.connectError).toMatch(/client certificate/);
   });
+
+  it('a node whose certificate comes from another CA never joins, and says why', async () => {
+    // The rogue node dials n1: n1's certificate does not chain to the rogue's TLS_CA (and the
+    // rogue's client certificate would not chain to n1's).
+    const rogueCaPem = readFileSync(rogueCa.cert, 'utf8');
+    await eventually(async () => {
+      const health = (await getJson(`${urls[2]}/health`, rogueCaPem)).body as { status: string; problems: { code: string; peer?: string }[] };
+      return health.status === 'degraded' && health.problems.some((p) => p.code === 'peer-unreachable' && p.peer === urls[0]);
+    }, 'the rogue node reports n1 unreachable');
+    const n1 = (await getJson(`${urls[0]}/api/sync/status`, caPem)).body as { nodeList: { id: string }[] };
+    expect(n1.nodeList.map((p) => p.id)).not.toContain('rogue');
+  });
 });

@@ -13,7 +13,7 @@ const fakeFetch = (status: number, body: string, calls: Recorded[] = []): FetchL
     return { status, text: async () => body, headers: { get: () => null } };
   };
 
-const item = { value: { n: 1 }, timestamp: '2026-01-01T00:00:00.000Z', accessCount: 2, updatedAt: 1, expiresAt: null };
+const item = { value: { n: 1 }, timestamp: '2026-01-01T00:00:00.000Z', accessCount: 2, updatedAt: 1, expiresAt: null, version: '1.0.n1#a' };
 
 describe('createClient', () => {
   it('encodes path params, sends the token and parses the response', async () => {

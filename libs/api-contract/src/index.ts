@@ -13,4 +13,5 @@ export { selectKeyPage, encodeCursor, decodeCursor, type KeyPage, type KeyPageRe
 export { DeltaBuffer, type ChangeNotice, type DrainedDelta } from './delta-buffer.js';
 export { keyRangeOfView, rangeCovers, type KeyRange } from './key-view.js';
 export { SortedKeyIndex } from './sorted-key-index.js';
+export { versionOf, etagOf, ifNoneMatchHits } from './entry-version.js';
 export { strategyLabel, enginePolicy, strategySummary, peerToNodeInfo } from './node-info.js';

@@ -14,7 +14,7 @@ function pair() {
   const sent: PeerMessage[] = [];
   const wire = (message: PeerMessage) => JSON.parse(JSON.stringify(message)) as unknown;
   const handles: { toA?: ReturnType<ReplicaNode['openLink']>; toB?: ReturnType<ReplicaNode['openLink']> } = {};
-  handles.toA = a.openLink({ send: (m) => (sent.push(m), queue.push(() => handles.toB?.receive(wire(m)))), close: () => undefined });
+  handles.toA = a.openLink({ send: (m) => (sent.push(m), queue.push(() => handles.toB?.receive(wire(m)))), close: () => undefined }, { dialedUrl: 'memory://b' });
   handles.toB = b.openLink({ send: (m) => (sent.push(m), queue.push(() => handles.toA?.receive(wire(m)))), close: () => undefined });
   const drain = async () => {
     for (let guard = 0; guard < 100_000 && queue.length > 0; guard++) {

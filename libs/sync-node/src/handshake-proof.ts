@@ -5,13 +5,34 @@ export function newNonce(): string {
   return randomBytes(16).toString('hex');
 }
 
+/** Everything one handshake's proofs cover; both nonces make it unique to one session. */
+export interface HandshakeTranscript {
+  version: number;
+  clientNonce: string;
+  serverNonce: string;
+  client: { nodeId: string; origin: string };
+}
+
 /**
- * Proof that the sender knows the cluster secret, bound to the receiver's challenge and to the
- * sender's identity so it cannot be replayed on another link or by another node. An unset
- * secret is the empty key: nodes without a secret only talk to nodes without one.
+ * HMAC-SHA256 under the cluster secret over a labelled, unambiguous (JSON array) transcript.
+ * The dialer's proof covers the version, the direction `client`, both nonces and its own id and
+ * origin; the acceptor's adds the direction `server` and its own id and origin. So a proof is
+ * valid in one session, one direction and for one pair of identities only: it can be neither
+ * replayed into another session (fresh nonces on both sides) nor reflected back to its sender
+ * (different direction label), and no node ever signs a challenge before the other side has
+ * proven the secret (the acceptor waits for the dialer's proof). An unset secret is the empty
+ * key: nodes without a secret only talk to nodes without one.
  */
-export function handshakeProof(secret: string, challenge: string, senderNodeId: string, senderOrigin: string): string {
-  return createHmac('sha256', secret).update(`meshcache-cluster|${challenge}|${senderNodeId}|${senderOrigin}`).digest('hex');
+export function clientProof(secret: string, t: HandshakeTranscript): string {
+  return hmac(secret, ['meshcache-cluster', t.version, 'client', t.clientNonce, t.serverNonce, t.client.nodeId, t.client.origin]);
+}
+
+export function serverProof(secret: string, t: HandshakeTranscript, server: { nodeId: string; origin: string }): string {
+  return hmac(secret, ['meshcache-cluster', t.version, 'server', t.clientNonce, t.serverNonce, t.client.nodeId, t.client.origin, server.nodeId, server.origin]);
+}
+
+function hmac(secret: string, fields: (string | number)[]): string {
+  return createHmac('sha256', secret).update(JSON.stringify(fields)).digest('hex');
 }
 
 /** Constant-time comparison of two hex proofs. */

@@ -1,6 +1,7 @@
 import type { Hlc, Operation, PeerMessage, SnapshotChunkMessage } from '@meshcache/sync-protocol';
 import type { CacheEntryStore } from './cache-entry-store.js';
 import type { HybridClock } from './hybrid-clock.js';
+import type { JournalResult } from './node-types.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { ReplicaState } from './replica-state.js';
@@ -24,6 +25,8 @@ export interface InboundHost {
   now(): number;
   /** Changes applied from here on come from a peer. */
   applying(): void;
+  /** Records an operation before it is applied; a refusal means: do not apply it. */
+  journal(op: Operation): JournalResult;
   emitOp(op: Operation): void;
 }
 
@@ -61,6 +64,8 @@ export class InboundStream {
         activity.rejected(observed.message, link.nodeId);
         break;
       }
+      // Unlogged, it stays unapplied and unacknowledged: the peer sends it again later.
+      if (!this.host.journal(op).ok) break;
       this.host.state.applyOperation(op, now);
       vv.set(origin, op.seq);
       this.host.emitOp(op);
@@ -106,7 +111,16 @@ export class InboundStream {
       watermark: chunk.watermark,
       strategy: chunk.strategy ?? { strategy: state.strategy.strategy, stamp: null },
     };
-    state.merge(part, this.host.now(), (origin, seq) => vv.covers(origin, seq), (op) => this.host.emitOp(op));
+    let unlogged = false;
+    state.merge(part, this.host.now(), (origin, seq) => vv.covers(origin, seq), (op) => {
+      if (!this.host.journal(op).ok) unlogged = true;
+      this.host.emitOp(op);
+    });
+    if (unlogged) {
+      // The chunk's state is in memory but not all on disk: never claim the snapshot's vector.
+      session.incomingSnapshot = null;
+      return;
+    }
     if (chunk.last) {
       session.incomingSnapshot = null;
       vv.merge(VersionVector.fromPairs(chunk.vv ?? []));

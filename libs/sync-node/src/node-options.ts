@@ -1,5 +1,5 @@
 import { STRATEGIES, type EvictionReason, type Strategy } from '@meshcache/cache-core';
-import { NodeIdSchema } from '@meshcache/sync-protocol';
+import { NodeIdSchema, PROTOCOL_MIN_VERSION, PROTOCOL_VERSION, type ProtocolRange } from '@meshcache/sync-protocol';
 import { z } from 'zod';
 import { SyncError } from './sync-error.js';
 import type { Timers } from './timers.js';
@@ -60,6 +60,12 @@ export interface ReplicaNodeOptions {
   timers?: Timers;
   /** Incarnation suffix of the origin (default: start time in base 36). */
   incarnation?: string;
+  /** A link whose handshake is not done after this long is closed (default min(5000, downAfterMs)). */
+  handshakeTimeoutMs?: number;
+  /** Accepted links still in their handshake; past this the oldest is closed (default 32). */
+  maxPendingHandshakes?: number;
+  /** Protocol versions spoken (default: all this build speaks); for rolling-upgrade tests. */
+  protocolRange?: ProtocolRange;
 }
 
 const int = (min: number) => z.number().int().min(min);
@@ -89,6 +95,12 @@ const OptionsSchema = z.object({
   members: z.array(NodeIdSchema).max(1000).optional(),
   url: z.string().regex(/^https?:\/\/\S+$/).optional(),
   incarnation: z.string().regex(/^[0-9a-z]+$/).optional(),
+  handshakeTimeoutMs: int(1).optional(),
+  maxPendingHandshakes: int(1).optional(),
+  protocolRange: z
+    .object({ min: int(1), max: int(1) })
+    .refine((r) => r.min <= r.max, 'min must not exceed max')
+    .optional(),
 });
 
 export type ResolvedOptions = Required<Omit<ReplicaNodeOptions, 'url' | 'incarnation' | 'clusterSecret' | 'members'>> & {
@@ -114,6 +126,7 @@ export function resolveOptions(options: ReplicaNodeOptions, defaultTimers: Timer
   }
   const now = options.now ?? Date.now;
   const heartbeatMs = options.heartbeatMs ?? 1000;
+  const downAfterMs = options.downAfterMs ?? 10 * heartbeatMs;
   return {
     nodeId: options.nodeId,
     cache: options.cache,
@@ -123,7 +136,7 @@ export function resolveOptions(options: ReplicaNodeOptions, defaultTimers: Timer
     maxClockOffsetMs: options.maxClockOffsetMs ?? 60_000,
     heartbeatMs,
     suspectAfterMs: options.suspectAfterMs ?? 3 * heartbeatMs,
-    downAfterMs: options.downAfterMs ?? 10 * heartbeatMs,
+    downAfterMs,
     retransmitMs: options.retransmitMs ?? 2 * heartbeatMs,
     maxBatchOps: options.maxBatchOps ?? 1000,
     maxInFlightOps: options.maxInFlightOps ?? 20_000,
@@ -136,5 +149,8 @@ export function resolveOptions(options: ReplicaNodeOptions, defaultTimers: Timer
     members: options.members ?? [],
     timers: options.timers ?? defaultTimers,
     incarnation: options.incarnation ?? Math.floor(now()).toString(36),
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? Math.min(5000, downAfterMs),
+    maxPendingHandshakes: options.maxPendingHandshakes ?? 32,
+    protocolRange: options.protocolRange ?? { min: PROTOCOL_MIN_VERSION, max: PROTOCOL_VERSION },
   };
 }

@@ -1,4 +1,4 @@
-import type { Operation, PeerInfo, ReplicationProblemCode } from '@meshcache/sync-protocol';
+import type { Hlc, Operation, PeerInfo, ReplicationProblemCode } from '@meshcache/sync-protocol';
 import type { ProblemChange } from './problem-board.js';
 
 export interface ChangeEvent {
@@ -13,9 +13,22 @@ export interface NodeValue {
   updatedAt: number;
   accessCount: number;
   expiresAt?: number;
+  /** The stamp of that write: the entry's version, unique across the cluster. */
+  hlc: Hlc;
 }
 
-export type WriteResult = { ok: true } | { ok: false; code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_TTL' | 'TOO_LARGE' | 'INVALID_SIZE' | 'CLOSED'; message: string };
+/** A refused write changed nothing, here or on any peer. `NOT_LOGGED`: the journal could not record it. */
+export type WriteResult =
+  | { ok: true; hlc: Hlc }
+  | { ok: false; code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_TTL' | 'TOO_LARGE' | 'INVALID_SIZE' | 'CLOSED' | 'NOT_LOGGED'; message: string };
+
+export type JournalResult = { ok: true } | { ok: false; message: string };
+
+/**
+ * Durable record of operations (an append-only log), see `ReplicaNode.setJournal`. Returns once
+ * the operation is recorded, or says why it could not be: then the node does not apply it.
+ */
+export type Journal = (operation: Operation) => JournalResult;
 
 export interface PeerAddressEvent {
   nodeId: string;

@@ -1,6 +1,6 @@
 import { compareHlc, type Hlc, type PeerInfo, type PeerState, type Strategy } from '@meshcache/sync-protocol';
-import type { AuthMessage, HeartbeatMessage, HelloMessage } from '@meshcache/sync-protocol';
-import type { PeerSession } from './peer-session.js';
+import type { HeartbeatMessage, SessionInfo } from '@meshcache/sync-protocol';
+import type { PeerIdentity, PeerSession } from './peer-session.js';
 import type { Grave } from './replica-state.js';
 import { VersionVector } from './version-vector.js';
 
@@ -63,7 +63,7 @@ export class PeerLink {
    * A handshake completed on `session`: the link is up, with what the peer reported. True when
    * the peer restarted since we last saw it.
    */
-  sessionUp(session: PeerSession, hello: HelloMessage, auth: Pick<AuthMessage, 'vv' | 'wantsSnapshot'>, now: number): boolean {
+  sessionUp(session: PeerSession, hello: PeerIdentity, auth: Pick<SessionInfo, 'vv' | 'wantsSnapshot'>, now: number): boolean {
     if (hello.url !== null) this.url = hello.url;
     const restarted = this.origin !== null && this.origin !== hello.origin;
     if (this.origin !== hello.origin) this.newIncarnation(hello.origin);

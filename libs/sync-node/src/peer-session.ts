@@ -1,13 +1,41 @@
 import {
-  PROTOCOL_VERSION,
   PeerMessageSchema,
-  type AuthMessage,
+  negotiateProtocol,
+  type ChallengeMessage,
   type HelloMessage,
   type PeerMessage,
+  type ProtocolRange,
+  type ProveMessage,
   type RejectCode,
+  type SessionInfo,
+  type VersionVectorPairs,
+  type WelcomeMessage,
 } from '@meshcache/sync-protocol';
-import { handshakeProof, newNonce, proofsMatch } from './handshake-proof.js';
+import { clientProof, newNonce, proofsMatch, serverProof, type HandshakeTranscript } from './handshake-proof.js';
 import type { LinkEnd, LinkHandle, LinkInfo } from './link.js';
+
+/** Who is at the other end of a session, once it has proven the cluster secret. */
+export interface PeerIdentity {
+  nodeId: string;
+  origin: string;
+  url: string | null;
+}
+
+type HandshakeMessage = Extract<PeerMessage, { type: 'hello' | 'challenge' | 'prove' | 'welcome' | 'intro' | 'reject' }>;
+/** Every message the node itself handles: whatever is not part of the handshake. */
+export type StreamMessage = Exclude<PeerMessage, HandshakeMessage>;
+const HANDSHAKE_TYPES = new Set<string>(['hello', 'challenge', 'prove', 'welcome', 'intro']);
+
+/** A handshake that failed: `by` says which side refused; `peer` is set once the peer had proven the secret. */
+export interface HandshakeFailure {
+  code: RejectCode;
+  message: string;
+  by: 'us' | 'peer';
+  peer?: { nodeId: string; origin: string };
+}
+
+/** A refusal of a peer that proved the secret (its id is taken, or it is this node itself). */
+export type Admission = { code: RejectCode; message: string } | null;
 
 /** What a session needs from its node. */
 export interface SessionHost {
@@ -16,28 +44,38 @@ export interface SessionHost {
   readonly clusterSecret: string;
   readonly url: string | null;
   readonly maxBadMessages: number;
+  readonly protocolRange: ProtocolRange;
   now(): number;
-  versionVectorPairs(): AuthMessage['vv'];
+  versionVectorPairs(): VersionVectorPairs;
   /** Whether to ask this peer for the first snapshot (one peer at a time). */
   wantsSnapshotFrom(nodeId: string): boolean;
-  onSessionUp(session: PeerSession, auth: AuthMessage): void;
-  onSessionMessage(session: PeerSession, message: PeerMessage): void;
+  /** Called once the peer has proven the secret, before anything about this node is sent. */
+  admit(session: PeerSession, peer: { nodeId: string; origin: string }): Admission;
+  onSessionUp(session: PeerSession, info: SessionInfo): void;
+  onSessionMessage(session: PeerSession, message: StreamMessage): void;
   onSessionClosed(session: PeerSession, wasUp: boolean): void;
+  /** For the sync history: an invalid message, or a refused link. */
   onRejected(session: PeerSession, reason: string, peer?: string): void;
-  /** A dialed address turned out to be this node itself. */
-  onSelfUrl(url: string): void;
+  onHandshakeFailed(session: PeerSession, failure: HandshakeFailure): void;
 }
 
-type Phase = 'greeting' | 'up' | 'closed';
+/**
+ * Where the handshake stands. The dialer (client) sends `hello`, gets `challenge`, sends
+ * `prove`, gets `welcome`, sends `intro`; the acceptor (server) the other way round. Only the
+ * acceptor can be reached by strangers, so it speaks last: nothing about it (id, url, vector)
+ * leaves before the dialer has proven the secret.
+ */
+type Phase = 'client-hello' | 'client-proving' | 'server-waiting' | 'server-challenged' | 'server-welcomed' | 'up' | 'closed';
 
 /**
- * One link to one peer: validates every message, runs the handshake (protocol version, HMAC
- * proof of the cluster secret in both directions) and only then hands messages to the node.
+ * One link to one peer: validates every message, runs the mutual challenge–response handshake
+ * (docs/SECURITY.md) and only then hands messages to the node.
  */
 export class PeerSession implements LinkHandle {
-  private phase: Phase = 'greeting';
+  private phase: Phase;
   private readonly nonce = newNonce();
-  private peerHello: HelloMessage | null = null;
+  private transcript: HandshakeTranscript | null = null;
+  private identity: PeerIdentity | null = null;
   private badMessages = 0;
   readonly openedAt: number;
   lastHeard: number;
@@ -51,25 +89,32 @@ export class PeerSession implements LinkHandle {
   ) {
     this.openedAt = host.now();
     this.lastHeard = this.openedAt;
+    this.phase = this.dialed ? 'client-hello' : 'server-waiting';
+  }
+
+  /** This node opened the link (it dialed `info.dialedUrl`). */
+  get dialed(): boolean {
+    return this.info.dialedUrl !== undefined;
   }
 
   get isUp(): boolean {
     return this.phase === 'up';
   }
 
-  get peer(): HelloMessage | null {
-    return this.peerHello;
+  /** Still in the handshake: the peer has not proven anything yet (or we have not checked it). */
+  get pending(): boolean {
+    return this.phase !== 'up' && this.phase !== 'closed';
+  }
+
+  /** The peer, once it has proven the secret. */
+  get peer(): PeerIdentity | null {
+    return this.identity;
   }
 
   start(): void {
-    this.send({
-      type: 'hello',
-      protocol: PROTOCOL_VERSION,
-      nodeId: this.host.nodeId,
-      origin: this.host.origin,
-      url: this.host.url,
-      nonce: this.nonce,
-    });
+    if (this.phase !== 'client-hello') return;
+    const { min, max } = this.host.protocolRange;
+    this.send({ type: 'hello', protocol: min, maxProtocol: max, nonce: this.nonce });
   }
 
   send(message: PeerMessage): void {
@@ -89,6 +134,11 @@ export class PeerSession implements LinkHandle {
     this.host.onSessionClosed(this, wasUp);
   }
 
+  /** The node gives up on a handshake (too slow, or too many at once). */
+  abandon(code: 'HANDSHAKE_TIMEOUT' | 'TOO_MANY_HANDSHAKES', message: string): void {
+    if (this.pending) this.refuse(code, message);
+  }
+
   receive(raw: unknown): void {
     if (this.phase === 'closed') return;
     this.lastHeard = this.host.now();
@@ -98,73 +148,128 @@ export class PeerSession implements LinkHandle {
       return;
     }
     const message = parsed.data;
+    if (message.type === 'reject') return this.refused(message.code, message.message);
     if (this.phase === 'up') {
-      if (message.type === 'hello' || message.type === 'auth') this.bad(`unexpected ${message.type} after handshake`);
-      else if (message.type === 'reject') this.refused(message.code, message.message);
+      if (isHandshake(message)) this.bad(`unexpected ${message.type} after the handshake`);
       else this.host.onSessionMessage(this, message);
       return;
     }
-    switch (message.type) {
-      case 'hello':
-        return this.onHello(message);
-      case 'auth':
-        return this.onAuth(message);
-      case 'reject':
-        return this.refused(message.code, message.message);
-      default:
-        this.bad(`${message.type} before the handshake completed`);
-    }
+    this.handshake(message);
   }
 
+  private handshake(message: PeerMessage): void {
+    if (this.phase === 'client-hello' && message.type === 'challenge') return this.onChallenge(message);
+    if (this.phase === 'client-hello' && message.type === 'hello') return this.onHelloAsClient(message);
+    if (this.phase === 'client-proving' && message.type === 'welcome') return this.onWelcome(message);
+    if (this.phase === 'server-waiting' && message.type === 'hello') return this.onHello(message);
+    if (this.phase === 'server-challenged' && message.type === 'prove') return this.onProve(message);
+    if (this.phase === 'server-welcomed' && message.type === 'intro') {
+      this.identity = { ...(this.identity as PeerIdentity), url: message.url };
+      this.phase = 'up';
+      return this.host.onSessionUp(this, message);
+    }
+    // Before the handshake is done nothing else is tolerated: a peer that has proven nothing
+    // gets no second chance to cost us work.
+    this.refuse('BAD_MESSAGES', `${message.type} out of place in the handshake`);
+  }
+
+  // ---- acceptor (server) ----------------------------------------------------------------
+
   private onHello(hello: HelloMessage): void {
-    if (this.peerHello !== null) return this.bad('second hello');
-    if (hello.protocol !== PROTOCOL_VERSION) {
-      return this.reject(
-        'PROTOCOL_VERSION',
-        `node ${hello.nodeId} speaks meshcache cluster protocol v${hello.protocol}, node ${this.host.nodeId} speaks v${PROTOCOL_VERSION}: run the same meshcache version on every node`,
-        hello.nodeId,
-      );
+    const theirs = { min: hello.protocol, max: hello.maxProtocol ?? hello.protocol };
+    const version = negotiateProtocol(this.host.protocolRange, theirs);
+    if (version === null) return this.refuse('PROTOCOL_VERSION', this.versionMismatch(theirs));
+    this.transcript = { version, clientNonce: hello.nonce, serverNonce: this.nonce, client: { nodeId: '', origin: '' } };
+    this.phase = 'server-challenged';
+    this.send({ type: 'challenge', protocol: version, nonce: this.nonce });
+  }
+
+  private onProve(prove: ProveMessage): void {
+    const t = { ...(this.transcript as HandshakeTranscript), client: { nodeId: prove.nodeId, origin: prove.origin } };
+    if (!proofsMatch(clientProof(this.host.clusterSecret, t), prove.proof)) {
+      return this.refuse('AUTH_FAILED', 'the dialing node did not prove knowledge of the cluster secret: set the same CLUSTER_SECRET on every node');
     }
-    if (hello.nodeId === this.host.nodeId) {
-      if (this.info.dialedUrl !== undefined) this.host.onSelfUrl(this.info.dialedUrl);
-      return this.reject('SAME_NODE_ID', `node id ${hello.nodeId} is used by both ends of this link: give every node its own NODE_ID, and leave a node's own URL out of its PEER_NODES`, hello.nodeId);
-    }
-    this.peerHello = hello;
+    const refusal = this.host.admit(this, prove);
+    if (refusal !== null) return this.refuse(refusal.code, refusal.message, { nodeId: prove.nodeId, origin: prove.origin });
+    this.identity = { nodeId: prove.nodeId, origin: prove.origin, url: null };
+    // Before the welcome: whatever the dialer sends once it has it meets the raised frame limit.
+    this.end.authenticated?.();
+    this.phase = 'server-welcomed';
     this.send({
-      type: 'auth',
-      proof: handshakeProof(this.host.clusterSecret, hello.nonce, this.host.nodeId, this.host.origin),
-      vv: this.host.versionVectorPairs(),
-      wantsSnapshot: this.host.wantsSnapshotFrom(hello.nodeId),
+      type: 'welcome',
+      nodeId: this.host.nodeId,
+      origin: this.host.origin,
+      proof: serverProof(this.host.clusterSecret, t, { nodeId: this.host.nodeId, origin: this.host.origin }),
+      ...this.sessionInfo(prove.nodeId),
     });
   }
 
-  private onAuth(auth: AuthMessage): void {
-    const hello = this.peerHello;
-    if (hello === null) return this.bad('auth before hello');
-    const expected = handshakeProof(this.host.clusterSecret, this.nonce, hello.nodeId, hello.origin);
-    if (!proofsMatch(expected, auth.proof)) {
-      return this.reject('AUTH_FAILED', `node ${hello.nodeId} did not prove knowledge of the cluster secret: set the same CLUSTER_SECRET on every node`, hello.nodeId);
+  // ---- dialer (client) ------------------------------------------------------------------
+
+  private onChallenge(challenge: ChallengeMessage): void {
+    const { min, max } = this.host.protocolRange;
+    if (challenge.protocol < min || challenge.protocol > max) return this.refuse('PROTOCOL_VERSION', this.versionMismatch({ min: challenge.protocol, max: challenge.protocol }));
+    this.transcript = { version: challenge.protocol, clientNonce: this.nonce, serverNonce: challenge.nonce, client: { nodeId: this.host.nodeId, origin: this.host.origin } };
+    this.phase = 'client-proving';
+    this.send({ type: 'prove', nodeId: this.host.nodeId, origin: this.host.origin, proof: clientProof(this.host.clusterSecret, this.transcript) });
+  }
+
+  /** A v1 node greets every link with its own hello instead of answering ours. */
+  private onHelloAsClient(hello: HelloMessage): void {
+    const theirs = { min: hello.protocol, max: hello.maxProtocol ?? hello.protocol };
+    if (negotiateProtocol(this.host.protocolRange, theirs) === null) return this.refuse('PROTOCOL_VERSION', this.versionMismatch(theirs));
+    this.refuse('BAD_MESSAGES', 'hello out of place in the handshake');
+  }
+
+  private onWelcome(welcome: WelcomeMessage): void {
+    const t = this.transcript as HandshakeTranscript;
+    if (!proofsMatch(serverProof(this.host.clusterSecret, t, welcome), welcome.proof)) {
+      return this.refuse('AUTH_FAILED', 'the node dialed did not prove knowledge of the cluster secret: set the same CLUSTER_SECRET on every node');
     }
+    const refusal = this.host.admit(this, welcome);
+    if (refusal !== null) return this.refuse(refusal.code, refusal.message, { nodeId: welcome.nodeId, origin: welcome.origin });
+    this.identity = { nodeId: welcome.nodeId, origin: welcome.origin, url: welcome.url };
+    this.send({ type: 'intro', ...this.sessionInfo(welcome.nodeId) });
     this.phase = 'up';
-    this.end.authenticated?.();
-    this.host.onSessionUp(this, auth);
+    this.host.onSessionUp(this, welcome);
+  }
+
+  // ---- both -----------------------------------------------------------------------------
+
+  private sessionInfo(peer: string): SessionInfo {
+    return { url: this.host.url, vv: this.host.versionVectorPairs(), wantsSnapshot: this.host.wantsSnapshotFrom(peer) };
+  }
+
+  private versionMismatch(theirs: ProtocolRange): string {
+    const range = (r: ProtocolRange) => (r.min === r.max ? `v${r.min}` : `v${r.min}-v${r.max}`);
+    return `the peer speaks meshcache cluster protocol ${range(theirs)}, node ${this.host.nodeId} speaks ${range(this.host.protocolRange)}: upgrade the older node`;
   }
 
   private bad(reason: string): void {
-    this.host.onRejected(this, reason, this.peerHello?.nodeId);
+    if (this.pending) return this.refuse('BAD_MESSAGES', reason);
+    this.host.onRejected(this, reason, this.identity?.nodeId);
     if (++this.badMessages > this.host.maxBadMessages) {
-      this.reject('BAD_MESSAGES', `more than ${this.host.maxBadMessages} invalid messages on this link (last: ${reason})`, this.peerHello?.nodeId);
+      this.refuse('BAD_MESSAGES', `more than ${this.host.maxBadMessages} invalid messages on this link (last: ${reason})`);
     }
   }
 
-  private reject(code: RejectCode, message: string, peer?: string): void {
-    this.host.onRejected(this, `${code}: ${message}`, peer);
+  /** We refuse the link: tell the peer why, then close. */
+  private refuse(code: RejectCode, message: string, proven?: { nodeId: string; origin: string }): void {
+    this.host.onRejected(this, `${code}: ${message}`, proven?.nodeId ?? this.identity?.nodeId);
+    if (this.pending) this.host.onHandshakeFailed(this, { code, message, by: 'us', ...(proven === undefined ? {} : { peer: proven }) });
     this.send({ type: 'reject', code, message });
     this.close();
   }
 
+  /** The peer refused the link. */
   private refused(code: RejectCode, message: string): void {
-    this.host.onRejected(this, `refused by peer, ${code}: ${message}`, this.peerHello?.nodeId);
+    this.host.onRejected(this, `refused by peer, ${code}: ${message}`, this.identity?.nodeId);
+    const proven = this.identity === null ? {} : { peer: { nodeId: this.identity.nodeId, origin: this.identity.origin } };
+    if (this.pending) this.host.onHandshakeFailed(this, { code, message, by: 'peer', ...proven });
     this.close();
   }
+}
+
+function isHandshake(message: PeerMessage): message is HandshakeMessage {
+  return HANDSHAKE_TYPES.has(message.type);
 }

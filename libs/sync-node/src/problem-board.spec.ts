@@ -38,3 +38,20 @@ describe('ProblemBoard', () => {
     expect(changes.map((c) => `${c.change}:${c.problem.code}:${c.problem.peer ?? ''}`)).toEqual(['raised:b:', 'raised:a:p1', 'cleared:a:p1', 'raised:b:p1', 'cleared:b:p1']);
   });
 });
+
+describe('ProblemBoard.clearStale', () => {
+  it('clears only problems of that code not raised again since the cutoff', () => {
+    let now = 0;
+    const board = new ProblemBoard<'a' | 'b'>(
+      () => now,
+      () => undefined,
+    );
+    board.raise('a', 'x', 'p1');
+    board.raise('a', 'x', 'p2');
+    board.raise('b', 'y', 'p3');
+    now = 100;
+    board.raise('a', 'x', 'p2');
+    board.clearStale('a', 50);
+    expect(board.list().map((p) => p.peer)).toEqual(['p2', 'p3']);
+  });
+});

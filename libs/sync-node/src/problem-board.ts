@@ -19,6 +19,8 @@ export interface ProblemChange<C extends string> {
  */
 export class ProblemBoard<C extends string> {
   private readonly current = new Map<string, Problem<C>>();
+  /** When each problem was last raised: a cause that stops recurring is cleared by `clearStale`. */
+  private readonly confirmed = new Map<string, number>();
 
   constructor(
     private readonly now: () => number,
@@ -28,6 +30,7 @@ export class ProblemBoard<C extends string> {
   raise(code: C, message: string, peer?: string): void {
     const key = keyOf(code, peer);
     const existing = this.current.get(key);
+    this.confirmed.set(key, this.now());
     if (existing?.message === message) return;
     const problem: Problem<C> = { code, message, ...(peer === undefined ? {} : { peer }), since: existing?.since ?? Math.floor(this.now()) };
     this.current.set(key, problem);
@@ -39,6 +42,7 @@ export class ProblemBoard<C extends string> {
     const existing = this.current.get(key);
     if (existing === undefined) return;
     this.current.delete(key);
+    this.confirmed.delete(key);
     this.onChange({ change: 'cleared', problem: existing });
   }
 
@@ -52,6 +56,11 @@ export class ProblemBoard<C extends string> {
   ofPeer(peer: string): Problem<C> | undefined {
     for (const p of this.current.values()) if (p.peer === peer) return p;
     return undefined;
+  }
+
+  /** Clears the problems with `code` not raised again since `cutoff`. */
+  clearStale(code: C, cutoff: number): void {
+    for (const [key, p] of [...this.current]) if (p.code === code && (this.confirmed.get(key) ?? 0) < cutoff) this.clear(p.code, p.peer);
   }
 
   list(): Problem<C>[] {

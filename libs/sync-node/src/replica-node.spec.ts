@@ -8,7 +8,7 @@ describe('ReplicaNode', () => {
     const { nodes, run } = memoryCluster(['a', 'b']);
     const [a, b] = nodes;
     a.set('k', 'v', { ttlMs: 5000 });
-    expect(a.get('k')).toEqual({ value: 'v', updatedAt: EPOCH, accessCount: 2, expiresAt: EPOCH + 5000 });
+    expect(a.get('k')).toEqual({ value: 'v', updatedAt: EPOCH, accessCount: 2, expiresAt: EPOCH + 5000, hlc: { wall: EPOCH, logical: 0, node: a.origin } });
     run(50);
     // The expiry is computed from the write's timestamp, so it is the same on every node.
     expect(b.peek('k')?.expiresAt).toBe(EPOCH + 5000);
@@ -25,7 +25,7 @@ describe('ReplicaNode', () => {
     expect(node.set('k', { big: 10n })).toMatchObject({ ok: false, code: 'INVALID_VALUE' });
     // Stored as peers will receive it: undefined members vanish, NaN becomes null.
     const plain = new ReplicaNode({ nodeId: 'p', cache: { capacity: 10, strategy: 'lru' } });
-    expect(plain.set('j', { a: undefined, b: NaN, c: [1] })).toEqual({ ok: true });
+    expect(plain.set('j', { a: undefined, b: NaN, c: [1] })).toEqual({ ok: true, hlc: plain.peek('j')?.hlc });
     expect(plain.peek('j')?.value).toEqual({ b: null, c: [1] });
     void plain.close();
     expect(node.set('k', 1, { ttlMs: -5 })).toMatchObject({ ok: false, code: 'INVALID_TTL' });
@@ -34,6 +34,46 @@ describe('ReplicaNode', () => {
     expect(() => new ReplicaNode({ nodeId: 'has#hash', cache: { capacity: 1, strategy: 'lru' } })).toThrow(SyncError);
     expect(() => new ReplicaNode({ nodeId: 'n', cache: { capacity: 0, strategy: 'lru' } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     void node.close();
+  });
+
+  it('journals each operation before applying it: a refused one is neither applied nor replicated, and peers resend theirs', () => {
+    const { nodes, run } = memoryCluster(['a', 'b']);
+    const [a, b] = nodes;
+    const logged: Operation[] = [];
+    let diskFull = false;
+    const journal = (op: Operation) => {
+      if (diskFull) return { ok: false as const, message: 'no space left on device' };
+      logged.push(op);
+      return { ok: true as const };
+    };
+    a.setJournal(journal);
+    b.setJournal(journal);
+    const first = a.set('k', 1);
+    expect(first).toMatchObject({ ok: true, hlc: a.peek('k')?.hlc });
+    run(200);
+    expect(b.peek('k')?.value).toBe(1);
+    expect(logged.map((op) => [op.origin, op.seq])).toEqual([[a.origin, 1], [a.origin, 1]]);
+
+    diskFull = true;
+    expect(a.set('k', 2)).toEqual({ ok: false, code: 'NOT_LOGGED', message: 'no space left on device' });
+    expect(() => a.delete('k')).toThrow(expect.objectContaining({ code: 'NOT_LOGGED' }));
+    expect(() => a.clear()).toThrow(expect.objectContaining({ code: 'NOT_LOGGED' }));
+    expect(a.peek('k')?.value).toBe(1);
+    expect(a.stats().seq).toBe(1);
+    // b's own write reaches a, which cannot log it: not applied, not acknowledged.
+    b.setJournal(undefined);
+    b.set('from-b', 'x');
+    run(500);
+    expect(a.peek('from-b')).toBeUndefined();
+    expect(b.peek('k')?.value).toBe(1);
+
+    diskFull = false;
+    run(2000);
+    expect(a.peek('from-b')?.value).toBe('x');
+    expect(a.set('k', 3)).toMatchObject({ ok: true });
+    expect(a.stats().seq).toBe(2);
+    run(200);
+    expect(b.peek('k')?.value).toBe(3);
   });
 
   it('resolves concurrent writes to one key the same way on every node (last writer wins by HLC)', () => {

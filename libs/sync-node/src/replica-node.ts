@@ -10,14 +10,16 @@ import {
   type Operation,
   type PeerInfo,
   type PeerMessage,
+  type ProtocolRange,
   type ReplicationProblemCode,
+  type SessionInfo,
   type SyncEvent,
   type SyncStats,
   type VersionVectorPairs,
 } from '@meshcache/sync-protocol';
 import { AntiEntropy } from './anti-entropy.js';
 import type { CatchUpView } from './catch-up-policy.js';
-import type { ChangeEvent, NodeValue, ReplicaNodeEvents, WriteResult } from './node-types.js';
+import type { ChangeEvent, Journal, JournalResult, NodeValue, ReplicaNodeEvents, WriteResult } from './node-types.js';
 import { freshOrigin, restoreState, type RestoreOutcome } from './restore-state.js';
 import { Backlog } from './backlog.js';
 import { BootstrapPeer } from './bootstrap-peer.js';
@@ -31,7 +33,8 @@ import { OutboundStream, type OutboundHost } from './outbound-stream.js';
 import type { PeerLink } from './peer-link.js';
 import { collectSettledGraves } from './grave-collection.js';
 import { Membership } from './membership.js';
-import { PeerSession, type SessionHost } from './peer-session.js';
+import { PeerSession, type Admission, type HandshakeFailure, type SessionHost, type StreamMessage } from './peer-session.js';
+import { nodesWithProblems, PROBLEM_OF_REFUSAL } from './peer-problems.js';
 import { ProblemBoard } from './problem-board.js';
 import { ReplicaState, type ChangeRecord } from './replica-state.js';
 import { SyncError } from './sync-error.js';
@@ -75,6 +78,7 @@ export class ReplicaNode implements SessionHost {
   private tickHandle: unknown = null;
   private tickCount = 0;
   private requestCounter = 0;
+  private journal: Journal | undefined;
 
   constructor(options: ReplicaNodeOptions) {
     this.options = resolveOptions(options, eventLoopTimers);
@@ -127,6 +131,10 @@ export class ReplicaNode implements SessionHost {
     return this.options.maxBadMessages;
   }
 
+  get protocolRange(): ProtocolRange {
+    return this.options.protocolRange;
+  }
+
   /** Read access to the underlying cache; values are `EntryRecord`s. Write through the node. */
   get cache(): Cache<string, EntryRecord> {
     return this.store.cache;
@@ -152,7 +160,7 @@ export class ReplicaNode implements SessionHost {
   peek(key: string): NodeValue | undefined {
     const info = this.store.cache.peekEntry(key);
     if (info === undefined) return undefined;
-    const out: NodeValue = { value: info.value.value, updatedAt: info.value.hlc.wall, accessCount: info.accessCount };
+    const out: NodeValue = { value: info.value.value, updatedAt: info.value.hlc.wall, accessCount: info.accessCount, hlc: info.value.hlc };
     if (info.value.expiresAt !== undefined) out.expiresAt = info.value.expiresAt;
     return out;
   }
@@ -165,21 +173,24 @@ export class ReplicaNode implements SessionHost {
     if (this.isClosed) return { ok: false, code: 'CLOSED', message: 'this node is closed' };
     const request = prepareSet(key, value, opts?.ttlMs, this.options.cache);
     if (!request.ok) return request;
-    this.writeLocal(request.op, request.approxBytes);
-    return { ok: true };
+    const written = this.writeLocal(request.op, request.approxBytes);
+    return written.ok ? written : { ok: false, code: 'NOT_LOGGED', message: written.message };
   }
 
-  /** Deletes `key` everywhere; true when it was present here. Replicated even when absent. */
+  /**
+   * Deletes `key` everywhere; true when it was present here. Replicated even when absent.
+   * Throws `SyncError` `NOT_LOGGED` when the journal refuses the operation (nothing changed).
+   */
   delete(key: string): boolean {
     if (this.isClosed || typeof key !== 'string') return false;
     const existed = this.store.peek(key) !== undefined;
-    this.writeLocal({ type: 'delete', key }, key.length);
+    this.mustLog(this.writeLocal({ type: 'delete', key }, key.length));
     return existed;
   }
 
-  /** Empties the cache on every node: removes every entry written before this moment. */
+  /** Empties the cache on every node: removes every entry written before this moment. Throws like `delete`. */
   clear(): void {
-    if (!this.isClosed) this.writeLocal({ type: 'clear' }, 0);
+    if (!this.isClosed) this.mustLog(this.writeLocal({ type: 'clear' }, 0));
   }
 
   /** Switches the eviction policy on every node (last writer wins). */
@@ -187,7 +198,18 @@ export class ReplicaNode implements SessionHost {
     if (!isStrategy(strategy)) {
       throw new SyncError('INVALID_OPTION', `strategy must be one of ${STRATEGIES.join(', ')}, got ${String(strategy)}`);
     }
-    if (!this.isClosed) this.writeLocal({ type: 'strategy', strategy }, 0);
+    if (!this.isClosed) this.mustLog(this.writeLocal({ type: 'strategy', strategy }, 0));
+  }
+
+  /**
+   * Every operation goes to `journal` before it changes this node: its own writes (a refusal
+   * makes the write fail: not applied, not replicated) and peers' operations (a refusal leaves
+   * them unacknowledged, so the peer sends them again later). State merged from a snapshot or an
+   * anti-entropy repair is journaled as it is applied; a refusal there stops the snapshot
+   * install before it completes, so this node asks again. Restored state is not journaled.
+   */
+  setJournal(journal: Journal | undefined): void {
+    this.journal = journal;
   }
 
   /**
@@ -242,7 +264,7 @@ export class ReplicaNode implements SessionHost {
 
   /** Every peer this node has talked to or heard of, with its state. */
   nodes(): PeerInfo[] {
-    return this.members.nodes(this.seq);
+    return nodesWithProblems(this.members.nodes(this.seq), this.problemBoard.list());
   }
 
   on<E extends keyof ReplicaNodeEvents>(event: E, fn: (arg: ReplicaNodeEvents[E]) => void): this {
@@ -303,16 +325,35 @@ export class ReplicaNode implements SessionHost {
     for (const session of [...this.sessions]) session.close();
   }
 
-  /** Transports call this for each new channel to a peer (dialed or accepted). */
+  /**
+   * Transports call this for each new channel to a peer: with `info.dialedUrl` for a channel this
+   * node dialed (it starts the handshake), without for one it accepted.
+   */
   openLink(end: LinkEnd, info: LinkInfo = {}): LinkHandle {
     const session = new PeerSession(this, end, info);
     if (this.isClosed) {
       end.close();
       return session;
     }
+    if (!session.dialed) this.boundPendingHandshakes();
     this.sessions.add(session);
     session.start();
     return session;
+  }
+
+  /**
+   * Transports call this when dialing `url` failed before any handshake (refused, timed out, a
+   * TLS error): the peer is unreachable until a link to it comes up.
+   */
+  dialFailed(url: string, reason: string): void {
+    if (this.isClosed) return;
+    this.problemBoard.raise('peer-unreachable', `peer ${url} is unreachable: ${reason}`, url);
+  }
+
+  /** Strangers cannot hold more than a few accepted links in the handshake: the oldest goes. */
+  private boundPendingHandshakes(): void {
+    const pending = [...this.sessions].filter((s) => s.pending && !s.dialed);
+    if (pending.length >= this.options.maxPendingHandshakes) pending[0].abandon('TOO_MANY_HANDSHAKES', 'too many links in the handshake at once');
   }
 
   /**
@@ -352,14 +393,26 @@ export class ReplicaNode implements SessionHost {
     return { nodeId: this.nodeId, origin: this.originName, vv: this.vv, backlog: this.backlog };
   }
 
-  private writeLocal(op: Op, approxBytes: number): void {
+  private writeLocal(op: Op, approxBytes: number): { ok: true; hlc: Hlc } | { ok: false; message: string } {
     const operation: Operation = { origin: this.originName, seq: this.seq + 1, hlc: this.clockImpl.tick(), op };
+    // Log first, then apply: an operation the journal refused never existed (its seq is reused).
+    const logged = this.toJournal(operation);
+    if (!logged.ok) return logged;
     this.source = 'local';
     this.state.applyOperation(operation, this.now());
     this.vv.set(this.originName, operation.seq);
     this.backlog.append(operation, approxBytes);
     this.emitter.emit('op', operation);
     this.outbound.scheduleFlush();
+    return { ok: true, hlc: operation.hlc };
+  }
+
+  private toJournal(operation: Operation): JournalResult {
+    return this.journal === undefined ? { ok: true } : this.journal(operation);
+  }
+
+  private mustLog(result: JournalResult): void {
+    if (!result.ok) throw new SyncError('NOT_LOGGED', result.message);
   }
 
   private onStateChange(change: ChangeRecord): void {
@@ -382,8 +435,40 @@ export class ReplicaNode implements SessionHost {
 
   // ---- sessions -------------------------------------------------------------------------
 
-  onSessionUp(session: PeerSession, auth: { vv: VersionVectorPairs; wantsSnapshot: boolean }): void {
+  /**
+   * A peer proved the secret: refuse it when it claims our own id (a link to ourselves, or a
+   * second node with our NODE_ID) or the id of another live peer (two nodes share that id).
+   */
+  admit(session: PeerSession, peer: { nodeId: string; origin: string }): Admission {
+    if (peer.nodeId === this.nodeId) {
+      if (peer.origin === this.originName) return { code: 'SAME_NODE_ID', message: 'this link leads back to the node itself: leave a node\'s own URL out of its PEER_NODES' };
+      return { code: 'DUPLICATE_NODE_ID', message: `node id ${peer.nodeId} is used by two live nodes (${this.originName} and ${peer.origin}): give every node its own NODE_ID` };
+    }
+    const now = this.now();
+    const link = this.members.links.get(peer.nodeId);
+    for (const other of link?.sessions ?? []) {
+      if (other === session || other.peer === null || other.peer.origin === peer.origin) continue;
+      // A peer that restarted leaves its old link silent: that one goes, the new one stays.
+      if (now - other.lastHeard > this.options.suspectAfterMs) other.close();
+      else return { code: 'DUPLICATE_NODE_ID', message: `node id ${peer.nodeId} is used by two live nodes (${other.peer.origin} and ${peer.origin}): give every node its own NODE_ID` };
+    }
+    return null;
+  }
+
+  onHandshakeFailed(session: PeerSession, failure: HandshakeFailure): void {
+    if (failure.code === 'SAME_NODE_ID' && session.info.dialedUrl !== undefined) return this.onSelfUrl(session.info.dialedUrl);
+    const code = PROBLEM_OF_REFUSAL[failure.code];
+    // Only problems with a peer we chose (dialed) or one that proved the secret are raised: a
+    // stranger failing the handshake is not a problem of this node.
+    const peer = session.info.dialedUrl ?? failure.peer?.origin;
+    if (code === null || peer === undefined) return;
+    const who = session.info.dialedUrl !== undefined ? `peer ${peer}` : `peer ${failure.peer?.nodeId} (${peer})`;
+    this.problemBoard.setPeer(peer, { code, message: `${who}: ${failure.by === 'us' ? 'refused' : 'refuses this node'}: ${failure.message}` });
+  }
+
+  onSessionUp(session: PeerSession, auth: SessionInfo): void {
     const hello = session.peer as NonNullable<PeerSession['peer']>;
+    if (session.info.dialedUrl !== undefined) this.problemBoard.setPeer(session.info.dialedUrl, null);
     const link = this.members.linkFor(hello.nodeId);
     const wasUp = link.state !== 'down';
     if (hello.url !== null) {
@@ -424,7 +509,7 @@ export class ReplicaNode implements SessionHost {
     this.activity.rejected(reason, peer);
   }
 
-  onSessionMessage(session: PeerSession, message: PeerMessage): void {
+  onSessionMessage(session: PeerSession, message: StreamMessage): void {
     const peer = session.peer as NonNullable<PeerSession['peer']>;
     const link = this.members.links.get(peer.nodeId) as PeerLink;
     // A link left over from the peer's previous life says nothing about its current state.
@@ -461,8 +546,11 @@ export class ReplicaNode implements SessionHost {
         return this.antiEntropy.onRepair(session, message);
       case 'repair-done':
         return this.antiEntropy.onRepairDone(message);
-      default:
-        return;
+      default: {
+        // A new message type must be handled above: this line stops compiling until it is.
+        const unhandled: never = message;
+        return unhandled;
+      }
     }
   }
 
@@ -489,9 +577,12 @@ export class ReplicaNode implements SessionHost {
     this.bootstrap.releaseIfGone(this.members.links);
     for (const session of [...this.sessions]) {
       const silentFor = now - session.lastHeard;
-      if (silentFor > this.options.downAfterMs) session.close();
+      if (session.pending && now - session.openedAt > this.options.handshakeTimeoutMs) session.abandon('HANDSHAKE_TIMEOUT', `the handshake did not complete within ${this.options.handshakeTimeoutMs} ms`);
+      else if (silentFor > this.options.downAfterMs) session.close();
       else if (session.isUp && session.peer !== null) session.send(this.heartbeatFor(session.peer.nodeId));
     }
+    // Refusals recur on every redial while their cause lasts; once they stop, so does the problem.
+    for (const code of ['duplicate-node-id', 'peer-unreachable', 'peer-refused-secret', 'peer-refused-version'] as const) this.problemBoard.clearStale(code, now - 3 * this.options.downAfterMs);
     const changed = this.members.updateLiveness(now, this.options.suspectAfterMs);
     for (const link of this.members.links.values()) {
       this.outbound.retransmitIfStalled(link, now);
@@ -543,6 +634,7 @@ export class ReplicaNode implements SessionHost {
       applying: () => {
         this.source = 'remote';
       },
+      journal: (op: Operation) => this.toJournal(op),
       emitOp: (op: Operation) => this.emitter.emit('op', op),
     };
   }
@@ -581,7 +673,10 @@ export class ReplicaNode implements SessionHost {
       applying: () => {
         this.source = 'remote';
       },
-      emitOp: (op: Operation) => this.emitter.emit('op', op),
+      emitOp: (op: Operation) => {
+        this.toJournal(op);
+        this.emitter.emit('op', op);
+      },
       newRequestId: () => `${this.originName}-r${++this.requestCounter}`,
     };
   }

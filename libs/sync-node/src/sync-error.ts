@@ -1,4 +1,4 @@
-export type SyncErrorCode = 'INVALID_OPTION' | 'INVALID_SNAPSHOT' | 'RESTORE_AFTER_START' | 'CLOSED';
+export type SyncErrorCode = 'INVALID_OPTION' | 'INVALID_SNAPSHOT' | 'RESTORE_AFTER_START' | 'CLOSED' | 'NOT_LOGGED';
 
 /** The one error class this library throws; `code` is stable, `message` says what to change. */
 export class SyncError extends Error {

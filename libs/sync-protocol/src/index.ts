@@ -1,4 +1,5 @@
-export { PROTOCOL_VERSION } from './version.js';
+export { PROTOCOL_MIN_VERSION, PROTOCOL_VERSION, negotiateProtocol } from './version.js';
+export type { ProtocolRange } from './version.js';
 export { HlcSchema, NodeIdSchema, OriginSchema, compareHlc, nodeIdOfOrigin } from './hlc.js';
 export type { Hlc } from './hlc.js';
 export { VersionVectorSchema } from './version-vector.js';
@@ -20,7 +21,10 @@ export { NodeSnapshotSchema, SnapshotEntrySchema, StampSchema, StrategyStateSche
 export type { NodeSnapshot, SnapshotEntry, Stamp, StrategyState, Tombstone } from './snapshot.js';
 export {
   AckMessageSchema,
-  AuthMessageSchema,
+  ChallengeMessageSchema,
+  IntroMessageSchema,
+  ProveMessageSchema,
+  WelcomeMessageSchema,
   DigestMessageSchema,
   HeartbeatMessageSchema,
   HelloMessageSchema,
@@ -41,7 +45,11 @@ export {
   SyncStartMessageSchema,
 } from './messages.js';
 export type {
-  AuthMessage,
+  ChallengeMessage,
+  IntroMessage,
+  ProveMessage,
+  SessionInfo,
+  WelcomeMessage,
   DigestMessage,
   HeartbeatMessage,
   HelloMessage,

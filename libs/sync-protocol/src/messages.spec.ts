@@ -1,4 +1,4 @@
-import { OperationSchema, PROTOCOL_VERSION, PeerMessageSchema } from './index.js';
+import { OperationSchema, PROTOCOL_VERSION, PeerMessageSchema, negotiateProtocol } from './index.js';
 
 const op = {
   origin: 'n1#a',
@@ -26,9 +26,12 @@ describe('peer messages', () => {
     }
   });
 
-  it('accepts a hello carrying the protocol version and rejects unknown message types', () => {
-    const hello = { type: 'hello', protocol: PROTOCOL_VERSION, nodeId: 'n1', origin: 'n1#a', url: 'http://127.0.0.1:5000', nonce: 'ab'.repeat(16) };
+  it('accepts a hello carrying the protocol range (and nothing about the node) and rejects unknown message types', () => {
+    const hello = { type: 'hello', protocol: PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION, nonce: 'ab'.repeat(16) };
     expect(PeerMessageSchema.safeParse(hello).success).toBe(true);
+    // A v1 hello still parses (its extra fields are dropped), so a v1 node is refused by version.
+    const v1 = PeerMessageSchema.parse({ type: 'hello', protocol: 1, nodeId: 'n1', origin: 'n1#a', url: null, nonce: 'ab'.repeat(16) });
+    expect(v1).toEqual({ type: 'hello', protocol: 1, nonce: 'ab'.repeat(16) });
     expect(PeerMessageSchema.safeParse({ ...hello, nonce: 'short' }).success).toBe(false);
     expect(PeerMessageSchema.safeParse({ type: 'cache-operation', key: 'k' }).success).toBe(false);
     expect(PeerMessageSchema.safeParse(null).success).toBe(false);
@@ -38,5 +41,11 @@ describe('peer messages', () => {
     const ok = PeerMessageSchema.safeParse({ type: 'resync', vv: [['n1#a', 3]] });
     expect(ok.success).toBe(true);
     expect(PeerMessageSchema.safeParse({ type: 'resync', vv: { 'n1#a': 3 } }).success).toBe(false);
+  });
+
+  it('negotiates the highest version two ranges share, or none', () => {
+    expect(negotiateProtocol({ min: 2, max: 3 }, { min: 2, max: 2 })).toBe(2);
+    expect(negotiateProtocol({ min: 2, max: 3 }, { min: 3, max: 4 })).toBe(3);
+    expect(negotiateProtocol({ min: 1, max: 1 }, { min: 2, max: 2 })).toBeNull();
   });
 });

@@ -6,29 +6,53 @@ import { VersionVectorSchema } from './version-vector.js';
 
 const PeerUrlSchema = z.string().max(2048).regex(/^https?:\/\/\S+$/, 'peer url must be http(s)://host:port');
 
-/** First message on every link, both ways: who I am and a fresh challenge for the peer. */
-export const HelloMessageSchema = z.object({
-  type: z.literal('hello'),
-  protocol: z.number().int().positive(),
-  nodeId: NodeIdSchema,
-  origin: OriginSchema,
-  url: PeerUrlSchema.nullable(),
-  nonce: z.string().regex(/^[0-9a-f]{32}$/),
-});
+const NonceSchema = z.string().regex(/^[0-9a-f]{32}$/);
+const ProofSchema = z.string().regex(/^[0-9a-f]{64}$/);
+const ProtocolSchema = z.number().int().positive();
 
 /**
- * Answer to the peer's hello: `proof` is HMAC-SHA256(cluster secret, peer nonce + both ids), so
- * the secret never crosses the wire. The version vector says what the sender already has.
+ * Handshake, step 1 (dialer → acceptor): the protocol versions the dialer speaks and a fresh
+ * challenge. Nothing about the dialer: it has proven nothing yet. (A v1 node's hello also
+ * carried its id, origin and url; those fields are ignored, and it is refused by version.)
  */
-export const AuthMessageSchema = z.object({
-  type: z.literal('auth'),
-  proof: z.string().regex(/^[0-9a-f]{64}$/),
+export const HelloMessageSchema = z.object({
+  type: z.literal('hello'),
+  /** Lowest version spoken. */
+  protocol: ProtocolSchema,
+  /** Highest version spoken (v1 nodes send no range: `protocol` only). */
+  maxProtocol: ProtocolSchema.optional(),
+  nonce: NonceSchema,
+});
+
+/** Step 2 (acceptor → dialer): the version both speak (the highest common one) and the acceptor's challenge. */
+export const ChallengeMessageSchema = z.object({ type: z.literal('challenge'), protocol: ProtocolSchema, nonce: NonceSchema });
+
+/**
+ * Step 3 (dialer → acceptor): who the dialer is, and `proof` = HMAC-SHA256(cluster secret) over
+ * the version, the direction `client`, both nonces and the dialer's id and origin (see
+ * docs/SECURITY.md). The acceptor says nothing about itself until this proof checks out.
+ */
+export const ProveMessageSchema = z.object({ type: z.literal('prove'), nodeId: NodeIdSchema, origin: OriginSchema, proof: ProofSchema });
+
+/** What each side tells the other once the other has proven the secret. */
+const SessionInfoShape = {
+  url: PeerUrlSchema.nullable(),
+  /** What the sender has applied. */
   vv: VersionVectorSchema,
   /** The sender holds nobody else's writes yet and asks this peer (and only this one) for a snapshot. */
   wantsSnapshot: z.boolean(),
-});
+};
 
-export const RejectCodeSchema = z.enum(['PROTOCOL_VERSION', 'AUTH_FAILED', 'BAD_MESSAGES', 'SAME_NODE_ID']);
+/**
+ * Step 4 (acceptor → dialer): the acceptor's identity and its proof over the direction `server`,
+ * both nonces and both ids and origins, with its session information.
+ */
+export const WelcomeMessageSchema = z.object({ type: z.literal('welcome'), nodeId: NodeIdSchema, origin: OriginSchema, proof: ProofSchema, ...SessionInfoShape });
+
+/** Step 5 (dialer → acceptor), once the acceptor's proof checked out: the dialer's session information. */
+export const IntroMessageSchema = z.object({ type: z.literal('intro'), ...SessionInfoShape });
+
+export const RejectCodeSchema = z.enum(['PROTOCOL_VERSION', 'AUTH_FAILED', 'BAD_MESSAGES', 'SAME_NODE_ID', 'DUPLICATE_NODE_ID', 'HANDSHAKE_TIMEOUT', 'TOO_MANY_HANDSHAKES']);
 export type RejectCode = z.infer<typeof RejectCodeSchema>;
 /** Sent before closing a link that will not be accepted; `message` is meant for the operator. */
 export const RejectMessageSchema = z.object({ type: z.literal('reject'), code: RejectCodeSchema, message: z.string().max(1000) });
@@ -89,7 +113,7 @@ export const HeartbeatMessageSchema = z.object({
   capacity: z.number().int().positive(),
   /** Every node id the sender knows to be part of the cluster (tombstones wait for all of them). */
   members: z.array(NodeIdSchema).max(1000),
-  /** As in `auth`: the sender still waits for its first snapshot, from the receiver. */
+  /** As in `welcome` / `intro`: the sender still waits for its first snapshot, from the receiver. */
   wantsSnapshot: z.boolean(),
 });
 
@@ -147,7 +171,10 @@ export const RepairDoneMessageSchema = z.object({
 
 export const PeerMessageSchema = z.discriminatedUnion('type', [
   HelloMessageSchema,
-  AuthMessageSchema,
+  ChallengeMessageSchema,
+  ProveMessageSchema,
+  WelcomeMessageSchema,
+  IntroMessageSchema,
   RejectMessageSchema,
   SyncStartMessageSchema,
   OpsMessageSchema,
@@ -165,7 +192,12 @@ export const PeerMessageSchema = z.discriminatedUnion('type', [
 export type PeerMessage = z.infer<typeof PeerMessageSchema>;
 export type PeerMessageType = PeerMessage['type'];
 export type HelloMessage = z.infer<typeof HelloMessageSchema>;
-export type AuthMessage = z.infer<typeof AuthMessageSchema>;
+export type ChallengeMessage = z.infer<typeof ChallengeMessageSchema>;
+export type ProveMessage = z.infer<typeof ProveMessageSchema>;
+export type WelcomeMessage = z.infer<typeof WelcomeMessageSchema>;
+export type IntroMessage = z.infer<typeof IntroMessageSchema>;
+/** What a peer tells about itself once the handshake is done. */
+export type SessionInfo = Pick<IntroMessage, 'url' | 'vv' | 'wantsSnapshot'>;
 export type OpsMessage = z.infer<typeof OpsMessageSchema>;
 export type SnapshotChunkMessage = z.infer<typeof SnapshotChunkMessageSchema>;
 export type HeartbeatMessage = z.infer<typeof HeartbeatMessageSchema>;

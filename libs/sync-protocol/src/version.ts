@@ -1,5 +1,22 @@
 /**
- * Version of the peer-to-peer wire protocol. Nodes refuse a handshake whose version differs:
- * mixing versions could apply operations under different merge rules and silently diverge.
+ * Versions of the peer-to-peer wire protocol this build speaks. Two nodes talk at the highest
+ * version both speak and refuse each other when their ranges do not overlap, so a rolling
+ * upgrade works as long as each release still speaks its predecessor's newest version.
+ *
+ * v1: the original handshake (HMAC over a nonce the caller chose). v2: the mutual
+ * challenge–response of docs/SECURITY.md. v1 is not spoken any more: it is unsafe.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_MIN_VERSION = 2;
+export const PROTOCOL_VERSION = 2;
+
+/** An inclusive range of protocol versions. */
+export interface ProtocolRange {
+  min: number;
+  max: number;
+}
+
+/** The version two ranges share (the highest), or null when they do not overlap. */
+export function negotiateProtocol(a: ProtocolRange, b: ProtocolRange): number | null {
+  const version = Math.min(a.max, b.max);
+  return version >= Math.max(a.min, b.min) ? version : null;
+}

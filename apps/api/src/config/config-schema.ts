@@ -69,6 +69,8 @@ export const CONFIG_OPTIONS = [
   { key: 'appendFsync', env: 'APPEND_FSYNC', schema: z.enum(['always', 'everysec', 'no']).default('everysec'), help: 'Operation log fsync policy: always | everysec | no' },
   { key: 'snapshotIntervalMs', env: 'SNAPSHOT_INTERVAL_MS', schema: int(1000, 86_400_000).default(60_000), help: 'Snapshot period' },
   { key: 'snapshotAfterOps', env: 'SNAPSHOT_AFTER_OPS', schema: int(1, 1e9).default(100_000), help: 'Also snapshot once the log holds this many operations' },
+  { key: 'discardCorruptData', env: 'DISCARD_CORRUPT_DATA', schema: bool.default(false), help: 'Start even when every snapshot in DATA_DIR is damaged (damaged files are moved aside, never deleted)' },
+  { key: 'diskProbeIntervalMs', env: 'DISK_PROBE_INTERVAL_MS', schema: int(100, 600_000).default(1000), help: 'While the disk is full (node read-only), how often to test it again' },
   { key: 'metricsIntervalMs', env: 'METRICS_INTERVAL_MS', schema: int(100, 60_000).default(1000), help: 'Period of metrics-update to dashboards' },
   { key: 'shutdownTimeoutMs', env: 'SHUTDOWN_TIMEOUT_MS', schema: int(0, 600_000).default(10_000), help: 'Longest graceful drain before exiting' },
   { key: 'dashboardDir', env: 'DASHBOARD_DIR', schema: z.string().min(1).optional(), help: 'Built dashboard to serve at / (default <dir of main.js>/../dashboard)' },

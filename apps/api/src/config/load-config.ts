@@ -17,7 +17,7 @@ export class ConfigError extends Error {
  */
 export type ResolvedConfig = Config & { nodeId: string };
 
-const BOOLEAN_KEYS = new Set<string>(['accessLog', 'publicReads', 'insecure']);
+const BOOLEAN_KEYS = new Set<string>(['accessLog', 'publicReads', 'insecure', 'discardCorruptData']);
 
 /** Reads `--flag value`, `--flag=value` and bare boolean flags into a key → raw value map. */
 const parseFlags = (argv: readonly string[]): Map<string, string> => {

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzip } from 'node:zlib';
 
-/** A handler's answer: JSON `body` with `status` (200 when omitted). */
+/** A handler's answer: JSON `body` with `status` (200 when omitted) and extra `headers`; a 304 has no body. */
 export interface Reply {
   readonly status?: number;
   readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** compression's default threshold: smaller bodies are sent as they are. */
@@ -36,5 +37,12 @@ export const sendJson = (req: IncomingMessage, res: ServerResponse, status: numb
   });
 };
 
-export const sendReply = (req: IncomingMessage, res: ServerResponse, reply: Reply, headers?: string[], done?: () => void): void =>
-  sendJson(req, res, reply.status ?? 200, reply.body, headers, done);
+/** A {@link Reply} through {@link sendJson}, its own headers after the caller's; a 304 without a body. */
+export const sendReply = (req: IncomingMessage, res: ServerResponse, reply: Reply, headers: string[] = [], done?: () => void): void => {
+  if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name]);
+  const status = reply.status ?? 200;
+  if (status !== 304) return sendJson(req, res, status, reply.body, headers, done);
+  headers.push('Vary', 'Origin, Accept-Encoding');
+  res.writeHead(304, headers);
+  res.end(done);
+};

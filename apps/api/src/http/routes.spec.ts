@@ -27,7 +27,7 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
   it('POST then GET /api/cache/:key returns the seed shape, DELETE removes it', async () => {
     const set = await request(base, 'POST', '/api/cache', { body: { key: 'user:1', value: { name: 'Ada' } } });
     expect(set.status).toBe(200);
-    expect(set.body).toEqual({ success: true, message: 'Item cached successfully', key: 'user:1' });
+    expect(set.body).toEqual({ success: true, message: 'Item cached successfully', key: 'user:1', version: expect.stringMatching(/^\d+\.\d+\.test-node#/) });
     const got = await request(base, 'GET', '/api/cache/user%3A1');
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ success: true, key: 'user:1', value: { value: { name: 'Ada' }, accessCount: expect.any(Number), expiresAt: null } });
@@ -334,7 +334,8 @@ describe('fast path and Express stack agree', () => {
   const strip = (h: Headers) => {
     const out = new Map<string, string>();
     h.forEach((v, k) => {
-      if (!['date', 'content-length', 'connection', 'keep-alive', 'ratelimit', 'ratelimit-policy'].includes(k)) out.set(k, v);
+      // Each write makes its own version: the ETag is compared in its own test.
+      if (!['date', 'content-length', 'connection', 'keep-alive', 'ratelimit', 'ratelimit-policy', 'etag'].includes(k)) out.set(k, v);
     });
     return out;
   };
@@ -352,8 +353,38 @@ describe('fast path and Express stack agree', () => {
     const fast = await request(server.url, 'POST', '/api/cache', { body, headers: FAST });
     const slow = await request(server.url, 'POST', '/api/cache', { body, headers: EXPRESS });
     expect(fast.status).toBe(slow.status);
-    expect(fast.body).toEqual(slow.body);
+    const { version: fastVersion, ...fastBody } = fast.body as { version?: string };
+    const { version: slowVersion, ...slowBody } = slow.body as { version?: string };
+    expect(fastBody).toEqual(slowBody);
+    expect(fast.headers.get('etag')).toBe(fastVersion === undefined ? null : `"${fastVersion}"`);
+    expect(slow.headers.get('etag')).toBe(slowVersion === undefined ? null : `"${slowVersion}"`);
     expect(strip(fast.headers)).toEqual(strip(slow.headers));
+  });
+
+  it.each([
+    ['the fast path', FAST, ''],
+    ['Express', EXPRESS, '?via=express'],
+  ])('answers the version of each write and honours If-None-Match on %s', async (_path, headers, query) => {
+    const auth = { authorization: headers.authorization };
+    const first = await request(server.url, 'POST', '/api/cache', { body: { key: 'e', value: 1 }, headers });
+    const version = (first.body as { version: string }).version;
+    expect(first.headers.get('etag')).toBe(`"${version}"`);
+    const read = await request(server.url, 'GET', `/api/cache/e${query}`, { headers: auth });
+    expect(read.headers.get('etag')).toBe(`"${version}"`);
+    expect((read.body as { value: { version: string } }).value.version).toBe(version);
+    for (const tag of [`"${version}"`, `W/"${version}"`, `"other", "${version}"`, '*']) {
+      const cached = await request(server.url, 'GET', `/api/cache/e${query}`, { headers: { ...auth, 'if-none-match': tag } });
+      expect(cached.status).toBe(304);
+      expect(cached.text).toBe('');
+      expect(cached.headers.get('etag')).toBe(`"${version}"`);
+    }
+    const second = await request(server.url, 'POST', '/api/cache', { body: { key: 'e', value: 2 }, headers });
+    const newer = (second.body as { version: string }).version;
+    expect(newer).not.toBe(version);
+    const changed = await request(server.url, 'GET', `/api/cache/e${query}`, { headers: { ...auth, 'if-none-match': `"${version}"` } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).toBe(`"${newer}"`);
+    expect((changed.body as { value: { value: number } }).value.value).toBe(2);
   });
 
   it('GET /api/cache/:key gives the same answers on both paths, including 401', async () => {

@@ -4,6 +4,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 /** What the exporter reads at scrape time; kept abstract so scraping never touches the hot path. */
 export interface PrometheusSource {
   cache(): { hits: number; misses: number; sets: number; deletes: number; evictions: number; expirations: number; size: number; capacity: number; bytes: number };
+  /** Undefined without DATA_DIR. */
+  persistence(): { writable: boolean; opLogBytes: number; lastSnapshotAt: number | null } | undefined;
   /** What `/health` reports as problems right now. */
   problems(): HealthProblem[];
   sync(): { lag: number; fullSyncs: number; partialSyncs: number; opsSent: number; opsReceived: number; rejectedMessages: number; peersUp: number; syncEnabled: boolean };
@@ -82,6 +84,10 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
     },
   });
   gauge('meshcache_sync_enabled', '1 when replication is on', () => (source.sync().syncEnabled ? 1 : 0));
+  // Without DATA_DIR nothing can fill up: the node always takes writes.
+  gauge('meshcache_disk_writable', '0 while the disk refuses writes (node read-only, writes answer 507), else 1', () => (source.persistence()?.writable === false ? 0 : 1));
+  gauge('meshcache_oplog_bytes', 'Bytes in the current operation log (0 without DATA_DIR)', () => source.persistence()?.opLogBytes ?? 0);
+  gauge('meshcache_last_snapshot_timestamp_seconds', 'When the newest verified snapshot was taken (0: none yet)', () => (source.persistence()?.lastSnapshotAt ?? 0) / 1000);
 
   const requests = new Counter({ name: 'meshcache_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
   const latency = new Histogram({

@@ -1,7 +1,10 @@
+import * as fs from 'node:fs';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DiskStore } from './disk-store.js';
+import type { DiskState } from './disk-probe.js';
+import { CorruptDataError, DiskStore } from './disk-store.js';
+import type { LogFileIo } from './op-log-writer.js';
 import { decodeLog, encodeRecord } from './record-codec.js';
 
 const dirs: string[] = [];
@@ -43,7 +46,9 @@ describe('DiskStore', () => {
     const restored = await second.load();
     expect(restored.snapshot).toEqual({ n: 1 });
     expect(restored.ops).toEqual([{ op: 2 }, { op: 3 }]);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.log'))).toHaveLength(1);
+    // The previous snapshot generation and the logs since it stay until the next one is verified.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.log'))).toHaveLength(2);
+    expect(readdirSync(dir).filter((f) => f.startsWith('snapshot'))).toEqual(['snapshot.json', 'snapshot.prev.json']);
   });
 
   it('keeps logs a failed snapshot would have replaced, and never crashes on a torn tail', async () => {
@@ -60,27 +65,103 @@ describe('DiskStore', () => {
     expect(warnings.join()).toMatch(/torn record/);
   });
 
-  it('falls back to the logs when the snapshot file is unreadable', async () => {
+  it('refuses to start from a damaged snapshot with nothing to fall back on, unless told to discard it; never overwrites it', async () => {
     const dir = freshDir();
     writeFileSync(join(dir, 'snapshot.json'), '{"format":1,"gen');
     writeFileSync(join(dir, 'ops-3.log'), encodeRecord({ op: 'kept' }));
+    const refused = new DiskStore(options(dir)).load();
+    await expect(refused).rejects.toThrow(CorruptDataError);
+    await expect(refused).rejects.toThrow(/no intact snapshot[\s\S]*--discard-corrupt-data/);
+    const aside = readdirSync(dir).filter((f) => f.startsWith('snapshot.json.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(dir, aside[0]), 'utf8')).toBe('{"format":1,"gen');
+    // The refused start moved the file aside: a second start finds no snapshot and nothing damaged.
+    writeFileSync(join(dir, 'snapshot.json'), 'garbage');
     const warnings: string[] = [];
-    const restored = await new DiskStore(options(dir, warnings)).load();
+    const restored = await new DiskStore({ ...options(dir, warnings), discardCorruptData: true }).load();
     expect(restored.snapshot).toBeUndefined();
     expect(restored.ops).toEqual([{ op: 'kept' }]);
-    expect(warnings[0]).toMatch(/snapshot.json: unreadable/);
+    expect(warnings.join('\n')).toMatch(/damaged[\s\S]*discard-corrupt-data/);
   });
 
-  it('close() writes a final snapshot and leaves one log', async () => {
+  it('restores from the previous snapshot plus the logs since it when the newest is damaged', async () => {
+    const dir = freshDir();
+    let state = { n: 0 };
+    const store = new DiskStore(options(dir));
+    await store.load();
+    await store.start(() => ({ ...state }));
+    store.append({ op: 1 });
+    state = { n: 1 };
+    await store.snapshot();
+    store.append({ op: 2 });
+    state = { n: 2 };
+    await store.snapshot();
+    store.append({ op: 3 });
+    // A bit flip inside the newest snapshot: it still parses, only the checksum tells.
+    const newest = readFileSync(join(dir, 'snapshot.json'), 'utf8');
+    expect(newest).toContain('"n":2');
+    writeFileSync(join(dir, 'snapshot.json'), newest.replace('"n":2', '"n":7'));
+    const warnings: string[] = [];
+    const restored = await new DiskStore(options(dir, warnings)).load();
+    expect(restored.snapshot).toEqual({ n: 1 });
+    expect(restored.ops).toEqual([{ op: 2 }, { op: 3 }]);
+    expect(warnings.join('\n')).toMatch(/snapshot.json: damaged \(checksum mismatch\); moved aside[\s\S]*restoring from snapshot.prev.json/);
+    expect(readdirSync(dir).some((f) => f.startsWith('snapshot.json.corrupt-'))).toBe(true);
+  });
+
+  it('turns read-only when the log cannot take a record, refuses appends, and recovers by itself', async () => {
+    const dir = freshDir();
+    const disk = { full: false };
+    const logIo: LogFileIo = {
+      writeSync: (fd, buffer, offset) => {
+        if (disk.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        return fs.writeSync(fd, buffer, offset);
+      },
+      fdatasyncSync: fs.fdatasyncSync,
+      ftruncateSync: fs.ftruncateSync,
+      fdatasync: fs.fdatasync,
+    };
+    const states: DiskState[] = [];
+    const store = new DiskStore({ ...options(dir), logIo, probeIntervalMs: 20, onDiskState: (s) => states.push(s) });
+    // The node's state: what was logged (and so applied).
+    const applied: string[] = [];
+    const log = (op: string) => {
+      const result = store.append({ op });
+      if (result.ok) applied.push(op);
+      return result;
+    };
+    await store.load();
+    await store.start(() => [...applied]);
+    expect(log('a')).toEqual({ ok: true });
+    disk.full = true;
+    expect(log('b')).toMatchObject({ ok: false, fault: { code: 'ENOSPC' } });
+    expect(store.status().disk).toMatchObject({ writable: false, fault: { code: 'ENOSPC' } });
+    disk.full = false;
+    // Refused without touching the disk until the probe says the disk is back.
+    expect(log('c')).toMatchObject({ ok: false, fault: { code: 'ENOSPC' } });
+    for (let i = 0; i < 500 && !store.status().disk.writable; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(states.map((s) => s.writable)).toEqual([false, true]);
+    expect(log('d')).toEqual({ ok: true });
+    // Kill -9 now, while the snapshot after the recovery may still be in flight, or after it.
+    const restored = await new DiskStore(options(dir)).load();
+    expect([...((restored.snapshot as string[] | undefined) ?? []), ...restored.ops.map((o) => (o as { op: string }).op)]).toEqual(['a', 'd']);
+    // The first call may join the snapshot the recovery started, taken before 'd'.
+    await store.snapshot();
+    await store.snapshot();
+    const compacted = await new DiskStore(options(dir)).load();
+    expect(compacted).toMatchObject({ snapshot: ['a', 'd'], ops: [] });
+    await store.close();
+  });
+
+  it('close() writes a final snapshot, so a restart replays no operation', async () => {
     const dir = freshDir();
     const store = new DiskStore(options(dir));
     await store.load();
     await store.start(() => ({ final: true }));
     store.append({ op: 1 });
     await store.close();
-    const snap = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8'));
-    expect(snap.snapshot).toEqual({ final: true });
     const restored = await new DiskStore(options(dir)).load();
+    expect(restored.snapshot).toEqual({ final: true });
     expect(restored.ops).toEqual([]);
   });
 });

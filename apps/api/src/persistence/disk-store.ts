@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DiskProbe, type DiskState } from './disk-probe.js';
 import { jsonChunks } from './json-chunks.js';
-import { OpLogWriter, type FsyncPolicy } from './op-log-writer.js';
+import { OpLogWriter, type DiskFault, type FsyncPolicy, type LogFileIo } from './op-log-writer.js';
 import { decodeLog } from './record-codec.js';
-import { readFileIfExists, writeFileAtomic } from './snapshot-file.js';
+import { readSnapshotFile, syncDir, writeVerifiedTemp } from './snapshot-file.js';
 
 export interface DiskStoreOptions {
   readonly dir: string;
@@ -11,6 +12,14 @@ export interface DiskStoreOptions {
   readonly snapshotIntervalMs: number;
   readonly snapshotAfterOps: number;
   readonly warn: (message: string) => void;
+  /** Start from what remains when every snapshot is damaged, instead of refusing to start. */
+  readonly discardCorruptData?: boolean;
+  /** While read-only, how often to test whether the disk takes writes again (default 1000 ms). */
+  readonly probeIntervalMs?: number;
+  /** Told of every change between writable and read-only. */
+  readonly onDiskState?: (state: DiskState) => void;
+  /** File calls of the operation log (tests inject failing ones). */
+  readonly logIo?: LogFileIo;
 }
 
 export interface RestoredState {
@@ -21,42 +30,122 @@ export interface RestoredState {
   readonly warnings: string[];
 }
 
-const SNAPSHOT_FILE = 'snapshot.json';
+/** What the dashboard and `/api/metrics` show about persistence. */
+export interface PersistenceStatus {
+  readonly fsync: FsyncPolicy;
+  readonly disk: DiskState;
+  /** When the newest verified snapshot was taken (ms), null before the first. */
+  readonly lastSnapshotAt: number | null;
+  /** Bytes in the current operation log. */
+  readonly opLogBytes: number;
+  readonly opLogRecords: number;
+}
+
+export type DurabilityResult = { ok: true } | { ok: false; fault: DiskFault };
+
+/** A data directory the server must not start from: damaged snapshots and no permission to drop them. */
+export class CorruptDataError extends Error {
+  readonly code = 'CORRUPT_DATA';
+}
+
+const NEWEST = 'snapshot.json';
+const PREVIOUS = 'snapshot.prev.json';
 const LOG_PATTERN = /^ops-(\d+)\.log$/;
 const logName = (generation: number) => `ops-${generation}.log`;
 
+interface SnapshotEnvelope {
+  format: 1;
+  generation: number;
+  takenAt?: number;
+  snapshot: unknown;
+}
+
+const isEnvelope = (v: unknown): v is SnapshotEnvelope =>
+  typeof v === 'object' && v !== null && (v as SnapshotEnvelope).format === 1 && Number.isInteger((v as SnapshotEnvelope).generation);
+
 /**
- * Snapshot + append-only operation log in one directory, in generations: `snapshot.json` of
- * generation G is the state at the moment `ops-G.log` was started, so a restore is that snapshot
- * plus every log of generation >= G. A new snapshot opens the next log first, writes the snapshot
- * atomically, and only then deletes older logs: a crash at any point leaves a restorable set.
+ * Snapshots + append-only operation logs in one directory, in generations: a snapshot of
+ * generation G is the state at the moment `ops-G.log` was started, so a restore is a snapshot
+ * plus every log of generation >= G. Two snapshot generations are kept, `snapshot.json` and
+ * `snapshot.prev.json`, with every log since the older one: a damaged newest snapshot is moved
+ * aside (never overwritten) and the node restores from the previous one. A new snapshot opens
+ * the next log first, is written and read back under its checksum, and only then replaces the
+ * older files: a crash at any point leaves a restorable set.
+ *
+ * Every append goes to the log before the node applies it ({@link append}); when the disk
+ * refuses one the store turns read-only, refuses every further append at once, and probes the
+ * disk until it takes writes again.
  */
 export class DiskStore {
   private generation = 0;
+  /** Generation of `snapshot.json` / `snapshot.prev.json` as on disk, undefined when absent. */
+  private newest: number | undefined;
+  private previous: number | undefined;
+  private lastSnapshotAt: number | null = null;
   private writer: OpLogWriter | undefined;
   private inFlight: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private takeSnapshot: (() => unknown) | undefined;
+  private readonly probe: DiskProbe;
 
-  constructor(private readonly options: DiskStoreOptions) {}
+  constructor(private readonly options: DiskStoreOptions) {
+    this.probe = new DiskProbe(options.dir, options.probeIntervalMs ?? 1000, () => this.reopen(), (state) => this.diskStateChanged(state));
+  }
 
+  get diskState(): DiskState {
+    return this.probe.state;
+  }
+
+  status(): PersistenceStatus {
+    return {
+      fsync: this.options.fsync,
+      disk: this.probe.state,
+      lastSnapshotAt: this.lastSnapshotAt,
+      opLogBytes: this.writer?.bytes ?? 0,
+      opLogRecords: this.writer?.count ?? 0,
+    };
+  }
+
+  /**
+   * Reads the newest snapshot that passes its checksum plus the logs since it. A damaged
+   * snapshot is renamed `<name>.corrupt-<time>`; when no snapshot is left although there was
+   * one, throws {@link CorruptDataError} unless `discardCorruptData` is set.
+   */
   async load(): Promise<RestoredState> {
     const { dir } = this.options;
     await mkdir(dir, { recursive: true });
     const warnings: string[] = [];
-    let snapshot: unknown;
-    let fromGeneration = 0;
-    const text = await readFileIfExists(join(dir, SNAPSHOT_FILE));
-    if (text !== undefined) {
-      try {
-        const parsed = JSON.parse(text) as { format?: unknown; generation?: unknown; snapshot?: unknown };
-        if (parsed.format !== 1 || typeof parsed.generation !== 'number') throw new TypeError('unknown snapshot format');
-        snapshot = parsed.snapshot;
-        fromGeneration = parsed.generation;
-      } catch (error) {
-        warnings.push(`${SNAPSHOT_FILE}: unreadable (${(error as Error).message}); restoring from operation logs only`);
+    let chosen: SnapshotEnvelope | undefined;
+    const damaged: string[] = [];
+    for (const name of [NEWEST, PREVIOUS]) {
+      const read = await readSnapshotFile(join(dir, name));
+      if (read.kind === 'missing') continue;
+      const reason = read.kind === 'corrupt' ? read.reason : isEnvelope(read.value) ? undefined : 'unknown snapshot format';
+      if (reason !== undefined || read.kind !== 'ok') {
+        const aside = `${name}.corrupt-${Date.now()}`;
+        await rename(join(dir, name), join(dir, aside));
+        damaged.push(`${name} (${reason ?? 'unreadable'}), moved to ${aside}`);
+        warnings.push(`${name}: damaged (${reason ?? 'unreadable'}); moved aside to ${aside}`);
+        continue;
+      }
+      const envelope = read.value as SnapshotEnvelope;
+      if (name === NEWEST) this.newest = envelope.generation;
+      else this.previous = envelope.generation;
+      if (chosen === undefined) {
+        chosen = envelope;
+        if (name === PREVIOUS) warnings.push(`restoring from ${PREVIOUS} (generation ${envelope.generation}) and the logs since it`);
       }
     }
+    if (chosen === undefined && damaged.length > 0) {
+      if (!this.options.discardCorruptData) {
+        throw new CorruptDataError(
+          `DATA_DIR ${dir} holds no intact snapshot: ${damaged.join('; ')}. Nothing was overwritten. ` +
+            'Restore the files from a backup, or start with --discard-corrupt-data (DISCARD_CORRUPT_DATA=true) to start from the operation logs alone and let peers fill in the rest.',
+        );
+      }
+      warnings.push('no intact snapshot left: --discard-corrupt-data given, restoring from the operation logs alone');
+    }
+    const fromGeneration = chosen?.generation ?? 0;
     const generations = (await readdir(dir))
       .map((name) => LOG_PATTERN.exec(name))
       .filter((m): m is RegExpExecArray => m !== null)
@@ -69,9 +158,10 @@ export class DiskStore {
       ops.push(...decoded.records);
       warnings.push(...decoded.warnings);
     }
-    this.generation = Math.max(fromGeneration, generations.at(-1) ?? 0);
+    this.generation = Math.max(fromGeneration, this.newest ?? 0, this.previous ?? 0, generations.at(-1) ?? 0);
+    this.lastSnapshotAt = chosen?.takenAt ?? null;
     for (const w of warnings) this.options.warn(w);
-    return { snapshot, ops, warnings };
+    return { snapshot: chosen?.snapshot, ops, warnings };
   }
 
   /**
@@ -82,17 +172,32 @@ export class DiskStore {
     this.takeSnapshot = takeSnapshot;
     await this.snapshot();
     this.timer = setInterval(() => {
-      if (this.writer && this.writer.count > 0) void this.snapshot().catch((e: Error) => this.options.warn(`snapshot failed: ${e.message}`));
+      if (this.writer && this.writer.count > 0 && this.probe.state.writable) this.snapshotInBackground();
     }, this.options.snapshotIntervalMs);
     this.timer.unref();
   }
 
-  append(op: unknown): void {
-    if (!this.writer) return;
-    this.writer.append(op);
-    if (this.writer.count >= this.options.snapshotAfterOps && !this.inFlight) {
-      void this.snapshot().catch((e: Error) => this.options.warn(`snapshot failed: ${e.message}`));
+  /**
+   * Logs one operation before the node applies it. Refused (nothing written) while the disk is
+   * read-only; a failing write turns it read-only.
+   */
+  append(op: unknown): DurabilityResult {
+    const state = this.probe.state;
+    if (!state.writable) return { ok: false, fault: state.fault };
+    if (!this.writer) return { ok: false, fault: { code: 'ECLOSED', message: 'persistence is closed' } };
+    const result = this.writer.append(op);
+    if (!result.ok) {
+      this.probe.fail(result.fault);
+      return result;
     }
+    if (this.writer.count >= this.options.snapshotAfterOps && !this.inFlight) this.snapshotInBackground();
+    return result;
+  }
+
+  /** Resolves once every operation appended so far is fsynced, whatever APPEND_FSYNC says. */
+  flush(): Promise<DurabilityResult> {
+    if (!this.writer) return Promise.resolve({ ok: false, fault: { code: 'ECLOSED', message: 'persistence is closed' } });
+    return this.writer.flush();
   }
 
   /** Rotates the log and writes a snapshot; concurrent calls share one run. */
@@ -100,17 +205,35 @@ export class DiskStore {
     if (this.inFlight) return this.inFlight;
     const take = this.takeSnapshot;
     if (!take) return Promise.resolve();
+    const next = this.generation + 1;
+    let writer: OpLogWriter;
+    try {
+      writer = this.openLog(next);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     // The snapshot and the log switch happen in one synchronous step: no operation falls between.
     const state = take();
-    const next = ++this.generation;
-    const previous = this.writer;
-    this.writer = new OpLogWriter(join(this.options.dir, logName(next)), this.options.fsync);
-    previous?.close();
+    this.generation = next;
+    this.switchTo(writer);
+    const takenAt = Date.now();
     this.inFlight = (async () => {
-      await writeFileAtomic(join(this.options.dir, SNAPSHOT_FILE), jsonChunks({ format: 1, generation: next, takenAt: Date.now(), snapshot: state }));
-      for (const name of await readdir(this.options.dir)) {
+      const { dir } = this.options;
+      const tmp = await writeVerifiedTemp(dir, jsonChunks({ format: 1, generation: next, takenAt, snapshot: state }));
+      // The verified newest becomes the previous generation; a missing newest (moved aside as
+      // damaged) leaves the previous one in place.
+      if (this.newest !== undefined) {
+        await rename(join(dir, NEWEST), join(dir, PREVIOUS));
+        this.previous = this.newest;
+      }
+      await rename(tmp, join(dir, NEWEST));
+      this.newest = next;
+      await syncDir(join(dir, NEWEST));
+      this.lastSnapshotAt = takenAt;
+      const keepFrom = this.previous ?? next;
+      for (const name of await readdir(dir)) {
         const m = LOG_PATTERN.exec(name);
-        if (m && Number(m[1]) < next) await unlink(join(this.options.dir, name)).catch(() => undefined);
+        if (m && Number(m[1]) < keepFrom) await unlink(join(dir, name)).catch(() => undefined);
       }
     })().finally(() => {
       this.inFlight = undefined;
@@ -118,13 +241,46 @@ export class DiskStore {
     return this.inFlight;
   }
 
-  /** Final snapshot, then fsync and close the log. */
+  /** Final snapshot when the disk takes it, then fsync and close the log. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.probe.stop();
     if (this.inFlight) await this.inFlight.catch(() => undefined);
-    if (this.writer && this.writer.count > 0) await this.snapshot();
+    if (this.writer && this.writer.count > 0 && this.probe.state.writable) {
+      await this.snapshot().catch((e: Error) => this.options.warn(`final snapshot failed: ${e.message}; the operation log keeps every write`));
+    }
     this.writer?.close();
     this.writer = undefined;
     this.takeSnapshot = undefined;
+  }
+
+  private snapshotInBackground(): void {
+    void this.snapshot().catch((e: Error) => this.options.warn(`snapshot failed: ${e.message}; the previous snapshot and the logs since it are kept`));
+  }
+
+  private openLog(generation: number): OpLogWriter {
+    return new OpLogWriter(join(this.options.dir, logName(generation)), this.options.fsync, (fault) => this.probe.fail(fault), this.options.logIo);
+  }
+
+  private switchTo(writer: OpLogWriter): void {
+    const previous = this.writer;
+    this.writer = writer;
+    const closed = previous?.close();
+    if (closed && !closed.ok) this.options.warn(`closing ${previous?.path}: ${closed.fault.message}`);
+  }
+
+  /**
+   * The probe found the disk writable again: continue in a fresh log (the old one may end in a
+   * record that could not be cut back), then compact.
+   */
+  private reopen(): void {
+    const next = this.generation + 1;
+    this.switchTo(this.openLog(next));
+    this.generation = next;
+  }
+
+  private diskStateChanged(state: DiskState): void {
+    if (state.writable) this.snapshotInBackground();
+    this.options.onDiskState?.(state);
   }
 }

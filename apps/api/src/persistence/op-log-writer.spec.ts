@@ -1,8 +1,27 @@
+import * as fs from 'node:fs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OpLogWriter, type FsyncPolicy } from './op-log-writer.js';
+import { OpLogWriter, type FsyncPolicy, type LogFileIo } from './op-log-writer.js';
 import { decodeLog } from './record-codec.js';
+
+/** Real file calls, except that while `full` is set a write takes `room` bytes at most, then fails with ENOSPC. */
+const fillingDisk = () => {
+  const disk = { full: false, room: 7 };
+  const io: LogFileIo = {
+    writeSync: (fd, buffer, offset) => {
+      if (!disk.full) return fs.writeSync(fd, buffer, offset);
+      if (disk.room <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      const n = fs.writeSync(fd, buffer, offset, Math.min(disk.room, buffer.length - offset));
+      disk.room -= n;
+      return n;
+    },
+    fdatasyncSync: fs.fdatasyncSync,
+    ftruncateSync: fs.ftruncateSync,
+    fdatasync: fs.fdatasync,
+  };
+  return { disk, io };
+};
 
 describe('OpLogWriter', () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshcache-oplog-'));
@@ -11,12 +30,41 @@ describe('OpLogWriter', () => {
   it.each(['always', 'everysec', 'no'] as FsyncPolicy[])('with fsync %s, every appended record is in the file before append returns', (policy) => {
     const path = join(dir, `${policy}.log`);
     const writer = new OpLogWriter(path, policy);
-    writer.append({ n: 1 });
+    expect(writer.append({ n: 1 })).toEqual({ ok: true });
     writer.append({ key: '__proto__', value: 'line\nbreak' });
     // Read while still open: what a kill -9 at this point would leave behind.
     expect(decodeLog(readFileSync(path, 'utf8'), policy)).toEqual({ records: [{ n: 1 }, { key: '__proto__', value: 'line\nbreak' }], warnings: [] });
     expect(writer.count).toBe(2);
     writer.close();
     writer.close();
+  });
+
+  it('reports a short write on a full disk as a failure and cuts the torn bytes off, so the next record stays readable', () => {
+    const path = join(dir, 'full.log');
+    const { disk, io } = fillingDisk();
+    const writer = new OpLogWriter(path, 'always', undefined, io);
+    expect(writer.append({ n: 1 })).toEqual({ ok: true });
+    disk.full = true;
+    expect(writer.append({ n: 2, pad: 'x'.repeat(100) })).toEqual({ ok: false, fault: { code: 'ENOSPC', message: expect.stringMatching(/no space/) } });
+    expect(writer.count).toBe(1);
+    disk.full = false;
+    expect(writer.append({ n: 3 })).toEqual({ ok: true });
+    writer.close();
+    // Without the cut-back, record 3 would be glued to the torn half of record 2 and be lost with it.
+    expect(decodeLog(readFileSync(path, 'utf8'), 'full.log')).toEqual({ records: [{ n: 1 }, { n: 3 }], warnings: [] });
+  });
+
+  it('flush() resolves once the records are fsynced, and reports a failing fsync', async () => {
+    const failing: LogFileIo = { ...fillingDisk().io, fdatasync: (_fd, cb) => cb(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })) };
+    const faults: string[] = [];
+    const writer = new OpLogWriter(join(dir, 'flush.log'), 'no', (f) => faults.push(f.code), failing);
+    writer.append({ n: 1 });
+    expect(await writer.flush()).toEqual({ ok: false, fault: { code: 'EIO', message: 'EIO: i/o error, fdatasync' } });
+    expect(faults).toEqual(['EIO']);
+    writer.close();
+    const good = new OpLogWriter(join(dir, 'flush-ok.log'), 'no');
+    good.append({ n: 1 });
+    expect(await good.flush()).toEqual({ ok: true });
+    good.close();
   });
 });

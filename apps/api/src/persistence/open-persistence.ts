@@ -1,25 +1,47 @@
 import type { ReplicaNode } from '@meshcache/sync-node';
 import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../config/index.js';
+import type { DiskState } from './disk-probe.js';
 import { DiskStore } from './disk-store.js';
+import type { DiskFault } from './op-log-writer.js';
 import { restoreNode } from './restore-node.js';
 
+/** The message a refused write carries to its client. */
+export const diskFaultMessage = (fault: DiskFault): string =>
+  `The write was not applied: this node cannot log it (${fault.code}: ${fault.message}) and is read-only until its disk takes writes again`;
+
 /**
- * Restores `node` from `dir`, then logs every operation it applies from now on and snapshots it
- * periodically. Runs before any transport attaches: the engine accepts a restore only then.
+ * Restores `node` from `dir`, then makes the store the node's journal: every operation, local or
+ * from a peer, is logged before it is applied (see ReplicaNode.setJournal), and periodic
+ * snapshots compact the log. Runs before any transport attaches: the engine accepts a restore
+ * only then. `onDiskState` hears the disk turn read-only and writable again (the server makes
+ * it the `/health` problem `disk-read-only`, which also logs it).
  */
 export const openPersistence = async (
   node: ReplicaNode,
   dir: string,
-  config: Pick<ResolvedConfig, 'appendFsync' | 'snapshotIntervalMs' | 'snapshotAfterOps'>,
+  config: Pick<ResolvedConfig, 'appendFsync' | 'snapshotIntervalMs' | 'snapshotAfterOps' | 'discardCorruptData' | 'diskProbeIntervalMs'>,
   logger: Logger,
+  onDiskState: (state: DiskState) => void = () => undefined,
 ): Promise<DiskStore> => {
   const warn = (message: string) => logger.warn({ dataDir: dir }, message);
-  const store = new DiskStore({ dir, fsync: config.appendFsync, snapshotIntervalMs: config.snapshotIntervalMs, snapshotAfterOps: config.snapshotAfterOps, warn });
+  const store = new DiskStore({
+    dir,
+    fsync: config.appendFsync,
+    snapshotIntervalMs: config.snapshotIntervalMs,
+    snapshotAfterOps: config.snapshotAfterOps,
+    discardCorruptData: config.discardCorruptData,
+    probeIntervalMs: config.diskProbeIntervalMs,
+    warn,
+    onDiskState,
+  });
   const restored = await store.load();
   const outcome = restoreNode(node, restored.snapshot, restored.ops, warn);
   logger.info({ keys: node.cache.size, replayedOps: outcome.applied }, 'restored from disk');
-  node.on('op', (op) => store.append(op));
+  node.setJournal((op) => {
+    const logged = store.append(op);
+    return logged.ok ? logged : { ok: false, message: diskFaultMessage(logged.fault) };
+  });
   await store.start(() => node.snapshot());
   return store;
 };

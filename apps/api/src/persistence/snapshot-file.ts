@@ -1,22 +1,73 @@
-import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { crc32 } from 'node:zlib';
 
 /**
- * Writes `data` so that `path` holds either the old or the new content after any crash: write a
- * temporary file, fsync it, rename it over the target, fsync the directory (so the rename
- * itself is durable).
+ * A snapshot file is JSON text followed by one trailer line, `#crc32 <8 hex> <byte length>`, so a
+ * truncated or bit-flipped file is told from a good one before anything trusts it.
  */
-export const writeFileAtomic = async (path: string, data: string | AsyncIterable<string>): Promise<void> => {
-  const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`);
-  const file = await open(tmp, 'w');
+const TRAILER = /\n#crc32 ([0-9a-f]{8}) (\d+)\n$/;
+const trailer = (crc: number, length: number) => `\n#crc32 ${crc.toString(16).padStart(8, '0')} ${length}\n`;
+
+export type SnapshotRead = { kind: 'missing' } | { kind: 'corrupt'; reason: string } | { kind: 'ok'; value: unknown };
+
+/** Reads a snapshot file and checks it; files from before the trailer existed are accepted if they parse. */
+export const readSnapshotFile = async (path: string): Promise<SnapshotRead> => {
+  let raw: Buffer;
   try {
-    if (typeof data === 'string') await file.writeFile(data);
-    else await writeChunks(file, data);
-    await file.sync();
-  } finally {
-    await file.close();
+    raw = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'corrupt', reason: (error as Error).message };
   }
-  await rename(tmp, path);
+  const text = raw.toString('utf8');
+  const found = TRAILER.exec(text);
+  let json = text;
+  if (found) {
+    json = text.slice(0, found.index);
+    const length = Buffer.byteLength(json);
+    if (length !== Number(found[2])) return { kind: 'corrupt', reason: `length ${length} bytes, trailer says ${found[2]}` };
+    if (crc32(json) !== Number.parseInt(found[1], 16)) return { kind: 'corrupt', reason: 'checksum mismatch' };
+  }
+  try {
+    return { kind: 'ok', value: JSON.parse(json) };
+  } catch (error) {
+    return { kind: 'corrupt', reason: (error as Error).message };
+  }
+};
+
+/**
+ * Writes the pieces of a snapshot to a temporary file beside `dir`'s snapshots with its
+ * trailer, fsyncs it, reads it back and checks the checksum; answers the temporary path, which
+ * the caller renames into place. On any failure the temporary file is removed (a full disk must
+ * not keep a half snapshot) and the error is thrown.
+ */
+export const writeVerifiedTemp = async (dir: string, chunks: AsyncIterable<string>): Promise<string> => {
+  const tmp = join(dir, `.snapshot.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const file = await open(tmp, 'w');
+    let written: { crc: number; length: number };
+    try {
+      written = await writeChunks(file, chunks);
+      await file.write(trailer(written.crc, written.length));
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    const read = await checksumOf(tmp, written.length);
+    if (read.crc !== written.crc || read.length !== written.length) {
+      throw Object.assign(new Error(`snapshot read back differs from what was written (${read.length}/${written.length} bytes)`), { code: 'EIO' });
+    }
+    return tmp;
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+};
+
+/** Makes renames in `dir` durable. */
+export const syncDir = async (path: string): Promise<void> => {
   const dir = await open(dirname(path), 'r');
   try {
     await dir.sync();
@@ -25,24 +76,33 @@ export const writeFileAtomic = async (path: string, data: string | AsyncIterable
   }
 };
 
-/** Coalesces small pieces into ~1 MB writes. */
-const writeChunks = async (file: FileHandle, chunks: AsyncIterable<string>): Promise<void> => {
+/** Coalesces small pieces into ~1 MB writes, with the running checksum and byte length. */
+const writeChunks = async (file: FileHandle, chunks: AsyncIterable<string>): Promise<{ crc: number; length: number }> => {
   let buffer = '';
+  let crc = 0;
+  let length = 0;
+  const out = async () => {
+    const bytes = Buffer.from(buffer);
+    crc = crc32(bytes, crc);
+    length += bytes.length;
+    buffer = '';
+    await file.write(bytes);
+  };
   for await (const chunk of chunks) {
     buffer += chunk;
-    if (buffer.length >= 1 << 20) {
-      await file.write(buffer);
-      buffer = '';
-    }
+    if (buffer.length >= 1 << 20) await out();
   }
-  if (buffer) await file.write(buffer);
+  if (buffer) await out();
+  return { crc, length };
 };
 
-export const readFileIfExists = async (path: string): Promise<string | undefined> => {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+/** Checksum of the first `length` bytes, read in pieces so a large file never holds the event loop. */
+const checksumOf = async (path: string, length: number): Promise<{ crc: number; length: number }> => {
+  let crc = 0;
+  let seen = 0;
+  for await (const piece of createReadStream(path, { start: 0, end: Math.max(0, length - 1), highWaterMark: 1 << 20 })) {
+    crc = crc32(piece as Buffer, crc);
+    seen += (piece as Buffer).length;
   }
+  return { crc, length: length === 0 ? 0 : seen };
 };

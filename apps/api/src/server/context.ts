@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import type { Authenticator } from '../http/auth.js';
 import type { HttpMetrics } from '../monitoring/prometheus.js';
 import type { RateLimits } from '../http/rate-limit.js';
+import type { DiskStore } from '../persistence/disk-store.js';
 import type { KeyListing } from '../views/key-listing.js';
 import type { HealthProblems } from './health-problems.js';
 
@@ -29,6 +30,8 @@ export interface ServerContext {
   readonly limits: RateLimits;
   readonly prometheus: HttpMetrics;
   readonly lifecycle: Lifecycle;
+  /** The data directory's store once restored; undefined without DATA_DIR (and while loading). */
+  readonly persistence: { store: DiskStore | undefined };
   /** Problems `/health` reports: the engine's and the server's (raise server ones here). */
   readonly problems: HealthProblems;
   readonly startedAt: number;

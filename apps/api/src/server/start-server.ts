@@ -56,6 +56,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   const tls = loadTlsOptions(config);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { nodeId: config.nodeId } }, pino.destination({ sync: false, minLength: 1 }));
   const lifecycle: Lifecycle = { phase: 'loading' };
+  const persistence: ServerContext['persistence'] = { store: undefined };
   const keys = new KeyListing(logger);
   const node = new ReplicaNode({
     nodeId: config.nodeId,
@@ -72,6 +73,10 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     {
       problems: () => problems.list(),
       cache: () => ({ ...cacheMetrics(node), bytes: node.cache.bytes }),
+      persistence: () => {
+        const status = persistence.store?.status();
+        return status && { writable: status.disk.writable, opLogBytes: status.opLogBytes, lastSnapshotAt: status.lastSnapshotAt };
+      },
       sync: () => {
         const s = node.stats();
         return { ...s, peersUp: s.nodeList.filter((p) => p.state === 'up').length };
@@ -135,6 +140,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     limits,
     prometheus,
     lifecycle,
+    persistence,
     problems,
     startedAt: Date.now(),
     version: VERSION,
@@ -153,7 +159,13 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     if (!fastPath?.(req, res)) app(req, res);
   };
 
-  const store = config.dataDir ? await openPersistence(node, config.dataDir, config, logger) : undefined;
+  const store = config.dataDir
+    ? await openPersistence(node, config.dataDir, config, logger, (disk) => {
+        if (disk.writable) problems.server.clear('disk-read-only');
+        else problems.server.raise('disk-read-only', `DATA_DIR refused a write (${disk.fault.code}): the node is read-only, writes answer 507 DISK_FULL until the disk takes writes again`);
+      })
+    : undefined;
+  persistence.store = store;
 
   keys.attach(node);
   // Without a shared secret no peer can prove it belongs: the node runs alone, with no /cluster

@@ -1,20 +1,14 @@
-import { PREVIEW_LENGTH, type CacheItem, type KeyEntry } from '@meshcache/api-contract';
-import type { ReplicaNode } from '@meshcache/sync-node';
+import { PREVIEW_LENGTH, versionOf, type CacheItem, type KeyEntry } from '@meshcache/api-contract';
+import type { NodeValue, ReplicaNode } from '@meshcache/sync-node';
 
-export interface StoredItem {
-  readonly value: unknown;
-  readonly updatedAt: number;
-  readonly accessCount: number;
-  readonly expiresAt?: number;
-}
-
-/** The seed's `{value, timestamp, accessCount}` plus epoch times. */
-export const itemView = (item: StoredItem): CacheItem => ({
+/** The seed's `{value, timestamp, accessCount}` plus epoch times and the version. */
+export const itemView = (item: NodeValue): CacheItem => ({
   value: item.value as CacheItem['value'],
   timestamp: new Date(item.updatedAt).toISOString(),
   accessCount: item.accessCount,
   updatedAt: item.updatedAt,
   expiresAt: item.expiresAt ?? null,
+  version: versionOf(item.hlc),
 });
 
 /** A key-browser row, read without counting as an access; undefined if the key is gone. */

@@ -11,6 +11,8 @@ export const writeFailureCode = (result: Failure): ApiErrorCode => {
       return 'CAPACITY_EXCEEDED';
     case 'CLOSED':
       return 'NOT_READY';
+    case 'NOT_LOGGED':
+      return 'DISK_FULL';
     default:
       return 'VALIDATION_FAILED';
   }

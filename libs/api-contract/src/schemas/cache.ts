@@ -12,6 +12,9 @@ import {
 
 export const keyParamsSchema = z.object({ key: cacheKeySchema });
 
+/** See `versionOf`: the stamp of the write that produced an entry; also its ETag. */
+export const entryVersionSchema = z.string().min(1).meta({ description: 'Version of the entry: the HLC of its write, `<wall>.<logical>.<origin>`; also the ETag' });
+
 /** What both an item and a key-browser row say about the entry beside its value. */
 const entryStateShape = {
   accessCount: z.number().int().nonnegative(),
@@ -24,6 +27,7 @@ export const cacheItemSchema = z.object({
   value: cacheValueSchema,
   timestamp: isoTimeSchema.meta({ description: 'When the value was last written' }),
   ...entryStateShape,
+  version: entryVersionSchema,
 });
 export type CacheItem = z.infer<typeof cacheItemSchema>;
 
@@ -56,6 +60,8 @@ export const setItemResponseSchema = z.object({
   success: z.literal(true),
   message: z.string(),
   key: cacheKeySchema,
+  /** The version this write created (the ETag a later read answers while it stands). */
+  version: entryVersionSchema,
 });
 export type SetItemResponse = z.infer<typeof setItemResponseSchema>;
 

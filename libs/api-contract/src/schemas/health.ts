@@ -13,7 +13,11 @@ export type HealthStatus = z.infer<typeof healthStatusSchema>;
  * Every problem `/health` can report: the replication engine's codes plus the server's own.
  * Add a server-side code here (and nowhere else); the Prometheus gauge and the docs follow it.
  */
-export const healthProblemCodeSchema = z.enum([...ReplicationProblemCodeSchema.options]);
+export const healthProblemCodeSchema = z.enum([
+  ...ReplicationProblemCodeSchema.options,
+  /** The data directory refused a write (disk full, I/O error): writes answer 507 until it takes them again. */
+  'disk-read-only',
+]);
 export type HealthProblemCode = z.infer<typeof healthProblemCodeSchema>;
 
 export const healthProblemSchema = NodeProblemSchema.extend({ code: healthProblemCodeSchema });

@@ -112,12 +112,12 @@ export class MemoryNetwork {
       send: (message: PeerMessage) => this.transmit(link, from, to(), message),
       close: () => this.closeFrom(link, from),
     });
-    const handleA = nodeA.openLink(endFor(a, () => link.toB));
+    // A dials, B accepts: the dialer starts the handshake.
+    const handleA = nodeA.openLink(endFor(a, () => link.toB), { dialedUrl: `memory://${b}` });
     link.toA = { handle: handleA, lastDeliveryAt: 0 };
     const handleB = nodeB.openLink(endFor(b, () => link.toA));
     link.toB = { handle: handleB, lastDeliveryAt: 0 };
-    // Hellos sent before both ends existed are re-sent by opening order: A's hello went to a
-    // null direction, so deliver the handshake start explicitly.
+    // A's hello went out before B's end existed (to a null direction): deliver it now.
     this.flushPending(link);
   }
 

@@ -1,6 +1,5 @@
 import type { Server, Socket as ServerSocket } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
-import type { PeerMessage } from '@meshcache/sync-protocol';
 import type { PeerAddressEvent } from '../node-types.js';
 import type { ReplicaNode } from '../replica-node.js';
 
@@ -38,7 +37,7 @@ export const CLUSTER_MAX_HTTP_BUFFER_SIZE = 16 * 1024 * 1024;
 
 /**
  * `maxHttpBufferSize` to give the socket.io `Server`: the frame limit of every connection before
- * it authenticates (a peer's hello and auth, a dashboard's handshake and requests), so a stranger
+ * it authenticates (a peer's handshake messages, a dashboard's handshake and requests), so a stranger
  * cannot make the server buffer megabytes. The limit is per server in socket.io; only links of
  * authenticated peers get {@link CLUSTER_MAX_HTTP_BUFFER_SIZE}.
  */
@@ -65,9 +64,8 @@ const raiseFrameLimit = (socket: ServerSocket, bytes: number): void => {
   apply(socket.conn.transport as unknown as EngineTransport);
   socket.conn.on('upgrade', (transport: unknown) => apply(transport as EngineTransport));
 };
+
 const EVENT = 'm';
-/** Messages a link exchanges before either side has checked the other's proof. */
-const HANDSHAKE_TYPES = new Set<string>(['hello', 'auth']);
 
 const normalize = (url: string) => url.trim().replace(/\/+$/, '');
 
@@ -125,37 +123,18 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
     });
     clients.set(url, socket);
     let handle: ReturnType<ReplicaNode['openLink']> | null = null;
-    // The acceptor raises this link's frame limit once it has checked our proof, and says so by
-    // sending its first message past the handshake. Until then our own messages past the
-    // handshake wait here: a large batch sent right after our auth would hit the small limit.
-    let acceptedByPeer = false;
-    let held: PeerMessage[] = [];
     socket.on('connect', () => {
-      acceptedByPeer = false;
-      held = [];
       handle = node.openLink(
-        {
-          send: (message) => {
-            if (acceptedByPeer || HANDSHAKE_TYPES.has(message.type)) socket.emit(EVENT, message);
-            else held.push(message);
-          },
-          close: () => socket.disconnect(),
-        },
+        { send: (message) => socket.emit(EVENT, message), close: () => socket.disconnect() },
         { dialedUrl: url },
       );
     });
-    socket.on(EVENT, (raw: unknown) => {
-      if (!acceptedByPeer && !HANDSHAKE_TYPES.has((raw as { type?: unknown } | null)?.type as string)) {
-        acceptedByPeer = true;
-        for (const message of held) socket.emit(EVENT, message);
-        held = [];
-      }
-      handle?.receive(raw);
-    });
+    // Refused, timed out, a TLS certificate the CA does not vouch for: socket.io retries by itself.
+    socket.on('connect_error', (error: Error) => node.dialFailed(url, error.message));
+    socket.on(EVENT, (raw: unknown) => handle?.receive(raw));
     socket.on('disconnect', (reason) => {
       handle?.closed();
       handle = null;
-      held = [];
       // socket.io reconnects by itself after network errors, not after a deliberate close by
       // either side (a rejected handshake, a silent link we cut, a peer restarting): redial.
       if (!closed && !selfAliases.has(url) && (reason === 'io server disconnect' || reason === 'io client disconnect')) {

@@ -76,7 +76,7 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
 
   const getItem = (req: IncomingMessage, res: ServerResponse, key: string, authenticated: boolean, start: number) => {
     const g = gate(req, readNeedsToken, authenticated);
-    respond(req, res, routes.getItem.path, start, g.refused ?? readItemReply(node, key), g.headers);
+    respond(req, res, routes.getItem.path, start, g.refused ?? readItemReply(node, key, req.headers['if-none-match']), g.headers);
   };
 
   const setItem = (req: IncomingMessage, res: ServerResponse, authenticated: boolean, start: number) => {

@@ -1,3 +1,4 @@
+import { SyncError } from '@meshcache/sync-node';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { internalError } from '../internal-error.js';
@@ -25,6 +26,8 @@ export const errorHandler = (logger: Logger) =>
     const status = e.status ?? e.statusCode ?? 500;
     if (e.type === 'entity.too.large') return sendReply(req, res, payloadTooLargeReply(e.limit ?? '?'));
     if (e.type === 'entity.parse.failed') return sendReply(req, res, invalidJsonReply(error));
+    // delete/clear/strategy throw when the journal refused them: nothing changed, say why.
+    if (error instanceof SyncError && error.code === 'NOT_LOGGED') return sendReply(req, res, errorReply('DISK_FULL', error.message));
     if (status >= 400 && status < 500 && e.expose !== false) {
       return sendReply(req, res, errorReply(status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', e.message ?? `HTTP ${status}`));
     }

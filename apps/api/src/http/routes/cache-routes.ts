@@ -30,11 +30,11 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
 
   const removeItem = (key: string) => (node.delete(key) ? { body: { success: true, message: 'Item deleted', key } } : NOT_FOUND);
 
-  bindRoute(router, auth, routes.getItem, ({ params }) => readItemReply(node, params.key));
+  bindRoute(router, auth, routes.getItem, ({ params }, req) => readItemReply(node, params.key, req.headers['if-none-match']));
   bindRoute(router, auth, routes.deleteItem, ({ params }) => removeItem(params.key));
   // `:key` cannot be empty, so the empty key lives at the path with a trailing slash
   // (the app routes strictly: `/api/cache` is the collection, `/api/cache/` the key '').
-  bindRoute(router, auth, { ...routes.getItem, params: undefined }, () => readItemReply(node, ''), '/api/cache/');
+  bindRoute(router, auth, { ...routes.getItem, params: undefined }, (_input, req) => readItemReply(node, '', req.headers['if-none-match']), '/api/cache/');
   bindRoute(router, auth, { ...routes.deleteItem, params: undefined }, () => removeItem(''), '/api/cache/');
 
   bindRoute(router, auth, routes.setItem, ({ body }) => setItemReply(node, body));
