@@ -32,6 +32,7 @@ module.exports = {
     '^@meshcache/sync-protocol$': path.join(__dirname, 'libs/sync-protocol/src/index.ts'),
     '^@meshcache/sync-node$': path.join(__dirname, 'libs/sync-node/src/index.ts'),
     '^@meshcache/api-contract$': path.join(__dirname, 'libs/api-contract/src/index.ts'),
+    '^@meshcache/resp$': path.join(__dirname, 'libs/resp/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.spec.tsx'],

@@ -1,7 +1,8 @@
 // `npm start`: builds what is needed, then runs a local N-node meshcache cluster (default 3 nodes
 // on ports 5000-5002, each the others' peer), prints the URLs and stops every node on Ctrl-C.
-// Options: --nodes <n>  --base-port <port>  --data-dir <dir> (persist node i in <dir>/node-i)
-//          --no-build. Any other environment (AUTH_TOKEN, CACHE_CAPACITY, ...) is passed through.
+// Options: --nodes <n>  --base-port <port>  --resp-base-port <port> (Redis protocol, default 6379;
+//          0 turns it off)  --data-dir <dir> (persist node i in <dir>/node-i)  --no-build.
+//          Any other environment (AUTH_TOKEN, CACHE_CAPACITY, ...) is passed through.
 // The nodes share a CLUSTER_SECRET generated for this run unless one is set.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,9 +18,10 @@ const option = (name, fallback) => {
 };
 const count = Number(option('--nodes', '3'));
 const basePort = Number(option('--base-port', '5000'));
+const respBasePort = Number(option('--resp-base-port', '6379'));
 const dataDir = option('--data-dir', undefined);
-if (!Number.isInteger(count) || count < 1 || !Number.isInteger(basePort) || basePort < 1) {
-  console.error('usage: node tools/cluster/start.mjs [--nodes n] [--base-port port] [--data-dir dir] [--no-build]');
+if (!Number.isInteger(count) || count < 1 || !Number.isInteger(basePort) || basePort < 1 || !Number.isInteger(respBasePort) || respBasePort < 0) {
+  console.error('usage: node tools/cluster/start.mjs [--nodes n] [--base-port port] [--resp-base-port port] [--data-dir dir] [--no-build]');
   process.exit(2);
 }
 
@@ -46,12 +48,15 @@ if (!existsSync(main)) {
 // No well-known secret: this cluster's nodes share one made for this run (or CLUSTER_SECRET).
 const clusterSecret = process.env.CLUSTER_SECRET || randomBytes(32).toString('hex');
 const urls = Array.from({ length: count }, (_, i) => `http://127.0.0.1:${basePort + i}`);
+// Redis protocol ports 6379, 6380, ... beside the HTTP ports (0 turns RESP off on every node).
+const respPorts = urls.map((_, i) => (respBasePort === 0 ? 0 : respBasePort + i));
 // Each node's page may call the other nodes (switching node in the dashboard): allow them all.
 const origins = [...urls, ...urls.map((u) => u.replace('127.0.0.1', 'localhost')), 'http://localhost:3000'].join(',');
 const children = urls.map((url, i) => {
   const env = {
     ...process.env,
     PORT: String(basePort + i),
+    RESP_PORT: String(respPorts[i]),
     NODE_ID: `node-${i + 1}`,
     SELF_URL: url,
     PEER_NODES: urls.filter((u) => u !== url).join(','),
@@ -115,9 +120,12 @@ process.on('SIGTERM', stop);
 const healthy = await Promise.all(urls.map(waitHealthy));
 if (healthy.every(Boolean)) {
   console.log(`\nmeshcache cluster of ${count} node(s) is up:`);
-  urls.forEach((url, i) => console.log(`  node-${i + 1}  ${url}   dashboard ${url}/   API ${url}/api/metrics`));
+  urls.forEach((url, i) =>
+    console.log(`  node-${i + 1}  ${url}   dashboard ${url}/   API ${url}/api/metrics${respPorts[i] ? `   redis-cli -p ${respPorts[i]}` : ''}`),
+  );
   console.log('\nTry:  curl -X POST -H "content-type: application/json" -d \'{"key":"hello","value":"world"}\' ' + `${urls[0]}/api/cache`);
   console.log(`      curl ${urls[urls.length - 1]}/api/cache/hello`);
+  if (respPorts[0]) console.log(`      redis-cli -p ${respPorts[0]}   (then SET k v, GET k, INFO replication)`);
   console.log('Press Ctrl-C to stop all nodes.');
 } else {
   console.error('Some nodes did not become healthy; see their output above.');

@@ -10,6 +10,7 @@ import {
   listKeysResponseSchema,
   setItemBodySchema,
   setItemResponseSchema,
+  writeConcernQuerySchema,
   setStrategyBodySchema,
   setStrategyResponseSchema,
 } from './schemas/cache.js';
@@ -81,8 +82,9 @@ export const routes = {
   setItem: route({
     method: 'POST',
     path: '/api/cache',
-    summary: 'Write one item, replicated to peers',
+    summary: 'Write one item, replicated to peers; 202 when the asked durability was not reached in time',
     access: 'write',
+    query: writeConcernQuerySchema,
     body: setItemBodySchema,
     response: setItemResponseSchema,
     errors: [400, 413, 507],

@@ -1,6 +1,7 @@
 import type { PeerAddress, PeerInfo } from '@meshcache/sync-protocol';
 import type { PeerAddressEvent } from './node-types.js';
 import { PeerLink } from './peer-link.js';
+import type { VersionVector } from './version-vector.js';
 
 /** What membership needs from its node. */
 export interface MembershipHost {
@@ -29,8 +30,12 @@ export class Membership {
     return [this.host.nodeId, ...this.links.keys()];
   }
 
-  nodes(mySeq: number): PeerInfo[] {
-    return [...this.links.values()].map((link) => link.info(mySeq));
+  /** Every peer as the node list shows it; `applied` is this node's vector, to say how far behind each peer is. */
+  nodes(mySeq: number, applied: VersionVector): PeerInfo[] {
+    return [...this.links.values()].map((link) => {
+      const info: PeerInfo = { ...link.info(mySeq), behind: link.behind(applied) };
+      return link.snapshotting && link.snapshotProgress !== null ? { ...info, snapshot: { ...link.snapshotProgress } } : info;
+    });
   }
 
   /** The link to `nodeId`, created when a peer connects before anyone named it. */

@@ -19,7 +19,7 @@ export interface NodeValue {
 
 /** A refused write changed nothing, here or on any peer. `NOT_LOGGED`: the journal could not record it. */
 export type WriteResult =
-  | { ok: true; hlc: Hlc }
+  | { ok: true; hlc: Hlc; seq: number }
   | { ok: false; code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_TTL' | 'TOO_LARGE' | 'INVALID_SIZE' | 'CLOSED' | 'NOT_LOGGED'; message: string };
 
 export type JournalResult = { ok: true } | { ok: false; message: string };

@@ -148,13 +148,18 @@ export class OutboundStream {
     const id = `${origin}-s${number}`;
     session.send({ type: 'sync-start', mode: 'full', origin, fromSeq: upTo + 1, snapshotId: id });
     this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.entries.length });
+    link.snapshotProgress = { sent: 0, total: exported.entries.length };
+    const progress = (sent: number, total: number) => {
+      if (link.primary === session && link.snapshotting) link.snapshotProgress = { sent, total };
+    };
     this.snapshots.send(session, id, exported, this.host.versionVectorPairs(), () => {
       if (link.primary !== session) return;
       link.snapshotting = false;
+      link.snapshotProgress = null;
       link.streamStarted = true;
       link.sent = Math.max(link.sent, upTo);
       link.lastAckAt = this.host.now();
       this.pump(link);
-    });
+    }, progress);
   }
 }

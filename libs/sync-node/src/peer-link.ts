@@ -26,6 +26,9 @@ export class PeerLink {
   snapshotAt = -Infinity;
   lastResyncRequest = -Infinity;
 
+  /** Entries of the snapshot we are sending the peer, sent so far, while we send one. */
+  snapshotProgress: { sent: number; total: number } | null = null;
+
   /** The peer asked us for its first snapshot. */
   wantsSnapshot = false;
   /** What the peer has applied, as last reported. */
@@ -122,5 +125,13 @@ export class PeerLink {
       lag: this.state === 'down' && this.origin === null ? 0 : Math.max(0, mySeq - this.acked),
       lastSeen: this.lastSeen,
     };
+  }
+
+  /** What `applied` holds that the peer had not applied at its last report (0 for a peer never heard from). */
+  behind(applied: VersionVector): number {
+    if (this.origin === null) return 0;
+    let missing = 0;
+    for (const origin of applied.origins()) missing += Math.max(0, applied.get(origin) - this.peerVv.get(origin));
+    return missing;
   }
 }

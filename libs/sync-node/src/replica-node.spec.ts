@@ -25,7 +25,7 @@ describe('ReplicaNode', () => {
     expect(node.set('k', { big: 10n })).toMatchObject({ ok: false, code: 'INVALID_VALUE' });
     // Stored as peers will receive it: undefined members vanish, NaN becomes null.
     const plain = new ReplicaNode({ nodeId: 'p', cache: { capacity: 10, strategy: 'lru' } });
-    expect(plain.set('j', { a: undefined, b: NaN, c: [1] })).toEqual({ ok: true, hlc: plain.peek('j')?.hlc });
+    expect(plain.set('j', { a: undefined, b: NaN, c: [1] })).toEqual({ ok: true, hlc: plain.peek('j')?.hlc, seq: 1 });
     expect(plain.peek('j')?.value).toEqual({ b: null, c: [1] });
     void plain.close();
     expect(node.set('k', 1, { ttlMs: -5 })).toMatchObject({ ok: false, code: 'INVALID_TTL' });
@@ -74,6 +74,29 @@ describe('ReplicaNode', () => {
     expect(a.stats().seq).toBe(2);
     run(200);
     expect(b.peek('k')?.value).toBe(3);
+  });
+
+  it('waitForAcks resolves once enough peers applied a write, or at the timeout with the count reached', async () => {
+    const { nodes, run, net } = memoryCluster(['a', 'b', 'c']);
+    const [a] = nodes;
+    run(500);
+    const first = a.set('k', 1);
+    if (!first.ok) throw new TypeError(first.message);
+    const both = a.waitForAcks(first.seq, 2, 5000);
+    run(300);
+    expect(await both).toBe(2);
+    net.partition([['a'], ['b', 'c']]);
+    const second = a.set('k', 2);
+    if (!second.ok) throw new TypeError(second.message);
+    let reached: number | undefined;
+    void a.waitForAcks(second.seq, 1, 1000).then((n) => (reached = n));
+    run(900);
+    await Promise.resolve();
+    expect(reached).toBeUndefined();
+    run(200);
+    await Promise.resolve();
+    expect(reached).toBe(0);
+    expect(await a.waitForAcks(first.seq, 2, 0)).toBe(2);
   });
 
   it('resolves concurrent writes to one key the same way on every node (last writer wins by HLC)', () => {
@@ -226,6 +249,33 @@ describe('ReplicaNode', () => {
     run(1000);
     expect(nodes[0].nodes()[0].state).toBe('down');
     expect(seen).toContain('b:suspect');
+  });
+
+  it('says how far behind each peer is, also while it is down, and how far a snapshot to it got', () => {
+    const { nodes, run, net, sched } = memoryCluster(['a', 'b', 'c'], { downAfterMs: 500, backlogSize: 5, snapshotChunkEntries: 10 });
+    const [a, b] = nodes;
+    run(100);
+    net.partition([['a', 'b'], ['c']]);
+    run(1000);
+    for (let i = 0; i < 50; i++) b.set(`k${i}`, i);
+    run(200);
+    const c = () => a.nodes().find((p) => p.id === 'c');
+    // None of these writes are a's own: a's lag for c stays 0, yet c misses all 50.
+    expect(c()).toMatchObject({ state: 'down', lag: 0, behind: 50 });
+    net.heal();
+    // b streams its writes to c as a snapshot (its backlog holds 5), 10 entries per chunk.
+    const progress: { sent: number; total: number }[] = [];
+    // One task at a time, so the progress between two chunks can be seen.
+    const deadline = sched.now + 3000;
+    while (sched.now < deadline && c()?.behind !== 0) {
+      const snapshot = b.nodes().find((p) => p.id === 'c')?.snapshot;
+      if (snapshot && progress.at(-1)?.sent !== snapshot.sent) progress.push(snapshot);
+      sched.runUntil(deadline, 1);
+    }
+    expect(c()?.behind).toBe(0);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.every((p) => p.total === 50 && p.sent < 50)).toBe(true);
+    expect(b.nodes().find((p) => p.id === 'c')?.snapshot).toBeUndefined();
   });
 
   it('refuses timestamps from a peer whose clock runs too far ahead, then accepts them once in range', () => {

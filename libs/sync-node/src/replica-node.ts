@@ -17,6 +17,7 @@ import {
   type SyncStats,
   type VersionVectorPairs,
 } from '@meshcache/sync-protocol';
+import { AckWaiters } from './ack-waiters.js';
 import { AntiEntropy } from './anti-entropy.js';
 import type { CatchUpView } from './catch-up-policy.js';
 import type { ChangeEvent, Journal, JournalResult, NodeValue, ReplicaNodeEvents, WriteResult } from './node-types.js';
@@ -79,6 +80,7 @@ export class ReplicaNode implements SessionHost {
   private tickCount = 0;
   private requestCounter = 0;
   private journal: Journal | undefined;
+  private readonly ackWaiters: AckWaiters;
 
   constructor(options: ReplicaNodeOptions) {
     this.options = resolveOptions(options, eventLoopTimers);
@@ -108,6 +110,11 @@ export class ReplicaNode implements SessionHost {
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
     this.inbound = new InboundStream(this.inboundHost());
     this.outbound = new OutboundStream(this.outboundHost());
+    this.ackWaiters = new AckWaiters(this.options.timers, (seq) => {
+      let acks = 0;
+      for (const link of this.members.links.values()) if (link.origin !== null && link.acked >= seq) acks++;
+      return acks;
+    });
     for (const member of this.options.members) this.members.learnMember(member);
     this.scheduleTick();
   }
@@ -175,6 +182,14 @@ export class ReplicaNode implements SessionHost {
     if (!request.ok) return request;
     const written = this.writeLocal(request.op, request.approxBytes);
     return written.ok ? written : { ok: false, code: 'NOT_LOGGED', message: written.message };
+  }
+
+  /**
+   * Resolves once `peers` peers have acknowledged (applied, and journaled if they journal) this
+   * node's operation `seq` (a write's `seq`), or after `timeoutMs` — with the number reached.
+   */
+  waitForAcks(seq: number, peers: number, timeoutMs: number): Promise<number> {
+    return this.ackWaiters.wait(seq, peers, timeoutMs);
   }
 
   /**
@@ -264,7 +279,7 @@ export class ReplicaNode implements SessionHost {
 
   /** Every peer this node has talked to or heard of, with its state. */
   nodes(): PeerInfo[] {
-    return nodesWithProblems(this.members.nodes(this.seq), this.problemBoard.list());
+    return nodesWithProblems(this.members.nodes(this.seq, this.vv), this.problemBoard.list());
   }
 
   on<E extends keyof ReplicaNodeEvents>(event: E, fn: (arg: ReplicaNodeEvents[E]) => void): this {
@@ -322,6 +337,7 @@ export class ReplicaNode implements SessionHost {
     if (this.tickHandle !== null) this.options.timers.clearTimeout(this.tickHandle);
     this.outbound.cancel();
     this.antiEntropy.cancelAll();
+    this.ackWaiters.settleAll();
     for (const session of [...this.sessions]) session.close();
   }
 
@@ -393,7 +409,7 @@ export class ReplicaNode implements SessionHost {
     return { nodeId: this.nodeId, origin: this.originName, vv: this.vv, backlog: this.backlog };
   }
 
-  private writeLocal(op: Op, approxBytes: number): { ok: true; hlc: Hlc } | { ok: false; message: string } {
+  private writeLocal(op: Op, approxBytes: number): { ok: true; hlc: Hlc; seq: number } | { ok: false; message: string } {
     const operation: Operation = { origin: this.originName, seq: this.seq + 1, hlc: this.clockImpl.tick(), op };
     // Log first, then apply: an operation the journal refused never existed (its seq is reused).
     const logged = this.toJournal(operation);
@@ -404,7 +420,7 @@ export class ReplicaNode implements SessionHost {
     this.backlog.append(operation, approxBytes);
     this.emitter.emit('op', operation);
     this.outbound.scheduleFlush();
-    return { ok: true, hlc: operation.hlc };
+    return { ok: true, hlc: operation.hlc, seq: operation.seq };
   }
 
   private toJournal(operation: Operation): JournalResult {
@@ -519,7 +535,8 @@ export class ReplicaNode implements SessionHost {
       case 'ops':
         return this.inbound.onOps(session, link, message.ops);
       case 'ack':
-        return this.outbound.onAck(link, message.origin, message.seq);
+        this.outbound.onAck(link, message.origin, message.seq);
+        return this.ackWaiters.check();
       case 'resync':
         return this.outbound.onResync(link, message.vv);
       case 'sync-start':
@@ -533,7 +550,8 @@ export class ReplicaNode implements SessionHost {
           link.state = 'up';
           this.emitNodes();
         }
-        return this.outbound.onHeartbeat(link);
+        this.outbound.onHeartbeat(link);
+        return this.ackWaiters.check();
       case 'peers':
         return this.members.learnAddresses(message.peers);
       case 'digest':

@@ -42,6 +42,7 @@ const trustProxySchema = z
  */
 export const CONFIG_OPTIONS = [
   { key: 'port', env: 'PORT', schema: int(0, 65535).default(5000), help: 'HTTP and socket.io port (0 picks a free one)' },
+  { key: 'respPort', env: 'RESP_PORT', schema: int(0, 65535).default(6379), help: 'Redis protocol (RESP) port on the same HOST (0 turns it off)' },
   { key: 'host', env: 'HOST', schema: z.string().min(1).default('127.0.0.1'), help: 'Interface to listen on; another than loopback needs AUTH_TOKEN or JWT_SECRET (or ALLOW_INSECURE)' },
   { key: 'insecure', env: 'ALLOW_INSECURE', schema: bool.default(false), help: 'Listen beyond loopback without AUTH_TOKEN/JWT_SECRET (warned at every start)' },
   { key: 'nodeId', env: 'NODE_ID', schema: nodeIdSchema.optional(), help: 'Unique node id (default: random node-<hex>, kept in DATA_DIR/node-id when DATA_DIR is set)' },

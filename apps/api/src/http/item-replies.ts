@@ -1,9 +1,11 @@
-import { etagOf, ifNoneMatchHits, ttlMsOf, versionOf, type SetItemBody } from '@meshcache/api-contract';
+import { etagOf, ifNoneMatchHits, ttlMsOf, versionOf, type SetItemBody, type WriteConcernQuery } from '@meshcache/api-contract';
 import type { ReplicaNode, WriteResult } from '@meshcache/sync-node';
+import type { ServerContext } from '../server/context.js';
 import { itemView } from '../views/item-views.js';
 import { writeFailureCode } from '../views/write-failure.js';
 import type { Reply } from './json-response.js';
 import { errorReply } from './send-error.js';
+import { asksForMore, awaitWriteConcern, unmeetable } from './write-concern.js';
 
 /** Answers of the item routes, shared by the Express routes and the fast path so both say the same. */
 export const NOT_FOUND: Reply = errorReply('NOT_FOUND', 'Key not found');
@@ -20,11 +22,27 @@ export const readItemReply = (node: ReplicaNode, key: string, ifNoneMatch?: stri
 
 export const writeItem = (node: ReplicaNode, item: SetItemBody): WriteResult => node.set(item.key, item.value, { ttlMs: ttlMsOf(item) });
 
-export const setItemReply = (node: ReplicaNode, item: SetItemBody): Reply => {
-  const result = writeItem(node, item);
+const writtenReply = (result: WriteResult, key: string): Reply => {
   if (!result.ok) {
     return errorReply(writeFailureCode(result), result.message);
   }
   const version = versionOf(result.hlc);
-  return { body: { success: true, message: 'Item cached successfully', key: item.key, version }, headers: { ETag: etagOf(version) } };
+  return { body: { success: true, message: 'Item cached successfully', key, version }, headers: { ETag: etagOf(version) } };
+};
+
+export const setItemReply = (node: ReplicaNode, item: SetItemBody): Reply => writtenReply(writeItem(node, item), item.key);
+
+/**
+ * A write that may ask for more durability (`?durability=fsync&acks=N&timeoutMs=`): applied like
+ * any other, answered once that is reached (200), or at the timeout with what was reached (202).
+ */
+export const setItemWithConcernReply = async (ctx: ServerContext, item: SetItemBody, concern: WriteConcernQuery): Promise<Reply> => {
+  if (!asksForMore(concern)) return setItemReply(ctx.node, item);
+  const impossible = unmeetable(ctx, concern);
+  if (impossible !== undefined) return errorReply('VALIDATION_FAILED', impossible);
+  const result = writeItem(ctx.node, item);
+  const reply = writtenReply(result, item.key);
+  if (!result.ok) return reply;
+  const durability = await awaitWriteConcern(ctx, result.seq, concern);
+  return { ...reply, status: durability.met ? 200 : 202, body: { ...(reply.body as object), durability } };
 };

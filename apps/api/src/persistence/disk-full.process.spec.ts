@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, eventually, freePort, spawnNode, type NodeProcess } from '../test/cluster-processes.js';
+import { fillDisk } from '../test/fill-disk.js';
 
 jest.setTimeout(120_000);
 
@@ -31,27 +32,6 @@ const metric = async (url: string, name: string) => {
   const text = await (await fetch(`${url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-};
-
-/** Takes every free byte of the file system with one file; returns its path. */
-const fillDisk = (dir: string): string => {
-  const path = join(dir, 'filler');
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(4096, 1);
-  try {
-    for (let i = 0; i < 100_000; i++) writeSync(fd, chunk);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  }
-  // Small pieces into the last partial page, so a log record can be written short.
-  try {
-    for (let i = 0; i < 4096; i++) writeSync(fd, chunk, 0, 1);
-  } catch {
-    // full
-  } finally {
-    closeSync(fd);
-  }
-  return path;
 };
 
 (mounted ? describe : describe.skip)('a node whose DATA_DIR fills up (2 MiB tmpfs)', () => {

@@ -33,7 +33,8 @@ export interface NodeProcess {
 export const spawnNode = (env: Record<string, string>): NodeProcess => {
   const child = spawn(process.execPath, [MAIN], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ACCESS_LOG: 'false', LOG_LEVEL: 'warn', ...env },
+    // RESP off unless a test gives it a free port: parallel Jest workers must never compete for 6379.
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ACCESS_LOG: 'false', LOG_LEVEL: 'warn', RESP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

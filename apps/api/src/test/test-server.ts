@@ -7,6 +7,8 @@ export const startTestServer = (env: Record<string, string> = {}): Promise<Runni
   startServer(
     loadConfig([], {
       PORT: '0',
+      // Off unless a test asks: parallel Jest workers must never compete for 6379.
+      RESP_PORT: '0',
       HOST: '127.0.0.1',
       NODE_ID: 'test-node',
       NODE_ENV: 'test',

@@ -54,6 +54,8 @@ export class LocalCluster {
         ACCESS_LOG: 'false',
         LOG_LEVEL: 'warn',
         METRICS_INTERVAL_MS: '500',
+        // The Redis listener stays off: parallel test workers must never compete for 6379.
+        RESP_PORT: '0',
         ...extraEnv,
       };
       return { id: env.NODE_ID, url: urls[i], env, child: spawnNode(env), output: [] };

@@ -56,12 +56,46 @@ export type SetItemBody = z.infer<typeof setItemBodySchema>;
 export const ttlMsOf = (item: Pick<SetItemBody, 'ttl' | 'ttlMs'>): number | undefined =>
   item.ttl === undefined ? item.ttlMs : Math.max(1, Math.round(item.ttl * 1000));
 
+/** Longest a write may wait for its durability (`timeoutMs`). */
+export const MAX_WRITE_CONCERN_TIMEOUT_MS = 60_000;
+export const DEFAULT_WRITE_CONCERN_TIMEOUT_MS = 5_000;
+
+/**
+ * What a write may ask for beyond the server's default (see docs/CONSISTENCY.md): to be answered
+ * only once the operation log is fsynced (`durability=fsync`) and/or `acks` peers have applied
+ * it, waiting at most `timeoutMs`. Like Redis WAIT: the write is applied either way.
+ */
+export const writeConcernQuerySchema = z.object({
+  durability: z.enum(['fsync']).optional().meta({ description: 'fsync: answer once the operation log holds the write on stable storage (needs DATA_DIR)' }),
+  acks: z.coerce.number<string | number>().int().min(0).max(1000).optional().meta({ description: 'Answer once this many peers have applied the write' }),
+  timeoutMs: z.coerce
+    .number<string | number>()
+    .int()
+    .min(1)
+    .max(MAX_WRITE_CONCERN_TIMEOUT_MS)
+    .optional()
+    .meta({ description: `Longest wait for durability and acks (default ${DEFAULT_WRITE_CONCERN_TIMEOUT_MS})` }),
+});
+export type WriteConcernQuery = z.infer<typeof writeConcernQuerySchema>;
+
+/** What a write that asked for more durability reached: `met` false answers 202 instead of 200. */
+export const writeConcernResultSchema = z.object({
+  met: z.boolean(),
+  /** The operation log holds the write on stable storage. */
+  fsynced: z.boolean(),
+  /** Peers that applied the write within `timeoutMs`. */
+  acks: z.number().int().nonnegative(),
+});
+export type WriteConcernResult = z.infer<typeof writeConcernResultSchema>;
+
 export const setItemResponseSchema = z.object({
   success: z.literal(true),
   message: z.string(),
   key: cacheKeySchema,
   /** The version this write created (the ETag a later read answers while it stands). */
   version: entryVersionSchema,
+  /** Present when the write asked for `durability` or `acks`. */
+  durability: writeConcernResultSchema.optional(),
 });
 export type SetItemResponse = z.infer<typeof setItemResponseSchema>;
 

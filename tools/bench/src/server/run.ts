@@ -30,7 +30,7 @@ const forkTs = (file: string, port: number) =>
 
 const startMeshcache = (port: number, env: Record<string, string>) =>
   fork(join(root, 'dist/apps/api/main.js'), [], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', CLUSTER_SECRET: 'bench-cluster-secret', CACHE_CAPACITY: String(KEYS * 2), RATE_LIMIT_MAX: '1000000000', NODE_ID: 'bench', AUTH_TOKEN: TOKEN, ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', CLUSTER_SECRET: 'bench-cluster-secret', CACHE_CAPACITY: String(KEYS * 2), RATE_LIMIT_MAX: '1000000000', NODE_ID: 'bench', AUTH_TOKEN: TOKEN, RESP_PORT: '0', ...env },
     execArgv: profile && !env.TRUST_PROXY ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'tmp/bench-server')}`] : [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -11,7 +11,7 @@ import type { Router } from 'express';
 import type { ServerContext } from '../../server/context.js';
 import { keyEntry } from '../../views/item-views.js';
 import { bindRoute } from '../bind-route.js';
-import { NOT_FOUND, readItemReply, setItemReply, writeItem } from '../item-replies.js';
+import { NOT_FOUND, readItemReply, setItemWithConcernReply, writeItem } from '../item-replies.js';
 import { errorReply } from '../send-error.js';
 
 export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
@@ -37,7 +37,7 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
   bindRoute(router, auth, { ...routes.getItem, params: undefined }, (_input, req) => readItemReply(node, '', req.headers['if-none-match']), '/api/cache/');
   bindRoute(router, auth, { ...routes.deleteItem, params: undefined }, () => removeItem(''), '/api/cache/');
 
-  bindRoute(router, auth, routes.setItem, ({ body }) => setItemReply(node, body));
+  bindRoute(router, auth, routes.setItem, ({ body, query }) => setItemWithConcernReply(ctx, body, query));
 
   bindRoute(router, auth, routes.bulkSet, ({ body }) => {
     const failed: BulkFailure[] = [];

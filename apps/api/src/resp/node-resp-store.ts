@@ -1,0 +1,106 @@
+import { enginePolicy, MAX_KEY_LENGTH, MAX_TTL_MS, strategySchema } from '@meshcache/api-contract';
+import type { DeleteOutcome, KeyPageRequest, KeyPageResult, RespStore, StoreInfo, StoredValue, WriteOutcome, WriteRefusal } from '@meshcache/resp';
+import { SyncError, type WriteResult } from '@meshcache/sync-node';
+import type { ServerContext } from '../server/context.js';
+
+const OK: WriteOutcome = { ok: true };
+
+/** DATA_DIR refused to journal a write (disk full or read-only): the node takes no writes until it recovers. */
+const notLogged = (message: string): WriteRefusal => ({
+  ok: false,
+  refusal: 'readonly',
+  message: `this node cannot write to its DATA_DIR (${message}); nothing was changed, retry once the disk takes writes again`,
+});
+
+/** The engine's refusals as Redis error kinds: over the byte budget is Redis' OOM, a disk that refuses writes READONLY. */
+const refusal = (result: Extract<WriteResult, { ok: false }>): WriteRefusal => {
+  switch (result.code) {
+    case 'TOO_LARGE':
+    case 'INVALID_SIZE':
+      return { ok: false, refusal: 'oom', message: `command not allowed: ${result.message} (CACHE_MAX_BYTES)` };
+    case 'NOT_LOGGED':
+      return notLogged(result.message);
+    default:
+      return { ok: false, refusal: 'invalid', message: result.message };
+  }
+};
+
+/** delete, clear and setStrategy throw `NOT_LOGGED` when the journal refuses them (nothing changed). */
+const journaled = <T, R extends WriteOutcome | DeleteOutcome>(write: () => T, outcome: (value: T) => R): R | WriteRefusal => {
+  try {
+    return outcome(write());
+  } catch (error) {
+    if (error instanceof SyncError && error.code === 'NOT_LOGGED') return notLogged(error.message);
+    throw error;
+  }
+};
+
+const keyTooLong = (key: string): WriteRefusal | undefined =>
+  key.length > MAX_KEY_LENGTH ? { ok: false, refusal: 'invalid', message: `key must be at most ${MAX_KEY_LENGTH} characters` } : undefined;
+
+/**
+ * The node's replicated cache as `@meshcache/resp` sees it: every write goes through the
+ * `ReplicaNode` (replicated like a REST write), keys are paged from the server's key listing,
+ * and AUTH checks the same token (or JWT) as the REST API. Keys and TTLs get the REST API's limits.
+ */
+export const createNodeRespStore = (ctx: ServerContext): RespStore => {
+  const { node, keys, auth, lifecycle, config } = ctx;
+  // The strategy names of the REST contract, in the engine's spelling (`lru`, `lfu`, ...).
+  const policies = strategySchema.options.map(enginePolicy);
+  return {
+    authRequired: !auth.open,
+    get: (key: string): StoredValue | undefined => node.get(key),
+    peek: (key: string): StoredValue | undefined => node.peek(key),
+    set(key: string, value: unknown, ttlMs: number | undefined): WriteOutcome {
+      const long = keyTooLong(key);
+      if (long) return long;
+      if (ttlMs !== undefined && ttlMs > MAX_TTL_MS) return { ok: false, refusal: 'invalid', message: 'expire time must be at most ten years' };
+      const result = node.set(key, value, ttlMs === undefined ? undefined : { ttlMs });
+      return result.ok ? OK : refusal(result);
+    },
+    delete(key: string): DeleteOutcome {
+      if (node.closed) return { ok: false, refusal: 'invalid', message: 'this node is closed' };
+      return journaled(
+        () => node.delete(key),
+        (existed) => ({ ok: true, existed }),
+      );
+    },
+    clear: (): WriteOutcome =>
+      journaled(
+        () => node.clear(),
+        () => OK,
+      ),
+    size: () => node.cache.size,
+    keyPage(request: KeyPageRequest): KeyPageResult {
+      const page = keys.page(request);
+      return { keys: page.keys, more: page.nextCursor !== null };
+    },
+    now: () => node.now(),
+    policies: () => policies,
+    policy: () => node.cache.strategy,
+    setPolicy(policy: string): WriteOutcome {
+      const label = strategySchema.options.find((s) => enginePolicy(s) === policy);
+      if (label === undefined) return { ok: false, refusal: 'invalid', message: `unknown policy ${policy}` };
+      return journaled(
+        () => node.setStrategy(enginePolicy(label)),
+        () => OK,
+      );
+    },
+    maxBytes: () => config.cacheMaxBytes,
+    loading: () => lifecycle.phase === 'loading',
+    authenticate: (password: string) => auth.verifyStatic(password) ?? auth.verify(password),
+    info(): StoreInfo {
+      const memory = process.memoryUsage();
+      const stats = node.cache.stats();
+      return {
+        serverName: 'meshcache',
+        version: ctx.version,
+        nodeId: config.nodeId,
+        uptimeSeconds: (Date.now() - ctx.startedAt) / 1000,
+        memory: { usedBytes: memory.heapUsed, rssBytes: memory.rss, storeBytes: node.cache.bytes },
+        stats: { hits: stats.hits, misses: stats.misses, evictions: stats.evictions, expirations: stats.expirations },
+        peers: node.nodes().map((p) => ({ id: p.id, url: p.url, state: p.state, lag: p.lag })),
+      };
+    },
+  };
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'resp',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

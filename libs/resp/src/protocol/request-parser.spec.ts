@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { encodeCommand } from '../test/raw-client.js';
+import { ParseResult, RequestParser } from './request-parser.js';
+
+const LIMITS = { maxBulkBytes: 1024, maxArrayLength: 64, maxInlineBytes: 256 };
+
+/** Feeds `chunks` and collects every command (or the protocol error) the parser reports. */
+const parseAll = (chunks: Buffer[], parser = new RequestParser(LIMITS)): { commands: string[][]; error?: string } => {
+  const commands: string[][] = [];
+  for (const chunk of chunks) {
+    parser.push(chunk);
+    // Each call either consumes bytes or stops: bounded by the bytes pushed so far (+1).
+    for (let guard = 0; guard <= chunk.length + 1; guard++) {
+      const r = parser.next();
+      if (r === ParseResult.NeedMore) break;
+      if (r === ParseResult.Error) return { commands, error: parser.error };
+      commands.push(parser.argv.slice(0, parser.argc));
+      if (guard === chunk.length + 1) throw new TypeError('parser did not stop');
+    }
+  }
+  return { commands };
+};
+
+const argArb = fc.string({ unit: 'grapheme', maxLength: 12 });
+const commandArb = fc.array(argArb, { minLength: 1, maxLength: 6 });
+
+describe('RequestParser', () => {
+  it('parses multibulk and inline commands, skipping empty lines and *0', () => {
+    const wire = Buffer.concat([encodeCommand('SET', 'k', 'a b\r\nc'), Buffer.from('*0\r\n\r\nPING\r\n  get  "x y" \'z\'\n'), encodeCommand('GET', '')]);
+    expect(parseAll([wire])).toEqual({ commands: [['SET', 'k', 'a b\r\nc'], ['PING'], ['get', 'x y', 'z'], ['GET', '']] });
+  });
+
+  it('gives the same commands whatever byte boundaries the stream is split at', () => {
+    fc.assert(
+      fc.property(fc.array(commandArb, { minLength: 1, maxLength: 5 }), (commands) => {
+        const wire = Buffer.concat(commands.map((c) => encodeCommand(...c)));
+        for (let cut = 0; cut <= wire.length; cut++) {
+          expect(parseAll([wire.subarray(0, cut), wire.subarray(cut)]).commands).toEqual(commands);
+        }
+        const bytes = Array.from({ length: wire.length }, (_, i) => wire.subarray(i, i + 1));
+        expect(parseAll(bytes).commands).toEqual(commands);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('never throws or loops on random bytes, split anywhere', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 8 }), (chunks) => {
+        const result = parseAll(chunks.map((c) => Buffer.from(c)));
+        if (result.error !== undefined) expect(result.error).toMatch(/^Protocol error: /);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never throws on mutated valid streams', () => {
+    fc.assert(
+      fc.property(fc.array(commandArb, { minLength: 1, maxLength: 3 }), fc.nat(), fc.integer({ min: 0, max: 255 }), (commands, at, byte) => {
+        const wire = Buffer.from(Buffer.concat(commands.map((c) => encodeCommand(...c))));
+        wire[at % wire.length] = byte;
+        parseAll([wire]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ['*1\r\n$2000\r\n', 'Protocol error: invalid bulk length'],
+    ['*100\r\n', 'Protocol error: invalid multibulk length'],
+    ['*1\r\n$-1\r\n', 'Protocol error: invalid bulk length'],
+    ['*x\r\n', 'Protocol error: invalid multibulk length'],
+    ['*1\r\n:1\r\n', "Protocol error: expected '$', got ':'"],
+    ['*1\r\n$1\r\nab\r\n', 'Protocol error: invalid bulk terminator'],
+    ['SET "a\r\n', 'Protocol error: unbalanced quotes in request'],
+    ['x'.repeat(300), 'Protocol error: too big inline request'],
+    ['*' + '1'.repeat(300), 'Protocol error: too big mbulk count string'],
+  ])('rejects %j', (wire, error) => {
+    expect(parseAll([Buffer.from(wire)]).error).toBe(error);
+  });
+
+  it('applies tighter limits before authentication', () => {
+    const parser = new RequestParser({ ...LIMITS, maxArrayLength: 1000, maxBulkBytes: 1 << 20 });
+    parser.authenticated = false;
+    expect(parseAll([Buffer.from('*11\r\n')], parser).error).toBe('Protocol error: unauthenticated multibulk length');
+    const other = new RequestParser({ ...LIMITS, maxBulkBytes: 1 << 20 });
+    other.authenticated = false;
+    expect(parseAll([Buffer.from('*1\r\n$20000\r\n')], other).error).toBe('Protocol error: unauthenticated bulk length');
+  });
+
+  it('flags arguments that are not valid UTF-8 and keeps real U+FFFD', () => {
+    const parser = new RequestParser(LIMITS);
+    parser.push(encodeCommand('SET', 'k', Buffer.from([0xff, 0xfe])));
+    expect(parser.next()).toBe(ParseResult.Command);
+    expect(parser.invalidUtf8).toBe(true);
+    parser.push(encodeCommand('SET', 'k', '\uFFFD ok'));
+    expect(parser.next()).toBe(ParseResult.Command);
+    expect(parser.invalidUtf8).toBe(false);
+    expect(parser.argv[2]).toBe('\uFFFD ok');
+  });
+
+  it('gathers a large bulk string sent in many chunks', () => {
+    const big = 'x'.repeat(1000);
+    const wire = encodeCommand('SET', 'k', big);
+    const chunks = Array.from({ length: Math.ceil(wire.length / 7) }, (_, i) => wire.subarray(i * 7, i * 7 + 7));
+    expect(parseAll(chunks).commands).toEqual([['SET', 'k', big]]);
+  });
+});

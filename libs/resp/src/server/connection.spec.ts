@@ -1,0 +1,137 @@
+import { MemoryRespStore } from '../memory-store.js';
+import { encodeCommand, startRespServer, type TestRespServer } from '../test/raw-client.js';
+
+describe('RespConnection', () => {
+  let server: TestRespServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('with a password, answers NOAUTH until AUTH, WRONGPASS on a wrong one', async () => {
+    server = await startRespServer({ password: 'sesame-open' });
+    const c = await server.client();
+    expect(await c.call('GET', 'k')).toEqual({ error: 'NOAUTH Authentication required.' });
+    expect(await c.call('HELLO', '3')).toEqual({ error: expect.stringMatching(/^NOAUTH HELLO must be called with the client already authenticated/) });
+    expect(await c.call('AUTH', 'nope')).toEqual({ error: 'WRONGPASS invalid username-password pair or user is disabled.' });
+    expect(await c.call('AUTH', 'someone', 'sesame-open')).toEqual({ error: 'WRONGPASS invalid username-password pair or user is disabled.' });
+    expect(await c.call('AUTH', 'sesame-open')).toBe('OK');
+    expect(await c.call('SET', 'k', 'v')).toBe('OK');
+    const d = await server.client();
+    const hello = (await d.call('HELLO', '3', 'AUTH', 'default', 'sesame-open')) as { map: unknown[] };
+    expect(hello.map).toContainEqual(['proto', 3]);
+    expect(await d.call('GET', 'k')).toBe('v');
+    const e = await server.client();
+    expect(await e.call('QUIT')).toBe('OK');
+  });
+
+  it('without a password, AUTH says none is configured', async () => {
+    server = await startRespServer();
+    const c = await server.client();
+    expect(await c.call('AUTH', 'x')).toEqual({ error: 'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?' });
+  });
+
+  it('waits for an asynchronous password check before running later pipelined commands', async () => {
+    const memory = new MemoryRespStore({ password: 'slow-secret' });
+    const store = Object.assign(Object.create(memory) as MemoryRespStore, {
+      authenticate: (password: string) => new Promise<boolean>((r) => setTimeout(() => r(password === 'slow-secret'), 50)),
+    });
+    server = await startRespServer({ store });
+    const c = await server.client();
+    c.write(Buffer.concat([encodeCommand('AUTH', 'slow-secret'), encodeCommand('SET', 'a', '1'), encodeCommand('GET', 'a')]));
+    expect(await c.take(3)).toEqual(['OK', 'OK', '1']);
+  });
+
+  it('before AUTH, a large request is a protocol error', async () => {
+    server = await startRespServer({ password: 'sesame-open' });
+    const c = await server.client();
+    c.write('*1\r\n$100000\r\n');
+    expect(await c.take(1)).toEqual([{ error: 'ERR Protocol error: unauthenticated bulk length' }]);
+    await c.waitClosed();
+  });
+
+  it('a protocol error answers -ERR Protocol error and closes that connection only', async () => {
+    server = await startRespServer();
+    const bad = await server.client();
+    const good = await server.client();
+    expect(await good.call('SET', 'k', 'v')).toBe('OK');
+    bad.write('*1\r\n$x\r\n');
+    expect(await bad.take(1)).toEqual([{ error: 'ERR Protocol error: invalid bulk length' }]);
+    await bad.waitClosed();
+    expect(await good.call('GET', 'k')).toBe('v');
+  });
+
+  it('answers a command with bytes that are not UTF-8 with an error, stores nothing, stays usable', async () => {
+    server = await startRespServer();
+    const c = await server.client();
+    c.write(encodeCommand('SET', 'k', Buffer.from([0x61, 0xc3, 0x28])));
+    expect(await c.take(1)).toEqual([{ error: 'ERR invalid UTF-8 in an argument: meshcache stores text, send UTF-8 or encode binary data (base64)' }]);
+    expect(await c.call('EXISTS', 'k')).toBe(0);
+    expect(await c.call('SET', 'k', 'żółw 🐢')).toBe('OK');
+    expect(await c.call('GET', 'k')).toBe('żółw 🐢');
+  });
+
+  it('disconnects a client whose replies exceed maxOutputBytes', async () => {
+    server = await startRespServer({ limits: { maxOutputBytes: 64 * 1024 } });
+    const c = await server.client();
+    expect(await c.call('SET', 'big', 'x'.repeat(10_000))).toBe('OK');
+    c.write(Buffer.concat(Array.from({ length: 100 }, () => encodeCommand('GET', 'big'))));
+    await c.waitClosed();
+    const other = await server.client();
+    expect(await other.call('PING')).toBe('PONG');
+  });
+
+  it('stops reading from a client that does not read its replies, so its buffers stay bounded', async () => {
+    const maxOutputBytes = 4 * 1024 * 1024;
+    server = await startRespServer({ limits: { maxOutputBytes } });
+    const c = await server.client();
+    expect(await c.call('SET', 'big', 'x'.repeat(50_000))).toBe('OK');
+    c.socket.pause();
+    const batch = Buffer.concat(Array.from({ length: 10 }, () => encodeCommand('GET', 'big')));
+    // 4000 GETs would be 200 MB of replies.
+    for (let i = 0; i < 400; i++) c.write(batch);
+    let last = -1;
+    for (let i = 0; i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const processed = server.resp.counters.commandsProcessed;
+      if (processed === last) break;
+      last = processed;
+    }
+    expect(server.resp.counters.commandsProcessed).toBeLessThan(4000);
+    for (const connection of server.resp.clients()) expect(connection.bufferedOutput).toBeLessThanOrEqual(maxOutputBytes);
+    c.socket.resume();
+  });
+
+  it('answers LOADING while the store loads, except for INFO and PING', async () => {
+    const store = new MemoryRespStore();
+    let loading = true;
+    store.loading = () => loading;
+    server = await startRespServer({ store });
+    const c = await server.client();
+    expect(await c.call('GET', 'k')).toEqual({ error: 'LOADING Redis is loading the dataset in memory' });
+    expect(await c.call('PING')).toBe('PONG');
+    expect(await c.call('INFO', 'persistence')).toContain('loading:1');
+    loading = false;
+    expect(await c.call('GET', 'k')).toBeNull();
+  });
+
+  it('rejects limits that are not positive integers', async () => {
+    const { RespServer } = await import('./resp-server.js');
+    expect(() => new RespServer(new MemoryRespStore(), { limits: { maxBulkBytes: 0 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
+  it('a command that throws answers ERR internal error, is reported, and the connection goes on', async () => {
+    const memory = new MemoryRespStore();
+    const store = Object.assign(Object.create(memory) as MemoryRespStore, {
+      get: () => {
+        throw new TypeError('store exploded');
+      },
+    });
+    const reported: string[] = [];
+    server = await startRespServer({ store, onError: (error, command) => reported.push(`${command}: ${(error as Error).message}`) });
+    const c = await server.client();
+    expect(await c.call('GET', 'k')).toEqual({ error: 'ERR internal error (see the server log)' });
+    expect(reported).toEqual(['GET: store exploded']);
+    expect(await c.call('PING')).toBe('PONG');
+  });
+});

@@ -1,0 +1,193 @@
+import type { Socket } from 'node:net';
+import type { CommandSpec } from '../commands/command-spec.js';
+import type { CommandLookup } from '../commands/command-table.js';
+import { ParseResult, RequestParser } from '../protocol/request-parser.js';
+import { ReplyWriter } from '../protocol/reply-writer.js';
+import type { RespStore } from '../store.js';
+import { dispatch } from './dispatch.js';
+import type { RespLimits } from './limits.js';
+
+const INTERNAL_ERROR = 'ERR internal error (see the server log)';
+
+/** What a connection needs from the server that accepted it. */
+export interface ConnectionHost {
+  readonly store: RespStore;
+  readonly limits: RespLimits;
+  readonly lookup: CommandLookup;
+  readonly commandList: readonly CommandSpec[];
+  /** INFO's total_connections_received and total_commands_processed. */
+  readonly counters: { connectionsReceived: number; commandsProcessed: number };
+  clients(): Iterable<RespConnection>;
+  /** A cursor id standing for "after this key" (SCAN cursors must be integers). */
+  cursorFor(lastKey: string): string;
+  /** The key a SCAN cursor resumes after; null for an unknown cursor, undefined for "0". */
+  keyOfCursor(cursor: string): string | null | undefined;
+  closed(connection: RespConnection): void;
+  /** A command failed with an exception (a bug or a store failure): the client got `ERR internal error`. */
+  reportError(error: unknown, command: string): void;
+}
+
+/**
+ * One client connection: feeds received bytes to its parser, runs each complete command, and
+ * writes the replies of everything a chunk held in one socket write. While the socket does not
+ * drain, it stops reading and running commands, so a client that never reads its replies holds
+ * at most one chunk of input and `maxOutputBytes` of output before it is disconnected.
+ */
+export class RespConnection {
+  readonly id: number;
+  readonly reply = new ReplyWriter();
+  readonly createdAt = Date.now();
+  name = '';
+  libName = '';
+  libVer = '';
+  authenticated: boolean;
+  lastCommand = '';
+  lastActiveAt = this.createdAt;
+  /** Set by QUIT: answer, then close. */
+  quitting = false;
+
+  private readonly parser: RequestParser;
+  private busy = false;
+  private paused = false;
+  private ended = false;
+
+  constructor(
+    readonly host: ConnectionHost,
+    private readonly socket: Socket,
+    id: number,
+  ) {
+    this.id = id;
+    this.authenticated = !host.store.authRequired;
+    this.parser = new RequestParser(host.limits);
+    this.parser.authenticated = this.authenticated;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.parser.push(chunk);
+      if (!this.busy && !this.paused) this.run();
+    });
+    socket.on('drain', () => {
+      if (!this.paused) return;
+      this.paused = false;
+      socket.resume();
+      if (!this.busy) this.run();
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      this.ended = true;
+      host.closed(this);
+    });
+  }
+
+  get store(): RespStore {
+    return this.host.store;
+  }
+
+  get argv(): readonly string[] {
+    return this.parser.argv;
+  }
+
+  get argc(): number {
+    return this.parser.argc;
+  }
+
+  get remoteAddress(): string {
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? 0}`;
+  }
+
+  get localAddress(): string {
+    return `${this.socket.localAddress ?? '?'}:${this.socket.localPort ?? 0}`;
+  }
+
+  get parserSawInvalidUtf8(): boolean {
+    return this.parser.invalidUtf8;
+  }
+
+  get bufferedInput(): number {
+    return this.parser.buffered;
+  }
+
+  get bufferedOutput(): number {
+    return this.socket.writableLength + this.reply.out.length;
+  }
+
+  markAuthenticated(): void {
+    this.authenticated = true;
+    this.parser.authenticated = true;
+  }
+
+  /** Ends the connection (server shutdown). */
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private run(): void {
+    const parser = this.parser;
+    const reply = this.reply;
+    while (!this.ended) {
+      const result = parser.next();
+      if (result === ParseResult.NeedMore) break;
+      if (result === ParseResult.Error) {
+        reply.error('ERR ' + parser.error);
+        this.quitting = true;
+        break;
+      }
+      this.lastActiveAt = Date.now();
+      let pending: void | Promise<void> = undefined;
+      try {
+        pending = dispatch(this);
+      } catch (error) {
+        this.failed(error);
+      }
+      if (pending !== undefined) {
+        this.busy = true;
+        pending.then(
+          () => this.resumeAfter(),
+          (error: unknown) => {
+            this.failed(error);
+            this.resumeAfter();
+          },
+        );
+        break;
+      }
+      if (this.quitting) break;
+      if (reply.out.length + this.socket.writableLength > this.host.limits.maxOutputBytes) {
+        // Redis' client-output-buffer-limit: a reply the client is not reading is not kept.
+        this.socket.destroy();
+        return;
+      }
+    }
+    this.flush();
+  }
+
+  /** One failed command answers an error; the connection and the server go on. */
+  private failed(error: unknown): void {
+    this.reply.error(INTERNAL_ERROR);
+    this.host.reportError(error, this.parser.argv[0] ?? '');
+  }
+
+  private resumeAfter(): void {
+    this.busy = false;
+    if (this.ended) return;
+    if (this.quitting) this.flush();
+    else this.run();
+  }
+
+  private flush(): void {
+    if (this.ended) return;
+    const out = this.reply.take();
+    if (this.quitting) {
+      this.socket.end(out);
+      this.ended = true;
+      return;
+    }
+    if (out.length === 0 || this.busy) {
+      if (out.length > 0) this.socket.write(out);
+      return;
+    }
+    if (!this.socket.write(out) && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+    if (this.socket.writableLength > this.host.limits.maxOutputBytes) this.socket.destroy();
+  }
+}

@@ -1,0 +1,52 @@
+import type { CommandSpec } from '../commands/command-spec.js';
+import { RedisErrors } from '../commands/redis-errors.js';
+import type { RespConnection } from './connection.js';
+
+const arityOk = (arity: number, argc: number): boolean => (arity >= 0 ? argc === arity : argc >= -arity);
+
+/**
+ * Runs the command in `c.argv`, checking in Redis' order: known command, arity, authentication,
+ * then meshcache's own checks (UTF-8, loading). The lookup tries the name as sent before
+ * lower-casing it, so the usual all-lower or all-upper spelling costs no new string.
+ */
+export const dispatch = (c: RespConnection): void | Promise<void> => {
+  const { argv, argc, reply } = c;
+  const { commands, subcommands } = c.host.lookup;
+  let spec: CommandSpec | undefined = commands.get(argv[0]) ?? commands.get(argv[0].toLowerCase());
+  if (spec === undefined) {
+    reply.error(RedisErrors.unknownCommand(argv, argc));
+    return;
+  }
+  if (!arityOk(spec.arity, argc)) {
+    reply.error(RedisErrors.wrongArity(spec.name));
+    return;
+  }
+  if (spec.subcommands !== undefined && argc >= 2) {
+    const subName = `${spec.name}|${argv[1].toLowerCase()}`;
+    const sub = subcommands.get(subName);
+    if (sub === undefined) {
+      reply.error(RedisErrors.unknownSubcommand(argv[1], spec.name));
+      return;
+    }
+    if (!arityOk(sub.arity, argc)) {
+      reply.error(RedisErrors.wrongArity(sub.name));
+      return;
+    }
+    spec = sub;
+  }
+  if (!c.authenticated && !spec.flags.includes('no_auth')) {
+    reply.error(RedisErrors.noAuth);
+    return;
+  }
+  if (c.parserSawInvalidUtf8) {
+    reply.error(RedisErrors.notUtf8);
+    return;
+  }
+  if (!spec.flags.includes('loading') && c.store.loading()) {
+    reply.error(RedisErrors.loading);
+    return;
+  }
+  c.lastCommand = spec.name;
+  c.host.counters.commandsProcessed++;
+  return spec.handler?.(c);
+};

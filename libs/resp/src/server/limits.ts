@@ -1,0 +1,17 @@
+import type { ParserLimits } from '../protocol/request-parser.js';
+
+/** Per-connection bounds; see {@link ParserLimits} for the input side. */
+export interface RespLimits extends ParserLimits {
+  /**
+   * Replies buffered for one client (not yet taken by its socket) past which the client is
+   * disconnected, like Redis' `client-output-buffer-limit`.
+   */
+  readonly maxOutputBytes: number;
+}
+
+export const DEFAULT_LIMITS: RespLimits = {
+  maxBulkBytes: 32 * 1024 * 1024,
+  maxArrayLength: 1024 * 1024,
+  maxInlineBytes: 64 * 1024,
+  maxOutputBytes: 64 * 1024 * 1024,
+};

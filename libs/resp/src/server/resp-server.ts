@@ -1,0 +1,76 @@
+import type { Socket } from 'node:net';
+import type { CommandSpec } from '../commands/command-spec.js';
+import { COMMAND_TABLE, commandLookup, type CommandLookup } from '../commands/command-table.js';
+import { RespError } from '../resp-error.js';
+import type { RespStore } from '../store.js';
+import { RespConnection, type ConnectionHost } from './connection.js';
+import { DEFAULT_LIMITS, type RespLimits } from './limits.js';
+import { ScanCursors } from './scan-cursors.js';
+
+export interface RespServerOptions {
+  /** Per-connection bounds; each one missing takes its {@link DEFAULT_LIMITS} value. */
+  readonly limits?: Partial<RespLimits>;
+  /** Called when a command throws (the client gets `ERR internal error`); log it. */
+  readonly onError?: (error: unknown, command: string) => void;
+}
+
+/**
+ * Speaks RESP to every socket handed to {@link handle} (a `net` or `tls` server's connection
+ * listener), running the commands of {@link COMMAND_TABLE} against `store`. Owns the connections
+ * and what they share: client ids, SCAN cursors, counters.
+ */
+export class RespServer implements ConnectionHost {
+  readonly limits: RespLimits;
+  readonly lookup: CommandLookup;
+  readonly commandList: readonly CommandSpec[] = COMMAND_TABLE;
+  readonly counters = { connectionsReceived: 0, commandsProcessed: 0 };
+  private readonly connections = new Set<RespConnection>();
+  private readonly cursors = new ScanCursors();
+  private nextId = 1;
+
+  constructor(
+    readonly store: RespStore,
+    private readonly options: RespServerOptions = {},
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    for (const [name, value] of Object.entries(this.limits)) {
+      if (!Number.isSafeInteger(value) || value < 1) throw new RespError('INVALID_OPTION', `limits.${name} must be a positive integer, got ${String(value)}`);
+    }
+    this.lookup = commandLookup(COMMAND_TABLE);
+  }
+
+  /** Takes over a freshly accepted socket. */
+  readonly handle = (socket: Socket): void => {
+    this.counters.connectionsReceived++;
+    this.connections.add(new RespConnection(this, socket, this.nextId++));
+  };
+
+  clients(): Iterable<RespConnection> {
+    return this.connections;
+  }
+
+  get clientCount(): number {
+    return this.connections.size;
+  }
+
+  cursorFor(lastKey: string): string {
+    return this.cursors.issue(lastKey);
+  }
+
+  keyOfCursor(cursor: string): string | null | undefined {
+    return this.cursors.resolve(cursor);
+  }
+
+  reportError(error: unknown, command: string): void {
+    this.options.onError?.(error, command);
+  }
+
+  closed(connection: RespConnection): void {
+    this.connections.delete(connection);
+  }
+
+  /** Disconnects every client (server shutdown). */
+  closeAll(): void {
+    for (const connection of this.connections) connection.close();
+  }
+}
