@@ -40,14 +40,19 @@ const common = {
 await build({ ...common, format: 'esm', outfile: join(outDir, 'esm/index.js') });
 await build({ ...common, format: 'cjs', outfile: join(outDir, 'cjs/index.js') });
 
-// Declarations: point workspace dependencies at their built declarations so tsc emits only
-// this library's files.
+// Declarations: point workspace dependencies, direct and transitive (a dependency's built
+// declarations may re-export another library's types), at their built declarations so tsc
+// emits only this library's files.
 const paths = {};
-for (const dep of Object.keys(libPkg.dependencies ?? {})) {
-  if (!dep.startsWith('@meshcache/')) continue;
-  const depName = dep.split('/')[1];
-  paths[dep] = [relative(libRoot, join(root, 'dist/libs', depName, 'esm/index.d.ts'))];
-}
+const mapWorkspaceDeps = (pkg) => {
+  for (const dep of Object.keys(pkg.dependencies ?? {})) {
+    if (!dep.startsWith('@meshcache/') || paths[dep]) continue;
+    const depName = dep.split('/')[1];
+    paths[dep] = [relative(libRoot, join(root, 'dist/libs', depName, 'esm/index.d.ts'))];
+    mapWorkspaceDeps(JSON.parse(readFileSync(join(root, 'libs', depName, 'package.json'), 'utf8')));
+  }
+};
+mapWorkspaceDeps(libPkg);
 const tmpTsconfig = join(libRoot, 'tsconfig.decl.tmp.json');
 writeFileSync(
   tmpTsconfig,
