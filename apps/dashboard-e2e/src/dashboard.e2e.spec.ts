@@ -76,7 +76,7 @@ describe('dashboard in Chromium against a 3-node cluster', () => {
   });
 
   it('switches the strategy of every node from the page', async () => {
-    const lfu = page.getByRole('radio', { name: /LFU/ });
+    const lfu = page.getByRole('radio', { name: /^LFU\b/ });
     await lfu.check();
     for (const [id, client] of Object.entries(clients)) {
       await eventually(async () => {
