@@ -6,6 +6,7 @@ import { MemoryNetwork } from '../transports/memory-network.js';
 import { checkBounds } from './bounds-check.js';
 import { ClockFaults, SIM_MAX_CLOCK_OFFSET_MS } from './clock-faults.js';
 import { SeededScheduler } from './seeded-scheduler.js';
+import { TrustScenario } from './trust-scenario.js';
 
 /** Virtual time starts at a realistic epoch so HLC walls look like real ones. */
 const EPOCH = 1_750_000_000_000;
@@ -27,6 +28,10 @@ export interface ScheduleResult {
   partialSyncs: number;
   delivered: number;
   dropped: number;
+  /** Attack steps of the non-member, twins started with a member's id, and duplicate-id reports. */
+  attacks: number;
+  twins: number;
+  duplicatesReported: number;
 }
 
 interface Disk {
@@ -41,7 +46,9 @@ const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
  * TTLs while the network drops, duplicates, delays and reorders messages, partitions come and
  * go, nodes crash and restart from their disk (snapshot + op log) and sync is toggled. Then the
  * network heals, every node comes back, and after a quiet period every node must hold exactly
- * the state the merge rules give for the set of all acknowledged writes.
+ * the state the merge rules give for the set of all acknowledged writes. Throughout, a non-member
+ * attacks every node and a twin with a member's id comes and goes (`TrustScenario`): no node may
+ * ever apply an operation no member issued.
  */
 export function runSchedule(seed: number, log: (line: string) => void = () => undefined, traceKey?: string): ScheduleResult {
   const sched = new SeededScheduler(seed);
@@ -54,9 +61,10 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const disks = new Map<string, Disk>(ids.map((id) => [id, { snapshot: undefined, ops: [] }]));
   const live = new Map<string, ReplicaNode>();
   const issued: Operation[] = [];
-  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, clockJumps: 0, vanished: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0 };
+  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, clockJumps: 0, vanished: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0, attacks: 0, twins: 0, duplicatesReported: 0 };
   const vanished = new Set<string>();
   let counter = 0;
+  const trust = new TrustScenario(sched, net, () => [...live.values()], ids[0], () => EPOCH + sched.now);
 
   const start = (id: string) => {
     const node = new ReplicaNode({
@@ -98,6 +106,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       // Only acknowledged writes are emitted for the node's own origin: the reference of the check.
       if (op.origin === node.origin) issued.push(clone(op));
     });
+    trust.watch(node);
     live.set(id, node);
     net.add(node);
   };
@@ -119,6 +128,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
     const liveIds = ids.filter((id) => live.has(id));
     const id = sched.pick(liveIds);
     const node = live.get(id) as ReplicaNode;
+    trust.step();
     const roll = sched.random();
     if (roll < 0.5) {
       const ttl = sched.chance(0.2) ? { ttlMs: sched.int(20, 3000) } : undefined;
@@ -176,6 +186,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   }
 
   // Heal everything and let the cluster settle.
+  trust.finish();
   net.heal();
   net.faults = { drop: 0, duplicate: 0, reorder: 0, minDelayMs: 1, maxDelayMs: 5 };
   clocks.repairSome();
@@ -193,8 +204,12 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const survivors = [...live.values()];
   const reference = issued.filter((op) => !vanished.has(nodeIdOfOrigin(op.origin)) || survivors.some((n) => n.versionVectorPairs().some(([o, seq]) => o === op.origin && seq >= op.seq)));
   const failure =
+    trust.violations[0] ??
     checkConvergence(honest, reference, EPOCH + sched.now + SIM_MAX_CLOCK_OFFSET_MS + 1) ??
     checkBounds(survivors, { maxTombstones: MAX_TOMBSTONES, backlogMaxBytes, largestOpBytes: 1000, members: ids.length - 1 });
+  result.attacks = trust.adversary.actions;
+  result.twins = trust.twins;
+  result.duplicatesReported = trust.duplicatesReported;
   for (const node of live.values()) {
     const stats = node.stats();
     result.fullSyncs += stats.fullSyncs;
