@@ -202,7 +202,15 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const faulty = clocks.faulty();
   const honest = ids.filter((id) => live.has(id) && !faulty.has(id)).map((id) => live.get(id) as ReplicaNode);
   const survivors = [...live.values()];
-  const reference = issued.filter((op) => !vanished.has(nodeIdOfOrigin(op.origin)) || survivors.some((n) => n.versionVectorPairs().some(([o, seq]) => o === op.origin && seq >= op.seq)));
+  // (Reached: a survivor's vector covers it, or a survivor holds the value it wrote — restored
+  // from a snapshot, which does not advance the vector.)
+  const reached = (op: Operation) =>
+    survivors.some(
+      (n) =>
+        n.versionVectorPairs().some(([o, seq]) => o === op.origin && seq >= op.seq) ||
+        (op.op.type === 'set' && compareHlc(n.peek(op.op.key)?.hlc ?? { wall: -1, logical: 0, node: '' }, op.hlc) === 0),
+    );
+  const reference = issued.filter((op) => !vanished.has(nodeIdOfOrigin(op.origin)) || reached(op));
   const failure =
     trust.violations[0] ??
     checkConvergence(honest, reference, EPOCH + sched.now + SIM_MAX_CLOCK_OFFSET_MS + 1) ??
