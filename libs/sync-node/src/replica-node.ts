@@ -10,6 +10,7 @@ import {
   type Operation,
   type PeerInfo,
   type PeerMessage,
+  type SnapshotEntry,
   type ProtocolRange,
   type ReplicationProblemCode,
   type SessionInfo,
@@ -307,6 +308,30 @@ export class ReplicaNode implements SessionHost {
       strategy: exported.strategy,
       members: [...this.members.links.keys()],
     };
+  }
+
+  /**
+   * `snapshot()` for large caches: `head` (entries empty) is taken now, the entries are read in
+   * batches as `entries` is iterated, so no step holds the event loop for the whole cache. The
+   * entries may already show writes made after the call: a restore is correct when it replays
+   * every operation journaled since the call on top (as an operation log that rotates at the
+   * call does), because the vector in `head` is the one of the call.
+   */
+  snapshotInBatches(batchSize = 2000): { head: NodeSnapshot; entries: Generator<SnapshotEntry[]> } {
+    const exported = this.state.exportInBatches(batchSize);
+    const head: NodeSnapshot = {
+      format: 1,
+      nodeId: this.nodeId,
+      origin: this.originName,
+      takenAt: Math.floor(this.now()),
+      vv: this.vv.toPairs(),
+      entries: [],
+      tombstones: exported.rest.tombstones,
+      watermark: exported.rest.watermark,
+      strategy: exported.rest.strategy,
+      members: [...this.members.links.keys()],
+    };
+    return { head, entries: exported.entries };
   }
 
   /**
