@@ -10,4 +10,6 @@ const projects = ['libs', 'apps', 'tools'].flatMap((group) =>
     : [],
 );
 
-module.exports = { projects };
+// 2 shared cores: Jest's 5 s default fails component tests that wait on timers while the machine
+// is loaded; tests that need longer still set their own timeout per file.
+module.exports = { projects, testTimeout: 30_000 };

@@ -39,15 +39,32 @@ const common = {
 };
 await build({ ...common, format: 'esm', outfile: join(outDir, 'esm/index.js') });
 await build({ ...common, format: 'cjs', outfile: join(outDir, 'cjs/index.js') });
-
-// Declarations: point workspace dependencies at their built declarations so tsc emits only
-// this library's files.
-const paths = {};
-for (const dep of Object.keys(libPkg.dependencies ?? {})) {
-  if (!dep.startsWith('@meshcache/')) continue;
-  const depName = dep.split('/')[1];
-  paths[dep] = [relative(libRoot, join(root, 'dist/libs', depName, 'esm/index.d.ts'))];
+// Further entry points ("meshcache": { "entries": { "./subpath": "src/file.ts" } }), each
+// bundled on its own and exported under its subpath.
+const entries = Object.entries(libPkg.meshcache?.entries ?? {}).map(([subpath, source]) => ({
+  subpath,
+  base: source.replace(/^src\//, '').replace(/\.ts$/, ''),
+  source,
+}));
+for (const { base, source } of entries) {
+  const entry = { ...common, entryPoints: [join(libRoot, source)] };
+  await build({ ...entry, format: 'esm', outfile: join(outDir, `esm/${base}.js`) });
+  await build({ ...entry, format: 'cjs', outfile: join(outDir, `cjs/${base}.js`) });
 }
+
+// Declarations: point workspace dependencies, direct and transitive (a dependency's built
+// declarations may re-export another library's types), at their built declarations so tsc
+// emits only this library's files.
+const paths = {};
+const mapWorkspaceDeps = (pkg) => {
+  for (const dep of Object.keys(pkg.dependencies ?? {})) {
+    if (!dep.startsWith('@meshcache/') || paths[dep]) continue;
+    const depName = dep.split('/')[1];
+    paths[dep] = [relative(libRoot, join(root, 'dist/libs', depName, 'esm/index.d.ts'))];
+    mapWorkspaceDeps(JSON.parse(readFileSync(join(root, 'libs', depName, 'package.json'), 'utf8')));
+  }
+};
+mapWorkspaceDeps(libPkg);
 const tmpTsconfig = join(libRoot, 'tsconfig.decl.tmp.json');
 writeFileSync(
   tmpTsconfig,
@@ -105,13 +122,29 @@ const distPkg = {
       import: { types: './esm/index.d.ts', default: './esm/index.js' },
       require: { types: './cjs/index.d.ts', default: './cjs/index.js' },
     },
+    ...Object.fromEntries(
+      entries.map(({ subpath, base }) => [
+        subpath,
+        {
+          import: { types: `./esm/${base}.d.ts`, default: `./esm/${base}.js` },
+          require: { types: `./cjs/${base}.d.ts`, default: `./cjs/${base}.js` },
+        },
+      ]),
+    ),
     './package.json': './package.json',
   },
-  files: ['esm', 'cjs', 'README.md'],
+  files: ['esm', 'cjs', ...entries.map(({ subpath }) => subpath.slice(2)), 'README.md'],
   sideEffects: false,
   engines: libPkg.engines,
   dependencies: Object.keys(dependencies).length ? dependencies : undefined,
 };
 writeFileSync(join(outDir, 'package.json'), JSON.stringify(distPkg, null, 2) + '\n');
+// Resolvers without `exports` (node10, older bundlers) find a subpath as a folder.
+for (const { subpath, base } of entries) {
+  const folder = join(outDir, subpath.slice(2));
+  mkdirSync(folder, { recursive: true });
+  const stub = { main: `../cjs/${base}.js`, module: `../esm/${base}.js`, types: `../cjs/${base}.d.ts` };
+  writeFileSync(join(folder, 'package.json'), JSON.stringify(stub, null, 2) + '\n');
+}
 if (existsSync(join(libRoot, 'README.md'))) cpSync(join(libRoot, 'README.md'), join(outDir, 'README.md'));
 console.log(`built ${libPkg.name} -> ${relative(root, outDir)}`);

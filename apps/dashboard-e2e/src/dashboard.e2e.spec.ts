@@ -25,6 +25,13 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
 
 const nodeRow = (page: Page, id: string, state: 'up' | 'suspect' | 'down') => page.locator(`[data-testid="node-${id}"][data-state="${state}"]`);
 
+/** Waits until the cluster verdict says what `pattern` describes, and returns what it says. */
+async function summarySays(page: Page, pattern: RegExp): Promise<string> {
+  const summary = page.getByTestId('cluster-summary');
+  await summary.filter({ hasText: pattern }).waitFor({ timeout: UI_TIMEOUT });
+  return (await summary.textContent()) ?? '';
+}
+
 describe('dashboard in Chromium against a 3-node cluster', () => {
   let cluster: LocalCluster | undefined;
   let chromium: LaunchedBrowser | undefined;
@@ -69,7 +76,7 @@ describe('dashboard in Chromium against a 3-node cluster', () => {
   });
 
   it('switches the strategy of every node from the page', async () => {
-    const lfu = page.getByRole('radio', { name: /LFU/ });
+    const lfu = page.getByRole('radio', { name: /^LFU\b/ });
     await lfu.check();
     for (const [id, client] of Object.entries(clients)) {
       await eventually(async () => {
@@ -80,17 +87,44 @@ describe('dashboard in Chromium against a 3-node cluster', () => {
     expect(await lfu.isChecked()).toBe(true);
   });
 
-  it('shows a killed node down and a restarted node back up', async () => {
+  it('shows a killed node down, counts the writes it misses, and a restarted node back up and in sync', async () => {
+    await summarySays(page, /^3 nodes, all up, in sync$/);
     await cluster!.kill('n3');
     await nodeRow(page, 'n3', 'down').waitFor({ timeout: UI_TIMEOUT });
+    expect(await summarySays(page, /1 down \(n3\)/)).not.toMatch(/in sync|all up/);
+    // Writes through n2 are n1's to count as missed by n3 too, not only n1's own writes.
+    for (let i = 0; i < 25; i++) expect((await clients.n2.setItem({ key: `e2e:missed-${i}`, value: i })).ok).toBe(true);
+    const said = await summarySays(page, /n3 (2[5-9]|[3-9]\d|\d{3,}) ops behind/);
+    expect(said).not.toContain('in sync');
+    expect(Number((await page.getByTestId('node-n3').getByTestId('ops-behind').textContent())?.replace(/,/g, ''))).toBeGreaterThanOrEqual(25);
     await cluster!.restart('n3');
     await nodeRow(page, 'n3', 'up').waitFor({ timeout: UI_TIMEOUT });
+    await summarySays(page, /^3 nodes, all up, in sync$/);
+  });
+
+  it('names a hung node (SIGSTOP) and calls the cluster in sync again only after it resumes', async () => {
+    cluster!.pause('n2');
+    try {
+      const said = await summarySays(page, /(suspect|down) \(n2\)/);
+      expect(said).not.toContain('in sync');
+    } finally {
+      cluster!.resume('n2');
+    }
+    await nodeRow(page, 'n2', 'up').waitFor({ timeout: UI_TIMEOUT });
+    await summarySays(page, /^3 nodes, all up, in sync$/);
   });
 
   it('says when its own node is gone and reconnects by itself when it is back', async () => {
     await cluster!.kill('n1');
     await page.locator('[data-testid="connection-status"]', { hasText: 'disconnected' }).waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByRole('alert').filter({ hasText: 'Disconnected' }).count()).toBe(1);
+    // The verdict must not go on saying "all up, in sync" from the last figures it had.
+    const said = await summarySays(page, /^No live data: this page's node n1 is not connected/);
+    expect(said).not.toMatch(/in sync|all up/);
+    await expect(page.getByTestId('node-n1').getByTestId('node-state').textContent()).resolves.toBe('not connected');
+    const failure = join(SCREENSHOTS, 'dashboard-failure.png');
+    await page.screenshot({ path: failure, fullPage: true });
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') copyFileSync(failure, join(WORKSPACE, 'docs/dashboard-failure.png'));
     await cluster!.restart('n1');
     await page.locator('[data-testid="connection-status"]', { hasText: 'live' }).waitFor({ timeout: UI_TIMEOUT });
     for (const id of ['n1', 'n2', 'n3']) await nodeRow(page, id, 'up').waitFor({ timeout: UI_TIMEOUT });

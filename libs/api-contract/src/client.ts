@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { buildPath, routes, type RouteDefinition, type RouteInput, type RouteName, type RouteOutput, type Routes } from './routes.js';
-import { errorBodySchema, type ApiErrorCode, type ValidationIssue } from './schemas/errors.js';
+import { errorBodySchema, errorCodeOfStatus, type ApiErrorCode, type ValidationIssue } from './schemas/errors.js';
 import { describeIssues, toValidationIssues } from './validation.js';
 
 /** The subset of the WHATWG fetch API the client uses, so any fetch (browser, Node, undici, mocks) fits. */
@@ -36,16 +36,6 @@ type Method<R extends RouteDefinition> = Record<never, never> extends RouteInput
 
 /** One method per route of {@link routes}; every call resolves, failures are values. */
 export type MeshcacheClient = { readonly [K in RouteName]: Method<Routes[K]> };
-
-const STATUS_CODES = new Map<number, ApiErrorCode>([
-  [400, 'VALIDATION_FAILED'],
-  [401, 'UNAUTHORIZED'],
-  [404, 'NOT_FOUND'],
-  [413, 'PAYLOAD_TOO_LARGE'],
-  [429, 'RATE_LIMITED'],
-  [503, 'NOT_READY'],
-  [507, 'CAPACITY_EXCEEDED'],
-]);
 
 const fail = (code: ClientErrorCode, status: number | null, message: string, issues?: ValidationIssue[]): ApiResult<never> => ({
   ok: false,
@@ -126,7 +116,7 @@ export const createClient = (options: ClientOptions): MeshcacheClient => {
     if (status < 200 || status >= 300) {
       const json = parseJson(text);
       const errorBody = json.ok ? errorBodySchema.safeParse(json.value) : undefined;
-      const code = errorBody?.success && errorBody.data.code ? errorBody.data.code : (STATUS_CODES.get(status) ?? 'HTTP_ERROR');
+      const code = errorBody?.success && errorBody.data.code ? errorBody.data.code : (errorCodeOfStatus(status) ?? 'HTTP_ERROR');
       const message = errorBody?.success ? errorBody.data.message : `HTTP ${status}`;
       return fail(code, status, message, errorBody?.success ? errorBody.data.issues : undefined);
     }

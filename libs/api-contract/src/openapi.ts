@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { routes, type RouteDefinition } from './routes.js';
 import { bulkItemSchema } from './schemas/cache.js';
-import { errorBodySchema } from './schemas/errors.js';
+import { API_ERRORS, errorBodySchema } from './schemas/errors.js';
 
 export interface OpenApiOptions {
   readonly title?: string;
@@ -17,19 +17,15 @@ const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
   return rest;
 };
 
-const STATUS_TEXT = new Map<number, string>([
-  [400, 'Invalid request: the body names each offending field'],
-  [401, 'Missing or wrong bearer token'],
-  [404, 'Key not found'],
-  [413, 'Body larger than the limit (10 MB by default)'],
-  [429, 'Rate limit exceeded'],
-  [500, 'Internal error'],
-  [503, 'Not ready (loading from disk) or shutting down'],
-  [507, 'The value does not fit in the cache'],
-]);
+/** `CODE: meaning` of every error code answered with this status, from the error table. */
+const statusText = (status: number): string =>
+  (Object.entries(API_ERRORS) as [string, { status: number; meaning: string }][])
+    .filter(([, e]) => e.status === status)
+    .map(([code, e]) => `${code}: ${e.meaning}`)
+    .join('; ');
 
 const errorResponse = (status: number) => ({
-  description: STATUS_TEXT.get(status) ?? `HTTP ${status}`,
+  description: statusText(status) || `HTTP ${status}`,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 

@@ -3,12 +3,12 @@ import { selectKeyPage, SortedKeyIndex } from './index.js';
 
 type Op = { op: 'add'; key: string } | { op: 'delete'; key: string } | { op: 'clear' } | { op: 'page'; prefix: string; after: string | undefined; limit: number };
 
-const key = fc.string({ maxLength: 3, unit: fc.constantFrom('a', 'b', 'c', '\u00e9', '\ud83d', 'Z') });
+const key = fc.string({ maxLength: 3, unit: fc.constantFrom('a', 'b', 'c', '\u00e9', '\ud83d', 'Z', '\uffff') });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ op: fc.constant('add' as const), key }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('delete' as const), key }) },
   { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('page' as const), prefix: fc.string({ maxLength: 2, unit: fc.constantFrom('a', 'b', 'Z') }), after: fc.option(key, { nil: undefined }), limit: fc.integer({ min: 1, max: 8 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('page' as const), prefix: fc.string({ maxLength: 2, unit: fc.constantFrom('a', 'b', 'Z', '\uffff') }), after: fc.option(key, { nil: undefined }), limit: fc.integer({ min: 1, max: 8 }) }) },
 );
 
 describe('SortedKeyIndex', () => {
@@ -28,6 +28,7 @@ describe('SortedKeyIndex', () => {
             model.clear();
           } else if (o.op === 'page') {
             expect(index.page(o)).toEqual(selectKeyPage(model, o));
+            expect(index.countPrefix(o.prefix)).toBe([...model].filter((k) => k.startsWith(o.prefix)).length);
           }
           expect(index.size).toBe(model.size);
         }
@@ -50,5 +51,7 @@ describe('SortedKeyIndex', () => {
     const page = index.page({ prefix: 'k49', limit: 3 });
     expect(page.keys).toEqual(['k49', 'k4901', 'k4903']);
     expect(index.page({ limit: 10_000 }).keys).toEqual([...index.keys()]);
+    // Counts across chunk boundaries: odd keys k1..k4999 remain.
+    for (const prefix of ['k', 'k1', 'k49', 'k4999', 'k5', 'x']) expect(index.countPrefix(prefix)).toBe([...index.keys()].filter((k) => k.startsWith(prefix)).length);
   });
 });

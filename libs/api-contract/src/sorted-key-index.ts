@@ -16,6 +16,16 @@ const lowerBound = (sorted: readonly string[], key: string): number => {
 };
 
 /**
+ * The least string above every string that starts with `prefix` (its last code unit plus one),
+ * or undefined when none exists (a prefix of U+FFFF units only).
+ */
+const prefixEnd = (prefix: string): string | undefined => {
+  let end = prefix;
+  while (end.length > 0 && end.charCodeAt(end.length - 1) === 0xffff) end = end.slice(0, -1);
+  return end.length === 0 ? undefined : end.slice(0, -1) + String.fromCharCode(end.charCodeAt(end.length - 1) + 1);
+};
+
+/**
  * Every key of a cache in code-unit order, for paging a large cache: a list of sorted chunks
  * (as in Python's sortedcontainers), so add and delete cost O(log n + chunk) and a page costs
  * O(log n + limit) instead of a pass over every key ({@link selectKeyPage}). The server keeps
@@ -124,6 +134,21 @@ export class SortedKeyIndex {
       }
     }
     return this.finish(keys, limit);
+  }
+
+  /** How many keys start with `prefix` (all of them for `''`), without walking them. */
+  countPrefix(prefix: string): number {
+    if (prefix === '') return this.count;
+    const end = prefixEnd(prefix);
+    return (end === undefined ? this.count : this.rank(end)) - this.rank(prefix);
+  }
+
+  /** Keys strictly less than `key`: chunk sizes before its chunk, then a search inside it. */
+  private rank(key: string): number {
+    const i = lowerBound(this.maxes, key);
+    let n = 0;
+    for (let c = 0; c < i; c++) n += this.chunks[c].length;
+    return i < this.chunks.length ? n + lowerBound(this.chunks[i], key) : n;
   }
 
   *keys(): IterableIterator<CacheKey> {

@@ -3,10 +3,12 @@ import type { ErrorBody, ValidationIssue } from './schemas/errors.js';
 
 /** Turns zod issues into the wire form: dotted path + message, one per problem. */
 export const toValidationIssues = (error: z.ZodError, pathPrefix: readonly PropertyKey[] = []): ValidationIssue[] =>
-  error.issues.map((issue) => ({
-    path: [...pathPrefix, ...issue.path].map(String).join('.'),
-    message: issue.message,
-  }));
+  error.issues.flatMap((issue) => {
+    const at = (extra: readonly PropertyKey[]) => [...pathPrefix, ...issue.path, ...extra].map(String).join('.');
+    // One issue per unknown field, at that field's path, so the 400 names it like any other.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: at([key]), message: 'unknown field' }));
+    return [{ path: at([]), message: issue.message }];
+  });
 
 /** A message that names the fields, e.g. `Invalid request: key: must be at most 1024 characters`. */
 export const describeIssues = (issues: readonly ValidationIssue[]): string =>

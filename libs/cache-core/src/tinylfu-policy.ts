@@ -17,14 +17,19 @@ const PROTECTED = 2;
 /** Caffeine's defaults: 1% of the capacity starts in the window, 80% of the main part is protected. */
 const MAIN_SHARE = 0.99;
 const PROTECTED_SHARE = 0.8;
-/** Hill climbing (Caffeine): sample 10 x capacity requests, step 6.25% of it, decay 0.98, restart on a 5% change. */
-const SAMPLE_FACTOR = 10;
+/**
+ * Hill climbing (Caffeine's step 6.25% of capacity, decay 0.98, restart on a 5% change), on
+ * samples of 40 x capacity requests: Caffeine samples 10 x capacity, which on bursty traffic
+ * (scans, one-hit-wonder bursts) measured the bursts, not the window, and cost up to 0.8
+ * points of hit ratio against a fixed window (docs/BENCHMARKS.md).
+ */
+const SAMPLE_FACTOR = 40;
 const STEP_SHARE = 0.0625;
 const STEP_DECAY = 0.98;
 const RESTART_THRESHOLD = 0.05;
 /** At most this many entries change queue per adaptation, so a step stays O(1). */
 const TRANSFER_LIMIT = 1000;
-/** A candidate this frequent that loses admission still wins 1 time in 128 (defeats hash flooding). */
+/** A candidate this frequent that loses admission still wins 1 time in 1024 (defeats hash flooding). */
 const HASH_FLOOD_THRESHOLD = 6;
 
 /**
@@ -39,7 +44,7 @@ const HASH_FLOOD_THRESHOLD = 6;
  * cached: the less frequent one is evicted. One-off keys thus pass through the window
  * without displacing keys that recur, while recency still governs each queue.
  *
- * The window's share adapts by hill climbing: every 10 x capacity requests the hit ratio of
+ * The window's share adapts by hill climbing: every 40 x capacity requests the hit ratio of
  * the sample is compared with the previous one, and the window grows or shrinks by a step
  * that decays while the ratio is stable (recency-heavy workloads end up with a large window,
  * frequency-heavy ones with a small one). Hits and misses are counted as accesses and
@@ -220,7 +225,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
     x ^= x >>> 17;
     x ^= x << 5;
     this.random = x;
-    return (x & 127) === 0;
+    return (x & 1023) === 0;
   }
 
   /** Moves the window's oldest entries to probation while the window is over its share. */

@@ -9,6 +9,7 @@ export type { Timers } from './timers.js';
 export {
   CLUSTER_MAX_HTTP_BUFFER_SIZE,
   CLUSTER_NAMESPACE,
+  PRE_AUTH_MAX_HTTP_BUFFER_SIZE,
   attachSocketIoTransport,
   type SocketIoTransport,
   type SocketIoTransportOptions,

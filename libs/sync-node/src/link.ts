@@ -5,6 +5,11 @@ export interface LinkEnd {
   send(message: PeerMessage): void;
   /** Closes the channel; the transport then calls `closed()` on the handle. */
   close(): void;
+  /**
+   * The peer proved the cluster secret: the transport may now trust it with more (larger
+   * frames). Until then it treats the channel as a stranger's.
+   */
+  authenticated?(): void;
 }
 
 /** What the node gives back to the transport for a new channel. */

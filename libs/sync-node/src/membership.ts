@@ -1,6 +1,7 @@
 import type { PeerAddress, PeerInfo } from '@meshcache/sync-protocol';
 import type { PeerAddressEvent } from './node-types.js';
 import { PeerLink } from './peer-link.js';
+import type { VersionVector } from './version-vector.js';
 
 /** What membership needs from its node. */
 export interface MembershipHost {
@@ -29,8 +30,12 @@ export class Membership {
     return [this.host.nodeId, ...this.links.keys()];
   }
 
-  nodes(mySeq: number): PeerInfo[] {
-    return [...this.links.values()].map((link) => link.info(mySeq));
+  /** Every peer as the node list shows it; `applied` is this node's vector, to say how far behind each peer is. */
+  nodes(mySeq: number, applied: VersionVector): PeerInfo[] {
+    return [...this.links.values()].map((link) => {
+      const info: PeerInfo = { ...link.info(mySeq), behind: link.behind(applied) };
+      return link.snapshotting && link.snapshotProgress !== null ? { ...info, snapshot: { ...link.snapshotProgress } } : info;
+    });
   }
 
   /** The link to `nodeId`, created when a peer connects before anyone named it. */
@@ -54,7 +59,7 @@ export class Membership {
     if (this.knownUrls.get(nodeId) === url) return;
     this.knownUrls.set(nodeId, url);
     if (!this.links.has(nodeId)) {
-      this.linkFor(nodeId).url = url;
+      this.linkFor(nodeId).learnUrl(url);
       this.host.nodesChanged();
     }
     this.host.peerAddress({ nodeId, url });
@@ -100,11 +105,7 @@ export class Membership {
   updateLiveness(now: number, suspectAfterMs: number): boolean {
     let changed = false;
     for (const link of this.links.values()) {
-      const next = link.sessions.length === 0 ? 'down' : now - (link.lastSeen ?? 0) > suspectAfterMs ? 'suspect' : 'up';
-      if (next !== link.state) {
-        link.state = next;
-        changed = true;
-      }
+      if (link.updateLiveness(now, suspectAfterMs)) changed = true;
     }
     return changed;
   }

@@ -192,6 +192,8 @@ export class PeerSession implements LinkHandle {
     const refusal = this.host.admit(this, prove);
     if (refusal !== null) return this.refuse(refusal.code, refusal.message, { nodeId: prove.nodeId, origin: prove.origin });
     this.identity = { nodeId: prove.nodeId, origin: prove.origin, url: null };
+    // Before the welcome: whatever the dialer sends once it has it meets the raised frame limit.
+    this.end.authenticated?.();
     this.phase = 'server-welcomed';
     this.send({
       type: 'welcome',

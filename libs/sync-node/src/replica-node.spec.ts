@@ -286,6 +286,33 @@ describe('ReplicaNode', () => {
     expect(seen).toContain('b:suspect');
   });
 
+  it('says how far behind each peer is, also while it is down, and how far a snapshot to it got', () => {
+    const { nodes, run, net, sched } = memoryCluster(['a', 'b', 'c'], { downAfterMs: 500, backlogSize: 5, snapshotChunkEntries: 10 });
+    const [a, b] = nodes;
+    run(100);
+    net.partition([['a', 'b'], ['c']]);
+    run(1000);
+    for (let i = 0; i < 50; i++) b.set(`k${i}`, i);
+    run(200);
+    const c = () => a.nodes().find((p) => p.id === 'c');
+    // None of these writes are a's own: a's lag for c stays 0, yet c misses all 50.
+    expect(c()).toMatchObject({ state: 'down', lag: 0, behind: 50 });
+    net.heal();
+    // b streams its writes to c as a snapshot (its backlog holds 5), 10 entries per chunk.
+    const progress: { sent: number; total: number }[] = [];
+    // One task at a time, so the progress between two chunks can be seen.
+    const deadline = sched.now + 3000;
+    while (sched.now < deadline && c()?.behind !== 0) {
+      const snapshot = b.nodes().find((p) => p.id === 'c')?.snapshot;
+      if (snapshot && progress.at(-1)?.sent !== snapshot.sent) progress.push(snapshot);
+      sched.runUntil(deadline, 1);
+    }
+    expect(c()?.behind).toBe(0);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.every((p) => p.total === 50 && p.sent < 50)).toBe(true);
+    expect(b.nodes().find((p) => p.id === 'c')?.snapshot).toBeUndefined();
+  });
+
   it('refuses timestamps from a peer whose clock runs too far ahead, then accepts them once in range', () => {
     const { nodes, run, make, net, sched } = memoryCluster(['a'], { maxClockOffsetMs: 1000 });
     const ahead = make('z', { now: () => EPOCH + sched.now + 5000 });

@@ -280,7 +280,7 @@ export class ReplicaNode implements SessionHost {
 
   /** Every peer this node has talked to or heard of, with its state. */
   nodes(): PeerInfo[] {
-    return nodesWithProblems(this.members.nodes(this.seq), this.problemBoard.list());
+    return nodesWithProblems(this.members.nodes(this.seq, this.vv), this.problemBoard.list());
   }
 
   on<E extends keyof ReplicaNodeEvents>(event: E, fn: (arg: ReplicaNodeEvents[E]) => void): this {
@@ -531,10 +531,9 @@ export class ReplicaNode implements SessionHost {
     if (!wasUp) return;
     const link = this.members.links.get(session.peer?.nodeId ?? '');
     if (link === undefined) return;
-    link.sessions = link.sessions.filter((s) => s !== session);
+    const wasLast = link.sessionClosed(session);
     if (link.primary === session) this.outbound.primaryClosed(link);
-    if (link.sessions.length === 0 && link.state !== 'down') {
-      link.state = 'down';
+    if (wasLast) {
       this.antiEntropy.peerGone(link);
       this.activity.record({ type: 'peer-down', peer: link.nodeId });
       this.emitNodes();
@@ -555,7 +554,7 @@ export class ReplicaNode implements SessionHost {
     const link = this.members.links.get(peer.nodeId) as PeerLink;
     // A link left over from the peer's previous life says nothing about its current state.
     if (peer.origin !== link.origin) return;
-    link.lastSeen = Math.floor(this.now());
+    link.heard(this.now());
     switch (message.type) {
       case 'ops':
         return this.inbound.onOps(session, link, message.ops);
@@ -571,10 +570,7 @@ export class ReplicaNode implements SessionHost {
       case 'heartbeat':
         for (const member of message.members) this.members.learnMember(member);
         link.onHeartbeat(message, this.originName);
-        if (link.state !== 'up') {
-          link.state = 'up';
-          this.emitNodes();
-        }
+        if (link.markUp()) this.emitNodes();
         this.outbound.onHeartbeat(link);
         return this.ackWaiters.check();
       case 'peers':

@@ -19,7 +19,8 @@ export class SnapshotSender {
     private readonly maxEntries: number,
   ) {}
 
-  send(session: PeerSession, id: string, state: ReplicaStateExport, vv: VersionVectorPairs, done: () => void): void {
+  /** `progress` hears how many entries went out after each chunk. */
+  send(session: PeerSession, id: string, state: ReplicaStateExport, vv: VersionVectorPairs, done: () => void, progress: (sent: number, total: number) => void = () => undefined): void {
     const { entries, tombstones } = state;
     let entryAt = 0;
     let tombAt = 0;
@@ -51,6 +52,7 @@ export class SnapshotSender {
         vv: last ? vv : null,
       });
       index++;
+      progress(entryAt, entries.length);
       if (last) done();
       else this.timers.setTimeout(next, 0);
     };

@@ -17,6 +17,13 @@ export const PeerInfoSchema = z.object({
   /** This node's operations the peer has not acknowledged yet. */
   lag: z.number().int().nonnegative(),
   lastSeen: z.number().int().nonnegative().nullable(),
+  /**
+   * Operations this node has applied (from every origin) that the peer had not, as of its last
+   * report; it keeps growing while the peer is down and falls as it catches up.
+   */
+  behind: z.number().int().nonnegative().optional(),
+  /** A snapshot this node is sending the peer, while it sends it: entries sent of the total. */
+  snapshot: z.object({ sent: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).optional(),
   /** Why this node cannot replicate with the peer, while it cannot (see `SyncStats.problems`). */
   problem: NodeProblemSchema.pick({ code: true, message: true }).optional(),
 });

@@ -1,8 +1,13 @@
 import { SignJWT } from 'jose';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { loadConfig } from '../config/index.js';
+import { startServer } from '../server/start-server.js';
 import type { RunningServer } from '../server/start-server.js';
 import { request, startTestServer } from '../test/test-server.js';
 
@@ -25,6 +30,20 @@ describe('auth with AUTH_TOKEN', () => {
     expect((await request(server.url, 'GET', '/api/metrics')).status).toBe(401);
     expect((await request(server.url, 'POST', '/api/cache', { ...write, headers: { authorization: 'Bearer wrong-token' } })).status).toBe(401);
     expect((await request(server.url, 'GET', '/metrics')).status).toBe(401);
+  });
+
+  it.each(['/api/cache', '/api/cache/bulk'])('refuses an unauthenticated 10 MB body on %s before reading it, and closes the connection', async (path) => {
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => (text += d));
+    // Headers only: the server answers without waiting for the 10 MB it was promised.
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`);
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    expect(text).toMatch(/^HTTP\/1\.1 401/);
+    expect(text).toMatch(/connection: close/i);
+    expect(text).toContain('"code":"UNAUTHORIZED"');
   });
 
   it('lets the token through and keeps /ping, /health and the OpenAPI document open', async () => {
@@ -91,19 +110,23 @@ describe('JWT audience and issuer', () => {
   });
 });
 
-describe('rate limit', () => {
+describe('rate limit with a token configured: anonymous clients only, by default', () => {
   let server: RunningServer;
+  const lines: string[] = [];
+  const auth = { authorization: `Bearer ${TOKEN}` };
   beforeAll(async () => {
-    server = await startTestServer({ RATE_LIMIT_MAX: '3' });
+    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
+    server = await startServer(loadConfig([], { PORT: '0', NODE_ID: 'test-node', ACCESS_LOG: 'true', AUTH_TOKEN: TOKEN, RATE_LIMIT_MAX: '3' }), { logger });
   });
   afterAll(() => server.close());
 
-  it('answers 429 with a JSON body past the limit, and leaves /health alone', async () => {
+  it('counts failed auth attempts and answers 429 with a JSON body past the limit, leaving /health alone', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await request(server.url, 'GET', '/api/metrics')).status);
-    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(statuses).toEqual([401, 401, 401, 429]);
     const limited = await request(server.url, 'GET', '/api/metrics');
     expect(limited.body).toMatchObject({ success: false, code: 'RATE_LIMITED' });
+    expect((await request(server.url, 'GET', '/metrics')).status).toBe(429);
     expect((await request(server.url, 'GET', '/health')).status).toBe(200);
   });
 
@@ -115,6 +138,60 @@ describe('rate limit', () => {
     expect(fast.headers.get('ratelimit')).toMatch(/remaining=0/);
     const post = await request(server.url, 'POST', '/api/cache', { body: { key: 'k', value: 1 } });
     expect(post.status).toBe(429);
+  });
+
+  it('refuses socket.io handshakes of a throttled client', async () => {
+    const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token: TOKEN } });
+    const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+    socket.close();
+    expect(error.message).toMatch(/websocket error|Too many/);
+  });
+
+  it('never throttles a client with a valid token (from the same address)', async () => {
+    const statuses = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      statuses.add((await request(server.url, 'POST', '/api/cache', { ...write, headers: auth })).status);
+      statuses.add((await request(server.url, 'GET', '/api/cache/k', { headers: auth })).status);
+      statuses.add((await request(server.url, 'GET', '/api/metrics', { headers: auth })).status);
+    }
+    expect([...statuses]).toEqual([200]);
+  });
+
+  it('logs a throttled client once per window, and no 429 in the access log', () => {
+    expect(lines.filter((l) => l.includes('client throttled'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('"statusCode":429'))).toHaveLength(0);
+  });
+});
+
+describe('rate limit without a token configured', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ RATE_LIMIT_MAX: '3' });
+  });
+  afterAll(() => server.close());
+
+  it('does not throttle the node\'s own applications', async () => {
+    const statuses = new Set<number>();
+    for (let i = 0; i < 10; i++) {
+      statuses.add((await request(server.url, 'GET', '/api/metrics')).status);
+      statuses.add((await request(server.url, 'POST', '/api/cache', write)).status);
+    }
+    expect([...statuses]).toEqual([200]);
+  });
+});
+
+describe('RATE_LIMIT_AUTHENTICATED_MAX', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ AUTH_TOKEN: TOKEN, RATE_LIMIT_AUTHENTICATED_MAX: '2' });
+  });
+  afterAll(() => server.close());
+
+  it('limits clients with a token when configured', async () => {
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await request(server.url, 'GET', '/api/cache/k', { headers })).status);
+    expect(statuses).toEqual([404, 404, 429]);
   });
 });
 

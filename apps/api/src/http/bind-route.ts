@@ -1,8 +1,12 @@
-import { validationErrorBody, type RouteDefinition } from '@meshcache/api-contract';
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { RouteDefinition } from '@meshcache/api-contract';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Authenticator } from './auth.js';
+import { sendReply, type Reply } from './json-response.js';
 import { requireAccess } from './middleware/require-access.js';
+import { validationReply } from './send-error.js';
+
+export type { Reply } from './json-response.js';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -12,20 +16,26 @@ export interface RouteInput<R extends RouteDefinition> {
   readonly body: Out<R['body']>;
 }
 
-/** A handler's answer: JSON `body` with `status` (200 when omitted) and extra `headers`; a 304 has no body. */
-export interface Reply {
-  readonly status?: number;
-  readonly body: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
 export type RouteHandler<R extends RouteDefinition> = (input: RouteInput<R>, req: Request, res: Response) => Reply | Promise<Reply>;
 
 const PARTS = ['params', 'query', 'body'] as const;
 
+const JSON_PARSER = 'meshcacheJsonParser';
+
+/** Registers the app's JSON body parser, which {@link bindRoute} runs only once access is granted. */
+export const setJsonParser = (app: { locals: Record<string, unknown> }, parser: RequestHandler): void => {
+  app.locals[JSON_PARSER] = parser;
+};
+
+/** Reads the body with the app's parser; a route without a body schema never reads one. */
+const parseBody = (req: Request, res: Response, next: NextFunction): void => {
+  void (req.app.locals[JSON_PARSER] as RequestHandler)(req, res, next);
+};
+
 /**
- * Mounts a handler for a route of the contract: auth by the route's access level, then params,
- * query and body parsed with the route's own schemas (400 naming each bad field), then the handler.
+ * Mounts a handler for a route of the contract: auth by the route's access level first (so an
+ * unauthenticated body is never read), then the body, then params, query and body parsed with
+ * the route's own schemas (400 naming each bad field), then the handler.
  */
 export const bindRoute = <R extends RouteDefinition>(router: Router, auth: Authenticator, def: R, handler: RouteHandler<R>, path: string = def.path): void => {
   const run = async (req: Request, res: Response, next: NextFunction) => {
@@ -36,21 +46,16 @@ export const bindRoute = <R extends RouteDefinition>(router: Router, auth: Authe
       // A POST without a JSON body leaves req.body undefined; schemas see an empty object.
       const raw: unknown = part === 'body' ? (req.body ?? {}) : req[part];
       const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        res.status(400).json(validationErrorBody(parsed.error));
-        return;
-      }
+      if (!parsed.success) return sendReply(req, res, validationReply(parsed.error));
       input[part] = parsed.data;
     }
     try {
-      const reply = await handler(input as unknown as RouteInput<R>, req, res);
-      if (reply.headers) res.set(reply.headers);
-      if (reply.status === 304) res.status(304).end();
-      else res.status(reply.status ?? 200).json(reply.body);
+      sendReply(req, res, await handler(input as unknown as RouteInput<R>, req, res));
     } catch (error) {
       next(error);
     }
   };
   const method = def.method.toLowerCase() as 'get' | 'post' | 'delete';
-  router[method](path, requireAccess(auth, def.access), run);
+  if (def.body) router[method](path, requireAccess(auth, def.access), parseBody, run);
+  else router[method](path, requireAccess(auth, def.access), run);
 };

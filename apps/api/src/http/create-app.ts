@@ -9,11 +9,14 @@ import { corsMiddleware, helmetMiddleware } from './middleware/security.js';
 import { mountCacheRoutes } from './routes/cache-routes.js';
 import { mountControlRoutes } from './routes/control-routes.js';
 import { mountHealthRoutes } from './routes/health-routes.js';
-import type { RateLimiter } from './rate-limit.js';
+import { accessLogLevel } from './access-log.js';
+import { setJsonParser } from './bind-route.js';
+import { authenticate } from './middleware/authenticate.js';
+import { routes } from '@meshcache/api-contract';
 import { sendError } from './send-error.js';
 
 /** The Express app: middleware as the seed lists it, then the contract's routes, then the dashboard. */
-export const createApp = (ctx: ServerContext, rateLimiter: RateLimiter | undefined): express.Express => {
+export const createApp = (ctx: ServerContext): express.Express => {
   const { config, logger } = ctx;
   const app = express();
   app.disable('x-powered-by');
@@ -28,7 +31,7 @@ export const createApp = (ctx: ServerContext, rateLimiter: RateLimiter | undefin
     app.use(
       pinoHttp({
         logger,
-        customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+        customLogLevel: (_req, res, err) => accessLogLevel(err ? 500 : res.statusCode),
         // The same fields as the fast path logs; copying every header of every request into the
         // log line cost more than the rest of the stack.
         serializers: {
@@ -42,12 +45,15 @@ export const createApp = (ctx: ServerContext, rateLimiter: RateLimiter | undefin
   app.use(compression());
   app.use(corsMiddleware(config.frontendUrl));
 
-  if (rateLimiter) app.use('/api', rateLimiter.middleware);
-  app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
-    if (ctx.lifecycle.phase === 'loading') return sendError(res, 503, 'NOT_READY', 'Restoring from disk, try again shortly');
+  // Bodies are read per route, after its access check (bind-route.ts).
+  setJsonParser(app, express.json({ limit: config.bodyLimit }));
+  const gate = authenticate(ctx.auth, ctx.limits);
+  app.use('/api', gate);
+  app.use(routes.prometheus.path, gate);
+  app.use('/api', (req: Request, res: Response, next: NextFunction) => {
+    if (ctx.lifecycle.phase === 'loading') return sendError(req, res, 'NOT_READY', 'Restoring from disk, try again shortly');
     next();
   });
-  app.use(express.json({ limit: config.bodyLimit }));
 
   const router = express.Router({ strict: true });
   mountHealthRoutes(router, ctx);
@@ -60,6 +66,6 @@ export const createApp = (ctx: ServerContext, rateLimiter: RateLimiter | undefin
   mountDashboard(dashboard, config.dashboardDir ?? defaultDashboardDir());
   app.use(dashboard);
   app.use(notFoundHandler);
-  app.use(errorHandler(logger, config.nodeEnv === 'production'));
+  app.use(errorHandler(logger));
   return app;
 };

@@ -38,6 +38,9 @@ const headers = fc.record({
   authorization: fc.constantFrom(`Bearer ${TOKEN}`, 'Bearer nope', 'Basic Zm9vOmJhcg==', ''),
 });
 
+// 250 real requests: seconds on a loaded machine.
+jest.setTimeout(120_000);
+
 describe('fuzzed requests', () => {
   let server: RunningServer;
   beforeAll(async () => {

@@ -1,14 +1,14 @@
-import { etagOf, ifNoneMatchHits, versionOf, type SetItemBody, type WriteConcernQuery } from '@meshcache/api-contract';
+import { etagOf, ifNoneMatchHits, ttlMsOf, versionOf, type SetItemBody, type WriteConcernQuery } from '@meshcache/api-contract';
 import type { ReplicaNode, WriteResult } from '@meshcache/sync-node';
 import type { ServerContext } from '../server/context.js';
 import { itemView } from '../views/item-views.js';
-import { writeFailure } from '../views/write-failure.js';
-import type { Reply } from './bind-route.js';
-import { errorBody } from './send-error.js';
+import { writeFailureCode } from '../views/write-failure.js';
+import type { Reply } from './json-response.js';
+import { errorReply } from './send-error.js';
 import { asksForMore, awaitWriteConcern, unmeetable } from './write-concern.js';
 
 /** Answers of the item routes, shared by the Express routes and the fast path so both say the same. */
-export const NOT_FOUND: Reply = { status: 404, body: errorBody('NOT_FOUND', 'Key not found') };
+export const NOT_FOUND: Reply = errorReply('NOT_FOUND', 'Key not found');
 
 /** The item with its version as ETag; 304 without a body when `ifNoneMatch` names that version. */
 export const readItemReply = (node: ReplicaNode, key: string, ifNoneMatch?: string): Reply => {
@@ -20,12 +20,11 @@ export const readItemReply = (node: ReplicaNode, key: string, ifNoneMatch?: stri
   return { body: { success: true, key, value: itemView(item) }, headers };
 };
 
-export const writeItem = (node: ReplicaNode, item: SetItemBody): WriteResult => node.set(item.key, item.value, { ttlMs: item.ttlMs });
+export const writeItem = (node: ReplicaNode, item: SetItemBody): WriteResult => node.set(item.key, item.value, { ttlMs: ttlMsOf(item) });
 
 const writtenReply = (result: WriteResult, key: string): Reply => {
   if (!result.ok) {
-    const failure = writeFailure(result);
-    return { status: failure.status, body: errorBody(failure.code, result.message) };
+    return errorReply(writeFailureCode(result), result.message);
   }
   const version = versionOf(result.hlc);
   return { body: { success: true, message: 'Item cached successfully', key, version }, headers: { ETag: etagOf(version) } };
@@ -40,7 +39,7 @@ export const setItemReply = (node: ReplicaNode, item: SetItemBody): Reply => wri
 export const setItemWithConcernReply = async (ctx: ServerContext, item: SetItemBody, concern: WriteConcernQuery): Promise<Reply> => {
   if (!asksForMore(concern)) return setItemReply(ctx.node, item);
   const impossible = unmeetable(ctx, concern);
-  if (impossible !== undefined) return { status: 400, body: errorBody('VALIDATION_FAILED', impossible) };
+  if (impossible !== undefined) return errorReply('VALIDATION_FAILED', impossible);
   const result = writeItem(ctx.node, item);
   const reply = writtenReply(result, item.key);
   if (!result.ok) return reply;

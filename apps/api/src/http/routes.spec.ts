@@ -55,6 +55,31 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     expect(got.value.expiresAt).toBeGreaterThan(Date.now());
   });
 
+  it.each([
+    ['the fast path', 'application/json'],
+    ['Express', 'application/json; charset=UTF-8'],
+  ])("accepts the seed's ttl in seconds on %s", async (_path, type) => {
+    const before = Date.now();
+    expect((await request(base, 'POST', '/api/cache', { body: { key: 'ttl-s', value: 1, ttl: 3600 }, headers: { 'content-type': type } })).status).toBe(200);
+    const got = (await request(base, 'GET', '/api/cache/ttl-s')).body as { value: { expiresAt: number } };
+    expect(got.value.expiresAt).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(got.value.expiresAt).toBeLessThan(before + 3_700_000);
+  });
+
+  it.each([
+    ['the fast path', 'application/json'],
+    ['Express', 'application/json; charset=UTF-8'],
+  ])('answers 400 naming an unknown body field on %s instead of dropping it', async (_path, type) => {
+    const r = await request(base, 'POST', '/api/cache', { body: { key: 'typo', value: 1, tll: 60 }, headers: { 'content-type': type } });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ code: 'VALIDATION_FAILED', issues: [{ path: 'tll', message: 'unknown field' }] });
+    expect((await request(base, 'GET', '/api/cache/typo')).status).toBe(404);
+    const strategy = await request(base, 'POST', '/api/strategy', { body: { strategy: 'LRU', force: true } });
+    expect(strategy.body).toMatchObject({ issues: [{ path: 'force' }] });
+    const both = await request(base, 'POST', '/api/cache', { body: { key: 'k', value: 1, ttl: 1, ttlMs: 1000 }, headers: { 'content-type': type } });
+    expect(both.body).toMatchObject({ issues: [{ path: 'ttl', message: expect.stringContaining('not both') }] });
+  });
+
   it('404s: missing key on GET and DELETE, unknown API route', async () => {
     expect((await request(base, 'GET', '/api/cache/nope')).status).toBe(404);
     expect((await request(base, 'DELETE', '/api/cache/nope')).status).toBe(404);
@@ -321,6 +346,8 @@ describe('fast path and Express stack agree', () => {
     { key: 'a' },
     { key: 'x'.repeat(1025), value: 1 },
     { key: 'a', value: 1, ttlMs: 0 },
+    { key: 'a', value: 1, ttl: 60 },
+    { key: 'a', value: 1, extra: true },
     [1, 2],
   ])('POST /api/cache %# gives the same status, body and headers on both paths', async (body) => {
     const fast = await request(server.url, 'POST', '/api/cache', { body, headers: FAST });

@@ -1,8 +1,29 @@
-import type { ApiErrorCode, ErrorBody } from '@meshcache/api-contract';
-import type { Response } from 'express';
+import { statusOfError, validationErrorBody, type ApiErrorCode, type ErrorBody } from '@meshcache/api-contract';
+import type { z } from 'zod';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendReply, type Reply } from './json-response.js';
 
-export const errorBody = (code: ApiErrorCode, message: string): ErrorBody => ({ success: false, code, message });
+export const errorBody = (code: ApiErrorCode, message: string, extra: Partial<ErrorBody> = {}): ErrorBody => ({ success: false, code, message, ...extra });
 
-export const sendError = (res: Response, status: number, code: ApiErrorCode, message: string): void => {
-  res.status(status).json(errorBody(code, message));
-};
+/** An error answer, its status from the contract's error table. */
+export const errorReply = (code: ApiErrorCode, message: string, extra?: Partial<ErrorBody>): Reply => ({ status: statusOfError(code), body: errorBody(code, message, extra) });
+
+export const sendError = (req: IncomingMessage, res: ServerResponse, code: ApiErrorCode, message: string, headers?: string[]): void =>
+  sendReply(req, res, errorReply(code, message), headers);
+
+/** The 401 answer and its challenge header, the same on every path. */
+export const UNAUTHORIZED_REPLY = errorReply('UNAUTHORIZED', 'Missing or invalid bearer token: send Authorization: Bearer <AUTH_TOKEN or JWT>');
+export const unauthorizedHeaders = (): string[] => ['WWW-Authenticate', 'Bearer'];
+
+/** Body-parser failures, worded the same by the Express stack and the fast path. */
+export const payloadTooLargeReply = (limit: number | string): Reply => errorReply('PAYLOAD_TOO_LARGE', `Body larger than the limit of ${limit} bytes`);
+
+/**
+ * A JSON syntax error describes the client's own text; anything else the parser threw (a stack
+ * overflow on deep nesting) is about the server and is not repeated.
+ */
+export const invalidJsonReply = (error: unknown): Reply =>
+  errorReply('INVALID_JSON', error instanceof SyntaxError ? `Body is not valid JSON: ${error.message}` : 'Body is not valid JSON: nested too deeply');
+
+/** The 400 for params, query or a body that failed its schema, naming each field. */
+export const validationReply = (error: z.ZodError): Reply => ({ status: statusOfError('VALIDATION_FAILED'), body: validationErrorBody(error) });

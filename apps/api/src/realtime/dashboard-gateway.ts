@@ -13,7 +13,9 @@ import {
   type GetCacheStateRequest,
   type KeyRange,
   type MetricsUpdateEvent,
+  statusOfError,
   strategyLabel,
+  type ApiErrorCode,
 } from '@meshcache/api-contract';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { bearerToken } from '../http/auth.js';
@@ -21,10 +23,13 @@ import type { ServerContext } from '../server/context.js';
 import { keyEntry } from '../views/item-views.js';
 import { cacheMetrics, metricsView, nodeList } from '../views/metrics-views.js';
 
-/** Fails a dashboard handshake; the client sees `connect_error` with message `Unauthorized`. */
+/**
+ * Fails a dashboard handshake; the client sees `connect_error` with message `Unauthorized` and
+ * `data` carrying the code and status of the contract's error table, as a REST 401 does.
+ */
 class SocketAuthError extends Error {
-  readonly code = 'UNAUTHORIZED';
-  readonly data = { code: 'UNAUTHORIZED' };
+  readonly code: ApiErrorCode = 'UNAUTHORIZED';
+  readonly data = { code: this.code, status: statusOfError(this.code) };
   constructor() {
     super('Unauthorized');
   }
@@ -63,7 +68,12 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
     if (!needsToken) return next();
     const fromAuth = socketAuthSchema.safeParse(socket.handshake.auth ?? {});
     const token = (fromAuth.success ? fromAuth.data.token : undefined) ?? bearerToken(socket.handshake.headers.authorization);
-    auth.verify(token).then((ok) => next(ok ? undefined : new SocketAuthError()), () => next(new SocketAuthError()));
+    const refuse = () => {
+      // A failed attempt counts against the anonymous limit, so tokens cannot be guessed at speed.
+      ctx.limits.anonymous?.admit(socket.handshake.address);
+      next(new SocketAuthError());
+    };
+    auth.verify(token).then((ok) => (ok ? next() : refuse()), refuse);
   });
 
   const buffers = new Map<Socket, DeltaBuffer>();

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Authenticator } from '../http/auth.js';
 import type { HttpMetrics } from '../monitoring/prometheus.js';
+import type { RateLimits } from '../http/rate-limit.js';
 import type { DiskStore } from '../persistence/disk-store.js';
 import type { KeyListing } from '../views/key-listing.js';
 import type { HealthProblems } from './health-problems.js';
@@ -25,6 +26,8 @@ export interface ServerContext {
   /** Keys in order, for the key browser's pages. */
   readonly keys: KeyListing;
   readonly auth: Authenticator;
+  /** Shared by HTTP (both paths) and the socket handshakes. */
+  readonly limits: RateLimits;
   readonly prometheus: HttpMetrics;
   readonly lifecycle: Lifecycle;
   /** The data directory's store once restored; undefined without DATA_DIR (and while loading). */

@@ -1,5 +1,5 @@
 import { enginePolicy } from '@meshcache/api-contract';
-import { attachSocketIoTransport, CLUSTER_MAX_HTTP_BUFFER_SIZE, ReplicaNode } from '@meshcache/sync-node';
+import { attachSocketIoTransport, PRE_AUTH_MAX_HTTP_BUFFER_SIZE, ReplicaNode } from '@meshcache/sync-node';
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -7,10 +7,11 @@ import { pino, type Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import type { ResolvedConfig } from '../config/index.js';
 import { createAuthenticator } from '../http/auth.js';
+import { handshakeGate } from '../realtime/handshake-gate.js';
 import { createApp } from '../http/create-app.js';
 import { createFastPath } from '../http/fast-path/fast-path.js';
 import { captureHeaders } from '../http/fast-path/static-headers.js';
-import { createRateLimiter } from '../http/rate-limit.js';
+import { createRateLimits } from '../http/rate-limit.js';
 import { corsOrigins, helmetMiddleware } from '../http/middleware/security.js';
 import { parseByteSize } from '../config/byte-size.js';
 import { createPrometheus } from '../monitoring/prometheus.js';
@@ -102,17 +103,22 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   // Registered before socket.io attaches: engine.io then takes over this listener and keeps
   // `/socket.io/` requests (long-polling) for itself. Registered after, both would answer them.
   httpServer.on('request', (req, res) => handle(req, res));
-  // Peer batches carry values up to the REST body limit: the cluster transport's frame limit,
-  // not socket.io's 1 MB default, or one large value would cut the link to every peer.
+  // Frames are small until a connection authenticates: dashboards never need more, and the
+  // cluster transport raises the limit of each peer's link once it has proven the secret.
+  const limits = createRateLimits(config, logger);
   // The port (for the node's own origin) is known once listening; requests wait for `handle` till then.
   let originOk: (origin: string) => boolean = () => false;
+  const originGate = allowSocketRequest((origin) => originOk(origin));
+  const rateGate = handshakeGate(config, limits);
   const io = new SocketServer(httpServer, {
     serveClient: false,
-    maxHttpBufferSize: CLUSTER_MAX_HTTP_BUFFER_SIZE,
+    maxHttpBufferSize: PRE_AUTH_MAX_HTTP_BUFFER_SIZE,
     cors: { origin: corsOrigins(config.frontendUrl), credentials: true },
-    allowRequest: allowSocketRequest((origin) => originOk(origin)),
+    // A foreign Origin is refused before the connection counts against the client's limit.
+    allowRequest: (req, callback) => originGate(req, (error, ok) => (ok ? rateGate(req, callback) : callback(error, ok))),
   });
-  guardClusterNamespace(io, tls);
+  // Without a secret there is no /cluster namespace at all (see the transport below).
+  if (config.clusterSecret !== undefined) guardClusterNamespace(io, tls);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
@@ -134,6 +140,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     node,
     keys,
     auth: createAuthenticator(config),
+    limits,
     prometheus,
     lifecycle,
     persistence,
@@ -141,15 +148,14 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     startedAt: Date.now(),
     version: VERSION,
   };
-  const rateLimiter = config.rateLimitMax > 0 ? createRateLimiter(config.rateLimitMax, config.rateLimitWindowMs) : undefined;
-  const app = createApp(ctx, rateLimiter);
+  const app = createApp(ctx);
   // Behind a proxy the client address comes from X-Forwarded-For, which only Express resolves.
   const fastPath = config.trustProxy
     ? undefined
     : createFastPath(ctx, {
         securityHeaders: captureHeaders(helmetMiddleware()),
         allowedOrigins: corsOrigins(config.frontendUrl),
-        rateLimiter,
+        limits,
         bodyLimitBytes: parseByteSize(config.bodyLimit),
       });
   handle = (req, res) => {

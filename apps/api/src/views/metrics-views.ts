@@ -29,6 +29,7 @@ export const serverStats = (ctx: ServerContext): ServerStats => {
     memory: { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers },
     timestamp: Date.now(),
     version: ctx.version,
+    problems: ctx.problems.list(),
   };
 };
 

@@ -3,17 +3,17 @@ import type { WriteResult } from '@meshcache/sync-node';
 
 type Failure = Extract<WriteResult, { ok: false }>;
 
-/** HTTP status and error code for a write the node refused. */
-export const writeFailure = (result: Failure): { status: number; code: ApiErrorCode } => {
+/** The API error code (and so, by the contract's table, the status) of a write the node refused. */
+export const writeFailureCode = (result: Failure): ApiErrorCode => {
   switch (result.code) {
     case 'TOO_LARGE':
     case 'INVALID_SIZE':
-      return { status: 507, code: 'CAPACITY_EXCEEDED' };
+      return 'CAPACITY_EXCEEDED';
     case 'CLOSED':
-      return { status: 503, code: 'NOT_READY' };
+      return 'NOT_READY';
     case 'NOT_LOGGED':
-      return { status: 507, code: 'DISK_FULL' };
+      return 'DISK_FULL';
     default:
-      return { status: 400, code: 'VALIDATION_FAILED' };
+      return 'VALIDATION_FAILED';
   }
 };

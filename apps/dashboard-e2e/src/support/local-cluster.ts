@@ -81,6 +81,15 @@ export class LocalCluster {
     await exited;
   }
 
+  /** SIGSTOP: the process stays, its sockets stay open, and it answers nothing — a hung node. */
+  pause(id: string): void {
+    this.node(id).child.kill('SIGSTOP');
+  }
+
+  resume(id: string): void {
+    this.node(id).child.kill('SIGCONT');
+  }
+
   async restart(id: string): Promise<void> {
     const node = this.node(id);
     node.child = spawnNode(node.env);
@@ -94,6 +103,8 @@ export class LocalCluster {
       this.nodes.map(async (node) => {
         const child = node.child;
         if (child.exitCode !== null || child.signalCode !== null) return;
+        // A node a failed test left paused could not handle SIGTERM.
+        child.kill('SIGCONT');
         const exited = new Promise((done) => child.once('exit', done));
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);

@@ -8,6 +8,9 @@ import { App, type Connect } from './App';
 
 const GOOD = 's3cret';
 
+// Whole-page tests type and render every panel: generous on a loaded 2-core machine.
+jest.setTimeout(30_000);
+
 /** A node that requires the token GOOD on every route, like AUTH_TOKEN does. */
 function securedNode() {
   const opened: { token: string | undefined; client: MockClient; socket: FakeSocket; connection: Connection }[] = [];

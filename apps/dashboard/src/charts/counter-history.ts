@@ -10,9 +10,15 @@ export interface Sample<Name extends string> {
   readonly values: Readonly<Record<Name, number>>;
 }
 
+interface Stored<Name extends string> extends Sample<Name> {
+  /** the interval ending here spans an outage: nothing is known about it */
+  readonly afterGap: boolean;
+}
+
 export class CounterHistory<Name extends string> {
-  private readonly samples: Sample<Name>[] = [];
+  private readonly samples: Stored<Name>[] = [];
   private version = 0;
+  private gapPending = false;
 
   constructor(private readonly maxSamples: number) {}
 
@@ -20,10 +26,19 @@ export class CounterHistory<Name extends string> {
   push(sample: Sample<Name>): boolean {
     const last = this.samples[this.samples.length - 1];
     if (last && sample.at <= last.at) return false;
-    this.samples.push(sample);
+    this.samples.push({ ...sample, afterGap: this.gapPending });
+    this.gapPending = false;
     if (this.samples.length > this.maxSamples) this.samples.splice(0, this.samples.length - this.maxSamples);
     this.version += 1;
     return true;
+  }
+
+  /**
+   * The source went away (the socket dropped): the interval up to the next sample is an outage,
+   * drawn as a gap in every series, gauges included, rather than a line across it.
+   */
+  markGap(): void {
+    if (this.samples.length > 0) this.gapPending = true;
   }
 
   clear(): void {
@@ -53,7 +68,7 @@ export class CounterHistory<Name extends string> {
       const cur = this.samples[i];
       const delta = cur.values[name] - prev.values[name];
       const seconds = (cur.at - prev.at) / 1000;
-      out.push(delta < 0 ? null : delta / seconds);
+      out.push(delta < 0 || cur.afterGap ? null : delta / seconds);
     }
     return out;
   }
@@ -70,13 +85,13 @@ export class CounterHistory<Name extends string> {
       const dPart = cur[part] - prev[part];
       const dRest = cur[rest] - prev[rest];
       const total = dPart + dRest;
-      out.push(dPart < 0 || dRest < 0 || total === 0 ? null : (dPart / total) * 100);
+      out.push(dPart < 0 || dRest < 0 || total === 0 || this.samples[i].afterGap ? null : (dPart / total) * 100);
     }
     return out;
   }
 
-  /** A gauge's value at the end of each interval. */
-  gauge(name: Name): number[] {
-    return this.samples.slice(1).map((s) => s.values[name]);
+  /** A gauge's value at the end of each interval; null for an interval across an outage. */
+  gauge(name: Name): (number | null)[] {
+    return this.samples.slice(1).map((s) => (s.afterGap ? null : s.values[name]));
   }
 }

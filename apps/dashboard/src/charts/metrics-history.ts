@@ -1,7 +1,7 @@
 import type { MetricsResponse } from '@meshcache/api-contract';
 import { CounterHistory } from './counter-history';
 
-export type MetricName = 'hits' | 'misses' | 'sets' | 'deletes' | 'evictions' | 'expirations' | 'heapUsed' | 'rss';
+export type MetricName = 'hits' | 'misses' | 'ownOps' | 'replicatedOps' | 'evictions' | 'expirations' | 'heapUsed' | 'rss';
 
 /** Ten minutes at the server's one-per-second metrics pace. */
 export const HISTORY_SAMPLES = 600;
@@ -39,8 +39,10 @@ export class MetricsHistory {
       values: {
         hits: cache.hits,
         misses: cache.misses,
-        sets: cache.sets,
-        deletes: cache.deletes,
+        // Writes are operations (this node's own, and those replicated to it), not cache sets:
+        // loading a snapshot sets every key it carries and is not write traffic.
+        ownOps: metrics.sync.seq,
+        replicatedOps: metrics.sync.opsReceived,
         evictions: cache.evictions,
         expirations: cache.expirations,
         heapUsed: server.memory.heapUsed,
@@ -48,6 +50,11 @@ export class MetricsHistory {
       },
     });
     if (accepted) for (const listener of this.listeners) listener();
+  }
+
+  /** The node went out of reach: the next sample's interval is drawn as a gap. */
+  markGap(): void {
+    this.counters.markGap();
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -65,7 +72,7 @@ export class MetricsHistory {
           times: c.intervalTimes(),
           hitRatio: c.ratio('hits', 'misses'),
           reads: sum(c.rate('hits'), c.rate('misses')),
-          writes: sum(c.rate('sets'), c.rate('deletes')),
+          writes: sum(c.rate('ownOps'), c.rate('replicatedOps')),
           evictions: c.rate('evictions'),
           expirations: c.rate('expirations'),
           heapUsed: c.gauge('heapUsed'),

@@ -36,7 +36,7 @@ export function QueryState<T>({ query, what, isEmpty, empty, children }: QuerySt
     <>
       {query.isError ? (
         <p className="state state-error" role="alert">
-          Showing the last {what} received; refreshing failed: {describeError(query.error)}
+          Could not refresh {what}: {describeError(query.error)}. Showing what was received before.
         </p>
       ) : null}
       {isEmpty(query.data) ? <div className="state state-empty">{empty}</div> : children(query.data)}

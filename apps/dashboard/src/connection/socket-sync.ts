@@ -40,6 +40,7 @@ export function attachSocketToQueries(socket: DashboardSocket, queries: QueryCli
       if (connectedBefore) void queries.invalidateQueries();
       connectedBefore = true;
     },
+    disconnect: () => history.markGap(),
     [SOCKET_EVENTS.metricsUpdate]: (payload) => {
       const event = parse(metricsUpdateEventSchema, payload, SOCKET_EVENTS.metricsUpdate);
       if (!event) return;

@@ -4,6 +4,7 @@ import {
   nodeInfoSchema,
   syncHistoryEntrySchema,
   type CacheMetrics,
+  type HealthProblem,
   type KeyEntry,
   type MetricsResponse,
   type NodeInfo,
@@ -45,7 +46,7 @@ export function makeMetrics(
   at: number,
   cache: Partial<CacheMetrics> = {},
   sync: Partial<SyncStats> = {},
-  memory: { heapUsed?: number; rss?: number } = {},
+  memory: { heapUsed?: number; rss?: number; problems?: HealthProblem[] } = {},
 ): MetricsResponse {
   return metricsResponseSchema.parse({
     cache: {
@@ -69,6 +70,7 @@ export function makeMetrics(
       memory: { rss: memory.rss ?? 64 << 20, heapTotal: 32 << 20, heapUsed: memory.heapUsed ?? 16 << 20, external: 0, arrayBuffers: 0 },
       timestamp: at,
       version: '0.1.0',
+      problems: memory.problems ?? [],
     },
   });
 }

@@ -1,4 +1,9 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
+
+// findBy*/waitFor give up after 1 s by default; on a loaded 2-core machine a render after a
+// mocked request can take longer. A real failure still fails, only later.
+configure({ asyncUtilTimeout: 5_000 });
 
 // jsdom has no canvas, Path2D or matchMedia; uPlot needs both to build a chart. These stand-ins accept
 // every drawing call and report "light, no reduced motion".

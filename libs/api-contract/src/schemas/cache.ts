@@ -7,6 +7,7 @@ import {
   strategyInputSchema,
   strategySchema,
   ttlMsSchema,
+  ttlSecondsSchema,
 } from './primitives.js';
 
 export const keyParamsSchema = z.object({ key: cacheKeySchema });
@@ -37,12 +38,23 @@ export const getItemResponseSchema = z.object({
 });
 export type GetItemResponse = z.infer<typeof getItemResponseSchema>;
 
-export const setItemBodySchema = z.object({
-  key: cacheKeySchema,
-  value: cacheValueSchema,
-  ttlMs: ttlMsSchema.optional(),
-});
+/**
+ * Strict: a field the server does not know (a typo such as `tll`) is a 400 naming it, not a
+ * silently ignored option. `ttl` is the seed's form (seconds), `ttlMs` the precise one.
+ */
+export const setItemBodySchema = z
+  .strictObject({
+    key: cacheKeySchema,
+    value: cacheValueSchema,
+    ttlMs: ttlMsSchema.optional(),
+    ttl: ttlSecondsSchema.optional(),
+  })
+  .refine((b) => b.ttl === undefined || b.ttlMs === undefined, { message: 'give ttl (seconds) or ttlMs (milliseconds), not both', path: ['ttl'] });
 export type SetItemBody = z.infer<typeof setItemBodySchema>;
+
+/** An item's time to live in milliseconds, from whichever of `ttl` / `ttlMs` it has. */
+export const ttlMsOf = (item: Pick<SetItemBody, 'ttl' | 'ttlMs'>): number | undefined =>
+  item.ttl === undefined ? item.ttlMs : Math.max(1, Math.round(item.ttl * 1000));
 
 /** Longest a write may wait for its durability (`timeoutMs`). */
 export const MAX_WRITE_CONCERN_TIMEOUT_MS = 60_000;
@@ -106,11 +118,11 @@ export type BulkItem = z.infer<typeof bulkItemSchema>;
  * Items are checked one by one (see {@link bulkItemSchema}): valid items are applied and bad ones
  * reported in `failed`, so the envelope only requires an array.
  */
-export const bulkSetBodySchema = z.object({
+export const bulkSetBodySchema = z.strictObject({
   items: z
     .array(z.unknown())
     .max(MAX_BULK_ITEMS, `items may hold at most ${MAX_BULK_ITEMS} entries`)
-    .meta({ description: 'Array of {key, value, ttlMs?}; each is validated on its own' }),
+    .meta({ description: 'Array of {key, value, ttl? | ttlMs?}; each is validated on its own' }),
 });
 export type BulkSetBody = z.infer<typeof bulkSetBodySchema>;
 
@@ -167,7 +179,7 @@ export const listKeysResponseSchema = z.object({
 });
 export type ListKeysResponse = z.infer<typeof listKeysResponseSchema>;
 
-export const setStrategyBodySchema = z.object({ strategy: strategyInputSchema });
+export const setStrategyBodySchema = z.strictObject({ strategy: strategyInputSchema });
 export type SetStrategyBody = z.input<typeof setStrategyBodySchema>;
 
 export const setStrategyResponseSchema = z.object({

@@ -1,5 +1,6 @@
 import { PeerInfoSchema, PeerStateSchema, SyncStatsSchema } from '@meshcache/sync-protocol';
 import { z } from 'zod';
+import { healthProblemSchema } from './health.js';
 import { epochMsSchema, strategySchema } from './primitives.js';
 
 const count = z.number().int().nonnegative();
@@ -49,6 +50,8 @@ export const serverStatsSchema = z.object({
   memory: memoryUsageSchema,
   timestamp: epochMsSchema,
   version: z.string(),
+  /** What `/health` reports as problems right now (replication and server); empty when healthy. */
+  problems: z.array(healthProblemSchema),
 });
 export type ServerStats = z.infer<typeof serverStatsSchema>;
 

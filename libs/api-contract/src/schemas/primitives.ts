@@ -32,6 +32,12 @@ export const ttlMsSchema = z
   .max(MAX_TTL_MS, 'ttlMs must be at most ten years')
   .meta({ description: 'Time to live in milliseconds' });
 
+export const ttlSecondsSchema = z
+  .number('ttl must be a number of seconds')
+  .positive('ttl must be positive')
+  .max(MAX_TTL_MS / 1000, 'ttl must be at most ten years')
+  .meta({ description: "Time to live in seconds (the seed's form); give this or ttlMs" });
+
 type EngineStrategies = typeof STRATEGIES;
 type Upper<T extends readonly string[]> = { readonly [I in keyof T]: Uppercase<T[I]> };
 

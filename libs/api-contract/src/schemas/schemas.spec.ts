@@ -41,6 +41,7 @@ describe('request schemas', () => {
         { kind: 'strategy', strategy: 'LFU', source: 'local' },
       ],
       truncated: false,
+      elsewhere: 12,
       totalKeys: 3,
       timestamp: 1,
     });

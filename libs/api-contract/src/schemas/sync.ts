@@ -6,7 +6,7 @@ export const syncStatusResponseSchema = syncStatsSchema;
 export type SyncStatusResponse = z.infer<typeof syncStatusResponseSchema>;
 
 /** With `enabled` the toggle sets that state; without it the state flips (seed behaviour). */
-export const toggleSyncBodySchema = z.object({ enabled: z.boolean('enabled must be a boolean').optional() });
+export const toggleSyncBodySchema = z.strictObject({ enabled: z.boolean('enabled must be a boolean').optional() });
 export type ToggleSyncBody = z.infer<typeof toggleSyncBodySchema>;
 
 export const toggleSyncResponseSchema = z.object({ success: z.literal(true), syncEnabled: z.boolean() });

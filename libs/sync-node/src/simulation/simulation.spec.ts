@@ -13,12 +13,17 @@ describe('deterministic simulation', () => {
     }
     expect(results).toHaveLength(SCHEDULES);
     // The schedules really exercised the faults they claim to.
-    const sum = (k: 'crashes' | 'partitions' | 'fullSyncs' | 'partialSyncs' | 'dropped') => results.reduce((s, r) => s + r[k], 0);
+    const sum = (k: 'crashes' | 'partitions' | 'fullSyncs' | 'partialSyncs' | 'dropped' | 'attacks' | 'twins' | 'duplicatesReported') => results.reduce((s, r) => s + r[k], 0);
     expect(sum('crashes')).toBeGreaterThan(0);
     expect(sum('partitions')).toBeGreaterThan(0);
     expect(sum('fullSyncs')).toBeGreaterThan(0);
     expect(sum('partialSyncs')).toBeGreaterThan(0);
     expect(sum('dropped')).toBeGreaterThan(0);
+    // A non-member attacked (and never had an operation applied: a violation fails the schedule),
+    // and twins with a member's NODE_ID were detected.
+    expect(sum('attacks')).toBeGreaterThan(0);
+    expect(sum('twins')).toBeGreaterThan(0);
+    expect(sum('duplicatesReported')).toBeGreaterThan(0);
   });
 
   it('replays a seed exactly', () => {

@@ -4,6 +4,7 @@ import { ReplicaNode } from '../replica-node.js';
 import { ReplicaState } from '../replica-state.js';
 import { MemoryNetwork } from '../transports/memory-network.js';
 import { SeededScheduler } from './seeded-scheduler.js';
+import { TrustScenario } from './trust-scenario.js';
 
 /** Virtual time starts at a realistic epoch so HLC walls look like real ones. */
 const EPOCH = 1_750_000_000_000;
@@ -22,6 +23,10 @@ export interface ScheduleResult {
   partialSyncs: number;
   delivered: number;
   dropped: number;
+  /** Attack steps of the non-member, twins started with a member's id, and duplicate-id reports. */
+  attacks: number;
+  twins: number;
+  duplicatesReported: number;
 }
 
 interface Disk {
@@ -36,7 +41,9 @@ const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
  * TTLs while the network drops, duplicates, delays and reorders messages, partitions come and
  * go, nodes crash and restart from their disk (snapshot + op log) and sync is toggled. Then the
  * network heals, every node comes back, and after a quiet period every node must hold exactly
- * the state the merge rules give for the set of all acknowledged writes.
+ * the state the merge rules give for the set of all acknowledged writes. Throughout, a non-member
+ * attacks every node and a twin with a member's id comes and goes (`TrustScenario`): no node may
+ * ever apply an operation no member issued.
  */
 export function runSchedule(seed: number, log: (line: string) => void = () => undefined, traceKey?: string): ScheduleResult {
   const sched = new SeededScheduler(seed);
@@ -48,8 +55,9 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const disks = new Map<string, Disk>(ids.map((id) => [id, { snapshot: undefined, ops: [] }]));
   const live = new Map<string, ReplicaNode>();
   const issued: Operation[] = [];
-  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0 };
+  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0, attacks: 0, twins: 0, duplicatesReported: 0 };
   let counter = 0;
+  const trust = new TrustScenario(sched, net, () => [...live.values()], ids[0], () => EPOCH + sched.now);
 
   const start = (id: string) => {
     const node = new ReplicaNode({
@@ -82,6 +90,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       disk.ops.push(clone(op));
       if (op.origin === node.origin) issued.push(clone(op));
     });
+    trust.watch(node);
     live.set(id, node);
     net.add(node);
   };
@@ -103,6 +112,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
     const liveIds = ids.filter((id) => live.has(id));
     const id = sched.pick(liveIds);
     const node = live.get(id) as ReplicaNode;
+    trust.step();
     const roll = sched.random();
     if (roll < 0.5) {
       const ttl = sched.chance(0.2) ? { ttlMs: sched.int(20, 3000) } : undefined;
@@ -149,6 +159,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   }
 
   // Heal everything and let the cluster settle.
+  trust.finish();
   net.heal();
   net.faults = { drop: 0, duplicate: 0, reorder: 0, minDelayMs: 1, maxDelayMs: 5 };
   for (const id of [...crashed]) {
@@ -158,7 +169,10 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   for (const node of live.values()) node.setSyncEnabled(true);
   sched.runUntil(sched.now + 6000);
 
-  const failure = checkConvergence(ids.map((id) => live.get(id) as ReplicaNode), issued, EPOCH + sched.now + MAX_SKEW_MS + 1);
+  const failure = trust.violations[0] ?? checkConvergence(ids.map((id) => live.get(id) as ReplicaNode), issued, EPOCH + sched.now + MAX_SKEW_MS + 1);
+  result.attacks = trust.adversary.actions;
+  result.twins = trust.twins;
+  result.duplicatesReported = trust.duplicatesReported;
   for (const node of live.values()) {
     const stats = node.stats();
     result.fullSyncs += stats.fullSyncs;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { ReplicaNode } from '../replica-node.js';
 import type { ReplicaNodeOptions } from '../node-options.js';
-import { attachSocketIoTransport, type SocketIoTransport } from '../transports/socket-io-transport.js';
+import { attachSocketIoTransport, PRE_AUTH_MAX_HTTP_BUFFER_SIZE, type SocketIoTransport } from '../transports/socket-io-transport.js';
 
 export interface TestPeer {
   node: ReplicaNode;
@@ -35,7 +35,7 @@ export async function startPeer(options: Partial<ReplicaNodeOptions> & { nodeId:
   let port = 0;
   const serve = async (peerUrls: string[]) => {
     http = createServer();
-    io = new Server(http, { maxHttpBufferSize: 16 * 1024 * 1024 });
+    io = new Server(http, { maxHttpBufferSize: PRE_AUTH_MAX_HTTP_BUFFER_SIZE });
     port = await listen(http, port);
     transport = attachSocketIoTransport(node, { io, peers: peerUrls, selfUrl: `http://127.0.0.1:${port}`, redialMs: 100 });
   };

@@ -45,15 +45,20 @@ export class MemoryNetwork {
   private redialTimer = false;
   delivered = 0;
   dropped = 0;
+  /** Sees every message sent between nodes (an eavesdropper, in adversarial simulations). */
+  tap: ((message: PeerMessage) => void) | null = null;
 
   constructor(
     private readonly scheduler: SeededScheduler,
     private readonly redialMs = 200,
   ) {}
 
-  /** Adds (or re-adds after a restart) a node and dials every other node. */
-  add(node: ReplicaNode): void {
-    this.nodes.set(node.nodeId, node);
+  /**
+   * Adds (or re-adds after a restart) a node and dials every other node. `key` names it on this
+   * network (default its node id; a second node with the same id needs another key).
+   */
+  add(node: ReplicaNode, key = node.nodeId): void {
+    this.nodes.set(key, node);
     this.redialAll();
     if (!this.redialTimer) {
       this.redialTimer = true;
@@ -136,6 +141,7 @@ export class MemoryNetwork {
       this.dropped++;
       return;
     }
+    this.tap?.(message);
     const wire = JSON.stringify(message);
     const copies = this.scheduler.chance(this.faults.duplicate) ? 2 : 1;
     for (let c = 0; c < copies; c++) {

@@ -1,6 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '@meshcache/sync-protocol';
 import { startPeer, waitFor, type TestPeer } from '../test/socket-cluster.js';
+import { PRE_AUTH_MAX_HTTP_BUFFER_SIZE } from './socket-io-transport.js';
 
 jest.setTimeout(30_000);
 
@@ -76,6 +77,23 @@ describe('socket.io transport, 3 nodes on 127.0.0.1', () => {
     const snapshotsToD = peers.flatMap((p) => p.node.history(100).filter((e) => e.type === 'full-sync-sent' && e.peer === 'd').map(() => p.node.nodeId));
     expect(snapshotsToD).toEqual(['a']);
     expect(d.node.get('key-2998')?.value).toBe('value-2998');
+  });
+
+  it('lets only authenticated peers send large frames: a stranger is cut at the pre-auth limit, a peer replicates 3 MB values', async () => {
+    const a = await startPeer({ nodeId: 'a' });
+    const b = await startPeer({ nodeId: 'b' }, [a.url]);
+    peers.push(a, b);
+    await waitFor('a and b up', () => allUp(a, 1) && allUp(b, 1), [a.node, b.node]);
+    // b dialed a: b's 3 MB value crosses a's server side, which raised its limit after b's proof.
+    b.node.set('big', 'x'.repeat(3 * 1024 * 1024));
+    await waitFor('big value on a', () => a.node.peek('big') !== undefined, [a.node]);
+
+    const stranger = connect(`${a.url}/cluster`, { transports: ['websocket'], forceNew: true, reconnection: false });
+    sockets.push(stranger);
+    await new Promise<void>((resolve) => stranger.on('connect', () => resolve()));
+    const cut = new Promise<string>((resolve) => stranger.on('disconnect', (reason) => resolve(reason)));
+    stranger.emit('m', { type: 'hello', blob: 'y'.repeat(PRE_AUTH_MAX_HTTP_BUFFER_SIZE + 1) });
+    expect(await cut).toBe('transport close');
   });
 
   it('refuses a node with the wrong cluster secret and applies nothing from it', async () => {

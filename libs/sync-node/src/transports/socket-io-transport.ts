@@ -28,11 +28,43 @@ export interface SocketIoTransport {
 export const CLUSTER_NAMESPACE = '/cluster';
 
 /**
- * `maxHttpBufferSize` to give the socket.io `Server`: batches and snapshot chunks stay near
- * 256 KB, but one operation carries its whole value, and engine.io closes a connection that
- * receives a message above the limit (1 MB by default), which would stall replication.
+ * Largest frame an authenticated peer may send: batches and snapshot chunks stay near 256 KB,
+ * but one operation carries its whole value, and engine.io closes a connection that receives a
+ * message above its limit, which would stall replication. Raised per connection once the peer
+ * has proven the cluster secret ({@link raiseFrameLimit}).
  */
 export const CLUSTER_MAX_HTTP_BUFFER_SIZE = 16 * 1024 * 1024;
+
+/**
+ * `maxHttpBufferSize` to give the socket.io `Server`: the frame limit of every connection before
+ * it authenticates (a peer's handshake messages, a dashboard's handshake and requests), so a stranger
+ * cannot make the server buffer megabytes. The limit is per server in socket.io; only links of
+ * authenticated peers get {@link CLUSTER_MAX_HTTP_BUFFER_SIZE}.
+ */
+export const PRE_AUTH_MAX_HTTP_BUFFER_SIZE = 256 * 1024;
+
+interface EngineTransport {
+  maxHttpBufferSize?: number;
+  /** The `ws` WebSocket of engine.io's websocket transport. */
+  socket?: { _receiver?: { _maxPayload?: number } };
+}
+
+/**
+ * Lets one connection receive frames up to `bytes`. engine.io reads its limit from the transport
+ * (long-polling) and ws from its receiver (checked against each frame's header, before anything
+ * is buffered); neither has a public per-connection setter, so both fields are set here, and
+ * again on a transport upgrade.
+ */
+const raiseFrameLimit = (socket: ServerSocket, bytes: number): void => {
+  const apply = (transport: EngineTransport) => {
+    transport.maxHttpBufferSize = bytes;
+    const receiver = transport.socket?._receiver;
+    if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
+  };
+  apply(socket.conn.transport as unknown as EngineTransport);
+  socket.conn.on('upgrade', (transport: unknown) => apply(transport as EngineTransport));
+};
+
 const EVENT = 'm';
 
 const normalize = (url: string) => url.trim().replace(/\/+$/, '');
@@ -61,7 +93,11 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
       return;
     }
     accepted.add(socket);
-    const handle = node.openLink({ send: (message) => socket.emit(EVENT, message), close: () => socket.disconnect(true) });
+    const handle = node.openLink({
+      send: (message) => socket.emit(EVENT, message),
+      close: () => socket.disconnect(true),
+      authenticated: () => raiseFrameLimit(socket, CLUSTER_MAX_HTTP_BUFFER_SIZE),
+    });
     socket.on(EVENT, (raw: unknown) => handle.receive(raw));
     // Anything else on this namespace is a malformed message: count it like one.
     socket.onAny((event: string) => {

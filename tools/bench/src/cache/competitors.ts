@@ -1,8 +1,8 @@
 import { Cache } from '@meshcache/cache-core';
+import { SieveCache } from '@neophi/sieve-cache';
 import { LRUCache } from 'lru-cache';
 import { LRUCache as MnemonistLRUCache, LRUMap as MnemonistLRUMap } from 'mnemonist';
 import { newCache } from 'transitory';
-import { ClassicLfu } from './classic-lfu.js';
 import type { Keys } from './traces.js';
 
 /** What a benchmark loop calls; `read` is the competitor's own lookup method. */
@@ -26,8 +26,11 @@ export interface Loops {
 
 export interface Competitor {
   name: string;
-  /** `baseline` competitors only appear in the hit-ratio table. */
-  kind: 'ours' | 'lru' | 'lfu' | 'baseline';
+  /**
+   * `lru`: the LRU libraries our LRU's speed is held against. `lru`, `lfu` and `sieve` are the
+   * peers of the hit-ratio table.
+   */
+  kind: 'ours' | 'lru' | 'lfu' | 'sieve';
   create(capacity: number): BenchCache;
   /** Fresh machine code per competitor (see compileLoops). */
   loops: Loops;
@@ -67,6 +70,12 @@ export function competitors(): Competitor[] {
       loops: compileLoops('get'),
     },
     {
+      name: 'meshcache tinylfu',
+      kind: 'ours',
+      create: (capacity) => new Cache<number | string, number>({ capacity, strategy: 'tinylfu' }),
+      loops: compileLoops('get'),
+    },
+    {
       name: 'lru-cache',
       kind: 'lru',
       create: (capacity) => new LRUCache<number | string, number>({ max: capacity }),
@@ -85,16 +94,16 @@ export function competitors(): Competitor[] {
       loops: compileLoops('get'),
     },
     {
+      name: 'sieve-cache',
+      kind: 'sieve',
+      create: (capacity) => new SieveCache<number | string, number>(capacity),
+      loops: compileLoops('get'),
+    },
+    {
       name: 'transitory',
       kind: 'lfu',
       create: (capacity) => newCache<number | string, number>().maxSize(capacity).build() as unknown as BenchCache,
       loops: compileLoops('getIfPresent'),
-    },
-    {
-      name: 'classic LFU (no aging)',
-      kind: 'baseline',
-      create: (capacity) => new ClassicLfu<number | string, number>(capacity),
-      loops: compileLoops('get'),
     },
   ];
 }

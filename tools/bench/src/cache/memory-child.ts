@@ -1,7 +1,9 @@
 // Runs in a fresh process (started by memory.ts with --expose-gc): fills one cache with
-// `count` entries whose string keys exist before the first measurement and whose values are
-// small integers, and prints the growth of the V8 heap plus ArrayBuffer memory per entry,
-// after full GCs: what the cache's own structure costs.
+// `count` entries, then churns it with `count` more writes of new keys (every entry evicted
+// once, so free lists, tombstones and grown tables are in their steady state). Keys are
+// strings created before the first measurement and values small integers, so neither is
+// counted. It prints the growth of the V8 heap plus external memory (typed arrays) per
+// entry after full GCs: what the cache's own structure costs, its Map included.
 import { competitors } from './competitors.js';
 import { keyName } from './traces.js';
 
@@ -14,12 +16,14 @@ if (!competitor) throw new Error(`unknown competitor ${name}`);
 const used = () => {
   for (let i = 0; i < 4; i++) collect();
   const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+  return m.heapUsed + m.external;
 };
-const keys = Array.from({ length: count }, (_, i) => keyName(i));
+const keys = Array.from({ length: 2 * count }, (_, i) => keyName(i));
 const before = used();
 const cache = competitor.create(count);
-for (let i = 0; i < count; i++) cache.set(keys[i], i);
-cache.cleanUp?.();
+for (let i = 0; i < 2 * count; i++) {
+  cache.set(keys[i], i);
+  cache.cleanUp?.();
+}
 const after = used();
-process.stdout.write(JSON.stringify({ name, count, bytesPerEntry: (after - before) / count, alive: cache !== null && keys.length === count }) + '\n');
+process.stdout.write(JSON.stringify({ name, count, bytesPerEntry: (after - before) / count, alive: cache !== null && keys.length === 2 * count }) + '\n');

@@ -64,3 +64,27 @@ export function shiftingHotSetKeys(capacity: number, count: number, seed: number
   for (let i = 0; i < count; i++) keys[i] = Math.floor(i / phase) * space + next();
   return keys;
 }
+
+/** A loop over 1.1x capacity keys, again and again: LRU and FIFO miss every request. */
+export function loopKeys(capacity: number, count: number): Int32Array {
+  const span = Math.ceil(capacity * 1.1);
+  const keys = new Int32Array(count);
+  for (let i = 0; i < count; i++) keys[i] = i % span;
+  return keys;
+}
+
+/**
+ * Zipf 0.9 over 10x capacity; every 10x capacity requests comes a burst of 5x capacity
+ * requests in which every other request is a key never seen before or after (a crawler, a
+ * batch import): the one-hit wonders must not flush the popular keys.
+ */
+export function oneHitBurstKeys(capacity: number, count: number, seed: number): Int32Array {
+  const next = zipfSampler(capacity * 10, 0.9, seededRandom(seed));
+  const keys = new Int32Array(count);
+  let wonder = capacity * 10;
+  for (let i = 0; i < count; ) {
+    for (let j = 0; j < capacity * 10 && i < count; j++) keys[i++] = next();
+    for (let j = 0; j < capacity * 5 && i < count; j++) keys[i++] = j % 2 === 0 ? wonder++ : next();
+  }
+  return keys;
+}

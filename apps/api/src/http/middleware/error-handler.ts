@@ -1,11 +1,9 @@
 import { SyncError } from '@meshcache/sync-node';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { errorBody } from '../send-error.js';
-
-/** Body-parser failures, worded the same by the Express stack and the fast path. */
-export const payloadTooLargeBody = (limit: number | string) => errorBody('PAYLOAD_TOO_LARGE', `Body larger than the limit of ${limit} bytes`);
-export const invalidJsonBody = (detail: string) => errorBody('INVALID_JSON', `Body is not valid JSON: ${detail}`);
+import { internalError } from '../internal-error.js';
+import { sendReply } from '../json-response.js';
+import { errorReply, invalidJsonReply, payloadTooLargeReply, sendError } from '../send-error.js';
 
 interface HttpishError {
   type?: string;
@@ -17,36 +15,24 @@ interface HttpishError {
 }
 
 /**
- * Every error becomes JSON. Body-parser errors keep their 4xx meaning; anything else is a 500
- * whose message is shown outside production only; a stack is never sent.
+ * Every error becomes JSON from the contract's error table. Body-parser's 4xx keep their meaning
+ * (their messages are written for clients); anything else is a 500 that carries only a request
+ * id, in every environment, while the log gets the details under that id.
  */
-export const errorHandler = (logger: Logger, production: boolean) =>
+export const errorHandler = (logger: Logger) =>
   (error: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(error);
     const e = (error ?? {}) as HttpishError;
     const status = e.status ?? e.statusCode ?? 500;
-    if (e.type === 'entity.too.large') {
-      res.status(413).json(payloadTooLargeBody(e.limit ?? '?'));
-      return;
-    }
-    if (e.type === 'entity.parse.failed') {
-      res.status(400).json(invalidJsonBody(e.message ?? 'parse error'));
-      return;
-    }
+    if (e.type === 'entity.too.large') return sendReply(req, res, payloadTooLargeReply(e.limit ?? '?'));
+    if (e.type === 'entity.parse.failed') return sendReply(req, res, invalidJsonReply(error));
     // delete/clear/strategy throw when the journal refused them: nothing changed, say why.
-    if (error instanceof SyncError && error.code === 'NOT_LOGGED') {
-      res.status(507).json(errorBody('DISK_FULL', error.message));
-      return;
-    }
+    if (error instanceof SyncError && error.code === 'NOT_LOGGED') return sendReply(req, res, errorReply('DISK_FULL', error.message));
     if (status >= 400 && status < 500 && e.expose !== false) {
-      res.status(status).json(errorBody('VALIDATION_FAILED', e.message ?? `HTTP ${status}`));
-      return;
+      return sendReply(req, res, errorReply(status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', e.message ?? `HTTP ${status}`));
     }
-    logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
-    const body = errorBody('INTERNAL', 'Internal server error');
-    res.status(500).json(production ? body : { ...body, error: error instanceof Error ? error.message : String(error) });
+    const failure = internalError(logger, req, error);
+    sendReply(req, res, failure.reply, failure.headers);
   };
 
-export const notFoundHandler = (req: Request, res: Response): void => {
-  res.status(404).json(errorBody('NOT_FOUND', `No route ${req.method} ${req.path}`));
-};
+export const notFoundHandler = (req: Request, res: Response): void => sendError(req, res, 'NOT_FOUND', `No route ${req.method} ${req.path}`);

@@ -12,7 +12,7 @@ import type { ServerContext } from '../../server/context.js';
 import { keyEntry } from '../../views/item-views.js';
 import { bindRoute } from '../bind-route.js';
 import { NOT_FOUND, readItemReply, setItemWithConcernReply, writeItem } from '../item-replies.js';
-import { errorBody } from '../send-error.js';
+import { errorReply } from '../send-error.js';
 
 export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
   const { node, auth } = ctx;
@@ -21,7 +21,7 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (query.cursor !== undefined && after === undefined) {
       const issues = [{ path: 'cursor', message: 'not a cursor this server issued' }];
-      return { status: 400, body: { ...errorBody('VALIDATION_FAILED', `Invalid request: ${describeIssues(issues)}`), issues } };
+      return errorReply('VALIDATION_FAILED', `Invalid request: ${describeIssues(issues)}`, { issues });
     }
     const page = ctx.keys.page({ prefix: query.prefix, after, limit: query.limit ?? DEFAULT_PAGE_LIMIT });
     const items = page.keys.map((key) => keyEntry(node, key)).filter((e) => e !== undefined);

@@ -1,6 +1,7 @@
 import { generateOpenApi, routes } from '@meshcache/api-contract';
 import type { Request, Response, Router } from 'express';
 import type { ServerContext } from '../../server/context.js';
+import { sendReply } from '../json-response.js';
 import { requireAccess } from '../middleware/require-access.js';
 
 import type { HealthResponse } from '@meshcache/api-contract';
@@ -19,8 +20,8 @@ export const mountHealthRoutes = (router: Router, ctx: ServerContext): void => {
     res.status(200).type('text/plain').send(`pong - ${new Date().toISOString()}`);
   });
 
-  router.get(routes.health.path, (_req: Request, res: Response) => {
-    res.status(ctx.lifecycle.phase === 'ready' ? 200 : 503).json(healthOf(ctx));
+  router.get(routes.health.path, (req: Request, res: Response) => {
+    sendReply(req, res, { status: ctx.lifecycle.phase === 'ready' ? 200 : 503, body: healthOf(ctx) });
   });
 
   let openapi: string | undefined;

@@ -23,7 +23,7 @@ describe('ChartsPanel', () => {
     const { socket } = renderWithConnection(<ChartsPanel />, client);
     expect(await screen.findByText('5 / 100')).toBeInTheDocument();
     expect(latest('Hit ratio')).toHaveTextContent('waiting for data');
-    push(socket, makeMetrics(12_000, { hits: 300, misses: 100, sets: 40 }));
+    push(socket, makeMetrics(12_000, { hits: 300, misses: 100, sets: 40 }, { seq: 30, opsReceived: 10 }));
     await waitFor(() => expect(latest('Hit ratio')).toHaveTextContent('hit ratio 75.0%'));
     expect(latest('Operations per second')).toHaveTextContent('reads 200/s, writes 20/s');
   });
@@ -32,11 +32,11 @@ describe('ChartsPanel', () => {
     const client = mockClient({ metrics: async () => success(makeMetrics(10_000)) });
     const { socket } = renderWithConnection(<ChartsPanel />, client);
     await screen.findByText(/pushed every second/);
-    push(socket, makeMetrics(11_000, { sets: 10 }));
+    push(socket, makeMetrics(11_000, { sets: 10 }, { seq: 10 }));
     await waitFor(() => expect(latest('Operations per second')).toHaveTextContent('writes 10/s'));
     setVisibility('hidden');
     expect(screen.getByText('paused while the page is hidden')).toBeInTheDocument();
-    push(socket, makeMetrics(12_000, { sets: 40, size: 7 }));
+    push(socket, makeMetrics(12_000, { sets: 40, size: 7 }, { seq: 40 }));
     // The metrics tiles take the push; the charts keep their picture.
     expect(await screen.findByText('7 / 1,000')).toBeInTheDocument();
     expect(latest('Operations per second')).toHaveTextContent('writes 10/s');

@@ -34,8 +34,14 @@ describe('ControlsPanel', () => {
     await user.click(toggle);
     expect(client.toggleSync).toHaveBeenCalledWith({ enabled: false });
     await waitFor(() => expect(screen.getByRole('switch', { name: /Replication off/ })).not.toBeChecked());
+    expect(screen.getByTestId('controls-outcome')).toHaveTextContent('Replication is paused on node-1 only; the other nodes still replicate.');
     await user.click(screen.getByRole('button', { name: 'Force sync' }));
-    expect(await screen.findByText(/Asked 2 peers to resynchronize/)).toBeInTheDocument();
+    // The new outcome replaces the previous one rather than being appended to it.
+    await waitFor(() => expect(screen.getByTestId('controls-outcome')).toHaveTextContent(/^Compared node-1 with 2 peers: 0 keys repaired\.$/));
+    await user.click(screen.getByRole('button', { name: 'Force sync' }));
+    await waitFor(() => expect(client.forceSync).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(screen.getByTestId('controls-outcome')).toHaveTextContent(/^Compared node-1 with 2 peers: 0 keys repaired\.$/));
+    expect(screen.getByRole('switch')).toHaveAccessibleName(/this node, node-1, only/);
   });
 
   it('reports a refused change', async () => {

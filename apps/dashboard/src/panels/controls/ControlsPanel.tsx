@@ -14,30 +14,54 @@ const STRATEGIES: { value: Strategy; label: string; hint: string }[] = STRATEGY_
   hint: strategySummary(value),
 }));
 
-/** Strategy switch (replicated to every node), replication on/off and force sync. */
+/**
+ * Strategy switch (replicated to every node), replication on/off (this node only: the server has
+ * no cluster-wide switch) and force sync (this node against its peers). Each control says its scope.
+ */
 export function ControlsPanel() {
   const { client } = useConnection();
   const queries = useQueryClient();
   const metrics = useMetrics();
   const strategyName = useId();
+  const forceHintId = useId();
   const patchMetrics = (patch: (old: MetricsResponse) => MetricsResponse) =>
     queries.setQueryData<MetricsResponse>(queryKeys.metrics, (old) => (old ? patch(old) : old));
 
   // The choice shows at once (React state, rendered in the click's own event) and stays until
   // the node's metrics agree; a refusal puts the radio back.
   const [chosen, setChosen] = useState<Strategy | null>(null);
+  // One line for the last action's outcome: a new outcome replaces the previous one.
+  const [outcome, setOutcome] = useState('');
   const setStrategy = useMutation({
     mutationFn: (strategy: Strategy) => unwrap(client.setStrategy({ strategy })),
-    onSuccess: (data) => patchMetrics((old) => ({ ...old, cache: { ...old.cache, strategy: data.strategy } })),
+    onMutate: () => setOutcome(''),
+    onSuccess: (data) => {
+      patchMetrics((old) => ({ ...old, cache: { ...old.cache, strategy: data.strategy } }));
+      setOutcome(`Strategy is now ${data.strategy} on every node.`);
+    },
     onError: () => setChosen(null),
   });
   const [chosenSync, setChosenSync] = useState<boolean | null>(null);
   const toggleSync = useMutation({
     mutationFn: (enabled: boolean) => unwrap(client.toggleSync({ enabled })),
-    onSuccess: (data) => patchMetrics((old) => ({ ...old, sync: { ...old.sync, syncEnabled: data.syncEnabled } })),
+    onMutate: () => setOutcome(''),
+    onSuccess: (data) => {
+      patchMetrics((old) => ({ ...old, sync: { ...old.sync, syncEnabled: data.syncEnabled } }));
+      setOutcome(data.syncEnabled ? `Replication is on again on ${nodeId}.` : `Replication is paused on ${nodeId} only; the other nodes still replicate.`);
+    },
     onError: () => setChosenSync(null),
   });
-  const forceSync = useMutation({ mutationFn: () => unwrap(client.forceSync()) });
+  const forceSync = useMutation({
+    mutationFn: () => unwrap(client.forceSync()),
+    onMutate: () => setOutcome(''),
+    onSuccess: (data) =>
+      setOutcome(
+        data.skipped === 'sync-disabled'
+          ? `Nothing done: replication is paused on ${nodeId}.`
+          : `Compared ${nodeId} with ${data.peers} peer${data.peers === 1 ? '' : 's'}: ${data.repairedKeys.toLocaleString()} key${data.repairedKeys === 1 ? '' : 's'} repaired.`,
+      ),
+  });
+  const nodeId = metrics.data?.sync.nodeId ?? 'this node';
 
   const current = metrics.data?.cache.strategy;
   useEffect(() => {
@@ -86,16 +110,18 @@ export function ControlsPanel() {
               toggleSync.mutate(event.target.checked);
             }}
           />
-          Replication {syncEnabled === undefined ? '' : syncEnabled ? 'on' : 'off'}
+          Replication {syncEnabled === undefined ? '' : syncEnabled ? 'on' : 'off'} <span className="muted">(this node, {nodeId}, only)</span>
         </label>
-        <button type="button" onClick={() => forceSync.mutate()} disabled={forceSync.isPending}>
+        <button type="button" onClick={() => forceSync.mutate()} disabled={forceSync.isPending} aria-describedby={forceHintId}>
           {forceSync.isPending ? 'Syncing…' : 'Force sync'}
         </button>
+        <span id={forceHintId} className="muted small">
+          compares {nodeId} with every peer and repairs what differs
+        </span>
       </div>
 
-      <p role="status" aria-live="polite" className="muted">
-        {setStrategy.isSuccess ? `Strategy is now ${setStrategy.data.strategy}. ` : ''}
-        {forceSync.isSuccess ? `Asked ${forceSync.data.peers} peer${forceSync.data.peers === 1 ? '' : 's'} to resynchronize.` : ''}
+      <p role="status" aria-live="polite" className="muted" data-testid="controls-outcome">
+        {outcome}
       </p>
       <ErrorAlert error={failure} />
     </Panel>

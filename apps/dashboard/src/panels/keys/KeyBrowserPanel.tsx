@@ -98,7 +98,9 @@ function KeyTable({ items, now, busy, onDeleted }: { items: KeyEntry[]; now: num
             <th scope="col">Value</th>
             <th scope="col">Size</th>
             <th scope="col">TTL left</th>
-            <th scope="col">Accesses</th>
+            <th scope="col" title="Reads and writes of the key on this node since it was stored here">
+              Reads + writes
+            </th>
             <th scope="col">Written</th>
             <th scope="col">
               <span className="visually-hidden">Actions</span>
