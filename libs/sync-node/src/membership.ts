@@ -72,7 +72,7 @@ export class Membership {
     this.knownUrls.set(nodeId, url);
     if (old !== undefined) this.host.addressForgotten({ nodeId, url: old });
     if (!this.links.has(nodeId)) {
-      this.linkFor(nodeId).url = url;
+      this.linkFor(nodeId).learnUrl(url);
       this.host.nodesChanged();
     }
     this.host.peerAddress({ nodeId, url });
@@ -120,11 +120,7 @@ export class Membership {
   updateLiveness(now: number, suspectAfterMs: number): boolean {
     let changed = false;
     for (const link of this.links.values()) {
-      const next = link.sessions.length === 0 ? 'down' : now - (link.lastSeen ?? 0) > suspectAfterMs ? 'suspect' : 'up';
-      if (next !== link.state) {
-        link.state = next;
-        changed = true;
-      }
+      if (link.updateLiveness(now, suspectAfterMs)) changed = true;
     }
     return changed;
   }
