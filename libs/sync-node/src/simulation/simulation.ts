@@ -63,6 +63,8 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const issued: Operation[] = [];
   const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, clockJumps: 0, vanished: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0, attacks: 0, twins: 0, duplicatesReported: 0 };
   const vanished = new Set<string>();
+  /** Which nodes applied each operation (origin/seq), to tell whether a vanished node's write reached a survivor. */
+  const appliedBy = new Map<string, Set<string>>();
   let counter = 0;
   const trust = new TrustScenario(sched, net, () => [...live.values()], ids[0], () => EPOCH + sched.now);
 
@@ -105,6 +107,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       disk.ops.push(clone(op));
       // Only acknowledged writes are emitted for the node's own origin: the reference of the check.
       if (op.origin === node.origin) issued.push(clone(op));
+      appliedBy.set(`${op.origin}/${op.seq}`, (appliedBy.get(`${op.origin}/${op.seq}`) ?? new Set<string>()).add(id));
     });
     trust.watch(node);
     live.set(id, node);
@@ -202,14 +205,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const faulty = clocks.faulty();
   const honest = ids.filter((id) => live.has(id) && !faulty.has(id)).map((id) => live.get(id) as ReplicaNode);
   const survivors = [...live.values()];
-  // (Reached: a survivor's vector covers it, or a survivor holds the value it wrote — restored
-  // from a snapshot, which does not advance the vector.)
-  const reached = (op: Operation) =>
-    survivors.some(
-      (n) =>
-        n.versionVectorPairs().some(([o, seq]) => o === op.origin && seq >= op.seq) ||
-        (op.op.type === 'set' && compareHlc(n.peek(op.op.key)?.hlc ?? { wall: -1, logical: 0, node: '' }, op.hlc) === 0),
-    );
+  const reached = (op: Operation) => [...(appliedBy.get(`${op.origin}/${op.seq}`) ?? [])].some((id) => id !== nodeIdOfOrigin(op.origin) && live.has(id));
   const reference = issued.filter((op) => !vanished.has(nodeIdOfOrigin(op.origin)) || reached(op));
   const failure =
     trust.violations[0] ??
