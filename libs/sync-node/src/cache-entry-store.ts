@@ -58,6 +58,11 @@ export class CacheEntryStore implements EntryStore {
     return out.reverse();
   }
 
+  keys(): string[] {
+    this.purgeExpired();
+    return [...this.cache.keys()].reverse();
+  }
+
   /** Makes the cache report every expired entry now, so its stamp is kept as a grave. */
   purgeExpired(): void {
     for (const key of [...this.ttlKeys]) this.cache.peek(key);

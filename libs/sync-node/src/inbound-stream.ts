@@ -132,8 +132,7 @@ export class InboundStream {
   /** At most one request per half retransmit period: a burst of out-of-order batches is one gap. */
   private requestResync(session: PeerSession, link: PeerLink): void {
     const now = this.host.now();
-    if (now - link.lastResyncRequest < this.host.retransmitMs / 2) return;
-    link.lastResyncRequest = now;
+    if (!link.mayRequestResync(now, this.host.retransmitMs / 2)) return;
     session.send({ type: 'resync', vv: this.host.vv.toPairs() });
   }
 }

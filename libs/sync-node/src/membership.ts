@@ -59,7 +59,7 @@ export class Membership {
     if (this.knownUrls.get(nodeId) === url) return;
     this.knownUrls.set(nodeId, url);
     if (!this.links.has(nodeId)) {
-      this.linkFor(nodeId).url = url;
+      this.linkFor(nodeId).learnUrl(url);
       this.host.nodesChanged();
     }
     this.host.peerAddress({ nodeId, url });
@@ -105,11 +105,7 @@ export class Membership {
   updateLiveness(now: number, suspectAfterMs: number): boolean {
     let changed = false;
     for (const link of this.links.values()) {
-      const next = link.sessions.length === 0 ? 'down' : now - (link.lastSeen ?? 0) > suspectAfterMs ? 'suspect' : 'up';
-      if (next !== link.state) {
-        link.state = next;
-        changed = true;
-      }
+      if (link.updateLiveness(now, suspectAfterMs)) changed = true;
     }
     return changed;
   }

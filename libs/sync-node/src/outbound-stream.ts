@@ -66,15 +66,14 @@ export class OutboundStream {
 
   /** `session` becomes the one carrying our stream: start over from what the peer has. */
   attach(link: PeerLink, session: PeerSession): void {
-    link.primary = session;
+    link.carryStreamOn(session);
     link.restartStream(link.peerVv.get(this.host.origin()), this.host.now());
     this.pump(link);
   }
 
   /** The primary session closed: carry on over another session to the same incarnation, if any. */
   primaryClosed(link: PeerLink): void {
-    link.primary = link.sessions.find((s) => s.peer?.origin === link.origin) ?? null;
-    link.snapshotting = false;
+    link.carryStreamOn(link.sessions.find((s) => s.peer?.origin === link.origin) ?? null);
     if (link.primary !== null) {
       link.restartStream(link.acked, this.host.now());
       this.pump(link);
@@ -89,7 +88,7 @@ export class OutboundStream {
   /** The peer saw a gap in our stream: resend from what its vector says it has. */
   onResync(link: PeerLink, vv: VersionVectorPairs): void {
     if (link.snapshotting) return;
-    link.peerVv = VersionVector.fromPairs(vv);
+    link.peerReported(VersionVector.fromPairs(vv));
     link.restartStream(link.peerVv.get(this.host.origin()), this.host.now());
     this.pump(link);
   }
@@ -112,7 +111,7 @@ export class OutboundStream {
   retransmitIfStalled(link: PeerLink, now: number): void {
     if (link.primary !== null && !link.snapshotting && link.sent > link.acked && now - link.lastAckAt > this.host.retransmitMs) {
       link.restartStream(link.acked, now);
-      link.streamStarted = true;
+      link.startStream();
       this.pump(link);
     }
   }
@@ -125,7 +124,7 @@ export class OutboundStream {
     if (!link.streamStarted) {
       if (needsSnapshot(link, this.host.catchUpView())) return this.startSnapshot(link, session);
       session.send({ type: 'sync-start', mode: 'partial', origin: this.host.origin(), fromSeq: link.sent + 1 });
-      link.streamStarted = true;
+      link.startStream();
     }
     const mySeq = this.host.seq();
     while (link.sent < mySeq && link.sent - link.acked < maxInFlightOps) {
@@ -133,32 +132,26 @@ export class OutboundStream {
       const room = maxInFlightOps - (link.sent - link.acked);
       const batch = backlog.slice(link.sent + 1, Math.min(room, maxBatchOps), BATCH_BYTES);
       session.send({ type: 'ops', ops: batch });
-      link.sent = batch[batch.length - 1].seq;
+      link.sentUpTo(batch[batch.length - 1].seq);
       this.host.activity.opsSentTo(link.nodeId, batch);
     }
   }
 
   private startSnapshot(link: PeerLink, session: PeerSession): void {
     const origin = this.host.origin();
-    link.snapshotting = true;
-    link.snapshotAt = this.host.now();
     const number = this.host.activity.snapshotStarted();
     const exported = this.host.state.export();
     const upTo = this.host.seq();
     const id = `${origin}-s${number}`;
     session.send({ type: 'sync-start', mode: 'full', origin, fromSeq: upTo + 1, snapshotId: id });
     this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.entries.length });
-    link.snapshotProgress = { sent: 0, total: exported.entries.length };
+    link.snapshotStarted(exported.entries.length, this.host.now());
     const progress = (sent: number, total: number) => {
-      if (link.primary === session && link.snapshotting) link.snapshotProgress = { sent, total };
+      if (link.primary === session) link.snapshotProgressed(sent, total);
     };
     this.snapshots.send(session, id, exported, this.host.versionVectorPairs(), () => {
       if (link.primary !== session) return;
-      link.snapshotting = false;
-      link.snapshotProgress = null;
-      link.streamStarted = true;
-      link.sent = Math.max(link.sent, upTo);
-      link.lastAckAt = this.host.now();
+      link.snapshotSent(upTo, this.host.now());
       this.pump(link);
     }, progress);
   }

@@ -10,29 +10,28 @@ import { VersionVector } from './version-vector.js';
  * reported in its last heartbeat.
  */
 export class PeerLink {
-  url: string | null = null;
-  origin: string | null = null;
-  sessions: PeerSession[] = [];
-  primary: PeerSession | null = null;
-  state: PeerState = 'down';
-  lastSeen: number | null = null;
+  #url: string | null = null;
+  #origin: string | null = null;
+  #sessions: PeerSession[] = [];
+  #primary: PeerSession | null = null;
+  #state: PeerState = 'down';
+  #lastSeen: number | null = null;
 
   /** Our operations the peer has acknowledged, and the last one we sent it. */
-  acked = 0;
-  sent = 0;
-  lastAckAt = 0;
-  streamStarted = false;
-  snapshotting = false;
-  snapshotAt = -Infinity;
-  lastResyncRequest = -Infinity;
-
+  #acked = 0;
+  #sent = 0;
+  #lastAckAt = 0;
+  #streamStarted = false;
+  #snapshotting = false;
+  #snapshotAt = -Infinity;
+  #lastResyncRequest = -Infinity;
   /** Entries of the snapshot we are sending the peer, sent so far, while we send one. */
-  snapshotProgress: { sent: number; total: number } | null = null;
+  #snapshotProgress: { sent: number; total: number } | null = null;
 
   /** The peer asked us for its first snapshot. */
-  wantsSnapshot = false;
+  #wantsSnapshot = false;
   /** What the peer has applied, as last reported. */
-  peerVv = new VersionVector();
+  #peerVv = new VersionVector();
   /** The peer's clock and sequence number at its last heartbeat. */
   private heartbeat: { hlc: Hlc; seq: number } | null = null;
   private strategy: Strategy | null = null;
@@ -41,25 +40,153 @@ export class PeerLink {
 
   constructor(readonly nodeId: string) {}
 
+  // Read access; every change goes through one of the named transitions below.
+  get url(): string | null {
+    return this.#url;
+  }
+  get origin(): string | null {
+    return this.#origin;
+  }
+  get sessions(): readonly PeerSession[] {
+    return this.#sessions;
+  }
+  /** The session carrying our stream to the peer. */
+  get primary(): PeerSession | null {
+    return this.#primary;
+  }
+  get state(): PeerState {
+    return this.#state;
+  }
+  get lastSeen(): number | null {
+    return this.#lastSeen;
+  }
+  get acked(): number {
+    return this.#acked;
+  }
+  get sent(): number {
+    return this.#sent;
+  }
+  get lastAckAt(): number {
+    return this.#lastAckAt;
+  }
+  get streamStarted(): boolean {
+    return this.#streamStarted;
+  }
+  get snapshotting(): boolean {
+    return this.#snapshotting;
+  }
+  get snapshotAt(): number {
+    return this.#snapshotAt;
+  }
+  get snapshotProgress(): { sent: number; total: number } | null {
+    return this.#snapshotProgress;
+  }
+  get wantsSnapshot(): boolean {
+    return this.#wantsSnapshot;
+  }
+  get peerVv(): VersionVector {
+    return this.#peerVv;
+  }
+
+  /** A peer address learned from gossip or configuration. */
+  learnUrl(url: string): void {
+    this.#url = url;
+  }
+
+  /** A message arrived from the peer on a live link. */
+  heard(now: number): void {
+    this.#lastSeen = Math.floor(now);
+  }
+
+  /** Liveness from how recently the peer was heard; true when the state changed. */
+  updateLiveness(now: number, suspectAfterMs: number): boolean {
+    const next = this.#sessions.length === 0 ? 'down' : now - (this.#lastSeen ?? 0) > suspectAfterMs ? 'suspect' : 'up';
+    if (next === this.#state) return false;
+    this.#state = next;
+    return true;
+  }
+
+  /** A heartbeat proved the peer alive; true when it was not `up`. */
+  markUp(): boolean {
+    if (this.#state === 'up') return false;
+    this.#state = 'up';
+    return true;
+  }
+
+  /** `session` closed; true when that was the peer's last one (it is now `down`). */
+  sessionClosed(session: PeerSession): boolean {
+    this.#sessions = this.#sessions.filter((s) => s !== session);
+    if (this.#sessions.length > 0 || this.#state === 'down') return false;
+    this.#state = 'down';
+    return true;
+  }
+
+  /** Our stream goes over `session` (or nowhere); a snapshot in flight on the old one is gone. */
+  carryStreamOn(session: PeerSession | null): void {
+    this.#primary = session;
+    this.#snapshotting = false;
+  }
+
+  /** The stream announced itself (`sync-start`). */
+  startStream(): void {
+    this.#streamStarted = true;
+  }
+
+  /** Operations up to `seq` are on their way. */
+  sentUpTo(seq: number): void {
+    this.#sent = Math.max(this.#sent, seq);
+  }
+
+  snapshotStarted(total: number, now: number): void {
+    this.#snapshotting = true;
+    this.#snapshotAt = now;
+    this.#snapshotProgress = { sent: 0, total };
+  }
+
+  snapshotProgressed(sent: number, total: number): void {
+    if (this.#snapshotting) this.#snapshotProgress = { sent, total };
+  }
+
+  /** The snapshot reflecting our operations up to `upTo` is sent; the stream goes on from there. */
+  snapshotSent(upTo: number, now: number): void {
+    this.#snapshotting = false;
+    this.#snapshotProgress = null;
+    this.#streamStarted = true;
+    this.#sent = Math.max(this.#sent, upTo);
+    this.#lastAckAt = now;
+  }
+
+  /** The peer reported what it has (a resync request). */
+  peerReported(vv: VersionVector): void {
+    this.#peerVv = vv;
+  }
+
+  /** At most one resync request per `minGapMs`: true when one may be sent now (and records it). */
+  mayRequestResync(now: number, minGapMs: number): boolean {
+    if (now - this.#lastResyncRequest < minGapMs) return false;
+    this.#lastResyncRequest = now;
+    return true;
+  }
+
   /** The peer restarted: its old clock and stream say nothing about the new one. */
   newIncarnation(origin: string): void {
-    this.origin = origin;
+    this.#origin = origin;
     this.heartbeat = null;
   }
 
   /** Starts our stream over from `theirSeq`, what the peer says it has of our operations. */
   restartStream(theirSeq: number, now: number): void {
-    this.acked = theirSeq;
-    this.sent = theirSeq;
-    this.lastAckAt = now;
-    this.streamStarted = false;
-    this.snapshotting = false;
+    this.#acked = theirSeq;
+    this.#sent = theirSeq;
+    this.#lastAckAt = now;
+    this.#streamStarted = false;
+    this.#snapshotting = false;
   }
 
   onAck(seq: number, now: number): void {
-    this.lastAckAt = now;
-    if (seq > this.acked) this.acked = seq;
-    if (this.acked > this.sent) this.sent = this.acked;
+    this.#lastAckAt = now;
+    if (seq > this.#acked) this.#acked = seq;
+    if (this.#acked > this.#sent) this.#sent = this.#acked;
   }
 
   /**
@@ -67,27 +194,27 @@ export class PeerLink {
    * the peer restarted since we last saw it.
    */
   sessionUp(session: PeerSession, hello: PeerIdentity, auth: Pick<SessionInfo, 'vv' | 'wantsSnapshot'>, now: number): boolean {
-    if (hello.url !== null) this.url = hello.url;
-    const restarted = this.origin !== null && this.origin !== hello.origin;
-    if (this.origin !== hello.origin) this.newIncarnation(hello.origin);
-    this.peerVv = VersionVector.fromPairs(auth.vv);
-    this.wantsSnapshot = auth.wantsSnapshot;
-    this.sessions.push(session);
-    this.lastSeen = Math.floor(now);
-    this.state = 'up';
+    if (hello.url !== null) this.#url = hello.url;
+    const restarted = this.#origin !== null && this.#origin !== hello.origin;
+    if (this.#origin !== hello.origin) this.newIncarnation(hello.origin);
+    this.#peerVv = VersionVector.fromPairs(auth.vv);
+    this.#wantsSnapshot = auth.wantsSnapshot;
+    this.#sessions = [...this.#sessions, session];
+    this.#lastSeen = Math.floor(now);
+    this.#state = 'up';
     return restarted;
   }
 
   onHeartbeat(message: HeartbeatMessage, myOrigin: string): void {
     this.heartbeat = { hlc: message.hlc, seq: message.seq };
-    this.wantsSnapshot = message.wantsSnapshot;
-    this.peerVv = VersionVector.fromPairs(message.vv);
+    this.#wantsSnapshot = message.wantsSnapshot;
+    this.#peerVv = VersionVector.fromPairs(message.vv);
     this.strategy = message.strategy;
     this.size = message.size;
     this.capacity = message.capacity;
-    const theirs = this.peerVv.get(myOrigin);
-    if (theirs > this.acked) this.acked = theirs;
-    if (this.acked > this.sent && !this.snapshotting) this.sent = this.acked;
+    const theirs = this.#peerVv.get(myOrigin);
+    if (theirs > this.#acked) this.#acked = theirs;
+    if (this.#acked > this.#sent && !this.#snapshotting) this.#sent = this.#acked;
   }
 
   /**
@@ -97,8 +224,8 @@ export class PeerLink {
    * heartbeat's clock.
    */
   caughtUpWith(applied: VersionVector): boolean {
-    if (this.heartbeat === null || this.origin === null) return false;
-    for (const origin of this.peerVv.origins()) if (applied.get(origin) < this.peerVv.get(origin)) return false;
+    if (this.heartbeat === null || this.#origin === null) return false;
+    for (const origin of this.#peerVv.origins()) if (applied.get(origin) < this.#peerVv.get(origin)) return false;
     return true;
   }
 
@@ -111,27 +238,27 @@ export class PeerLink {
     const hb = this.heartbeat;
     if (hb === null) return false;
     if (compareHlc(hb.hlc, grave.hlc) < 0) return false;
-    return grave.kind === 'evicted' || this.peerVv.covers(grave.hlc.node, grave.seq);
+    return grave.kind === 'evicted' || this.#peerVv.covers(grave.hlc.node, grave.seq);
   }
 
   info(mySeq: number): PeerInfo {
     return {
       id: this.nodeId,
-      url: this.url,
-      state: this.state,
+      url: this.#url,
+      state: this.#state,
       strategy: this.strategy,
       size: this.size,
       capacity: this.capacity,
-      lag: this.state === 'down' && this.origin === null ? 0 : Math.max(0, mySeq - this.acked),
-      lastSeen: this.lastSeen,
+      lag: this.#state === 'down' && this.#origin === null ? 0 : Math.max(0, mySeq - this.#acked),
+      lastSeen: this.#lastSeen,
     };
   }
 
   /** What `applied` holds that the peer had not applied at its last report (0 for a peer never heard from). */
   behind(applied: VersionVector): number {
-    if (this.origin === null) return 0;
+    if (this.#origin === null) return 0;
     let missing = 0;
-    for (const origin of applied.origins()) missing += Math.max(0, applied.get(origin) - this.peerVv.get(origin));
+    for (const origin of applied.origins()) missing += Math.max(0, applied.get(origin) - this.#peerVv.get(origin));
     return missing;
   }
 }

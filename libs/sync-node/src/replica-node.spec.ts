@@ -99,6 +99,41 @@ describe('ReplicaNode', () => {
     expect(await a.waitForAcks(first.seq, 2, 0)).toBe(2);
   });
 
+  it('snapshotInBatches plus the operations journaled since restores the same state, whatever changed while it was read', () => {
+    const { nodes } = memoryCluster(['a']);
+    const [a] = nodes;
+    for (let i = 0; i < 50; i++) a.set(`k${i}`, i);
+    a.delete('k3');
+    const { head, entries } = a.snapshotInBatches(7);
+    const journaled: Operation[] = [];
+    a.setJournal((op) => {
+      journaled.push(JSON.parse(JSON.stringify(op)) as Operation);
+      return { ok: true };
+    });
+    let batch = 0;
+    const collected = [];
+    for (const part of entries) {
+      collected.push(...part);
+      // Writes between batches: some keys already read, some not yet.
+      if (batch === 1) {
+        a.set('k1', 'changed-after-read');
+        a.set('k40', 'changed-before-read');
+        a.delete('k45');
+        a.set('new', true);
+      }
+      batch++;
+    }
+    expect(collected.find((e) => e.key === 'k40')?.value).toBe('changed-before-read');
+    expect(collected.some((e) => e.key === 'k45')).toBe(false);
+    const restored = new ReplicaNode({ nodeId: 'a', cache: { capacity: 1000, strategy: 'lru' } });
+    restored.restore(JSON.parse(JSON.stringify({ ...head, entries: collected })), journaled);
+    const view = (n: ReplicaNode) => [...n.cache.keys()].sort().map((k) => [k, n.peek(k)?.value]);
+    expect(view(restored)).toEqual(view(a));
+    expect(restored.peek('k1')?.value).toBe('changed-after-read');
+    expect(restored.peek('k3')).toBeUndefined();
+    void restored.close();
+  });
+
   it('resolves concurrent writes to one key the same way on every node (last writer wins by HLC)', () => {
     const { nodes, run, net } = memoryCluster(['a', 'b', 'c']);
     run(50);

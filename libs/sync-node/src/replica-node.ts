@@ -10,6 +10,7 @@ import {
   type Operation,
   type PeerInfo,
   type PeerMessage,
+  type SnapshotEntry,
   type ProtocolRange,
   type ReplicationProblemCode,
   type SessionInfo,
@@ -310,6 +311,30 @@ export class ReplicaNode implements SessionHost {
   }
 
   /**
+   * `snapshot()` for large caches: `head` (entries empty) is taken now, the entries are read in
+   * batches as `entries` is iterated, so no step holds the event loop for the whole cache. The
+   * entries may already show writes made after the call: a restore is correct when it replays
+   * every operation journaled since the call on top (as an operation log that rotates at the
+   * call does), because the vector in `head` is the one of the call.
+   */
+  snapshotInBatches(batchSize = 2000): { head: NodeSnapshot; entries: Generator<SnapshotEntry[]> } {
+    const exported = this.state.exportInBatches(batchSize);
+    const head: NodeSnapshot = {
+      format: 1,
+      nodeId: this.nodeId,
+      origin: this.originName,
+      takenAt: Math.floor(this.now()),
+      vv: this.vv.toPairs(),
+      entries: [],
+      tombstones: exported.rest.tombstones,
+      watermark: exported.rest.watermark,
+      strategy: exported.rest.strategy,
+      members: [...this.members.links.keys()],
+    };
+    return { head, entries: exported.entries };
+  }
+
+  /**
    * Reloads state saved by `snapshot()` and the `op` events logged after it. Call once, before
    * any write and before a transport attaches. Invalid operations in `ops` are skipped.
    */
@@ -506,10 +531,9 @@ export class ReplicaNode implements SessionHost {
     if (!wasUp) return;
     const link = this.members.links.get(session.peer?.nodeId ?? '');
     if (link === undefined) return;
-    link.sessions = link.sessions.filter((s) => s !== session);
+    const wasLast = link.sessionClosed(session);
     if (link.primary === session) this.outbound.primaryClosed(link);
-    if (link.sessions.length === 0 && link.state !== 'down') {
-      link.state = 'down';
+    if (wasLast) {
       this.antiEntropy.peerGone(link);
       this.activity.record({ type: 'peer-down', peer: link.nodeId });
       this.emitNodes();
@@ -530,7 +554,7 @@ export class ReplicaNode implements SessionHost {
     const link = this.members.links.get(peer.nodeId) as PeerLink;
     // A link left over from the peer's previous life says nothing about its current state.
     if (peer.origin !== link.origin) return;
-    link.lastSeen = Math.floor(this.now());
+    link.heard(this.now());
     switch (message.type) {
       case 'ops':
         return this.inbound.onOps(session, link, message.ops);
@@ -546,10 +570,7 @@ export class ReplicaNode implements SessionHost {
       case 'heartbeat':
         for (const member of message.members) this.members.learnMember(member);
         link.onHeartbeat(message, this.originName);
-        if (link.state !== 'up') {
-          link.state = 'up';
-          this.emitNodes();
-        }
+        if (link.markUp()) this.emitNodes();
         this.outbound.onHeartbeat(link);
         return this.ackWaiters.check();
       case 'peers':

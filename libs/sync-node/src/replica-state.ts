@@ -135,6 +135,39 @@ export class ReplicaState {
     return n;
   }
 
+  /**
+   * `export()` in steps: everything but the live entries is taken now, the live entries are read
+   * `batchSize` at a time as `entries` is iterated (only the key list is copied at once). Entries
+   * written meanwhile appear in their newer form and entries removed meanwhile are skipped: the
+   * result is the state at the call joined with some later changes, which the merge rules make
+   * harmless as long as every operation since the call is replayed on top (an operation log).
+   */
+  exportInBatches(batchSize: number): { rest: Omit<ReplicaStateExport, 'entries'>; entries: Generator<SnapshotEntry[]> } {
+    const keys = this.store.keys();
+    const tombstones: Tombstone[] = [];
+    const expired: SnapshotEntry[] = [];
+    for (const [key, g] of this.graves) {
+      if (g.kind === 'delete') tombstones.push({ key, hlc: g.hlc, seq: g.seq });
+      else if (g.kind === 'expired') expired.push({ key, value: null, hlc: g.hlc, seq: g.seq, expiresAt: g.expiresAt });
+    }
+    const store = this.store;
+    function* entries(): Generator<SnapshotEntry[]> {
+      for (let start = 0; start < keys.length; start += batchSize) {
+        const batch: SnapshotEntry[] = [];
+        for (const key of keys.slice(start, start + batchSize)) {
+          const r = store.peek(key);
+          if (r === undefined) continue;
+          const entry: SnapshotEntry = { key, value: r.value, hlc: r.hlc, seq: r.seq };
+          if (r.expiresAt !== undefined) entry.expiresAt = r.expiresAt;
+          batch.push(entry);
+        }
+        yield batch;
+      }
+      if (expired.length > 0) yield expired;
+    }
+    return { rest: { tombstones, watermark: this.watermark, strategy: this.strategy }, entries: entries() };
+  }
+
   /** The whole replicated state, entries least valuable first. */
   export(): ReplicaStateExport {
     const entries: SnapshotEntry[] = [];

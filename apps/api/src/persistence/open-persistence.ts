@@ -3,8 +3,18 @@ import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../config/index.js';
 import type { DiskState } from './disk-probe.js';
 import { DiskStore } from './disk-store.js';
+import { BatchedArray } from './json-chunks.js';
 import type { DiskFault } from './op-log-writer.js';
 import { restoreNode } from './restore-node.js';
+
+/**
+ * The node's snapshot with its entries read batch by batch while it is written. The log rotates
+ * at the moment the head is taken; operations logged meanwhile are replayed on top at restore.
+ */
+export const batchedSnapshot = (node: ReplicaNode): unknown => {
+  const { head, entries } = node.snapshotInBatches();
+  return { ...head, entries: new BatchedArray(entries) };
+};
 
 /** The message a refused write carries to its client. */
 export const diskFaultMessage = (fault: DiskFault): string =>
@@ -42,6 +52,6 @@ export const openPersistence = async (
     const logged = store.append(op);
     return logged.ok ? logged : { ok: false, message: diskFaultMessage(logged.fault) };
   });
-  await store.start(() => node.snapshot());
+  await store.start(() => batchedSnapshot(node));
   return store;
 };

@@ -7,6 +7,8 @@ import { createClient } from 'redis';
 import { ensureBuilt, eventually, freePort, spawnNode, type NodeProcess } from '../test/cluster-processes.js';
 import { TestPki } from '../test/test-pki.js';
 
+jest.setTimeout(90_000);
+
 const run = promisify(execFile);
 const REDIS_CLI = '/usr/bin/redis-cli';
 const REDIS_BENCHMARK = '/usr/bin/redis-benchmark';

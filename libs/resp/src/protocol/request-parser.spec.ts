@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { encodeCommand } from '../test/raw-client.js';
 import { ParseResult, RequestParser } from './request-parser.js';
 
+// Property runs take seconds on an idle machine and many more on a loaded 2-core one.
+jest.setTimeout(120_000);
+
 const LIMITS = { maxBulkBytes: 1024, maxArrayLength: 64, maxInlineBytes: 256 };
 
 /** Feeds `chunks` and collects every command (or the protocol error) the parser reports. */
