@@ -2,6 +2,7 @@ import type { PeerMessage } from '@meshcache/sync-protocol';
 import { ReplicaNode } from './replica-node.js';
 import { SeededScheduler } from './simulation/seeded-scheduler.js';
 import { EPOCH } from './test/memory-cluster.js';
+import { rawCache } from './test/raw-cache.js';
 
 /** Two nodes joined by a direct, recorded, in-order pipe that the test drains by hand. */
 function pair() {
@@ -33,8 +34,8 @@ describe('anti-entropy (forceSync)', () => {
     await drain();
     expect(b.cache.size).toBe(20_000);
     // b holds one write a never received; a dropped one it had applied (as an eviction would).
-    b.cache.set('orphan', { value: 'o', hlc: { wall: EPOCH, logical: 0, node: 'ghost#1' }, seq: 1, expiresAt: undefined });
-    a.cache.delete('k7');
+    rawCache(b).set('orphan', { value: 'o', hlc: { wall: EPOCH, logical: 0, node: 'ghost#1' }, seq: 1, expiresAt: undefined });
+    rawCache(a).delete('k7');
     sent.length = 0;
     const result = a.forceSync();
     await drain();

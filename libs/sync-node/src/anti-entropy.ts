@@ -11,6 +11,7 @@ import type { CacheEntryStore } from './cache-entry-store.js';
 import { DIGEST_BUCKETS, bucketOf, factHash } from './digest.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
+import type { StatePart } from './clock-guard.js';
 import type { ReplicaState } from './replica-state.js';
 import type { Timers } from './timers.js';
 
@@ -21,8 +22,8 @@ export interface AntiEntropyHost {
   timers(): Timers;
   timeoutMs(): number;
   seen(origin: string, seq: number): boolean;
-  /** Null when the clock accepts the message's timestamps, else why not. */
-  observe(message: RepairMessage): string | null;
+  /** What of the state passes the clock guard; null when nothing may be applied now. */
+  screen(part: StatePart): StatePart | null;
   applying(): void;
   emitOp(op: Operation): void;
   newRequestId(): string;
@@ -47,6 +48,8 @@ interface Pending {
 }
 
 const PIECE_ITEMS = 2000;
+/** Exchanges answered at once; a peer that starts more without finishing them loses the oldest. */
+export const MAX_ANSWERING = 64;
 
 /**
  * `forceSync`: both sides hash their entries and tombstones into buckets; for the buckets whose
@@ -56,8 +59,8 @@ const PIECE_ITEMS = 2000;
  */
 export class AntiEntropy {
   private readonly pending = new Map<string, Pending>();
-  /** Keys repaired so far per exchange this node answers (it reports them when done). */
-  private readonly answering = new Map<string, number>();
+  /** Keys repaired so far per exchange this node answers (it reports them when done), and who asked. */
+  private readonly answering = new Map<string, { peer: string | undefined; total: number }>();
 
   constructor(private readonly host: AntiEntropyHost) {}
 
@@ -89,7 +92,9 @@ export class AntiEntropy {
     const differing: number[] = [];
     for (let b = 0; b < DIGEST_BUCKETS; b++) if (mine[b] !== message.buckets[b]) differing.push(b);
     const facts = [...this.factsIn(new Set(differing))];
-    this.answering.set(message.requestId, 0);
+    this.answering.delete(message.requestId);
+    this.answering.set(message.requestId, { peer: session.peer?.nodeId, total: 0 });
+    if (this.answering.size > MAX_ANSWERING) this.answering.delete(this.answering.keys().next().value as string);
     for (let at = 0; ; at += PIECE_ITEMS) {
       const piece = facts.slice(at, at + PIECE_ITEMS);
       const done = at + PIECE_ITEMS >= facts.length;
@@ -130,21 +135,20 @@ export class AntiEntropy {
     this.sendState(session, message.requestId, 'reply', new Set(message.keys), message.done);
   }
 
+  /** State for an exchange this node is part of; repairs for any other exchange are dropped unapplied. */
   onRepair(session: PeerSession, message: RepairMessage): void {
-    const repaired = this.apply(message);
     if (message.step === 'return') {
-      const total = (this.answering.get(message.requestId) ?? 0) + repaired;
-      if (!message.done) {
-        this.answering.set(message.requestId, total);
-        return;
-      }
+      const answering = this.answering.get(message.requestId);
+      if (answering === undefined || answering.peer !== session.peer?.nodeId) return;
+      answering.total += this.apply(message);
+      if (!message.done) return;
       this.answering.delete(message.requestId);
-      session.send({ type: 'repair-done', requestId: message.requestId, repairedKeys: total });
+      session.send({ type: 'repair-done', requestId: message.requestId, repairedKeys: answering.total });
       return;
     }
     const pending = this.pending.get(message.requestId);
-    if (pending === undefined) return;
-    pending.local += repaired;
+    if (pending === undefined || pending.link.nodeId !== session.peer?.nodeId) return;
+    pending.local += this.apply(message);
     if (message.done) {
       pending.replyDone = true;
       this.finishIfComplete(message.requestId);
@@ -162,6 +166,12 @@ export class AntiEntropy {
   /** A peer went away: its pending exchanges end with what they repaired so far. */
   peerGone(link: PeerLink): void {
     for (const [id, pending] of this.pending) if (pending.link === link) this.finish(id);
+    for (const [id, answering] of this.answering) if (answering.peer === link.nodeId) this.answering.delete(id);
+  }
+
+  /** Exchanges this node is answering (bounded by MAX_ANSWERING). */
+  get answeringCount(): number {
+    return this.answering.size;
   }
 
   cancelAll(): void {
@@ -237,11 +247,17 @@ export class AntiEntropy {
   }
 
   private apply(message: RepairMessage): number {
-    if (this.host.observe(message) !== null) return 0;
     const state = this.host.state();
+    const part = this.host.screen({
+      entries: message.entries,
+      tombstones: message.tombstones,
+      watermark: null,
+      strategy: { strategy: state.strategy.strategy, stamp: null },
+    });
+    if (part === null) return 0;
     this.host.applying();
     return state.merge(
-      { entries: message.entries, tombstones: message.tombstones, watermark: null, strategy: { strategy: state.strategy.strategy, stamp: null } },
+      part,
       this.host.now(),
       (origin, seq) => this.host.seen(origin, seq),
       (op) => this.host.emitOp(op),

@@ -21,4 +21,13 @@ describe('Backlog', () => {
     expect(backlog.slice(1, 10, 2500).map((o) => o.seq)).toEqual([1, 2]);
     expect(backlog.slice(1, 10, 10).map((o) => o.seq)).toEqual([1]);
   });
+
+  it('also keeps its total size under maxBytes, dropping the oldest operations first but never the newest', () => {
+    const backlog = new Backlog(1000, 2500);
+    for (let seq = 1; seq <= 5; seq++) backlog.append(op(seq), 900); // 1000 bytes each with overhead
+    expect([backlog.firstSeq, backlog.lastSeq, backlog.size, backlog.bytes]).toEqual([4, 5, 2, 2000]);
+    expect(backlog.reachesBack(2)).toBe(false);
+    backlog.append(op(6), 10_000_000); // larger than the whole budget: kept alone
+    expect([backlog.firstSeq, backlog.lastSeq, backlog.bytes]).toEqual([6, 6, 10_000_100]);
+  });
 });

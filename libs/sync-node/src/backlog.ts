@@ -3,7 +3,8 @@ import type { Operation } from '@meshcache/sync-protocol';
 /**
  * Ring buffer of this node's own most recent operations (compare Redis' replication backlog):
  * a peer that missed operations still in here gets just those; one that missed more gets a
- * snapshot. Sequence numbers are consecutive, so lookup by seq is O(1).
+ * snapshot. Sequence numbers are consecutive, so lookup by seq is O(1). Bounded by count and by
+ * approximate bytes: the oldest operations leave first (the newest always stays).
  */
 export class Backlog {
   private readonly ring: (Operation | undefined)[];
@@ -11,14 +12,23 @@ export class Backlog {
   private readonly sizes: Float64Array;
   private first = 1;
   private count = 0;
+  private totalBytes = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    readonly maxBytes = Infinity,
+  ) {
     this.ring = new Array<Operation | undefined>(capacity);
     this.sizes = new Float64Array(capacity);
   }
 
   get size(): number {
     return this.count;
+  }
+
+  /** Approximate bytes of the operations kept. */
+  get bytes(): number {
+    return this.totalBytes;
   }
 
   /** Sequence number of the oldest operation kept (the next one to be appended when empty). */
@@ -32,10 +42,22 @@ export class Backlog {
   }
 
   append(op: Operation, approxBytes: number): void {
+    if (this.count === this.capacity) this.dropOldest();
+    const size = approxBytes + 100;
     this.ring[op.seq % this.capacity] = op;
-    this.sizes[op.seq % this.capacity] = approxBytes + 100;
-    if (this.count === this.capacity) this.first++;
-    else this.count++;
+    this.sizes[op.seq % this.capacity] = size;
+    this.count++;
+    this.totalBytes += size;
+    while (this.totalBytes > this.maxBytes && this.count > 1) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    const slot = this.first % this.capacity;
+    this.totalBytes -= this.sizes[slot];
+    this.ring[slot] = undefined;
+    this.sizes[slot] = 0;
+    this.first++;
+    this.count--;
   }
 
   /** True when every operation after `seq` is still here. */

@@ -9,6 +9,8 @@ export interface CatchUpView {
   origin: string;
   vv: VersionVector;
   backlog: Backlog;
+  /** True when `origin` is the live incarnation of a node currently connected to this one. */
+  streamable(origin: string): boolean;
 }
 
 /** Full snapshot rather than operations from the backlog? */
@@ -21,7 +23,8 @@ export function needsSnapshot(link: PeerLink, self: CatchUpView): boolean {
 /**
  * True when the peer misses operations that no live stream will bring it: it asked us for its
  * first snapshot and we hold others' writes, or it lacks writes of a previous incarnation of us
- * or of itself (their origin is gone, so only state can carry them).
+ * or of itself, or of a node that is not connected to us (gone for good, or restarted under a
+ * new origin): only state can carry those.
  */
 export function peerLacksUnstreamable(link: PeerLink, self: CatchUpView): boolean {
   const peerVv = link.peerVv;
@@ -30,6 +33,7 @@ export function peerLacksUnstreamable(link: PeerLink, self: CatchUpView): boolea
     if (self.vv.get(origin) <= peerVv.get(origin) || origin === link.origin) continue;
     if (link.wantsSnapshot && owner !== link.nodeId) return true;
     if (origin !== self.origin && (owner === self.nodeId || owner === link.nodeId)) return true;
+    if (owner !== self.nodeId && owner !== link.nodeId && !self.streamable(origin)) return true;
   }
   return false;
 }

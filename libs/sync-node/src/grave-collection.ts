@@ -1,30 +1,22 @@
-import type { PeerLink } from './peer-link.js';
 import type { ReplicaState } from './replica-state.js';
-import type { VersionVector } from './version-vector.js';
 
 /** Graves dropped per pass, so one pass never stalls the node. */
 const GRAVES_PER_PASS = 20_000;
 
 export interface GraveCollectionView {
   state: ReplicaState;
-  /** What this node has applied. */
-  vv: VersionVector;
-  /** Every peer this node knows of, connected or not. */
-  links: PeerLink[];
-  /** No peer met yet, or seed peers never reached: someone unknown may hold older writes. */
-  isolated: boolean;
   now: number;
   graceMs: number;
-  isolatedGraceMs: number;
+  /** Hard cap on graves kept; beyond it the oldest are collected before their grace ends. */
+  maxGraves: number;
 }
 
 /**
- * Drops graves nothing can beat any more: old enough, and every peer this node knows of
- * (connected, or named by an origin in our vector) has reported being past them.
+ * Drops graves older than the grace period, whoever is away (Cassandra's gc_grace): a member
+ * that comes back after a longer absence replaces its older state instead of merging it (see
+ * `ReplicaNode`), and each collected grave raises the state's floor, so the older writes it was
+ * beating still lose when they arrive late. Beyond `maxGraves`, the oldest go early.
  */
-export function collectSettledGraves(view: GraveCollectionView): void {
-  const { links } = view;
-  const oldest = view.now - (view.isolated ? view.isolatedGraceMs : view.graceMs);
-  for (const link of links) if (!link.caughtUpWith(view.vv)) return;
-  view.state.collectGraves((grave) => grave.at <= oldest && links.every((link) => link.passedGrave(grave)), GRAVES_PER_PASS);
+export function collectExpiredGraves(view: GraveCollectionView): number {
+  return view.state.collectGraves(view.now - view.graceMs, view.maxGraves, GRAVES_PER_PASS);
 }

@@ -1,12 +1,10 @@
-import { compareHlc, type Hlc } from '@meshcache/sync-protocol';
-
-export type ObserveResult = { ok: true } | { ok: false; code: 'CLOCK_SKEW'; message: string };
+import type { Hlc } from '@meshcache/sync-protocol';
 
 /**
  * Hybrid logical clock (Kulkarni et al., 2014): timestamps stay close to physical time, never
- * go backwards, and every timestamp issued after receiving one is greater than it. A remote
- * timestamp more than `maxOffsetMs` ahead of our physical clock is refused rather than adopted,
- * so one node with a runaway clock cannot drag the whole cluster into the future.
+ * go backwards, and every timestamp issued after receiving one is greater than it. Remote
+ * timestamps reach it only through `ClockGuard`, which refuses those too far ahead, so one node
+ * with a runaway clock cannot drag the whole cluster into the future.
  */
 export class HybridClock {
   private wall = 0;
@@ -15,7 +13,6 @@ export class HybridClock {
   constructor(
     readonly origin: string,
     private readonly physicalNow: () => number,
-    private readonly maxOffsetMs: number,
   ) {}
 
   /** A new timestamp for a local event, greater than every timestamp seen so far. */
@@ -35,28 +32,7 @@ export class HybridClock {
     return { wall: this.wall, logical: this.logical, node: this.origin };
   }
 
-  /** Merges a remote timestamp, unless it is too far ahead of our physical clock. */
-  observe(remote: Hlc): ObserveResult {
-    const pt = Math.floor(this.physicalNow());
-    if (remote.wall - pt > this.maxOffsetMs) {
-      return {
-        ok: false,
-        code: 'CLOCK_SKEW',
-        message: `timestamp from ${remote.node} is ${remote.wall - pt} ms ahead of this node's clock (max offset ${this.maxOffsetMs} ms): check NTP on both hosts`,
-      };
-    }
-    this.advanceTo(remote);
-    return { ok: true };
-  }
-
-  /** Merges the newest timestamp of a batch of state: a snapshot or repair is one remote event. */
-  observeNewest(items: Iterable<{ hlc: Hlc }>): ObserveResult {
-    let newest: Hlc | null = null;
-    for (const item of items) if (newest === null || compareHlc(item.hlc, newest) > 0) newest = item.hlc;
-    return newest === null ? { ok: true } : this.observe(newest);
-  }
-
-  /** Adopts a timestamp unconditionally (state restored from our own disk). */
+  /** Adopts a timestamp (one the guard accepted, or state restored from our own disk). */
   advanceTo(remote: Hlc): void {
     if (remote.wall > this.wall) {
       this.wall = remote.wall;

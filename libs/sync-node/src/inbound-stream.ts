@@ -1,6 +1,6 @@
-import type { Hlc, Operation, PeerMessage, SnapshotChunkMessage } from '@meshcache/sync-protocol';
+import type { Operation, PeerMessage, SnapshotChunkMessage } from '@meshcache/sync-protocol';
 import type { CacheEntryStore } from './cache-entry-store.js';
-import type { HybridClock } from './hybrid-clock.js';
+import type { ClockGuard } from './clock-guard.js';
 import type { JournalResult } from './node-types.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
@@ -18,11 +18,17 @@ export interface InboundHost {
   readonly store: CacheEntryStore;
   readonly activity: SyncActivity;
   readonly retransmitMs: number;
-  /** The clock is replaced once, when `restore()` picks a fresh origin. */
-  clock(): HybridClock;
-  /** Merges the newest timestamp of a batch of state into the clock; a message when it is too far ahead. */
-  observeAll(entries: { hlc: Hlc }[], tombstones: { hlc: Hlc }[]): string | null;
+  readonly guard: ClockGuard;
+  /** Wall ms, to tell whether a TTL already ran out. */
   now(): number;
+  /** Monotonic ms, for the resync rate limit. */
+  monotonic(): number;
+  /** Tells the peer on `session` that `origin` is refused from some seq (at most once per retransmit period). */
+  remindRefusal(session: PeerSession, link: PeerLink, origin: string): void;
+  /** True while this node replaces its state: merges must not skip what it once applied. */
+  replacing(): boolean;
+  /** A full snapshot finished installing, or a peer found only its own operations missing. */
+  refilled(): void;
   /** Changes applied from here on come from a peer. */
   applying(): void;
   /** Records an operation before it is applied; a refusal means: do not apply it. */
@@ -59,9 +65,13 @@ export class InboundStream {
         this.requestResync(session, link);
         break;
       }
-      const observed = this.host.clock().observe(op.hlc);
-      if (!observed.ok) {
-        activity.rejected(observed.message, link.nodeId);
+      if (this.host.guard.refuses(origin, op.seq)) {
+        this.host.remindRefusal(session, link, origin);
+        break;
+      }
+      const admitted = this.host.guard.admit(origin, op.seq, op.hlc);
+      if (!admitted.ok) {
+        if (admitted.why === 'refused') this.host.remindRefusal(session, link, origin);
         break;
       }
       // Unlogged, it stays unapplied and unacknowledged: the peer sends it again later.
@@ -75,11 +85,25 @@ export class InboundStream {
     session.send({ type: 'ack', origin, seq: vv.get(origin) });
   }
 
+  /**
+   * A full snapshot is taken only when this node asked for one: it lacks operations the sender
+   * reported having (in its handshake or last heartbeat, or its own up to the snapshot's
+   * `fromSeq`), which is what makes the sender choose a snapshot. The snapshot is bound to this session, and its chunks to this request.
+   */
   onSyncStart(session: PeerSession, link: PeerLink, message: SyncStart): void {
-    if (message.mode === 'full') session.incomingSnapshot = { id: message.snapshotId ?? '', next: 0 };
-    else {
+    if (message.mode === 'full') {
+      // The sender's own operations up to `fromSeq - 1` are in it: we may lack those even if its last heartbeat did not show them yet.
+      const lacksSendersOwn = message.origin === link.origin && this.host.vv.get(message.origin) < message.fromSeq - 1;
+      if (!lacksSendersOwn && !this.lacksAnythingOf(link)) {
+        session.incomingSnapshot = null;
+        this.host.activity.rejected('unrequested snapshot: this node lacks nothing the peer reported having', link.nodeId);
+        return;
+      }
+      session.incomingSnapshot = { id: message.snapshotId ?? '', next: 0 };
+    } else {
       session.incomingSnapshot = null;
       this.host.activity.partialSyncReceived(link.nodeId, message.fromSeq);
+      this.host.refilled();
     }
   }
 
@@ -97,22 +121,22 @@ export class InboundStream {
       session.incomingSnapshot = null;
       return;
     }
-    const tooFarAhead = this.host.observeAll(unpacked.entries, unpacked.tombstones);
-    if (tooFarAhead !== null) {
-      activity.rejected(tooFarAhead, link.nodeId);
+    const part = this.host.guard.screen({
+      entries: unpacked.entries,
+      tombstones: unpacked.tombstones,
+      watermark: chunk.watermark,
+      strategy: chunk.strategy ?? { strategy: state.strategy.strategy, stamp: null },
+    });
+    if (part === null) {
+      // Our own clock is the suspect: take nothing, the sender retries once it is fixed.
       session.incomingSnapshot = null;
       return;
     }
     incoming.next++;
     this.host.applying();
-    const part = {
-      entries: unpacked.entries,
-      tombstones: unpacked.tombstones,
-      watermark: chunk.watermark,
-      strategy: chunk.strategy ?? { strategy: state.strategy.strategy, stamp: null },
-    };
+    const seen = this.host.replacing() ? undefined : (origin: string, seq: number) => vv.covers(origin, seq);
     let unlogged = false;
-    state.merge(part, this.host.now(), (origin, seq) => vv.covers(origin, seq), (op) => {
+    state.merge(part, this.host.now(), seen, (op) => {
       if (!this.host.journal(op).ok) unlogged = true;
       this.host.emitOp(op);
     });
@@ -125,13 +149,20 @@ export class InboundStream {
       session.incomingSnapshot = null;
       vv.merge(VersionVector.fromPairs(chunk.vv ?? []));
       activity.fullSyncReceived(link.nodeId, this.host.store.cache.size);
+      this.host.refilled();
     }
     session.send({ type: 'ack', origin: link.origin ?? '', seq: vv.get(link.origin ?? '') });
   }
 
+  private lacksAnythingOf(link: PeerLink): boolean {
+    const { vv } = this.host;
+    for (const [origin, seq] of link.peerVv.toPairs()) if (vv.get(origin) < seq) return true;
+    return false;
+  }
+
   /** At most one request per half retransmit period: a burst of out-of-order batches is one gap. */
   private requestResync(session: PeerSession, link: PeerLink): void {
-    const now = this.host.now();
+    const now = this.host.monotonic();
     if (!link.mayRequestResync(now, this.host.retransmitMs / 2)) return;
     session.send({ type: 'resync', vv: this.host.vv.toPairs() });
   }

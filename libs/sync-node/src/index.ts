@@ -1,5 +1,6 @@
 export { ReplicaNode } from './replica-node.js';
-export type { ChangeEvent, Journal, JournalResult, NodeValue, PeerAddressEvent, ReplicaNodeEvents, WriteResult } from './node-types.js';
+export type { ChangeEvent, DeleteResult, Journal, JournalResult, NodeValue, PeerAddressEvent, ReplicaNodeEvents, WriteFailure, WriteResult } from './node-types.js';
+export { ReadOnlyCache } from './read-only-cache.js';
 export type { ReplicaCacheOptions, ReplicaNodeOptions } from './node-options.js';
 export type { EntryRecord } from './entry-store.js';
 export { ProblemBoard, type Problem, type ProblemChange } from './problem-board.js';

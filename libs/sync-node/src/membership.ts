@@ -3,6 +3,9 @@ import type { PeerAddressEvent } from './node-types.js';
 import { PeerLink } from './peer-link.js';
 import type { VersionVector } from './version-vector.js';
 
+/** Most peers one node keeps (the heartbeat's and gossip's schema cap): more are ignored until some are forgotten. */
+export const MAX_MEMBERS = 1000;
+
 /** What membership needs from its node. */
 export interface MembershipHost {
   readonly nodeId: string;
@@ -11,19 +14,25 @@ export interface MembershipHost {
   /** The peer list changed. */
   nodesChanged(): void;
   peerAddress(event: PeerAddressEvent): void;
+  /** An address is no longer worth dialing (its node was forgotten or moved). */
+  addressForgotten(event: PeerAddressEvent): void;
 }
 
 /**
  * Who is in the cluster: one `PeerLink` per peer this node has talked to or heard of (from
- * options, heartbeats, gossip or its own vector), the addresses gossiped between nodes, and
- * the seed addresses that have not answered yet.
+ * options, a handshake or gossiped addresses), and the addresses gossiped between nodes. At
+ * most MAX_MEMBERS of each; a peer silent for `forgetMemberAfterMs` is forgotten.
  */
 export class Membership {
   readonly links = new Map<string, PeerLink>();
   private readonly knownUrls = new Map<string, string>();
-  private readonly unresolvedUrls = new Set<string>();
+  /** When each link was created, for peers never heard from. */
+  private readonly learnedAt = new Map<string, number>();
 
-  constructor(private readonly host: MembershipHost) {}
+  constructor(
+    private readonly host: MembershipHost,
+    private readonly now: () => number,
+  ) {}
 
   /** Every member's node id, this node first, as heartbeats spread it. */
   memberIds(): string[] {
@@ -44,25 +53,48 @@ export class Membership {
     if (link === undefined) {
       link = new PeerLink(nodeId);
       this.links.set(nodeId, link);
+      this.learnedAt.set(nodeId, this.now());
     }
     return link;
   }
 
   /** Records that `nodeId` belongs to the cluster, as a peer that is down until it connects. */
   learnMember(nodeId: string): void {
-    if (nodeId === this.host.nodeId || this.links.has(nodeId)) return;
-    this.links.set(nodeId, new PeerLink(nodeId));
+    if (nodeId === this.host.nodeId || this.links.has(nodeId) || this.links.size >= MAX_MEMBERS) return;
+    this.linkFor(nodeId);
     this.host.nodesChanged();
   }
 
   learnAddress(nodeId: string, url: string): void {
-    if (this.knownUrls.get(nodeId) === url) return;
+    const old = this.knownUrls.get(nodeId);
+    if (old === url) return;
+    if (!this.links.has(nodeId) && this.links.size >= MAX_MEMBERS) return;
     this.knownUrls.set(nodeId, url);
+    if (old !== undefined) this.host.addressForgotten({ nodeId, url: old });
     if (!this.links.has(nodeId)) {
       this.linkFor(nodeId).learnUrl(url);
       this.host.nodesChanged();
     }
     this.host.peerAddress({ nodeId, url });
+  }
+
+  /**
+   * Forgets peers down and unheard of for `afterMs` (since their last message, or since they
+   * were named if they never spoke), with their addresses: no tombstone waits for them, so
+   * nothing is lost; if one comes back it is met again like a new peer. True on any change.
+   */
+  forgetSilent(now: number, afterMs: number): boolean {
+    let changed = false;
+    for (const [nodeId, link] of this.links) {
+      if (link.sessions.length > 0 || now - (link.lastSeen ?? this.learnedAt.get(nodeId) ?? now) <= afterMs) continue;
+      this.links.delete(nodeId);
+      this.learnedAt.delete(nodeId);
+      const url = this.knownUrls.get(nodeId);
+      this.knownUrls.delete(nodeId);
+      if (url !== undefined) this.host.addressForgotten({ nodeId, url });
+      changed = true;
+    }
+    return changed;
   }
 
   /** Gossiped addresses: ignores our own entry, which peers echo back. */
@@ -82,23 +114,6 @@ export class Membership {
 
   knownPeers(): Map<string, string> {
     return new Map(this.knownUrls);
-  }
-
-  expectUrls(urls: string[]): void {
-    for (const url of urls) if (url !== this.host.selfUrl()) this.unresolvedUrls.add(url);
-  }
-
-  /** A seed address answered (as a peer, or as this node itself). */
-  urlResolved(url: string): void {
-    this.unresolvedUrls.delete(url);
-  }
-
-  /**
-   * A node that never met a peer, or has seed peers it never reached, cannot know who else
-   * holds older writes.
-   */
-  isolated(): boolean {
-    return this.links.size === 0 || this.unresolvedUrls.size > 0;
   }
 
   /** Moves each link to `down`, `suspect` or `up` by how recently its peer was heard; true on any change. */

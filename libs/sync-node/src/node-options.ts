@@ -23,10 +23,23 @@ export interface ReplicaNodeOptions {
   clusterSecret?: string;
   /** Own operations kept for partial resync (default 10 000). */
   backlogSize?: number;
+  /** Approximate bytes the backlog may hold; the oldest operations leave first (default 64 MiB). */
+  backlogMaxBytes?: number;
   /** Physical clock in ms since the epoch (default `Date.now`). */
   now?: () => number;
+  /**
+   * A clock that never jumps, in ms from any origin, to notice `now` jumping (default
+   * `performance.now`; with a custom `now`, `now` itself, which disables the check).
+   */
+  monotonicNow?: () => number;
   /** Largest accepted lead of a peer's clock over ours, in ms (default 60 000). */
   maxClockOffsetMs?: number;
+  /**
+   * Refuse writes (`CLOCK_SKEW`) after a start until a peer's heartbeat has confirmed this
+   * node's clock, when it knows of any peer (default false: a node restarted alone accepts
+   * writes at once, which its peers refuse if its clock was out of bounds).
+   */
+  requireClockConfirmation?: boolean;
   /** Interval of heartbeats and housekeeping (default 1000 ms). */
   heartbeatMs?: number;
   /** A peer silent this long is `suspect` (default 3 × heartbeatMs). */
@@ -45,14 +58,16 @@ export interface ReplicaNodeOptions {
   maxBadMessages?: number;
   /** How long `forceSync` waits for a peer (default 10 000 ms). */
   forceSyncTimeoutMs?: number;
-  /** Minimum time a tombstone is kept, even once every known peer is past it (default 60 000 ms). */
-  tombstoneGraceMs?: number;
-  /** Minimum time a tombstone is kept by a node that has no known peer (default 600 000 ms). */
-  isolatedTombstoneGraceMs?: number;
   /**
-   * Node ids of the other cluster members, when known up front. Tombstones wait for every member
-   * to confirm them; members learned only by meeting them cannot protect writes made before.
+   * How long a tombstone is kept (default 300 000 ms). A node cut off from every peer for longer
+   * replaces its older state from a peer when it comes back, instead of merging it.
    */
+  tombstoneGraceMs?: number;
+  /** Hard cap on tombstones; beyond it the oldest are collected early (default 1 000 000). */
+  maxTombstones?: number;
+  /** A member not heard from for this long is forgotten, with its address (default 7 days). */
+  forgetMemberAfterMs?: number;
+  /** Node ids of the other cluster members, when known up front (listed as down until they connect). */
   members?: string[];
   /** This node's address as peers should dial it (the socket.io transport sets it). */
   url?: string;
@@ -80,7 +95,9 @@ const OptionsSchema = z.object({
   }),
   clusterSecret: z.string().optional(),
   backlogSize: int(1).optional(),
+  backlogMaxBytes: int(1).optional(),
   maxClockOffsetMs: int(0).optional(),
+  requireClockConfirmation: z.boolean().optional(),
   heartbeatMs: int(1).optional(),
   suspectAfterMs: int(1).optional(),
   downAfterMs: int(1).optional(),
@@ -91,7 +108,8 @@ const OptionsSchema = z.object({
   maxBadMessages: int(0).optional(),
   forceSyncTimeoutMs: int(1).optional(),
   tombstoneGraceMs: int(0).optional(),
-  isolatedTombstoneGraceMs: int(0).optional(),
+  maxTombstones: int(1).optional(),
+  forgetMemberAfterMs: int(1).optional(),
   members: z.array(NodeIdSchema).max(1000).optional(),
   url: z.string().regex(/^https?:\/\/\S+$/).optional(),
   incarnation: z.string().regex(/^[0-9a-z]+$/).optional(),
@@ -116,6 +134,9 @@ export function resolveOptions(options: ReplicaNodeOptions, defaultTimers: Timer
     const issue = parsed.error.issues[0];
     throw new SyncError('INVALID_OPTION', `ReplicaNode option ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
+  for (const name of ['now', 'monotonicNow'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new SyncError('INVALID_OPTION', `ReplicaNode option ${name} must be a function`);
+  }
   for (const name of ['sizeOf', 'onEvict'] as const) {
     if (options.cache[name] !== undefined && typeof options.cache[name] !== 'function') {
       throw new SyncError('INVALID_OPTION', `ReplicaNode option cache.${name} must be a function`);
@@ -132,8 +153,12 @@ export function resolveOptions(options: ReplicaNodeOptions, defaultTimers: Timer
     cache: options.cache,
     clusterSecret: options.clusterSecret ?? '',
     backlogSize: options.backlogSize ?? 10_000,
+    backlogMaxBytes: options.backlogMaxBytes ?? 64 * 1024 * 1024,
     now,
+    // With an injected `now` and no monotonic clock to go with it, jumps are the injector's business.
+    monotonicNow: options.monotonicNow ?? (options.now === undefined ? () => performance.now() : now),
     maxClockOffsetMs: options.maxClockOffsetMs ?? 60_000,
+    requireClockConfirmation: options.requireClockConfirmation ?? false,
     heartbeatMs,
     suspectAfterMs: options.suspectAfterMs ?? 3 * heartbeatMs,
     downAfterMs,
@@ -143,8 +168,9 @@ export function resolveOptions(options: ReplicaNodeOptions, defaultTimers: Timer
     snapshotChunkEntries: options.snapshotChunkEntries ?? 2000,
     maxBadMessages: options.maxBadMessages ?? 20,
     forceSyncTimeoutMs: options.forceSyncTimeoutMs ?? 10_000,
-    tombstoneGraceMs: options.tombstoneGraceMs ?? 60_000,
-    isolatedTombstoneGraceMs: options.isolatedTombstoneGraceMs ?? 600_000,
+    tombstoneGraceMs: options.tombstoneGraceMs ?? 300_000,
+    maxTombstones: options.maxTombstones ?? 1_000_000,
+    forgetMemberAfterMs: options.forgetMemberAfterMs ?? 7 * 24 * 3600 * 1000,
     url: options.url ?? null,
     members: options.members ?? [],
     timers: options.timers ?? defaultTimers,

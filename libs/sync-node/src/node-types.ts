@@ -17,10 +17,18 @@ export interface NodeValue {
   hlc: Hlc;
 }
 
-/** A refused write changed nothing, here or on any peer. `NOT_LOGGED`: the journal could not record it. */
+/**
+ * `ok` only when the write was applied here and will be replicated; a refused write changed
+ * nothing, here or on any peer. `NOT_LOGGED`: the journal could not record it. `CLOCK_SKEW`:
+ * this node's clock is out of bounds with its peers (they would refuse the write).
+ */
 export type WriteResult =
   | { ok: true; hlc: Hlc; seq: number }
-  | { ok: false; code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_TTL' | 'TOO_LARGE' | 'INVALID_SIZE' | 'CLOSED' | 'NOT_LOGGED'; message: string };
+  | { ok: false; code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_TTL' | 'TOO_LARGE' | 'INVALID_SIZE' | 'CLOSED' | 'NOT_LOGGED' | 'CLOCK_SKEW'; message: string };
+export type WriteFailure = Extract<WriteResult, { ok: false }>;
+
+/** `delete` also says whether the key was present here. */
+export type DeleteResult = { ok: true; existed: boolean } | WriteFailure;
 
 export type JournalResult = { ok: true } | { ok: false; message: string };
 
@@ -41,6 +49,8 @@ export interface ReplicaNodeEvents {
   nodes: PeerInfo[];
   op: Operation;
   'peer-address': PeerAddressEvent;
+  /** An address no longer worth dialing: its node was forgotten or moved. */
+  'peer-forgotten': PeerAddressEvent;
   'self-url': string;
   /** A replication problem was raised, changed or cleared (see `ReplicaNode.problems()`). */
   problem: ProblemChange<ReplicationProblemCode>;

@@ -25,9 +25,14 @@ export interface OutboundHost {
   /** The origin can change once, when `restore()` finds the default one already used. */
   origin(): string;
   seq(): number;
+  /** Monotonic ms: every time this stream keeps is a duration. */
   now(): number;
   /** False once the node is closed or while sync is disabled. */
   sending(): boolean;
+  /** Our last operation that may be sent (earlier than `seq()` once peers refused the rest). */
+  sendableUpTo(): number;
+  /** False while our state may not be sent as a snapshot. */
+  snapshotsAllowed(): boolean;
   closed(): boolean;
   links(): Iterable<PeerLink>;
   catchUpView(): CatchUpView;
@@ -123,10 +128,11 @@ export class OutboundStream {
     if (!this.host.sending() || session === null || link.snapshotting) return;
     if (!link.streamStarted) {
       if (needsSnapshot(link, this.host.catchUpView())) return this.startSnapshot(link, session);
+      if (link.sent >= this.host.sendableUpTo()) return;
       session.send({ type: 'sync-start', mode: 'partial', origin: this.host.origin(), fromSeq: link.sent + 1 });
       link.startStream();
     }
-    const mySeq = this.host.seq();
+    const mySeq = Math.min(this.host.seq(), this.host.sendableUpTo());
     while (link.sent < mySeq && link.sent - link.acked < maxInFlightOps) {
       if (!backlog.reachesBack(link.sent)) return this.startSnapshot(link, session);
       const room = maxInFlightOps - (link.sent - link.acked);
@@ -138,6 +144,7 @@ export class OutboundStream {
   }
 
   private startSnapshot(link: PeerLink, session: PeerSession): void {
+    if (!this.host.snapshotsAllowed()) return;
     const origin = this.host.origin();
     const number = this.host.activity.snapshotStarted();
     const exported = this.host.state.export();

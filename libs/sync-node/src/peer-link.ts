@@ -1,7 +1,6 @@
-import { compareHlc, type Hlc, type PeerInfo, type PeerState, type Strategy } from '@meshcache/sync-protocol';
+import type { PeerInfo, PeerState, Strategy } from '@meshcache/sync-protocol';
 import type { HeartbeatMessage, SessionInfo } from '@meshcache/sync-protocol';
 import type { PeerIdentity, PeerSession } from './peer-session.js';
-import type { Grave } from './replica-state.js';
 import { VersionVector } from './version-vector.js';
 
 /**
@@ -32,8 +31,10 @@ export class PeerLink {
   #wantsSnapshot = false;
   /** What the peer has applied, as last reported. */
   #peerVv = new VersionVector();
-  /** The peer's clock and sequence number at its last heartbeat. */
-  private heartbeat: { hlc: Hlc; seq: number } | null = null;
+  /** The peer said it was cut off longer than its tombstone grace and will replace its state. */
+  isolated = false;
+  /** The peer's floor: wall ms up to which it has forgotten deletes. */
+  floor = 0;
   private strategy: Strategy | null = null;
   private size: number | null = null;
   private capacity: number | null = null;
@@ -171,7 +172,7 @@ export class PeerLink {
   /** The peer restarted: its old clock and stream say nothing about the new one. */
   newIncarnation(origin: string): void {
     this.#origin = origin;
-    this.heartbeat = null;
+    this.isolated = false;
   }
 
   /** Starts our stream over from `theirSeq`, what the peer says it has of our operations. */
@@ -206,7 +207,8 @@ export class PeerLink {
   }
 
   onHeartbeat(message: HeartbeatMessage, myOrigin: string): void {
-    this.heartbeat = { hlc: message.hlc, seq: message.seq };
+    this.isolated = message.isolated ?? false;
+    this.floor = message.floor ?? 0;
     this.#wantsSnapshot = message.wantsSnapshot;
     this.#peerVv = VersionVector.fromPairs(message.vv);
     this.strategy = message.strategy;
@@ -215,30 +217,6 @@ export class PeerLink {
     const theirs = this.#peerVv.get(myOrigin);
     if (theirs > this.#acked) this.#acked = theirs;
     if (this.#acked > this.#sent && !this.#snapshotting) this.#sent = this.#acked;
-  }
-
-  /**
-   * True when this peer can no longer hand us anything older than its last heartbeat: we have
-   * applied every operation it had applied then (from any origin, including dead incarnations
-   * that only travel in snapshots), and whatever it writes later is stamped above that
-   * heartbeat's clock.
-   */
-  caughtUpWith(applied: VersionVector): boolean {
-    if (this.heartbeat === null || this.#origin === null) return false;
-    for (const origin of this.#peerVv.origins()) if (applied.get(origin) < this.#peerVv.get(origin)) return false;
-    return true;
-  }
-
-  /**
-   * For a peer we are caught up with: true when `grave` can no longer be beaten by anything it
-   * sends — its clock was past the grave and (for replicated graves) it applied the grave's
-   * operation itself, so it will never ship an older state of that key.
-   */
-  passedGrave(grave: Grave): boolean {
-    const hb = this.heartbeat;
-    if (hb === null) return false;
-    if (compareHlc(hb.hlc, grave.hlc) < 0) return false;
-    return grave.kind === 'evicted' || this.#peerVv.covers(grave.hlc.node, grave.seq);
   }
 
   info(mySeq: number): PeerInfo {

@@ -46,6 +46,8 @@ export interface SessionHost {
   readonly maxBadMessages: number;
   readonly protocolRange: ProtocolRange;
   now(): number;
+  /** Monotonic ms for silence and timeouts: a wall clock set back must not keep dead links alive. */
+  monotonic(): number;
   versionVectorPairs(): VersionVectorPairs;
   /** Whether to ask this peer for the first snapshot (one peer at a time). */
   wantsSnapshotFrom(nodeId: string): boolean;
@@ -87,7 +89,7 @@ export class PeerSession implements LinkHandle {
     private readonly end: LinkEnd,
     readonly info: LinkInfo,
   ) {
-    this.openedAt = host.now();
+    this.openedAt = host.monotonic();
     this.lastHeard = this.openedAt;
     this.phase = this.dialed ? 'client-hello' : 'server-waiting';
   }
@@ -141,7 +143,7 @@ export class PeerSession implements LinkHandle {
 
   receive(raw: unknown): void {
     if (this.phase === 'closed') return;
-    this.lastHeard = this.host.now();
+    this.lastHeard = this.host.monotonic();
     const parsed = PeerMessageSchema.safeParse(raw);
     if (!parsed.success) {
       this.bad(`invalid message: ${parsed.error.issues[0]?.message ?? 'schema mismatch'}`);

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { isStrategy, STRATEGIES, type Cache, type Strategy } from '@meshcache/cache-core';
+import { isStrategy, STRATEGIES, type Strategy } from '@meshcache/cache-core';
 import {
   nodeIdOfOrigin,
+  type ClockSkewMessage,
   type ForceSyncResult,
-  type Hlc,
   type NodeProblem,
   type NodeSnapshot,
   type Op,
@@ -21,19 +21,21 @@ import {
 import { AckWaiters } from './ack-waiters.js';
 import { AntiEntropy } from './anti-entropy.js';
 import type { CatchUpView } from './catch-up-policy.js';
-import type { ChangeEvent, Journal, JournalResult, NodeValue, ReplicaNodeEvents, WriteResult } from './node-types.js';
+import type { ChangeEvent, DeleteResult, Journal, JournalResult, NodeValue, ReplicaNodeEvents, WriteFailure, WriteResult } from './node-types.js';
+import { ClockGuard, type StatePart } from './clock-guard.js';
+import { ClockHealth, type ClockVerdict } from './clock-health.js';
+import { ReadOnlyCache } from './read-only-cache.js';
 import { freshOrigin, restoreState, type RestoreOutcome } from './restore-state.js';
 import { Backlog } from './backlog.js';
 import { BootstrapPeer } from './bootstrap-peer.js';
 import { CacheEntryStore } from './cache-entry-store.js';
-import type { EntryRecord } from './entry-store.js';
 import { HybridClock } from './hybrid-clock.js';
 import type { LinkEnd, LinkHandle, LinkInfo } from './link.js';
 import { resolveOptions, type ReplicaNodeOptions, type ResolvedOptions } from './node-options.js';
 import { InboundStream, type InboundHost } from './inbound-stream.js';
 import { OutboundStream, type OutboundHost } from './outbound-stream.js';
 import type { PeerLink } from './peer-link.js';
-import { collectSettledGraves } from './grave-collection.js';
+import { collectExpiredGraves } from './grave-collection.js';
 import { Membership } from './membership.js';
 import { PeerSession, type Admission, type HandshakeFailure, type SessionHost, type StreamMessage } from './peer-session.js';
 import { nodesWithProblems, PROBLEM_OF_REFUSAL } from './peer-problems.js';
@@ -61,7 +63,18 @@ export class ReplicaNode implements SessionHost {
   private readonly store: CacheEntryStore;
   private readonly state: ReplicaState;
   private readonly vv = new VersionVector();
-  private readonly backlog: Backlog;
+  private backlog: Backlog;
+  private readonly clockHealth: ClockHealth;
+  private readonly guard: ClockGuard;
+  private clockVerdict: ClockVerdict = { skewed: false, kind: null, message: 'clock within bounds', since: null };
+  /** Since when no link to any peer has been up (null while one is, or before any peer was met). */
+  private aloneSince: number | null = null;
+  /** Cut off longer than the tombstone grace: the next peer met supplies the older state. */
+  private isolated = false;
+  /** Between dropping state and the first snapshot or stream that refills it. */
+  private replacingState = false;
+  private lastSkewNotice = new Map<string, number>();
+  private readonly view: ReadOnlyCache;
   private readonly activity: SyncActivity;
   private readonly members: Membership;
   private readonly bootstrap: BootstrapPeer;
@@ -87,7 +100,7 @@ export class ReplicaNode implements SessionHost {
     this.options = resolveOptions(options, eventLoopTimers);
     this.nodeId = this.options.nodeId;
     this.originName = `${this.nodeId}#${this.options.incarnation}`;
-    this.clockImpl = new HybridClock(this.originName, this.options.now, this.options.maxClockOffsetMs);
+    this.clockImpl = new HybridClock(this.originName, this.options.now);
     const cacheOptions = this.options.cache;
     this.store = new CacheEntryStore({
       capacity: cacheOptions.capacity,
@@ -98,14 +111,33 @@ export class ReplicaNode implements SessionHost {
       onEvict: cacheOptions.onEvict,
       onLocalRemoval: (key, record, kind) => this.state.markLocalRemoval(key, record, kind),
     });
-    this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (change) => this.onStateChange(change), this.options.now);
-    this.backlog = new Backlog(this.options.backlogSize);
-    this.members = new Membership({
-      nodeId: this.nodeId,
-      selfUrl: () => this.options.url,
-      nodesChanged: () => this.emitNodes(),
-      peerAddress: (event) => this.emitter.emit('peer-address', event),
+    this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (change) => this.onStateChange(change), () => this.monotonic());
+    this.backlog = new Backlog(this.options.backlogSize, this.options.backlogMaxBytes);
+    this.members = new Membership(
+      {
+        nodeId: this.nodeId,
+        selfUrl: () => this.options.url,
+        nodesChanged: () => this.emitNodes(),
+        peerAddress: (event) => this.emitter.emit('peer-address', event),
+        addressForgotten: (event) => this.emitter.emit('peer-forgotten', event),
+      },
+      () => this.now(),
+    );
+    this.clockHealth = new ClockHealth({
+      maxOffsetMs: this.options.maxClockOffsetMs,
+      now: this.options.now,
+      monotonic: this.options.monotonicNow,
+      freshForMs: this.options.downAfterMs,
+      requireConfirmation: this.options.requireClockConfirmation,
     });
+    this.guard = new ClockGuard({
+      clock: () => this.clockImpl,
+      now: () => this.now(),
+      maxOffsetMs: this.options.maxClockOffsetMs,
+      selfSkewed: () => this.refreshClockVerdict().skewed,
+      refused: (origin, seq, aheadMs) => this.refusedAhead(origin, seq, aheadMs),
+    });
+    this.view = new ReadOnlyCache(this.store.cache);
     this.activity = new SyncActivity(this.originName, this.options.now);
     this.bootstrap = new BootstrapPeer(this.nodeId, this.vv);
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
@@ -143,9 +175,9 @@ export class ReplicaNode implements SessionHost {
     return this.options.protocolRange;
   }
 
-  /** Read access to the underlying cache; values are `EntryRecord`s. Write through the node. */
-  get cache(): Cache<string, EntryRecord> {
-    return this.store.cache;
+  /** Read-only view of the underlying cache; values are `EntryRecord`s. Write through the node. */
+  get cache(): ReadOnlyCache {
+    return this.view;
   }
 
   get syncEnabled(): boolean {
@@ -158,6 +190,11 @@ export class ReplicaNode implements SessionHost {
 
   now(): number {
     return this.options.now();
+  }
+
+  /** Monotonic ms (see `monotonicNow`), for every duration this node measures itself. */
+  monotonic(): number {
+    return this.options.monotonicNow();
   }
 
   get(key: string): NodeValue | undefined {
@@ -177,12 +214,13 @@ export class ReplicaNode implements SessionHost {
     return this.store.cache.has(key);
   }
 
+  /** `ok` only when the write is applied here and will be replicated (see `WriteResult`). */
   set(key: string, value: unknown, opts?: { ttlMs?: number }): WriteResult {
-    if (this.isClosed) return { ok: false, code: 'CLOSED', message: 'this node is closed' };
+    const refused = this.writeRefusal();
+    if (refused !== null) return refused;
     const request = prepareSet(key, value, opts?.ttlMs, this.options.cache);
     if (!request.ok) return request;
-    const written = this.writeLocal(request.op, request.approxBytes);
-    return written.ok ? written : { ok: false, code: 'NOT_LOGGED', message: written.message };
+    return this.writeLocal(request.op, request.approxBytes);
   }
 
   /**
@@ -193,36 +231,36 @@ export class ReplicaNode implements SessionHost {
     return this.ackWaiters.wait(seq, peers, timeoutMs);
   }
 
-  /**
-   * Deletes `key` everywhere; true when it was present here. Replicated even when absent.
-   * Throws `SyncError` `NOT_LOGGED` when the journal refuses the operation (nothing changed).
-   */
-  delete(key: string): boolean {
-    if (this.isClosed || typeof key !== 'string') return false;
+  /** Deletes `key` everywhere (replicated even when absent here); `existed` says if it was here. */
+  delete(key: string): DeleteResult {
+    const refused = this.writeRefusal();
+    if (refused !== null) return refused;
+    if (typeof key !== 'string') return { ok: false, code: 'INVALID_KEY', message: 'key must be a string' };
     const existed = this.store.peek(key) !== undefined;
-    this.mustLog(this.writeLocal({ type: 'delete', key }, key.length));
-    return existed;
+    const result = this.writeLocal({ type: 'delete', key }, key.length);
+    return result.ok ? { ok: true, existed } : result;
   }
 
-  /** Empties the cache on every node: removes every entry written before this moment. Throws like `delete`. */
-  clear(): void {
-    if (!this.isClosed) this.mustLog(this.writeLocal({ type: 'clear' }, 0));
+  /** Empties the cache on every node: removes every entry written before this moment. */
+  clear(): WriteResult {
+    return this.writeRefusal() ?? this.writeLocal({ type: 'clear' }, 0);
   }
 
   /** Switches the eviction policy on every node (last writer wins). */
-  setStrategy(strategy: Strategy): void {
+  setStrategy(strategy: Strategy): WriteResult {
     if (!isStrategy(strategy)) {
       throw new SyncError('INVALID_OPTION', `strategy must be one of ${STRATEGIES.join(', ')}, got ${String(strategy)}`);
     }
-    if (!this.isClosed) this.mustLog(this.writeLocal({ type: 'strategy', strategy }, 0));
+    return this.writeRefusal() ?? this.writeLocal({ type: 'strategy', strategy }, 0);
   }
 
   /**
    * Every operation goes to `journal` before it changes this node: its own writes (a refusal
-   * makes the write fail: not applied, not replicated) and peers' operations (a refusal leaves
-   * them unacknowledged, so the peer sends them again later). State merged from a snapshot or an
-   * anti-entropy repair is journaled as it is applied; a refusal there stops the snapshot
-   * install before it completes, so this node asks again. Restored state is not journaled.
+   * makes the write fail with `NOT_LOGGED`: not applied, not replicated) and peers' operations
+   * (a refusal leaves them unacknowledged, so the peer sends them again later). State merged
+   * from a snapshot or an anti-entropy repair is journaled as it is applied; a refusal there
+   * stops the snapshot install before it completes, so this node asks again. Restored state is
+   * not journaled.
    */
   setJournal(journal: Journal | undefined): void {
     this.journal = journal;
@@ -260,6 +298,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   stats(): SyncStats {
+    const graves = this.state.tombstoneStats();
     return this.activity.stats({
       nodeId: this.nodeId,
       origin: this.originName,
@@ -268,13 +307,16 @@ export class ReplicaNode implements SessionHost {
       seq: this.seq,
       backlogSize: this.backlog.size,
       backlogCapacity: this.backlog.capacity,
-      tombstones: this.state.tombstoneCount(),
+      backlogBytes: this.backlog.bytes,
+      tombstones: graves.count,
+      tombstoneBytes: graves.bytes,
       problems: this.problems(),
     });
   }
 
-  /** What is wrong with replication right now (peers unreachable or refused, a duplicate id). */
+  /** What is wrong with replication right now (peers unreachable or refused, a duplicate id, clock skew). */
   problems(): NodeProblem[] {
+    this.refreshClockVerdict();
     return this.problemBoard.list();
   }
 
@@ -306,6 +348,7 @@ export class ReplicaNode implements SessionHost {
       tombstones: exported.tombstones,
       watermark: exported.watermark,
       strategy: exported.strategy,
+      floor: this.state.floor,
       members: [...this.members.links.keys()],
     };
   }
@@ -330,6 +373,7 @@ export class ReplicaNode implements SessionHost {
       watermark: exported.rest.watermark,
       strategy: exported.rest.strategy,
       members: [...this.members.links.keys()],
+      floor: this.state.floor,
     };
     return { head, entries: exported.entries };
   }
@@ -351,6 +395,7 @@ export class ReplicaNode implements SessionHost {
     }
     for (const member of outcome.members) this.members.learnMember(member);
     this.store.cache.setStrategy(this.state.strategy.strategy);
+    this.aloneSince = outcome.members.length > 0 ? Math.floor(this.now()) : null;
     this.ensureFreshOrigin();
     return { applied: outcome.applied, skipped: outcome.skipped };
   }
@@ -397,14 +442,6 @@ export class ReplicaNode implements SessionHost {
     if (pending.length >= this.options.maxPendingHandshakes) pending[0].abandon('TOO_MANY_HANDSHAKES', 'too many links in the handshake at once');
   }
 
-  /**
-   * Seed peer addresses whose node is not known yet: until each has answered once, tombstones
-   * are kept for `isolatedTombstoneGraceMs`, since that node may hold older writes.
-   */
-  expectPeerUrls(urls: string[]): void {
-    this.members.expectUrls(urls);
-  }
-
   /** Sets the URL advertised to peers (before links open). */
   advertise(url: string): void {
     this.options.url = url;
@@ -424,6 +461,19 @@ export class ReplicaNode implements SessionHost {
     return this.bootstrap.wantsSnapshotFrom(nodeId);
   }
 
+  /** Sizes of the structures that must stay bounded, for tests and the simulation. */
+  footprint(): { links: number; knownUrls: number; origins: number; refusedOrigins: number; answering: number; graves: number; backlogBytes: number } {
+    return {
+      links: this.members.links.size,
+      knownUrls: this.members.knownPeers().size,
+      origins: this.vv.toPairs().length,
+      refusedOrigins: this.guard.refusedOrigins,
+      answering: this.antiEntropy.answeringCount,
+      graves: this.state.graves.size,
+      backlogBytes: this.backlog.bytes,
+    };
+  }
+
   // ---- local writes ---------------------------------------------------------------------
 
   private get seq(): number {
@@ -431,14 +481,39 @@ export class ReplicaNode implements SessionHost {
   }
 
   private catchUpView(): CatchUpView {
-    return { nodeId: this.nodeId, origin: this.originName, vv: this.vv, backlog: this.backlog };
+    return {
+      nodeId: this.nodeId,
+      origin: this.originName,
+      vv: this.vv,
+      backlog: this.backlog,
+      streamable: (origin) => {
+        const owner = this.members.links.get(nodeIdOfOrigin(origin));
+        return owner !== undefined && owner.origin === origin && owner.state !== 'down';
+      },
+    };
   }
 
-  private writeLocal(op: Op, approxBytes: number): { ok: true; hlc: Hlc; seq: number } | { ok: false; message: string } {
+  /** Why a client write must be refused now, or null: closed, or a clock its peers will not accept. */
+  private writeRefusal(): WriteFailure | null {
+    if (this.isClosed) return { ok: false, code: 'CLOSED', message: 'this node is closed' };
+    const verdict = this.refreshClockVerdict();
+    return verdict.skewed ? { ok: false, code: 'CLOCK_SKEW', message: verdict.message } : null;
+  }
+
+  /**
+   * Stamps, applies and queues a local write. The write is acknowledged only if it took effect
+   * here: a stamp at or below state this node holds (a watermark from a clock running ahead)
+   * would make it vanish, so it is refused instead and nothing is replicated.
+   */
+  private writeLocal(op: Op, approxBytes: number): WriteResult {
     const operation: Operation = { origin: this.originName, seq: this.seq + 1, hlc: this.clockImpl.tick(), op };
+    // A write that would vanish under state stamped ahead of it is refused, not acknowledged.
+    if (this.state.wouldLose(operation)) {
+      return { ok: false, code: 'CLOCK_SKEW', message: 'this node holds state stamped ahead of its clock, so the write would not take effect: check the clocks of the cluster' };
+    }
     // Log first, then apply: an operation the journal refused never existed (its seq is reused).
     const logged = this.toJournal(operation);
-    if (!logged.ok) return logged;
+    if (!logged.ok) return { ok: false, code: 'NOT_LOGGED', message: logged.message };
     this.source = 'local';
     this.state.applyOperation(operation, this.now());
     this.vv.set(this.originName, operation.seq);
@@ -450,10 +525,6 @@ export class ReplicaNode implements SessionHost {
 
   private toJournal(operation: Operation): JournalResult {
     return this.journal === undefined ? { ok: true } : this.journal(operation);
-  }
-
-  private mustLog(result: JournalResult): void {
-    if (!result.ok) throw new SyncError('NOT_LOGGED', result.message);
   }
 
   private onStateChange(change: ChangeRecord): void {
@@ -470,7 +541,7 @@ export class ReplicaNode implements SessionHost {
     if (origin === this.originName) return;
     this.originName = origin;
     const last = this.clockImpl.peek();
-    this.clockImpl = new HybridClock(origin, this.options.now, this.options.maxClockOffsetMs);
+    this.clockImpl = new HybridClock(origin, this.options.now);
     this.clockImpl.advanceTo(last);
   }
 
@@ -512,17 +583,15 @@ export class ReplicaNode implements SessionHost {
     if (session.info.dialedUrl !== undefined) this.problemBoard.setPeer(session.info.dialedUrl, null);
     const link = this.members.linkFor(hello.nodeId);
     const wasUp = link.state !== 'down';
-    if (hello.url !== null) {
-      this.members.learnAddress(hello.nodeId, hello.url);
-      this.members.urlResolved(hello.url);
-    }
-    if (session.info.dialedUrl !== undefined) this.members.urlResolved(session.info.dialedUrl);
+    if (hello.url !== null) this.members.learnAddress(hello.nodeId, hello.url);
     const restarted = link.sessionUp(session, hello, auth, this.now());
+    this.aloneSince = null;
     if (!wasUp) this.activity.record({ type: 'peer-up', peer: link.nodeId });
+    // Our clock first, so the peer can judge it before our first operation arrives.
+    session.send(this.heartbeatFor(link.nodeId));
     // A restarted peer may have lost what it acknowledged before: start over from what it has.
     if (link.primary === null || restarted) this.outbound.attach(link, session);
     session.send({ type: 'peers', peers: this.members.addressList() });
-    session.send(this.heartbeatFor(link.nodeId));
     this.emitNodes();
   }
 
@@ -535,13 +604,14 @@ export class ReplicaNode implements SessionHost {
     if (link.primary === session) this.outbound.primaryClosed(link);
     if (wasLast) {
       this.antiEntropy.peerGone(link);
+      this.clockHealth.peerGone(link.nodeId);
       this.activity.record({ type: 'peer-down', peer: link.nodeId });
       this.emitNodes();
     }
+    if (this.aloneSince === null && [...this.members.links.values()].every((l) => l.sessions.length === 0)) this.aloneSince = Math.floor(this.now());
   }
 
   onSelfUrl(url: string): void {
-    this.members.urlResolved(url);
     this.emitter.emit('self-url', url);
   }
 
@@ -568,11 +638,9 @@ export class ReplicaNode implements SessionHost {
       case 'snapshot-chunk':
         return this.inbound.onSnapshotChunk(session, link, message);
       case 'heartbeat':
-        for (const member of message.members) this.members.learnMember(member);
-        link.onHeartbeat(message, this.originName);
-        if (link.markUp()) this.emitNodes();
-        this.outbound.onHeartbeat(link);
-        return this.ackWaiters.check();
+        return this.onHeartbeat(link, message);
+      case 'clock-skew':
+        return this.onClockSkew(link, message);
       case 'peers':
         return this.members.learnAddresses(message.peers);
       case 'digest':
@@ -593,10 +661,130 @@ export class ReplicaNode implements SessionHost {
     }
   }
 
-  /** Merges the newest timestamp of a batch of state into the clock; a message when it is too far ahead. */
-  private observeAll(entries: { hlc: Hlc }[], tombstones: { hlc: Hlc }[]): string | null {
-    const observed = this.clockImpl.observeNewest([...entries, ...tombstones]);
-    return observed.ok ? null : observed.message;
+  /** Liveness, the peer's view of the cluster, and its clock (members are no longer learned from it). */
+  private onHeartbeat(link: PeerLink, message: Extract<PeerMessage, { type: 'heartbeat' }>): void {
+    link.onHeartbeat(message, this.originName);
+    if (message.clock !== undefined) {
+      this.clockHealth.peerClock(link.nodeId, message.clock);
+      this.refreshClockVerdict();
+    }
+    if (this.isolated) this.rejoinFrom(link);
+    if (link.markUp()) this.emitNodes();
+    this.outbound.onHeartbeat(link);
+    this.ackWaiters.check();
+  }
+
+  /** A peer says our clock is off; when it names our origin, it refused our operations from `seq`. */
+  private onClockSkew(link: PeerLink, message: ClockSkewMessage): void {
+    if (message.origin !== this.originName || this.clockHealth.refusedOrigin(this.originName)) return;
+    this.clockHealth.refusedByPeer(link.nodeId, message.origin, message.seq, message.aheadMs);
+    this.activity.record({
+      type: 'clock-skew',
+      peer: link.nodeId,
+      message: `peer refused this node's operations from seq ${message.seq}: stamped ${message.aheadMs} ms ahead of its clock (max ${message.maxOffsetMs} ms)`,
+    });
+    this.refreshClockVerdict();
+  }
+
+  /** The guard refused `origin` from `seq`: say so, and tell its node if we are linked to it. */
+  private refusedAhead(origin: string, seq: number, aheadMs: number): void {
+    const owner = nodeIdOfOrigin(origin);
+    this.activity.record({
+      type: 'clock-skew',
+      peer: owner,
+      message: `refused ${origin}'s operations from seq ${seq} for good: stamped ${aheadMs} ms ahead of this node's clock (max ${this.options.maxClockOffsetMs} ms)`,
+    });
+    const link = this.members.links.get(owner);
+    if (link?.primary != null && link.origin === origin) this.sendSkewNotice(link.primary, origin, aheadMs, true);
+  }
+
+  /** Refused operations keep arriving (the notice may have been lost): tell the sender again, sparingly. */
+  private remindRefusal(session: PeerSession, link: PeerLink, origin: string): void {
+    if (link.origin === origin) this.sendSkewNotice(session, origin, this.options.maxClockOffsetMs + 1, false);
+  }
+
+  private sendSkewNotice(session: PeerSession, origin: string, aheadMs: number, force: boolean): void {
+    const now = this.now();
+    const last = this.lastSkewNotice.get(origin) ?? -Infinity;
+    if (!force && now - last < this.options.retransmitMs) return;
+    this.lastSkewNotice.set(origin, now);
+    if (this.lastSkewNotice.size > 1000) this.lastSkewNotice.delete(this.lastSkewNotice.keys().next().value as string);
+    const seq = this.guard.refusedFrom(origin) ?? 0;
+    session.send({ type: 'clock-skew', aheadMs: Math.round(aheadMs), maxOffsetMs: this.options.maxClockOffsetMs, origin, seq });
+  }
+
+  /** Recomputes whether our clock is trusted; on a change, says so in the history, to listeners and to `/health`. */
+  private refreshClockVerdict(): ClockVerdict {
+    if (this.clockHealth.checkJump(this.members.links.size > 0)) {
+      this.activity.record({ type: 'clock-skew', message: `this node's wall clock jumped against its monotonic clock` });
+    }
+    const verdict = this.clockHealth.verdict(this.originName, this.clockImpl.peek().wall - Math.floor(this.now()), this.members.links.size > 0);
+    const changed = verdict.kind !== this.clockVerdict.kind;
+    this.clockVerdict = verdict;
+    if (changed) {
+      this.activity.record({ type: 'clock-skew', message: verdict.skewed ? verdict.message : 'clock back within bounds' });
+      if (verdict.skewed) this.problemBoard.raise('clock-skew', verdict.message);
+      else this.problemBoard.clear('clock-skew');
+    }
+    return verdict;
+  }
+
+  /**
+   * Cut off for longer than the tombstone grace, we meet `link`: its deletes of that period may
+   * be collected, so what we hold from before its floor cannot be merged back. We take its
+   * state instead — unless it was cut off too and has the smaller id, in which case it takes ours.
+   */
+  private rejoinFrom(link: PeerLink): void {
+    if (link.isolated && this.nodeId < link.nodeId) {
+      this.isolated = false;
+      return;
+    }
+    this.isolated = false;
+    const floor = link.floor;
+    this.replaceState(`cut off from every peer for more than ${this.options.tombstoneGraceMs} ms: state before ${new Date(floor).toISOString()} replaced by ${link.nodeId}'s`, (stamp) => stamp.hlc.wall <= floor, null);
+  }
+
+  /**
+   * Our clock agrees with the peers again, but our origin was refused or our HLC ran ahead:
+   * continue under a new origin with a fresh clock, forgetting every write of ours the peers
+   * refused and everything stamped ahead of the clock, and take the rest again from a peer.
+   */
+  private recoverFromClockFault(): void {
+    const now = Math.floor(this.now());
+    const limit = now + this.options.maxClockOffsetMs;
+    const old = this.originName;
+    const refusedFrom = this.clockHealth.refusedSeq(old);
+    let keepUpTo = refusedFrom === null ? this.seq : refusedFrom - 1;
+    for (let seq = this.backlog.firstSeq; seq <= this.backlog.lastSeq && seq <= keepUpTo; seq++) {
+      const op = this.backlog.slice(seq, 1)[0];
+      if (op !== undefined && op.hlc.wall > limit) keepUpTo = seq - 1;
+    }
+    const doubtful = (stamp: { hlc: { wall: number; node: string }; seq: number }) => stamp.hlc.wall > limit || (stamp.hlc.node === old && stamp.seq > keepUpTo);
+    this.replaceState('clock fault: writes stamped ahead of the cluster were dropped, continuing under a new origin', doubtful, { keepUpTo });
+  }
+
+  /**
+   * Drops what `doubtful` picks, forgets which operations of other origins were applied (so
+   * their state is taken again, not skipped as evicted), optionally moves to a new origin, and
+   * reconnects: peers see a node that needs a snapshot, and the first one refills it.
+   */
+  private replaceState(reason: string, doubtful: (stamp: { hlc: { wall: number; node: string }; seq: number }) => boolean, newOrigin: { keepUpTo: number } | null): void {
+    const own = this.originName;
+    if (newOrigin !== null) {
+      this.vv.set(own, Math.min(this.vv.get(own), newOrigin.keepUpTo));
+      this.originName = freshOrigin(this.nodeId, Math.floor(this.now()).toString(36), this.vv);
+      this.clockImpl = new HybridClock(this.originName, this.options.now);
+      this.backlog = new Backlog(this.options.backlogSize, this.options.backlogMaxBytes);
+      this.clockHealth.newOrigin();
+    }
+    this.quiet = false;
+    this.state.forgetWhere(doubtful);
+    this.store.cache.setStrategy(this.state.strategy.strategy);
+    this.vv.retain((origin) => nodeIdOfOrigin(origin) === this.nodeId);
+    this.replacingState = true;
+    this.activity.record({ type: 'state-replaced', message: reason });
+    for (const session of [...this.sessions]) session.close();
+    this.refreshClockVerdict();
   }
 
   // ---- housekeeping ---------------------------------------------------------------------
@@ -608,37 +796,33 @@ export class ReplicaNode implements SessionHost {
     }, this.options.heartbeatMs);
   }
 
-  /** Heartbeats, liveness, retransmission, gossip and tombstone collection. */
+  /** Heartbeats, liveness, retransmission, gossip, clock checks and tombstone collection. */
   tick(): void {
     if (this.isClosed) return;
     this.tickCount++;
     const now = this.now();
     this.bootstrap.releaseIfGone(this.members.links);
     for (const session of [...this.sessions]) {
-      const silentFor = now - session.lastHeard;
-      if (session.pending && now - session.openedAt > this.options.handshakeTimeoutMs) session.abandon('HANDSHAKE_TIMEOUT', `the handshake did not complete within ${this.options.handshakeTimeoutMs} ms`);
+      const silentFor = this.monotonic() - session.lastHeard;
+      if (session.pending && this.monotonic() - session.openedAt > this.options.handshakeTimeoutMs) session.abandon('HANDSHAKE_TIMEOUT', `the handshake did not complete within ${this.options.handshakeTimeoutMs} ms`);
       else if (silentFor > this.options.downAfterMs) session.close();
       else if (session.isUp && session.peer !== null) session.send(this.heartbeatFor(session.peer.nodeId));
     }
     // Refusals recur on every redial while their cause lasts; once they stop, so does the problem.
     for (const code of ['duplicate-node-id', 'peer-unreachable', 'peer-refused-secret', 'peer-refused-version'] as const) this.problemBoard.clearStale(code, now - 3 * this.options.downAfterMs);
-    const changed = this.members.updateLiveness(now, this.options.suspectAfterMs);
+    let changed = this.members.updateLiveness(now, this.options.suspectAfterMs);
     for (const link of this.members.links.values()) {
-      this.outbound.retransmitIfStalled(link, now);
+      this.outbound.retransmitIfStalled(link, this.monotonic());
       if (this.tickCount % 5 === 0 && link.primary !== null) link.primary.send({ type: 'peers', peers: this.members.addressList() });
     }
+    if (this.members.forgetSilent(now, this.options.forgetMemberAfterMs)) changed = true;
     if (changed) this.emitNodes();
-    // Peers named by our vector are members too: their graves wait for them.
-    for (const origin of this.vv.origins()) this.members.learnMember(nodeIdOfOrigin(origin));
-    collectSettledGraves({
-      state: this.state,
-      vv: this.vv,
-      links: [...this.members.links.values()],
-      isolated: this.members.isolated(),
-      now,
-      graceMs: this.options.tombstoneGraceMs,
-      isolatedGraceMs: this.options.isolatedTombstoneGraceMs,
-    });
+    if (this.aloneSince !== null && now - this.aloneSince > this.options.tombstoneGraceMs && this.members.links.size > 0) this.isolated = true;
+    this.refreshClockVerdict();
+    const ahead = this.clockImpl.peek().wall - now > this.options.maxClockOffsetMs;
+    if (this.clockHealth.agreesWithPeers() && (ahead || this.clockHealth.refusedOrigin(this.originName))) this.recoverFromClockFault();
+    // Grave ages are monotonic: a wall clock set forward must not collect them early.
+    collectExpiredGraves({ state: this.state, now: this.monotonic(), graceMs: this.options.tombstoneGraceMs, maxGraves: this.options.maxTombstones });
   }
 
   private heartbeatFor(peer: string): PeerMessage {
@@ -653,6 +837,9 @@ export class ReplicaNode implements SessionHost {
       size: this.store.cache.size,
       capacity: this.store.cache.capacity,
       members: this.members.memberIds(),
+      clock: Math.max(0, Math.floor(this.now())),
+      isolated: this.isolated,
+      floor: this.state.floor?.wall ?? 0,
     };
   }
 
@@ -667,22 +854,33 @@ export class ReplicaNode implements SessionHost {
       store: this.store,
       activity: this.activity,
       retransmitMs: this.options.retransmitMs,
-      clock: () => this.clockImpl,
-      observeAll: (entries, tombstones) => this.observeAll(entries, tombstones),
+      guard: this.guard,
       now: () => this.now(),
+      monotonic: () => this.monotonic(),
       applying: () => {
         this.source = 'remote';
       },
       journal: (op: Operation) => this.toJournal(op),
       emitOp: (op: Operation) => this.emitter.emit('op', op),
+      remindRefusal: (session, link, origin) => this.remindRefusal(session, link, origin),
+      replacing: () => this.replacingState,
+      // The first peer to start streaming (a snapshot installed, or only its own operations
+      // missing) has given us what we dropped.
+      refilled: () => {
+        this.replacingState = false;
+      },
     };
   }
 
   private outboundHost(): OutboundHost {
     const { timers, maxInFlightOps, maxBatchOps, retransmitMs, snapshotChunkEntries } = this.options;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the backlog is replaced with the origin
+    const node = this;
     return {
       timers,
-      backlog: this.backlog,
+      get backlog() {
+        return node.backlog;
+      },
       state: this.state,
       activity: this.activity,
       maxInFlightOps,
@@ -691,8 +889,12 @@ export class ReplicaNode implements SessionHost {
       snapshotChunkEntries,
       origin: () => this.originName,
       seq: () => this.seq,
-      now: () => this.now(),
+      now: () => this.monotonic(),
       sending: () => !this.isClosed && this.enabled,
+      // Our operations a peer refused must reach no one; our state is not one to copy while
+      // it holds them or while it is being replaced.
+      sendableUpTo: () => this.clockHealth.refusedSeq(this.originName) === null ? Infinity : (this.clockHealth.refusedSeq(this.originName) as number) - 1,
+      snapshotsAllowed: () => !this.replacingState && this.clockHealth.refusedSeq(this.originName) === null,
       closed: () => this.isClosed,
       links: () => this.members.links.values(),
       catchUpView: () => this.catchUpView(),
@@ -708,7 +910,7 @@ export class ReplicaNode implements SessionHost {
       timers: () => this.options.timers,
       timeoutMs: () => this.options.forceSyncTimeoutMs,
       seen: (origin: string, seq: number) => this.vv.covers(origin, seq),
-      observe: (message: { entries: { hlc: Hlc }[]; tombstones: { hlc: Hlc }[] }) => this.observeAll(message.entries, message.tombstones),
+      screen: (part: StatePart) => this.guard.screen(part),
       applying: () => {
         this.source = 'remote';
       },

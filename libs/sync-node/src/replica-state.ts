@@ -2,17 +2,17 @@ import { compareHlc, type Hlc, type Operation, type SnapshotEntry, type Stamp, t
 import type { EntryRecord, EntryStore } from './entry-store.js';
 
 /**
- * Why a key is absent though a write for it was applied: a replicated delete (a tombstone), a
- * set whose TTL ran out, or a local eviction/refusal. All three must keep beating older writes
- * that arrive later. Tombstones and expired writes are part of the replicated state (every node
- * agrees on them); evictions are this node's own business and never leave it.
+ * Why a key is absent though a write for it was applied: a replicated delete (a tombstone) or a
+ * set whose TTL ran out. Both must keep beating older writes that arrive later, and both are
+ * part of the replicated state (every node agrees on them). Evictions leave no grave: they only
+ * raise the absent-key floor (see `ReplicaState.floor`).
  */
 export interface Grave {
   hlc: Hlc;
   seq: number;
-  kind: 'delete' | 'expired' | 'evicted';
+  kind: 'delete' | 'expired';
   expiresAt?: number;
-  /** Local time the grave was dug, for the minimum retention. */
+  /** Local monotonic time the grave was dug, for the grace period. */
   at: number;
 }
 
@@ -33,6 +33,9 @@ export interface ReplicaStateExport {
 
 const newer = (a: Hlc, b: Hlc | undefined): boolean => b === undefined || compareHlc(a, b) > 0;
 
+/** Bytes a grave takes in memory, roughly: the key (UTF-16) plus the stamp and map overhead. */
+const graveSize = (key: string): number => 2 * key.length + 96;
+
 /**
  * The merge rules of meshcache, independent of transport and storage:
  * - per key, the write with the greatest HLC wins (ties impossible: the origin is part of it);
@@ -42,9 +45,17 @@ const newer = (a: Hlc, b: Hlc | undefined): boolean => b === undefined || compar
  * Applying the same operations in any order, any number of times, gives the same state.
  */
 export class ReplicaState {
+  /** In the order they were dug (a re-dug key moves to the end), so the oldest go first. */
   readonly graves = new Map<string, Grave>();
   watermark: Stamp | null = null;
   strategy: StrategyState;
+  /**
+   * A write for a key absent here, stamped at or below this, is treated as already beaten: it
+   * could be older than a grave collected since. Only collection raises it, so it trails real
+   * time by at least the tombstone grace (or less at the hard cap of graves).
+   */
+  floor: Hlc | null = null;
+  private graveBytes = 0;
 
   constructor(
     readonly store: EntryStore,
@@ -70,6 +81,16 @@ export class ReplicaState {
     }
   }
 
+  /** True when applying `operation` would change nothing: state stamped at or above it already decides. */
+  wouldLose(operation: Operation): boolean {
+    const { op, hlc } = operation;
+    if (op.type === 'strategy') return this.strategy.stamp !== null && !newer(hlc, this.strategy.stamp.hlc);
+    if (this.watermark !== null && compareHlc(hlc, this.watermark.hlc) <= 0) return true;
+    if (op.type === 'clear') return false;
+    const current = this.store.peek(op.key);
+    return !newer(hlc, current !== undefined ? current.hlc : this.absentStamp(op.key));
+  }
+
   applyEntry(entry: SnapshotEntry, now: number): ApplyOutcome {
     return this.applyWrite(entry.key, entry.hlc, entry.seq, true, entry.value, entry.expiresAt, now);
   }
@@ -85,7 +106,7 @@ export class ReplicaState {
       if (compareHlc(record.hlc, stamp.hlc) < 0) this.store.remove(key);
     }
     for (const [key, grave] of this.graves) {
-      if (compareHlc(grave.hlc, stamp.hlc) < 0) this.graves.delete(key);
+      if (compareHlc(grave.hlc, stamp.hlc) < 0) this.dropGrave(key, grave);
     }
     this.onChange?.({ kind: 'clear' });
     return 'applied';
@@ -99,13 +120,20 @@ export class ReplicaState {
     return 'applied';
   }
 
-  /** Records that `key` left the store without a delete (expiry, eviction) so older writes still lose. */
+  /**
+   * Records that `key` left the store without a delete. An expired write stays a grave (every
+   * node agrees it expired). An eviction is this node's own business and leaves nothing: the
+   * version vector already keeps replication from bringing the entry back (see `merge`); an
+   * older concurrent write that arrives only after the eviction is stored, as it would be had
+   * the key never been here, and `forceSync` repairs it.
+   */
   markLocalRemoval(key: string, record: EntryRecord, kind: 'expired' | 'evicted'): void {
+    if (kind === 'evicted') return;
     const grave = this.graves.get(key);
     if (grave !== undefined && !newer(record.hlc, grave.hlc)) return;
     const mark: Grave = { hlc: record.hlc, seq: record.seq, kind, at: this.clock() };
-    if (kind === 'expired' && record.expiresAt !== undefined) mark.expiresAt = record.expiresAt;
-    this.graves.set(key, mark);
+    if (record.expiresAt !== undefined) mark.expiresAt = record.expiresAt;
+    this.digGrave(key, mark);
   }
 
   /** The stamp that currently decides `key`: its live entry, or its grave. */
@@ -115,24 +143,40 @@ export class ReplicaState {
     return this.graves.get(key)?.hlc;
   }
 
-  /** Removes graves the caller proves can no longer be beaten by anything in flight. */
-  collectGraves(canDrop: (grave: Grave) => boolean, budget: number): number {
+  /**
+   * Collects the oldest graves: those dug at or before `oldestAt` (local ms), and beyond that as
+   * many as needed to keep at most `maxGraves`. Each collected grave raises the floor, so the
+   * writes it was beating still lose. At most `budget` graves per call.
+   */
+  collectGraves(oldestAt: number, maxGraves: number, budget: number): number {
     let dropped = 0;
-    let visited = 0;
     for (const [key, grave] of this.graves) {
-      if (visited++ >= budget) break;
-      if (canDrop(grave)) {
-        this.graves.delete(key);
-        dropped++;
-      }
+      if (dropped >= budget) break;
+      if (grave.at > oldestAt && this.graves.size <= maxGraves) break;
+      this.dropGrave(key, grave);
+      this.raiseFloor(grave.hlc);
+      dropped++;
     }
     return dropped;
   }
 
-  tombstoneCount(): number {
-    let n = 0;
-    for (const grave of this.graves.values()) if (grave.kind === 'delete') n++;
-    return n;
+  /** Tombstones and expired writes kept to beat older writes, with their approximate size. */
+  tombstoneStats(): { count: number; bytes: number } {
+    return { count: this.graves.size, bytes: this.graveBytes };
+  }
+
+  /**
+   * Forgets every entry, grave, watermark and strategy stamp `doubtful` picks, and the floor: the
+   * state a node keeps when it is about to take the rest from a peer's snapshot instead of
+   * merging its doubtful past into the cluster's (after a long absence, or a clock fault).
+   */
+  forgetWhere(doubtful: (stamp: Stamp) => boolean): void {
+    for (const [key, record] of this.store.list()) if (doubtful(record)) this.store.remove(key);
+    for (const [key, grave] of this.graves) if (doubtful(grave)) this.dropGrave(key, grave);
+    if (this.watermark !== null && doubtful(this.watermark)) this.watermark = null;
+    if (this.strategy.stamp !== null && doubtful(this.strategy.stamp)) this.strategy = { strategy: this.strategy.strategy, stamp: null };
+    this.floor = null;
+    this.onChange?.({ kind: 'clear' });
   }
 
   /**
@@ -181,7 +225,7 @@ export class ReplicaState {
       if (g.kind === 'delete') tombstones.push({ key, hlc: g.hlc, seq: g.seq });
       // An expired write travels as an entry without its value: the receiver will see it is
       // expired and only keep its stamp.
-      else if (g.kind === 'expired') entries.push({ key, value: null, hlc: g.hlc, seq: g.seq, expiresAt: g.expiresAt });
+      else entries.push({ key, value: null, hlc: g.hlc, seq: g.seq, expiresAt: g.expiresAt });
     }
     return { entries, tombstones, watermark: this.watermark, strategy: this.strategy };
   }
@@ -232,11 +276,11 @@ export class ReplicaState {
   ): ApplyOutcome {
     if (this.watermark !== null && compareHlc(hlc, this.watermark.hlc) <= 0) return 'superseded';
     const current = this.store.peek(key);
-    const decidingStamp = current !== undefined ? current.hlc : this.graves.get(key)?.hlc;
+    const decidingStamp = current !== undefined ? current.hlc : this.absentStamp(key);
     if (!newer(hlc, decidingStamp)) return 'superseded';
     if (!isSet) {
       if (current !== undefined) this.store.remove(key);
-      this.graves.set(key, { hlc, seq, kind: 'delete', at: this.clock() });
+      this.digGrave(key, { hlc, seq, kind: 'delete', at: this.clock() });
       this.onChange?.({ kind: 'delete', key });
       return 'applied';
     }
@@ -255,8 +299,38 @@ export class ReplicaState {
       this.onChange?.({ kind: 'delete', key });
       return 'applied';
     }
-    this.graves.delete(key);
+    const grave = this.graves.get(key);
+    if (grave !== undefined) this.dropGrave(key, grave);
     this.onChange?.({ kind: 'set', key });
     return 'applied';
+  }
+
+  private digGrave(key: string, grave: Grave): void {
+    const old = this.graves.get(key);
+    if (old !== undefined) this.dropGrave(key, old);
+    this.graves.set(key, grave);
+    this.graveBytes += graveSize(key);
+  }
+
+  private dropGrave(key: string, grave: Grave): void {
+    if (this.graves.get(key) !== grave) return;
+    this.graves.delete(key);
+    this.graveBytes -= graveSize(key);
+  }
+
+  /** What a write to an absent key must beat: its grave, and the floor of collected graves. */
+  private absentStamp(key: string): Hlc | undefined {
+    const grave = this.graves.get(key)?.hlc;
+    if (this.floor === null) return grave;
+    return grave !== undefined && compareHlc(grave, this.floor) > 0 ? grave : this.floor;
+  }
+
+  /** Adopts a floor saved before a restart. */
+  raiseFloorTo(hlc: Hlc): void {
+    this.raiseFloor(hlc);
+  }
+
+  private raiseFloor(hlc: Hlc): void {
+    if (newer(hlc, this.floor ?? undefined)) this.floor = hlc;
   }
 }

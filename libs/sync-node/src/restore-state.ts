@@ -37,8 +37,13 @@ export function restoreState(target: RestoreTarget, snapshot: NodeSnapshot | und
     }
     state.merge(parsed.data, now);
     vv.merge(VersionVector.fromPairs(parsed.data.vv));
-    for (const item of [...parsed.data.entries, ...parsed.data.tombstones]) clock.advanceTo(item.hlc);
+    // Everything stamped counts: a watermark from a clock that ran ahead must show as the clock
+    // running ahead (the node then recovers from it), not silently swallow later writes.
+    const { entries, tombstones, watermark, strategy } = parsed.data;
+    for (const item of [...entries, ...tombstones, ...(watermark === null ? [] : [watermark]), ...(strategy.stamp === null ? [] : [strategy.stamp])]) clock.advanceTo(item.hlc);
     members = parsed.data.members;
+    // Collected deletes stay collected: older writes for absent keys still lose after a restart.
+    if (parsed.data.floor !== null) state.raiseFloorTo(parsed.data.floor);
   }
   let applied = 0;
   let skipped = 0;

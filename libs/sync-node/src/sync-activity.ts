@@ -12,7 +12,9 @@ export interface StatsView {
   seq: number;
   backlogSize: number;
   backlogCapacity: number;
+  backlogBytes: number;
   tombstones: number;
+  tombstoneBytes: number;
   problems: NodeProblem[];
 }
 
@@ -104,7 +106,9 @@ export class SyncActivity {
       rejectedMessages: this.rejectedMessages,
       opsSent: this.opsSent,
       opsReceived: this.opsReceived,
+      backlogBytes: view.backlogBytes,
       tombstones: view.tombstones,
+      tombstoneBytes: view.tombstoneBytes,
       forceSyncs: this.forceSyncs,
       repairedKeys: this.repairedKeys,
       problems: view.problems,

@@ -32,6 +32,11 @@ export class VersionVector {
     for (const [origin, seq] of other.seqs) this.raise(origin, seq);
   }
 
+  /** Keeps only the origins `keep` accepts. */
+  retain(keep: (origin: string) => boolean): void {
+    for (const origin of [...this.seqs.keys()]) if (!keep(origin)) this.seqs.delete(origin);
+  }
+
   origins(): IterableIterator<string> {
     return this.seqs.keys();
   }

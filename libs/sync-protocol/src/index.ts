@@ -21,6 +21,7 @@ export { NodeSnapshotSchema, SnapshotEntrySchema, StampSchema, StrategyStateSche
 export type { NodeSnapshot, SnapshotEntry, Stamp, StrategyState, Tombstone } from './snapshot.js';
 export {
   AckMessageSchema,
+  ClockSkewMessageSchema,
   ChallengeMessageSchema,
   IntroMessageSchema,
   ProveMessageSchema,
@@ -45,6 +46,7 @@ export {
   SyncStartMessageSchema,
 } from './messages.js';
 export type {
+  ClockSkewMessage,
   ChallengeMessage,
   IntroMessage,
   ProveMessage,

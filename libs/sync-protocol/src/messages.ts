@@ -115,6 +115,34 @@ export const HeartbeatMessageSchema = z.object({
   members: z.array(NodeIdSchema).max(1000),
   /** As in `welcome` / `intro`: the sender still waits for its first snapshot, from the receiver. */
   wantsSnapshot: z.boolean(),
+  /**
+   * The sender's physical clock (ms since the epoch) when it sent this heartbeat: the receiver
+   * compares it with its own to tell which clock is out of bounds. Optional for older senders.
+   */
+  clock: z.number().int().nonnegative().optional(),
+  /**
+   * The sender has had no live link to any peer for longer than its tombstone grace: it will
+   * replace its older state from a peer that was not cut off (see docs/CONSISTENCY.md).
+   */
+  isolated: z.boolean().optional(),
+  /**
+   * Wall time (ms) at or below which the sender has forgotten deletes (collected tombstones): a
+   * peer replacing its state from the sender drops what it holds from before then.
+   */
+  floor: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * The receiver's clock and the sender's differ by more than the receiver's `maxClockOffsetMs`.
+ * `aheadMs` is how far the sender's clock is ahead of the receiver's (negative: behind). When
+ * `origin` is set, the receiver refused that origin's operations from `seq` on, for good.
+ */
+export const ClockSkewMessageSchema = z.object({
+  type: z.literal('clock-skew'),
+  aheadMs: z.number().int(),
+  maxOffsetMs: z.number().int().nonnegative(),
+  origin: OriginSchema.nullable(),
+  seq: z.number().int().nonnegative(),
 });
 
 export const PeerAddressSchema = z.object({ nodeId: NodeIdSchema, url: PeerUrlSchema });
@@ -188,6 +216,7 @@ export const PeerMessageSchema = z.discriminatedUnion('type', [
   RepairWantMessageSchema,
   RepairMessageSchema,
   RepairDoneMessageSchema,
+  ClockSkewMessageSchema,
 ]);
 export type PeerMessage = z.infer<typeof PeerMessageSchema>;
 export type PeerMessageType = PeerMessage['type'];
@@ -201,6 +230,7 @@ export type SessionInfo = Pick<IntroMessage, 'url' | 'vv' | 'wantsSnapshot'>;
 export type OpsMessage = z.infer<typeof OpsMessageSchema>;
 export type SnapshotChunkMessage = z.infer<typeof SnapshotChunkMessageSchema>;
 export type HeartbeatMessage = z.infer<typeof HeartbeatMessageSchema>;
+export type ClockSkewMessage = z.infer<typeof ClockSkewMessageSchema>;
 export type DigestMessage = z.infer<typeof DigestMessageSchema>;
 export type RepairMessage = z.infer<typeof RepairMessageSchema>;
 export type RepairKeysMessage = z.infer<typeof RepairKeysMessageSchema>;

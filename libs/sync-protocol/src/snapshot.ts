@@ -38,7 +38,9 @@ export const NodeSnapshotSchema = z.object({
   tombstones: z.array(TombstoneSchema),
   watermark: StampSchema.nullable(),
   strategy: StrategyStateSchema,
-  /** Node ids known to belong to the cluster: tombstones wait for all of them after a restart. */
+  /** Node ids known to belong to the cluster (listed as down until they connect after a restart). */
   members: z.array(NodeIdSchema).max(1000).default([]),
+  /** The stamp up to which collected tombstones were forgotten (see ReplicaState.floor). */
+  floor: HlcSchema.nullable().default(null),
 });
 export type NodeSnapshot = z.infer<typeof NodeSnapshotSchema>;

@@ -41,6 +41,8 @@ export const SyncEventTypeSchema = z.enum([
   'rejected',
   'sync-enabled',
   'sync-disabled',
+  'clock-skew',
+  'state-replaced',
 ]);
 export type SyncEventType = z.infer<typeof SyncEventTypeSchema>;
 
@@ -81,6 +83,10 @@ export const SyncStatsSchema = z.object({
   opsSent: z.number().int().nonnegative(),
   opsReceived: z.number().int().nonnegative(),
   tombstones: z.number().int().nonnegative(),
+  /** Approximate bytes the tombstones take (keys and stamps). */
+  tombstoneBytes: z.number().int().nonnegative(),
+  /** Approximate bytes of the operations in the backlog. */
+  backlogBytes: z.number().int().nonnegative(),
   forceSyncs: z.number().int().nonnegative(),
   repairedKeys: z.number().int().nonnegative(),
   /** What is wrong with replication right now; empty when all is well. */

@@ -1,5 +1,5 @@
 import { etagOf, ifNoneMatchHits, ttlMsOf, versionOf, type SetItemBody, type WriteConcernQuery } from '@meshcache/api-contract';
-import type { ReplicaNode, WriteResult } from '@meshcache/sync-node';
+import type { ReplicaNode, WriteFailure, WriteResult } from '@meshcache/sync-node';
 import type { ServerContext } from '../server/context.js';
 import { itemView } from '../views/item-views.js';
 import { writeFailureCode } from '../views/write-failure.js';
@@ -22,10 +22,11 @@ export const readItemReply = (node: ReplicaNode, key: string, ifNoneMatch?: stri
 
 export const writeItem = (node: ReplicaNode, item: SetItemBody): WriteResult => node.set(item.key, item.value, { ttlMs: ttlMsOf(item) });
 
+/** The answer to a write the node refused. */
+export const refusedWriteReply = (result: WriteFailure): Reply => errorReply(writeFailureCode(result), result.message);
+
 const writtenReply = (result: WriteResult, key: string): Reply => {
-  if (!result.ok) {
-    return errorReply(writeFailureCode(result), result.message);
-  }
+  if (!result.ok) return refusedWriteReply(result);
   const version = versionOf(result.hlc);
   return { body: { success: true, message: 'Item cached successfully', key, version }, headers: { ETag: etagOf(version) } };
 };

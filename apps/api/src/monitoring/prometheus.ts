@@ -8,7 +8,20 @@ export interface PrometheusSource {
   persistence(): { writable: boolean; opLogBytes: number; lastSnapshotAt: number | null } | undefined;
   /** What `/health` reports as problems right now. */
   problems(): HealthProblem[];
-  sync(): { lag: number; fullSyncs: number; partialSyncs: number; opsSent: number; opsReceived: number; rejectedMessages: number; peersUp: number; syncEnabled: boolean };
+  sync(): {
+    lag: number;
+    fullSyncs: number;
+    partialSyncs: number;
+    opsSent: number;
+    opsReceived: number;
+    rejectedMessages: number;
+    peersUp: number;
+    syncEnabled: boolean;
+    tombstones: number;
+    tombstoneBytes: number;
+    backlogSize: number;
+    backlogBytes: number;
+  };
 }
 
 export interface HttpMetrics {
@@ -74,6 +87,10 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
   mirrorCounter('meshcache_sync_ops_received_total', 'Operations received from peers', () => source.sync().opsReceived);
   mirrorCounter('meshcache_sync_rejected_messages_total', 'Peer messages dropped by validation', () => source.sync().rejectedMessages);
   gauge('meshcache_peers_up', 'Peers currently connected', () => source.sync().peersUp);
+  gauge('meshcache_tombstones', 'Tombstones kept to beat older writes (collected after tombstoneGraceMs, capped by maxTombstones)', () => source.sync().tombstones);
+  gauge('meshcache_tombstone_bytes', 'Approximate bytes of the tombstones', () => source.sync().tombstoneBytes);
+  gauge('meshcache_backlog_ops', "This node's operations kept for partial resync", () => source.sync().backlogSize);
+  gauge('meshcache_backlog_bytes', 'Approximate bytes of the backlog (capped by backlogMaxBytes)', () => source.sync().backlogBytes);
   new Gauge({
     name: 'meshcache_health_problems',
     help: 'Current /health problems by code (0 for every code not present)',

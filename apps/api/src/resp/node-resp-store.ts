@@ -1,6 +1,6 @@
 import { enginePolicy, MAX_KEY_LENGTH, MAX_TTL_MS, strategySchema } from '@meshcache/api-contract';
 import type { DeleteOutcome, KeyPageRequest, KeyPageResult, RespStore, StoreInfo, StoredValue, WriteOutcome, WriteRefusal } from '@meshcache/resp';
-import { SyncError, type WriteResult } from '@meshcache/sync-node';
+import type { WriteFailure } from '@meshcache/sync-node';
 import type { ServerContext } from '../server/context.js';
 
 const OK: WriteOutcome = { ok: true };
@@ -13,25 +13,18 @@ const notLogged = (message: string): WriteRefusal => ({
 });
 
 /** The engine's refusals as Redis error kinds: over the byte budget is Redis' OOM, a disk that refuses writes READONLY. */
-const refusal = (result: Extract<WriteResult, { ok: false }>): WriteRefusal => {
+const refusal = (result: WriteFailure): WriteRefusal => {
   switch (result.code) {
     case 'TOO_LARGE':
     case 'INVALID_SIZE':
       return { ok: false, refusal: 'oom', message: `command not allowed: ${result.message} (CACHE_MAX_BYTES)` };
     case 'NOT_LOGGED':
       return notLogged(result.message);
+    // Out of bounds with its peers, the node is read-only until its clock is fixed.
+    case 'CLOCK_SKEW':
+      return { ok: false, refusal: 'readonly', message: result.message };
     default:
       return { ok: false, refusal: 'invalid', message: result.message };
-  }
-};
-
-/** delete, clear and setStrategy throw `NOT_LOGGED` when the journal refuses them (nothing changed). */
-const journaled = <T, R extends WriteOutcome | DeleteOutcome>(write: () => T, outcome: (value: T) => R): R | WriteRefusal => {
-  try {
-    return outcome(write());
-  } catch (error) {
-    if (error instanceof SyncError && error.code === 'NOT_LOGGED') return notLogged(error.message);
-    throw error;
   }
 };
 
@@ -60,16 +53,13 @@ export const createNodeRespStore = (ctx: ServerContext): RespStore => {
     },
     delete(key: string): DeleteOutcome {
       if (node.closed) return { ok: false, refusal: 'invalid', message: 'this node is closed' };
-      return journaled(
-        () => node.delete(key),
-        (existed) => ({ ok: true, existed }),
-      );
+      const result = node.delete(key);
+      return result.ok ? { ok: true, existed: result.existed } : refusal(result);
     },
-    clear: (): WriteOutcome =>
-      journaled(
-        () => node.clear(),
-        () => OK,
-      ),
+    clear(): WriteOutcome {
+      const result = node.clear();
+      return result.ok ? OK : refusal(result);
+    },
     size: () => node.cache.size,
     keyPage(request: KeyPageRequest): KeyPageResult {
       const page = keys.page(request);
@@ -81,10 +71,8 @@ export const createNodeRespStore = (ctx: ServerContext): RespStore => {
     setPolicy(policy: string): WriteOutcome {
       const label = strategySchema.options.find((s) => enginePolicy(s) === policy);
       if (label === undefined) return { ok: false, refusal: 'invalid', message: `unknown policy ${policy}` };
-      return journaled(
-        () => node.setStrategy(enginePolicy(label)),
-        () => OK,
-      );
+      const result = node.setStrategy(enginePolicy(label));
+      return result.ok ? OK : refusal(result);
     },
     maxBytes: () => config.cacheMaxBytes,
     loading: () => lifecycle.phase === 'loading',

@@ -35,6 +35,8 @@ export function makeSyncStats(overrides: Partial<SyncStats> = {}): SyncStats {
     opsSent: 0,
     opsReceived: 0,
     tombstones: 0,
+    tombstoneBytes: 0,
+    backlogBytes: 0,
     forceSyncs: 0,
     repairedKeys: 0,
     problems: [],

@@ -5,7 +5,7 @@ const BASE_SEED = Number(process.env.SIM_SEED ?? 20_251_126);
 const SCHEDULES = Number(process.env.SIM_SCHEDULES ?? 250);
 
 describe('deterministic simulation', () => {
-  it(`converges on ${SCHEDULES} seeded schedules with drops, reordering, partitions, crashes and restarts`, () => {
+  it(`converges on ${SCHEDULES} seeded schedules with drops, reordering, partitions, crashes and restarts, clocks set minutes off and nodes gone for good`, () => {
     const results = runSchedules({ seed: BASE_SEED, schedules: SCHEDULES });
     const failed = results.find((r) => !r.ok);
     if (failed !== undefined) {
@@ -13,9 +13,11 @@ describe('deterministic simulation', () => {
     }
     expect(results).toHaveLength(SCHEDULES);
     // The schedules really exercised the faults they claim to.
-    const sum = (k: 'crashes' | 'partitions' | 'fullSyncs' | 'partialSyncs' | 'dropped' | 'attacks' | 'twins' | 'duplicatesReported') => results.reduce((s, r) => s + r[k], 0);
+    const sum = (k: 'crashes' | 'partitions' | 'clockJumps' | 'vanished' | 'fullSyncs' | 'partialSyncs' | 'dropped' | 'attacks' | 'twins' | 'duplicatesReported') => results.reduce((s, r) => s + r[k], 0);
     expect(sum('crashes')).toBeGreaterThan(0);
     expect(sum('partitions')).toBeGreaterThan(0);
+    expect(sum('clockJumps')).toBeGreaterThan(0);
+    expect(sum('vanished')).toBeGreaterThan(0);
     expect(sum('fullSyncs')).toBeGreaterThan(0);
     expect(sum('partialSyncs')).toBeGreaterThan(0);
     expect(sum('dropped')).toBeGreaterThan(0);

@@ -1,14 +1,16 @@
-import { compareHlc, STRATEGIES, type NodeSnapshot, type Operation, type Strategy } from '@meshcache/sync-protocol';
+import { compareHlc, nodeIdOfOrigin, STRATEGIES, type NodeSnapshot, type Operation, type Strategy } from '@meshcache/sync-protocol';
 import { MapEntryStore } from '../entry-store.js';
 import { ReplicaNode } from '../replica-node.js';
 import { ReplicaState } from '../replica-state.js';
 import { MemoryNetwork } from '../transports/memory-network.js';
+import { checkBounds } from './bounds-check.js';
+import { ClockFaults, SIM_MAX_CLOCK_OFFSET_MS } from './clock-faults.js';
 import { SeededScheduler } from './seeded-scheduler.js';
 import { TrustScenario } from './trust-scenario.js';
 
 /** Virtual time starts at a realistic epoch so HLC walls look like real ones. */
 const EPOCH = 1_750_000_000_000;
-const MAX_SKEW_MS = 20;
+const MAX_TOMBSTONES = 1_000_000;
 const KEYS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', '__proto__', 'constructor', '', 'x:y'];
 
 export interface ScheduleResult {
@@ -19,6 +21,9 @@ export interface ScheduleResult {
   writes: number;
   crashes: number;
   partitions: number;
+  /** Host clocks set minutes off (or right again), and nodes gone for good. */
+  clockJumps: number;
+  vanished: number;
   fullSyncs: number;
   partialSyncs: number;
   delivered: number;
@@ -50,12 +55,14 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const net = new MemoryNetwork(sched);
   const nodeCount = sched.int(3, 5);
   const ids = Array.from({ length: nodeCount }, (_, i) => `n${i + 1}`);
-  const skew = new Map(ids.map((id) => [id, sched.int(-MAX_SKEW_MS, MAX_SKEW_MS)]));
+  const clocks = new ClockFaults(sched, ids);
   const backlogSize = sched.pick([4, 16, 1000]);
+  const backlogMaxBytes = sched.pick([600, 64 * 1024 * 1024]);
   const disks = new Map<string, Disk>(ids.map((id) => [id, { snapshot: undefined, ops: [] }]));
   const live = new Map<string, ReplicaNode>();
   const issued: Operation[] = [];
-  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0, attacks: 0, twins: 0, duplicatesReported: 0 };
+  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, clockJumps: 0, vanished: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0, attacks: 0, twins: 0, duplicatesReported: 0 };
+  const vanished = new Set<string>();
   let counter = 0;
   const trust = new TrustScenario(sched, net, () => [...live.values()], ids[0], () => EPOCH + sched.now);
 
@@ -66,17 +73,25 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       members: ids.filter((other) => other !== id),
       cache: { capacity: 1000, strategy: 'lru' },
       clusterSecret: 'sim-secret',
-      now: () => EPOCH + sched.now + (skew.get(id) ?? 0),
+      now: () => EPOCH + sched.now + clocks.offset(id),
+      monotonicNow: () => sched.now,
+      maxClockOffsetMs: SIM_MAX_CLOCK_OFFSET_MS,
+      // Restarts happen on hosts whose clock is off: no write before a peer vouched for it.
+      requireClockConfirmation: true,
       timers: sched.timersFor(id),
       heartbeatMs: 100,
       retransmitMs: 250,
       downAfterMs: 800,
       backlogSize,
+      backlogMaxBytes,
+      maxTombstones: MAX_TOMBSTONES,
       maxBatchOps: sched.pick([1, 3, 100]),
       maxInFlightOps: sched.pick([2, 50, 1000]),
       snapshotChunkEntries: sched.pick([1, 3, 1000]),
       forceSyncTimeoutMs: 1000,
-      tombstoneGraceMs: sched.pick([300, 3000]),
+      // Longer than any schedule: a partition longer than the grace may lose writes by design
+      // (docs/CONSISTENCY.md, gc grace); collection itself is covered by replica-node.spec.ts.
+      tombstoneGraceMs: 60_000,
     });
     const disk = disks.get(id) as Disk;
     node.restore(disk.snapshot === undefined ? undefined : clone(disk.snapshot), clone(disk.ops));
@@ -88,6 +103,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
     node.on('op', (op) => {
       if (traceKey !== undefined && 'key' in op.op && op.op.key === traceKey) log(`t=${sched.now} ${node.origin} op ${op.origin}/${op.seq} ${JSON.stringify(op.op)}`);
       disk.ops.push(clone(op));
+      // Only acknowledged writes are emitted for the node's own origin: the reference of the check.
       if (op.origin === node.origin) issued.push(clone(op));
     });
     trust.watch(node);
@@ -155,6 +171,17 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       const disk = disks.get(id) as Disk;
       disk.snapshot = clone(node.snapshot());
       disk.ops = [];
+    } else if (roll < 0.905) {
+      log(`t=${sched.now} ${clocks.step(ids)}`);
+      result.clockJumps++;
+    } else if (roll < 0.908 && liveIds.length > 2 && vanished.size === 0) {
+      // Gone for good: never restarted, its disk lost.
+      sched.cancelOwner(id);
+      net.crash(id);
+      live.delete(id);
+      vanished.add(id);
+      result.vanished++;
+      log(`t=${sched.now} ${id} vanishes`);
     }
   }
 
@@ -162,6 +189,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   trust.finish();
   net.heal();
   net.faults = { drop: 0, duplicate: 0, reorder: 0, minDelayMs: 1, maxDelayMs: 5 };
+  clocks.repairSome();
   for (const id of [...crashed]) {
     crashed.delete(id);
     start(id);
@@ -169,7 +197,24 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   for (const node of live.values()) node.setSyncEnabled(true);
   sched.runUntil(sched.now + 6000);
 
-  const failure = trust.violations[0] ?? checkConvergence(ids.map((id) => live.get(id) as ReplicaNode), issued, EPOCH + sched.now + MAX_SKEW_MS + 1);
+  // Honest nodes: up, with a clock within bounds. Nodes still out of bounds must not be
+  // acknowledging writes, and a vanished node's writes count only if they reached someone.
+  const faulty = clocks.faulty();
+  const honest = ids.filter((id) => live.has(id) && !faulty.has(id)).map((id) => live.get(id) as ReplicaNode);
+  const survivors = [...live.values()];
+  // (Reached: a survivor's vector covers it, or a survivor holds the value it wrote — restored
+  // from a snapshot, which does not advance the vector.)
+  const reached = (op: Operation) =>
+    survivors.some(
+      (n) =>
+        n.versionVectorPairs().some(([o, seq]) => o === op.origin && seq >= op.seq) ||
+        (op.op.type === 'set' && compareHlc(n.peek(op.op.key)?.hlc ?? { wall: -1, logical: 0, node: '' }, op.hlc) === 0),
+    );
+  const reference = issued.filter((op) => !vanished.has(nodeIdOfOrigin(op.origin)) || reached(op));
+  const failure =
+    trust.violations[0] ??
+    checkConvergence(honest, reference, EPOCH + sched.now + SIM_MAX_CLOCK_OFFSET_MS + 1) ??
+    checkBounds(survivors, { maxTombstones: MAX_TOMBSTONES, backlogMaxBytes, largestOpBytes: 1000, members: ids.length - 1 });
   result.attacks = trust.adversary.actions;
   result.twins = trust.twins;
   result.duplicatesReported = trust.duplicatesReported;

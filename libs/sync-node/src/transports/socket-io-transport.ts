@@ -78,7 +78,6 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
   const selfUrl = normalize(opts.selfUrl);
   const redialMs = opts.redialMs ?? 2000;
   node.advertise(selfUrl);
-  node.expectPeerUrls(opts.peers.map(normalize).filter((url) => url !== '' && url !== selfUrl));
   const namespace = opts.io.of(CLUSTER_NAMESPACE);
   const accepted = new Set<ServerSocket>();
   const clients = new Map<string, ClientSocket>();
@@ -148,8 +147,17 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
     });
   };
 
+  const seeds = new Set(opts.peers.map(normalize));
   const onPeerAddress = (peer: PeerAddressEvent) => dial(peer.url);
   node.on('peer-address', onPeerAddress);
+  // A forgotten or moved peer's address is no longer dialed (seed addresses always are).
+  const onPeerForgotten = (peer: PeerAddressEvent) => {
+    const url = normalize(peer.url);
+    if (seeds.has(url)) return;
+    clients.get(url)?.disconnect();
+    clients.delete(url);
+  };
+  node.on('peer-forgotten', onPeerForgotten);
   const onSelfUrl = (url: string) => {
     selfAliases.add(url);
     clients.get(url)?.disconnect();
@@ -165,6 +173,7 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
       if (closed) return;
       closed = true;
       node.off('peer-address', onPeerAddress);
+      node.off('peer-forgotten', onPeerForgotten);
       node.off('self-url', onSelfUrl);
       namespace.off('connection', onConnection);
       for (const timer of redials) clearTimeout(timer);

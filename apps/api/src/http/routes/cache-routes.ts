@@ -11,7 +11,7 @@ import type { Router } from 'express';
 import type { ServerContext } from '../../server/context.js';
 import { keyEntry } from '../../views/item-views.js';
 import { bindRoute } from '../bind-route.js';
-import { NOT_FOUND, readItemReply, setItemWithConcernReply, writeItem } from '../item-replies.js';
+import { NOT_FOUND, readItemReply, refusedWriteReply, setItemWithConcernReply, writeItem } from '../item-replies.js';
 import { errorReply } from '../send-error.js';
 
 export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
@@ -28,7 +28,11 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
     return { body: { success: true, items, nextCursor: page.nextCursor, totalKeys: ctx.keys.count(query.prefix) } };
   });
 
-  const removeItem = (key: string) => (node.delete(key) ? { body: { success: true, message: 'Item deleted', key } } : NOT_FOUND);
+  const removeItem = (key: string) => {
+    const result = node.delete(key);
+    if (!result.ok) return refusedWriteReply(result);
+    return result.existed ? { body: { success: true, message: 'Item deleted', key } } : NOT_FOUND;
+  };
 
   bindRoute(router, auth, routes.getItem, ({ params }, req) => readItemReply(node, params.key, req.headers['if-none-match']));
   bindRoute(router, auth, routes.deleteItem, ({ params }) => removeItem(params.key));
@@ -55,7 +59,8 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
   });
 
   bindRoute(router, auth, routes.clear, () => {
-    node.clear();
+    const result = node.clear();
+    if (!result.ok) return refusedWriteReply(result);
     return { body: { success: true, message: 'Cache cleared' } };
   });
 };

@@ -3,13 +3,15 @@ import type { Router } from 'express';
 import type { ServerContext } from '../../server/context.js';
 import { metricsView } from '../../views/metrics-views.js';
 import { bindRoute } from '../bind-route.js';
+import { refusedWriteReply } from '../item-replies.js';
 
 /** Strategy, metrics and replication control. */
 export const mountControlRoutes = (router: Router, ctx: ServerContext): void => {
   const { node, auth } = ctx;
 
   bindRoute(router, auth, routes.setStrategy, ({ body }) => {
-    node.setStrategy(enginePolicy(body.strategy));
+    const result = node.setStrategy(enginePolicy(body.strategy));
+    if (!result.ok) return refusedWriteReply(result);
     return { body: { success: true, message: `Strategy changed to ${body.strategy}`, strategy: body.strategy } };
   });
 

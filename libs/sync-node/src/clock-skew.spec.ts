@@ -1,0 +1,131 @@
+import type { NodeSnapshot } from '@meshcache/sync-protocol';
+import { ReplicaNode } from './replica-node.js';
+import { EPOCH, memoryCluster } from './test/memory-cluster.js';
+
+const MINUTES = 60_000;
+
+/** A node's saved state holding a clear stamped 5 minutes ahead by `x`, whose clock ran fast. */
+const futureWatermarkSnapshot = (nodeId: string): NodeSnapshot => ({
+  format: 1,
+  nodeId,
+  origin: `${nodeId}#1`,
+  takenAt: EPOCH,
+  vv: [['x#1', 1]],
+  entries: [],
+  tombstones: [],
+  watermark: { hlc: { wall: EPOCH + 5 * MINUTES, logical: 0, node: 'x#1' }, seq: 1 },
+  strategy: { strategy: 'lru', stamp: null },
+  members: [],
+  floor: null,
+});
+
+describe('ReplicaNode under clock skew', () => {
+  it('never applies writes stamped too far ahead, not even once the clock caught up; the skewed node learns it, refuses writes, then recovers under a new origin', () => {
+    let skew = 5 * MINUTES;
+    const { nodes, run, make, net, sched } = memoryCluster(['a', 'b'], { maxClockOffsetMs: 1000, heartbeatMs: 1000 });
+    const [a, b] = nodes;
+    a.set('k', 'honest');
+    // z starts with a clock 5 minutes fast: nothing has told it yet, so its first write goes out.
+    const z = make('z', { now: () => EPOCH + sched.now + skew });
+    expect(z.set('k', 'future').ok).toBe(true);
+    net.add(z);
+    run(3000);
+    expect(a.get('k')?.value).toBe('honest');
+    expect(b.get('k')?.value).toBe('honest');
+    // The first peer to get z's write refused it for good and told z, which then stopped sending it.
+    expect([a, b].some((n) => n.history(100).some((e) => e.type === 'clock-skew' && e.peer === 'z' && e.message?.includes('for good')))).toBe(true);
+    // z learned it: out of bounds with both peers, reported, and refusing writes.
+    expect(z.problems()).toEqual([expect.objectContaining({ code: 'clock-skew' })]);
+    expect(z.stats().problems).toEqual([expect.objectContaining({ code: 'clock-skew' })]);
+    expect(z.set('x', 1)).toMatchObject({ ok: false, code: 'CLOCK_SKEW' });
+    expect(z.delete('k')).toMatchObject({ ok: false, code: 'CLOCK_SKEW' });
+    expect(z.clear()).toMatchObject({ ok: false, code: 'CLOCK_SKEW' });
+    expect(z.history(100).some((e) => e.type === 'clock-skew')).toBe(true);
+    // Ten minutes later the stamp is in everyone's past: it is still never applied.
+    run(6 * MINUTES);
+    expect(a.get('k')?.value).toBe('honest');
+    expect(b.get('k')?.value).toBe('honest');
+    // NTP fixes z: it drops what the peers refused, takes their state, writes under a new origin.
+    const oldOrigin = z.origin;
+    skew = 0;
+    run(30_000);
+    expect(z.problems()).toEqual([]);
+    expect(z.origin).not.toBe(oldOrigin);
+    expect(z.get('k')?.value).toBe('honest');
+    expect(z.history(100).some((e) => e.type === 'state-replaced')).toBe(true);
+    expect(z.set('k', 'fixed').ok).toBe(true);
+    run(3000);
+    expect([a, b, z].map((n) => n.get('k')?.value)).toEqual(['fixed', 'fixed', 'fixed']);
+  });
+
+  it('a node whose own clock is behind stalls its peers’ streams instead of refusing them, and refuses writes until fixed', () => {
+    let skew = -5 * MINUTES;
+    const { nodes, run, make, net, sched } = memoryCluster(['a', 'b'], { maxClockOffsetMs: 1000 });
+    const [a, b] = nodes;
+    const slow = make('s', { now: () => EPOCH + sched.now + skew });
+    net.add(slow);
+    run(500);
+    a.set('k', 1);
+    run(500);
+    expect(slow.has('k')).toBe(false);
+    expect(slow.set('x', 1)).toMatchObject({ ok: false, code: 'CLOCK_SKEW' });
+    expect(a.problems()).toEqual([]);
+    expect(b.problems()).toEqual([]);
+    skew = 0;
+    run(3000);
+    expect(slow.problems()).toEqual([]);
+    expect(slow.get('k')?.value).toBe(1);
+    expect(slow.set('x', 2).ok).toBe(true);
+  });
+
+  it('notices its own wall clock jumping (against the monotonic clock) and refuses writes until a peer confirms it', () => {
+    let jump = 0;
+    const { nodes, run, make, net, sched } = memoryCluster(['a'], { maxClockOffsetMs: 1000 });
+    const j = make('j', { now: () => EPOCH + sched.now + jump, monotonicNow: () => sched.now });
+    net.add(j);
+    run(500);
+    expect(j.set('k', 1).ok).toBe(true);
+    jump = 3 * MINUTES;
+    expect(j.set('k', 2)).toMatchObject({ ok: false, code: 'CLOCK_SKEW' });
+    expect(j.problems()[0]?.message).toContain('jumped');
+    run(500);
+    // a's heartbeats say the new reading is 3 minutes off: still refused.
+    expect(j.set('k', 3)).toMatchObject({ ok: false, code: 'CLOCK_SKEW' });
+    jump = 0;
+    run(3000);
+    expect(j.set('k', 4).ok).toBe(true);
+    run(500);
+    expect(nodes[0].get('k')?.value).toBe(4);
+  });
+
+  it('screens a snapshot: a clear watermark stamped too far ahead is not installed, so later writes are neither swallowed nor stamped into the future', () => {
+    const { nodes, run, make, net } = memoryCluster(['h'], { maxClockOffsetMs: 1000 });
+    // s restored a watermark written by a clock running 5 minutes fast (x, long gone).
+    const source = make('s');
+    source.restore(futureWatermarkSnapshot('s'), []);
+    // n meets s first and asks it for its first snapshot.
+    net.partition([['s', 'n'], ['h']]);
+    net.add(source);
+    const fresh = make('n');
+    net.add(fresh);
+    run(1000);
+    expect(fresh.stats().fullSyncs).toBe(1);
+    expect(fresh.history(100).some((e) => e.type === 'clock-skew' && e.peer === 'x')).toBe(true);
+    net.heal();
+    expect(fresh.set('mine', 'acknowledged').ok).toBe(true);
+    expect(fresh.get('mine')?.value).toBe('acknowledged');
+    // Stamped by an honest clock, so the honest peer takes it too.
+    run(1000);
+    expect(nodes[0].get('mine')?.value).toBe('acknowledged');
+  });
+
+  it('acknowledges a write only if it would take effect and be accepted: a future watermark restored from disk makes writes fail, not vanish', () => {
+    const node = new ReplicaNode({ nodeId: 'a', cache: { capacity: 10 }, now: () => EPOCH });
+    node.restore(futureWatermarkSnapshot('a'), []);
+    expect(node.set('k', 'v')).toMatchObject({ ok: false, code: 'CLOCK_SKEW' });
+    expect(node.has('k')).toBe(false);
+    expect(node.stats().seq).toBe(0);
+    expect(node.problems()).toEqual([expect.objectContaining({ code: 'clock-skew', message: expect.stringContaining('stamped') })]);
+    void node.close();
+  });
+});
