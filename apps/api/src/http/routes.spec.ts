@@ -80,6 +80,12 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     expect(both.body).toMatchObject({ issues: [{ path: 'ttl', message: expect.stringContaining('not both') }] });
   });
 
+  it('keeps keep-alive connections open on GET (fast path and Express)', async () => {
+    for (const path of ['/api/cache/nope', '/api/cache/nope?via=express', '/api/metrics']) {
+      expect((await request(base, 'GET', path)).headers.get('connection')).not.toBe('close');
+    }
+  });
+
   it('404s: missing key on GET and DELETE, unknown API route', async () => {
     expect((await request(base, 'GET', '/api/cache/nope')).status).toBe(404);
     expect((await request(base, 'DELETE', '/api/cache/nope')).status).toBe(404);
