@@ -48,7 +48,7 @@ export const CONFIG_OPTIONS = [
   { key: 'nodeId', env: 'NODE_ID', schema: nodeIdSchema.optional(), help: 'Unique node id (default: random node-<hex>, kept in DATA_DIR/node-id when DATA_DIR is set)' },
   { key: 'selfUrl', env: 'SELF_URL', schema: z.url({ protocol: /^https?$/ }).optional(), help: 'URL peers reach this node at (default: HOST, or on 0.0.0.0 the local address of the route to the first peer)' },
   { key: 'cacheCapacity', env: 'CACHE_CAPACITY', schema: int(1, 100_000_000).default(1000), help: 'Most items the cache holds' },
-  { key: 'cacheMaxBytes', env: 'CACHE_MAX_BYTES', schema: int(0, Number.MAX_SAFE_INTEGER).default(0), help: 'Byte budget of keys + JSON values (0: no limit); a value over it gets 507' },
+  { key: 'cacheMaxBytes', env: 'CACHE_MAX_BYTES', schema: int(0, Number.MAX_SAFE_INTEGER).default(0), help: 'Byte budget of keys + JSON values, UTF-8 bytes as the key listing shows them (0: no limit); a value over it gets 507' },
   { key: 'cacheStrategy', env: 'CACHE_STRATEGY', schema: strategyInputSchema.default('LRU'), help: `Eviction strategy at start: ${STRATEGY_LABELS.join(', ')} (either case)` },
   { key: 'peerNodes', env: 'PEER_NODES', schema: peerList.default([]), help: 'Comma-separated URLs of the other nodes' },
   { key: 'clusterSecret', env: 'CLUSTER_SECRET', schema: z.string().min(8, 'must be at least 8 characters').optional(), help: 'Shared secret of the /cluster namespace; without it the node runs alone and accepts no peer' },

@@ -8,6 +8,16 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A body was announced and not read to its end. (`complete` alone is false for every bodyless
+ * request while its handler runs, which would close every keep-alive connection.)
+ */
+const hasUnreadBody = (req: IncomingMessage): boolean => {
+  if (req.complete) return false;
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+};
+
 /** compression's default threshold: smaller bodies are sent as they are. */
 const COMPRESS_THRESHOLD = 1024;
 
@@ -21,7 +31,7 @@ const COMPRESS_THRESHOLD = 1024;
 export const sendJson = (req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: string[] = [], done?: () => void): void => {
   const text = JSON.stringify(body);
   headers.push('Vary', 'Origin, Accept-Encoding', 'Content-Type', 'application/json; charset=utf-8');
-  if (!req.complete) headers.push('Connection', 'close');
+  if (hasUnreadBody(req)) headers.push('Connection', 'close');
   const plain = () => {
     headers.push('Content-Length', String(Buffer.byteLength(text)));
     res.writeHead(status, headers);

@@ -80,6 +80,12 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     expect(both.body).toMatchObject({ issues: [{ path: 'ttl', message: expect.stringContaining('not both') }] });
   });
 
+  it('keeps keep-alive connections open on GET (fast path and Express)', async () => {
+    for (const path of ['/api/cache/nope', '/api/cache/nope?via=express', '/api/metrics']) {
+      expect((await request(base, 'GET', path)).headers.get('connection')).not.toBe('close');
+    }
+  });
+
   it('404s: missing key on GET and DELETE, unknown API route', async () => {
     expect((await request(base, 'GET', '/api/cache/nope')).status).toBe(404);
     expect((await request(base, 'DELETE', '/api/cache/nope')).status).toBe(404);
@@ -145,7 +151,9 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     const first = (await request(base, 'GET', '/api/cache?prefix=u%3A&limit=3')).body as { items: { key: string; preview: string }[]; nextCursor: string; totalKeys: number };
     expect(first.items.map((i) => i.key)).toEqual(['u:1', 'u:2', 'u:3']);
     expect(first.items[0].preview).toBe('"u:1"');
-    expect(first.totalKeys).toBe(5);
+    // totalKeys counts what the prefix selects, not the whole cache.
+    expect(first.totalKeys).toBe(4);
+    expect(((await request(base, 'GET', '/api/cache?limit=1')).body as { totalKeys: number }).totalKeys).toBe(5);
     const second = (await request(base, 'GET', `/api/cache?prefix=u%3A&limit=3&cursor=${encodeURIComponent(first.nextCursor)}`)).body as { items: { key: string }[]; nextCursor: string | null };
     expect(second.items.map((i) => i.key)).toEqual(['u:4']);
     expect(second.nextCursor).toBeNull();
@@ -208,7 +216,8 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     expect(prom.status).toBe(200);
     expect(prom.text).toMatch(/meshcache_cache_misses_total\{node="test-node"\} \d+/);
     expect(prom.text).toMatch(/meshcache_http_requests_total\{method="GET",route="\/api\/cache\/:key",status="404",node="test-node"\} \d+/);
-    expect(prom.text).toContain('meshcache_cache_evictions_total{reason="capacity"');
+    expect(prom.text).toContain('meshcache_cache_evictions_total{reason="evict"');
+    expect(prom.text).toContain('meshcache_cache_evictions_total{reason="expire"');
     expect(prom.text).toContain('meshcache_http_request_duration_seconds_bucket');
   });
 
@@ -318,6 +327,26 @@ describe('CACHE_MAX_BYTES', () => {
     expect(bulk.body).toMatchObject({ successCount: 1, totalCount: 2, failed: [{ index: 0, key: 'big' }] });
     const prom = await request(server.url, 'GET', '/metrics');
     expect(prom.text).toMatch(/meshcache_cache_bytes\{node="test-node"\} [1-9]/);
+  });
+
+  it('counts bytes one way: the listing shows what an entry costs against the budget (UTF-8 of key + JSON value)', async () => {
+    await request(server.url, 'DELETE', '/api/cache');
+    // 'é' is 2 UTF-8 bytes, '€' 3: a length count or two bytes per UTF-16 unit would differ.
+    const value = 'é€'.repeat(100);
+    expect((await request(server.url, 'POST', '/api/cache', { body: { key: 'ké', value } })).status).toBe(200);
+    const row = ((await request(server.url, 'GET', '/api/cache?prefix=k')).body as { items: { key: string; bytes: number }[] }).items[0];
+    expect(row.bytes).toBe(Buffer.byteLength('ké') + Buffer.byteLength(JSON.stringify(value)));
+    const prom = await request(server.url, 'GET', '/metrics');
+    expect(prom.text).toContain(`meshcache_cache_bytes{node="test-node"} ${row.bytes}`);
+  });
+
+  it('reports hitRatio (the library\'s name) with the seed\'s hitRate beside it', async () => {
+    await request(server.url, 'GET', '/api/cache/ké');
+    await request(server.url, 'GET', '/api/cache/none');
+    const cache = ((await request(server.url, 'GET', '/api/metrics')).body as { cache: { hitRatio: number; hitRate: number; missRatio: number; missRate: number } }).cache;
+    expect(cache.hitRatio).toBeGreaterThan(0);
+    expect(cache.hitRate).toBe(cache.hitRatio);
+    expect(cache.missRate).toBe(cache.missRatio);
   });
 });
 

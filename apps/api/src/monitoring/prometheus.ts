@@ -72,8 +72,9 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
     collect() {
       const stats = source.cache();
       this.reset();
-      this.inc({ reason: 'capacity' }, stats.evictions);
-      this.inc({ reason: 'expired' }, stats.expirations);
+      // The library's onEvict reasons, so one word means one thing everywhere.
+      this.inc({ reason: 'evict' }, stats.evictions);
+      this.inc({ reason: 'expire' }, stats.expirations);
     },
   });
   gauge('meshcache_cache_size', 'Entries in the cache', () => source.cache().size);

@@ -19,6 +19,7 @@ import { openPersistence } from '../persistence/open-persistence.js';
 import { attachDashboardGateway } from '../realtime/dashboard-gateway.js';
 import { allowSocketRequest, guardClusterNamespace, socketOriginPolicy } from '../realtime/socket-guards.js';
 import { openRespListener, type RespListener } from '../resp/resp-listener.js';
+import { valueEntryBytes } from '../views/entry-bytes.js';
 import { KeyListing } from '../views/key-listing.js';
 import { cacheMetrics } from '../views/metrics-views.js';
 import { exposureWarning } from '../config/exposure.js';
@@ -29,8 +30,6 @@ import { createHealthProblems } from './health-problems.js';
 import { loadTlsOptions } from './tls-options.js';
 import { VERSION } from './version.js';
 
-/** Bytes a value costs against CACHE_MAX_BYTES: its key and its JSON text, two bytes per UTF-16 unit. */
-const jsonSize = (value: unknown, key: string): number => 2 * (key.length + (JSON.stringify(value)?.length ?? 0));
 
 export interface RunningServer {
   readonly url: string;
@@ -67,7 +66,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       capacity: config.cacheCapacity,
       strategy: enginePolicy(config.cacheStrategy),
       onEvict: keys.onEvict,
-      ...(config.cacheMaxBytes > 0 ? { maxBytes: config.cacheMaxBytes, sizeOf: jsonSize } : {}),
+      ...(config.cacheMaxBytes > 0 ? { maxBytes: config.cacheMaxBytes, sizeOf: valueEntryBytes } : {}),
     },
     clusterSecret: config.clusterSecret,
   });

@@ -1,5 +1,6 @@
 import { PREVIEW_LENGTH, versionOf, type CacheItem, type KeyEntry } from '@meshcache/api-contract';
 import type { NodeValue, ReplicaNode } from '@meshcache/sync-node';
+import { entryBytes } from './entry-bytes.js';
 
 /** The seed's `{value, timestamp, accessCount}` plus epoch times and the version. */
 export const itemView = (item: NodeValue): CacheItem => ({
@@ -19,7 +20,7 @@ export const keyEntry = (node: ReplicaNode, key: string): KeyEntry | undefined =
   return {
     key,
     preview: json.length > PREVIEW_LENGTH ? `${json.slice(0, PREVIEW_LENGTH - 1)}…` : json,
-    bytes: json.length,
+    bytes: entryBytes(key, json),
     accessCount: item.accessCount,
     updatedAt: item.updatedAt,
     expiresAt: item.expiresAt ?? null,

@@ -29,12 +29,22 @@ export class KeyListing {
     });
   }
 
+  /** Keys starting with `prefix` (all keys for `''`): the `totalKeys` of a page. */
+  count(prefix: string | undefined): number {
+    this.keepInStep();
+    return this.index.countPrefix(prefix ?? '');
+  }
+
   page(request: KeyPageRequest): KeyPage {
+    this.keepInStep();
+    return this.index.page(request);
+  }
+
+  private keepInStep(): void {
     const node = this.node;
     if (node && this.index.size !== node.cache.size) {
       this.logger.warn({ indexed: this.index.size, cached: node.cache.size }, 'key index out of step with the cache, rebuilding');
       this.index.reset(node.cache.keys());
     }
-    return this.index.page(request);
   }
 }

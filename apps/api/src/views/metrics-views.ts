@@ -12,6 +12,8 @@ export const cacheMetrics = (node: ReplicaNode): CacheMetrics => {
     capacity: s.capacity,
     hits: s.hits,
     misses: s.misses,
+    hitRatio: reads ? s.hits / reads : 0,
+    missRatio: reads ? s.misses / reads : 0,
     hitRate: reads ? s.hits / reads : 0,
     missRate: reads ? s.misses / reads : 0,
     sets: s.sets,

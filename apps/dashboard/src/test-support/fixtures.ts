@@ -57,6 +57,8 @@ export function makeMetrics(
       capacity: 1000,
       hits: 0,
       misses: 0,
+      hitRatio: 0,
+      missRatio: 0,
       hitRate: 0,
       missRate: 0,
       sets: 0,

@@ -164,7 +164,7 @@ export const PREVIEW_LENGTH = 120;
 export const keyEntrySchema = z.object({
   key: cacheKeySchema,
   preview: z.string().meta({ description: `JSON text of the value, cut at ${PREVIEW_LENGTH} characters` }),
-  bytes: z.number().int().nonnegative().meta({ description: 'Length of the JSON text of the value' }),
+  bytes: z.number().int().nonnegative().meta({ description: 'What the entry counts against CACHE_MAX_BYTES: UTF-8 bytes of its key plus of the JSON text of its value' }),
   ...entryStateShape,
 });
 export type KeyEntry = z.infer<typeof keyEntrySchema>;
@@ -174,7 +174,7 @@ export const listKeysResponseSchema = z.object({
   items: z.array(keyEntrySchema),
   /** Pass back as `cursor` for the next page; `null` when the listing is complete. */
   nextCursor: z.string().nullable(),
-  /** Keys in the cache (all prefixes). */
+  /** Keys that match `prefix` (every key without one), on every page. */
   totalKeys: z.number().int().nonnegative(),
 });
 export type ListKeysResponse = z.infer<typeof listKeysResponseSchema>;

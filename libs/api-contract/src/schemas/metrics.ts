@@ -13,8 +13,12 @@ export const cacheMetricsSchema = z.object({
   capacity: count,
   hits: count,
   misses: count,
-  hitRate: ratio,
-  missRate: ratio,
+  /** hits / (hits + misses): the name the library (`stats().hitRatio`) and the docs use. */
+  hitRatio: ratio,
+  missRatio: ratio,
+  /** The seed's name of `hitRatio` (same value), kept for its users. */
+  hitRate: ratio.meta({ description: "Alias of hitRatio (the seed's name)" }),
+  missRate: ratio.meta({ description: "Alias of missRatio (the seed's name)" }),
   sets: count,
   deletes: count,
   evictions: count,

@@ -25,7 +25,7 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
     }
     const page = ctx.keys.page({ prefix: query.prefix, after, limit: query.limit ?? DEFAULT_PAGE_LIMIT });
     const items = page.keys.map((key) => keyEntry(node, key)).filter((e) => e !== undefined);
-    return { body: { success: true, items, nextCursor: page.nextCursor, totalKeys: node.cache.size } };
+    return { body: { success: true, items, nextCursor: page.nextCursor, totalKeys: ctx.keys.count(query.prefix) } };
   });
 
   const removeItem = (key: string) => {
