@@ -67,7 +67,7 @@ export class ReplicaNode implements SessionHost {
   private readonly clockHealth: ClockHealth;
   private readonly guard: ClockGuard;
   private clockVerdict: ClockVerdict = { skewed: false, kind: null, message: 'clock within bounds', since: null };
-  /** Since when no link to any peer has been up (null while one is, or before any peer was met). */
+  /** Since when (monotonic ms) no link to any peer has been up (null while one is, or before any peer was met). */
   private aloneSince: number | null = null;
   /** Cut off longer than the tombstone grace: the next peer met supplies the older state. */
   private isolated = false;
@@ -395,7 +395,7 @@ export class ReplicaNode implements SessionHost {
     }
     for (const member of outcome.members) this.members.learnMember(member);
     this.store.cache.setStrategy(this.state.strategy.strategy);
-    this.aloneSince = outcome.members.length > 0 ? Math.floor(this.now()) : null;
+    this.aloneSince = outcome.members.length > 0 ? this.monotonic() : null;
     this.ensureFreshOrigin();
     return { applied: outcome.applied, skipped: outcome.skipped };
   }
@@ -608,7 +608,7 @@ export class ReplicaNode implements SessionHost {
       this.activity.record({ type: 'peer-down', peer: link.nodeId });
       this.emitNodes();
     }
-    if (this.aloneSince === null && [...this.members.links.values()].every((l) => l.sessions.length === 0)) this.aloneSince = Math.floor(this.now());
+    if (this.aloneSince === null && [...this.members.links.values()].every((l) => l.sessions.length === 0)) this.aloneSince = this.monotonic();
   }
 
   onSelfUrl(url: string): void {
@@ -817,7 +817,7 @@ export class ReplicaNode implements SessionHost {
     }
     if (this.members.forgetSilent(now, this.options.forgetMemberAfterMs)) changed = true;
     if (changed) this.emitNodes();
-    if (this.aloneSince !== null && now - this.aloneSince > this.options.tombstoneGraceMs && this.members.links.size > 0) this.isolated = true;
+    if (this.aloneSince !== null && this.monotonic() - this.aloneSince > this.options.tombstoneGraceMs && this.members.links.size > 0) this.isolated = true;
     this.refreshClockVerdict();
     const ahead = this.clockImpl.peek().wall - now > this.options.maxClockOffsetMs;
     if (this.clockHealth.agreesWithPeers() && (ahead || this.clockHealth.refusedOrigin(this.originName))) this.recoverFromClockFault();
