@@ -556,9 +556,7 @@ export class ReplicaNode implements SessionHost {
       if (peer.origin === this.originName) return { code: 'SAME_NODE_ID', message: 'this link leads back to the node itself: leave a node\'s own URL out of its PEER_NODES' };
       return { code: 'DUPLICATE_NODE_ID', message: `node id ${peer.nodeId} is used by two live nodes (${this.originName} and ${peer.origin}): give every node its own NODE_ID` };
     }
-    // lastHeard is on the monotonic clock (a wall-clock difference made every live twin look
-    // silent, so a third node took each twin's link for a restart of the other, in turns).
-    const now = this.monotonic();
+    const now = this.now();
     const link = this.members.links.get(peer.nodeId);
     for (const other of link?.sessions ?? []) {
       if (other === session || other.peer === null || other.peer.origin === peer.origin) continue;
