@@ -5,10 +5,11 @@
 // --write-doc replaces the "Redis protocol" section of docs/BENCHMARKS.md with the results.
 // --profile   writes a CPU profile of the meshcache process to tmp/bench-resp/.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeDocSection } from '../write-doc-section.js';
 
 const root = resolve(__dirname, '../../../..');
 const requests = Number(process.env.BENCH_REQUESTS ?? 200_000);
@@ -131,18 +132,7 @@ const main = async () => {
     console.log('\n' + section);
     if (process.argv.includes('--write-doc')) {
       const docPath = join(root, 'docs/BENCHMARKS.md');
-      const doc = readFileSync(docPath, 'utf8');
-      const heading = '## Redis protocol (`npm run bench:resp`)';
-      const start = doc.indexOf(heading);
-      if (start === -1) {
-        writeFileSync(docPath, `${doc.trimEnd()}\n\n${heading}\n\n${section}\n`);
-      } else {
-        const nextHeading = doc.indexOf('\n## ', start + heading.length);
-        const end = nextHeading === -1 ? doc.length : nextHeading + 1;
-        const keep = doc.slice(start + heading.length, end).split('\n### Notes')[1];
-        const replaced = `${heading}\n\n${section}\n${keep === undefined ? '' : `\n### Notes${keep.trimEnd()}\n`}${nextHeading === -1 ? '' : '\n'}`;
-        writeFileSync(docPath, doc.slice(0, start) + replaced + doc.slice(end));
-      }
+      writeDocSection(docPath, '## Redis protocol (`npm run bench:resp`)', section);
       console.log(`\nwrote the Redis protocol section of ${docPath}`);
     }
   } finally {

@@ -6,9 +6,10 @@
 // --profile   writes a CPU profile of the meshcache process to tmp/bench-server/.
 import autocannon from 'autocannon';
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeDocSection } from '../write-doc-section.js';
 
 const root = resolve(__dirname, '../../../..');
 const duration = Number(process.env.BENCH_DURATION ?? 10);
@@ -137,14 +138,7 @@ const main = async () => {
     console.log('\n' + section);
     if (process.argv.includes('--write-doc')) {
       const docPath = join(root, 'docs/BENCHMARKS.md');
-      const doc = readFileSync(docPath, 'utf8');
-      const heading = '## Server (`npm run bench:server`)';
-      const start = doc.indexOf(heading);
-      const nextHeading = doc.indexOf('\n## ', start + heading.length);
-      const end = nextHeading === -1 ? doc.length : nextHeading + 1;
-      const keep = doc.slice(start + heading.length, end).split('\n### Notes')[1];
-      const replaced = `${heading}\n\n${section}\n${keep === undefined ? '' : `\n### Notes${keep.trimEnd()}\n`}${nextHeading === -1 ? '' : '\n'}`;
-      writeFileSync(docPath, doc.slice(0, start) + replaced + doc.slice(end));
+      writeDocSection(docPath, '## Server (`npm run bench:server`)', section);
       console.log(`\nwrote the Server section of ${docPath}`);
     }
   } finally {
