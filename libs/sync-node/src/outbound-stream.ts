@@ -126,9 +126,10 @@ export class OutboundStream {
     return session === primary && quietFor > this.host.retransmitMs;
   }
 
-  /** Resends what the peer has not acknowledged for too long. */
+  /** Resends what the peer has not acknowledged for too long (a snapshot being installed is waited for, see `snapshotLost`). */
   retransmitIfStalled(link: PeerLink, now: number): void {
-    if (link.primary !== null && !link.snapshotting && link.sent > link.acked && now - link.lastAckAt > this.host.retransmitMs) {
+    const patience = link.snapshotUnacked !== null && link.primary?.info.lossy !== true ? this.host.patienceMs : this.host.retransmitMs;
+    if (link.primary !== null && !link.snapshotting && link.sent > link.acked && now - link.lastAckAt > patience) {
       link.restartStream(link.acked, now);
       link.startStream();
       this.pump(link);
