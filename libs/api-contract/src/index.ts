@@ -1,5 +1,6 @@
 export * from './schemas/primitives.js';
 export * from './schemas/errors.js';
+export * from './schemas/deadline.js';
 export * from './schemas/cache.js';
 export * from './schemas/metrics.js';
 export * from './schemas/sync.js';
