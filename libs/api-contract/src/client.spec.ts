@@ -1,11 +1,11 @@
-import { createClient, type FetchLike } from './index.js';
+import { createClient, type AbortSignalLike, type FetchLike } from './index.js';
 
 interface Recorded {
   url: string;
   method: string;
   headers: Record<string, string>;
   body?: string;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 const fakeFetch = (status: number, body: string, calls: Recorded[] = []): FetchLike =>

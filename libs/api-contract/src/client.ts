@@ -4,10 +4,22 @@ import { DEADLINE_HEADER } from './schemas/deadline.js';
 import { errorBodySchema, errorCodeOfStatus, type ApiErrorCode, type ValidationIssue } from './schemas/errors.js';
 import { describeIssues, toValidationIssues } from './validation.js';
 
+/**
+ * The part of an `AbortSignal` the client passes on (browsers and Node have it; typed here
+ * because this library builds without DOM or Node types).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** `AbortSignal.timeout(ms)` where the platform has it. */
+const signalAfter = (ms: number): AbortSignalLike | undefined => (globalThis as { AbortSignal?: { timeout(ms: number): AbortSignalLike } }).AbortSignal?.timeout(ms);
+
 /** The subset of the WHATWG fetch API the client uses, so any fetch (browser, Node, undici, mocks) fits. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignalLike },
 ) => Promise<{ status: number; text(): Promise<string>; headers: { get(name: string): string | null } }>;
 
 export interface ClientOptions {
@@ -115,7 +127,8 @@ export const createClient = (options: ClientOptions): MeshcacheClient => {
     const init: Parameters<FetchLike>[1] = body === undefined ? { method: def.method, headers } : { method: def.method, headers, body };
     if (timeoutMs !== undefined) {
       headers[DEADLINE_HEADER] = String(Date.now() + timeoutMs);
-      init.signal = AbortSignal.timeout(timeoutMs);
+      const signal = signalAfter(timeoutMs);
+      if (signal !== undefined) init.signal = signal;
     }
 
     let status: number;

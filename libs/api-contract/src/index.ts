@@ -7,7 +7,7 @@ export * from './schemas/sync.js';
 export * from './schemas/health.js';
 export * from './schemas/events.js';
 export { routes, buildPath, type HttpMethod, type RouteAccess, type RouteDefinition, type RouteInput, type RouteOutput, type RouteName, type Routes } from './routes.js';
-export { createClient, type ApiResult, type ClientError, type ClientErrorCode, type ClientOptions, type FetchLike, type MeshcacheClient } from './client.js';
+export { createClient, type ApiResult, type ClientError, type ClientErrorCode, type AbortSignalLike, type ClientOptions, type FetchLike, type MeshcacheClient } from './client.js';
 export { generateOpenApi, type OpenApiOptions } from './openapi.js';
 export { toValidationIssues, describeIssues, validationErrorBody } from './validation.js';
 export { selectKeyPage, encodeCursor, decodeCursor, type KeyPage, type KeyPageRequest } from './key-page.js';
