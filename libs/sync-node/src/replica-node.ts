@@ -129,6 +129,7 @@ export class ReplicaNode implements SessionHost {
       monotonic: this.options.monotonicNow,
       freshForMs: this.options.downAfterMs,
       requireConfirmation: this.options.requireClockConfirmation,
+      clusterSize: () => this.members.links.size + 1,
     });
     this.guard = new ClockGuard({
       clock: () => this.clockImpl,
@@ -556,7 +557,9 @@ export class ReplicaNode implements SessionHost {
       if (peer.origin === this.originName) return { code: 'SAME_NODE_ID', message: 'this link leads back to the node itself: leave a node\'s own URL out of its PEER_NODES' };
       return { code: 'DUPLICATE_NODE_ID', message: `node id ${peer.nodeId} is used by two live nodes (${this.originName} and ${peer.origin}): give every node its own NODE_ID` };
     }
-    const now = this.now();
+    // lastHeard is on the monotonic clock (a wall-clock difference made every live twin look
+    // silent, so a third node took each twin's link for a restart of the other, in turns).
+    const now = this.monotonic();
     const link = this.members.links.get(peer.nodeId);
     for (const other of link?.sessions ?? []) {
       if (other === session || other.peer === null || other.peer.origin === peer.origin) continue;
@@ -778,9 +781,17 @@ export class ReplicaNode implements SessionHost {
       this.clockHealth.newOrigin();
     }
     this.quiet = false;
-    this.state.forgetWhere(doubtful);
+    // Per origin, the first operation whose state is dropped: the vector keeps claiming what is
+    // below it. Forgetting every other origin instead left state this node still holds (say the
+    // clear of a node gone for good) claimed by no vector, so no peer was ever sent it.
+    const firstDropped = new Map<string, number>();
+    this.state.forgetWhere((stamp) => {
+      if (!doubtful(stamp)) return false;
+      firstDropped.set(stamp.hlc.node, Math.min(stamp.seq, firstDropped.get(stamp.hlc.node) ?? Infinity));
+      return true;
+    });
     this.store.cache.setStrategy(this.state.strategy.strategy);
-    this.vv.retain((origin) => nodeIdOfOrigin(origin) === this.nodeId);
+    for (const [origin, seq] of firstDropped) if (nodeIdOfOrigin(origin) !== this.nodeId) this.vv.set(origin, Math.min(this.vv.get(origin), seq - 1));
     this.replacingState = true;
     this.activity.record({ type: 'state-replaced', message: reason });
     for (const session of [...this.sessions]) session.close();
