@@ -921,6 +921,7 @@ export class ReplicaNode implements SessionHost {
       timers: () => this.options.timers,
       timeoutMs: () => this.options.forceSyncTimeoutMs,
       seen: (origin: string, seq: number) => this.vv.covers(origin, seq),
+      withholds: (origin: string) => !this.enabled && nodeIdOfOrigin(origin) === this.nodeId,
       screen: (part: StatePart) => this.guard.screen(part),
       applying: () => {
         this.source = 'remote';
