@@ -1,0 +1,26 @@
+import type { Outcome } from '../check/history.js';
+
+/**
+ * What an answer (or its absence) says about whether an operation took effect. Only answers the
+ * server documents as "not applied" count as failed; anything the harness cannot be sure of is
+ * unknown, which the checker lets go either way.
+ */
+const NOT_APPLIED = new Set([400, 401, 403, 404, 409, 413, 429, 503, 507]);
+
+/** Errors raised before a request could reach the server (nothing was sent). */
+const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function outcomeOfStatus(status: number, type: 'set' | 'delete' | 'read' | 'clear' | 'bulk'): Outcome {
+  if (status >= 200 && status < 300) return 'ok';
+  // A delete of a key this node does not hold and a read of a missing key are answers too.
+  if (status === 404 && (type === 'read' || type === 'delete')) return 'ok';
+  return NOT_APPLIED.has(status) ? 'failed' : 'unknown';
+}
+
+/** The error code of a failed fetch (undici puts the socket's error in `cause`). */
+export function errorCode(error: unknown): string {
+  const e = error as { name?: string; code?: string; cause?: { code?: string; name?: string } };
+  return e?.cause?.code ?? e?.code ?? e?.cause?.name ?? e?.name ?? 'ERROR';
+}
+
+export const outcomeOfError = (error: unknown): Outcome => (NOT_SENT.has(errorCode(error)) ? 'failed' : 'unknown');
