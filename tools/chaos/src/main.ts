@@ -5,8 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import { check } from './check/checker.js';
 import { parseJsonl, toJsonl, type FaultRecord, type FinalRecord, type HistoryRecord } from './check/history.js';
 import { ClusterNodes } from './cluster/nodes.js';
@@ -24,7 +23,7 @@ import { countersOf, summarizeRepair, type StatusCounters } from './report/repai
 import { renderTimeline } from './report/timeline.js';
 import { screenshotDashboard } from './report/screenshot.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = resolve(__dirname, '../../..');
 const MAIN = join(root, 'dist/apps/api/main.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 23)}] ${msg}`);
@@ -209,6 +208,9 @@ async function run(options: ChaosOptions): Promise<number> {
     return 3;
   }
 }
+
+// A reader that went away (a closed pipe) must not crash the run before it removed its hosts.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 const parsed = parseArgs(process.argv.slice(2));
 if (!parsed.ok) {

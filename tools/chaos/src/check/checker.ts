@@ -118,7 +118,9 @@ export function check(records: readonly HistoryRecord[], options: CheckOptions):
   const report = (a: Anomaly) => {
     // One report per anomaly and its operations, not one per node that shows it.
     const id = `${a.kind}|${a.key}|${a.ops.length ? '' : a.node}|${a.ops.join(',')}`;
-    if (!seen.has(id)) anomalies.push(a), seen.add(id);
+    if (seen.has(id)) return;
+    seen.add(id);
+    anomalies.push(a);
   };
 
   const keys = new Set<string>([...writes.keys(), ...finals.flatMap((f) => Object.keys(f.entries))]);

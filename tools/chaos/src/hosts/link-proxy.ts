@@ -27,9 +27,14 @@ export class LinkProxy {
     return this.port;
   }
 
+  setDelay(delayMs: number, jitterMs: number): void {
+    this.delayMs = delayMs;
+    this.jitterMs = jitterMs;
+  }
+
   /** Cuts every open connection (after a partition its streams have gaps). */
   reset(): void {
-    for (const [a, b] of this.pairs) a.destroy(), b.destroy();
+    for (const pair of this.pairs) for (const s of pair) s.destroy();
     this.pairs.clear();
   }
 

@@ -32,6 +32,7 @@ export async function createLoopbackNetwork(nodeCount: number, why: string, rand
       }
   const link = (from: string, to: string) => links.get(`${from}>${to}`);
   const peersOf = (name: string) => names.filter((n) => n !== name);
+  const linksOf = (name: string) => peersOf(name).flatMap((peer) => [link(name, peer), link(peer, name)].filter((l): l is LinkProxy => l !== undefined));
   const host = (name: string): Host => ({
     name,
     url: `http://127.0.0.1:${ports.get(name)}`,
@@ -45,7 +46,7 @@ export async function createLoopbackNetwork(nodeCount: number, why: string, rand
     const ba = link(to, from);
     if (ab) ab.dropForward = on;
     if (ba) ba.dropBackward = on;
-    if (!on) ab?.reset(), ba?.reset();
+    if (!on) for (const l of [ab, ba]) l?.reset();
   };
   return {
     mode: 'loopback',
@@ -60,19 +61,18 @@ export async function createLoopbackNetwork(nodeCount: number, why: string, rand
       setDrop(from, to, false);
     },
     detach(name) {
-      for (const peer of peersOf(name)) setDrop(name, peer, true), setDrop(peer, name, true);
+      for (const peer of peersOf(name)) for (const [x, y] of [[name, peer], [peer, name]]) setDrop(x, y, true);
       return `link proxies of ${name} drop everything (clients still reach it on loopback)`;
     },
     attach(name) {
-      for (const peer of peersOf(name)) setDrop(name, peer, false), setDrop(peer, name, false);
+      for (const peer of peersOf(name)) for (const [x, y] of [[name, peer], [peer, name]]) setDrop(x, y, false);
     },
     degrade(name) {
-      for (const peer of peersOf(name))
-        for (const l of [link(name, peer), link(peer, name)]) if (l) (l.delayMs = 60), (l.jitterMs = 60);
+      for (const l of linksOf(name)) l.setDelay(60, 60);
       return `link proxies of ${name} delay each chunk 60 ms + up to 60 ms jitter (order kept; no loss or duplication on a TCP stream)`;
     },
     restore(name) {
-      for (const peer of peersOf(name)) for (const l of [link(name, peer), link(peer, name)]) if (l) (l.delayMs = 0), (l.jitterMs = 0);
+      for (const l of linksOf(name)) l.setDelay(0, 0);
     },
     peerBytes: () => [...links.values()].reduce((sum, l) => sum + l.bytes, 0),
     async close() {

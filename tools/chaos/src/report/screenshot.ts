@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // As apps/dashboard-e2e launches it: headless, no sandbox, nothing that calls home.
@@ -9,14 +10,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 /** A PNG of the dashboard served by `url` (the node's own page, token given as the dashboard asks). */
 export async function screenshotDashboard(url: string, token: string, file: string): Promise<{ ok: true } | { ok: false; why: string }> {
   if (!existsSync(CHROMIUM)) return { ok: false, why: `${CHROMIUM} missing` };
-  let playwright: typeof import('playwright-core');
-  try {
-    playwright = await import('playwright-core');
-  } catch {
-    return { ok: false, why: 'playwright-core not installed' };
-  }
   const home = mkdtempSync(join(tmpdir(), 'meshcache-chaos-chromium-'));
-  const browser = await playwright.chromium
+  const browser = await chromium
     .launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000, env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache'), XDG_RUNTIME_DIR: home } })
     .catch((e: Error) => e);
   if (browser instanceof Error) {

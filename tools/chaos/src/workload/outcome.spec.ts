@@ -1,4 +1,4 @@
-import { outcomeOfError, outcomeOfStatus } from './outcome.js';
+import { errorCode, outcomeOfError, outcomeOfStatus } from './outcome.js';
 
 describe('outcome', () => {
   it('counts 2xx as ok and a 404 read or delete as an answer', () => {
@@ -19,5 +19,6 @@ describe('outcome', () => {
     expect(outcomeOfError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }))).toBe('failed');
     expect(outcomeOfError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }))).toBe('unknown');
     expect(outcomeOfError(new DOMException('timed out', 'TimeoutError'))).toBe('unknown');
+    expect(errorCode(new DOMException('timed out', 'TimeoutError'))).toBe('TimeoutError');
   });
 });

@@ -19,8 +19,10 @@ export function outcomeOfStatus(status: number, type: 'set' | 'delete' | 'read' 
 
 /** The error code of a failed fetch (undici puts the socket's error in `cause`). */
 export function errorCode(error: unknown): string {
-  const e = error as { name?: string; code?: string; cause?: { code?: string; name?: string } };
-  return e?.cause?.code ?? e?.code ?? e?.cause?.name ?? e?.name ?? 'ERROR';
+  // DOMExceptions (a timeout) carry a numeric legacy `code`: only string codes are error codes.
+  const e = error as { name?: unknown; code?: unknown; cause?: { code?: unknown; name?: unknown } };
+  const text = [e?.cause?.code, e?.code, e?.cause?.name, e?.name].find((c): c is string => typeof c === 'string');
+  return text ?? 'ERROR';
 }
 
 export const outcomeOfError = (error: unknown): Outcome => (NOT_SENT.has(errorCode(error)) ? 'failed' : 'unknown');
