@@ -47,7 +47,7 @@ describe('npm run chaos', () => {
   beforeAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('runs partitions, kill -9, SIGSTOP and a full disk against a real cluster and finds no anomaly (seed 11)', async () => {
-    const run = await chaos(['--seconds', '45', '--seed', '11', '--faults', 'partition,kill,pause,disk', '--no-screenshots', '--out', out]);
+    const run = await chaos(['--seconds', '50', '--seed', '11', '--faults', 'partition,kill,pause,disk', '--no-screenshots', '--out', out]);
     const lines = run.output.trim().split('\n');
     if (run.code !== 0) console.log(run.output);
     expect(lines[lines.length - 1]).toMatch(/^VERDICT: PASS — seed 11/);

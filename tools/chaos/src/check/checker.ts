@@ -156,8 +156,9 @@ export function check(records: readonly HistoryRecord[], options: CheckOptions):
         for (const d of removalsOf(key))
           if (d.outcome === 'ok' && (d.type === 'clear' || d.status === 200) && !exempt(d) && d.start - tol > wallOf(entry.version))
             report({ kind: 'resurrected-delete', key, node, ops: [d.id], detail: `${d.id} (${d.type} acknowledged by ${d.node} at ${d.start}) should have removed ${JSON.stringify(entry.value)}@${entry.version}, which ${node} still holds` });
-        if (from && from.outcome === 'unknown' && !from.version && !exempt(from.op) && wallOf(entry.version) > from.op.end + tol && !findings.some((f) => f.ops[0] === from.op.id))
-          findings.push({ kind: 'applied-after-timeout', key, ops: [from.op.id], detail: `${from.op.id} timed out at ${from.op.end} (client gave up) but was stamped ${wallOf(entry.version) - from.op.end} ms later and is the final value on ${node}` });
+        const gaveUp = from ? (from.op.deadline ?? from.op.end) : 0;
+        if (from && from.outcome === 'unknown' && !from.version && !exempt(from.op) && wallOf(entry.version) > gaveUp + tol && !findings.some((f) => f.ops[0] === from.op.id))
+          findings.push({ kind: 'applied-after-timeout', key, ops: [from.op.id], detail: `${from.op.id} timed out (client gave up at ${gaveUp}) but was stamped ${wallOf(entry.version) - gaveUp} ms later and is the final value on ${node}` });
       } else {
         for (const w of acked)
           if (!removable(w))

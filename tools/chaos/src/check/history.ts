@@ -28,6 +28,8 @@ export const OpRecordSchema = z.object({
   items: z.array(BulkItemSchema).optional(),
   start: z.number(),
   end: z.number(),
+  /** X-Deadline-Ms sent with the request: the node must not apply it after this (on its clock). */
+  deadline: z.number().optional(),
   outcome: OutcomeSchema,
   status: z.number().int().optional(),
   /** For set: the version the node answered (`<wall>.<logical>.<origin>`). */

@@ -45,17 +45,19 @@ export async function runClient(id: number, config: WorkloadConfig, random: () =
     } else req = { method: 'DELETE', path: '/api/cache' };
     op.id = `c${id}-${op.start}-${Math.floor(random() * 1e6)}`;
     op.start = Date.now();
+    // The client's deadline (docs/CONSISTENCY.md): a node that gets to the write later refuses it.
+    op.deadline = op.start + config.timeoutMs;
     try {
       const res = await fetch(node.url + req.path, {
         method: req.method,
-        headers,
+        headers: { ...headers, 'x-deadline-ms': String(op.deadline) },
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
         signal: AbortSignal.timeout(config.timeoutMs),
       });
       const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
       op.end = Date.now();
       op.status = res.status;
-      op.outcome = outcomeOfStatus(res.status, type);
+      op.outcome = outcomeOfStatus(res.status, type, typeof body.code === 'string' ? body.code : undefined);
       if (type === 'set' && typeof body.version === 'string') op.version = body.version;
       if (type === 'read' && op.outcome === 'ok') {
         const item = body.value as { value?: unknown; version?: string } | undefined;

@@ -13,6 +13,8 @@ describe('outcome', () => {
     expect(outcomeOfStatus(503, 'bulk')).toBe('failed');
     expect(outcomeOfStatus(500, 'set')).toBe('unknown');
     expect(outcomeOfStatus(502, 'clear')).toBe('unknown');
+    expect(outcomeOfStatus(504, 'set')).toBe('unknown');
+    expect(outcomeOfStatus(504, 'set', 'DEADLINE_EXCEEDED')).toBe('failed');
   });
 
   it('counts a refused connection as failed and a timeout or reset as unknown', () => {

@@ -10,8 +10,10 @@ const NOT_APPLIED = new Set([400, 401, 403, 404, 409, 413, 429, 503, 507]);
 /** Errors raised before a request could reach the server (nothing was sent). */
 const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
-export function outcomeOfStatus(status: number, type: 'set' | 'delete' | 'read' | 'clear' | 'bulk'): Outcome {
+export function outcomeOfStatus(status: number, type: 'set' | 'delete' | 'read' | 'clear' | 'bulk', code?: string): Outcome {
   if (status >= 200 && status < 300) return 'ok';
+  // The node got to the request after the client's X-Deadline-Ms and refused it.
+  if (status === 504 && code === 'DEADLINE_EXCEEDED') return 'failed';
   // A delete of a key this node does not hold and a read of a missing key are answers too.
   if (status === 404 && (type === 'read' || type === 'delete')) return 'ok';
   return NOT_APPLIED.has(status) ? 'failed' : 'unknown';
