@@ -125,6 +125,35 @@ describe('ReplicaNode under clock skew', () => {
     for (const n of [...nodes, ...jumpers]) expect(n.get('k')?.value).toBe(4);
   });
 
+  it('recovering from a clock fault, a node passes on what it alone holds of a node gone for good', () => {
+    let skew = 0;
+    const { nodes, run, make, net, sched } = memoryCluster(['b', 'c', 'v'], { maxClockOffsetMs: 1000 });
+    const [b, c, v] = nodes;
+    // a's clock is set forward without a jump it could notice (no separate monotonic clock).
+    const a = make('a', { now: () => EPOCH + sched.now + skew });
+    net.add(a);
+    run(1000);
+    skew = 5 * MINUTES;
+    expect(a.set('ahead', 1).ok).toBe(true);
+    run(1000);
+    // Its peers refused its origin: from now on it may send no snapshot until it recovers.
+    expect(b.has('ahead')).toBe(false);
+    net.partition([['a', 'v'], ['b', 'c']]);
+    run(1000);
+    expect(v.set('held', 'only a has it').ok).toBe(true);
+    run(1000);
+    expect(a.get('held')?.value).toBe('only a has it');
+    net.crash('v');
+    run(2000);
+    skew = 0;
+    net.heal();
+    run(10_000);
+    expect(a.history(100).some((e) => e.type === 'state-replaced')).toBe(true);
+    expect(a.has('ahead')).toBe(false);
+    // Forgetting v's origin with the rest left 'held' here, claimed by no vector and sent nowhere.
+    for (const n of [a, b, c]) expect(n.get('held')?.value).toBe('only a has it');
+  });
+
   it('screens a snapshot: a clear watermark stamped too far ahead is not installed, so later writes are neither swallowed nor stamped into the future', () => {
     const { nodes, run, make, net } = memoryCluster(['h'], { maxClockOffsetMs: 1000 });
     // s restored a watermark written by a clock running 5 minutes fast (x, long gone).
