@@ -152,7 +152,7 @@ async function soak(options: SoakOptions): Promise<number> {
       }
       dashboard.emit('get-cache-state', { limit: 50 });
       const elapsed = (Date.now() - started) / 1000;
-      if (samples.length % (nodes.length * 15) < nodes.length) log(`${elapsed.toFixed(0)} s: ${load.reads} reads, ${load.writes} writes, ${load.errors} errors, GET p99 ${load.gets.quantile(0.99).toFixed(2)} ms`);
+      if (Math.floor(elapsed / 30) !== Math.floor((elapsed - options.sampleMs / 1000) / 30)) log(`${elapsed.toFixed(0)} s: ${load.reads} reads, ${load.writes} writes, ${load.errors} errors, GET p99 ${load.gets.quantile(0.99).toFixed(2)} ms`);
       await sleep(Math.max(0, options.sampleMs - ((Date.now() - started) % options.sampleMs)));
     }
     await load.stop();

@@ -28,7 +28,7 @@ export function promValue(text: string, name: string): number | undefined {
 
 /** Samples one node: /proc for memory and handles, its /metrics for the heap and event-loop delay. */
 export async function sampleNode(node: string, pid: number, url: string, t: number): Promise<Sample> {
-  const metrics = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const metrics = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   const proc = procStats(pid);
   return {
     node,

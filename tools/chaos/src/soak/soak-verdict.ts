@@ -22,8 +22,11 @@ export interface Thresholds {
 }
 
 export const STRICT: Thresholds = { eventLoopLagMaxMs: 50, getP99Ms: 10, heapFloorGrowth: 0.1, rssFloorGrowth: 0.1, handleSlack: 2 };
-/** The shared CI machine runs other suites beside the soak: timing and memory bars relaxed, handles not. */
-export const CI: Thresholds = { eventLoopLagMaxMs: 250, getP99Ms: 50, heapFloorGrowth: 0.25, rssFloorGrowth: 0.25, handleSlack: STRICT.handleSlack };
+/**
+ * The shared CI machine runs other suites beside the soak, and 60 s hold little after the
+ * warm-up: timing and memory bars relaxed, handles and errors not.
+ */
+export const CI: Thresholds = { eventLoopLagMaxMs: 250, getP99Ms: 50, heapFloorGrowth: 0.5, rssFloorGrowth: 0.5, handleSlack: STRICT.handleSlack };
 
 export interface LoadTotals {
   reads: number;
