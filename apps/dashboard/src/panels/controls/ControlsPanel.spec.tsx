@@ -57,4 +57,29 @@ describe('ControlsPanel', () => {
     expect(onUnauthorized).toHaveBeenCalled();
     expect(screen.getByRole('radio', { name: /^LRU/ })).toBeChecked();
   });
+
+  it('pauses replication on every node and names the node that did not confirm', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({
+      metrics: async () => success(makeMetrics(1_000, {}, { syncEnabled: true })),
+      clusterToggleSync: async () =>
+        success({
+          success: true as const,
+          enabled: false,
+          allApplied: false,
+          nodes: [
+            { id: 'node-1', url: 'http://127.0.0.1:5001', ok: true, syncEnabled: false },
+            { id: 'node-2', url: 'http://127.0.0.1:5002', ok: true, syncEnabled: false },
+            { id: 'node-3', url: 'http://127.0.0.1:5003', ok: false, error: 'ECONNREFUSED' },
+          ],
+        }),
+    });
+    renderWithConnection(<ControlsPanel />, client);
+    await user.click(await screen.findByRole('button', { name: 'Pause replication on every node' }));
+    expect(client.clusterToggleSync).toHaveBeenCalledWith({ enabled: false });
+    await waitFor(() =>
+      expect(screen.getByTestId('controls-outcome')).toHaveTextContent('Replication is paused on node-1, node-2 only: not confirmed by node-3 (ECONNREFUSED).'),
+    );
+    expect(screen.getByRole('group', { name: 'Replication on every node' })).toHaveTextContent('asks each peer it knows');
+  });
 });

@@ -33,6 +33,8 @@ export function KeyDetail({ entry, onClose }: { entry: KeyEntry; onClose: () => 
       unwrap(client.setItem({ key: entry.key, value: parseValueInput(input.value), ttlMs: input.ttl ? Math.round(Number(input.ttl) * 1000) : undefined })),
     onSuccess: () => {
       setEditing(null);
+      // The form that held the focus is gone: keep it in the detail (Escape still closes it).
+      closeRef.current?.focus();
       void queries.invalidateQueries({ queryKey: queryKeys.item(entry.key) });
       void queries.invalidateQueries({ queryKey: queryKeys.allKeyPages });
     },
