@@ -65,8 +65,8 @@ export function Dashboard({ theme, token, tokenRefused, onToken }: DashboardProp
         <ClusterViewPanel chartNode={chartNode} onChartNode={setChartNode} />
         <ChartsPanel nodeId={chartNode} onNodeId={setChartNode} />
         <KeyBrowserPanel />
-        <PersistencePanel />
         <SyncHistoryPanel />
+        <PersistencePanel />
       </main>
     </div>
   );

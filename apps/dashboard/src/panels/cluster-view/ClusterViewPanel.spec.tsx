@@ -41,6 +41,9 @@ function Page() {
 const latest = (title: string) => within(screen.getByRole('figure', { name: title })).getByTestId('chart-latest');
 const row = (id: string) => screen.getByTestId(`cluster-view-${id}`);
 
+// userEvent typing and several renders: seconds on a loaded 2-core machine, more than Jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('ClusterViewPanel', () => {
   const answers: ClusterMetricsResponse[] = [
     answer([nodeMetrics('n1', 1_000, 0, 0), nodeMetrics('n2', 1_000, 0, 0), { id: 'n3', url: 'http://127.0.0.1:5003', ok: false, error: 'ECONNREFUSED' }]),

@@ -4,6 +4,9 @@ import { makeMetrics } from '../../test-support/fixtures';
 import { failure, mockClient, renderWithConnection, success } from '../../test-support/render';
 import { ControlsPanel } from './ControlsPanel';
 
+// userEvent typing and several renders: seconds on a loaded 2-core machine, more than Jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('ControlsPanel', () => {
   it('shows the current strategy and switches it', async () => {
     const user = userEvent.setup();

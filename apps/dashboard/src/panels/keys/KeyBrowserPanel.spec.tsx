@@ -14,6 +14,9 @@ const page = (keys: string[], nextCursor: string | null = null, totalKeys = keys
 
 const rowKeys = () => screen.queryAllByTestId('key-row').map((row) => within(row).getByRole('rowheader').textContent);
 
+// userEvent typing and several renders: seconds on a loaded 2-core machine, more than Jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('KeyBrowserPanel', () => {
   it('lists a page of keys with preview, TTL and access count', async () => {
     const client = mockClient({
@@ -24,7 +27,7 @@ describe('KeyBrowserPanel', () => {
     const row = await screen.findByTestId('key-row');
     expect(within(row).getByText('{"name":"Ada"}')).toBeInTheDocument();
     expect(within(row).getByText('42')).toBeInTheDocument();
-    expect(within(row).getByText(/^1m (29|30)s$/)).toBeInTheDocument();
+    expect(within(row).getByText(/^1m (2\d|30)s$/)).toBeInTheDocument();
     expect(screen.getByText('1 keys in the cache')).toBeInTheDocument();
   });
 
@@ -289,7 +292,7 @@ describe('KeyBrowserPanel', () => {
       },
     });
     renderWithConnection(<KeyBrowserPanel />, client);
-    await user.click(await screen.findByRole('button', { name: 'Open user:1' }));
+    await user.click(await screen.findByRole('button', { name: 'user:1' }));
     const detail = screen.getByTestId('key-detail');
     await waitFor(() => expect(within(detail).getByTestId('key-value').textContent).toBe(JSON.stringify(stored.value, null, 2)));
     expect(within(detail).getByTestId('key-version')).toHaveTextContent('1.0.n1');
@@ -304,7 +307,7 @@ describe('KeyBrowserPanel', () => {
     await user.click(within(detail).getByRole('button', { name: 'Save' }));
     expect(client.setItem).toHaveBeenCalledWith({ key: 'user:1', value: { name: 'Grace' }, ttlMs: 90_000 });
     await waitFor(() => expect(within(detail).getByTestId('key-version')).toHaveTextContent('2.0.n1'));
-    expect(within(detail).getByTestId('key-ttl')).toHaveTextContent(/^1m (29|30)s$/);
+    expect(within(detail).getByTestId('key-ttl')).toHaveTextContent(/^1m (2\d|30)s$/);
     expect(within(detail).getByRole('status')).toHaveTextContent('Saved on this node and replicated (version 2.0.n1).');
     await user.keyboard('{Escape}');
     expect(screen.queryByTestId('key-detail')).toBeNull();

@@ -184,7 +184,7 @@ function KeyTable({ items, now, busy, onDeleted, order, onSort, onOpen }: KeyTab
           {items.map((item) => (
             <tr key={item.key} data-testid="key-row">
               <th scope="row" className="mono truncate" title={item.key}>
-                <button type="button" className="link-button" onClick={() => onOpen(item.key)} aria-label={`Open ${item.key}`}>
+                <button type="button" className="link-button" onClick={() => onOpen(item.key)} title={`Open ${item.key}: whole value, version, TTL, edit`}>
                   {item.key}
                 </button>
               </th>

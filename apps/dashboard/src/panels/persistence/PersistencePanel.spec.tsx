@@ -3,6 +3,9 @@ import { makeMetrics } from '../../test-support/fixtures';
 import { mockClient, renderWithConnection, success } from '../../test-support/render';
 import { PersistencePanel } from './PersistencePanel';
 
+// userEvent typing and several renders: seconds on a loaded 2-core machine, more than Jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('PersistencePanel', () => {
   it("shows each node's fsync mode, snapshot, operation log and a read-only disk", async () => {
     const now = Date.now();
