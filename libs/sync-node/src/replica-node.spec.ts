@@ -251,6 +251,28 @@ describe('ReplicaNode', () => {
     expect(a.history(1)[0]).toMatchObject({ type: 'force-sync', count: 1 });
   });
 
+  it('forceSync takes none of the writes a node made while its sync is off (they reach peers when it is turned back on)', async () => {
+    const { nodes, run, settle } = memoryCluster(['a', 'b']);
+    const [a, b] = nodes;
+    run(50);
+    b.setSyncEnabled(false);
+    b.set('hidden', 1);
+    b.set('gone', 2);
+    b.delete('gone');
+    a.set('mine', 3);
+    run(50);
+    // A repair that carried them would leave a holding state no version vector claims: if b then
+    // vanished, no stream or snapshot would ever bring it to the other nodes.
+    await settle(a.forceSync());
+    expect(a.has('hidden')).toBe(false);
+    expect(a.versionVectorPairs().find(([origin]) => origin === b.origin)?.[1] ?? 0).toBe(0);
+    expect(b.get('mine')?.value).toBe(3);
+    b.setSyncEnabled(true);
+    run(200);
+    expect(a.get('hidden')?.value).toBe(1);
+    expect(a.has('gone')).toBe(false);
+  });
+
   it('restores from snapshot + op log under a new incarnation and resumes without losing writes', () => {
     const { nodes, run, make, net, sched } = memoryCluster(['a', 'b']);
     const [a, b] = nodes;
