@@ -9,6 +9,7 @@ import type {
 } from '@meshcache/sync-protocol';
 import type { CacheEntryStore } from './cache-entry-store.js';
 import { DIGEST_BUCKETS, bucketOf, factHash } from './digest.js';
+import { approxValueSize } from './value-size.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { StatePart } from './clock-guard.js';
@@ -22,11 +23,15 @@ export interface AntiEntropyHost {
   timers(): Timers;
   timeoutMs(): number;
   seen(origin: string, seq: number): boolean;
+  /** True for state written by this node (`origin` is one of its own) while its sync is off: kept out of repairs. */
+  withholds(origin: string): boolean;
   /** What of the state passes the clock guard; null when nothing may be applied now. */
   screen(part: StatePart): StatePart | null;
   applying(): void;
   emitOp(op: Operation): void;
   newRequestId(): string;
+  /** Entries and tombstones sent to a peer in one step, with their approximate bytes. */
+  sent(items: number, bytes: number): void;
 }
 
 export interface AntiEntropyResult {
@@ -224,6 +229,11 @@ export class AntiEntropy {
     const tombstones: Tombstone[] = [];
     for (const key of keys) {
       const record = store.peek(key);
+      // Sync off means peers do not see this node's writes (docs/CONSISTENCY.md): a repair
+      // that leaked one let a peer hold state no version vector claimed, which never reached
+      // the others once this node vanished.
+      const stamp = record ?? graves.get(key);
+      if (stamp !== undefined && this.host.withholds(stamp.hlc.node)) continue;
       if (record !== undefined) {
         const entry: SnapshotEntry = { key, value: record.value, hlc: record.hlc, seq: record.seq };
         if (record.expiresAt !== undefined) entry.expiresAt = record.expiresAt;
@@ -232,6 +242,10 @@ export class AntiEntropy {
       }
       const grave = graves.get(key);
       if (grave !== undefined && grave.kind === 'delete') tombstones.push({ key, hlc: grave.hlc, seq: grave.seq });
+    }
+    if (entries.length + tombstones.length > 0) {
+      const bytes = entries.reduce((sum, en) => sum + approxValueSize(en.value) + en.key.length + 40, 0) + tombstones.reduce((sum, tb) => sum + tb.key.length + 30, 0);
+      this.host.sent(entries.length + tombstones.length, bytes);
     }
     let e = 0;
     let t = 0;

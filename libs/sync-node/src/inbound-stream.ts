@@ -147,11 +147,12 @@ export class InboundStream {
     }
     if (chunk.last) {
       session.incomingSnapshot = null;
-      vv.merge(VersionVector.fromPairs(chunk.vv ?? []));
+      vv.merge(VersionVector.fromPairs(this.host.guard.claimable(chunk.vv ?? [])));
       activity.fullSyncReceived(link.nodeId, this.host.store.cache.size);
       this.host.refilled();
     }
-    session.send({ type: 'ack', origin: link.origin ?? '', seq: vv.get(link.origin ?? '') });
+    // The last chunk's ack names the snapshot: the sender then knows it is installed.
+    session.send({ type: 'ack', origin: link.origin ?? '', seq: vv.get(link.origin ?? ''), ...(chunk.last ? { snapshotId: chunk.snapshotId } : {}) });
   }
 
   private lacksAnythingOf(link: PeerLink): boolean {
