@@ -135,6 +135,31 @@ describe('ReplicaNode', () => {
     void restored.close();
   });
 
+  it('snapshotInBatches misses no key when a strategy switch moves the entries while it is read', () => {
+    const { nodes } = memoryCluster(['a']);
+    const [a] = nodes;
+    for (let i = 0; i < 60; i++) a.set(`k${i}`, i);
+    for (let i = 59; i >= 0; i -= 2) a.get(`k${i}`); // a recency order unlike the slot order
+    const { head, entries } = a.snapshotInBatches(5);
+    const journaled: Operation[] = [];
+    a.setJournal((op) => {
+      journaled.push(JSON.parse(JSON.stringify(op)) as Operation);
+      return { ok: true };
+    });
+    const collected = [];
+    let batch = 0;
+    for (const part of entries) {
+      collected.push(...part);
+      if (batch++ === 2) a.setStrategy('lfu');
+    }
+    const keys = new Set(collected.map((e) => e.key));
+    for (let i = 0; i < 60; i++) expect(keys.has(`k${i}`)).toBe(true);
+    const restored = new ReplicaNode({ nodeId: 'a', cache: { capacity: 1000, strategy: 'lru' } });
+    restored.restore(JSON.parse(JSON.stringify({ ...head, entries: collected })), journaled);
+    expect(restored.cache.size).toBe(60);
+    void restored.close();
+  });
+
   it('resolves concurrent writes to one key the same way on every node (last writer wins by HLC)', () => {
     const { nodes, run, net } = memoryCluster(['a', 'b', 'c']);
     run(50);
