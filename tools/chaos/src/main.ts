@@ -158,7 +158,7 @@ async function run(options: ChaosOptions): Promise<number> {
       const after = await capture(network.nodes, token, captureDir);
       const counters = (m: Map<string, unknown>) => new Map([...m].flatMap(([k, v]) => (countersOf(v) ? [[k, countersOf(v) as StatusCounters] as const] : [])));
       const repair = summarizeRepair(counters(before.status), counters(after.status), after.events, { from: start, to: Date.now() }, network.peerBytes() - bytesBefore);
-      rows.push({ index: i + 1, group: plan.group, fault: plan.fault, targets: plan.targets, start, end, recoveredAt, mechanism: injected.mechanism, repair, captureDir: relative(out, captureDir) });
+      rows.push({ index: i + 1, group: plan.group, fault: plan.fault, targets: plan.targets, start, end, recoveredAt, mechanism: injected.mechanism, repair, captureDir: relative(out, captureDir), writesDuring: 0 });
       if (!noCamera && !screenshots.some((s) => s.fault === plan.fault)) {
         const file = `screenshot-${plan.fault}.png`;
         // The dashboard of a node the fault hit, as its operator would open it.
@@ -185,6 +185,10 @@ async function run(options: ChaosOptions): Promise<number> {
     const history: HistoryRecord[] = [...parsed.records, ...faultRecords].sort((a, b) => (a.kind === 'op' ? a.start : a.kind === 'fault' ? a.at : 0) - (b.kind === 'op' ? b.start : b.kind === 'fault' ? b.at : 0));
     history.push(...finals);
     writeFileSync(join(out, 'history.jsonl'), toJsonl(history));
+    for (const row of rows) {
+      const until = row.recoveredAt ?? row.end;
+      row.writesDuring = parsed.records.filter((r) => r.kind === 'op' && r.outcome === 'ok' && (r.type === 'set' || r.type === 'delete' || r.type === 'bulk') && r.end >= row.start && r.start <= until).length;
+    }
     const result = check(history, { clockToleranceMs: 50, clockSettleMs: 15_000, deadlinesPromised, convergence: { healedAt, convergedAt, boundMs: options.convergeBoundMs } });
     const command = replayCommand(options, seed);
     const summary: RunSummary = {
