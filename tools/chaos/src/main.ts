@@ -21,10 +21,11 @@ import { seededRandom, between } from './prng.js';
 import { renderReport, verdictLine, type FaultRow, type RunSummary } from './report/markdown.js';
 import { countersOf, summarizeRepair, type StatusCounters } from './report/repairs.js';
 import { renderTimeline } from './report/timeline.js';
-import { screenshotDashboard } from './report/screenshot.js';
+import { DashboardCamera } from './report/screenshot.js';
 
 const root = resolve(__dirname, '../../..');
 const MAIN = join(root, 'dist/apps/api/main.js');
+const DASHBOARD_INDEX = join(root, 'dist/apps/dashboard/index.html');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 
@@ -123,6 +124,10 @@ async function run(options: ChaosOptions): Promise<number> {
     const screenshots: Array<{ fault: string; file: string }> = [];
     const notes: string[] = [];
     const order = groupOrder(random, options.faults);
+    const camera = new DashboardCamera();
+    cleanups.push(() => camera.close());
+    const noCamera = options.screenshots ? DashboardCamera.unavailable(DASHBOARD_INDEX) : 'turned off (--no-screenshots)';
+    if (noCamera) notes.push(`Dashboard screenshots: none, ${noCamera}`);
     await sleep(3000);
     let lastHeal = Date.now();
     for (let i = 0; Date.now() - startedAt < options.seconds * 1000; i++) {
@@ -153,11 +158,13 @@ async function run(options: ChaosOptions): Promise<number> {
       const counters = (m: Map<string, unknown>) => new Map([...m].flatMap(([k, v]) => (countersOf(v) ? [[k, countersOf(v) as StatusCounters] as const] : [])));
       const repair = summarizeRepair(counters(before.status), counters(after.status), after.events, { from: start, to: Date.now() }, network.peerBytes() - bytesBefore);
       rows.push({ index: i + 1, group: plan.group, fault: plan.fault, targets: plan.targets, start, end, recoveredAt, mechanism: injected.mechanism, repair, captureDir: relative(out, captureDir) });
-      if (options.screenshots && !screenshots.some((s) => s.fault === plan.fault)) {
+      if (!noCamera && !screenshots.some((s) => s.fault === plan.fault)) {
         const file = `screenshot-${plan.fault}.png`;
-        const shot = await screenshotDashboard(network.nodes[0].url, token, join(out, file));
+        // The dashboard of a node the fault hit, as its operator would open it.
+        const target = network.nodes.find((n) => n.name === plan.targets[0]) ?? network.nodes[0];
+        const shot = await camera.shoot(target.url, token, join(out, file));
         if (shot.ok) screenshots.push({ fault: plan.fault, file });
-        else if (!notes.some((n) => n.startsWith('screenshots'))) notes.push(`screenshots skipped: ${shot.why}`);
+        else notes.push(`Dashboard screenshot after ${plan.fault} failed: ${shot.why}`);
       }
       await sleep(Math.round(between(random, 2000, 4000)));
     }

@@ -2,7 +2,7 @@ import { enginePolicy } from '@meshcache/api-contract';
 import { attachSocketIoTransport, PRE_AUTH_MAX_HTTP_BUFFER_SIZE, ReplicaNode } from '@meshcache/sync-node';
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import type { ResolvedConfig } from '../config/index.js';
@@ -97,6 +97,11 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   };
   const httpServer: HttpServer = tls.server === null ? createServer(timeouts) : createHttpsServer({ ...tls.server, ...timeouts });
   httpServer.maxConnections = config.maxConnections;
+  const connections = { open: 0 };
+  httpServer.on('connection', (socket: Socket) => {
+    connections.open++;
+    socket.once('close', () => connections.open--);
+  });
   // Listen first: with PORT=0 the port, and so the default SELF_URL, is known only afterwards.
   let handle: RequestListener = (_req, res) => res.writeHead(503).end();
   // Registered before socket.io attaches: engine.io then takes over this listener and keeps
@@ -144,6 +149,8 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     lifecycle,
     persistence,
     problems,
+    connections,
+    peerTls: tls.client,
     startedAt: Date.now(),
     version: VERSION,
   };
