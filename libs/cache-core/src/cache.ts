@@ -12,7 +12,7 @@ import {
 import type { CacheDump, CacheDumpEntry, CacheEntryInfo, CacheStats, SetRefusal, SetResult } from './cache-types.js';
 import { grownFloat64, type EvictionPolicy } from './eviction-policy.js';
 import { hashKey } from './frequency-sketch.js';
-import { KeyIndex, keyHash } from './key-index.js';
+import { KeyIndex } from './key-index.js';
 import { policyDescriptor, type PolicyDescriptor, type Strategy } from './strategies.js';
 
 const OK: SetResult = Object.freeze({ ok: true as const });
@@ -35,7 +35,7 @@ interface PendingLoad<V> {
  */
 export class Cache<K, V> {
   /** Key → slot, and each slot's key (`index.keys`). */
-  private readonly index = new KeyIndex<K>();
+  private readonly index: KeyIndex<K>;
   private valueAt: (V | undefined)[] = [];
   private freeSlots: number[] = [];
   private slotsAllocated: number;
@@ -67,6 +67,7 @@ export class Cache<K, V> {
   constructor(options: CacheOptions<K, V>) {
     const o = checkOptions(options);
     this.maxEntries = o.capacity;
+    this.index = new KeyIndex(o.capacity);
     this.defaultTtl = o.ttlMs;
     this.byteLimit = o.maxBytes;
     this.sizeOf = o.sizeOf;
@@ -170,7 +171,7 @@ export class Cache<K, V> {
       size = measured;
     }
     if (this.loads !== null) this.invalidateLoad(key);
-    const keyHashed = keyHash(key);
+    const keyHashed = this.index.hash(key);
     let slot = this.index.find(key, keyHashed);
     if (slot !== -1 && this.expiresAt !== null && this.isExpired(slot)) {
       // An expired entry is gone: the write is an insertion, not an overwrite.
@@ -212,7 +213,7 @@ export class Cache<K, V> {
 
   /** `set` for a plain cache: the same steps minus every check that cannot apply. */
   private setPlain(key: K, value: V): SetResult {
-    const keyHashed = keyHash(key);
+    const keyHashed = this.index.hash(key);
     let slot = this.index.find(key, keyHashed);
     if (slot !== -1) {
       this.valueAt[slot] = value;
@@ -269,7 +270,7 @@ export class Cache<K, V> {
         if (this.onEvict !== undefined) this.pending.push(this.index.keys[slot], this.valueAt[slot], expired ? 'expire' : 'clear');
       }
     }
-    this.index.clear();
+    this.index.clear(0, this.maxEntries);
     this.valueAt = [];
     this.freeSlots = [];
     this.policy.clear();
@@ -581,13 +582,13 @@ export class Cache<K, V> {
     this.expiresAt = hasExpiry ? new Float64Array(slots) : null;
     this.refreshPlain();
     if (this.sizes !== null) this.sizes = new Float64Array(slots);
-    this.index.clear(entries.length);
+    this.index.clear(entries.length, this.maxEntries);
     this.valueAt = [];
     this.freeSlots = [];
     this.sweepCursor = 0;
     this.totalBytes = 0;
     entries.forEach((entry, slot) => {
-      this.index.insert(entry.key, keyHash(entry.key), slot);
+      this.index.insert(entry.key, this.index.hash(entry.key), slot);
       this.valueAt.push(entry.value);
       if (this.expiresAt !== null) this.expiresAt[slot] = entry.expiresAt;
       if (this.sizes !== null) {

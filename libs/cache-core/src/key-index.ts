@@ -14,7 +14,16 @@
  * with a per-process random seed as V8 does for its own tables, so that a client cannot pick
  * keys that all collide. Keys without content (objects, symbols, null, undefined) are hashed
  * by identity, which JS does not expose: they go to a small `Map` beside the table.
+ *
+ * Strings also go to that `Map` in caches of fewer than STRING_TABLE_MIN entries: V8 keeps
+ * each string's hash inside the string, which JS cannot read, so hashing one here costs a
+ * pass over its characters on every lookup. Measured (docs/BENCHMARKS.md), that pass made a
+ * 1,000-entry cache's string reads slower than a `Map`'s, while at 100,000 entries memory
+ * traffic dominates and the table was as fast for reads, faster for evicting writes, and
+ * 30 bytes per entry smaller. Below the threshold the `Map` costs at most ~3 MB more.
  */
+/** Capacity from which string keys are hashed into the table (see above). */
+export const STRING_TABLE_MIN = 65_536;
 const EMPTY = 0;
 /** Positions per entry at least (load factor ≤ 1/2): misses stay at ~2.5 probes. */
 const MIN_POSITIONS_PER_ENTRY = 2;
@@ -36,14 +45,26 @@ export class KeyIndex<K> {
   private byIdentity: Map<K, number> | null = null;
   /** Each slot's hash, so that removing a slot does not hash its key again. */
   private slotHash = new Int32Array(16);
+  /** Strings go to `byIdentity` (a small cache, see STRING_TABLE_MIN); fixed until `clear`. */
+  private stringsByIdentity: boolean;
+
+  constructor(capacity: number) {
+    this.stringsByIdentity = capacity < STRING_TABLE_MIN;
+  }
 
   get size(): number {
     return this.byIdentity === null ? this.hashed : this.hashed + this.byIdentity.size;
   }
 
+  /** keyHash(key), as a method: a call through an import is a getter under tsx and ts-jest. */
+  hash(key: K): number {
+    if (this.stringsByIdentity && typeof key === 'string') return IDENTITY;
+    return keyHash(key);
+  }
+
   /** The slot holding `key`, or -1. */
   get(key: K): number {
-    return this.find(key, keyHash(key));
+    return this.find(key, this.hash(key));
   }
 
   /** Like `get` with `hash = keyHash(key)` computed by the caller, who needs it again. */
@@ -115,8 +136,9 @@ export class KeyIndex<K> {
     this.hashed--;
   }
 
-  /** Empties the index, sized for about `entries` keys. */
-  clear(entries = 0): void {
+  /** Empties the index, sized for about `entries` keys of a cache of `capacity`. */
+  clear(entries: number, capacity: number): void {
+    this.stringsByIdentity = capacity < STRING_TABLE_MIN;
     this.keys = [];
     this.byIdentity = null;
     this.hashed = 0;

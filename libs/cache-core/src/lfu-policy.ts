@@ -6,8 +6,12 @@ import {
   STAMP_LIMIT,
   type EvictionPolicy,
 } from './eviction-policy.js';
-import { linkTail, NEXT, PREV, unlinkFrom } from './slot-list.js';
+import * as slotList from './slot-list.js';
 import type { PolicyDescriptor } from './strategies.js';
+
+// Module-local aliases: tsx and ts-jest compile imports to CommonJS getters, which TurboFan
+// did not inline into the hot paths (a third of a 1k-entry get's time, profiled).
+const { linkTail, NEXT, PREV, unlinkFrom } = slotList;
 
 // Per slot in `links`: [next, prev, bucket, access count, access stamp].
 const BUCKET = 2;
