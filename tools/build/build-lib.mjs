@@ -133,7 +133,7 @@ const distPkg = {
     ),
     './package.json': './package.json',
   },
-  files: ['esm', 'cjs', ...entries.map(({ subpath }) => subpath.slice(2)), 'README.md'],
+  files: ['esm', 'cjs', ...entries.map(({ subpath }) => subpath.slice(2)), 'README.md', 'CHANGELOG.md', 'LICENSE'],
   sideEffects: false,
   engines: libPkg.engines,
   dependencies: Object.keys(dependencies).length ? dependencies : undefined,
@@ -147,4 +147,6 @@ for (const { subpath, base } of entries) {
   writeFileSync(join(folder, 'package.json'), JSON.stringify(stub, null, 2) + '\n');
 }
 if (existsSync(join(libRoot, 'README.md'))) cpSync(join(libRoot, 'README.md'), join(outDir, 'README.md'));
+// Every package is released in lockstep (one version): they share the root changelog and licence.
+for (const file of ['CHANGELOG.md', 'LICENSE']) cpSync(join(root, file), join(outDir, file));
 console.log(`built ${libPkg.name} -> ${relative(root, outDir)}`);

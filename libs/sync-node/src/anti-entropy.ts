@@ -9,6 +9,7 @@ import type {
 } from '@meshcache/sync-protocol';
 import type { CacheEntryStore } from './cache-entry-store.js';
 import { DIGEST_BUCKETS, bucketOf, factHash } from './digest.js';
+import { approxValueSize } from './value-size.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { StatePart } from './clock-guard.js';
@@ -27,6 +28,8 @@ export interface AntiEntropyHost {
   applying(): void;
   emitOp(op: Operation): void;
   newRequestId(): string;
+  /** Entries and tombstones sent to a peer in one step, with their approximate bytes. */
+  sent(items: number, bytes: number): void;
 }
 
 export interface AntiEntropyResult {
@@ -232,6 +235,10 @@ export class AntiEntropy {
       }
       const grave = graves.get(key);
       if (grave !== undefined && grave.kind === 'delete') tombstones.push({ key, hlc: grave.hlc, seq: grave.seq });
+    }
+    if (entries.length + tombstones.length > 0) {
+      const bytes = entries.reduce((sum, en) => sum + approxValueSize(en.value) + en.key.length + 40, 0) + tombstones.reduce((sum, tb) => sum + tb.key.length + 30, 0);
+      this.host.sent(entries.length + tombstones.length, bytes);
     }
     let e = 0;
     let t = 0;

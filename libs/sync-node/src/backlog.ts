@@ -65,6 +65,13 @@ export class Backlog {
     return seq + 1 >= this.first;
   }
 
+  /** Approximate bytes of the operations from `fromSeq` to `toSeq` that are still here. */
+  bytesBetween(fromSeq: number, toSeq: number): number {
+    let bytes = 0;
+    for (let seq = Math.max(fromSeq, this.first); seq <= Math.min(toSeq, this.lastSeq); seq++) bytes += this.sizes[seq % this.capacity];
+    return bytes;
+  }
+
   /**
    * Up to `max` operations starting at `fromSeq`, stopping once `maxBytes` is reached (but
    * always at least one); empty when `fromSeq` fell out.

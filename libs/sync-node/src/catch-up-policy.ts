@@ -21,8 +21,21 @@ export function needsSnapshot(link: PeerLink, self: CatchUpView): boolean {
 }
 
 /**
+ * True while the peer fills itself from another node: it holds no other node's write yet and
+ * asked someone else (not us) for its first snapshot, less than `waitMs` after our stream to it
+ * attached. A snapshot of ours now would be its second one for the same repair: once the first
+ * is installed its heartbeat shows what it still lacks, and the stream goes on from there.
+ */
+export function bootstrapsFromAnother(link: PeerLink, now: number, waitMs: number): boolean {
+  if (link.wantsSnapshot || now - link.attachedAt >= waitMs) return false;
+  for (const origin of link.peerVv.origins()) if (nodeIdOfOrigin(origin) !== link.nodeId && link.peerVv.get(origin) > 0) return false;
+  return true;
+}
+
+/**
  * True when the peer misses operations that no live stream will bring it: it asked us for its
- * first snapshot and we hold others' writes, or it lacks writes of a previous incarnation of us
+ * first snapshot and lacks more of some node's writes than a backlog holds (a gap a backlog
+ * covers is streamed by that node: catch-up costs what was missed), or it lacks writes of a previous incarnation of us
  * or of itself, or of a node that is not connected to us (gone for good, or restarted under a
  * new origin): only state can carry those.
  */
@@ -31,7 +44,7 @@ export function peerLacksUnstreamable(link: PeerLink, self: CatchUpView): boolea
   for (const origin of self.vv.origins()) {
     const owner = nodeIdOfOrigin(origin);
     if (self.vv.get(origin) <= peerVv.get(origin) || origin === link.origin) continue;
-    if (link.wantsSnapshot && owner !== link.nodeId) return true;
+    if (link.wantsSnapshot && owner !== link.nodeId && self.vv.get(origin) - peerVv.get(origin) > self.backlog.capacity) return true;
     if (origin !== self.origin && (owner === self.nodeId || owner === link.nodeId)) return true;
     if (owner !== self.nodeId && owner !== link.nodeId && !self.streamable(origin)) return true;
   }

@@ -151,7 +151,8 @@ export class InboundStream {
       activity.fullSyncReceived(link.nodeId, this.host.store.cache.size);
       this.host.refilled();
     }
-    session.send({ type: 'ack', origin: link.origin ?? '', seq: vv.get(link.origin ?? '') });
+    // The last chunk's ack names the snapshot: the sender then knows it is installed.
+    session.send({ type: 'ack', origin: link.origin ?? '', seq: vv.get(link.origin ?? ''), ...(chunk.last ? { snapshotId: chunk.snapshotId } : {}) });
   }
 
   private lacksAnythingOf(link: PeerLink): boolean {

@@ -23,4 +23,10 @@ export interface LinkHandle {
 export interface LinkInfo {
   /** The URL this node dialed, for outgoing channels. */
   dialedUrl?: string;
+  /**
+   * The channel may lose, duplicate or reorder messages while it stays open (the in-memory
+   * network with faults). On an ordered channel (socket.io) a message is either delivered in
+   * order or the channel closes, so an unacknowledged snapshot is waited for, not resent.
+   */
+  lossy?: boolean;
 }

@@ -1,6 +1,6 @@
 import type { VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { Backlog } from './backlog.js';
-import { needsSnapshot, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
+import { bootstrapsFromAnother, needsSnapshot, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { ReplicaState } from './replica-state.js';
@@ -21,6 +21,8 @@ export interface OutboundHost {
   readonly maxInFlightOps: number;
   readonly maxBatchOps: number;
   readonly retransmitMs: number;
+  /** How long a snapshot waits while the peer fills itself from another node, and how long an unacknowledged snapshot is waited for on an ordered link. */
+  readonly patienceMs: number;
   readonly snapshotChunkEntries: number;
   /** The origin can change once, when `restore()` finds the default one already used. */
   origin(): string;
@@ -71,22 +73,23 @@ export class OutboundStream {
 
   /** `session` becomes the one carrying our stream: start over from what the peer has. */
   attach(link: PeerLink, session: PeerSession): void {
-    link.carryStreamOn(session);
+    link.carryStreamOn(session, this.host.now());
     link.restartStream(link.peerVv.get(this.host.origin()), this.host.now());
     this.pump(link);
   }
 
   /** The primary session closed: carry on over another session to the same incarnation, if any. */
   primaryClosed(link: PeerLink): void {
-    link.carryStreamOn(link.sessions.find((s) => s.peer?.origin === link.origin) ?? null);
+    link.carryStreamOn(link.sessions.find((s) => s.peer?.origin === link.origin) ?? null, this.host.now());
     if (link.primary !== null) {
       link.restartStream(link.acked, this.host.now());
       this.pump(link);
     }
   }
 
-  onAck(link: PeerLink, origin: string, seq: number): void {
+  onAck(link: PeerLink, origin: string, seq: number, snapshotId: string | undefined): void {
     if (origin === this.host.origin()) link.onAck(seq, this.host.now());
+    if (snapshotId !== undefined) link.snapshotAcked(snapshotId);
     this.pump(link);
   }
 
@@ -98,23 +101,35 @@ export class OutboundStream {
     this.pump(link);
   }
 
-  /** Called after the peer's heartbeat updated `link`. */
-  onHeartbeat(link: PeerLink): void {
-    // A snapshot can be lost (a link dropped mid-way): the heartbeat's vector shows it.
-    if (
-      link.primary !== null &&
-      !link.snapshotting &&
-      this.host.now() - Math.max(link.snapshotAt, link.lastAckAt) > this.host.retransmitMs &&
-      peerLacksUnstreamable(link, this.host.catchUpView())
-    ) {
+  /** Called after the peer's heartbeat, received on `session`, updated `link`. */
+  onHeartbeat(link: PeerLink, session: PeerSession): void {
+    if (this.snapshotLost(link, session) && peerLacksUnstreamable(link, this.host.catchUpView())) {
       link.restartStream(link.peerVv.get(this.host.origin()), this.host.now());
     }
     this.pump(link);
   }
 
-  /** Resends what the peer has not acknowledged for too long. */
+  /**
+   * Does the peer's heartbeat show that state it needs never arrived? A heartbeat can be older
+   * than the snapshot it seems to lack: sent before the install finished, or on another session
+   * than the one carrying the snapshot. On an ordered link only the peer's ack of the last chunk
+   * says the snapshot is in; until it comes, the snapshot is waited for (`patienceMs`, in case
+   * the peer dropped a chunk it could not store), and after it only a heartbeat on that same
+   * session, sent after the ack, tells. A lossy link keeps the plain time rule.
+   */
+  private snapshotLost(link: PeerLink, session: PeerSession): boolean {
+    const primary = link.primary;
+    if (primary === null || link.snapshotting) return false;
+    const quietFor = this.host.now() - Math.max(link.snapshotAt, link.lastAckAt);
+    if (primary.info.lossy === true) return quietFor > this.host.retransmitMs;
+    if (link.snapshotUnacked !== null) return quietFor > this.host.patienceMs;
+    return session === primary && quietFor > this.host.retransmitMs;
+  }
+
+  /** Resends what the peer has not acknowledged for too long (a snapshot being installed is waited for, see `snapshotLost`). */
   retransmitIfStalled(link: PeerLink, now: number): void {
-    if (link.primary !== null && !link.snapshotting && link.sent > link.acked && now - link.lastAckAt > this.host.retransmitMs) {
+    const patience = link.snapshotUnacked !== null && link.primary?.info.lossy !== true ? this.host.patienceMs : this.host.retransmitMs;
+    if (link.primary !== null && !link.snapshotting && link.sent > link.acked && now - link.lastAckAt > patience) {
       link.restartStream(link.acked, now);
       link.startStream();
       this.pump(link);
@@ -127,8 +142,13 @@ export class OutboundStream {
     const { backlog, maxInFlightOps, maxBatchOps } = this.host;
     if (!this.host.sending() || session === null || link.snapshotting) return;
     if (!link.streamStarted) {
-      if (needsSnapshot(link, this.host.catchUpView())) return this.startSnapshot(link, session);
+      if (needsSnapshot(link, this.host.catchUpView())) {
+        if (bootstrapsFromAnother(link, this.host.now(), this.host.patienceMs)) return;
+        return this.startSnapshot(link, session);
+      }
       if (link.sent >= this.host.sendableUpTo()) return;
+      const upTo = Math.min(this.host.seq(), this.host.sendableUpTo());
+      if (upTo > link.sent) this.host.activity.partialResyncSent(upTo - link.sent, backlog.bytesBetween(link.sent + 1, upTo));
       session.send({ type: 'sync-start', mode: 'partial', origin: this.host.origin(), fromSeq: link.sent + 1 });
       link.startStream();
     }
@@ -146,13 +166,13 @@ export class OutboundStream {
   private startSnapshot(link: PeerLink, session: PeerSession): void {
     if (!this.host.snapshotsAllowed()) return;
     const origin = this.host.origin();
-    const number = this.host.activity.snapshotStarted();
     const exported = this.host.state.export();
+    const number = this.host.activity.snapshotStarted(exported.entries.length + exported.tombstones.length);
     const upTo = this.host.seq();
     const id = `${origin}-s${number}`;
     session.send({ type: 'sync-start', mode: 'full', origin, fromSeq: upTo + 1, snapshotId: id });
     this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.entries.length });
-    link.snapshotStarted(exported.entries.length, this.host.now());
+    link.snapshotStarted(id, exported.entries.length, this.host.now());
     const progress = (sent: number, total: number) => {
       if (link.primary === session) link.snapshotProgressed(sent, total);
     };
@@ -160,6 +180,6 @@ export class OutboundStream {
       if (link.primary !== session) return;
       link.snapshotSent(upTo, this.host.now());
       this.pump(link);
-    }, progress);
+    }, progress, (bytes) => this.host.activity.snapshotBytesSent(bytes));
   }
 }

@@ -24,6 +24,10 @@ export class PeerLink {
   #snapshotting = false;
   #snapshotAt = -Infinity;
   #lastResyncRequest = -Infinity;
+  /** The snapshot sent on the primary session whose last chunk the peer has not acknowledged. */
+  #snapshotUnacked: string | null = null;
+  /** When the current primary session started carrying our stream. */
+  #attachedAt = 0;
   /** Entries of the snapshot we are sending the peer, sent so far, while we send one. */
   #snapshotProgress: { sent: number; total: number } | null = null;
 
@@ -79,6 +83,12 @@ export class PeerLink {
   get snapshotAt(): number {
     return this.#snapshotAt;
   }
+  get snapshotUnacked(): string | null {
+    return this.#snapshotUnacked;
+  }
+  get attachedAt(): number {
+    return this.#attachedAt;
+  }
   get snapshotProgress(): { sent: number; total: number } | null {
     return this.#snapshotProgress;
   }
@@ -123,9 +133,11 @@ export class PeerLink {
   }
 
   /** Our stream goes over `session` (or nowhere); a snapshot in flight on the old one is gone. */
-  carryStreamOn(session: PeerSession | null): void {
+  carryStreamOn(session: PeerSession | null, now: number): void {
     this.#primary = session;
     this.#snapshotting = false;
+    this.#snapshotUnacked = null;
+    this.#attachedAt = now;
   }
 
   /** The stream announced itself (`sync-start`). */
@@ -138,8 +150,9 @@ export class PeerLink {
     this.#sent = Math.max(this.#sent, seq);
   }
 
-  snapshotStarted(total: number, now: number): void {
+  snapshotStarted(id: string, total: number, now: number): void {
     this.#snapshotting = true;
+    this.#snapshotUnacked = id;
     this.#snapshotAt = now;
     this.#snapshotProgress = { sent: 0, total };
   }
@@ -155,6 +168,11 @@ export class PeerLink {
     this.#streamStarted = true;
     this.#sent = Math.max(this.#sent, upTo);
     this.#lastAckAt = now;
+  }
+
+  /** The peer installed snapshot `id` (its ack of the last chunk). */
+  snapshotAcked(id: string): void {
+    if (this.#snapshotUnacked === id) this.#snapshotUnacked = null;
   }
 
   /** The peer reported what it has (a resync request). */
@@ -182,6 +200,7 @@ export class PeerLink {
     this.#lastAckAt = now;
     this.#streamStarted = false;
     this.#snapshotting = false;
+    this.#snapshotUnacked = null;
   }
 
   onAck(seq: number, now: number): void {

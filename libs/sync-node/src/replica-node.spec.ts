@@ -260,17 +260,20 @@ describe('ReplicaNode', () => {
     expect(() => again.restore(undefined, [])).toThrow(expect.objectContaining({ code: 'RESTORE_AFTER_START' }));
   });
 
-  it('keeps the last 100 history events, newest first, with unique ids', () => {
+  it('sums batch traffic per peer and interval in the history, so state changes stay, newest first, with unique ids', () => {
     const { nodes, run } = memoryCluster(['a', 'b']);
     for (let i = 0; i < 150; i++) {
       nodes[0].set(`k${i}`, i);
       run(1);
     }
+    run(50);
     const history = nodes[0].history(1000);
-    expect(history).toHaveLength(100);
-    expect(new Set(history.map((e) => e.id)).size).toBe(100);
-    expect(history[0].timestamp).toBeGreaterThanOrEqual(history[99].timestamp);
-    expect(nodes[0].history(5)).toHaveLength(5);
+    expect(history.map((e) => e.type)).toEqual(['ops-sent', 'partial-sync', 'peer-up']);
+    expect(history[0]).toMatchObject({ peer: 'b', count: 150 });
+    expect(new Set(history.map((e) => e.id)).size).toBe(3);
+    expect(history[0].timestamp).toBeGreaterThanOrEqual(history[2].timestamp);
+    expect(nodes[1].history(1000).filter((e) => e.type === 'ops-received').reduce((sum, e) => sum + (e.count ?? 0), 0)).toBe(150);
+    expect(nodes[0].history(1)).toHaveLength(1);
   });
 
   it('reports peers as suspect when silent and down when the link is gone', () => {
@@ -299,18 +302,20 @@ describe('ReplicaNode', () => {
     // None of these writes are a's own: a's lag for c stays 0, yet c misses all 50.
     expect(c()).toMatchObject({ state: 'down', lag: 0, behind: 50 });
     net.heal();
-    // b streams its writes to c as a snapshot (its backlog holds 5), 10 entries per chunk.
+    // c holds no other node's write: it asks one peer for a snapshot, and b's writes (50, more
+    // than a backlog of 5 holds) come in it, 10 entries per chunk, from whichever peer it asked.
     const progress: { sent: number; total: number }[] = [];
+    const snapshotTo = () => [a, b].map((n) => n.nodes().find((p) => p.id === 'c')?.snapshot).find((s) => s !== undefined);
     // One task at a time, so the progress between two chunks can be seen.
     const deadline = sched.now + 3000;
     while (sched.now < deadline && c()?.behind !== 0) {
-      const snapshot = b.nodes().find((p) => p.id === 'c')?.snapshot;
+      const snapshot = snapshotTo();
       if (snapshot && progress.at(-1)?.sent !== snapshot.sent) progress.push(snapshot);
       sched.runUntil(deadline, 1);
     }
     expect(c()?.behind).toBe(0);
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.every((p) => p.total === 50 && p.sent < 50)).toBe(true);
-    expect(b.nodes().find((p) => p.id === 'c')?.snapshot).toBeUndefined();
+    expect(snapshotTo()).toBeUndefined();
   });
 });

@@ -629,7 +629,7 @@ export class ReplicaNode implements SessionHost {
       case 'ops':
         return this.inbound.onOps(session, link, message.ops);
       case 'ack':
-        this.outbound.onAck(link, message.origin, message.seq);
+        this.outbound.onAck(link, message.origin, message.seq, message.snapshotId);
         return this.ackWaiters.check();
       case 'resync':
         return this.outbound.onResync(link, message.vv);
@@ -638,7 +638,7 @@ export class ReplicaNode implements SessionHost {
       case 'snapshot-chunk':
         return this.inbound.onSnapshotChunk(session, link, message);
       case 'heartbeat':
-        return this.onHeartbeat(link, message);
+        return this.onHeartbeat(session, link, message);
       case 'clock-skew':
         return this.onClockSkew(link, message);
       case 'peers':
@@ -662,7 +662,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   /** Liveness, the peer's view of the cluster, and its clock (members are no longer learned from it). */
-  private onHeartbeat(link: PeerLink, message: Extract<PeerMessage, { type: 'heartbeat' }>): void {
+  private onHeartbeat(session: PeerSession, link: PeerLink, message: Extract<PeerMessage, { type: 'heartbeat' }>): void {
     link.onHeartbeat(message, this.originName);
     if (message.clock !== undefined) {
       this.clockHealth.peerClock(link.nodeId, message.clock);
@@ -670,7 +670,7 @@ export class ReplicaNode implements SessionHost {
     }
     if (this.isolated) this.rejoinFrom(link);
     if (link.markUp()) this.emitNodes();
-    this.outbound.onHeartbeat(link);
+    this.outbound.onHeartbeat(link, session);
     this.ackWaiters.check();
   }
 
@@ -886,6 +886,7 @@ export class ReplicaNode implements SessionHost {
       maxInFlightOps,
       maxBatchOps,
       retransmitMs,
+      patienceMs: this.options.downAfterMs,
       snapshotChunkEntries,
       origin: () => this.originName,
       seq: () => this.seq,
@@ -919,6 +920,7 @@ export class ReplicaNode implements SessionHost {
         this.emitter.emit('op', op);
       },
       newRequestId: () => `${this.originName}-r${++this.requestCounter}`,
+      sent: (items: number, bytes: number) => this.activity.antiEntropySent(items, bytes),
     };
   }
 }

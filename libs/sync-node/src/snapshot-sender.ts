@@ -19,8 +19,16 @@ export class SnapshotSender {
     private readonly maxEntries: number,
   ) {}
 
-  /** `progress` hears how many entries went out after each chunk. */
-  send(session: PeerSession, id: string, state: ReplicaStateExport, vv: VersionVectorPairs, done: () => void, progress: (sent: number, total: number) => void = () => undefined): void {
+  /** `progress` hears how many entries went out after each chunk, `sentBytes` the chunk's approximate size. */
+  send(
+    session: PeerSession,
+    id: string,
+    state: ReplicaStateExport,
+    vv: VersionVectorPairs,
+    done: () => void,
+    progress: (sent: number, total: number) => void = () => undefined,
+    sentBytes: (bytes: number) => void = () => undefined,
+  ): void {
     const { entries, tombstones } = state;
     let entryAt = 0;
     let tombAt = 0;
@@ -52,6 +60,7 @@ export class SnapshotSender {
         vv: last ? vv : null,
       });
       index++;
+      sentBytes(bytes);
       progress(entryAt, entries.length);
       if (last) done();
       else this.timers.setTimeout(next, 0);

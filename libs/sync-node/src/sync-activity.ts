@@ -1,4 +1,4 @@
-import type { NodeProblem, Operation, PeerInfo, SyncEvent, SyncStats } from '@meshcache/sync-protocol';
+import type { NodeProblem, Operation, PeerInfo, Repairs, SyncEvent, SyncStats } from '@meshcache/sync-protocol';
 import { SyncHistory } from './sync-history.js';
 
 type NewEvent = Omit<SyncEvent, 'id' | 'timestamp'>;
@@ -33,6 +33,11 @@ export class SyncActivity {
   private forceSyncs = 0;
   private repairedKeys = 0;
   private lastSyncTime: number | null = null;
+  private readonly repairs: Repairs = {
+    partial: { count: 0, items: 0, bytes: 0 },
+    snapshot: { count: 0, items: 0, bytes: 0 },
+    antiEntropy: { count: 0, items: 0, bytes: 0 },
+  };
 
   constructor(idPrefix: string, private readonly now: () => number) {
     this.log = new SyncHistory(idPrefix, now);
@@ -60,8 +65,29 @@ export class SyncActivity {
   }
 
   /** Counts a snapshot about to be sent; its number names it. */
-  snapshotStarted(): number {
+  snapshotStarted(items: number): number {
+    this.repairs.snapshot.count++;
+    this.repairs.snapshot.items += items;
     return ++this.snapshotsSent;
+  }
+
+  /** Bytes of a snapshot's chunks, as they went out. */
+  snapshotBytesSent(bytes: number): void {
+    this.repairs.snapshot.bytes += Math.round(bytes);
+  }
+
+  /** A peer's gap of `ops` operations (`bytes`) is about to be streamed from the backlog. */
+  partialResyncSent(ops: number, bytes: number): void {
+    this.repairs.partial.count++;
+    this.repairs.partial.items += ops;
+    this.repairs.partial.bytes += Math.round(bytes);
+  }
+
+  /** Differing keys sent to a peer in one step of an anti-entropy exchange. */
+  antiEntropySent(items: number, bytes: number): void {
+    this.repairs.antiEntropy.count++;
+    this.repairs.antiEntropy.items += items;
+    this.repairs.antiEntropy.bytes += Math.round(bytes);
   }
 
   fullSyncReceived(peer: string, entries: number): void {
@@ -112,6 +138,11 @@ export class SyncActivity {
       forceSyncs: this.forceSyncs,
       repairedKeys: this.repairedKeys,
       problems: view.problems,
+      repairs: {
+        partial: { ...this.repairs.partial },
+        snapshot: { ...this.repairs.snapshot },
+        antiEntropy: { ...this.repairs.antiEntropy },
+      },
     };
   }
 

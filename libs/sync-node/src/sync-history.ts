@@ -2,27 +2,94 @@ import type { SyncEvent } from '@meshcache/sync-protocol';
 
 type NewEvent = Omit<SyncEvent, 'id' | 'timestamp'>;
 
-/** The last `limit` sync events, newest first, each with a unique id. */
+/** How long the history is kept: state changes and batch traffic each have their own room. */
+export interface HistoryRetention {
+  /** State changes kept (peer up/down, resyncs, snapshots, rejections, clock, force syncs). */
+  stateEvents: number;
+  /** Aggregated traffic entries kept (one per peer, direction and interval). */
+  trafficEvents: number;
+  /** Batches to or from one peer within this long are one `ops-sent`/`ops-received` entry. */
+  trafficIntervalMs: number;
+}
+
+export const DEFAULT_RETENTION: HistoryRetention = { stateEvents: 1000, trafficEvents: 200, trafficIntervalMs: 5000 };
+
+/** An event with the order it was recorded in, to break timestamp ties newest first. */
+interface Kept {
+  order: number;
+  event: SyncEvent;
+}
+
+/** Traffic of one peer and direction in the current interval. */
+interface OpenTraffic extends Kept {
+  startedAt: number;
+  batches: number;
+}
+
+const isTraffic = (type: SyncEvent['type']): type is 'ops-sent' | 'ops-received' => type === 'ops-sent' || type === 'ops-received';
+
+/**
+ * The replication history, newest first. A busy node sends and receives a batch every few
+ * milliseconds: logged one by one, those would push out within a second the events that explain
+ * an outage. So batches are summed per peer, direction and interval, and state changes are kept
+ * in their own, larger ring.
+ */
 export class SyncHistory {
-  private readonly events: SyncEvent[] = [];
+  private readonly states: Kept[] = [];
+  private readonly traffic: Kept[] = [];
+  private readonly open = new Map<string, OpenTraffic>();
   private nextId = 1;
 
   constructor(
     private readonly idPrefix: string,
     private readonly now: () => number,
-    private readonly limit = 100,
+    private readonly retention: HistoryRetention = DEFAULT_RETENTION,
   ) {}
 
   record(event: NewEvent): SyncEvent {
-    const full: SyncEvent = { id: `${this.idPrefix}-${this.nextId++}`, timestamp: Math.floor(this.now()), ...event };
-    this.events.unshift(full);
-    if (this.events.length > this.limit) this.events.length = this.limit;
-    return full;
+    if (isTraffic(event.type) && event.peer !== undefined) return this.recordTraffic(event);
+    const kept = this.keep(event);
+    this.states.unshift(kept);
+    if (this.states.length > this.retention.stateEvents) this.states.length = this.retention.stateEvents;
+    return kept.event;
   }
 
   /** Newest first; `limit` is clamped to what is kept. */
   list(limit = 20): SyncEvent[] {
-    const n = Math.max(0, Math.min(Math.floor(limit), this.events.length));
-    return this.events.slice(0, n);
+    const now = Math.floor(this.now());
+    for (const [key, open] of this.open) if (now - open.startedAt >= this.retention.trafficIntervalMs) this.close(key, open);
+    const all = [...this.open.values(), ...this.traffic, ...this.states];
+    all.sort((a, b) => b.event.timestamp - a.event.timestamp || b.order - a.order);
+    const n = Math.max(0, Math.min(Math.floor(limit), all.length));
+    return all.slice(0, n).map((k) => ({ ...k.event }));
+  }
+
+  private keep(event: NewEvent): Kept {
+    const order = this.nextId++;
+    return { order, event: { id: `${this.idPrefix}-${order}`, timestamp: Math.floor(this.now()), ...event } };
+  }
+
+  /** Adds a batch to its peer's entry of this interval; a lone one-operation batch keeps its key. */
+  private recordTraffic(event: NewEvent): SyncEvent {
+    const now = Math.floor(this.now());
+    const key = `${event.type} ${event.peer}`;
+    const current = this.open.get(key);
+    if (current !== undefined && now - current.startedAt < this.retention.trafficIntervalMs) {
+      const { op: _op, key: _key, ...rest } = current.event;
+      current.batches++;
+      current.event = { ...rest, timestamp: now, count: (current.event.count ?? 0) + (event.count ?? 0), message: `${current.batches} batches in ${((now - current.startedAt) / 1000).toFixed(1)} s` };
+      current.order = this.nextId++;
+      return current.event;
+    }
+    if (current !== undefined) this.close(key, current);
+    const kept = this.keep(event);
+    this.open.set(key, { ...kept, startedAt: now, batches: 1 });
+    return kept.event;
+  }
+
+  private close(key: string, open: OpenTraffic): void {
+    this.open.delete(key);
+    this.traffic.unshift({ order: open.order, event: open.event });
+    if (this.traffic.length > this.retention.trafficEvents) this.traffic.length = this.retention.trafficEvents;
   }
 }

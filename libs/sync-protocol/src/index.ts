@@ -74,7 +74,9 @@ export {
   SyncEventSchema,
   SyncEventTypeSchema,
   SyncStatsSchema,
+  RepairTallySchema,
+  RepairsSchema,
 } from './status.js';
-export type { ForceSyncResult, PeerInfo, PeerState, SyncEvent, SyncEventType, SyncStats } from './status.js';
+export type { ForceSyncResult, PeerInfo, PeerState, RepairTally, Repairs, SyncEvent, SyncEventType, SyncStats } from './status.js';
 export { NodeProblemSchema, ReplicationProblemCodeSchema } from './problems.js';
 export type { NodeProblem, ReplicationProblemCode } from './problems.js';

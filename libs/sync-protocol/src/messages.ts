@@ -70,7 +70,13 @@ export const SyncStartMessageSchema = z.object({
 export const OpsMessageSchema = z.object({ type: z.literal('ops'), ops: z.array(OperationSchema).min(1).max(20_000) });
 
 /** The receiver has applied every operation of `origin` up to `seq`. */
-export const AckMessageSchema = z.object({ type: z.literal('ack'), origin: OriginSchema, seq: z.number().int().nonnegative() });
+export const AckMessageSchema = z.object({
+  type: z.literal('ack'),
+  origin: OriginSchema,
+  seq: z.number().int().nonnegative(),
+  /** On the ack of a snapshot's last chunk: the snapshot is installed (older nodes ignore it). */
+  snapshotId: z.string().max(64).optional(),
+});
 
 /** Restart the stream after a gap: send again from what this version vector says I have. */
 export const ResyncMessageSchema = z.object({ type: z.literal('resync'), vv: VersionVectorSchema });

@@ -46,7 +46,7 @@ export const SyncEventTypeSchema = z.enum([
 ]);
 export type SyncEventType = z.infer<typeof SyncEventTypeSchema>;
 
-/** An entry of the sync history (newest first, the last 100 kept). */
+/** An entry of the sync history (newest first; batch traffic summed per peer, direction and interval). */
 export const SyncEventSchema = z.object({
   id: z.string(),
   timestamp: z.number().int().nonnegative(),
@@ -60,6 +60,26 @@ export const SyncEventSchema = z.object({
   message: z.string().optional(),
 });
 export type SyncEvent = z.infer<typeof SyncEventSchema>;
+
+/** Repairs of one kind this node made for its peers: how many, what they carried, approximate bytes. */
+export const RepairTallySchema = z.object({
+  count: z.number().int().nonnegative(),
+  /** Operations (partial), entries and tombstones (snapshot, anti-entropy). */
+  items: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+});
+export type RepairTally = z.infer<typeof RepairTallySchema>;
+
+/** Repairs this node sent since it started, by kind: what a fault cost to heal. */
+export const RepairsSchema = z.object({
+  /** A peer's gap streamed from the backlog (`sync-start` partial with operations missing). */
+  partial: RepairTallySchema,
+  /** A chunked snapshot of the whole state. */
+  snapshot: RepairTallySchema,
+  /** Differing keys sent in a `forceSync` exchange (either side). */
+  antiEntropy: RepairTallySchema,
+});
+export type Repairs = z.infer<typeof RepairsSchema>;
 
 /** The seed's getSyncStats fields plus replication health. */
 export const SyncStatsSchema = z.object({
@@ -91,6 +111,8 @@ export const SyncStatsSchema = z.object({
   repairedKeys: z.number().int().nonnegative(),
   /** What is wrong with replication right now; empty when all is well. */
   problems: z.array(NodeProblemSchema),
+  /** Repairs this node sent, by kind (always present from this version on). */
+  repairs: RepairsSchema.optional(),
 });
 export type SyncStats = z.infer<typeof SyncStatsSchema>;
 

@@ -2,8 +2,14 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** `<dir of main.js>/../dashboard`: dist/apps/api/main.js serves dist/apps/dashboard. */
-export const defaultDashboardDir = (): string => resolve(__dirname, '../dashboard');
+/**
+ * `<dir of main.js>/dashboard` in the installed package (the tarball carries the dashboard beside
+ * main.js), else `<dir of main.js>/../dashboard`: dist/apps/api/main.js serves dist/apps/dashboard.
+ */
+export const defaultDashboardDir = (mainDir: string = __dirname): string => {
+  const packaged = join(mainDir, 'dashboard');
+  return existsSync(join(packaged, 'index.html')) ? packaged : resolve(mainDir, '../dashboard');
+};
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>meshcache</title><link rel="icon" href="data:,"></head>

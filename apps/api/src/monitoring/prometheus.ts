@@ -1,4 +1,4 @@
-import { healthProblemCodeSchema, type HealthProblem } from '@meshcache/api-contract';
+import { healthProblemCodeSchema, type HealthProblem, type SyncStats } from '@meshcache/api-contract';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the exporter reads at scrape time; kept abstract so scraping never touches the hot path. */
@@ -21,6 +21,7 @@ export interface PrometheusSource {
     tombstoneBytes: number;
     backlogSize: number;
     backlogBytes: number;
+    repairs?: SyncStats['repairs'];
   };
 }
 
@@ -83,6 +84,25 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
   gauge('meshcache_replication_lag_ops', "Largest count of this node's operations a peer has not acknowledged", () => source.sync().lag);
   mirrorCounter('meshcache_sync_full_total', 'Full (snapshot) synchronizations', () => source.sync().fullSyncs);
   mirrorCounter('meshcache_sync_partial_total', 'Partial (backlog) synchronizations', () => source.sync().partialSyncs);
+  // Repairs this node sent, by kind: what healing a fault cost (a snapshot where the backlog reached back is a defect).
+  const repairCounter = (name: string, help: string, field: 'count' | 'items' | 'bytes') =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['kind'],
+      registers: [registry],
+      collect() {
+        const repairs = source.sync().repairs;
+        this.reset();
+        if (repairs === undefined) return;
+        this.inc({ kind: 'partial' }, repairs.partial[field]);
+        this.inc({ kind: 'snapshot' }, repairs.snapshot[field]);
+        this.inc({ kind: 'anti_entropy' }, repairs.antiEntropy[field]);
+      },
+    });
+  repairCounter('meshcache_sync_repairs_total', 'Repairs sent to peers, by kind (partial resync, snapshot, anti-entropy)', 'count');
+  repairCounter('meshcache_sync_repair_items_total', 'Operations (partial) or entries and tombstones (snapshot, anti-entropy) the repairs carried', 'items');
+  repairCounter('meshcache_sync_repair_bytes_total', 'Approximate bytes the repairs moved, by kind', 'bytes');
   mirrorCounter('meshcache_sync_ops_sent_total', 'Operations sent to peers', () => source.sync().opsSent);
   mirrorCounter('meshcache_sync_ops_received_total', 'Operations received from peers', () => source.sync().opsReceived);
   mirrorCounter('meshcache_sync_rejected_messages_total', 'Peer messages dropped by validation', () => source.sync().rejectedMessages);

@@ -35,7 +35,8 @@ export interface ClusterNode {
 export class LocalCluster {
   private constructor(readonly nodes: ClusterNode[]) {}
 
-  static async start(size: number, extraEnv: Record<string, string> = {}): Promise<LocalCluster> {
+  /** `extraEnv` is added to every node's environment; a function gives each node its own (by index). */
+  static async start(size: number, extraEnv: Record<string, string> | ((index: number) => Record<string, string>) = {}): Promise<LocalCluster> {
     for (const file of [API_MAIN, DASHBOARD_INDEX]) {
       if (!existsSync(file)) throw new TypeError(`${file} is missing: run the builds first (npm test does; or npx nx run-many -t build)`);
     }
@@ -54,9 +55,10 @@ export class LocalCluster {
         ACCESS_LOG: 'false',
         LOG_LEVEL: 'warn',
         METRICS_INTERVAL_MS: '500',
-        // The Redis listener stays off: parallel test workers must never compete for 6379.
+        // The Redis listener stays off unless a test gives each node a free port: parallel test
+        // workers must never compete for 6379.
         RESP_PORT: '0',
-        ...extraEnv,
+        ...(typeof extraEnv === 'function' ? extraEnv(i) : extraEnv),
       };
       return { id: env.NODE_ID, url: urls[i], env, child: spawnNode(env), output: [] };
     });

@@ -118,9 +118,9 @@ export class MemoryNetwork {
       close: () => this.closeFrom(link, from),
     });
     // A dials, B accepts: the dialer starts the handshake.
-    const handleA = nodeA.openLink(endFor(a, () => link.toB), { dialedUrl: `memory://${b}` });
+    const handleA = nodeA.openLink(endFor(a, () => link.toB), { dialedUrl: `memory://${b}`, lossy: true });
     link.toA = { handle: handleA, lastDeliveryAt: 0 };
-    const handleB = nodeB.openLink(endFor(b, () => link.toA));
+    const handleB = nodeB.openLink(endFor(b, () => link.toA), { lossy: true });
     link.toB = { handle: handleB, lastDeliveryAt: 0 };
     // A's hello went out before B's end existed (to a null direction): deliver it now.
     this.flushPending(link);

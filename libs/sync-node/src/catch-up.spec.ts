@@ -1,0 +1,58 @@
+import type { ReplicaNode } from './replica-node.js';
+import { memoryCluster } from './test/memory-cluster.js';
+
+/** Every node holds the same keys with the same values. */
+const converged = (nodes: ReplicaNode[]): boolean => {
+  const view = (n: ReplicaNode) => JSON.stringify([...n.cache.entries()].map(([k, e]) => [k, e.value]).sort());
+  return nodes.every((n) => view(n) === view(nodes[0]));
+};
+const runUntil = (run: (ms: number) => void, check: () => boolean, maxMs: number): void => {
+  for (let t = 0; t < maxMs && !check(); t += 100) run(100);
+};
+const snapshotsTo = (senders: ReplicaNode[], peer: string) =>
+  senders.flatMap((n) => n.history(1000).filter((e) => e.type === 'full-sync-sent' && e.peer === peer).map(() => n.nodeId));
+
+describe('catch-up costs what was missed', () => {
+  it('repairs a node cut off while 5,000 writes were made (inside the backlog) with a partial resync, even if it held no other node\'s write before', () => {
+    const { nodes, net, run } = memoryCluster(['a', 'b', 'c'], { cache: { capacity: 20_000, strategy: 'lru' } });
+    const [a, b, c] = nodes;
+    runUntil(run, () => nodes.every((n) => n.nodes().filter((p) => p.state === 'up').length === 2), 5000);
+    // Cut off for 12 s (frozen, or its link down): peers close its links and redial later.
+    net.partition([['a', 'b'], ['c']]);
+    for (let i = 0; i < 5000; i++) (i % 2 ? a : b).set(`key-${i}`, i);
+    run(12_000);
+    net.heal();
+    runUntil(run, () => c.cache.size === 5000 && converged(nodes), 30_000);
+    expect(c.cache.size).toBe(5000);
+    expect(converged(nodes)).toBe(true);
+    expect(c.stats().fullSyncs).toBe(0);
+    expect(snapshotsTo([a, b], 'c')).toEqual([]);
+    expect(c.stats().partialSyncs).toBeGreaterThan(0);
+    expect(a.stats().repairs?.partial.items).toBeGreaterThanOrEqual(2500);
+    expect(a.stats().repairs?.snapshot.count).toBe(0);
+  });
+
+  it('refills a restarted empty node with one snapshot, not one from each peer, when no backlog reaches back', () => {
+    const { nodes, net, run, sched, make } = memoryCluster(['a', 'b', 'c'], { cache: { capacity: 20_000, strategy: 'lru' }, backlogSize: 200 });
+    const [a, b, c] = nodes;
+    runUntil(run, () => nodes.every((n) => n.nodes().filter((p) => p.state === 'up').length === 2), 5000);
+    for (let i = 0; i < 3000; i++) [a, b, c][i % 3].set(`key-${i}`, i);
+    runUntil(run, () => converged(nodes) && a.cache.size === 3000, 30_000);
+    expect(converged(nodes)).toBe(true);
+    const before = snapshotsTo([a, b], 'c').length;
+    const tallyBefore = [a, b].map((n) => n.stats().repairs?.snapshot ?? { count: 0, bytes: 0 });
+    sched.cancelOwner('c');
+    net.crash('c');
+    run(2000);
+    const fresh = make('c', { timers: sched.timersFor('c2') });
+    net.add(fresh);
+    runUntil(run, () => fresh.cache.size === 3000 && converged([a, b, fresh]), 60_000);
+    run(5000);
+    expect(converged([a, b, fresh])).toBe(true);
+    expect(fresh.stats().fullSyncs).toBe(1);
+    expect(snapshotsTo([a, b], 'c').length - before).toBe(1);
+    const repairs = [a, b].map((n, i) => ({ count: (n.stats().repairs?.snapshot.count ?? 0) - tallyBefore[i].count, bytes: (n.stats().repairs?.snapshot.bytes ?? 0) - tallyBefore[i].bytes }));
+    expect(repairs.reduce((sum, r) => sum + r.count, 0)).toBe(1);
+    expect(repairs.reduce((sum, r) => sum + r.bytes, 0)).toBeGreaterThan(3000 * 10);
+  });
+});

@@ -1,0 +1,155 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Network } from '../hosts/network.js';
+import { HarnessError, sh } from '../hosts/shell.js';
+
+/** libfaketime from Debian's `faketime` package: shifts Date.now(), leaves the monotonic clock. */
+export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+export interface NodeSettings {
+  main: string;
+  clusterSecret: string;
+  authToken: string;
+  appendFsync: 'always' | 'everysec' | 'no';
+  /** Per-node DATA_DIR parent; each node's directory is a small tmpfs when `tmpfsMb` is set. */
+  dataRoot: string;
+  tmpfsMb?: number;
+  logDir: string;
+}
+
+interface Running {
+  child: ChildProcess;
+  exited: Promise<void>;
+  log: WriteStream;
+}
+
+/**
+ * The meshcache processes, one per host: the real dist/apps/api/main.js started on its host
+ * (`ip netns exec`), with its own DATA_DIR kept across kill -9 and restarts.
+ */
+export class ClusterNodes {
+  private readonly running = new Map<string, Running>();
+  private readonly mounted: string[] = [];
+
+  constructor(
+    private readonly network: Network,
+    private readonly settings: NodeSettings,
+  ) {
+    mkdirSync(settings.logDir, { recursive: true });
+    for (const node of network.nodes) {
+      const dir = this.dataDir(node.name);
+      mkdirSync(dir, { recursive: true });
+      if (settings.tmpfsMb) {
+        const m = sh('mount', ['-t', 'tmpfs', '-o', `size=${settings.tmpfsMb}m`, 'tmpfs', dir]);
+        if (!m.ok) throw new HarnessError('SETUP_FAILED', `mount tmpfs on ${dir}: ${m.stderr.trim()}`);
+        this.mounted.push(dir);
+      }
+    }
+  }
+
+  get names(): string[] {
+    return this.network.nodes.map((n) => n.name);
+  }
+
+  dataDir(name: string): string {
+    return join(this.settings.dataRoot, name);
+  }
+
+  hasTmpfs(): boolean {
+    return this.mounted.length > 0;
+  }
+
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  pid(name: string): number | undefined {
+    return this.running.get(name)?.child.pid;
+  }
+
+  /** Starts a node; `fakeTime` (e.g. "+300s") runs it under libfaketime. */
+  start(name: string, fakeTime?: string): void {
+    if (this.running.has(name)) return;
+    const host = this.network.nodes.find((n) => n.name === name);
+    if (!host) throw new HarnessError('NODE_FAILED', `no host ${name}`);
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      ...host.listenEnv,
+      NODE_ID: name,
+      PEER_NODES: this.network.nodes
+        .filter((n) => n.name !== name)
+        .map((n) => n.peerUrlFor(name))
+        .join(','),
+      CLUSTER_SECRET: this.settings.clusterSecret,
+      AUTH_TOKEN: this.settings.authToken,
+      DATA_DIR: this.dataDir(name),
+      APPEND_FSYNC: this.settings.appendFsync,
+      RESP_PORT: '0',
+      ACCESS_LOG: 'false',
+      LOG_LEVEL: 'warn',
+      CACHE_CAPACITY: '100000',
+      FRONTEND_URL: '*',
+      SHUTDOWN_TIMEOUT_MS: '2000',
+      ...(fakeTime ? { LD_PRELOAD: FAKETIME_LIB, FAKETIME: fakeTime, FAKETIME_DONT_FAKE_MONOTONIC: '1', FAKETIME_NO_CACHE: '1' } : {}),
+    };
+    const [cmd, ...args] = [...host.exec, process.execPath, this.settings.main];
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = createWriteStream(join(this.settings.logDir, `${name}.log`), { flags: 'a' });
+    log.write(`--- ${new Date().toISOString()} start${fakeTime ? ` under faketime ${fakeTime}` : ''} (pid ${child.pid})\n`);
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', (code, signal) => {
+        log.write(`--- ${new Date().toISOString()} exit ${code ?? signal}\n`);
+        this.running.delete(name);
+        resolve();
+      }),
+    );
+    this.running.set(name, { child, exited, log });
+  }
+
+  /** SIGKILL: no drain, no flush beyond what the fsync policy already did. */
+  async kill9(name: string): Promise<void> {
+    const r = this.running.get(name);
+    if (!r) return;
+    r.child.kill('SIGKILL');
+    await r.exited;
+  }
+
+  /** SIGTERM and wait (SIGKILL after a bound). */
+  async stop(name: string): Promise<void> {
+    const r = this.running.get(name);
+    if (!r) return;
+    r.child.kill('SIGCONT');
+    r.child.kill('SIGTERM');
+    const timer = setTimeout(() => r.child.kill('SIGKILL'), 10_000);
+    await r.exited;
+    clearTimeout(timer);
+  }
+
+  signal(name: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+    this.running.get(name)?.child.kill(signal);
+  }
+
+  /** Polls /health until the node answers 200 (bounded). */
+  async waitReady(name: string, timeoutMs = 60_000): Promise<boolean> {
+    const host = this.network.nodes.find((n) => n.name === name);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && this.running.has(name)) {
+      try {
+        const res = await fetch(`${host?.url}/health`, { signal: AbortSignal.timeout(2000) });
+        if (res.status === 200) return true;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return false;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((name) => this.kill9(name)));
+    for (const dir of this.mounted.splice(0)) if (existsSync(dir)) sh('umount', ['-l', dir]);
+  }
+}

@@ -1,0 +1,106 @@
+import { existsSync, openSync, closeSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { FAKETIME_LIB, type ClusterNodes } from '../cluster/nodes.js';
+import type { Network } from '../hosts/network.js';
+import { halvesOf, type FaultPlan } from './schedule.js';
+
+/** How far the clock fault sets a node's wall clock: beyond the default 60 s maxClockOffsetMs. */
+export const CLOCK_SKEW = '+300s';
+
+export interface Injected {
+  /** What was done, as commands or mechanisms, for the report. */
+  mechanism: string;
+  /** Undoes it (restarts, unblocks...). */
+  heal(): Promise<void>;
+}
+
+/** Why a fault cannot run on this machine, or undefined when it can. */
+export function unavailable(plan: FaultPlan, network: Network, nodes: ClusterNodes): string | undefined {
+  if (plan.group === 'clock' && !existsSync(FAKETIME_LIB)) return `${FAKETIME_LIB} missing (apt-get install faketime)`;
+  if (plan.group === 'disk' && !nodes.hasTmpfs()) return 'DATA_DIRs are not on a tmpfs (needs root for mount)';
+  if (plan.group === 'partition' && plan.targets.length < 3 && plan.fault !== 'isolate' && plan.fault !== 'one-way') return 'needs 3 nodes';
+  return network ? undefined : 'no network';
+}
+
+/** Writes a file until the tmpfs refuses: the node's next write finds no space. */
+function fillDisk(dir: string): string {
+  const file = join(dir, 'chaos-filler');
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (let i = 0; i < 1_000_000; i++) writeSync(fd, chunk);
+  } catch {
+    // ENOSPC: full, as intended
+  } finally {
+    closeSync(fd);
+  }
+  return file;
+}
+
+export async function inject(plan: FaultPlan, network: Network, nodes: ClusterNodes): Promise<Injected> {
+  const [a, b, c] = plan.targets;
+  const blocks: Array<[string, string]> = [];
+  const block = (from: string, to: string) => {
+    blocks.push([from, to]);
+    return network.block(from, to);
+  };
+  const unblockAll = async () => {
+    for (const [from, to] of blocks) network.unblock(from, to);
+  };
+  switch (plan.fault) {
+    case 'isolate': {
+      const mechanism = network.detach(a);
+      return { mechanism, heal: async () => network.attach(a) };
+    }
+    case 'halves': {
+      const [left, right] = halvesOf(plan.targets);
+      const used = left.flatMap((l) => right.flatMap((r) => [block(l, r), block(r, l)]));
+      return { mechanism: `{${left.join(',')}} | {${right.join(',')}}: ${used[0]} (and ${used.length - 1} more blackhole routes)`, heal: unblockAll };
+    }
+    case 'bridge': {
+      const used = [block(a, c), block(c, a)];
+      return { mechanism: `${a}–${b}–${c}, ${a} and ${c} cut: ${used.join('; ')}`, heal: unblockAll };
+    }
+    case 'one-way': {
+      return { mechanism: `${a} -> ${b} dropped, ${b} -> ${a} delivered: ${block(a, b)}`, heal: unblockAll };
+    }
+    case 'kill': {
+      const pid = nodes.pid(a);
+      await nodes.kill9(a);
+      return {
+        mechanism: `kill -9 (pid ${pid}), restarted with the same DATA_DIR`,
+        heal: async () => {
+          nodes.start(a);
+          await nodes.waitReady(a);
+        },
+      };
+    }
+    case 'pause': {
+      nodes.signal(a, 'SIGSTOP');
+      return { mechanism: 'SIGSTOP, then SIGCONT', heal: async () => nodes.signal(a, 'SIGCONT') };
+    }
+    case 'netem': {
+      const mechanism = network.degrade(a) ?? 'nothing could be applied';
+      return { mechanism, heal: async () => network.restore(a) };
+    }
+    case 'clock-skew': {
+      await nodes.stop(a);
+      nodes.start(a, CLOCK_SKEW);
+      await nodes.waitReady(a);
+      return {
+        mechanism: `restarted under libfaketime FAKETIME=${CLOCK_SKEW} (monotonic clock left alone), then restarted without it`,
+        heal: async () => {
+          await nodes.stop(a);
+          nodes.start(a);
+          await nodes.waitReady(a);
+        },
+      };
+    }
+    case 'disk-full': {
+      const file = fillDisk(nodes.dataDir(a));
+      return { mechanism: `DATA_DIR is a tmpfs; filled with ${file}, removed to heal`, heal: async () => rmSync(file, { force: true }) };
+    }
+    default:
+      return { mechanism: 'unknown fault', heal: async () => undefined };
+  }
+}

@@ -1,0 +1,73 @@
+import type { CheckResult } from '../check/checker.js';
+import type { RepairSummary } from './repairs.js';
+
+export interface FaultRow {
+  index: number;
+  group: string;
+  fault: string;
+  targets: string[];
+  start: number;
+  end: number;
+  /** When every node again saw all its peers, null if not within the bound. */
+  recoveredAt: number | null;
+  mechanism: string;
+  skipped?: string;
+  repair?: RepairSummary;
+  captureDir?: string;
+}
+
+export interface RunSummary {
+  command: string;
+  seed: number;
+  mode: string;
+  networkNote: string;
+  fsync: string;
+  startedAt: number;
+  seconds: number;
+  faults: FaultRow[];
+  result: CheckResult;
+  screenshots: Array<{ fault: string; file: string }>;
+  notes: string[];
+}
+
+const t = (ms: number, start: number) => `${((ms - start) / 1000).toFixed(1)} s`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+export const verdictLine = (s: Pick<RunSummary, 'seed' | 'result'>): string =>
+  s.result.valid
+    ? `VERDICT: PASS — seed ${s.seed}: 0 anomalies, ${s.result.ops.ok + s.result.ops.failed + s.result.ops.unknown} operations, ${s.result.keys} keys, converged ${s.result.convergeMs} ms after healing`
+    : `VERDICT: FAIL — seed ${s.seed}: ${s.result.anomalies.length} anomalies (${[...new Set(s.result.anomalies.map((a) => a.kind))].join(', ')})`;
+
+export function renderReport(s: RunSummary): string {
+  const lines: string[] = [];
+  lines.push(`# Chaos run, seed ${s.seed}`, '', `**${verdictLine(s)}**`, '');
+  lines.push(`Replay: \`${s.command}\``, '');
+  lines.push(`- Started ${new Date(s.startedAt).toISOString()}, nemesis ${s.seconds} s, APPEND_FSYNC=${s.fsync}`);
+  lines.push(`- Hosts: ${s.networkNote}`);
+  lines.push(`- Operations: ${s.result.ops.ok} ok, ${s.result.ops.failed} failed, ${s.result.ops.unknown} unknown (timed out or cut)`);
+  for (const n of s.notes) lines.push(`- ${n}`);
+  lines.push('', '![timeline](timeline.svg)', '');
+  lines.push('## Faults', '', '| # | fault | targets | start | healed | recovered | injected by | repair | events | peer bytes |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const f of s.faults) {
+    const events = f.repair ? Object.entries(f.repair.events).map(([k, v]) => `${k} ×${v}`).join(', ') : '';
+    lines.push(
+      `| ${f.index} | ${f.fault} | ${f.targets.join(', ')} | ${t(f.start, s.startedAt)} | ${t(f.end, s.startedAt)} | ${f.skipped ? 'skipped' : f.recoveredAt === null ? 'not within bound' : `+${((f.recoveredAt - f.end) / 1000).toFixed(1)} s`} | ${f.skipped ? `skipped: ${f.skipped}` : f.mechanism.replace(/\|/g, '\\|')} | ${f.repair?.kind ?? ''} | ${events} | ${f.repair ? kb(f.repair.bytes) : ''} |`,
+    );
+  }
+  const covered = [...new Set(s.faults.filter((f) => !f.skipped).map((f) => f.fault))];
+  lines.push('', `Fault kinds covered: ${covered.join(', ') || 'none'}.`);
+  lines.push('', '## Checker', '');
+  if (!s.result.anomalies.length) lines.push('No anomaly: no lost acknowledged write, no resurrected delete, no value nobody wrote, no stale read on the writing node, every node equal after healing.');
+  for (const a of s.result.anomalies.slice(0, 200)) lines.push(`- **${a.kind}**${a.key ? ` \`${a.key}\`` : ''}: ${a.detail}${a.ops.length ? ` (ops ${a.ops.join(', ')})` : ''}`);
+  if (s.result.anomalies.length > 200) lines.push(`- … ${s.result.anomalies.length - 200} more in history.jsonl`);
+  if (s.result.findings.length) {
+    lines.push('', '### Findings (no documented promise broken)', '');
+    for (const f of s.result.findings.slice(0, 50)) lines.push(`- ${f.kind} \`${f.key}\`: ${f.detail}`);
+  }
+  if (s.screenshots.length) {
+    lines.push('', '## The dashboard after each fault kind', '');
+    for (const shot of s.screenshots) lines.push(`### ${shot.fault}`, '', `![${shot.fault}](${shot.file})`, '');
+  }
+  lines.push('', 'Per fault, `captures/<n>-<fault>/` holds every node\'s `/health`, `/api/sync/status` and `/api/sync/history?limit=1000` read after recovery.', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,24 @@
+import { summarizeRepair, type StatusCounters } from './repairs.js';
+
+const zero: StatusCounters = { partialSyncs: 0, fullSyncs: 0, snapshotsSent: 0, forceSyncs: 0, repairedKeys: 0, rejectedMessages: 0 };
+
+describe('summarizeRepair', () => {
+  it('names the repairs by counter growth and counts the events of the window only', () => {
+    const before = new Map([['n1', zero], ['n2', { ...zero, partialSyncs: 2 }]]);
+    const after = new Map([['n1', { ...zero, fullSyncs: 1 }], ['n2', { ...zero, partialSyncs: 3 }]]);
+    const events = [
+      { timestamp: 5, type: 'peer-down', peer: 'n1' },
+      { timestamp: 5, type: 'peer-down', peer: 'n1' },
+      { timestamp: 6, type: 'ops-sent', count: 3 },
+      { timestamp: 50, type: 'peer-up', peer: 'n1' },
+    ];
+    const s = summarizeRepair(before, after, events, { from: 0, to: 10 }, 1234);
+    expect(s).toMatchObject({ partial: 1, snapshot: 1, kind: 'snapshot ×1, partial ×1', events: { 'peer-down': 1 }, bytes: 1234 });
+  });
+
+  it('counts a restarted node (counters back at zero) from zero', () => {
+    const s = summarizeRepair(new Map([['n1', { ...zero, partialSyncs: 5 }]]), new Map([['n1', { ...zero, partialSyncs: 1 }]]), [], { from: 0, to: 1 }, 0);
+    expect(s.partial).toBe(1);
+    expect(summarizeRepair(new Map(), new Map(), [], { from: 0, to: 1 }, 0).kind).toBe('none (live stream only)');
+  });
+});

@@ -1,0 +1,26 @@
+import { errorCode, outcomeOfError, outcomeOfStatus } from './outcome.js';
+
+describe('outcome', () => {
+  it('counts 2xx as ok and a 404 read or delete as an answer', () => {
+    expect(outcomeOfStatus(200, 'set')).toBe('ok');
+    expect(outcomeOfStatus(202, 'set')).toBe('ok');
+    expect(outcomeOfStatus(404, 'read')).toBe('ok');
+    expect(outcomeOfStatus(404, 'delete')).toBe('ok');
+  });
+
+  it('counts documented refusals as failed and anything else as unknown', () => {
+    expect(outcomeOfStatus(507, 'set')).toBe('failed');
+    expect(outcomeOfStatus(503, 'bulk')).toBe('failed');
+    expect(outcomeOfStatus(500, 'set')).toBe('unknown');
+    expect(outcomeOfStatus(502, 'clear')).toBe('unknown');
+    expect(outcomeOfStatus(504, 'set')).toBe('unknown');
+    expect(outcomeOfStatus(504, 'set', 'DEADLINE_EXCEEDED')).toBe('failed');
+  });
+
+  it('counts a refused connection as failed and a timeout or reset as unknown', () => {
+    expect(outcomeOfError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }))).toBe('failed');
+    expect(outcomeOfError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }))).toBe('unknown');
+    expect(outcomeOfError(new DOMException('timed out', 'TimeoutError'))).toBe('unknown');
+    expect(errorCode(new DOMException('timed out', 'TimeoutError'))).toBe('TimeoutError');
+  });
+});
