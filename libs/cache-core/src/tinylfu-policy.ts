@@ -30,13 +30,6 @@ const SAMPLE_FACTOR = 40;
 const STEP_SHARE = 0.0625;
 const STEP_DECAY = 0.98;
 const RESTART_THRESHOLD = 0.05;
-/**
- * Exploring from the smallest window (see climb): at most this many steps up (25% of the
- * capacity), kept while the hit ratio stays within EXPLORE_TOLERANCE (0.2 point; half a point
- * let exploring cost 0.5–1 point on the Zipf traces) of the hit ratio at the smallest window.
- */
-const EXPLORE_STEPS = 4;
-const EXPLORE_TOLERANCE = 0.002;
 /** At most this many entries change queue per adaptation, so a step stays O(1). */
 const TRANSFER_LIMIT = 1000;
 /** A candidate this frequent that loses admission still wins 1 time in 1024 (defeats hash flooding). */
@@ -57,10 +50,7 @@ const HASH_FLOOD_THRESHOLD = 6;
  * The window's share adapts by hill climbing: every 40 x capacity requests the hit ratio of
  * the sample is compared with the previous one, and the window grows or shrinks by a step
  * that decays while the ratio is stable (recency-heavy workloads end up with a large window,
- * frequency-heavy ones with a small one). Unlike Caffeine, when the climber heads below the
- * initial 1% it first explores up to four steps upwards, once per restart, comparing with
- * the hit ratio where it started, so that a plateau of equally bad small windows does not
- * trap it (see climb). Hits and misses are counted as accesses and
+ * frequency-heavy ones with a small one). Hits and misses are counted as accesses and
  * insertions, which is what the policy sees.
  */
 export class TinyLfuPolicy implements EvictionPolicy {
@@ -77,22 +67,12 @@ export class TinyLfuPolicy implements EvictionPolicy {
   private readonly sampleSize: number;
   private previousHitRatio = 0;
   private stepSize: number;
-  /** Whether the climber has explored larger windows since the last restart (see climb). */
-  private explored = false;
-  /** While exploring: the hit ratio at the smallest window, else NaN. */
-  private exploreFrom = NaN;
-  private exploreSteps = 0;
-  /** Samples taken; the first, from a cold cache, is no reference for exploring. */
-  private samples = 0;
-  /** The window's initial size, 1% of the capacity. */
-  private readonly startWindow: number;
   private random = 0x9e3779b9;
 
   constructor(slots: number, capacity: number) {
     this.links = new Int32Array(slots * STRIDE);
     this.capacity = capacity;
     this.windowMax = capacity - Math.floor(MAIN_SHARE * capacity);
-    this.startWindow = this.windowMax;
     this.protectedMax = Math.floor(PROTECTED_SHARE * (capacity - this.windowMax));
     this.sketch = new FrequencySketch(capacity);
     this.sampleSize = SAMPLE_FACTOR * capacity;
@@ -272,54 +252,15 @@ export class TinyLfuPolicy implements EvictionPolicy {
     const requests = this.hits + this.misses;
     const hitRatio = this.hits / requests;
     const change = hitRatio - this.previousHitRatio;
-    this.samples++;
+    const amount = change >= 0 ? this.stepSize : -this.stepSize;
+    this.stepSize =
+      Math.abs(change) >= RESTART_THRESHOLD ? STEP_SHARE * this.capacity * (amount >= 0 ? 1 : -1) : STEP_DECAY * amount;
     this.previousHitRatio = hitRatio;
     this.hits = 0;
     this.misses = 0;
-    if (!Number.isNaN(this.exploreFrom)) {
-      this.explore(hitRatio);
-      return;
-    }
-    const restart = Math.abs(change) >= RESTART_THRESHOLD;
-    if (restart) this.explored = false;
-    const amount = change >= 0 ? this.stepSize : -this.stepSize;
-    this.stepSize = restart ? STEP_SHARE * this.capacity * (amount >= 0 ? 1 : -1) : STEP_DECAY * amount;
-    if (amount < 0 && this.samples > 1 && this.windowMax + amount < this.startWindow && !this.explored) {
-      // At the smallest window a step down does nothing, and Caffeine's climber, comparing
-      // each sample with the last, stays there for good when the hit ratio is flat: on a
-      // workload that only a large window serves (every key read twice, 200 requests apart,
-      // capacity 1,000) it kept 1.5% against LRU's 50%, since windows up to 200 entries all
-      // give the same 1.5% (a plateau). So once per restart it explores upwards, comparing
-      // with the hit ratio at the smallest window rather than with the last sample.
-      this.explored = true;
-      this.exploreFrom = hitRatio;
-      this.exploreSteps = 0;
-      this.growWindow(Math.trunc(STEP_SHARE * this.capacity));
-      return;
-    }
     const adjustment = Math.trunc(amount);
     if (adjustment > 0) this.growWindow(adjustment);
     else if (adjustment < 0) this.shrinkWindow(-adjustment);
-  }
-
-  /**
-   * One sample of exploration: a larger window that pays (by more than the tolerance) hands
-   * over to normal climbing, upwards; one that costs, or EXPLORE_STEPS without a gain, sends
-   * the window back to its smallest size.
-   */
-  private explore(hitRatio: number): void {
-    const step = Math.trunc(STEP_SHARE * this.capacity);
-    if (hitRatio > this.exploreFrom + EXPLORE_TOLERANCE) {
-      this.exploreFrom = NaN;
-      this.stepSize = step;
-      this.growWindow(step);
-    } else if (hitRatio < this.exploreFrom - EXPLORE_TOLERANCE || ++this.exploreSteps >= EXPLORE_STEPS) {
-      this.exploreFrom = NaN;
-      this.stepSize = -step;
-      this.shrinkWindow(this.windowMax - 1);
-    } else {
-      this.growWindow(step);
-    }
   }
 
   /** The window's current share of the capacity, in entries (what the hill climber tunes). */
