@@ -118,10 +118,7 @@ describe('cluster trust between real main.js processes', () => {
     expect((await health(v)).problems.find((p) => p.peer === oldUrl)?.message).toMatch(/v1/);
   });
 
-  // A third node does not yet tell two live twins from a restart (it takes each new link for the
-  // twin's restart and switches between them): an open defect of issue 9 item 7, so this test
-  // covers the twins' own ends only.
-  it('a duplicate NODE_ID is refused on both ends, on /health, status, history and the log', async () => {
+  it('a duplicate NODE_ID is refused on both ends and by a third node (no flapping), on /health, status, history and the log', async () => {
     const d1 = await start({ NODE_ID: 'twin' });
     const d2 = await start({ NODE_ID: 'twin', PEER_NODES: d1.url });
     for (const n of [d1, d2]) {
@@ -132,5 +129,34 @@ describe('cluster trust between real main.js processes', () => {
     expect(history.history.some((e) => e.type === 'rejected' && e.message?.includes('DUPLICATE_NODE_ID'))).toBe(true);
     expect((await health(d2)).problems.find((p) => p.code === 'duplicate-node-id')?.message).toMatch(/NODE_ID/);
     await eventually(async () => problemLines(d2, 'duplicate-node-id').length === 1, 'd2 logged it');
+
+    // A third node that dials both twins keeps the one it met first and refuses the other as a
+    // duplicate, for good: it used to take each new link for a restart of the twin and switch
+    // between them (comparing the wall clock with a monotonic time), never flagging anything.
+    const third = await start({ NODE_ID: 'third', PEER_NODES: `${d1.url},${d2.url}` });
+    await eventually(async () => (await health(third)).problems.some((p) => p.code === 'duplicate-node-id'), 'the third node reports the duplicate');
+    const twinUrl = async () => (await status(third)).nodeList.find((p) => p.id === 'twin' && p.state !== 'down')?.url ?? null;
+    await eventually(async () => (await twinUrl()) !== null, 'the third node linked to one twin');
+    const kept = await twinUrl();
+    const refused = kept === d1.url ? d2.url : d1.url;
+    expect([d1.url, d2.url]).toContain(kept);
+    expect((await health(third)).problems).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'duplicate-node-id', peer: refused })]));
+    expect((await status(third)).problems.map((p) => p.code)).toContain('duplicate-node-id');
+    const thirdHistory = await json<{ history: { type: string; message?: string }[] }>(`${third.url}/api/sync/history?limit=100`);
+    expect(thirdHistory.history.some((e) => e.type === 'rejected' && e.message?.includes('DUPLICATE_NODE_ID'))).toBe(true);
+    await eventually(async () => problemLines(third, 'duplicate-node-id').length >= 1, 'the third node logged it');
+    // No flapping: over many redials of the refused twin (one per second or so), the third node
+    // stays with the same twin, the kept twin never loses its link, and the problem stays raised.
+    const keptNode = kept === d1.url ? d1 : d2;
+    const thirdDowns = async () =>
+      (await json<{ history: { type: string; peer?: string }[] }>(`${keptNode.url}/api/sync/history?limit=1000`)).history.filter((e) => e.peer === 'third' && e.type === 'peer-down').length;
+    const downsBefore = await thirdDowns();
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await twinUrl()).toBe(kept);
+      expect((await health(third)).problems.some((p) => p.code === 'duplicate-node-id' && p.peer === refused)).toBe(true);
+    }
+    expect(await thirdDowns()).toBe(downsBefore);
+    expect(problemLines(third, 'duplicate-node-id')).toHaveLength(1);
   });
 });

@@ -43,6 +43,11 @@ export class DeltaBuffer {
     return this.keys.size === 0 && !this.cleared && !this.strategy && !this.truncated && this.elsewhere === 0;
   }
 
+  /** The prefix of the tab's view ('' without one): what the delta's `totalKeys` counts. */
+  get viewPrefix(): string {
+    return this.range?.prefix ?? '';
+  }
+
   /** Narrows (or widens) what is collected from now on; keys already collected still go out. */
   setView(range: KeyRange | null): void {
     this.range = range;

@@ -5,6 +5,7 @@ export * from './schemas/metrics.js';
 export * from './schemas/sync.js';
 export * from './schemas/health.js';
 export * from './schemas/events.js';
+export * from './schemas/cluster.js';
 export { routes, buildPath, type HttpMethod, type RouteAccess, type RouteDefinition, type RouteInput, type RouteOutput, type RouteName, type Routes } from './routes.js';
 export { createClient, type ApiResult, type ClientError, type ClientErrorCode, type ClientOptions, type FetchLike, type MeshcacheClient } from './client.js';
 export { generateOpenApi, type OpenApiOptions } from './openapi.js';
@@ -12,6 +13,7 @@ export { toValidationIssues, describeIssues, validationErrorBody } from './valid
 export { selectKeyPage, encodeCursor, decodeCursor, type KeyPage, type KeyPageRequest } from './key-page.js';
 export { DeltaBuffer, type ChangeNotice, type DrainedDelta } from './delta-buffer.js';
 export { keyRangeOfView, rangeCovers, type KeyRange } from './key-view.js';
+export { compileKeyPattern, type KeyPattern } from './key-pattern.js';
 export { SortedKeyIndex } from './sorted-key-index.js';
 export { versionOf, etagOf, ifNoneMatchHits } from './entry-version.js';
 export { strategyLabel, enginePolicy, strategySummary, peerToNodeInfo } from './node-info.js';

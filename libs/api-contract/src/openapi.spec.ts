@@ -19,6 +19,7 @@ describe('generateOpenApi', () => {
     const list = doc.paths['/api/cache'].get;
     expect(list.parameters?.map((p) => [p.name, p.required])).toEqual([
       ['prefix', false],
+      ['pattern', false],
       ['cursor', false],
       ['limit', false],
     ]);

@@ -4,6 +4,8 @@ import {
   bulkSetResponseSchema,
   clearResponseSchema,
   deleteItemResponseSchema,
+  deleteMatchingBodySchema,
+  deleteMatchingResponseSchema,
   getItemResponseSchema,
   keyParamsSchema,
   listKeysQuerySchema,
@@ -14,6 +16,7 @@ import {
   setStrategyBodySchema,
   setStrategyResponseSchema,
 } from './schemas/cache.js';
+import { clusterMetricsResponseSchema, clusterToggleSyncBodySchema, clusterToggleSyncResponseSchema } from './schemas/cluster.js';
 import { healthResponseSchema } from './schemas/health.js';
 import { metricsResponseSchema } from './schemas/metrics.js';
 import {
@@ -98,6 +101,15 @@ export const routes = {
     response: deleteItemResponseSchema,
     errors: [400, 404],
   }),
+  deleteMatching: route({
+    method: 'POST',
+    path: '/api/cache/delete-matching',
+    summary: 'Delete the keys matching a glob, at most `limit` per call; each delete is replicated to peers like DELETE /api/cache/:key',
+    access: 'write',
+    body: deleteMatchingBodySchema,
+    response: deleteMatchingResponseSchema,
+    errors: [400, 507],
+  }),
   clear: route({ method: 'DELETE', path: '/api/cache', summary: 'Remove every item, replicated to peers', access: 'write', response: clearResponseSchema, errors: [] }),
   bulkSet: route({
     method: 'POST',
@@ -136,6 +148,23 @@ export const routes = {
     access: 'read',
     query: historyQuerySchema,
     response: historyResponseSchema,
+    errors: [400],
+  }),
+  clusterMetrics: route({
+    method: 'GET',
+    path: '/api/cluster/metrics',
+    summary: "Every node's GET /api/metrics, collected by this node with the caller's credentials; an unreachable node is listed with its error",
+    access: 'read',
+    response: clusterMetricsResponseSchema,
+    errors: [],
+  }),
+  clusterToggleSync: route({
+    method: 'POST',
+    path: '/api/cluster/sync/toggle',
+    summary: "Turn replication on or off on every node (this node's POST /api/sync/toggle sent to each, with the caller's credentials); says which nodes did not confirm",
+    access: 'write',
+    body: clusterToggleSyncBodySchema,
+    response: clusterToggleSyncResponseSchema,
     errors: [400],
   }),
   openapi: route({ method: 'GET', path: '/api/openapi.json', summary: 'This API as an OpenAPI 3.1 document', access: 'public', response: 'json-document', errors: [] }),

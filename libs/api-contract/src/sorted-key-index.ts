@@ -143,6 +143,57 @@ export class SortedKeyIndex {
     return (end === undefined ? this.count : this.rank(end)) - this.rank(prefix);
   }
 
+  /**
+   * Like {@link page} for the keys `match` accepts among those starting with `prefix`, looking at
+   * no more than `budget` keys: a search over a large cache is bounded per request. When the
+   * budget runs out first the page may be short (even empty) and `nextCursor` resumes after the
+   * last key looked at.
+   */
+  scan(request: KeyPageRequest & { readonly match: (key: CacheKey) => boolean; readonly budget: number }): KeyPage {
+    const { prefix = '', after, limit, match, budget } = request;
+    const keys: string[] = [];
+    let looked = 0;
+    let last: string | undefined;
+    for (const key of this.keysFrom(prefix, after)) {
+      if (looked === budget) return { keys, nextCursor: encodeCursor(last as string) };
+      looked++;
+      last = key;
+      if (!match(key)) continue;
+      keys.push(key);
+      if (keys.length > limit) return this.finish(keys, limit);
+    }
+    return { keys, nextCursor: null };
+  }
+
+  /** How many keys with `prefix` `match` accepts, looking at `budget` keys at most; `complete` false when it stopped there. */
+  countMatching(prefix: string, match: (key: CacheKey) => boolean, budget: number): { count: number; complete: boolean } {
+    let count = 0;
+    let looked = 0;
+    for (const key of this.keysFrom(prefix, undefined)) {
+      if (looked === budget) return { count, complete: false };
+      looked++;
+      if (match(key)) count++;
+    }
+    return { count, complete: true };
+  }
+
+  /** The keys starting with `prefix`, in order, after `after` when given. */
+  private *keysFrom(prefix: string, after: string | undefined): IterableIterator<CacheKey> {
+    const strict = after !== undefined && after >= prefix;
+    const start = strict ? after : prefix;
+    let i = lowerBound(this.maxes, start);
+    let j = i < this.chunks.length ? lowerBound(this.chunks[i], start) : 0;
+    for (; i < this.chunks.length; i++, j = 0) {
+      const chunk = this.chunks[i];
+      for (; j < chunk.length; j++) {
+        const key = chunk[j];
+        if (strict && key === after) continue;
+        if (!key.startsWith(prefix)) return;
+        yield key;
+      }
+    }
+  }
+
   /** Keys strictly less than `key`: chunk sizes before its chunk, then a search inside it. */
   private rank(key: string): number {
     const i = lowerBound(this.maxes, key);

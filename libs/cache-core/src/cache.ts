@@ -53,6 +53,8 @@ export class Cache<K, V> {
   private readonly now: () => number;
   private totalBytes = 0;
   private sweepCursor = 0;
+  /** Bumped whenever entries move to other slots (see `layoutVersion`). */
+  private layout = 0;
   private pending: unknown[] = [];
   private loads: Map<K, PendingLoad<V>> | null = null;
   private hitCount = 0;
@@ -309,6 +311,42 @@ export class Cache<K, V> {
     const out: [K, V][] = [];
     this.forEachLive((slot) => out.push([this.index.keys[slot] as K, this.valueAt[slot] as V]));
     return out.values();
+  }
+
+  /**
+   * A step of a walk over the live keys in slot order, for going through a large cache a piece at
+   * a time without copying it (the promise of Redis' SCAN): examines up to `count` slots from
+   * `cursor` (start with 0) and returns their live keys and the cursor to continue from, 0 when
+   * the walk is done. A key live during the whole walk is returned exactly once as long as
+   * `layoutVersion` stays the same; a key written or removed meanwhile may or may not be.
+   * Expired entries it passes are purged (`onEvict` with `expire`). O(count).
+   */
+  scan(cursor: number, count: number): { keys: K[]; next: number } {
+    const keys: K[] = [];
+    const end = this.keyAt.length;
+    const stop = Math.min(end, Math.max(0, cursor) + Math.max(1, count));
+    const expiresAt = this.expiresAt;
+    const now = expiresAt === null ? 0 : this.now();
+    let slot = Math.max(0, cursor);
+    for (; slot < stop; slot++) {
+      const key = this.keyAt[slot];
+      if (key === undefined) continue;
+      if (expiresAt !== null && expiresAt[slot] !== 0 && expiresAt[slot] <= now) {
+        this.expire(slot);
+        continue;
+      }
+      keys.push(key);
+    }
+    if (this.pending.length !== 0) this.flush();
+    return { keys, next: slot >= end ? 0 : slot };
+  }
+
+  /**
+   * Changes when entries move to other slots (`setStrategy`, `resize` that compacts): a `scan`
+   * walk begun before it must start again.
+   */
+  get layoutVersion(): number {
+    return this.layout;
   }
 
   keys(): IterableIterator<K> {
@@ -573,6 +611,7 @@ export class Cache<K, V> {
 
   /** Replaces all storage with `entries`, given least recently used first. */
   private install(strategy: Strategy, entries: InstalledEntry<K, V>[]): void {
+    this.layout++;
     const slots = Math.min(this.maxEntries, Math.max(INITIAL_SLOTS, entries.length));
     this.slotsAllocated = slots;
     this.descriptor = policyDescriptor(strategy);

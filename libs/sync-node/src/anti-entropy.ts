@@ -23,6 +23,8 @@ export interface AntiEntropyHost {
   timers(): Timers;
   timeoutMs(): number;
   seen(origin: string, seq: number): boolean;
+  /** True for state written by this node (`origin` is one of its own) while its sync is off: kept out of repairs. */
+  withholds(origin: string): boolean;
   /** What of the state passes the clock guard; null when nothing may be applied now. */
   screen(part: StatePart): StatePart | null;
   applying(): void;
@@ -227,6 +229,11 @@ export class AntiEntropy {
     const tombstones: Tombstone[] = [];
     for (const key of keys) {
       const record = store.peek(key);
+      // Sync off means peers do not see this node's writes (docs/CONSISTENCY.md): a repair
+      // that leaked one let a peer hold state no version vector claimed, which never reached
+      // the others once this node vanished.
+      const stamp = record ?? graves.get(key);
+      if (stamp !== undefined && this.host.withholds(stamp.hlc.node)) continue;
       if (record !== undefined) {
         const entry: SnapshotEntry = { key, value: record.value, hlc: record.hlc, seq: record.seq };
         if (record.expiresAt !== undefined) entry.expiresAt = record.expiresAt;

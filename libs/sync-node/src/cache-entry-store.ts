@@ -63,6 +63,25 @@ export class CacheEntryStore implements EntryStore {
     return [...this.cache.keys()].reverse();
   }
 
+  /**
+   * `Cache.scan` in steps of `batchSize` slots. When the cache moved its entries to other slots
+   * meanwhile (a strategy switch), the walk starts again: keys given twice are harmless to a merge,
+   * keys skipped would not be. Expired entries it passes are reported (as graves) on the way.
+   */
+  *walkKeys(batchSize: number): Generator<string[]> {
+    let layout = this.cache.layoutVersion;
+    let cursor = 0;
+    do {
+      if (this.cache.layoutVersion !== layout) {
+        layout = this.cache.layoutVersion;
+        cursor = 0;
+      }
+      const page = this.cache.scan(cursor, batchSize);
+      cursor = page.next;
+      yield page.keys;
+    } while (cursor !== 0);
+  }
+
   /** Makes the cache report every expired entry now, so its stamp is kept as a grave. */
   purgeExpired(): void {
     for (const key of [...this.ttlKeys]) this.cache.peek(key);

@@ -1,4 +1,4 @@
-import type { Hlc, SnapshotEntry, Stamp, StrategyState, Tombstone } from '@meshcache/sync-protocol';
+import type { Hlc, SnapshotEntry, Stamp, StrategyState, Tombstone, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { HybridClock } from './hybrid-clock.js';
 
 /** Most origins refused at once; beyond it the oldest refusal is forgotten (its origin is long dead). */
@@ -93,6 +93,17 @@ export class ClockGuard {
     if (watermark !== null) clock.advanceTo(watermark.hlc);
     if (strategy.stamp !== null) clock.advanceTo(strategy.stamp.hlc);
     return { entries, tombstones, watermark, strategy };
+  }
+
+  /**
+   * A snapshot's version vector, without claims on refused runs: claiming them would make this
+   * node skip those operations and tell its own peers that it has them.
+   */
+  claimable(pairs: VersionVectorPairs): VersionVectorPairs {
+    return pairs.map(([origin, seq]) => {
+      const from = this.refusedFromSeq.get(origin);
+      return [origin, from === undefined ? seq : Math.min(seq, from - 1)];
+    });
   }
 
   /** Forgets the refusals of origins no longer in play (folded or forgotten). */

@@ -8,6 +8,8 @@ export interface ClockHealthOptions {
   freshForMs: number;
   /** Untrusted until a peer's reading agrees with it (when the node has peers to ask). */
   requireConfirmation: boolean;
+  /** How many nodes the cluster has as far as this node knows, itself included (reachable or not). */
+  clusterSize(): number;
 }
 
 /** Why this node's clock is not trusted, for `/health`, the log and the history. */
@@ -33,7 +35,10 @@ interface PeerReading {
  *   peer, both ends count themselves out of bounds: neither can tell which clock is wrong);
  * - a peer tells us it refused our operations for being stamped too far ahead;
  * - the wall clock moved against the monotonic clock by more than half the bound (someone set
- *   the time): untrusted until a peer's reading confirms it, if there is any peer to ask.
+ *   the time): untrusted until readings taken after the jump from enough peers agree with it
+ *   that, with this node, they are a strict majority of ALL known members (reachable or not).
+ *   Counting only the peers in reach let two hosts of a minority partition, set forward
+ *   together, vouch for each other and acknowledge writes the majority then refused.
  * A node whose clock is not trusted refuses client writes (so none is acknowledged and then
  * refused by its peers), and refuses peers' timestamps without holding them against the peer.
  */
@@ -41,6 +46,8 @@ export class ClockHealth {
   private readonly readings = new Map<string, PeerReading>();
   private wallMinusMonotonic: number;
   private jumped: { byMs: number; at: number } | null = null;
+  /** Peers whose readings since the last jump agree with our clock as it is now. */
+  private readonly confirmers = new Set<string>();
   private refusal: { peer: string; origin: string; seq: number; aheadMs: number } | null = null;
   private since: number | null = null;
   /** A peer's reading has agreed with our clock since this node started. */
@@ -56,16 +63,22 @@ export class ClockHealth {
     const offsetMs = Math.round(peerClock - now);
     this.readings.set(peer, { offsetMs, at: now });
     if (Math.abs(offsetMs) <= this.options.maxOffsetMs) this.confirmed = true;
-    if (this.jumped !== null && Math.abs(offsetMs) <= this.options.maxOffsetMs) {
-      // A peer agrees with the clock as it is now: the jump was a correction, or is accepted.
-      this.jumped = null;
-      this.wallMinusMonotonic = now - this.options.monotonic();
+    if (this.jumped !== null) {
+      if (Math.abs(offsetMs) <= this.options.maxOffsetMs) this.confirmers.add(peer);
+      else this.confirmers.delete(peer);
+      // Enough of the cluster agrees with the clock as it is now: the jump was a correction, or is accepted.
+      if ((this.confirmers.size + 1) * 2 > this.options.clusterSize()) {
+        this.jumped = null;
+        this.confirmers.clear();
+        this.wallMinusMonotonic = now - this.options.monotonic();
+      }
     }
     return offsetMs;
   }
 
   peerGone(peer: string): void {
     this.readings.delete(peer);
+    this.confirmers.delete(peer);
   }
 
   /** A peer refused our operations of `origin` from `seq` on: they are lost to it. */
@@ -95,7 +108,10 @@ export class ClockHealth {
     if (Math.abs(drift) <= this.options.maxOffsetMs / 2) return false;
     this.wallMinusMonotonic += drift;
     // A node alone has nobody to disagree with: the jump is only reported.
-    if (hasPeers) this.jumped = { byMs: Math.round(drift), at: now };
+    if (hasPeers) {
+      this.jumped = { byMs: Math.round(drift), at: now };
+      this.confirmers.clear();
+    }
     return true;
   }
 
@@ -116,7 +132,7 @@ export class ClockHealth {
       message = `this node's clock is ${Math.abs(votes.worst)} ms ${direction} ${votes.out} of ${votes.fresh} peer(s) (max offset ${max} ms): fix NTP on this host; writes are refused until then`;
     } else if (this.jumped !== null) {
       kind = 'jumped';
-      message = `this node's wall clock jumped by ${this.jumped.byMs} ms: writes are refused until a peer confirms the clock`;
+      message = `this node's wall clock jumped by ${this.jumped.byMs} ms: writes are refused until peers that are, with this node, a majority of the ${this.options.clusterSize()} known members confirm the clock (${this.confirmers.size} so far)`;
     } else if (this.refusal !== null && this.refusal.origin === origin) {
       const r = this.refusal;
       kind = 'refused';

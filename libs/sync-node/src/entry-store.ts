@@ -25,6 +25,12 @@ export interface EntryStore {
   list(): [string, EntryRecord][];
   /** Live keys in the order of `list()`: a cheaper copy when the records are read later. */
   keys(): string[];
+  /**
+   * Live keys a step at a time (`batchSize` per step at most), without copying them all at once:
+   * every key live during the whole walk comes at least once; keys written meanwhile may come
+   * or not, some may come twice. The store may change between steps.
+   */
+  walkKeys(batchSize: number): Generator<string[]>;
 }
 
 /** An `EntryStore` over a `Map`, for tests and reference models. */
@@ -50,5 +56,10 @@ export class MapEntryStore implements EntryStore {
 
   keys(): string[] {
     return [...this.map.keys()];
+  }
+
+  *walkKeys(batchSize: number): Generator<string[]> {
+    const keys = this.keys();
+    for (let start = 0; start < keys.length; start += batchSize) yield keys.slice(start, start + batchSize);
   }
 }

@@ -147,7 +147,7 @@ export class InboundStream {
     }
     if (chunk.last) {
       session.incomingSnapshot = null;
-      vv.merge(VersionVector.fromPairs(chunk.vv ?? []));
+      vv.merge(VersionVector.fromPairs(this.host.guard.claimable(chunk.vv ?? [])));
       activity.fullSyncReceived(link.nodeId, this.host.store.cache.size);
       this.host.refilled();
     }

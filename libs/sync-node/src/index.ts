@@ -14,6 +14,7 @@ export {
   attachSocketIoTransport,
   type SocketIoTransport,
   type SocketIoTransportOptions,
+  type SeedPeer,
 } from './transports/socket-io-transport.js';
 export { MemoryNetwork, type MemoryNetworkFaults } from './transports/memory-network.js';
 export { SeededScheduler } from './simulation/seeded-scheduler.js';

@@ -135,6 +135,31 @@ describe('ReplicaNode', () => {
     void restored.close();
   });
 
+  it('snapshotInBatches misses no key when a strategy switch moves the entries while it is read', () => {
+    const { nodes } = memoryCluster(['a']);
+    const [a] = nodes;
+    for (let i = 0; i < 60; i++) a.set(`k${i}`, i);
+    for (let i = 59; i >= 0; i -= 2) a.get(`k${i}`); // a recency order unlike the slot order
+    const { head, entries } = a.snapshotInBatches(5);
+    const journaled: Operation[] = [];
+    a.setJournal((op) => {
+      journaled.push(JSON.parse(JSON.stringify(op)) as Operation);
+      return { ok: true };
+    });
+    const collected = [];
+    let batch = 0;
+    for (const part of entries) {
+      collected.push(...part);
+      if (batch++ === 2) a.setStrategy('lfu');
+    }
+    const keys = new Set(collected.map((e) => e.key));
+    for (let i = 0; i < 60; i++) expect(keys.has(`k${i}`)).toBe(true);
+    const restored = new ReplicaNode({ nodeId: 'a', cache: { capacity: 1000, strategy: 'lru' } });
+    restored.restore(JSON.parse(JSON.stringify({ ...head, entries: collected })), journaled);
+    expect(restored.cache.size).toBe(60);
+    void restored.close();
+  });
+
   it('resolves concurrent writes to one key the same way on every node (last writer wins by HLC)', () => {
     const { nodes, run, net } = memoryCluster(['a', 'b', 'c']);
     run(50);
@@ -224,6 +249,28 @@ describe('ReplicaNode', () => {
     expect(a.get('orphan')?.value).toBe('o');
     expect(a.has('shared')).toBe(false);
     expect(a.history(1)[0]).toMatchObject({ type: 'force-sync', count: 1 });
+  });
+
+  it('forceSync takes none of the writes a node made while its sync is off (they reach peers when it is turned back on)', async () => {
+    const { nodes, run, settle } = memoryCluster(['a', 'b']);
+    const [a, b] = nodes;
+    run(50);
+    b.setSyncEnabled(false);
+    b.set('hidden', 1);
+    b.set('gone', 2);
+    b.delete('gone');
+    a.set('mine', 3);
+    run(50);
+    // A repair that carried them would leave a holding state no version vector claims: if b then
+    // vanished, no stream or snapshot would ever bring it to the other nodes.
+    await settle(a.forceSync());
+    expect(a.has('hidden')).toBe(false);
+    expect(a.versionVectorPairs().find(([origin]) => origin === b.origin)?.[1] ?? 0).toBe(0);
+    expect(b.get('mine')?.value).toBe(3);
+    b.setSyncEnabled(true);
+    run(200);
+    expect(a.get('hidden')?.value).toBe(1);
+    expect(a.has('gone')).toBe(false);
   });
 
   it('restores from snapshot + op log under a new incarnation and resumes without losing writes', () => {

@@ -73,6 +73,8 @@ export class ReplicaNode implements SessionHost {
   private isolated = false;
   /** Between dropping state and the first snapshot or stream that refills it. */
   private replacingState = false;
+  /** Origins forgotten by a state replacement, with the last operation whose state is still held (see reclaimHeld). */
+  private readonly heldClaims = new Map<string, number>();
   private lastSkewNotice = new Map<string, number>();
   private readonly view: ReadOnlyCache;
   private readonly activity: SyncActivity;
@@ -129,6 +131,7 @@ export class ReplicaNode implements SessionHost {
       monotonic: this.options.monotonicNow,
       freshForMs: this.options.downAfterMs,
       requireConfirmation: this.options.requireClockConfirmation,
+      clusterSize: () => this.members.links.size + 1,
     });
     this.guard = new ClockGuard({
       clock: () => this.clockImpl,
@@ -556,7 +559,9 @@ export class ReplicaNode implements SessionHost {
       if (peer.origin === this.originName) return { code: 'SAME_NODE_ID', message: 'this link leads back to the node itself: leave a node\'s own URL out of its PEER_NODES' };
       return { code: 'DUPLICATE_NODE_ID', message: `node id ${peer.nodeId} is used by two live nodes (${this.originName} and ${peer.origin}): give every node its own NODE_ID` };
     }
-    const now = this.now();
+    // lastHeard is on the monotonic clock (a wall-clock difference made every live twin look
+    // silent, so a third node took each twin's link for a restart of the other, in turns).
+    const now = this.monotonic();
     const link = this.members.links.get(peer.nodeId);
     for (const other of link?.sessions ?? []) {
       if (other === session || other.peer === null || other.peer.origin === peer.origin) continue;
@@ -745,6 +750,24 @@ export class ReplicaNode implements SessionHost {
   }
 
   /**
+   * After a state replacement: an origin forgotten then is claimed again up to what this node
+   * still holds of it once its owner streams it no more (gone, or restarted under a new origin),
+   * so peers lacking that state get it in a snapshot; an origin re-received from its owner
+   * needs no claim.
+   */
+  private reclaimHeld(): void {
+    if (this.replacingState) return;
+    const streamable = this.catchUpView().streamable;
+    for (const [origin, seq] of this.heldClaims) {
+      if (this.vv.get(origin) >= seq) this.heldClaims.delete(origin);
+      else if (!streamable(origin)) {
+        this.vv.raise(origin, seq);
+        this.heldClaims.delete(origin);
+      }
+    }
+  }
+
+  /**
    * Our clock agrees with the peers again, but our origin was refused or our HLC ran ahead:
    * continue under a new origin with a fresh clock, forgetting every write of ours the peers
    * refused and everything stamped ahead of the clock, and take the rest again from a peer.
@@ -765,7 +788,7 @@ export class ReplicaNode implements SessionHost {
 
   /**
    * Drops what `doubtful` picks, forgets which operations of other origins were applied (so
-   * their state is taken again, not skipped as evicted), optionally moves to a new origin, and
+   * their state is taken again, not skipped as evicted; see reclaimHeld), optionally moves to a new origin, and
    * reconnects: peers see a node that needs a snapshot, and the first one refills it.
    */
   private replaceState(reason: string, doubtful: (stamp: { hlc: { wall: number; node: string }; seq: number }) => boolean, newOrigin: { keepUpTo: number } | null): void {
@@ -778,8 +801,23 @@ export class ReplicaNode implements SessionHost {
       this.clockHealth.newOrigin();
     }
     this.quiet = false;
-    this.state.forgetWhere(doubtful);
+    // Per origin, the first operation whose state is dropped.
+    const firstDropped = new Map<string, number>();
+    this.state.forgetWhere((stamp) => {
+      if (!doubtful(stamp)) return false;
+      firstDropped.set(stamp.hlc.node, Math.min(stamp.seq, firstDropped.get(stamp.hlc.node) ?? Infinity));
+      return true;
+    });
     this.store.cache.setStrategy(this.state.strategy.strategy);
+    // Every other origin is forgotten, so its operations are taken again (a dropped entry may
+    // have hidden one of them). What this node still holds below the first dropped operation is
+    // claimed again once no live stream can bring that origin (see reclaimHeld): forgetting it
+    // for good left a vanished node's clear held here and sent to nobody.
+    for (const origin of this.vv.origins()) {
+      if (nodeIdOfOrigin(origin) === this.nodeId) continue;
+      const held = Math.min(this.vv.get(origin), (firstDropped.get(origin) ?? Infinity) - 1);
+      if (held > 0) this.heldClaims.set(origin, Math.max(held, this.heldClaims.get(origin) ?? 0));
+    }
     this.vv.retain((origin) => nodeIdOfOrigin(origin) === this.nodeId);
     this.replacingState = true;
     this.activity.record({ type: 'state-replaced', message: reason });
@@ -819,6 +857,7 @@ export class ReplicaNode implements SessionHost {
     if (changed) this.emitNodes();
     if (this.aloneSince !== null && this.monotonic() - this.aloneSince > this.options.tombstoneGraceMs && this.members.links.size > 0) this.isolated = true;
     this.refreshClockVerdict();
+    this.reclaimHeld();
     const ahead = this.clockImpl.peek().wall - now > this.options.maxClockOffsetMs;
     if (this.clockHealth.agreesWithPeers() && (ahead || this.clockHealth.refusedOrigin(this.originName))) this.recoverFromClockFault();
     // Grave ages are monotonic: a wall clock set forward must not collect them early.
@@ -911,6 +950,7 @@ export class ReplicaNode implements SessionHost {
       timers: () => this.options.timers,
       timeoutMs: () => this.options.forceSyncTimeoutMs,
       seen: (origin: string, seq: number) => this.vv.covers(origin, seq),
+      withholds: (origin: string) => !this.enabled && nodeIdOfOrigin(origin) === this.nodeId,
       screen: (part: StatePart) => this.guard.screen(part),
       applying: () => {
         this.source = 'remote';

@@ -180,25 +180,24 @@ export class ReplicaState {
   }
 
   /**
-   * `export()` in steps: everything but the live entries is taken now, the live entries are read
-   * `batchSize` at a time as `entries` is iterated (only the key list is copied at once). Entries
-   * written meanwhile appear in their newer form and entries removed meanwhile are skipped: the
-   * result is the state at the call joined with some later changes, which the merge rules make
-   * harmless as long as every operation since the call is replayed on top (an operation log).
+   * `export()` in steps: the tombstones, watermark and strategy are taken now; the live entries
+   * are walked `batchSize` at a time as `entries` is iterated (nothing is copied at once, so a
+   * snapshot of millions of keys never blocks for long), and the expired writes come last, with
+   * those the walk found. Entries written meanwhile appear in their newer form, entries removed
+   * meanwhile are skipped, some may appear twice: the result is the state at the call joined
+   * with some later changes, which the merge rules make harmless as long as every operation
+   * since the call is replayed on top (an operation log). Entries come in the store's slot
+   * order, not least valuable first.
    */
   exportInBatches(batchSize: number): { rest: Omit<ReplicaStateExport, 'entries'>; entries: Generator<SnapshotEntry[]> } {
-    const keys = this.store.keys();
     const tombstones: Tombstone[] = [];
-    const expired: SnapshotEntry[] = [];
-    for (const [key, g] of this.graves) {
-      if (g.kind === 'delete') tombstones.push({ key, hlc: g.hlc, seq: g.seq });
-      else if (g.kind === 'expired') expired.push({ key, value: null, hlc: g.hlc, seq: g.seq, expiresAt: g.expiresAt });
-    }
+    for (const [key, g] of this.graves) if (g.kind === 'delete') tombstones.push({ key, hlc: g.hlc, seq: g.seq });
     const store = this.store;
+    const graves = this.graves;
     function* entries(): Generator<SnapshotEntry[]> {
-      for (let start = 0; start < keys.length; start += batchSize) {
+      for (const keys of store.walkKeys(batchSize)) {
         const batch: SnapshotEntry[] = [];
-        for (const key of keys.slice(start, start + batchSize)) {
+        for (const key of keys) {
           const r = store.peek(key);
           if (r === undefined) continue;
           const entry: SnapshotEntry = { key, value: r.value, hlc: r.hlc, seq: r.seq };
@@ -206,6 +205,10 @@ export class ReplicaState {
           batch.push(entry);
         }
         yield batch;
+      }
+      const expired: SnapshotEntry[] = [];
+      for (const [key, g] of graves) {
+        if (g.kind === 'expired') expired.push({ key, value: null, hlc: g.hlc, seq: g.seq, expiresAt: g.expiresAt });
       }
       if (expired.length > 0) yield expired;
     }

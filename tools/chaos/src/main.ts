@@ -10,7 +10,7 @@ import { check } from './check/checker.js';
 import { parseJsonl, toJsonl, type FaultRecord, type FinalRecord, type HistoryRecord } from './check/history.js';
 import { ClusterNodes } from './cluster/nodes.js';
 import { awaitConvergence, finalEntries } from './cluster/final-state.js';
-import { capture, clusterConnected } from './cluster/operator.js';
+import { capture, clusterConnected, deadlinesEnforced } from './cluster/operator.js';
 import { createLoopbackNetwork } from './hosts/loopback-network.js';
 import { canUseNetns, createNetnsNetwork } from './hosts/netns-network.js';
 import type { Network } from './hosts/network.js';
@@ -21,10 +21,11 @@ import { seededRandom, between } from './prng.js';
 import { renderReport, verdictLine, type FaultRow, type RunSummary } from './report/markdown.js';
 import { countersOf, summarizeRepair, type StatusCounters } from './report/repairs.js';
 import { renderTimeline } from './report/timeline.js';
-import { screenshotDashboard } from './report/screenshot.js';
+import { DashboardCamera } from './report/screenshot.js';
 
 const root = resolve(__dirname, '../../..');
 const MAIN = join(root, 'dist/apps/api/main.js');
+const DASHBOARD_INDEX = join(root, 'dist/apps/dashboard/index.html');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 
@@ -94,6 +95,7 @@ async function run(options: ChaosOptions): Promise<number> {
     for (const name of nodes.names) if (!(await nodes.waitReady(name))) throw new Error(`${name} did not become ready (see ${out}/logs/${name}.log)`);
     if ((await until(() => clusterConnected(network.nodes, token), 60_000)) === null) throw new Error('the cluster did not connect within 60 s');
     log(`${nodes.names.length} nodes up and connected`);
+    const deadlinesPromised = await deadlinesEnforced(network.nodes[0], token);
 
     // The clients, on their own host.
     const opsFile = join(out, 'ops.jsonl');
@@ -123,6 +125,10 @@ async function run(options: ChaosOptions): Promise<number> {
     const screenshots: Array<{ fault: string; file: string }> = [];
     const notes: string[] = [];
     const order = groupOrder(random, options.faults);
+    const camera = new DashboardCamera();
+    cleanups.push(() => camera.close());
+    const noCamera = options.screenshots ? DashboardCamera.unavailable(DASHBOARD_INDEX) : 'turned off (--no-screenshots)';
+    if (noCamera) notes.push(`Dashboard screenshots: none, ${noCamera}`);
     await sleep(3000);
     let lastHeal = Date.now();
     for (let i = 0; Date.now() - startedAt < options.seconds * 1000; i++) {
@@ -152,12 +158,14 @@ async function run(options: ChaosOptions): Promise<number> {
       const after = await capture(network.nodes, token, captureDir);
       const counters = (m: Map<string, unknown>) => new Map([...m].flatMap(([k, v]) => (countersOf(v) ? [[k, countersOf(v) as StatusCounters] as const] : [])));
       const repair = summarizeRepair(counters(before.status), counters(after.status), after.events, { from: start, to: Date.now() }, network.peerBytes() - bytesBefore);
-      rows.push({ index: i + 1, group: plan.group, fault: plan.fault, targets: plan.targets, start, end, recoveredAt, mechanism: injected.mechanism, repair, captureDir: relative(out, captureDir) });
-      if (options.screenshots && !screenshots.some((s) => s.fault === plan.fault)) {
+      rows.push({ index: i + 1, group: plan.group, fault: plan.fault, targets: plan.targets, start, end, recoveredAt, mechanism: injected.mechanism, repair, captureDir: relative(out, captureDir), writesDuring: 0 });
+      if (!noCamera && !screenshots.some((s) => s.fault === plan.fault)) {
         const file = `screenshot-${plan.fault}.png`;
-        const shot = await screenshotDashboard(network.nodes[0].url, token, join(out, file));
+        // The dashboard of a node the fault hit, as its operator would open it.
+        const target = network.nodes.find((n) => n.name === plan.targets[0]) ?? network.nodes[0];
+        const shot = await camera.shoot(target.url, token, join(out, file));
         if (shot.ok) screenshots.push({ fault: plan.fault, file });
-        else if (!notes.some((n) => n.startsWith('screenshots'))) notes.push(`screenshots skipped: ${shot.why}`);
+        else notes.push(`Dashboard screenshot after ${plan.fault} failed: ${shot.why}`);
       }
       await sleep(Math.round(between(random, 2000, 4000)));
     }
@@ -177,7 +185,11 @@ async function run(options: ChaosOptions): Promise<number> {
     const history: HistoryRecord[] = [...parsed.records, ...faultRecords].sort((a, b) => (a.kind === 'op' ? a.start : a.kind === 'fault' ? a.at : 0) - (b.kind === 'op' ? b.start : b.kind === 'fault' ? b.at : 0));
     history.push(...finals);
     writeFileSync(join(out, 'history.jsonl'), toJsonl(history));
-    const result = check(history, { clockToleranceMs: 50, clockSettleMs: 15_000, convergence: { healedAt, convergedAt, boundMs: options.convergeBoundMs } });
+    for (const row of rows) {
+      const until = row.recoveredAt ?? row.end;
+      row.writesDuring = parsed.records.filter((r) => r.kind === 'op' && r.outcome === 'ok' && (r.type === 'set' || r.type === 'delete' || r.type === 'bulk') && r.end >= row.start && r.start <= until).length;
+    }
+    const result = check(history, { clockToleranceMs: 50, clockSettleMs: 15_000, deadlinesPromised, convergence: { healedAt, convergedAt, boundMs: options.convergeBoundMs } });
     const command = replayCommand(options, seed);
     const summary: RunSummary = {
       command,
@@ -190,7 +202,12 @@ async function run(options: ChaosOptions): Promise<number> {
       faults: rows,
       result,
       screenshots,
-      notes: [...notes, `Clients: ${options.clients} on ${network.mode === 'netns' ? 'their own host (namespace)' : 'loopback'}, ${options.keys} keys, ${options.timeoutMs} ms timeout`],
+      notes: [
+        ...notes,
+        deadlinesPromised
+          ? 'The nodes refuse writes past their X-Deadline-Ms (504 DEADLINE_EXCEEDED): a write stamped after its deadline is an anomaly.'
+          : 'The nodes ignore X-Deadline-Ms (no 504 for a past deadline): writes applied after their client gave up are findings, not anomalies.',
+        `Clients: ${options.clients} on ${network.mode === 'netns' ? 'their own host (namespace)' : 'loopback'}, ${options.keys} keys, ${options.timeoutMs} ms timeout`],
     };
     writeFileSync(join(out, 'timeline.svg'), await renderTimeline(history, rows, startedAt));
     writeFileSync(join(out, 'report.md'), renderReport(summary));

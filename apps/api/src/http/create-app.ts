@@ -7,6 +7,7 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { requestMetrics } from './middleware/request-metrics.js';
 import { corsMiddleware, helmetMiddleware } from './middleware/security.js';
 import { mountCacheRoutes } from './routes/cache-routes.js';
+import { mountClusterRoutes } from './routes/cluster-routes.js';
 import { mountControlRoutes } from './routes/control-routes.js';
 import { mountHealthRoutes } from './routes/health-routes.js';
 import { accessLogLevel } from './access-log.js';
@@ -59,6 +60,7 @@ export const createApp = (ctx: ServerContext): express.Express => {
   mountHealthRoutes(router, ctx);
   mountCacheRoutes(router, ctx);
   mountControlRoutes(router, ctx);
+  mountClusterRoutes(router, ctx);
   app.use(router);
   app.use('/api', notFoundHandler);
 

@@ -1,4 +1,4 @@
-import { healthProblemCodeSchema, type HealthProblem, type SyncStats } from '@meshcache/api-contract';
+import { healthProblemCodeSchema, LATENCY_BUCKETS_MS, type HealthProblem, type LatencyHistogram, type SyncStats } from '@meshcache/api-contract';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the exporter reads at scrape time; kept abstract so scraping never touches the hot path. */
@@ -29,6 +29,8 @@ export interface HttpMetrics {
   readonly registry: Registry;
   /** Records one finished request; `route` is the route pattern, never the raw URL (bounded labels). */
   observe(method: string, route: string, status: number, seconds: number): void;
+  /** Every request so far in one histogram (all routes), for `/api/metrics` and the dashboard's latency chart. */
+  latency(): LatencyHistogram;
 }
 
 /**
@@ -132,15 +134,27 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
     name: 'meshcache_http_request_duration_seconds',
     help: 'HTTP request latency by route',
     labelNames: ['method', 'route'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    buckets: LATENCY_BUCKETS_MS.map((ms) => ms / 1000),
     registers: [registry],
   });
+
+  // The same buckets summed over routes, kept beside prom-client's so reading it costs no scrape.
+  const perBucket = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+  let sumMs = 0;
 
   return {
     registry,
     observe(method, route, status, seconds) {
       requests.inc({ method, route, status: String(status) });
       latency.observe({ method, route }, seconds);
+      const ms = seconds * 1000;
+      const bucket = LATENCY_BUCKETS_MS.findIndex((bound) => ms <= bound);
+      perBucket[bucket === -1 ? LATENCY_BUCKETS_MS.length : bucket]++;
+      sumMs += ms;
+    },
+    latency() {
+      let running = 0;
+      return { counts: perBucket.map((n) => (running += n)), sumMs };
     },
   };
 };

@@ -99,6 +99,15 @@ describe('dashboard socket gateway', () => {
     }
   });
 
+  it("counts the keys under the tab's prefix as totalKeys, in cache-state and in deltas", async () => {
+    const page = next<unknown>(socket, 'cache-state');
+    socket.emit('get-cache-state', { prefix: 'k11', limit: 50 });
+    expect(cacheStateEventSchema.parse(await page).totalKeys).toBe(10);
+    const delta = next<unknown>(socket, 'cache-delta', (d) => (d as CacheDeltaEvent).changes.some((c) => 'key' in c && c.key === 'k11x'));
+    await request(server.url, 'POST', '/api/cache', { body: { key: 'k11x', value: 1 } });
+    expect(cacheDeltaEventSchema.parse(await delta).totalKeys).toBe(11);
+  });
+
   it('reports a strategy change and a clear', async () => {
     const delta = next<unknown>(socket, 'cache-delta', (d) => (d as { changes: { kind: string }[] }).changes.some((c) => c.kind === 'strategy'));
     await request(server.url, 'POST', '/api/strategy', { body: { strategy: 'LFU' } });

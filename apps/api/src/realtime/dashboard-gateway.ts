@@ -89,7 +89,7 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
       syncEnabled: node.syncEnabled,
       items: page.keys.map((k) => keyEntry(node, k)).filter((e) => e !== undefined),
       nextCursor: page.nextCursor,
-      totalKeys: node.cache.size,
+      totalKeys: ctx.keys.count(request?.prefix),
       metrics: cacheMetrics(node),
     };
   };
@@ -143,7 +143,7 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
     for (const [socket, buffer] of buffers) {
       if (buffer.empty) continue;
       const { changes, truncated, elsewhere } = buffer.drain(entryOf, strategy);
-      const event: CacheDeltaEvent = { nodeId: config.nodeId, changes, truncated, elsewhere, totalKeys: node.cache.size, timestamp: Date.now() };
+      const event: CacheDeltaEvent = { nodeId: config.nodeId, changes, truncated, elsewhere, totalKeys: ctx.keys.count(buffer.viewPrefix), timestamp: Date.now() };
       socket.emit(SOCKET_EVENTS.cacheDelta, event);
     }
   }, DELTA_INTERVAL_MS);

@@ -7,6 +7,7 @@ import type { RateLimits } from '../http/rate-limit.js';
 import type { DiskStore } from '../persistence/disk-store.js';
 import type { KeyListing } from '../views/key-listing.js';
 import type { HealthProblems } from './health-problems.js';
+import type { TlsOptions } from './tls-options.js';
 
 /** `loading` while restoring from disk (API answers 503), `shutting-down` while draining. */
 export type Phase = 'loading' | 'ready' | 'shutting-down';
@@ -34,6 +35,10 @@ export interface ServerContext {
   readonly persistence: { store: DiskStore | undefined };
   /** Problems `/health` reports: the engine's and the server's (raise server ones here). */
   readonly problems: HealthProblems;
+  /** Open TCP connections to the HTTP(S) port, counted by the server's connection events. */
+  readonly connections: { open: number };
+  /** TLS options for calling peers' HTTP API (the cluster view); the peer transport's own. */
+  readonly peerTls: TlsOptions['client'];
   readonly startedAt: number;
   readonly version: string;
 }

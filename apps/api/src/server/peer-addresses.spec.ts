@@ -20,7 +20,16 @@ describe('resolvePeerUrls', () => {
   it('keeps addresses, https names and names that do not resolve yet, without duplicates', async () => {
     const r = await resolvePeerUrls(['http://10.0.0.7:5000', 'http://cache.headless:5000', 'https://tls.example:5000', 'http://later.example:5000/'], lookup);
     expect(r.urls).toEqual(['http://10.0.0.7:5000', 'http://10.0.0.8:5000', 'http://[fd00::9]:5000', 'https://tls.example:5000', 'http://later.example:5000']);
-    expect(r.unresolved).toEqual([{ url: 'http://later.example:5000/', message: expect.stringContaining('ENOTFOUND') }]);
+    expect(r.unresolved).toEqual([
+      { url: 'https://tls.example:5000', message: expect.stringContaining('ENOTFOUND') },
+      { url: 'http://later.example:5000/', message: expect.stringContaining('ENOTFOUND') },
+    ]);
+  });
+
+  it('expands an https name into its addresses, each checked against the name', async () => {
+    const r = await resolvePeerUrls(['https://cache.headless:5000'], lookup);
+    expect(r.urls).toEqual(['https://10.0.0.7:5000', 'https://10.0.0.8:5000', 'https://[fd00::9]:5000']);
+    expect(r.seeds).toEqual(r.urls.map((url) => ({ url, serverName: 'cache.headless' })));
   });
 
   it('resolves a real name with the system resolver (localhost)', async () => {

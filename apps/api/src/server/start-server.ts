@@ -2,7 +2,7 @@ import { enginePolicy } from '@meshcache/api-contract';
 import { attachSocketIoTransport, PRE_AUTH_MAX_HTTP_BUFFER_SIZE, ReplicaNode } from '@meshcache/sync-node';
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import type { ResolvedConfig } from '../config/index.js';
@@ -25,7 +25,7 @@ import { cacheMetrics } from '../views/metrics-views.js';
 import { exposureWarning } from '../config/exposure.js';
 import { advertisedUrl } from './advertised-url.js';
 import type { Lifecycle, ServerConfig, ServerContext } from './context.js';
-import { resolvePeerUrls, type AddressLookup } from './peer-addresses.js';
+import { resolvePeerUrls, watchPeerNames, type AddressLookup } from './peer-addresses.js';
 import { createHealthProblems } from './health-problems.js';
 import { loadTlsOptions } from './tls-options.js';
 import { VERSION } from './version.js';
@@ -97,6 +97,11 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   };
   const httpServer: HttpServer = tls.server === null ? createServer(timeouts) : createHttpsServer({ ...tls.server, ...timeouts });
   httpServer.maxConnections = config.maxConnections;
+  const connections = { open: 0 };
+  httpServer.on('connection', (socket: Socket) => {
+    connections.open++;
+    socket.once('close', () => connections.open--);
+  });
   // Listen first: with PORT=0 the port, and so the default SELF_URL, is known only afterwards.
   let handle: RequestListener = (_req, res) => res.writeHead(503).end();
   // Registered before socket.io attaches: engine.io then takes over this listener and keeps
@@ -144,6 +149,8 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     lifecycle,
     persistence,
     problems,
+    connections,
+    peerTls: tls.client,
     startedAt: Date.now(),
     version: VERSION,
   };
@@ -185,7 +192,13 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   keys.attach(node);
   // Without a shared secret no peer can prove it belongs: the node runs alone, with no /cluster
   // namespace at all (so no link is accepted), rather than trust a guessable default.
-  const transport = config.clusterSecret === undefined ? undefined : attachSocketIoTransport(node, { io, peers: peers.urls, selfUrl: resolved.selfUrl, tls: tls.client });
+  const transport = config.clusterSecret === undefined ? undefined : attachSocketIoTransport(node, { io, peers: peers.seeds, selfUrl: resolved.selfUrl, tls: tls.client });
+  const peerNames = transport === undefined
+    ? { stop: () => undefined }
+    : watchPeerNames(config.peerNodes, peers, config.peerResolveIntervalMs, (now) => {
+        logger.info({ peers: now.urls }, 'peer addresses changed');
+        transport.setSeeds(now.seeds);
+      }, options.lookup);
   const gateway = attachDashboardGateway(io, ctx);
   lifecycle.phase = 'ready';
   const url = `${tls.server === null ? 'http' : 'https'}://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
@@ -199,6 +212,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       await respListener?.close();
       httpServer.closeIdleConnections();
       gateway.close();
+      peerNames.stop();
       await transport?.close();
       // Dashboards on long-polling hold an HTTP request open: end every socket.io client first,
       // then the connections they leave idle.

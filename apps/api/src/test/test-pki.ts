@@ -27,12 +27,12 @@ export class TestPki {
     return files;
   }
 
-  /** A certificate for 127.0.0.1 / localhost signed by `ca`. */
-  leaf(name: string, ca: CertFiles): CertFiles {
+  /** A certificate for `san` (default 127.0.0.1 / localhost) signed by `ca`. */
+  leaf(name: string, ca: CertFiles, san = 'IP:127.0.0.1,DNS:localhost'): CertFiles {
     const files = { cert: join(this.dir, `${name}.crt`), key: join(this.dir, `${name}.key`) };
     const csr = join(this.dir, `${name}.csr`);
     const ext = join(this.dir, `${name}.ext`);
-    writeFileSync(ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n');
+    writeFileSync(ext, `subjectAltName=${san}\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n`);
     this.openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', files.key, '-out', csr, '-subj', `/CN=${name}`]);
     this.openssl(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', files.cert, '-days', '2', '-extfile', ext]);
     return files;

@@ -1,4 +1,4 @@
-import { SortedKeyIndex, type KeyPage, type KeyPageRequest } from '@meshcache/api-contract';
+import { MAX_PATTERN_SCAN, SortedKeyIndex, type KeyPage, type KeyPageRequest, type KeyPattern } from '@meshcache/api-contract';
 import type { ReplicaNode } from '@meshcache/sync-node';
 import type { Logger } from 'pino';
 
@@ -38,6 +38,28 @@ export class KeyListing {
   page(request: KeyPageRequest): KeyPage {
     this.keepInStep();
     return this.index.page(request);
+  }
+
+  /** A page of the keys matching `pattern` (and `prefix`), looking at MAX_PATTERN_SCAN keys at most. */
+  scan(request: KeyPageRequest, pattern: KeyPattern): KeyPage {
+    this.keepInStep();
+    return this.index.scan({ ...request, prefix: this.narrowest(request.prefix, pattern), match: (key) => this.accepts(key, request.prefix, pattern), budget: MAX_PATTERN_SCAN });
+  }
+
+  /** Keys matching `pattern` (and `prefix`), counted over MAX_PATTERN_SCAN keys at most. */
+  countMatching(prefix: string | undefined, pattern: KeyPattern): { count: number; complete: boolean } {
+    this.keepInStep();
+    return this.index.countMatching(this.narrowest(prefix, pattern), (key) => this.accepts(key, prefix, pattern), MAX_PATTERN_SCAN);
+  }
+
+  /** The longer of the two prefixes bounds the walk (the other check stays in `accepts`). */
+  private narrowest(prefix: string | undefined, pattern: KeyPattern): string {
+    const p = prefix ?? '';
+    return pattern.literalPrefix.length > p.length ? pattern.literalPrefix : p;
+  }
+
+  private accepts(key: string, prefix: string | undefined, pattern: KeyPattern): boolean {
+    return (prefix === undefined || key.startsWith(prefix)) && pattern.matches(key);
   }
 
   private keepInStep(): void {

@@ -32,6 +32,9 @@ export const serverStats = (ctx: ServerContext): ServerStats => {
     timestamp: Date.now(),
     version: ctx.version,
     problems: ctx.problems.list(),
+    connections: ctx.connections.open,
+    latency: ctx.prometheus.latency(),
+    persistence: ctx.persistence.store?.status() ?? null,
   };
 };
 

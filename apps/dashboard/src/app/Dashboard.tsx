@@ -3,8 +3,11 @@ import { TokenPrompt } from '../auth/TokenPrompt';
 import { useConnection } from '../connection/connection-context';
 import { useNodes } from '../connection/queries';
 import { useSocketStatus } from '../connection/socket-status';
+import { useState } from 'react';
 import { ChartsPanel } from '../panels/charts/ChartsPanel';
 import { ClusterPanel } from '../panels/cluster/ClusterPanel';
+import { ClusterViewPanel } from '../panels/cluster-view/ClusterViewPanel';
+import { PersistencePanel } from '../panels/persistence/PersistencePanel';
 import { ControlsPanel } from '../panels/controls/ControlsPanel';
 import { SyncHistoryPanel } from '../panels/history/SyncHistoryPanel';
 import { KeyBrowserPanel } from '../panels/keys/KeyBrowserPanel';
@@ -30,6 +33,8 @@ export function Dashboard({ theme, token, tokenRefused, onToken }: DashboardProp
   const status = useSocketStatus(socket);
   const current = useNodes(connectedNode).data;
   const needsToken = tokenRefused || status.kind === 'unauthorized';
+  // Which node the live charts show: switched in place, every node's history kept.
+  const [chartNode, setChartNode] = useState<string | null>(null);
 
   return (
     <div className="app">
@@ -57,9 +62,11 @@ export function Dashboard({ theme, token, tokenRefused, onToken }: DashboardProp
       <main className="grid">
         <ClusterPanel />
         <ControlsPanel />
-        <ChartsPanel />
+        <ClusterViewPanel chartNode={chartNode} onChartNode={setChartNode} />
+        <ChartsPanel nodeId={chartNode} onNodeId={setChartNode} />
         <KeyBrowserPanel />
         <SyncHistoryPanel />
+        <PersistencePanel />
       </main>
     </div>
   );

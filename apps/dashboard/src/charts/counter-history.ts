@@ -90,6 +90,16 @@ export class CounterHistory<Name extends string> {
     return out;
   }
 
+  /** Increase of a counter over each interval; null where it was reset or across an outage. */
+  increase(name: Name): (number | null)[] {
+    const out: (number | null)[] = [];
+    for (let i = 1; i < this.samples.length; i++) {
+      const delta = this.samples[i].values[name] - this.samples[i - 1].values[name];
+      out.push(delta < 0 || this.samples[i].afterGap ? null : delta);
+    }
+    return out;
+  }
+
   /** A gauge's value at the end of each interval; null for an interval across an outage. */
   gauge(name: Name): (number | null)[] {
     return this.samples.slice(1).map((s) => (s.afterGap ? null : s.values[name]));

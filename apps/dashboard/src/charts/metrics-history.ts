@@ -1,7 +1,12 @@
-import type { MetricsResponse } from '@meshcache/api-contract';
+import { LATENCY_BUCKETS_MS, type MetricsResponse } from '@meshcache/api-contract';
 import { CounterHistory } from './counter-history';
+import { histogramQuantile } from './latency-percentiles';
 
-export type MetricName = 'hits' | 'misses' | 'ownOps' | 'replicatedOps' | 'evictions' | 'expirations' | 'heapUsed' | 'rss';
+/** One cumulative counter per latency bucket (the last one counts every request). */
+type LatencyBucketName = `latency${number}`;
+const LATENCY_NAMES: LatencyBucketName[] = [...LATENCY_BUCKETS_MS, Infinity].map((_bound, i) => `latency${i}` as const);
+
+export type MetricName = 'hits' | 'misses' | 'ownOps' | 'replicatedOps' | 'evictions' | 'expirations' | 'heapUsed' | 'rss' | LatencyBucketName;
 
 /** Ten minutes at the server's one-per-second metrics pace. */
 export const HISTORY_SAMPLES = 600;
@@ -18,6 +23,10 @@ export interface ChartSeries {
   readonly expirations: Series;
   readonly heapUsed: Series;
   readonly rss: Series;
+  /** Request latency (ms) of each interval, from the node's histogram; null when idle or not reported. */
+  readonly latencyP50: Series;
+  readonly latencyP95: Series;
+  readonly latencyP99: Series;
 }
 
 const sum = (a: Series, b: Series): Series => a.map((x, i) => (x === null || b[i] === null ? null : x + (b[i] as number)));
@@ -47,6 +56,7 @@ export class MetricsHistory {
         expirations: cache.expirations,
         heapUsed: server.memory.heapUsed,
         rss: server.memory.rss,
+        ...latencyValues(server.latency?.counts),
       },
     });
     if (accepted) for (const listener of this.listeners) listener();
@@ -77,9 +87,24 @@ export class MetricsHistory {
           expirations: c.rate('expirations'),
           heapUsed: c.gauge('heapUsed'),
           rss: c.gauge('rss'),
+          ...latencySeries(c),
         },
       };
     }
     return this.cached.series;
   };
 }
+
+const latencyValues = (counts: readonly number[] | undefined): Record<LatencyBucketName, number> =>
+  Object.fromEntries(LATENCY_NAMES.map((name, i) => [name, counts?.[i] ?? 0])) as Record<LatencyBucketName, number>;
+
+const latencySeries = (c: CounterHistory<MetricName>) => {
+  const increases = LATENCY_NAMES.map((name) => c.increase(name));
+  const intervals = increases[0].length;
+  const quantile = (q: number): Series =>
+    Array.from({ length: intervals }, (_, t) => {
+      const inc = increases.map((series) => series[t]);
+      return inc.some((v) => v === null) ? null : histogramQuantile(q, inc as number[]);
+    });
+  return { latencyP50: quantile(0.5), latencyP95: quantile(0.95), latencyP99: quantile(0.99) };
+};

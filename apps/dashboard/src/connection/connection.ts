@@ -1,5 +1,6 @@
 import { createClient, type MeshcacheClient } from '@meshcache/api-contract';
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { ClusterHistory } from '../charts/cluster-history';
 import { MetricsHistory } from '../charts/metrics-history';
 import { isUnauthorized, isWorthRetrying } from './api-call-error';
 import { openDashboardSocket, type DashboardSocket } from './dashboard-socket';
@@ -13,6 +14,8 @@ export interface Connection {
   readonly socket: DashboardSocket;
   readonly queries: QueryClient;
   readonly history: MetricsHistory;
+  /** every other node's chart history, fed by the cluster view */
+  readonly clusterHistory: ClusterHistory;
   /** the key-browser page this tab shows, as told to the node */
   readonly keyView: KeyViewSync;
 }
@@ -49,12 +52,14 @@ export function createQueryClient(onUnauthorized: () => void, retryDelayMs = 100
 }
 
 export function assembleConnection(parts: ConnectionParts): Connection {
+  const history = new MetricsHistory();
   return {
     baseUrl: parts.baseUrl,
     client: parts.client,
     socket: parts.socket,
     queries: createQueryClient(parts.onUnauthorized, parts.retryDelayMs),
-    history: new MetricsHistory(),
+    history,
+    clusterHistory: new ClusterHistory(history),
     keyView: new KeyViewSync(parts.socket),
   };
 }

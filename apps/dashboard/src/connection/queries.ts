@@ -1,4 +1,4 @@
-import type { ListKeysResponse, MetricsResponse, NodeListUpdateEvent, HistoryResponse } from '@meshcache/api-contract';
+import type { ClusterMetricsResponse, ListKeysResponse, MetricsResponse, NodeListUpdateEvent, HistoryResponse } from '@meshcache/api-contract';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { nodeListFromMetrics, refreshNodeList } from '../panels/cluster/node-list';
@@ -44,11 +44,11 @@ export const KEY_PAGE_SIZE = 50;
  * incomplete. The page shown is the tab's view: the node sends deltas for its keys only, so the
  * other cached pages are marked stale and fetched again when shown.
  */
-export function useKeyPage(prefix: string, cursor: string | null) {
+export function useKeyPage(prefix: string, cursor: string | null, pattern = '') {
   const { client, keyView, queries } = useConnection();
   const page = useQuery<ListKeysResponse>({
-    queryKey: queryKeys.keyPage(prefix, cursor),
-    queryFn: () => unwrap(client.listKeys({ prefix: prefix || undefined, cursor: cursor ?? undefined, limit: KEY_PAGE_SIZE })),
+    queryKey: queryKeys.keyPage(prefix, cursor, pattern),
+    queryFn: () => unwrap(client.listKeys({ prefix: prefix || undefined, pattern: pattern || undefined, cursor: cursor ?? undefined, limit: KEY_PAGE_SIZE })),
     placeholderData: keepPreviousData,
   });
   const shown = page.data !== undefined && !page.isPlaceholderData;
@@ -56,9 +56,9 @@ export function useKeyPage(prefix: string, cursor: string | null) {
   useEffect(() => {
     if (!shown) return;
     keyView.show({ prefix, cursor, lastKey });
-    const current = JSON.stringify(queryKeys.keyPage(prefix, cursor));
+    const current = JSON.stringify(queryKeys.keyPage(prefix, cursor, pattern));
     void queries.invalidateQueries({ queryKey: queryKeys.allKeyPages, refetchType: 'none', predicate: (q) => JSON.stringify(q.queryKey) !== current });
-  }, [keyView, queries, prefix, cursor, lastKey, shown]);
+  }, [keyView, queries, prefix, cursor, pattern, lastKey, shown]);
   return page;
 }
 
@@ -70,5 +70,25 @@ export function useSyncHistory() {
   return useQuery<HistoryResponse>({
     queryKey: queryKeys.history(HISTORY_LIMIT),
     queryFn: () => unwrap(client.syncHistory({ limit: HISTORY_LIMIT })),
+  });
+}
+
+/** How often the cluster view asks its node for every node's metrics (the node asks its peers). */
+export const CLUSTER_POLL_MS = 2000;
+
+/**
+ * Every node's metrics, collected by the page's node; polled while the page is visible (no
+ * socket carries other nodes' figures). Each answer also feeds the per-node chart history.
+ */
+export function useClusterMetrics() {
+  const { client, clusterHistory } = useConnection();
+  return useQuery<ClusterMetricsResponse>({
+    queryKey: queryKeys.clusterMetrics,
+    queryFn: async () => {
+      const answer = await unwrap(client.clusterMetrics());
+      clusterHistory.record(answer);
+      return answer;
+    },
+    refetchInterval: CLUSTER_POLL_MS,
   });
 }

@@ -1,6 +1,7 @@
 import {
   cacheDeltaEventSchema,
   cacheStateEventSchema,
+  compileKeyPattern,
   metricsUpdateEventSchema,
   nodeListUpdateEventSchema,
   SOCKET_EVENTS,
@@ -70,9 +71,16 @@ export function attachSocketToQueries(socket: DashboardSocket, queries: QueryCli
       for (const [key, page] of queries.getQueriesData<ListKeysResponse>({ queryKey: queryKeys.allKeyPages })) {
         if (!page) continue;
         const prefix = typeof key[1] === 'string' ? key[1] : '';
-        const outcome = applyCacheDelta(page, prefix, event.changes, event.totalKeys);
+        const pattern = typeof key[3] === 'string' && key[3] !== '' ? compileKeyPattern(key[3]) : undefined;
+        const outcome = applyCacheDelta(page, prefix, event.changes, event.totalKeys, pattern);
         if (outcome.page !== page) queries.setQueryData(key, outcome.page);
         stale ||= outcome.stale;
+      }
+      // An open key detail shows the whole value: read it again when its key changed.
+      for (const change of event.changes) {
+        if ((change.kind === 'set' || change.kind === 'delete') && queries.getQueryData(queryKeys.item(change.key)) !== undefined) {
+          void queries.invalidateQueries({ queryKey: queryKeys.item(change.key), exact: true });
+        }
       }
       const strategyChange = event.changes.findLast((c) => c.kind === 'strategy');
       if (strategyChange?.kind === 'strategy') {

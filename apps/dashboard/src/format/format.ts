@@ -50,3 +50,9 @@ export function formatClock(at: number): string {
   const d = new Date(at);
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
+
+/** A request latency in ms; the histogram's last bound (1 s) reads as "at least". */
+export function formatLatency(ms: number): string {
+  if (ms >= 1000) return '≥ 1 s';
+  return ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`;
+}

@@ -8,6 +8,7 @@ import {
   type KeyEntry,
   type MetricsResponse,
   type NodeInfo,
+  type ServerStats,
   type SyncHistoryEntry,
   type SyncStats,
 } from '@meshcache/api-contract';
@@ -48,7 +49,7 @@ export function makeMetrics(
   at: number,
   cache: Partial<CacheMetrics> = {},
   sync: Partial<SyncStats> = {},
-  memory: { heapUsed?: number; rss?: number; problems?: HealthProblem[] } = {},
+  memory: { heapUsed?: number; rss?: number; problems?: HealthProblem[] } & Partial<Pick<ServerStats, 'connections' | 'latency' | 'persistence'>> = {},
 ): MetricsResponse {
   return metricsResponseSchema.parse({
     cache: {
@@ -75,6 +76,9 @@ export function makeMetrics(
       timestamp: at,
       version: '0.1.0',
       problems: memory.problems ?? [],
+      connections: memory.connections,
+      latency: memory.latency,
+      persistence: memory.persistence,
     },
   });
 }

@@ -142,11 +142,18 @@ export const bulkSetResponseSchema = z.object({
 export type BulkSetResponse = z.infer<typeof bulkSetResponseSchema>;
 
 export const MAX_PAGE_LIMIT = 1000;
+/** Most keys one pattern search or delete-by-pattern request looks at (a bound per request on a large cache). */
+export const MAX_PATTERN_SCAN = 200_000;
+/** Most keys one delete-by-pattern request deletes; the answer says whether matches remain. */
+export const MAX_PATTERN_DELETES = 10_000;
+
+export const keyPatternSchema = z.string().min(1, 'pattern must not be empty').max(1024, 'pattern must be at most 1024 characters');
 export const DEFAULT_PAGE_LIMIT = 50;
 
 /** Query strings carry text; numbers are coerced and then range-checked. */
 export const listKeysQuerySchema = z.object({
   prefix: z.string().max(1024, 'prefix must be at most 1024 characters').optional(),
+  pattern: keyPatternSchema.optional().meta({ description: 'Glob (`*`, `?`, `[a-z]`, `\\` escapes, as Redis KEYS): only matching keys; with `prefix`, keys must have both' }),
   cursor: z.string().max(2048, 'cursor is too long').optional(),
   limit: z.coerce
     .number<number | string>('limit must be a number')
@@ -174,8 +181,13 @@ export const listKeysResponseSchema = z.object({
   items: z.array(keyEntrySchema),
   /** Pass back as `cursor` for the next page; `null` when the listing is complete. */
   nextCursor: z.string().nullable(),
-  /** Keys that match `prefix` (every key without one), on every page. */
+  /** Keys that match `prefix` and `pattern` (every key without them), on every page. */
   totalKeys: z.number().int().nonnegative(),
+  /**
+   * With `pattern`: true when the node stopped counting after MAX_PATTERN_SCAN keys, so
+   * `totalKeys` is a lower bound (and a page may hold fewer than `limit` items yet go on).
+   */
+  totalIsLowerBound: z.boolean().optional(),
 });
 export type ListKeysResponse = z.infer<typeof listKeysResponseSchema>;
 
@@ -188,3 +200,20 @@ export const setStrategyResponseSchema = z.object({
   strategy: strategySchema,
 });
 export type SetStrategyResponse = z.infer<typeof setStrategyResponseSchema>;
+
+/** Delete every key matching a glob, up to `limit` (MAX_PATTERN_DELETES); each delete replicates like DELETE /api/cache/:key. */
+export const deleteMatchingBodySchema = z.strictObject({
+  pattern: keyPatternSchema,
+  limit: z.number().int().min(1).max(MAX_PATTERN_DELETES).optional().meta({ description: `Most keys to delete (default and at most ${MAX_PATTERN_DELETES})` }),
+});
+export type DeleteMatchingBody = z.infer<typeof deleteMatchingBodySchema>;
+
+export const deleteMatchingResponseSchema = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  pattern: keyPatternSchema,
+  deleted: z.number().int().nonnegative(),
+  /** True when matching keys may remain: `limit` or the scan bound stopped the request; call again. */
+  more: z.boolean(),
+});
+export type DeleteMatchingResponse = z.infer<typeof deleteMatchingResponseSchema>;

@@ -46,6 +46,7 @@ export const cacheStateEventSchema = z.object({
   syncEnabled: z.boolean(),
   items: z.array(keyEntrySchema),
   nextCursor: z.string().nullable(),
+  /** Keys under the requested prefix (all keys without one), as in `GET /api/cache`. */
   totalKeys: z.number().int().nonnegative(),
   metrics: cacheMetricsSchema,
 });
@@ -85,6 +86,7 @@ export const cacheDeltaEventSchema = z.object({
   changes: z.array(cacheChangeSchema),
   truncated: z.boolean(),
   elsewhere: z.number().int().nonnegative(),
+  /** Keys under the prefix of the tab's view (all keys without one). */
   totalKeys: z.number().int().nonnegative(),
   timestamp: epochMsSchema,
 });

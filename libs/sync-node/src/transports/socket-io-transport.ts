@@ -1,13 +1,20 @@
+import { checkServerIdentity } from 'node:tls';
 import type { Server, Socket as ServerSocket } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import type { PeerAddressEvent } from '../node-types.js';
 import type { ReplicaNode } from '../replica-node.js';
 
+/**
+ * A seed peer: its base URL, and for an `https` URL whose host is an address that a name resolved
+ * to, that name: the peer's certificate is checked against it instead of the address.
+ */
+export type SeedPeer = string | { url: string; serverName?: string };
+
 export interface SocketIoTransportOptions {
   /** The node's socket.io server; the transport adds the `/cluster` namespace to it. */
   io: Server;
   /** Seed peers (the seed's PEER_NODES): base URLs such as `http://10.0.0.2:5000`. */
-  peers: string[];
+  peers: SeedPeer[];
   /** This node's own base URL as peers reach it; advertised in handshakes and gossip. */
   selfUrl: string;
   /**
@@ -22,6 +29,11 @@ export interface SocketIoTransportOptions {
 export interface SocketIoTransport {
   /** URLs currently dialed (seed peers plus gossip-learned ones). */
   dialing(): string[];
+  /**
+   * Replaces the seed peers (PEER_NODES names resolved again): new ones are dialed; a former seed
+   * whose link is not connected is no longer dialed, a connected one stays until it drops.
+   */
+  setSeeds(peers: SeedPeer[]): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +80,17 @@ const raiseFrameLimit = (socket: ServerSocket, bytes: number): void => {
 const EVENT = 'm';
 
 const normalize = (url: string) => url.trim().replace(/\/+$/, '');
+/**
+ * engine.io reports every failed websocket as "websocket error"; the cause (refused, a certificate
+ * not valid for the name, an unknown CA) is in the error's `description`, the ws error event.
+ */
+const dialFailure = (error: Error & { description?: unknown }): string => {
+  const event = error.description as { message?: unknown; error?: { message?: unknown } } | undefined;
+  const cause = event?.error?.message ?? event?.message;
+  return typeof cause === 'string' && cause !== '' && cause !== error.message ? `${error.message}: ${cause}` : error.message;
+};
+const seedOf = (peer: SeedPeer): { url: string; serverName?: string } =>
+  typeof peer === 'string' ? { url: normalize(peer) } : { url: normalize(peer.url), serverName: peer.serverName };
 
 /**
  * Replication over socket.io: accepts peers on the `/cluster` namespace of `io`, dials every
@@ -109,7 +132,7 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
   };
   namespace.on('connection', onConnection);
 
-  const dial = (rawUrl: string) => {
+  const dial = (rawUrl: string, serverName?: string) => {
     const url = normalize(rawUrl);
     if (closed || url === selfUrl || url === '' || clients.has(url) || selfAliases.has(url)) return;
     const socket = connect(`${url}${CLUSTER_NAMESPACE}`, {
@@ -119,6 +142,8 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
       reconnectionDelayMax: 5000,
       randomizationFactor: 0.5,
       ...(opts.tls === undefined ? {} : { ...opts.tls, rejectUnauthorized: true }),
+      // Dialed by address, verified by name: the certificate must be valid for the name given.
+      ...(serverName === undefined ? {} : { checkServerIdentity: (_host: string, cert: Parameters<typeof checkServerIdentity>[1]) => checkServerIdentity(serverName, cert) }),
     });
     clients.set(url, socket);
     let handle: ReturnType<ReplicaNode['openLink']> | null = null;
@@ -129,7 +154,7 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
       );
     });
     // Refused, timed out, a TLS certificate the CA does not vouch for: socket.io retries by itself.
-    socket.on('connect_error', (error: Error) => node.dialFailed(url, error.message));
+    socket.on('connect_error', (error: Error) => node.dialFailed(url, dialFailure(error)));
     socket.on(EVENT, (raw: unknown) => handle?.receive(raw));
     socket.on('disconnect', (reason) => {
       handle?.closed();
@@ -147,7 +172,7 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
     });
   };
 
-  const seeds = new Set(opts.peers.map(normalize));
+  let seeds = new Set(opts.peers.map((p) => seedOf(p).url));
   const onPeerAddress = (peer: PeerAddressEvent) => dial(peer.url);
   node.on('peer-address', onPeerAddress);
   // A forgotten or moved peer's address is no longer dialed (seed addresses always are).
@@ -164,11 +189,23 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
     clients.delete(url);
   };
   node.on('self-url', onSelfUrl);
-  for (const url of opts.peers) dial(url);
+  for (const peer of opts.peers.map(seedOf)) dial(peer.url, peer.serverName);
   for (const url of node.knownPeers().values()) dial(url);
 
   return {
     dialing: () => [...clients.keys()],
+    setSeeds(peers) {
+      const next = peers.map(seedOf);
+      const wanted = new Set(next.map((p) => p.url));
+      for (const url of seeds) {
+        const socket = clients.get(url);
+        if (wanted.has(url) || socket === undefined || socket.connected) continue;
+        socket.disconnect();
+        clients.delete(url);
+      }
+      seeds = wanted;
+      for (const peer of next) dial(peer.url, peer.serverName);
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -38,7 +38,9 @@ export function planFault(random: () => number, index: number, groups: readonly 
   const group = index < order.length ? order[index] : pick(random, groups);
   const fault = pick(random, FAULT_GROUPS[group]);
   const shuffled = shuffle(random, nodes);
-  const holdMs = Math.round(group === 'kill' ? between(random, 1000, 3000) : group === 'clock' ? between(random, 8000, 12_000) : between(random, 3000, 8000));
+  // Partitions and pauses outlast the 5 s handshake / heartbeat bounds about half the time, so both
+  // the live stream and the repair paths get exercised.
+  const holdMs = Math.round(group === 'kill' ? between(random, 1000, 3000) : group === 'clock' ? between(random, 8000, 12_000) : between(random, 3000, 12_000));
   return { group, fault, targets: fault === 'isolate' || group !== 'partition' ? shuffled.slice(0, 1) : shuffled, holdMs };
 }
 

@@ -3,21 +3,38 @@ import type { FaultRow } from './markdown.js';
 
 /**
  * The timeline as a Vega-Lite spec (pure, so it is unit tested): faults as shaded bands over two
- * panels, operation latency (points by outcome) and errors per second (failed + unknown).
+ * panels, per-second operation latency (p50, p99, max) and per-second failed / unknown
+ * operations. Per-second series rather than one mark per operation keep the SVG small.
  */
+const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
 export function timelineSpec(history: readonly HistoryRecord[], faults: readonly FaultRow[], startedAt: number): Record<string, unknown> {
-  const s = (ms: number) => Math.round((ms - startedAt) / 10) / 100;
-  const ops = history.flatMap((r) => (r.kind === 'op' ? [{ t: s(r.end), latency: r.end - r.start, outcome: r.outcome, type: r.type }] : []));
-  const bands = faults.filter((f) => !f.skipped).map((f) => ({ from: s(f.start), to: s(f.end), fault: `${f.fault} ${f.targets.length === 1 ? f.targets[0] : ''}`.trim() }));
-  const errorsPerSecond = new Map<number, number>();
-  for (const o of ops) if (o.outcome !== 'ok') errorsPerSecond.set(Math.floor(o.t), (errorsPerSecond.get(Math.floor(o.t)) ?? 0) + 1);
-  const last = Math.ceil(Math.max(1, ...ops.map((o) => o.t)));
-  const errors = Array.from({ length: last + 1 }, (_, sec) => ({ t: sec, errors: errorsPerSecond.get(sec) ?? 0 }));
+  const sec = (ms: number) => (ms - startedAt) / 1000;
+  const bySecond = new Map<number, { latencies: number[]; failed: number; unknown: number }>();
+  for (const r of history) {
+    if (r.kind !== 'op') continue;
+    const t = Math.floor(sec(r.end));
+    const slot = bySecond.get(t) ?? { latencies: [], failed: 0, unknown: 0 };
+    slot.latencies.push(r.end - r.start);
+    if (r.outcome === 'failed') slot.failed++;
+    if (r.outcome === 'unknown') slot.unknown++;
+    bySecond.set(t, slot);
+  }
+  const latency: Array<{ t: number; ms: number; series: string }> = [];
+  const errors: Array<{ t: number; count: number; outcome: string }> = [];
+  for (const [t, slot] of [...bySecond].sort((a, b) => a[0] - b[0])) {
+    const sorted = [...slot.latencies].sort((a, b) => a - b);
+    latency.push({ t, ms: quantile(sorted, 0.5), series: 'p50' }, { t, ms: quantile(sorted, 0.99), series: 'p99' }, { t, ms: sorted[sorted.length - 1], series: 'max' });
+    if (slot.failed) errors.push({ t, count: slot.failed, outcome: 'failed' });
+    if (slot.unknown) errors.push({ t, count: slot.unknown, outcome: 'unknown' });
+  }
+  const bands = faults.filter((f) => !f.skipped).map((f) => ({ from: Math.round(sec(f.start) * 10) / 10, to: Math.round(sec(f.end) * 10) / 10, fault: `${f.fault} ${f.targets.length === 1 ? f.targets[0] : ''}`.trim() }));
+  const last = Math.max(1, ...bySecond.keys(), ...bands.map((b) => b.to));
   const x = { field: 't', type: 'quantitative', title: 'seconds since the nemesis started', scale: { domain: [0, last] } };
   const band = {
     data: { values: bands },
-    mark: { type: 'rect', opacity: 0.25 },
-    encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' }, color: { field: 'fault', type: 'nominal', title: 'fault', scale: { scheme: 'tableau20' } } },
+    mark: { type: 'rect', opacity: 0.25, clip: true },
+    encoding: { x: { ...x, field: 'from' }, x2: { field: 'to' }, color: { field: 'fault', type: 'nominal', title: 'fault', scale: { scheme: 'tableau20' } } },
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -26,29 +43,35 @@ export function timelineSpec(history: readonly HistoryRecord[], faults: readonly
     vconcat: [
       {
         width: 900,
-        height: 260,
+        height: 240,
+        resolve: { scale: { color: 'independent' } },
         layer: [
           band,
           {
-            data: { values: ops },
-            mark: { type: 'point', filled: true, size: 12, opacity: 0.6 },
+            data: { values: latency },
+            mark: { type: 'line', point: false, strokeWidth: 1.2 },
             encoding: {
               x,
-              y: { field: 'latency', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'symlog' } },
-              shape: { field: 'outcome', type: 'nominal', title: 'outcome' },
+              y: { field: 'ms', type: 'quantitative', title: 'latency per second (ms, symlog)', scale: { type: 'symlog' } },
+              strokeDash: { field: 'series', type: 'nominal', title: 'latency', sort: ['p50', 'p99', 'max'] },
             },
           },
         ],
       },
       {
         width: 900,
-        height: 140,
+        height: 130,
+        resolve: { scale: { color: 'independent' } },
         layer: [
           band,
           {
             data: { values: errors },
-            mark: { type: 'bar', color: '#c0392b' },
-            encoding: { x, y: { field: 'errors', type: 'quantitative', title: 'failed + unknown ops / s' } },
+            mark: { type: 'bar', width: 3, clip: true },
+            encoding: {
+              x,
+              y: { field: 'count', type: 'quantitative', stack: 'zero', title: 'not-ok ops / s' },
+              color: { field: 'outcome', type: 'nominal', title: 'outcome', scale: { domain: ['failed', 'unknown'], range: ['#c0392b', '#7f8c8d'] } },
+            },
           },
         ],
       },

@@ -13,6 +13,7 @@ describe('timeline', () => {
   it('puts faults in bands and counts errors per second', () => {
     const spec = timelineSpec(history, faults, T) as { vconcat: Array<{ layer: Array<{ data: { values: unknown[] } }> }> };
     expect(spec.vconcat[0].layer[0].data.values).toEqual([{ from: 1, to: 4, fault: 'pause node2' }]);
-    expect(spec.vconcat[1].layer[1].data.values).toContainEqual({ t: 3, errors: 1 });
+    expect(spec.vconcat[1].layer[1].data.values).toEqual([{ t: 3, count: 1, outcome: 'unknown' }]);
+    expect(spec.vconcat[0].layer[1].data.values).toContainEqual({ t: 0, ms: 10, series: 'p50' });
   });
 });

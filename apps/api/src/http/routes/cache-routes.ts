@@ -1,5 +1,7 @@
 import {
   bulkItemSchema,
+  compileKeyPattern,
+  MAX_PATTERN_DELETES,
   decodeCursor,
   DEFAULT_PAGE_LIMIT,
   describeIssues,
@@ -23,9 +25,31 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
       const issues = [{ path: 'cursor', message: 'not a cursor this server issued' }];
       return errorReply('VALIDATION_FAILED', `Invalid request: ${describeIssues(issues)}`, { issues });
     }
-    const page = ctx.keys.page({ prefix: query.prefix, after, limit: query.limit ?? DEFAULT_PAGE_LIMIT });
+    const request = { prefix: query.prefix, after, limit: query.limit ?? DEFAULT_PAGE_LIMIT };
+    const pattern = query.pattern === undefined ? undefined : compileKeyPattern(query.pattern);
+    const page = pattern ? ctx.keys.scan(request, pattern) : ctx.keys.page(request);
     const items = page.keys.map((key) => keyEntry(node, key)).filter((e) => e !== undefined);
-    return { body: { success: true, items, nextCursor: page.nextCursor, totalKeys: ctx.keys.count(query.prefix) } };
+    if (!pattern) return { body: { success: true, items, nextCursor: page.nextCursor, totalKeys: ctx.keys.count(query.prefix) } };
+    const total = ctx.keys.countMatching(query.prefix, pattern);
+    return { body: { success: true, items, nextCursor: page.nextCursor, totalKeys: total.count, totalIsLowerBound: !total.complete } };
+  });
+
+  bindRoute(router, auth, routes.deleteMatching, ({ body }) => {
+    const pattern = compileKeyPattern(body.pattern);
+    const limit = body.limit ?? MAX_PATTERN_DELETES;
+    // Collected first: each delete changes the index being walked.
+    const page = ctx.keys.scan({ limit }, pattern);
+    let deleted = 0;
+    for (const key of page.keys) {
+      const result = node.delete(key);
+      if (!result.ok) {
+        if (deleted === 0) return refusedWriteReply(result);
+        return { body: { success: true, message: `Deleted ${deleted} key(s), then the node refused: ${result.message}`, pattern: body.pattern, deleted, more: true } };
+      }
+      if (result.existed) deleted++;
+    }
+    const more = page.nextCursor !== null;
+    return { body: { success: true, message: `Deleted ${deleted} key(s) matching ${body.pattern}${more ? '; more may match, call again' : ''}`, pattern: body.pattern, deleted, more } };
   });
 
   const removeItem = (key: string) => {

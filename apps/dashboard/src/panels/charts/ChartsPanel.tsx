@@ -3,18 +3,32 @@ import { TimeSeriesChart, type ChartLine } from '../../charts/TimeSeriesChart';
 import { usePageVisible } from '../../charts/use-page-visible';
 import { Panel } from '../../components/Panel';
 import { useConnection } from '../../connection/connection-context';
-import { useMetrics } from '../../connection/queries';
-import { formatBytes, formatDuration, formatPercent, formatRate } from '../../format/format';
+import { useClusterMetrics, useMetrics } from '../../connection/queries';
+import { formatBytes, formatDuration, formatLatency, formatPercent, formatRate } from '../../format/format';
 
 const idle = () => () => undefined;
 
+interface ChartsPanelProps {
+  /** the node whose charts are shown; null (or the page's node) for the page's own node */
+  nodeId?: string | null;
+  onNodeId?: (nodeId: string) => void;
+}
+
 /**
- * Live hit ratio, throughput, evictions and memory, from the counters pushed once a second.
- * While the page is hidden samples keep being recorded, but the panel neither listens nor draws.
+ * Live hit ratio, throughput, latency, evictions and memory of one node: the page's own from the
+ * counters its socket pushes once a second, another from the cluster view's answers. Switching
+ * node swaps the history drawn; every node's history keeps growing meanwhile. While the page is
+ * hidden samples keep being recorded, but the panel neither listens nor draws.
  */
-export function ChartsPanel() {
-  const { history } = useConnection();
-  const metrics = useMetrics();
+export function ChartsPanel({ nodeId = null, onNodeId }: ChartsPanelProps) {
+  const { history: ownHistory, clusterHistory } = useConnection();
+  const ownMetrics = useMetrics();
+  const cluster = useClusterMetrics();
+  const ownId = cluster.data?.nodeId ?? ownMetrics.data?.server.nodeId;
+  const other = nodeId !== null && nodeId !== ownId ? nodeId : null;
+  const history = other === null ? ownHistory : clusterHistory.of(other, ownId);
+  const answer = other === null ? undefined : cluster.data?.nodes.find((n) => n.id === other);
+  const metrics = other === null ? ownMetrics : { data: answer?.ok ? answer.metrics : undefined };
   const visible = usePageVisible();
   // Hidden: read the series as they were when the page was hidden, and stop listening.
   const getSeries = useMemo(() => {
@@ -22,7 +36,8 @@ export function ChartsPanel() {
     const frozen = history.snapshot();
     return () => frozen;
   }, [history, visible]);
-  const series = useSyncExternalStore(visible ? history.subscribe : idle, getSeries);
+  const subscribe = useMemo(() => (visible ? history.subscribe : idle), [history, visible]);
+  const series = useSyncExternalStore(subscribe, getSeries);
 
   const lines = useMemo(
     () => ({
@@ -34,6 +49,11 @@ export function ChartsPanel() {
       removals: [
         { label: 'evictions', values: series.evictions, colorVar: '--series-3' },
         { label: 'expirations', values: series.expirations, colorVar: '--series-2' },
+      ] satisfies ChartLine[],
+      latency: [
+        { label: 'p50', values: series.latencyP50, colorVar: '--series-1' },
+        { label: 'p95', values: series.latencyP95, colorVar: '--series-2' },
+        { label: 'p99', values: series.latencyP99, colorVar: '--series-3' },
       ] satisfies ChartLine[],
       memory: [
         { label: 'heap used', values: series.heapUsed, colorVar: '--series-4' },
@@ -49,7 +69,31 @@ export function ChartsPanel() {
   const paused = !visible;
 
   return (
-    <Panel title="Live metrics" summary={paused ? 'paused while the page is hidden' : 'pushed every second'} className="panel-charts">
+    <Panel
+      title={`Live metrics of ${other ?? ownId ?? 'this node'}`}
+      summary={paused ? 'paused while the page is hidden' : other === null ? 'pushed every second' : 'collected by this page’s node every 2 s'}
+      className="panel-charts"
+      actions={
+        onNodeId && cluster.data && cluster.data.nodes.length > 1 ? (
+          <label className="chart-node">
+            Node{' '}
+            <select value={other ?? cluster.data.nodeId} onChange={(e) => onNodeId(e.target.value)} data-testid="chart-node">
+              {cluster.data.nodes.map((n) => (
+                <option key={n.id} value={n.id}>
+                  {n.id}
+                  {n.id === cluster.data.nodeId ? ' (this page)' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : undefined
+      }
+    >
+      {answer && !answer.ok ? (
+        <p className="state-error" role="status">
+          {other} gives no figures now ({answer.error}); the charts keep what it gave before.
+        </p>
+      ) : null}
       {cache && server && sync ? (
         <dl className="stat-tiles">
           <div>
@@ -83,6 +127,7 @@ export function ChartsPanel() {
       <div className="chart-grid">
         <TimeSeriesChart title="Hit ratio" times={series.times} lines={lines.hitRatio} format={formatPercent} paused={paused} />
         <TimeSeriesChart title="Operations per second" times={series.times} lines={lines.ops} format={formatRate} paused={paused} />
+        <TimeSeriesChart title="Request latency (HTTP, all routes)" times={series.times} lines={lines.latency} format={formatLatency} paused={paused} />
         <TimeSeriesChart title="Evictions and expirations per second" times={series.times} lines={lines.removals} format={formatRate} paused={paused} />
         <TimeSeriesChart title="Memory" times={series.times} lines={lines.memory} format={formatBytes} paused={paused} />
       </div>

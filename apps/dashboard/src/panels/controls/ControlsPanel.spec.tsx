@@ -4,6 +4,9 @@ import { makeMetrics } from '../../test-support/fixtures';
 import { failure, mockClient, renderWithConnection, success } from '../../test-support/render';
 import { ControlsPanel } from './ControlsPanel';
 
+// userEvent typing and several renders: seconds on a loaded 2-core machine, more than Jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('ControlsPanel', () => {
   it('shows the current strategy and switches it', async () => {
     const user = userEvent.setup();
@@ -56,5 +59,30 @@ describe('ControlsPanel', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('a valid access token is required');
     expect(onUnauthorized).toHaveBeenCalled();
     expect(screen.getByRole('radio', { name: /^LRU/ })).toBeChecked();
+  });
+
+  it('pauses replication on every node and names the node that did not confirm', async () => {
+    const user = userEvent.setup();
+    const client = mockClient({
+      metrics: async () => success(makeMetrics(1_000, {}, { syncEnabled: true })),
+      clusterToggleSync: async () =>
+        success({
+          success: true as const,
+          enabled: false,
+          allApplied: false,
+          nodes: [
+            { id: 'node-1', url: 'http://127.0.0.1:5001', ok: true, syncEnabled: false },
+            { id: 'node-2', url: 'http://127.0.0.1:5002', ok: true, syncEnabled: false },
+            { id: 'node-3', url: 'http://127.0.0.1:5003', ok: false, error: 'ECONNREFUSED' },
+          ],
+        }),
+    });
+    renderWithConnection(<ControlsPanel />, client);
+    await user.click(await screen.findByRole('button', { name: 'Pause replication on every node' }));
+    expect(client.clusterToggleSync).toHaveBeenCalledWith({ enabled: false });
+    await waitFor(() =>
+      expect(screen.getByTestId('controls-outcome')).toHaveTextContent('Replication is paused on node-1, node-2 only: not confirmed by node-3 (ECONNREFUSED).'),
+    );
+    expect(screen.getByRole('group', { name: 'Replication on every node' })).toHaveTextContent('asks each peer it knows');
   });
 });

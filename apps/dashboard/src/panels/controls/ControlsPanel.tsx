@@ -1,4 +1,4 @@
-import { STRATEGY_LABELS, strategySummary, type MetricsResponse, type Strategy } from '@meshcache/api-contract';
+import { STRATEGY_LABELS, strategySummary, type ClusterToggleSyncResponse, type MetricsResponse, type Strategy } from '@meshcache/api-contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { Panel } from '../../components/Panel';
@@ -14,9 +14,20 @@ const STRATEGIES: { value: Strategy; label: string; hint: string }[] = STRATEGY_
   hint: strategySummary(value),
 }));
 
+/** What a cluster-wide toggle reached, node by node, in one sentence. */
+export function describeClusterToggle(result: ClusterToggleSyncResponse): string {
+  const verb = result.enabled ? 'on' : 'paused';
+  const confirmed = result.nodes.filter((n) => n.ok).map((n) => n.id);
+  const missed = result.nodes.filter((n) => !n.ok);
+  if (missed.length === 0) return `Replication is ${verb} on every node (${confirmed.join(', ')}).`;
+  const reasons = missed.map((n) => `${n.id}${n.error ? ` (${n.error})` : ''}`).join(', ');
+  return `Replication is ${verb} on ${confirmed.length > 0 ? confirmed.join(', ') : 'no node'} only: not confirmed by ${reasons}.`;
+}
+
 /**
- * Strategy switch (replicated to every node), replication on/off (this node only: the server has
- * no cluster-wide switch) and force sync (this node against its peers). Each control says its scope.
+ * Strategy switch (replicated to every node), replication on/off for this node alone or for every
+ * node (this node asks each peer and reports who did not confirm), and force sync (this node
+ * against its peers). Each control says its scope.
  */
 export function ControlsPanel() {
   const { client } = useConnection();
@@ -51,6 +62,15 @@ export function ControlsPanel() {
     },
     onError: () => setChosenSync(null),
   });
+  const clusterToggle = useMutation({
+    mutationFn: (enabled: boolean) => unwrap(client.clusterToggleSync({ enabled })),
+    onMutate: () => setOutcome(''),
+    onSuccess: (data) => {
+      setOutcome(describeClusterToggle(data));
+      void queries.invalidateQueries({ queryKey: queryKeys.metrics });
+      void queries.invalidateQueries({ queryKey: queryKeys.clusterMetrics });
+    },
+  });
   const forceSync = useMutation({
     mutationFn: () => unwrap(client.forceSync()),
     onMutate: () => setOutcome(''),
@@ -73,7 +93,7 @@ export function ControlsPanel() {
     if (chosenSync !== null && chosenSync === reportedSync) setChosenSync(null);
   }, [chosenSync, reportedSync]);
   const syncEnabled = chosenSync ?? reportedSync;
-  const failure = setStrategy.error ?? toggleSync.error ?? forceSync.error;
+  const failure = setStrategy.error ?? toggleSync.error ?? clusterToggle.error ?? forceSync.error;
 
   return (
     <Panel title="Controls" className="panel-controls">
@@ -118,6 +138,16 @@ export function ControlsPanel() {
         <span id={forceHintId} className="muted small">
           compares {nodeId} with every peer and repairs what differs
         </span>
+      </div>
+
+      <div className="control-row" role="group" aria-label="Replication on every node">
+        <button type="button" onClick={() => clusterToggle.mutate(false)} disabled={clusterToggle.isPending}>
+          Pause replication on every node
+        </button>
+        <button type="button" onClick={() => clusterToggle.mutate(true)} disabled={clusterToggle.isPending}>
+          Resume replication on every node
+        </button>
+        <span className="muted small">{nodeId} asks each peer it knows and reports the nodes that did not confirm</span>
       </div>
 
       <p role="status" aria-live="polite" className="muted" data-testid="controls-outcome">

@@ -1,4 +1,4 @@
-import type { KeyEntry, ListKeysResponse } from '@meshcache/api-contract';
+import { compileKeyPattern, type KeyEntry, type ListKeysResponse } from '@meshcache/api-contract';
 import { applyCacheDelta } from './apply-cache-delta';
 
 const entry = (key: string, accessCount = 1): KeyEntry => ({ key, preview: '"v"', bytes: 3, accessCount, updatedAt: 1, expiresAt: null });
@@ -11,6 +11,15 @@ describe('applyCacheDelta', () => {
     expect(stale).toBe(false);
     expect(after.items.map((i) => i.accessCount)).toEqual([1, 9]);
     expect(before.items[1].accessCount).toBe(1);
+  });
+
+  it('on a page filtered by a glob, goes stale only for new keys the glob matches and keeps its match count', () => {
+    const before = { ...page('user:1'), totalKeys: 7 };
+    const glob = compileKeyPattern('user:?');
+    expect(applyCacheDelta(before, '', [{ kind: 'set', key: 'user:22', entry: entry('user:22'), source: 'local' }], 500, glob)).toEqual({ page: before, stale: false });
+    const matched = applyCacheDelta(before, '', [{ kind: 'set', key: 'user:2', entry: entry('user:2'), source: 'local' }], 500, glob);
+    expect(matched.stale).toBe(true);
+    expect(matched.page.totalKeys).toBe(7);
   });
 
   it('marks the page stale for a new key under its prefix only', () => {

@@ -1,4 +1,4 @@
-import type { CacheChange, ListKeysResponse } from '@meshcache/api-contract';
+import type { CacheChange, KeyPattern, ListKeysResponse } from '@meshcache/api-contract';
 
 export interface DeltaOutcome {
   page: ListKeysResponse;
@@ -10,9 +10,15 @@ export interface DeltaOutcome {
  * Applies a batch of key changes to one cached page of the key browser. Rows already shown are
  * updated in place, so a hot key written thousands of times a second costs no request; a key
  * that is new to this page or a deletion marks the page stale, and the caller refetches it at a
- * throttled pace.
+ * throttled pace. A page filtered by a glob `pattern` only goes stale for keys the glob matches.
  */
-export function applyCacheDelta(page: ListKeysResponse, prefix: string, changes: readonly CacheChange[], totalKeys: number): DeltaOutcome {
+export function applyCacheDelta(
+  page: ListKeysResponse,
+  prefix: string,
+  changes: readonly CacheChange[],
+  totalKeys: number,
+  pattern?: KeyPattern,
+): DeltaOutcome {
   let items = page.items;
   let stale = false;
   let index: Map<string, number> | undefined;
@@ -25,7 +31,7 @@ export function applyCacheDelta(page: ListKeysResponse, prefix: string, changes:
       case 'set': {
         const at = indexOf(change.key);
         if (at === undefined) {
-          if (change.key.startsWith(prefix)) stale = true;
+          if (change.key.startsWith(prefix) && (pattern === undefined || pattern.matches(change.key))) stale = true;
           break;
         }
         if (items === page.items) items = [...items];
@@ -49,5 +55,7 @@ export function applyCacheDelta(page: ListKeysResponse, prefix: string, changes:
         break;
     }
   }
-  return { page: items === page.items && page.totalKeys === totalKeys ? page : { ...page, items, totalKeys }, stale };
+  // The delta counts the view's prefix; a pattern page's match count is refreshed with the page.
+  const total = pattern === undefined ? totalKeys : page.totalKeys;
+  return { page: items === page.items && page.totalKeys === total ? page : { ...page, items, totalKeys: total }, stale };
 }
