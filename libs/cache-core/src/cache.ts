@@ -323,13 +323,13 @@ export class Cache<K, V> {
    */
   scan(cursor: number, count: number): { keys: K[]; next: number } {
     const keys: K[] = [];
-    const end = this.keyAt.length;
+    const end = this.index.keys.length;
     const stop = Math.min(end, Math.max(0, cursor) + Math.max(1, count));
     const expiresAt = this.expiresAt;
     const now = expiresAt === null ? 0 : this.now();
     let slot = Math.max(0, cursor);
     for (; slot < stop; slot++) {
-      const key = this.keyAt[slot];
+      const key = this.index.keys[slot];
       if (key === undefined) continue;
       if (expiresAt !== null && expiresAt[slot] !== 0 && expiresAt[slot] <= now) {
         this.expire(slot);
