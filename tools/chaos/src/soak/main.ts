@@ -126,6 +126,7 @@ async function soak(options: SoakOptions): Promise<number> {
     dashboard.on('disconnect', (reason) => closing || load.fail(`dashboard socket disconnected: ${reason}`));
     await until(async () => dashboard?.connected === true, 10_000, 'the dashboard socket');
 
+    await load.warmUp();
     const samples: Sample[] = [];
     const started = Date.now();
     const endAt = started + options.minutes * 60_000;

@@ -22,8 +22,11 @@ export class LatencyHistogram {
   }
 }
 
-/** Connections per node, and requests in flight over all of them. */
-const MAX_IN_FLIGHT = 48;
+/**
+ * Connections per node, all opened by `warmUp()` before sampling: the node's socket count then
+ * never grows because this client's pool does, so a rise is the node's own.
+ */
+const SOCKETS_PER_NODE = 8;
 
 export interface LoadPlan {
   urls: readonly string[];
@@ -45,7 +48,7 @@ export class SoakLoad {
   writes = 0;
   errors = 0;
   readonly errorSamples: string[] = [];
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: SOCKETS_PER_NODE });
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
   private issuedReads = 0;
@@ -58,6 +61,13 @@ export class SoakLoad {
   fail(what: string): void {
     this.errors++;
     if (this.errorSamples.length < 5) this.errorSamples.push(what);
+  }
+
+  /** Opens the whole pool: `SOCKETS_PER_NODE` requests at once to every node. */
+  async warmUp(): Promise<void> {
+    await Promise.all(
+      this.plan.urls.flatMap((url) => Array.from({ length: SOCKETS_PER_NODE }, () => new Promise<void>((resolve) => this.send('GET', `${url}/ping`, undefined, () => resolve())))),
+    );
   }
 
   start(): void {
@@ -76,7 +86,7 @@ export class SoakLoad {
     const elapsed = (performance.now() - this.startedAt) / 1000;
     // One request per connection at a time, so a latency is the node's, not a queue's in this
     // process; a node that cannot keep up leaves the load behind its plan (reported as achieved rates).
-    while (this.inFlight < MAX_IN_FLIGHT) {
+    while (this.inFlight < SOCKETS_PER_NODE * this.plan.urls.length) {
       const readsDue = elapsed * this.plan.readsPerSecond - this.issuedReads;
       const writesDue = elapsed * this.plan.writesPerSecond - this.issuedWrites;
       if (readsDue < 1 && writesDue < 1) break;
