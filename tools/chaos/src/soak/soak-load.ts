@@ -66,7 +66,9 @@ export class SoakLoad {
   /** Opens the whole pool: `SOCKETS_PER_NODE` requests at once to every node. */
   async warmUp(): Promise<void> {
     await Promise.all(
-      this.plan.urls.flatMap((url) => Array.from({ length: SOCKETS_PER_NODE }, () => new Promise<void>((resolve) => this.send('GET', `${url}/ping`, undefined, () => resolve())))),
+      this.plan.urls.flatMap((url) =>
+        Array.from({ length: SOCKETS_PER_NODE }, () => new Promise<void>((resolve) => this.send('GET', `${url}/ping`, undefined, () => resolve(), () => resolve()))),
+      ),
     );
   }
 
@@ -125,7 +127,7 @@ export class SoakLoad {
     });
   }
 
-  private send(method: string, url: string, body: string | undefined, done: (status: number) => void): void {
+  private send(method: string, url: string, body: string | undefined, done: (status: number) => void, failed: () => void = () => undefined): void {
     this.inFlight++;
     let settled = false;
     const settle = (then: () => void) => {
@@ -139,7 +141,12 @@ export class SoakLoad {
       res.on('end', () => settle(() => done(res.statusCode ?? 0)));
     });
     req.on('timeout', () => req.destroy(new Error('timed out after 10 s')));
-    req.on('error', (error) => settle(() => this.fail(`${method} ${url}: ${error.message}`)));
+    req.on('error', (error) =>
+      settle(() => {
+        this.fail(`${method} ${url}: ${error.message}`);
+        failed();
+      }),
+    );
     req.end(body);
   }
 }
