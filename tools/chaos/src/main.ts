@@ -10,7 +10,7 @@ import { check } from './check/checker.js';
 import { parseJsonl, toJsonl, type FaultRecord, type FinalRecord, type HistoryRecord } from './check/history.js';
 import { ClusterNodes } from './cluster/nodes.js';
 import { awaitConvergence, finalEntries } from './cluster/final-state.js';
-import { capture, clusterConnected } from './cluster/operator.js';
+import { capture, clusterConnected, deadlinesEnforced } from './cluster/operator.js';
 import { createLoopbackNetwork } from './hosts/loopback-network.js';
 import { canUseNetns, createNetnsNetwork } from './hosts/netns-network.js';
 import type { Network } from './hosts/network.js';
@@ -95,6 +95,7 @@ async function run(options: ChaosOptions): Promise<number> {
     for (const name of nodes.names) if (!(await nodes.waitReady(name))) throw new Error(`${name} did not become ready (see ${out}/logs/${name}.log)`);
     if ((await until(() => clusterConnected(network.nodes, token), 60_000)) === null) throw new Error('the cluster did not connect within 60 s');
     log(`${nodes.names.length} nodes up and connected`);
+    const deadlinesPromised = await deadlinesEnforced(network.nodes[0], token);
 
     // The clients, on their own host.
     const opsFile = join(out, 'ops.jsonl');
@@ -157,7 +158,7 @@ async function run(options: ChaosOptions): Promise<number> {
       const after = await capture(network.nodes, token, captureDir);
       const counters = (m: Map<string, unknown>) => new Map([...m].flatMap(([k, v]) => (countersOf(v) ? [[k, countersOf(v) as StatusCounters] as const] : [])));
       const repair = summarizeRepair(counters(before.status), counters(after.status), after.events, { from: start, to: Date.now() }, network.peerBytes() - bytesBefore);
-      rows.push({ index: i + 1, group: plan.group, fault: plan.fault, targets: plan.targets, start, end, recoveredAt, mechanism: injected.mechanism, repair, captureDir: relative(out, captureDir) });
+      rows.push({ index: i + 1, group: plan.group, fault: plan.fault, targets: plan.targets, start, end, recoveredAt, mechanism: injected.mechanism, repair, captureDir: relative(out, captureDir), writesDuring: 0 });
       if (!noCamera && !screenshots.some((s) => s.fault === plan.fault)) {
         const file = `screenshot-${plan.fault}.png`;
         // The dashboard of a node the fault hit, as its operator would open it.
@@ -184,7 +185,11 @@ async function run(options: ChaosOptions): Promise<number> {
     const history: HistoryRecord[] = [...parsed.records, ...faultRecords].sort((a, b) => (a.kind === 'op' ? a.start : a.kind === 'fault' ? a.at : 0) - (b.kind === 'op' ? b.start : b.kind === 'fault' ? b.at : 0));
     history.push(...finals);
     writeFileSync(join(out, 'history.jsonl'), toJsonl(history));
-    const result = check(history, { clockToleranceMs: 50, clockSettleMs: 15_000, convergence: { healedAt, convergedAt, boundMs: options.convergeBoundMs } });
+    for (const row of rows) {
+      const until = row.recoveredAt ?? row.end;
+      row.writesDuring = parsed.records.filter((r) => r.kind === 'op' && r.outcome === 'ok' && (r.type === 'set' || r.type === 'delete' || r.type === 'bulk') && r.end >= row.start && r.start <= until).length;
+    }
+    const result = check(history, { clockToleranceMs: 50, clockSettleMs: 15_000, deadlinesPromised, convergence: { healedAt, convergedAt, boundMs: options.convergeBoundMs } });
     const command = replayCommand(options, seed);
     const summary: RunSummary = {
       command,
@@ -197,7 +202,12 @@ async function run(options: ChaosOptions): Promise<number> {
       faults: rows,
       result,
       screenshots,
-      notes: [...notes, `Clients: ${options.clients} on ${network.mode === 'netns' ? 'their own host (namespace)' : 'loopback'}, ${options.keys} keys, ${options.timeoutMs} ms timeout`],
+      notes: [
+        ...notes,
+        deadlinesPromised
+          ? 'The nodes refuse writes past their X-Deadline-Ms (504 DEADLINE_EXCEEDED): a write stamped after its deadline is an anomaly.'
+          : 'The nodes ignore X-Deadline-Ms (no 504 for a past deadline): writes applied after their client gave up are findings, not anomalies.',
+        `Clients: ${options.clients} on ${network.mode === 'netns' ? 'their own host (namespace)' : 'loopback'}, ${options.keys} keys, ${options.timeoutMs} ms timeout`],
     };
     writeFileSync(join(out, 'timeline.svg'), await renderTimeline(history, rows, startedAt));
     writeFileSync(join(out, 'report.md'), renderReport(summary));

@@ -115,6 +115,16 @@ describe('check', () => {
     expect(result.findings.map((f) => f.kind)).toEqual(['applied-after-timeout']);
   });
 
+  it('finds a write stamped after its deadline when the nodes promise deadlines', () => {
+    const a = { ...set('n1', 'k', 'a', T, 'unknown'), deadline: T + 2000 };
+    const b = set('n2', 'k', 'b', T + 1000);
+    const late = final(nodes, { k: { value: 'a', version: `${T + 3000}.0.n1#a` } });
+    expect(kinds([a, b, ...late], { ...options, deadlinesPromised: true })).toEqual(['applied-after-deadline']);
+    // Applied before its deadline, it may win: last writer wins.
+    expect(kinds([a, b, ...final(nodes, { k: { value: 'a', version: `${T + 1500}.0.n1#a` } })], { ...options, deadlinesPromised: true })).toEqual([]);
+    expect(kinds([a, b, ...late], options)).toEqual([]);
+  });
+
   it('finds a stale read on the node that acknowledged the write', () => {
     const a = set('n1', 'k', 'a', T);
     const b = set('n1', 'k', 'b', T + 100);

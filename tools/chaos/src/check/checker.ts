@@ -13,7 +13,7 @@ import { compareVersions, wallOf } from './version.js';
  * fault's start until `clockSettleMs` after its end are not held against it.
  */
 
-export const ANOMALY_KINDS = ['not-converged', 'slow-convergence', 'lost-write', 'resurrected-delete', 'unwritten-value', 'refused-write-applied', 'stale-read'] as const;
+export const ANOMALY_KINDS = ['not-converged', 'slow-convergence', 'lost-write', 'resurrected-delete', 'unwritten-value', 'refused-write-applied', 'stale-read', 'applied-after-deadline'] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 export interface Anomaly {
@@ -35,6 +35,11 @@ export interface Finding {
 
 export interface CheckOptions {
   clockToleranceMs: number;
+  /**
+   * The nodes refuse a write once its X-Deadline-Ms has passed (docs/CONSISTENCY.md): a write
+   * stamped after its deadline is then an anomaly; otherwise it is reported as a finding.
+   */
+  deadlinesPromised?: boolean;
   clockSettleMs: number;
   /** When the last fault healed and when every node first held the same state (null: never). */
   convergence: { healedAt: number; convergedAt: number | null; boundMs: number };
@@ -157,8 +162,11 @@ export function check(records: readonly HistoryRecord[], options: CheckOptions):
           if (d.outcome === 'ok' && (d.type === 'clear' || d.status === 200) && !exempt(d) && d.start - tol > wallOf(entry.version))
             report({ kind: 'resurrected-delete', key, node, ops: [d.id], detail: `${d.id} (${d.type} acknowledged by ${d.node} at ${d.start}) should have removed ${JSON.stringify(entry.value)}@${entry.version}, which ${node} still holds` });
         const gaveUp = from ? (from.op.deadline ?? from.op.end) : 0;
-        if (from && from.outcome === 'unknown' && !from.version && !exempt(from.op) && wallOf(entry.version) > gaveUp + tol && !findings.some((f) => f.ops[0] === from.op.id))
-          findings.push({ kind: 'applied-after-timeout', key, ops: [from.op.id], detail: `${from.op.id} timed out (client gave up at ${gaveUp}) but was stamped ${wallOf(entry.version) - gaveUp} ms later and is the final value on ${node}` });
+        if (from && !exempt(from.op) && wallOf(entry.version) > gaveUp + tol) {
+          const detail = `${from.op.id} (${from.outcome}, client gave up at ${gaveUp}) was stamped ${wallOf(entry.version) - gaveUp} ms after its deadline and is the final value on ${node}`;
+          if (options.deadlinesPromised && from.op.deadline !== undefined) report({ kind: 'applied-after-deadline', key, node, ops: [from.op.id], detail });
+          else if (from.outcome === 'unknown' && !findings.some((f) => f.ops[0] === from.op.id)) findings.push({ kind: 'applied-after-timeout', key, ops: [from.op.id], detail });
+        }
       } else {
         for (const w of acked)
           if (!removable(w))

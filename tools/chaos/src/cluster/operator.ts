@@ -38,6 +38,25 @@ export async function capture(nodes: readonly Host[], token: string, dir?: strin
   return { status, events };
 }
 
+/**
+ * Whether the nodes refuse a write whose X-Deadline-Ms has passed: a strategy switch to the
+ * strategy already in force (harmless either way) with a deadline long gone.
+ */
+export async function deadlinesEnforced(node: Host, token: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${node.url}/api/strategy`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-deadline-ms': '1' },
+      body: JSON.stringify({ strategy: 'LRU' }),
+      signal: AbortSignal.timeout(5000),
+    });
+    const body = (await res.json().catch(() => ({}))) as { code?: unknown };
+    return res.status === 504 && body.code === 'DEADLINE_EXCEEDED';
+  } catch {
+    return false;
+  }
+}
+
 /** Every node answers and sees all its peers connected (after a heal). */
 export async function clusterConnected(nodes: readonly Host[], token: string): Promise<boolean> {
   const all = await Promise.all(nodes.map((n) => getJson(n.url + OPERATOR_PATHS.status, token, 2000)));

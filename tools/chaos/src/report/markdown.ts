@@ -14,6 +14,22 @@ export interface FaultRow {
   skipped?: string;
   repair?: RepairSummary;
   captureDir?: string;
+  /** Acknowledged writes while the fault lasted (until recovery): what a partial resync would carry. */
+  writesDuring?: number;
+}
+
+/** Backlog of every node (ReplicaNode's default backlogSize): a partial resync reaches back this far. */
+export const BACKLOG_OPS = 10_000;
+
+/**
+ * Repairs that cost more than what was missed (issue 11): a snapshot after a fault (other than a
+ * clock fault, whose recovery replaces state by design) during which fewer writes were made than
+ * the backlog holds.
+ */
+export function costlyRepairs(faults: readonly FaultRow[]): string[] {
+  return faults
+    .filter((f) => f.repair && f.repair.snapshot > 0 && f.group !== 'clock' && (f.writesDuring ?? 0) < BACKLOG_OPS)
+    .map((f) => `fault ${f.index} (${f.fault} ${f.targets[0]}): snapshot ×${f.repair?.snapshot} although only ${f.writesDuring ?? 0} writes were acknowledged during it (backlog ${BACKLOG_OPS}): a partial resync could have carried them`);
 }
 
 export interface RunSummary {
@@ -56,6 +72,8 @@ export function renderReport(s: RunSummary): string {
   }
   const covered = [...new Set(s.faults.filter((f) => !f.skipped).map((f) => f.fault))];
   lines.push('', `Fault kinds covered: ${covered.join(', ') || 'none'}.`);
+  const costly = costlyRepairs(s.faults);
+  if (costly.length) lines.push('', '### Repairs that cost more than what was missed', '', ...costly.map((c) => `- ${c}`));
   lines.push('', '## Checker', '');
   if (!s.result.anomalies.length) lines.push('No anomaly: no lost acknowledged write, no resurrected delete, no value nobody wrote, no stale read on the writing node, every node equal after healing.');
   for (const a of s.result.anomalies.slice(0, 200)) lines.push(`- **${a.kind}**${a.key ? ` \`${a.key}\`` : ''}: ${a.detail}${a.ops.length ? ` (ops ${a.ops.join(', ')})` : ''}`);

@@ -1,3 +1,4 @@
+import { costlyRepairs } from './markdown.js';
 import { summarizeRepair, type StatusCounters } from './repairs.js';
 
 const zero: StatusCounters = { partialSyncs: 0, fullSyncs: 0, snapshotsSent: 0, forceSyncs: 0, repairedKeys: 0, rejectedMessages: 0 };
@@ -20,5 +21,25 @@ describe('summarizeRepair', () => {
     const s = summarizeRepair(new Map([['n1', { ...zero, partialSyncs: 5 }]]), new Map([['n1', { ...zero, partialSyncs: 1 }]]), [], { from: 0, to: 1 }, 0);
     expect(s.partial).toBe(1);
     expect(summarizeRepair(new Map(), new Map(), [], { from: 0, to: 1 }, 0).kind).toBe('none (live stream only)');
+  });
+});
+
+describe('costlyRepairs', () => {
+  const row = (group: string, snapshot: number, writesDuring: number) => ({
+    index: 1,
+    group,
+    fault: group,
+    targets: ['node1'],
+    start: 0,
+    end: 1,
+    recoveredAt: 2,
+    mechanism: '',
+    writesDuring,
+    repair: summarizeRepair(new Map(), new Map([['node1', { ...zero, fullSyncs: snapshot }]]), [], { from: 0, to: 1 }, 0),
+  });
+
+  it('flags a snapshot after a short outage, not after a clock fault or a long one', () => {
+    expect(costlyRepairs([row('kill', 1, 40)])).toEqual([expect.stringContaining('snapshot ×1 although only 40 writes')]);
+    expect(costlyRepairs([row('clock', 1, 40), row('kill', 0, 40), row('pause', 1, 20_000)])).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { makeHistoryEntry } from '../../test-support/fixtures';
+import { makeHistoryEntry, makeMetrics } from '../../test-support/fixtures';
 import { mockClient, renderWithConnection, success } from '../../test-support/render';
 import { SyncHistoryPanel } from './SyncHistoryPanel';
 
@@ -13,6 +13,8 @@ const history = [
 const types = () => screen.getAllByTestId('history-row').map((row) => within(row).getAllByRole('cell')[1].textContent);
 
 describe('SyncHistoryPanel', () => {
+  afterEach(() => window.localStorage.clear());
+
   it('lists events newest first and describes them', async () => {
     renderWithConnection(<SyncHistoryPanel />, mockClient({ syncHistory: async () => success({ success: true, history }) }));
     await waitFor(() => expect(types()).toEqual(['ops-received', 'full-sync-sent', 'peer-up']));
@@ -35,5 +37,21 @@ describe('SyncHistoryPanel', () => {
   it('says when there is no history yet', async () => {
     renderWithConnection(<SyncHistoryPanel />, mockClient({ syncHistory: async () => success({ success: true, history: [] }) }));
     expect(await screen.findByText(/No replication events yet/)).toBeInTheDocument();
+  });
+
+  it("keeps peer and sync events in this browser across a reload, after the node's history filled with operation batches", async () => {
+    const user = userEvent.setup();
+    const metrics = async () => success(makeMetrics(1_000, {}, { nodeId: 'node-1' }));
+    const first = renderWithConnection(<SyncHistoryPanel />, mockClient({ metrics, syncHistory: async () => success({ success: true, history }) }));
+    await first.findAllByTestId('history-row');
+    await waitFor(() => expect(window.localStorage.getItem('meshcache:event-log:node-1')).toContain('full-sync-sent'));
+    first.unmount();
+
+    const flooded = Array.from({ length: 5 }, (_, i) => makeHistoryEntry(`9${i}`, { timestamp: 9_000 + i, type: 'ops-received', peer: 'node-3', count: 10 }));
+    renderWithConnection(<SyncHistoryPanel />, mockClient({ metrics, syncHistory: async () => success({ success: true, history: flooded }) }));
+    await waitFor(() => expect(types()).toEqual(['ops-received', 'ops-received', 'ops-received', 'ops-received', 'ops-received']));
+    await user.selectOptions(screen.getByLabelText('Show'), 'event log');
+    expect(types()).toEqual(['full-sync-sent', 'peer-up']);
+    expect(screen.getByText(/kept in this browser \(localStorage, last 500\)/)).toBeInTheDocument();
   });
 });

@@ -1,11 +1,22 @@
 import type { SyncHistoryEntry } from '@meshcache/api-contract';
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { Panel } from '../../components/Panel';
 import { QueryState } from '../../components/QueryState';
-import { HISTORY_LIMIT, useSyncHistory } from '../../connection/queries';
+import { HISTORY_LIMIT, useMetrics, useSyncHistory } from '../../connection/queries';
 import { formatTime } from '../../format/format';
+import { EVENT_LOG_LIMIT, EventLogStore } from './event-log';
 
 const ALL = '';
+const NODE_HISTORY = 'node';
+const EVENT_LOG = 'log';
+
+const browserStorage = (): Storage | undefined => {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+};
 
 /** What an entry did, in a few words: `3 ops`, `set user:1`, `412 keys`. */
 function describeEntry(e: SyncHistoryEntry): string {
@@ -17,13 +28,25 @@ function describeEntry(e: SyncHistoryEntry): string {
   return parts.join(' · ');
 }
 
-/** Replication events of the connected node, newest first, filterable by peer and by type. */
+/**
+ * Replication events of the connected node, newest first, filterable by peer and by type: either
+ * the node's recent history as it answers it, or the event log this browser keeps in
+ * localStorage (peer changes, resyncs, refusals, control changes; no operation batches), which
+ * survives a reload and write traffic.
+ */
 export function SyncHistoryPanel() {
   const history = useSyncHistory();
+  const nodeId = useMetrics().data?.server.nodeId;
   const [peer, setPeer] = useState(ALL);
   const [type, setType] = useState(ALL);
+  const [source, setSource] = useState(NODE_HISTORY);
+  const store = useMemo(() => new EventLogStore(browserStorage()), []);
+  const [log, setLog] = useState<SyncHistoryEntry[] | undefined>(undefined);
+  useEffect(() => {
+    if (nodeId !== undefined) setLog(store.record(nodeId, history.data?.history ?? []));
+  }, [store, nodeId, history.data]);
 
-  const entries = history.data?.history;
+  const entries = source === EVENT_LOG ? log : history.data?.history;
   const { peers, types } = useMemo(() => {
     const all = entries ?? [];
     return {
@@ -42,10 +65,11 @@ export function SyncHistoryPanel() {
   return (
     <Panel
       title="Sync history"
-      summary="newest first"
+      summary={source === EVENT_LOG ? `kept in this browser (localStorage, last ${EVENT_LOG_LIMIT}), newest first` : 'newest first'}
       className="panel-history"
       actions={
         <>
+          <FilterSelect label="Show" options={[]} value={source} onChange={setSource} choices={{ [NODE_HISTORY]: "node's recent history", [EVENT_LOG]: 'event log' }} />
           <FilterSelect label="Node" all="all nodes" options={peers} value={peer} onChange={setPeer} />
           <FilterSelect label="Type" all="all types" options={types} value={type} onChange={setType} />
         </>
@@ -99,13 +123,29 @@ function HistoryRow({ entry: e }: { entry: SyncHistoryEntry }) {
 }
 
 /** One of the panel's filters: a labelled choice between everything and one value. */
-function FilterSelect(props: { label: string; all: string; options: readonly string[]; value: string; onChange: (value: string) => void }) {
+function FilterSelect(props: {
+  label: string;
+  all?: string;
+  options: readonly string[];
+  value: string;
+  onChange: (value: string) => void;
+  /** fixed choices (value → label) instead of "all" plus the options */
+  choices?: Record<string, string>;
+}) {
   const id = useId();
   return (
     <>
       <label htmlFor={id}>{props.label}</label>
       <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-        <option value={ALL}>{props.all}</option>
+        {props.choices ? (
+          Object.entries(props.choices).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))
+        ) : (
+          <option value={ALL}>{props.all}</option>
+        )}
         {props.options.map((o) => (
           <option key={o} value={o}>
             {o}
