@@ -1,10 +1,11 @@
-import { createClient, type FetchLike } from './index.js';
+import { createClient, type AbortSignalLike, type FetchLike } from './index.js';
 
 interface Recorded {
   url: string;
   method: string;
   headers: Record<string, string>;
   body?: string;
+  signal?: AbortSignalLike;
 }
 
 const fakeFetch = (status: number, body: string, calls: Recorded[] = []): FetchLike =>
@@ -24,6 +25,23 @@ describe('createClient', () => {
     expect(calls[0].url).toBe('http://h:1/api/cache/a%2Fb%20c');
     expect(calls[0].method).toBe('GET');
     expect(calls[0].headers.authorization).toBe('Bearer t0k');
+  });
+
+  it('with writeTimeoutMs, sends X-Deadline-Ms on writes only and gives up with DEADLINE_EXCEEDED when no answer comes', async () => {
+    const calls: Recorded[] = [];
+    const ok = createClient({ baseUrl: 'http://h', writeTimeoutMs: 2000, fetch: fakeFetch(200, JSON.stringify({ success: true, message: 'ok', strategy: 'LFU' }), calls) });
+    const before = Date.now();
+    await ok.setStrategy({ strategy: 'lfu' });
+    const deadline = Number(calls[0].headers['x-deadline-ms']);
+    expect(deadline).toBeGreaterThanOrEqual(before + 2000);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 2000);
+    await ok.ping();
+    expect(calls[1].headers['x-deadline-ms']).toBeUndefined();
+    // A node that never answers: the signal the client passed is what ends the wait.
+    const hanging: FetchLike = (_url, init) => new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+    const slow = createClient({ baseUrl: 'http://h', writeTimeoutMs: 20, fetch: hanging });
+    const r = await slow.setItem({ key: 'k', value: 1 });
+    expect(r).toMatchObject({ ok: false, error: { code: 'DEADLINE_EXCEEDED', status: null } });
   });
 
   it('sends JSON bodies and query strings', async () => {

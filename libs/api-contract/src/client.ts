@@ -1,12 +1,25 @@
 import type { z } from 'zod';
 import { buildPath, routes, type RouteDefinition, type RouteInput, type RouteName, type RouteOutput, type Routes } from './routes.js';
+import { DEADLINE_HEADER } from './schemas/deadline.js';
 import { errorBodySchema, errorCodeOfStatus, type ApiErrorCode, type ValidationIssue } from './schemas/errors.js';
 import { describeIssues, toValidationIssues } from './validation.js';
+
+/**
+ * The part of an `AbortSignal` the client passes on (browsers and Node have it; typed here
+ * because this library builds without DOM or Node types).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** `AbortSignal.timeout(ms)` where the platform has it. */
+const signalAfter = (ms: number): AbortSignalLike | undefined => (globalThis as { AbortSignal?: { timeout(ms: number): AbortSignalLike } }).AbortSignal?.timeout(ms);
 
 /** The subset of the WHATWG fetch API the client uses, so any fetch (browser, Node, undici, mocks) fits. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string },
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignalLike },
 ) => Promise<{ status: number; text(): Promise<string>; headers: { get(name: string): string | null } }>;
 
 export interface ClientOptions {
@@ -15,6 +28,13 @@ export interface ClientOptions {
   /** Bearer token (AUTH_TOKEN or a JWT) sent with every request. */
   readonly token?: string;
   readonly fetch?: FetchLike;
+  /**
+   * Give up on a write (every route with `write` access) after this many ms: the request carries
+   * `X-Deadline-Ms` = now + this, so a node that comes to apply it later refuses it, and the call
+   * resolves with `DEADLINE_EXCEEDED` when no answer came in time. Retrying elsewhere is then safe:
+   * the abandoned write is either applied before the deadline or never.
+   */
+  readonly writeTimeoutMs?: number;
 }
 
 /** Codes of failures that happen on the client side of the wire. */
@@ -103,13 +123,22 @@ export const createClient = (options: ClientOptions): MeshcacheClient => {
       body = JSON.stringify(parts.body);
     }
 
+    const timeoutMs = def.access === 'write' ? options.writeTimeoutMs : undefined;
+    const init: Parameters<FetchLike>[1] = body === undefined ? { method: def.method, headers } : { method: def.method, headers, body };
+    if (timeoutMs !== undefined) {
+      headers[DEADLINE_HEADER] = String(Date.now() + timeoutMs);
+      const signal = signalAfter(timeoutMs);
+      if (signal !== undefined) init.signal = signal;
+    }
+
     let status: number;
     let text: string;
     try {
-      const res = await fetchImpl(url, body === undefined ? { method: def.method, headers } : { method: def.method, headers, body });
+      const res = await fetchImpl(url, init);
       status = res.status;
       text = await res.text();
     } catch (cause) {
+      if (init.signal?.aborted === true) return fail('DEADLINE_EXCEEDED', null, `No answer from ${url} within ${timeoutMs} ms: the node will not apply the write after its deadline`);
       return fail('NETWORK_ERROR', null, `Request to ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
 

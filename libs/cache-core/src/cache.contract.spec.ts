@@ -1,4 +1,5 @@
 import { Cache, CacheError, STRATEGIES, type EvictionReason, type Strategy } from './index.js';
+import { STRING_TABLE_MIN } from './key-index.js';
 
 const strategies: Strategy[] = [...STRATEGIES];
 
@@ -27,6 +28,26 @@ describe.each(strategies)('Cache contract (%s)', (strategy) => {
     expect(c.get('')).toBe(0);
     expect(c.has('hasOwnProperty')).toBe(false);
     expect([...c.keys()].sort()).toEqual(['', '__proto__', 'constructor', 'toString']);
+  });
+
+  it('keeps __proto__ and constructor ordinary in a large cache too (string keys in its own hash table), through eviction, switches and a dump', () => {
+    const capacity = STRING_TABLE_MIN;
+    const c = make(capacity);
+    for (const k of ['__proto__', 'constructor', '']) c.set(k, k.length);
+    for (let i = 0; i < capacity; i++) c.set(`k${i}`, i); // fills, then evicts the least valuable
+    c.set('__proto__', 1);
+    c.set('constructor', 2);
+    expect(c.get('__proto__')).toBe(1);
+    expect(c.get('constructor')).toBe(2);
+    expect(c.size).toBe(capacity);
+    c.setStrategy(strategy === 'lru' ? 'lfu' : 'lru');
+    expect(c.peek('__proto__')).toBe(1);
+    expect(c.delete('constructor')).toBe(true);
+    expect(c.has('constructor')).toBe(false);
+    const copy = Cache.load(c.dump(), { capacity, strategy });
+    expect(copy.get('__proto__')).toBe(1);
+    expect(copy.size).toBe(capacity - 1);
+    expect(copy.get(`k${capacity - 1}`)).toBe(capacity - 1);
   });
 
   it('accepts object and number keys by identity and value', () => {

@@ -12,6 +12,7 @@ import {
 import type { CacheDump, CacheDumpEntry, CacheEntryInfo, CacheStats, SetRefusal, SetResult } from './cache-types.js';
 import { grownFloat64, type EvictionPolicy } from './eviction-policy.js';
 import { hashKey } from './frequency-sketch.js';
+import { KeyIndex } from './key-index.js';
 import { policyDescriptor, type PolicyDescriptor, type Strategy } from './strategies.js';
 
 const OK: SetResult = Object.freeze({ ok: true as const });
@@ -29,12 +30,12 @@ interface PendingLoad<V> {
  * An in-memory cache with O(1) eviction (any policy of STRATEGIES), TTL, a byte budget and statistics.
  *
  * Storage is index based: each entry owns a slot number; keys and values sit in two arrays,
- * per-slot numbers in typed arrays, and one Map goes from key to slot. The eviction policy
+ * per-slot numbers in typed arrays, and an own hash table (KeyIndex) goes from key to slot. The eviction policy
  * links slots and never sees keys, so it can be swapped at runtime.
  */
 export class Cache<K, V> {
-  private readonly map = new Map<K, number>();
-  private keyAt: (K | undefined)[] = [];
+  /** Key → slot, and each slot's key (`index.keys`). */
+  private readonly index: KeyIndex<K>;
   private valueAt: (V | undefined)[] = [];
   private freeSlots: number[] = [];
   private slotsAllocated: number;
@@ -68,6 +69,7 @@ export class Cache<K, V> {
   constructor(options: CacheOptions<K, V>) {
     const o = checkOptions(options);
     this.maxEntries = o.capacity;
+    this.index = new KeyIndex(o.capacity);
     this.defaultTtl = o.ttlMs;
     this.byteLimit = o.maxBytes;
     this.sizeOf = o.sizeOf;
@@ -90,7 +92,7 @@ export class Cache<K, V> {
   }
 
   get size(): number {
-    return this.map.size;
+    return this.index.size;
   }
 
   get capacity(): number {
@@ -112,8 +114,8 @@ export class Cache<K, V> {
 
   /** The value, counting a hit (and an access for the policy) or a miss. */
   get(key: K): V | undefined {
-    const slot = this.map.get(key);
-    if (slot === undefined) {
+    const slot = this.index.get(key);
+    if (slot === -1) {
       this.missCount++;
       return undefined;
     }
@@ -171,13 +173,14 @@ export class Cache<K, V> {
       size = measured;
     }
     if (this.loads !== null) this.invalidateLoad(key);
-    let slot = this.map.get(key);
-    if (slot !== undefined && this.expiresAt !== null && this.isExpired(slot)) {
+    const keyHashed = this.index.hash(key);
+    let slot = this.index.find(key, keyHashed);
+    if (slot !== -1 && this.expiresAt !== null && this.isExpired(slot)) {
       // An expired entry is gone: the write is an insertion, not an overwrite.
       this.expire(slot);
-      slot = undefined;
+      slot = -1;
     }
-    if (slot !== undefined) {
+    if (slot !== -1) {
       const old = this.valueAt[slot];
       this.valueAt[slot] = value;
       this.policy.touch(slot);
@@ -188,16 +191,15 @@ export class Cache<K, V> {
       if (this.onEvict !== undefined && old !== value) this.pending.push(key, old, 'set');
     } else {
       const hash = this.hashesKeys ? hashKey(key) : 0;
-      if (this.map.size >= this.maxEntries) {
+      if (this.index.size >= this.maxEntries) {
         slot = this.evictForInsert();
         this.policy.recycle(slot, hash);
       } else {
         slot = this.allocateSlot();
         this.policy.add(slot, hash);
       }
-      this.keyAt[slot] = key;
+      this.index.insert(key, keyHashed, slot);
       this.valueAt[slot] = value;
-      this.map.set(key, slot);
       if (sizes !== null) {
         this.totalBytes += size;
         // Re-read: allocating the slot may have grown (replaced) the array.
@@ -213,24 +215,24 @@ export class Cache<K, V> {
 
   /** `set` for a plain cache: the same steps minus every check that cannot apply. */
   private setPlain(key: K, value: V): SetResult {
-    let slot = this.map.get(key);
-    if (slot !== undefined) {
+    const keyHashed = this.index.hash(key);
+    let slot = this.index.find(key, keyHashed);
+    if (slot !== -1) {
       this.valueAt[slot] = value;
       this.policy.touch(slot);
     } else {
       const hash = this.hashesKeys ? hashKey(key) : 0;
-      if (this.map.size >= this.maxEntries) {
+      if (this.index.size >= this.maxEntries) {
         slot = this.policy.victim();
-        this.map.delete(this.keyAt[slot] as K);
+        this.index.remove(slot);
         this.evictionCount++;
         this.policy.recycle(slot, hash);
       } else {
         slot = this.allocateSlot();
         this.policy.add(slot, hash);
       }
-      this.keyAt[slot] = key;
+      this.index.insert(key, keyHashed, slot);
       this.valueAt[slot] = value;
-      this.map.set(key, slot);
     }
     this.setCount++;
     return OK;
@@ -243,8 +245,8 @@ export class Cache<K, V> {
   /** Removes the key; false when it was absent or had already expired. */
   delete(key: K): boolean {
     if (this.loads !== null) this.invalidateLoad(key);
-    const slot = this.map.get(key);
-    if (slot === undefined) return false;
+    const slot = this.index.get(key);
+    if (slot === -1) return false;
     if (this.isExpired(slot)) {
       this.expire(slot);
       if (this.pending.length !== 0) this.flush();
@@ -267,11 +269,10 @@ export class Cache<K, V> {
       for (let slot = this.policy.mostValuable(); slot !== -1; slot = this.policy.lessValuable(slot)) {
         const expired = this.expiresAt !== null && this.expiresAt[slot] !== 0 && this.expiresAt[slot] <= now;
         if (expired) this.expirationCount++;
-        if (this.onEvict !== undefined) this.pending.push(this.keyAt[slot], this.valueAt[slot], expired ? 'expire' : 'clear');
+        if (this.onEvict !== undefined) this.pending.push(this.index.keys[slot], this.valueAt[slot], expired ? 'expire' : 'clear');
       }
     }
-    this.map.clear();
-    this.keyAt = [];
+    this.index.clear(0, this.maxEntries);
     this.valueAt = [];
     this.freeSlots = [];
     this.policy.clear();
@@ -287,9 +288,9 @@ export class Cache<K, V> {
   resize(capacity: number): void {
     checkCapacity(capacity);
     if (capacity === this.maxEntries) return;
-    while (this.map.size > capacity) this.evict(this.policy.victim());
+    while (this.index.size > capacity) this.evict(this.policy.victim());
     this.maxEntries = capacity;
-    if (this.keyAt.length > capacity || this.descriptor.sizedByCapacity) this.rebuild(this.descriptor.name);
+    if (this.index.keys.length > capacity || this.descriptor.sizedByCapacity) this.rebuild(this.descriptor.name);
     if (this.pending.length !== 0) this.flush();
   }
 
@@ -308,7 +309,7 @@ export class Cache<K, V> {
   /** [key, value] pairs, most valuable first (MRU for LRU, most frequent for LFU, see README). A snapshot. */
   entries(): IterableIterator<[K, V]> {
     const out: [K, V][] = [];
-    this.forEachLive((slot) => out.push([this.keyAt[slot] as K, this.valueAt[slot] as V]));
+    this.forEachLive((slot) => out.push([this.index.keys[slot] as K, this.valueAt[slot] as V]));
     return out.values();
   }
 
@@ -322,13 +323,13 @@ export class Cache<K, V> {
    */
   scan(cursor: number, count: number): { keys: K[]; next: number } {
     const keys: K[] = [];
-    const end = this.keyAt.length;
+    const end = this.index.keys.length;
     const stop = Math.min(end, Math.max(0, cursor) + Math.max(1, count));
     const expiresAt = this.expiresAt;
     const now = expiresAt === null ? 0 : this.now();
     let slot = Math.max(0, cursor);
     for (; slot < stop; slot++) {
-      const key = this.keyAt[slot];
+      const key = this.index.keys[slot];
       if (key === undefined) continue;
       if (expiresAt !== null && expiresAt[slot] !== 0 && expiresAt[slot] <= now) {
         this.expire(slot);
@@ -350,7 +351,7 @@ export class Cache<K, V> {
 
   keys(): IterableIterator<K> {
     const out: K[] = [];
-    this.forEachLive((slot) => out.push(this.keyAt[slot] as K));
+    this.forEachLive((slot) => out.push(this.index.keys[slot] as K));
     return out.values();
   }
 
@@ -374,7 +375,7 @@ export class Cache<K, V> {
       evictions: this.evictionCount,
       expirations: this.expirationCount,
       hitRatio: reads === 0 ? 0 : this.hitCount / reads,
-      size: this.map.size,
+      size: this.index.size,
       capacity: this.maxEntries,
     };
   }
@@ -422,7 +423,7 @@ export class Cache<K, V> {
     const now = this.expiresAt === null ? 0 : this.now();
     this.forEachLive((slot) => {
       const entry: CacheDumpEntry<K, V> = {
-        key: this.keyAt[slot] as K,
+        key: this.index.keys[slot] as K,
         value: this.valueAt[slot] as V,
         accessCount: this.policy.accessCount(slot),
       };
@@ -433,8 +434,8 @@ export class Cache<K, V> {
   }
 
   private liveSlot(key: K): number {
-    const slot = this.map.get(key);
-    if (slot === undefined) return -1;
+    const slot = this.index.get(key);
+    if (slot === -1) return -1;
     if (this.isExpired(slot)) {
       this.expire(slot);
       if (this.pending.length !== 0) this.flush();
@@ -495,7 +496,7 @@ export class Cache<K, V> {
 
   /** Bounded incremental purge: a cursor walks the slots, a few per write. */
   private sweep(expiresAt: Float64Array, now: number): void {
-    const end = this.keyAt.length;
+    const end = this.index.keys.length;
     for (let i = 0; i < SWEEP_STEPS; i++) {
       let slot = this.sweepCursor;
       if (slot >= end) slot = 0;
@@ -528,9 +529,8 @@ export class Cache<K, V> {
   private evictForInsert(): number {
     const slot = this.policy.victim();
     const expired = this.expiresAt !== null && this.isExpired(slot);
-    const key = this.keyAt[slot] as K;
-    if (this.onEvict !== undefined) this.pending.push(key, this.valueAt[slot], expired ? 'expire' : 'evict');
-    this.map.delete(key);
+    if (this.onEvict !== undefined) this.pending.push(this.index.keys[slot], this.valueAt[slot], expired ? 'expire' : 'evict');
+    this.index.remove(slot);
     if (this.sizes !== null) this.totalBytes -= this.sizes[slot];
     if (expired) this.expirationCount++;
     else this.evictionCount++;
@@ -550,10 +550,8 @@ export class Cache<K, V> {
   }
 
   private release(slot: number, reason: EvictionReason): void {
-    const key = this.keyAt[slot] as K;
-    if (this.onEvict !== undefined) this.pending.push(key, this.valueAt[slot], reason);
-    this.map.delete(key);
-    this.keyAt[slot] = undefined;
+    if (this.onEvict !== undefined) this.pending.push(this.index.keys[slot], this.valueAt[slot], reason);
+    this.index.remove(slot);
     this.valueAt[slot] = undefined;
     if (this.expiresAt !== null) this.expiresAt[slot] = 0;
     if (this.sizes !== null) {
@@ -566,9 +564,9 @@ export class Cache<K, V> {
   private allocateSlot(): number {
     const free = this.freeSlots.pop();
     if (free !== undefined) return free;
-    const slot = this.keyAt.length;
+    const slot = this.index.keys.length;
     if (slot === this.slotsAllocated) this.growSlots(Math.min(this.maxEntries, slot * 2));
-    this.keyAt.push(undefined);
+    this.index.keys.push(undefined);
     this.valueAt.push(undefined);
     return slot;
   }
@@ -602,7 +600,7 @@ export class Cache<K, V> {
     this.install(
       strategy,
       old.byRecency().map((slot) => ({
-        key: this.keyAt[slot] as K,
+        key: this.index.keys[slot] as K,
         value: this.valueAt[slot] as V,
         accessCount: old.accessCount(slot),
         expiresAt: this.expiresAt === null ? 0 : this.expiresAt[slot],
@@ -623,16 +621,14 @@ export class Cache<K, V> {
     this.expiresAt = hasExpiry ? new Float64Array(slots) : null;
     this.refreshPlain();
     if (this.sizes !== null) this.sizes = new Float64Array(slots);
-    this.map.clear();
-    this.keyAt = [];
+    this.index.clear(entries.length, this.maxEntries);
     this.valueAt = [];
     this.freeSlots = [];
     this.sweepCursor = 0;
     this.totalBytes = 0;
     entries.forEach((entry, slot) => {
-      this.keyAt.push(entry.key);
+      this.index.insert(entry.key, this.index.hash(entry.key), slot);
       this.valueAt.push(entry.value);
-      this.map.set(entry.key, slot);
       if (this.expiresAt !== null) this.expiresAt[slot] = entry.expiresAt;
       if (this.sizes !== null) {
         this.sizes[slot] = entry.size;

@@ -1,8 +1,12 @@
 import { grownInt32, type EvictionPolicy } from './eviction-policy.js';
+import * as slotList from './slot-list.js';
 import type { PolicyDescriptor } from './strategies.js';
 
-const NEXT = 0;
-const PREV = 1;
+// Module-local aliases: tsx and ts-jest compile imports to CommonJS getters, which TurboFan
+// did not inline into the hot paths (a third of a 1k-entry get's time, profiled).
+const { linkBefore, NEXT, PREV, unlink } = slotList;
+
+// Per slot in `links`: [next, prev, access count].
 const COUNT = 2;
 const STRIDE = 3;
 
@@ -27,20 +31,8 @@ export class LruPolicy implements EvictionPolicy {
   }
 
   add(slot: number): void {
-    const links = this.links;
-    const at = slot * STRIDE;
-    links[at + COUNT] = 1;
-    const head = this.head;
-    if (head === -1) {
-      links[at + NEXT] = slot;
-      links[at + PREV] = slot;
-    } else {
-      const tail = links[head * STRIDE + PREV];
-      links[at + NEXT] = head;
-      links[at + PREV] = tail;
-      links[tail * STRIDE + NEXT] = slot;
-      links[head * STRIDE + PREV] = slot;
-    }
+    this.links[slot * STRIDE + COUNT] = 1;
+    linkBefore(this.links, STRIDE, this.head, slot);
     this.head = slot;
   }
 
@@ -57,18 +49,11 @@ export class LruPolicy implements EvictionPolicy {
     if (slot === head) return;
     const headAt = head * STRIDE;
     const tail = links[headAt + PREV];
-    if (slot === tail) {
-      this.head = slot;
-      return;
+    // The tail becomes the head by moving the head: the list is circular.
+    if (slot !== tail) {
+      unlink(links, STRIDE, slot);
+      linkBefore(links, STRIDE, head, slot);
     }
-    const n = links[at + NEXT];
-    const p = links[at + PREV];
-    links[p * STRIDE + NEXT] = n;
-    links[n * STRIDE + PREV] = p;
-    links[at + NEXT] = head;
-    links[at + PREV] = tail;
-    links[tail * STRIDE + NEXT] = slot;
-    links[headAt + PREV] = slot;
     this.head = slot;
   }
 
@@ -77,17 +62,8 @@ export class LruPolicy implements EvictionPolicy {
   }
 
   remove(slot: number): void {
-    const links = this.links;
-    const at = slot * STRIDE;
-    const n = links[at + NEXT];
-    if (n === slot) {
-      this.head = -1;
-      return;
-    }
-    const p = links[at + PREV];
-    links[p * STRIDE + NEXT] = n;
-    links[n * STRIDE + PREV] = p;
-    if (this.head === slot) this.head = n;
+    const n = unlink(this.links, STRIDE, slot);
+    if (n === -1 || this.head === slot) this.head = n;
   }
 
   evict(slot: number): void {

@@ -5,6 +5,7 @@ import type { Authenticator } from './auth.js';
 import { sendReply, type Reply } from './json-response.js';
 import { requireAccess } from './middleware/require-access.js';
 import { validationReply } from './send-error.js';
+import { writeRefusal } from './write-deadline.js';
 
 export type { Reply } from './json-response.js';
 
@@ -35,7 +36,8 @@ const parseBody = (req: Request, res: Response, next: NextFunction): void => {
 /**
  * Mounts a handler for a route of the contract: auth by the route's access level first (so an
  * unauthenticated body is never read), then the body, then params, query and body parsed with
- * the route's own schemas (400 naming each bad field), then the handler.
+ * the route's own schemas (400 naming each bad field), then — for a write — its deadline and
+ * connection (see `writeRefusal`), then the handler.
  */
 export const bindRoute = <R extends RouteDefinition>(router: Router, auth: Authenticator, def: R, handler: RouteHandler<R>, path: string = def.path): void => {
   const run = async (req: Request, res: Response, next: NextFunction) => {
@@ -50,6 +52,8 @@ export const bindRoute = <R extends RouteDefinition>(router: Router, auth: Authe
       input[part] = parsed.data;
     }
     try {
+      const refused = def.access === 'write' ? await writeRefusal(req) : undefined;
+      if (refused !== undefined) return sendReply(req, res, refused);
       sendReply(req, res, await handler(input as unknown as RouteInput<R>, req, res));
     } catch (error) {
       next(error);

@@ -26,4 +26,4 @@ export const invalidJsonReply = (error: unknown): Reply =>
   errorReply('INVALID_JSON', error instanceof SyntaxError ? `Body is not valid JSON: ${error.message}` : 'Body is not valid JSON: nested too deeply');
 
 /** The 400 for params, query or a body that failed its schema, naming each field. */
-export const validationReply = (error: z.ZodError): Reply => ({ status: statusOfError('VALIDATION_FAILED'), body: validationErrorBody(error) });
+export const validationReply = (error: z.ZodError, pathPrefix: readonly PropertyKey[] = []): Reply => ({ status: statusOfError('VALIDATION_FAILED'), body: validationErrorBody(error, pathPrefix) });

@@ -68,8 +68,9 @@ export function assembleConnection(parts: ConnectionParts): Connection {
 export function openConnection(baseUrl: string, token: string | undefined, onUnauthorized: () => void): Connection {
   return assembleConnection({
     baseUrl,
-    // Wrapped so fetch is never called with the options object as `this` (an "Illegal invocation").
-    client: createClient({ baseUrl, token, fetch: (url, init) => fetch(url, init) }),
+    // Wrapped so fetch is never called with the options object as `this` (an "Illegal invocation");
+    // the client's signal, when it sets one, is the platform's own AbortSignal.
+    client: createClient({ baseUrl, token, fetch: (url, init) => fetch(url, init as RequestInit) }),
     socket: openDashboardSocket(baseUrl, token),
     onUnauthorized,
   });

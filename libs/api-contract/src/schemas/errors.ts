@@ -17,6 +17,7 @@ export const API_ERRORS = {
   INTERNAL: { status: 500, meaning: 'An unexpected failure; the log has the details under `requestId`' },
   NOT_READY: { status: 503, meaning: 'The node is loading from disk or shutting down' },
   CLOCK_SKEW: { status: 503, meaning: "The node's clock is out of bounds with its peers, which would refuse the write: write to another node, fix NTP" },
+  DEADLINE_EXCEEDED: { status: 504, meaning: 'The X-Deadline-Ms of a write had passed when the node came to apply it (it was frozen, overloaded or cut off): nothing was applied' },
   CAPACITY_EXCEEDED: { status: 507, meaning: 'The value does not fit the byte budget (CACHE_MAX_BYTES)' },
   DISK_FULL: { status: 507, meaning: 'The node could not log the write (disk full or failing): nothing was applied; the node is read-only until the disk recovers' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

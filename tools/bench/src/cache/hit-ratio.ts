@@ -4,6 +4,7 @@ import {
   asKeys,
   loopKeys,
   oneHitBurstKeys,
+  readTwiceKeys,
   scanPollutedKeys,
   shiftingHotSetKeys,
   zipfKeys,
@@ -21,7 +22,8 @@ export interface Trace {
 /**
  * The traces, chosen so that winning one by losing another shows: skewed ones where frequency
  * wins (Zipf), and ones where recency or forgetting wins (a loop slightly larger than the
- * cache, a hot set that moves, bursts of one-hit wonders, scans).
+ * cache, a hot set that moves, bursts of one-hit wonders, scans, keys read twice a short
+ * time apart).
  */
 export function traces(capacity: number, length: number): Trace[] {
   const t = [
@@ -33,6 +35,7 @@ export function traces(capacity: number, length: number): Trace[] {
     { name: 'shifting hot set (new hot keys every 50x capacity)', ids: shiftingHotSetKeys(capacity, length, 16) },
     { name: 'loop over 1.1x capacity keys', ids: loopKeys(capacity, length) },
     { name: 'one-hit-wonder bursts (Zipf 0.9)', ids: oneHitBurstKeys(capacity, length, 17) },
+    { name: 'every key read twice, 0.2x capacity requests apart', ids: readTwiceKeys(capacity, length) },
   ];
   return t.map((trace) => ({ ...trace, keys: asKeys(trace.ids, 'string') }));
 }

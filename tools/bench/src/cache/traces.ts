@@ -74,6 +74,23 @@ export function loopKeys(capacity: number, count: number): Int32Array {
 }
 
 /**
+ * Every key read exactly twice, 0.2 x capacity requests apart (new keys and second reads
+ * alternate). Pure recency: LRU hits every second read (50%), while a frequency filter sees
+ * each newcomer tie with the keys already cached, so only a window of 0.2 x capacity or more
+ * keeps them (the TinyLFU weakness found in issue 13).
+ */
+export function readTwiceKeys(capacity: number, count: number): Int32Array {
+  const gap = Math.max(1, Math.floor(capacity * 0.1));
+  const keys = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const j = i >> 1;
+    // Before the first second reads, fillers: keys never requested again.
+    keys[i] = (i & 1) === 0 ? j : j >= gap ? j - gap : count + j;
+  }
+  return keys;
+}
+
+/**
  * Zipf 0.9 over 10x capacity; every 10x capacity requests comes a burst of 5x capacity
  * requests in which every other request is a key never seen before or after (a crawler, a
  * batch import): the one-hit wonders must not flush the popular keys.

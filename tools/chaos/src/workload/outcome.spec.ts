@@ -20,6 +20,7 @@ describe('outcome', () => {
   it('counts a refused connection as failed and a timeout or reset as unknown', () => {
     expect(outcomeOfError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }))).toBe('failed');
     expect(outcomeOfError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }))).toBe('unknown');
+    expect(outcomeOfError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'EHOSTUNREACH' } }))).toBe('unknown');
     expect(outcomeOfError(new DOMException('timed out', 'TimeoutError'))).toBe('unknown');
     expect(errorCode(new DOMException('timed out', 'TimeoutError'))).toBe('TimeoutError');
   });

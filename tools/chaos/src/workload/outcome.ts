@@ -7,8 +7,12 @@ import type { Outcome } from '../check/history.js';
  */
 const NOT_APPLIED = new Set([400, 401, 403, 404, 409, 413, 429, 503, 507]);
 
-/** Errors raised before a request could reach the server (nothing was sent). */
-const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * Errors raised only before a request could reach the server (nothing was sent). Not
+ * EHOSTUNREACH/ENETUNREACH: an established keep-alive connection can report those after the
+ * request went out (the host vanished mid-answer), so they stay unknown.
+ */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function outcomeOfStatus(status: number, type: 'set' | 'delete' | 'read' | 'clear' | 'bulk', code?: string): Outcome {
   if (status >= 200 && status < 300) return 'ok';

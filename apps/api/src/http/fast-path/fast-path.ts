@@ -6,6 +6,7 @@ import { bearerToken } from '../auth.js';
 import { readItemReply, setItemReply } from '../item-replies.js';
 import { sendReply, type Reply } from '../json-response.js';
 import type { RateLimits } from '../rate-limit.js';
+import { writeRefusal } from '../write-deadline.js';
 import { errorReply, invalidJsonReply, payloadTooLargeReply, UNAUTHORIZED_REPLY, unauthorizedHeaders, validationReply } from '../send-error.js';
 import type { HeaderList } from './static-headers.js';
 
@@ -110,7 +111,8 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
       }
       if (parsed === null || typeof parsed !== 'object') return answer(invalidJsonReply(new SyntaxError('expected an object or array')), g.headers);
       const body = setItemBodySchema.safeParse(parsed);
-      answer(body.success ? setItemReply(node, body.data) : validationReply(body.error), g.headers);
+      if (!body.success) return answer(validationReply(body.error), g.headers);
+      void writeRefusal(req).then((refused) => answer(refused ?? setItemReply(node, body.data), g.headers));
     });
   };
 

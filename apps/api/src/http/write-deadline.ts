@@ -1,0 +1,33 @@
+import { DEADLINE_HEADER, deadlineHeaderSchema } from '@meshcache/api-contract';
+import type { IncomingMessage } from 'node:http';
+import type { Reply } from './json-response.js';
+import { errorReply, validationReply } from './send-error.js';
+
+/**
+ * May this write still be applied? Not once its client's `X-Deadline-Ms` has passed, nor once
+ * its client closed the connection: a write the client gave up on (a timeout while this node was
+ * frozen or cut off) would otherwise be applied seconds later, stamped at arrival, and win
+ * last-writer-wins over writes acknowledged after it. Awaited right before the write applies.
+ * The loop turns twice first, so that a close that arrived with the request (a frozen process
+ * finds both waiting when it resumes) is seen. Undefined: go ahead.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export const writeRefusal = async (req: IncomingMessage, now: () => number = Date.now): Promise<Reply | undefined> => {
+  const raw = req.headers[DEADLINE_HEADER];
+  let deadline: number | undefined;
+  if (raw !== undefined) {
+    const parsed = deadlineHeaderSchema.safeParse(Array.isArray(raw) ? raw.join(',') : raw);
+    if (!parsed.success) return validationReply(parsed.error, ['headers', 'X-Deadline-Ms']);
+    deadline = parsed.data;
+  }
+  // libuv stops reading once a read returns less than its buffer, so the close that came with
+  // the request is read on the next poll: two turns of the loop see it.
+  await nextTurn();
+  await nextTurn();
+  if (req.socket.destroyed || req.socket.readableEnded) return errorReply('BAD_REQUEST', 'the client closed the connection before the write was applied: nothing was applied');
+  if (deadline !== undefined && now() > deadline) {
+    return errorReply('DEADLINE_EXCEEDED', `the request's X-Deadline-Ms (${new Date(deadline).toISOString()}) passed before the node could apply it: nothing was applied`);
+  }
+  return undefined;
+};

@@ -1,0 +1,135 @@
+import { Agent, request } from 'node:http';
+
+/** GET latencies in 50 µs buckets up to 2 s (slower ones in the last bucket). */
+export class LatencyHistogram {
+  private readonly buckets = new Uint32Array(40_001);
+  count = 0;
+
+  record(ms: number): void {
+    this.buckets[Math.min(this.buckets.length - 1, Math.max(0, Math.round(ms * 20)))]++;
+    this.count++;
+  }
+
+  quantile(q: number): number {
+    if (this.count === 0) return 0;
+    const rank = Math.ceil(q * this.count);
+    let seen = 0;
+    for (let i = 0; i < this.buckets.length; i++) {
+      seen += this.buckets[i];
+      if (seen >= rank) return i / 20;
+    }
+    return (this.buckets.length - 1) / 20;
+  }
+}
+
+/** Connections per node, and requests in flight over all of them. */
+const MAX_IN_FLIGHT = 48;
+
+export interface LoadPlan {
+  urls: readonly string[];
+  readsPerSecond: number;
+  writesPerSecond: number;
+  /** Preloaded keys `soak-0..keys-1`; writes with a TTL go to their own keys, so the preload stays. */
+  keys: number;
+}
+
+/**
+ * Steady traffic against every node: reads of preloaded keys, writes that overwrite them, and
+ * writes with TTLs of 1-10 s that keep expiring. Requests leave on a 10 ms tick at the planned
+ * rates over keep-alive connections; a failed request (network error, timeout, unexpected status)
+ * is an error.
+ */
+export class SoakLoad {
+  readonly gets = new LatencyHistogram();
+  reads = 0;
+  writes = 0;
+  errors = 0;
+  readonly errorSamples: string[] = [];
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
+  private timer: NodeJS.Timeout | undefined;
+  private startedAt = 0;
+  private issuedReads = 0;
+  private issuedWrites = 0;
+  private inFlight = 0;
+  private n = 0;
+
+  constructor(private readonly plan: LoadPlan) {}
+
+  fail(what: string): void {
+    this.errors++;
+    if (this.errorSamples.length < 5) this.errorSamples.push(what);
+  }
+
+  start(): void {
+    this.startedAt = performance.now();
+    this.timer = setInterval(() => this.tick(), 10);
+  }
+
+  /** Stops issuing and waits (bounded) for what is in flight. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    for (let i = 0; i < 200 && this.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    this.agent.destroy();
+  }
+
+  private tick(): void {
+    const elapsed = (performance.now() - this.startedAt) / 1000;
+    // One request per connection at a time, so a latency is the node's, not a queue's in this
+    // process; a node that cannot keep up leaves the load behind its plan (reported as achieved rates).
+    while (this.inFlight < MAX_IN_FLIGHT) {
+      const readsDue = elapsed * this.plan.readsPerSecond - this.issuedReads;
+      const writesDue = elapsed * this.plan.writesPerSecond - this.issuedWrites;
+      if (readsDue < 1 && writesDue < 1) break;
+      if (readsDue / this.plan.readsPerSecond >= writesDue / this.plan.writesPerSecond) {
+        this.issuedReads++;
+        this.read();
+      } else {
+        this.issuedWrites++;
+        this.write();
+      }
+    }
+  }
+
+  private url(): string {
+    return this.plan.urls[this.n++ % this.plan.urls.length];
+  }
+
+  private read(): void {
+    const key = `soak-${Math.floor(Math.random() * this.plan.keys)}`;
+    const started = performance.now();
+    this.send('GET', `${this.url()}/api/cache/${key}`, undefined, (status) => {
+      if (status !== 200 && status !== 404) return this.fail(`GET ${key}: HTTP ${status}`);
+      this.reads++;
+      this.gets.record(performance.now() - started);
+    });
+  }
+
+  private write(): void {
+    const withTtl = Math.random() < 0.3;
+    const body = withTtl
+      ? { key: `soak-ttl-${Math.floor(Math.random() * 5000)}`, value: { at: Date.now(), pad: 'x'.repeat(64) }, ttlMs: 1000 + Math.floor(Math.random() * 9000) }
+      : { key: `soak-${Math.floor(Math.random() * this.plan.keys)}`, value: { at: Date.now(), pad: 'y'.repeat(64) } };
+    this.send('POST', `${this.url()}/api/cache`, JSON.stringify(body), (status) => {
+      if (status !== 200) return this.fail(`POST ${body.key}: HTTP ${status}`);
+      this.writes++;
+    });
+  }
+
+  private send(method: string, url: string, body: string | undefined, done: (status: number) => void): void {
+    this.inFlight++;
+    let settled = false;
+    const settle = (then: () => void) => {
+      if (settled) return;
+      settled = true;
+      this.inFlight--;
+      then();
+    };
+    const req = request(url, { method, agent: this.agent, timeout: 10_000, headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => settle(() => done(res.statusCode ?? 0)));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out after 10 s')));
+    req.on('error', (error) => settle(() => this.fail(`${method} ${url}: ${error.message}`)));
+    req.end(body);
+  }
+}

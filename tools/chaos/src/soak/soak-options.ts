@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * `npm run soak -- --minutes 10 [--reads 2000] [--writes 500] [--sample-ms 2000] [--ci] [--out DIR]`.
+ * `--ci` relaxes the timing thresholds (event-loop lag, GET p99, memory floors) for a shared CI
+ * machine and says so in the verdict; errors, file descriptors and sockets are never relaxed.
+ */
+export const soakOptionsSchema = z.strictObject({
+  minutes: z.coerce.number().positive().max(24 * 60).default(10),
+  reads: z.coerce.number().int().min(1).max(100_000).default(2000),
+  writes: z.coerce.number().int().min(1).max(100_000).default(500),
+  sampleMs: z.coerce.number().int().min(200).max(60_000).default(2000),
+  keys: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
+  ci: z.boolean().default(false),
+  out: z.string().min(1).optional(),
+});
+export type SoakOptions = z.infer<typeof soakOptionsSchema>;
+
+const FLAGS: Record<string, keyof SoakOptions> = {
+  '--minutes': 'minutes',
+  '--reads': 'reads',
+  '--writes': 'writes',
+  '--sample-ms': 'sampleMs',
+  '--keys': 'keys',
+  '--out': 'out',
+};
+
+/** Options from argv, or the message naming the bad flag. */
+export function parseSoakArgs(argv: readonly string[]): { ok: true; options: SoakOptions } | { ok: false; message: string } {
+  const raw: Record<string, unknown> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--ci') {
+      raw.ci = true;
+      continue;
+    }
+    const key = FLAGS[arg];
+    if (key === undefined) return { ok: false, message: `unknown flag ${arg} (flags: ${[...Object.keys(FLAGS), '--ci'].join(', ')})` };
+    if (i + 1 >= argv.length) return { ok: false, message: `${arg} needs a value` };
+    raw[key] = argv[++i];
+  }
+  const parsed = soakOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, message: `--${String(issue.path[0] ?? '?').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}` };
+  }
+  return { ok: true, options: parsed.data };
+}

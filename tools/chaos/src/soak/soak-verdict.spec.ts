@@ -1,0 +1,50 @@
+import { soakChartSpec } from './soak-chart.js';
+import { parseSoakArgs } from './soak-options.js';
+import { CI, floors, judge, STRICT, type LoadTotals, type Sample } from './soak-verdict.js';
+
+const MB = 2 ** 20;
+/** A GC sawtooth: `base` floor plus up to 30 MB of garbage, floors rising by `drift` per sample. */
+const run = (n: number, opts: { drift?: number; fds?: (i: number) => number; lag?: number } = {}): Sample[] =>
+  Array.from({ length: n }, (_, i) => ({
+    node: 's1',
+    t: i * 2000,
+    heapUsedBytes: 60 * MB + (opts.drift ?? 0) * i + (i % 5) * 6 * MB,
+    rssBytes: 150 * MB + (opts.drift ?? 0) * i + (i % 5) * 8 * MB,
+    eventLoopLagMaxMs: opts.lag ?? 12,
+    openFds: opts.fds?.(i) ?? 40,
+    sockets: 20,
+  }));
+const quiet: LoadTotals = { reads: 120_000, writes: 30_000, errors: 0, errorSamples: [], getP99Ms: 3.2, seconds: 60 };
+const failed = (samples: Sample[], load = quiet, limits = STRICT) => judge(samples, load, limits).filter((c) => !c.ok).map((c) => c.name);
+
+describe('soak verdict', () => {
+  it('passes a flat sawtooth: floors, not single readings, are compared', () => {
+    expect(failed(run(300))).toEqual([]);
+    expect(floors([5, 1, 7, 2, 9, 3], 3)).toEqual([1, 2, 3]);
+  });
+
+  it('fails a slow leak of the floors, a growing fd count, a stalled loop, errors and slow reads', () => {
+    expect(failed(run(300, { drift: 0.2 * MB }))).toEqual(['s1 heap floor', 's1 RSS floor']);
+    expect(failed(run(300, { fds: (i) => 40 + Math.floor(i / 30) }))).toEqual(['s1 openFds flat']);
+    expect(failed(run(300, { lag: 80 }))).toEqual(['s1 event-loop lag']);
+    expect(failed(run(300), { ...quiet, errors: 1, errorSamples: ['GET soak-1: HTTP 500'] })).toEqual(['errors']);
+    expect(failed(run(300), { ...quiet, getP99Ms: 12 })).toEqual(['GET p99']);
+  });
+
+  it('relaxes only timing and memory for CI, never handles or errors', () => {
+    expect(failed(run(300, { lag: 80 }), quiet, CI)).toEqual([]);
+    expect(CI.handleSlack).toBe(STRICT.handleSlack);
+    expect(failed(run(300, { fds: (i) => 40 + Math.floor(i / 30) }), quiet, CI)).toEqual(['s1 openFds flat']);
+  });
+
+  it('parses its flags with zod and names a bad one', () => {
+    expect(parseSoakArgs(['--minutes', '10'])).toMatchObject({ ok: true, options: { minutes: 10, reads: 2000, writes: 500, ci: false } });
+    expect(parseSoakArgs(['--minutes', '-1'])).toMatchObject({ ok: false, message: expect.stringContaining('--minutes') });
+    expect(parseSoakArgs(['--nope'])).toMatchObject({ ok: false, message: expect.stringContaining('unknown flag --nope') });
+  });
+
+  it('plots one panel per metric with a line per node', () => {
+    const spec = soakChartSpec(run(3), 'title') as { data: { values: { metric: string }[] } };
+    expect(new Set(spec.data.values.map((v) => v.metric)).size).toBe(5);
+  });
+});

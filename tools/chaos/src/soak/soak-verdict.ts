@@ -1,0 +1,96 @@
+/** One reading of one node. */
+export interface Sample {
+  node: string;
+  /** ms since the soak started. */
+  t: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** Largest event-loop delay since the previous sample (prom-client resets it on each scrape). */
+  eventLoopLagMaxMs: number;
+  openFds: number;
+  sockets: number;
+}
+
+export interface Thresholds {
+  eventLoopLagMaxMs: number;
+  getP99Ms: number;
+  /** Largest growth of the after-GC floor from the first to the last window, as a fraction. */
+  heapFloorGrowth: number;
+  rssFloorGrowth: number;
+  /** Extra fds or sockets the second half may reach over the first half (never relaxed). */
+  handleSlack: number;
+}
+
+export const STRICT: Thresholds = { eventLoopLagMaxMs: 50, getP99Ms: 10, heapFloorGrowth: 0.1, rssFloorGrowth: 0.1, handleSlack: 2 };
+/**
+ * The shared CI machine runs other suites beside the soak, and 60 s hold little after the
+ * warm-up: timing and memory bars relaxed, handles and errors not.
+ */
+export const CI: Thresholds = { eventLoopLagMaxMs: 250, getP99Ms: 50, heapFloorGrowth: 0.5, rssFloorGrowth: 0.5, handleSlack: STRICT.handleSlack };
+
+export interface LoadTotals {
+  reads: number;
+  writes: number;
+  errors: number;
+  /** What the first errors were, for the report. */
+  errorSamples: string[];
+  getP99Ms: number;
+  seconds: number;
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** The lows of `values` over `windows` consecutive windows: the after-GC floors of a sawtooth. */
+export function floors(values: readonly number[], windows: number): number[] {
+  const out: number[] = [];
+  const size = Math.floor(values.length / windows);
+  if (size < 1) return out;
+  for (let w = 0; w < windows; w++) out.push(Math.min(...values.slice(w * size, w === windows - 1 ? values.length : (w + 1) * size)));
+  return out;
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+/**
+ * The soak's checks, per node: no errors, fds and sockets flat (the second half never above the
+ * first half's highest plus a slack), no upward trend of the heap and RSS floors (the first
+ * quarter's warm-up left out: JIT and caches), the event loop never stalled, reads fast.
+ */
+export function judge(samples: readonly Sample[], load: LoadTotals, limits: Thresholds): Check[] {
+  const checks: Check[] = [];
+  checks.push({ name: 'errors', ok: load.errors === 0, detail: load.errors === 0 ? '0 failed requests or disconnects' : `${load.errors} failed: ${load.errorSamples.join('; ')}` });
+  const nodes = [...new Set(samples.map((s) => s.node))].sort();
+  for (const node of nodes) {
+    const mine = samples.filter((s) => s.node === node).sort((a, b) => a.t - b.t);
+    const half = Math.floor(mine.length / 2);
+    for (const field of ['openFds', 'sockets'] as const) {
+      const first = Math.max(...mine.slice(0, half).map((s) => s[field]));
+      const second = Math.max(...mine.slice(half).map((s) => s[field]));
+      checks.push({ name: `${node} ${field} flat`, ok: mine.length >= 4 && second <= first + limits.handleSlack, detail: `max ${first} in the first half, ${second} in the second (slack ${limits.handleSlack})` });
+    }
+    const settled = mine.slice(Math.floor(mine.length / 4));
+    for (const [field, limit] of [
+      ['heapUsedBytes', limits.heapFloorGrowth],
+      ['rssBytes', limits.rssFloorGrowth],
+    ] as const) {
+      const lows = floors(
+        settled.map((s) => s[field]),
+        4,
+      );
+      const growth = lows.length < 2 ? 0 : lows[lows.length - 1] / lows[0] - 1;
+      checks.push({
+        name: `${node} ${field === 'heapUsedBytes' ? 'heap' : 'RSS'} floor`,
+        ok: lows.length >= 2 && growth <= limit,
+        detail: `floors ${lows.map(mb).join(' → ')} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} %, at most +${(limit * 100).toFixed(0)} %)`,
+      });
+    }
+    const lag = Math.max(...mine.map((s) => s.eventLoopLagMaxMs));
+    checks.push({ name: `${node} event-loop lag`, ok: lag <= limits.eventLoopLagMaxMs, detail: `max ${lag.toFixed(1)} ms (at most ${limits.eventLoopLagMaxMs})` });
+  }
+  checks.push({ name: 'GET p99', ok: load.getP99Ms <= limits.getP99Ms, detail: `${load.getP99Ms.toFixed(2)} ms over ${load.reads} reads (at most ${limits.getP99Ms})` });
+  return checks;
+}
