@@ -95,9 +95,10 @@ export const routes = {
   deleteItem: route({
     method: 'DELETE',
     path: '/api/cache/:key',
-    summary: 'Delete one item, replicated to peers',
+    summary: 'Delete one item, replicated to peers; 202 when the asked durability was not reached in time',
     access: 'write',
     params: keyParamsSchema,
+    query: writeConcernQuerySchema,
     response: deleteItemResponseSchema,
     errors: [400, 404, 504],
   }),
@@ -114,8 +115,9 @@ export const routes = {
   bulkSet: route({
     method: 'POST',
     path: '/api/cache/bulk',
-    summary: 'Write many items; valid ones are applied, invalid ones reported in `failed`',
+    summary: 'Write many items; valid ones are applied, invalid ones reported in `failed`; 202 when the asked durability was not reached in time',
     access: 'write',
+    query: writeConcernQuerySchema,
     body: bulkSetBodySchema,
     response: bulkSetResponseSchema,
     errors: [400, 413, 504],

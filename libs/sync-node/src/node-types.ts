@@ -27,8 +27,8 @@ export type WriteResult =
   | { ok: false; code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_TTL' | 'TOO_LARGE' | 'INVALID_SIZE' | 'CLOSED' | 'NOT_LOGGED' | 'CLOCK_SKEW'; message: string };
 export type WriteFailure = Extract<WriteResult, { ok: false }>;
 
-/** `delete` also says whether the key was present here. */
-export type DeleteResult = { ok: true; existed: boolean } | WriteFailure;
+/** `delete` also says whether the key was present here, and the sequence number of its operation. */
+export type DeleteResult = { ok: true; existed: boolean; seq: number } | WriteFailure;
 
 export type JournalResult = { ok: true } | { ok: false; message: string };
 

@@ -241,7 +241,7 @@ export class ReplicaNode implements SessionHost {
     if (typeof key !== 'string') return { ok: false, code: 'INVALID_KEY', message: 'key must be a string' };
     const existed = this.store.peek(key) !== undefined;
     const result = this.writeLocal({ type: 'delete', key }, key.length);
-    return result.ok ? { ok: true, existed } : result;
+    return result.ok ? { ok: true, existed, seq: result.seq } : result;
   }
 
   /** Empties the cache on every node: removes every entry written before this moment. */

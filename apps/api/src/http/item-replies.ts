@@ -5,7 +5,7 @@ import { itemView } from '../views/item-views.js';
 import { writeFailureCode } from '../views/write-failure.js';
 import type { Reply } from './json-response.js';
 import { errorReply } from './send-error.js';
-import { asksForMore, awaitWriteConcern, unmeetable } from './write-concern.js';
+import { withWriteConcern } from './write-concern.js';
 
 /** Answers of the item routes, shared by the Express routes and the fast path so both say the same. */
 export const NOT_FOUND: Reply = errorReply('NOT_FOUND', 'Key not found');
@@ -37,13 +37,8 @@ export const setItemReply = (node: ReplicaNode, item: SetItemBody): Reply => wri
  * A write that may ask for more durability (`?durability=fsync&acks=N&timeoutMs=`): applied like
  * any other, answered once that is reached (200), or at the timeout with what was reached (202).
  */
-export const setItemWithConcernReply = async (ctx: ServerContext, item: SetItemBody, concern: WriteConcernQuery): Promise<Reply> => {
-  if (!asksForMore(concern)) return setItemReply(ctx.node, item);
-  const impossible = unmeetable(ctx, concern);
-  if (impossible !== undefined) return errorReply('VALIDATION_FAILED', impossible);
-  const result = writeItem(ctx.node, item);
-  const reply = writtenReply(result, item.key);
-  if (!result.ok) return reply;
-  const durability = await awaitWriteConcern(ctx, result.seq, concern);
-  return { ...reply, status: durability.met ? 200 : 202, body: { ...(reply.body as object), durability } };
-};
+export const setItemWithConcernReply = (ctx: ServerContext, item: SetItemBody, concern: WriteConcernQuery): Promise<Reply> =>
+  withWriteConcern(ctx, concern, () => {
+    const result = writeItem(ctx.node, item);
+    return { reply: writtenReply(result, item.key), seq: result.ok ? result.seq : undefined };
+  });

@@ -63,5 +63,47 @@ describe('write concern: ?durability=fsync&acks=N&timeoutMs=', () => {
     const api = createClient({ baseUrl: a.url });
     const short = await api.setItem({ key: 'typed', value: 3, acks: 2, timeoutMs: 300 });
     expect(short).toMatchObject({ ok: true, status: 202, data: { durability: { met: false, acks: 1 } } });
+
+    // The header form, on the fast path's route too (it hands such a request to Express).
+    const header = { 'meshcache-write-concern': 'acks=1&timeoutMs=10000' };
+    const byHeader = await request(a.url, 'POST', '/api/cache', { body: { key: 'by-header', value: 4 }, headers: header });
+    expect(byHeader.status).toBe(200);
+    expect(byHeader.body).toMatchObject({ durability: { met: true, acks: 1 } });
+    expect(b.context.node.peek('by-header')?.value).toBe(4);
+    // The query wins over the header for a field given in both.
+    const both = await request(a.url, 'POST', '/api/cache?acks=2&timeoutMs=300', { body: { key: 'query-wins', value: 5 }, headers: header });
+    expect(both.status).toBe(202);
+    expect(both.body).toMatchObject({ durability: { met: false, acks: 1 } });
+
+    // DELETE and bulk writes take the same option (query or header) and answer the same way.
+    const deleted = await request(a.url, 'DELETE', '/api/cache/both?acks=1&timeoutMs=10000');
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toMatchObject({ success: true, key: 'both', durability: { met: true, acks: 1 } });
+    expect(b.context.node.peek('both')).toBeUndefined();
+    const deleteShort = await request(a.url, 'DELETE', '/api/cache/by-header', { headers: { 'meshcache-write-concern': 'acks=2; timeoutMs=300' } });
+    expect(deleteShort.status).toBe(202);
+    expect(deleteShort.body).toMatchObject({ durability: { met: false, acks: 1 } });
+    const items = Array.from({ length: 50 }, (_, i) => ({ key: `bulk-${i}`, value: i }));
+    const bulk = await request(a.url, 'POST', '/api/cache/bulk', { body: { items }, headers: header });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body).toMatchObject({ successCount: 50, durability: { met: true, acks: 1 } });
+    for (const { key, value } of items) expect(b.context.node.peek(key)?.value).toBe(value);
+    const bulkShort = await request(a.url, 'POST', '/api/cache/bulk?acks=2&timeoutMs=300', { body: { items: [{ key: 'bulk-x', value: 1 }] } });
+    expect(bulkShort.status).toBe(202);
+  });
+
+  it('refuses a malformed header with a 400 naming the field, before anything is applied', async () => {
+    const disk = servers[0];
+    for (const bad of ['acks=x', 'durability=always', 'timeoutMs=0', 'tll=5', '__proto__=1']) {
+      const r = await request(disk.url, 'POST', '/api/cache', { body: { key: 'bad-header', value: 1 }, headers: { 'meshcache-write-concern': bad } });
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(r.body)).toContain('meshcache-write-concern');
+      const d = await request(disk.url, 'DELETE', '/api/cache/k', { headers: { 'meshcache-write-concern': bad } });
+      expect(d.status).toBe(400);
+    }
+    expect((await request(disk.url, 'GET', '/api/cache/bad-header')).status).toBe(404);
+    expect((await request(disk.url, 'GET', '/api/cache/k')).status).toBe(200);
+    const fsynced = await request(disk.url, 'DELETE', '/api/cache/k', { headers: { 'meshcache-write-concern': 'durability=fsync' } });
+    expect(fsynced.body).toMatchObject({ durability: { met: true, fsynced: true } });
   });
 });

@@ -1,5 +1,36 @@
-import { DEFAULT_WRITE_CONCERN_TIMEOUT_MS, type WriteConcernQuery, type WriteConcernResult } from '@meshcache/api-contract';
+import { DEFAULT_WRITE_CONCERN_TIMEOUT_MS, WRITE_CONCERN_HEADER, writeConcernOf, type WriteConcernQuery, type WriteConcernResult } from '@meshcache/api-contract';
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
 import type { ServerContext } from '../server/context.js';
+import type { Reply } from './json-response.js';
+import { errorReply, validationReply } from './send-error.js';
+
+/**
+ * The write concern a request asks for: its query, over the `Meshcache-Write-Concern` header. A bad
+ * header is a 400 whose issues name the header's field.
+ */
+export const requestConcern = (query: WriteConcernQuery, req: IncomingMessage): { concern: WriteConcernQuery } | { reply: Reply } => {
+  const raw = req.headers[WRITE_CONCERN_HEADER];
+  const found = writeConcernOf(query, Array.isArray(raw) ? raw.join('&') : raw);
+  if (found.ok) return { concern: found.concern };
+  const issues = found.error.issues.map((issue) => ({ ...issue, path: [WRITE_CONCERN_HEADER, ...issue.path] }));
+  return { reply: validationReply(new z.ZodError(issues)) };
+};
+
+/**
+ * Runs a write that may ask for more durability: applied like any other, answered once that is
+ * reached (200), or at the timeout with what was reached (202, `durability` in the body). `write`
+ * returns its reply and the sequence number to wait for (undefined: nothing to wait for).
+ */
+export const withWriteConcern = async (ctx: ServerContext, concern: WriteConcernQuery, write: () => { reply: Reply; seq?: number }): Promise<Reply> => {
+  if (!asksForMore(concern)) return write().reply;
+  const impossible = unmeetable(ctx, concern);
+  if (impossible !== undefined) return errorReply('VALIDATION_FAILED', impossible);
+  const { reply, seq } = write();
+  if (seq === undefined) return reply;
+  const durability = await awaitWriteConcern(ctx, seq, concern);
+  return { ...reply, status: durability.met ? (reply.status ?? 200) : 202, body: { ...(reply.body as object), durability } };
+};
 
 /** True when the write asked for more than the server's default durability. */
 export const asksForMore = (concern: WriteConcernQuery): boolean => concern.durability !== undefined || (concern.acks ?? 0) > 0;

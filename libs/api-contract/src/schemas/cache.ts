@@ -78,6 +78,34 @@ export const writeConcernQuerySchema = z.object({
 });
 export type WriteConcernQuery = z.infer<typeof writeConcernQuerySchema>;
 
+/**
+ * The header form of the write concern, for clients that cannot add a query string: the same
+ * fields in query syntax, e.g. `Meshcache-Write-Concern: durability=fsync&acks=1&timeoutMs=500`.
+ * A field given in both wins from the query.
+ */
+export const WRITE_CONCERN_HEADER = 'meshcache-write-concern';
+
+/** The write concern of a request: the header's fields, overridden by the query's. */
+export const writeConcernOf = (
+  query: WriteConcernQuery,
+  header: string | undefined,
+): { ok: true; concern: WriteConcernQuery } | { ok: false; error: z.ZodError } => {
+  if (header === undefined || header.trim() === '') return { ok: true, concern: query };
+  // `a=1&b=2` (also `;` or `,` between fields, spaces around them): values are plain words.
+  const fields = header
+    .split(/[&;,]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      const at = part.indexOf('=');
+      return at < 0 ? [part, ''] : [part.slice(0, at).trim(), part.slice(at + 1).trim()];
+    });
+  const parsed = writeConcernQuerySchema.strict().safeParse(Object.fromEntries(fields));
+  if (!parsed.success) return { ok: false, error: parsed.error };
+  const fromQuery = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
+  return { ok: true, concern: { ...parsed.data, ...fromQuery } };
+};
+
 /** What a write that asked for more durability reached: `met` false answers 202 instead of 200. */
 export const writeConcernResultSchema = z.object({
   met: z.boolean(),
@@ -103,6 +131,8 @@ export const deleteItemResponseSchema = z.object({
   success: z.literal(true),
   message: z.string(),
   key: cacheKeySchema,
+  /** Present when the delete asked for `durability` or `acks`. */
+  durability: writeConcernResultSchema.optional(),
 });
 export type DeleteItemResponse = z.infer<typeof deleteItemResponseSchema>;
 
@@ -138,6 +168,8 @@ export const bulkSetResponseSchema = z.object({
   successCount: z.number().int().nonnegative(),
   totalCount: z.number().int().nonnegative(),
   failed: z.array(bulkFailureSchema),
+  /** Present when the request asked for `durability` or `acks` and some item was written: covers every written item. */
+  durability: writeConcernResultSchema.optional(),
 });
 export type BulkSetResponse = z.infer<typeof bulkSetResponseSchema>;
 

@@ -1,4 +1,4 @@
-import { MAX_KEY_LENGTH, routes, setItemBodySchema } from '@meshcache/api-contract';
+import { MAX_KEY_LENGTH, routes, setItemBodySchema, WRITE_CONCERN_HEADER } from '@meshcache/api-contract';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../../server/context.js';
 import { accessLogLevel } from '../access-log.js';
@@ -141,7 +141,7 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
     if (method === 'POST' && url === COLLECTION) {
       const type = req.headers['content-type'];
       if (type !== 'application/json' && type !== 'application/json; charset=utf-8') return false;
-      if (req.headers['content-encoding'] !== undefined) return false;
+      if (req.headers['content-encoding'] !== undefined || req.headers[WRITE_CONCERN_HEADER] !== undefined) return false;
       const authenticated = authenticatedNow(req);
       if (authenticated === undefined) return false;
       setItem(req, res, authenticated, performance.now());
