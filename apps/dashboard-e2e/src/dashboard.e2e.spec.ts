@@ -139,6 +139,9 @@ describe('dashboard in Chromium against a 3-node cluster', () => {
     await detail.getByTestId('key-value').filter({ hasText: '"by": "dashboard"' }).waitFor({ timeout: UI_TIMEOUT });
     expect(await detail.getByTestId('key-version').textContent()).not.toBe(before);
     expect(await detail.getByTestId('key-ttl').textContent()).toMatch(/^(9|10)m \d\ds$/);
+    const shot = join(SCREENSHOTS, 'dashboard-key-detail.png');
+    await detail.screenshot({ path: shot });
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') copyFileSync(shot, join(WORKSPACE, 'docs/dashboard-key-detail.png'));
     for (const [id, client] of Object.entries(clients)) {
       await eventually(async () => {
         const item = await client.getItem({ key: 'e2e:edit' });
