@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { LinkProxy } from './link-proxy.js';
 import type { Host, Network } from './network.js';
+import { freePort } from '../free-port.js';
 
 /**
  * Fallback without namespaces: every node on 127.0.0.1, and each node dials each peer through
@@ -8,16 +8,6 @@ import type { Host, Network } from './network.js';
  * nodes. Clients reach the nodes directly (a detached node stays reachable to them: said in the
  * report), and the clients run as a plain process.
  */
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-
 export async function createLoopbackNetwork(nodeCount: number, why: string, random: () => number): Promise<Network> {
   const names = Array.from({ length: nodeCount }, (_, i) => `node${i + 1}`);
   const ports = new Map<string, number>();

@@ -4,7 +4,6 @@
 // the verdict last and exits 1 on any anomaly (2 on bad flags, 3 when the harness failed).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { renderSoakChart } from './soak-chart.js';
@@ -12,21 +11,12 @@ import { SoakLoad } from './soak-load.js';
 import { parseSoakArgs, type SoakOptions } from './soak-options.js';
 import { CI, judge, STRICT, type Check, type Sample } from './soak-verdict.js';
 import { sampleNode } from './node-sampler.js';
+import { freePort } from '../free-port.js';
 
 const root = resolve(__dirname, '../../../..');
 const MAIN = join(root, 'dist/apps/api/main.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-
-const freePort = (): Promise<number> =>
-  new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
 
 interface Node {
   name: string;
