@@ -43,7 +43,9 @@ export const mountClusterRoutes = (router: Router, ctx: ServerContext): void => 
         return answer.ok ? { id, url, ok: answer.value.syncEnabled === body.enabled, syncEnabled: answer.value.syncEnabled } : { id, url, ok: false, error: answer.error };
       }),
     );
-    const nodes = [self, ...others];
+    // This node first, then its peers by id: the membership's order follows who connected first,
+    // and an answer that lists the nodes in a different order each time reads as a different answer.
+    const nodes = [self, ...others.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))];
     return { body: { success: true, enabled: body.enabled, allApplied: nodes.every((n) => n.ok), nodes } };
   });
 };
