@@ -27,6 +27,15 @@ describe('a key written with a Redis client, seen in the dashboard of another no
     chromium = await launchChromium();
     page = await chromium.browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(`${cluster.node('n2').url}/`);
+    // Preconditions, not the behaviour under test: both nodes linked, the page live.
+    const deadline = Date.now() + UI_TIMEOUT;
+    for (const node of cluster.nodes) {
+      while (!(await fetch(`${node.url}/api/sync/status`).then(async (r) => ((await r.json()) as { connectedNodes: number }).connectedNodes === 1).catch(() => false))) {
+        if (Date.now() > deadline) throw new TypeError(`${node.id} did not link to its peer within ${UI_TIMEOUT} ms`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    await page.locator('[data-testid="connection-status"]', { hasText: 'live' }).waitFor({ timeout: UI_TIMEOUT });
   }, 90_000);
 
   afterAll(async () => {
