@@ -832,6 +832,7 @@ export class ReplicaNode implements SessionHost {
     this.vv.retain((origin) => nodeIdOfOrigin(origin) === this.nodeId);
     this.replacingState = true;
     this.activity.record({ type: 'state-replaced', message: reason });
+    this.emitter.emit('state-replaced', { reason });
     for (const session of [...this.sessions]) session.close();
     this.refreshClockVerdict();
   }

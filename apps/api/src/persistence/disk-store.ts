@@ -243,6 +243,15 @@ export class DiskStore {
     return this.inFlight;
   }
 
+  /**
+   * A snapshot of the state as it is now, also while one taken earlier is still being written
+   * (that one is waited for, then another is taken): for a change no logged operation carries.
+   */
+  snapshotNow(): Promise<void> {
+    const earlier = this.inFlight;
+    return earlier === undefined ? this.snapshot() : earlier.catch(() => undefined).then(() => this.snapshot());
+  }
+
   /** Final snapshot when the disk takes it, then fsync and close the log. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
