@@ -129,6 +129,7 @@ async function soak(options: SoakOptions): Promise<number> {
     let nextSwitch = started + switchEveryMs;
     let strategy: 'LFU' | 'LRU' = 'LFU';
     let switches = 0;
+    const switchedAt: number[] = [];
     load.start();
     while (Date.now() < endAt) {
       const t = Date.now() - started;
@@ -140,6 +141,7 @@ async function soak(options: SoakOptions): Promise<number> {
         }
       }
       if (Date.now() >= nextSwitch) {
+        switchedAt.push(Date.now() - started);
         const r = await fetch(`${nodes[switches % 3].url}/api/strategy`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ strategy }) });
         if (!r.ok) load.fail(`strategy switch: HTTP ${r.status}`);
         strategy = strategy === 'LFU' ? 'LRU' : 'LFU';
@@ -154,7 +156,7 @@ async function soak(options: SoakOptions): Promise<number> {
     await load.stop();
     const seconds = (Date.now() - started) / 1000;
     const totals = { reads: load.reads, writes: load.writes, errors: load.errors, errorSamples: load.errorSamples, getP99Ms: load.gets.quantile(0.99), seconds };
-    const checks = judge(samples, totals, limits);
+    const checks = judge(samples, totals, limits, { at: switchedAt, windowMs: 2 * options.sampleMs });
     const title = `meshcache soak: 3 nodes, ${(load.reads / seconds).toFixed(0)} reads/s + ${(load.writes / seconds).toFixed(0)} writes/s for ${(seconds / 60).toFixed(1)} min`;
     writeFileSync(join(out, 'samples.jsonl'), samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
     writeFileSync(join(out, 'soak.svg'), await renderSoakChart(samples, title));
