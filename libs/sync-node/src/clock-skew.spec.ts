@@ -154,6 +154,38 @@ describe('ReplicaNode under clock skew', () => {
     for (const n of [a, b, c]) expect(n.get('held')?.value).toBe('only a has it');
   });
 
+  it('a node still replacing its state after a clock fault passes on the writes it acknowledged since, even when its backlog overflowed and no peer can refill it', () => {
+    let skew = 0;
+    const { nodes, run, make, net, sched } = memoryCluster(['a', 'b'], { maxClockOffsetMs: 1000 });
+    const [a, b] = nodes;
+    const z = make('z', { now: () => EPOCH + sched.now + skew, monotonicNow: () => sched.now, backlogSize: 2 });
+    net.add(z);
+    run(1000);
+    // z's clock is set 5 minutes forward and back again; its heartbeats stamped its clock
+    // ahead meanwhile, so it recovers under a new origin and waits for a peer to refill it.
+    // Its peers' sync is off: none sends it anything.
+    skew = 5 * MINUTES;
+    run(1000);
+    for (const n of [a, b]) n.setSyncEnabled(false);
+    skew = 0;
+    run(3000);
+    expect(z.history(100).some((e) => e.type === 'state-replaced')).toBe(true);
+    // Cut off, it acknowledges more writes than its backlog holds: only a snapshot can carry them.
+    net.partition([['a', 'b'], ['z']]);
+    run(100);
+    const acked = ['w1', 'w2', 'w3', 'w4', 'w5'].filter((key) => z.set(key, `z:${key}`).ok);
+    expect(acked).toHaveLength(5);
+    // Then its clock goes 5 minutes back and stays there: it takes no peer's snapshot, so it
+    // is never refilled (seed 1408 of the simulation).
+    skew = -5 * MINUTES;
+    run(100);
+    for (const n of [a, b]) n.setSyncEnabled(true);
+    net.heal();
+    run(10_000);
+    expect(z.set('late', 1)).toMatchObject({ ok: false, code: 'CLOCK_SKEW' });
+    for (const n of [a, b]) for (const key of acked) expect(n.get(key)?.value).toBe(`z:${key}`);
+  });
+
   it('screens a snapshot: a clear watermark stamped too far ahead is not installed, so later writes are neither swallowed nor stamped into the future', () => {
     const { nodes, run, make, net } = memoryCluster(['h'], { maxClockOffsetMs: 1000 });
     // s restored a watermark written by a clock running 5 minutes fast (x, long gone).
