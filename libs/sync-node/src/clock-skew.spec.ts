@@ -78,6 +78,25 @@ describe('ReplicaNode under clock skew', () => {
     expect(slow.set('x', 2).ok).toBe(true);
   });
 
+  it('a node whose clock is behind gets no snapshot it would drop, only once its clock is fixed', () => {
+    let skew = -5 * MINUTES;
+    const { nodes, run, make, net, sched } = memoryCluster(['a', 'b'], { maxClockOffsetMs: 1000, backlogSize: 2 });
+    const [a, b] = nodes;
+    for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) expect(a.set(key, key).ok).toBe(true);
+    run(500);
+    // s is new: only a snapshot brings it a's writes, and its clock is 5 minutes behind them.
+    const slow = make('s', { now: () => EPOCH + sched.now + skew });
+    net.add(slow);
+    run(10_000);
+    expect(slow.has('k1')).toBe(false);
+    // At most the snapshot sent before s's first heartbeat told its clock (it refused them all
+    // and got another every retransmission period, a whole cache each time).
+    for (const n of [a, b]) expect(n.stats().snapshotsSent).toBeLessThanOrEqual(1);
+    skew = 0;
+    run(3000);
+    for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) expect(slow.get(key)?.value).toBe(key);
+  });
+
   it('notices its own wall clock jumping (against the monotonic clock) and refuses writes until a peer confirms it', () => {
     let jump = 0;
     const { nodes, run, make, net, sched } = memoryCluster(['a'], { maxClockOffsetMs: 1000 });

@@ -938,6 +938,7 @@ export class ReplicaNode implements SessionHost {
       // refill it: seed 1408 lost them while it waited for a refill that never came).
       sendableUpTo: () => this.clockHealth.refusedSeq(this.originName) === null ? Infinity : (this.clockHealth.refusedSeq(this.originName) as number) - 1,
       snapshotsAllowed: () => this.clockHealth.refusedSeq(this.originName) === null,
+      peerClockBehind: (nodeId) => (this.clockHealth.peerOffset(nodeId) ?? 0) < -this.options.maxClockOffsetMs && !this.refreshClockVerdict().skewed,
       closed: () => this.isClosed,
       links: () => this.members.links.values(),
       catchUpView: () => this.catchUpView(),
