@@ -95,6 +95,22 @@ describe('cluster-wide routes between two in-process nodes', () => {
     expect(b.context.node.cache.has('session:1')).toBe(true);
   });
 
+  it('answers a pattern delete the node refuses part-way (a full disk) with the refusal, naming how many it applied', async () => {
+    const items = ['full:1', 'full:2', 'full:3', 'full:4'].map((key) => ({ key, value: key }));
+    expect((await request(a.url, 'POST', '/api/cache/bulk', { headers: auth, body: { items } })).status).toBe(200);
+    // The op log refusing from the third record on is what a disk filling up mid-request does.
+    let recorded = 0;
+    a.context.node.setJournal(() => (++recorded <= 2 ? { ok: true } : { ok: false, message: 'ENOSPC: no space left on device, write' }));
+    try {
+      const res = await request(a.url, 'POST', '/api/cache/delete-matching', { headers: auth, body: { pattern: 'full:*' } });
+      expect(res.status).toBe(507);
+      expect(res.body).toMatchObject({ success: false, code: 'DISK_FULL', applied: 2, message: expect.stringMatching(/^Deleted 2 key\(s\), then the node refused/) });
+    } finally {
+      a.context.node.setJournal(undefined);
+    }
+    expect(['full:1', 'full:2', 'full:3', 'full:4'].filter((k) => a.context.node.cache.has(k))).toEqual(['full:3', 'full:4']);
+  });
+
   it('refuses a pattern delete without the token, or with an empty or oversized pattern', async () => {
     expect((await request(a.url, 'POST', '/api/cache/delete-matching', { body: { pattern: '*' } })).status).toBe(401);
     for (const body of [{ pattern: '' }, { pattern: 'x'.repeat(1025) }, { pattern: '*', limit: 0 }, { pattern: '*', limit: 10_001 }, {}]) {
