@@ -1,9 +1,9 @@
-import type { VersionVectorPairs } from '@meshcache/sync-protocol';
+import type { Stamp, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { Backlog } from './backlog.js';
-import { bootstrapsFromAnother, needsSnapshot, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
+import { bootstrapsFromAnother, needsSnapshot, ownPastTail, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
-import type { ReplicaState } from './replica-state.js';
+import type { ReplicaState, ReplicaStateExport } from './replica-state.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import type { SyncActivity } from './sync-activity.js';
 import type { Timers } from './timers.js';
@@ -149,6 +149,8 @@ export class OutboundStream {
     if (!link.streamStarted) {
       if (needsSnapshot(link, this.host.catchUpView())) {
         if (bootstrapsFromAnother(link, this.host.now(), this.host.patienceMs)) return;
+        const tail = ownPastTail(link, this.host.catchUpView());
+        if (tail !== null) return this.sendTail(link, session, tail);
         return this.startSnapshot(link, session);
       }
       if (link.sent >= this.host.sendableUpTo()) return;
@@ -172,6 +174,38 @@ export class OutboundStream {
    * A peer whose clock is behind gets no snapshot until its heartbeats show it fixed (each one
    * pumps again): it would drop the whole snapshot, and the next, every `patienceMs`.
    */
+  /**
+   * A snapshot of only the writes of our earlier incarnations the peer lacks (`tail`: origin →
+   * what the peer has of it), claiming only those origins; our current stream then goes on from
+   * what the peer has of it, out of the backlog.
+   */
+  private sendTail(link: PeerLink, session: PeerSession, tail: Map<string, number>): void {
+    if (!this.host.snapshotsAllowed()) return;
+    const missed = (stamp: Stamp) => {
+      const theirs = tail.get(stamp.hlc.node);
+      return theirs !== undefined && stamp.seq > theirs;
+    };
+    const all = this.host.state.export();
+    const exported: ReplicaStateExport = {
+      entries: all.entries.filter(missed),
+      tombstones: all.tombstones.filter(missed),
+      watermark: all.watermark !== null && missed(all.watermark) ? all.watermark : null,
+      strategy: all.strategy.stamp !== null && missed(all.strategy.stamp) ? all.strategy : { strategy: all.strategy.strategy, stamp: null },
+    };
+    const vv = this.host.versionVectorPairs().filter(([origin]) => tail.has(origin));
+    const items = exported.entries.length + exported.tombstones.length;
+    const id = `${this.host.origin()}-s${this.host.activity.tailStarted(items, 0)}`;
+    const upTo = link.sent;
+    session.send({ type: 'sync-start', mode: 'full', origin: this.host.origin(), fromSeq: upTo + 1, snapshotId: id });
+    this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: items, message: `only the writes of an earlier incarnation of this node that the peer lacks (${items} of ${all.entries.length + all.tombstones.length} entries and tombstones)` });
+    link.snapshotStarted(id, exported.entries.length, this.host.now());
+    this.snapshots.send(session, id, exported, vv, () => {
+      if (link.primary !== session) return;
+      link.snapshotSent(upTo, this.host.now());
+      this.pump(link);
+    }, undefined, (bytes) => this.host.activity.partialBytesSent(bytes));
+  }
+
   private startSnapshot(link: PeerLink, session: PeerSession): void {
     if (!this.host.snapshotsAllowed() || this.host.peerClockBehind(link.nodeId)) return;
     const origin = this.host.origin();

@@ -71,6 +71,20 @@ export class SyncActivity {
     return ++this.snapshotsSent;
   }
 
+  /**
+   * Counts a snapshot of only what the peer missed (the tail of an earlier incarnation of this
+   * node, see `ownPastTail`): a partial repair by its cost. Its number names it, as a snapshot's.
+   */
+  tailStarted(items: number, bytes: number): number {
+    this.partialResyncSent(items, bytes);
+    return ++this.snapshotsSent;
+  }
+
+  /** Bytes of a partial repair sent as snapshot chunks (a tail), as they went out. */
+  partialBytesSent(bytes: number): void {
+    this.repairs.partial.bytes += Math.round(bytes);
+  }
+
   /** Bytes of a snapshot's chunks, as they went out. */
   snapshotBytesSent(bytes: number): void {
     this.repairs.snapshot.bytes += Math.round(bytes);
