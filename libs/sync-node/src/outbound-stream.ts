@@ -35,6 +35,11 @@ export interface OutboundHost {
   sendableUpTo(): number;
   /** False while our state may not be sent as a snapshot. */
   snapshotsAllowed(): boolean;
+  /**
+   * True while `nodeId`'s clock, as its last heartbeat read, is behind our trusted clock by more
+   * than the bound: it takes no state stamped ahead of its clock, so a snapshot would be dropped.
+   */
+  peerClockBehind(nodeId: string): boolean;
   closed(): boolean;
   links(): Iterable<PeerLink>;
   catchUpView(): CatchUpView;
@@ -163,8 +168,12 @@ export class OutboundStream {
     }
   }
 
+  /**
+   * A peer whose clock is behind gets no snapshot until its heartbeats show it fixed (each one
+   * pumps again): it would drop the whole snapshot, and the next, every `patienceMs`.
+   */
   private startSnapshot(link: PeerLink, session: PeerSession): void {
-    if (!this.host.snapshotsAllowed()) return;
+    if (!this.host.snapshotsAllowed() || this.host.peerClockBehind(link.nodeId)) return;
     const origin = this.host.origin();
     const exported = this.host.state.export();
     const number = this.host.activity.snapshotStarted(exported.entries.length + exported.tombstones.length);
