@@ -56,12 +56,13 @@ async function run(options: ChaosOptions): Promise<number> {
   }
 
   const cleanups: Array<() => Promise<void> | void> = [];
-  let cleaned = false;
-  const cleanup = async () => {
-    if (cleaned) return;
-    cleaned = true;
-    for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((e) => log(`cleanup: ${String(e)}`));
-  };
+  // One cleanup, awaited by every caller: a run that failed while a signal's cleanup was under
+  // way returned (and exited) at once, leaving nodes, namespaces and mounts behind.
+  let cleaning: Promise<void> | undefined;
+  const cleanup = (): Promise<void> =>
+    (cleaning ??= (async () => {
+      for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((e) => log(`cleanup: ${String(e)}`));
+    })());
   const onSignal = (signal: string) => {
     log(`${signal}: removing everything this run created`);
     void cleanup().then(() => process.exit(130));
