@@ -56,7 +56,7 @@ const timedTimers = (clock: StepClock): Timers => ({
 });
 
 const makeNode = (nodeId: string, clock: StepClock, capacity: number) =>
-  new ReplicaNode({ nodeId, clusterSecret: 'bench-secret', cache: { capacity, strategy: 'lru' }, timers: timedTimers(clock) });
+  new ReplicaNode({ nodeId, clusterSecret: 'bench-secret', cache: { capacity, strategy: 'lru' }, timers: timedTimers(clock), forceSyncTimeoutMs: 600_000 });
 
 /** An ordered in-process channel: JSON on the wire, delivered on a later turn (the receiver's step is timed). */
 function link(a: ReplicaNode, aClock: StepClock, b: ReplicaNode, bClock: StepClock): () => void {
@@ -160,6 +160,7 @@ async function runJobs(n: number, print: boolean): Promise<void> {
     await measure('forceSync (digests of all keys, none differ)', clocks, async () => {
       const result = await a.forceSync();
       if (result.peers !== 1 || result.differingBuckets !== 0) throw new Error(`forceSync: ${JSON.stringify(result)}`);
+      if (print) console.log(JSON.stringify({ forceSync: result }));
     }, true, print);
   }
   if (only.includes('strategy')) {
