@@ -81,6 +81,13 @@ export class ClockHealth {
     this.confirmers.delete(peer);
   }
 
+  /** The peer's clock minus ours (ms) at its last fresh reading, or null without one. */
+  peerOffset(peer: string): number | null {
+    const reading = this.readings.get(peer);
+    if (reading === undefined || Math.abs(this.options.now() - reading.at) > this.options.freshForMs) return null;
+    return reading.offsetMs;
+  }
+
   /** A peer refused our operations of `origin` from `seq` on: they are lost to it. */
   refusedByPeer(peer: string, origin: string, seq: number, aheadMs: number): void {
     if (this.refusal === null || this.refusal.origin !== origin || seq < this.refusal.seq) this.refusal = { peer, origin, seq, aheadMs };

@@ -78,6 +78,25 @@ describe('ReplicaNode under clock skew', () => {
     expect(slow.set('x', 2).ok).toBe(true);
   });
 
+  it('a node whose clock is behind gets no snapshot it would drop, only once its clock is fixed', () => {
+    let skew = -5 * MINUTES;
+    const { nodes, run, make, net, sched } = memoryCluster(['a', 'b'], { maxClockOffsetMs: 1000, backlogSize: 2 });
+    const [a, b] = nodes;
+    for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) expect(a.set(key, key).ok).toBe(true);
+    run(500);
+    // s is new: only a snapshot brings it a's writes, and its clock is 5 minutes behind them.
+    const slow = make('s', { now: () => EPOCH + sched.now + skew });
+    net.add(slow);
+    run(10_000);
+    expect(slow.has('k1')).toBe(false);
+    // At most the snapshot sent before s's first heartbeat told its clock (it refused them all
+    // and got another every retransmission period, a whole cache each time).
+    for (const n of [a, b]) expect(n.stats().snapshotsSent).toBeLessThanOrEqual(1);
+    skew = 0;
+    run(3000);
+    for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) expect(slow.get(key)?.value).toBe(key);
+  });
+
   it('notices its own wall clock jumping (against the monotonic clock) and refuses writes until a peer confirms it', () => {
     let jump = 0;
     const { nodes, run, make, net, sched } = memoryCluster(['a'], { maxClockOffsetMs: 1000 });
@@ -152,6 +171,38 @@ describe('ReplicaNode under clock skew', () => {
     expect(a.has('ahead')).toBe(false);
     // Forgetting v's origin with the rest left 'held' here, claimed by no vector and sent nowhere.
     for (const n of [a, b, c]) expect(n.get('held')?.value).toBe('only a has it');
+  });
+
+  it('a node still replacing its state after a clock fault passes on the writes it acknowledged since, even when its backlog overflowed and no peer can refill it', () => {
+    let skew = 0;
+    const { nodes, run, make, net, sched } = memoryCluster(['a', 'b'], { maxClockOffsetMs: 1000 });
+    const [a, b] = nodes;
+    const z = make('z', { now: () => EPOCH + sched.now + skew, monotonicNow: () => sched.now, backlogSize: 2 });
+    net.add(z);
+    run(1000);
+    // z's clock is set 5 minutes forward and back again; its heartbeats stamped its clock
+    // ahead meanwhile, so it recovers under a new origin and waits for a peer to refill it.
+    // Its peers' sync is off: none sends it anything.
+    skew = 5 * MINUTES;
+    run(1000);
+    for (const n of [a, b]) n.setSyncEnabled(false);
+    skew = 0;
+    run(3000);
+    expect(z.history(100).some((e) => e.type === 'state-replaced')).toBe(true);
+    // Cut off, it acknowledges more writes than its backlog holds: only a snapshot can carry them.
+    net.partition([['a', 'b'], ['z']]);
+    run(100);
+    const acked = ['w1', 'w2', 'w3', 'w4', 'w5'].filter((key) => z.set(key, `z:${key}`).ok);
+    expect(acked).toHaveLength(5);
+    // Then its clock goes 5 minutes back and stays there: it takes no peer's snapshot, so it
+    // is never refilled (seed 1408 of the simulation).
+    skew = -5 * MINUTES;
+    run(100);
+    for (const n of [a, b]) n.setSyncEnabled(true);
+    net.heal();
+    run(10_000);
+    expect(z.set('late', 1)).toMatchObject({ ok: false, code: 'CLOCK_SKEW' });
+    for (const n of [a, b]) for (const key of acked) expect(n.get(key)?.value).toBe(`z:${key}`);
   });
 
   it('screens a snapshot: a clear watermark stamped too far ahead is not installed, so later writes are neither swallowed nor stamped into the future', () => {

@@ -35,6 +35,11 @@ export interface OutboundHost {
   sendableUpTo(): number;
   /** False while our state may not be sent as a snapshot. */
   snapshotsAllowed(): boolean;
+  /**
+   * True while `nodeId`'s clock, as its last heartbeat read, is behind our trusted clock by more
+   * than the bound: it takes no state stamped ahead of its clock, so a snapshot would be dropped.
+   */
+  peerClockBehind(nodeId: string): boolean;
   closed(): boolean;
   links(): Iterable<PeerLink>;
   catchUpView(): CatchUpView;
@@ -167,10 +172,12 @@ export class OutboundStream {
    * Sends the peer our whole state, read from the store a chunk at a time (no step walks it all):
    * it reflects the vector of this moment, joined with changes made while it is sent, except our
    * own later writes, which follow it on the stream as usual (and so stay subject to the
-   * refusal rule of `sendableUpTo`).
+   * refusal rule of `sendableUpTo`). A peer whose clock is behind gets no snapshot until its
+   * heartbeats show it fixed (each one pumps again): it would drop the whole snapshot, and the
+   * next, every `patienceMs`.
    */
   private startSnapshot(link: PeerLink, session: PeerSession): void {
-    if (!this.host.snapshotsAllowed()) return;
+    if (!this.host.snapshotsAllowed() || this.host.peerClockBehind(link.nodeId)) return;
     const origin = this.host.origin();
     const upTo = this.host.seq();
     const vv = this.host.versionVectorPairs();

@@ -931,10 +931,14 @@ export class ReplicaNode implements SessionHost {
       seq: () => this.seq,
       now: () => this.monotonic(),
       sending: () => !this.isClosed && this.enabled,
-      // Our operations a peer refused must reach no one; our state is not one to copy while
-      // it holds them or while it is being replaced.
+      // Our operations a peer refused must reach no one, nor a snapshot of state holding them.
+      // A node still replacing its state may send one: its vector then claims only its own
+      // origins, whose state it holds as after any refill, and the writes it acknowledged
+      // since may travel no other way (made alone, past its backlog, with no peer able to
+      // refill it: seed 1408 lost them while it waited for a refill that never came).
       sendableUpTo: () => this.clockHealth.refusedSeq(this.originName) === null ? Infinity : (this.clockHealth.refusedSeq(this.originName) as number) - 1,
-      snapshotsAllowed: () => !this.replacingState && this.clockHealth.refusedSeq(this.originName) === null,
+      snapshotsAllowed: () => this.clockHealth.refusedSeq(this.originName) === null,
+      peerClockBehind: (nodeId) => (this.clockHealth.peerOffset(nodeId) ?? 0) < -this.options.maxClockOffsetMs && !this.refreshClockVerdict().skewed,
       closed: () => this.isClosed,
       links: () => this.members.links.values(),
       catchUpView: () => this.catchUpView(),

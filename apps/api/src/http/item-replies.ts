@@ -22,8 +22,9 @@ export const readItemReply = (node: ReplicaNode, key: string, ifNoneMatch?: stri
 
 export const writeItem = (node: ReplicaNode, item: SetItemBody): WriteResult => node.set(item.key, item.value, { ttlMs: ttlMsOf(item) });
 
-/** The answer to a write the node refused. */
-export const refusedWriteReply = (result: WriteFailure): Reply => errorReply(writeFailureCode(result), result.message);
+/** The answer to a write the node refused; `applied` counts the changes made before it, for multi-key requests. */
+export const refusedWriteReply = (result: WriteFailure, applied?: number): Reply =>
+  errorReply(writeFailureCode(result), result.message, applied === undefined ? undefined : { applied });
 
 const writtenReply = (result: WriteResult, key: string): Reply => {
   if (!result.ok) return refusedWriteReply(result);

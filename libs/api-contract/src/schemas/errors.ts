@@ -19,7 +19,7 @@ export const API_ERRORS = {
   CLOCK_SKEW: { status: 503, meaning: "The node's clock is out of bounds with its peers, which would refuse the write: write to another node, fix NTP" },
   DEADLINE_EXCEEDED: { status: 504, meaning: 'The X-Deadline-Ms of a write had passed when the node came to apply it (it was frozen, overloaded or cut off): nothing was applied' },
   CAPACITY_EXCEEDED: { status: 507, meaning: 'The value does not fit the byte budget (CACHE_MAX_BYTES)' },
-  DISK_FULL: { status: 507, meaning: 'The node could not log the write (disk full or failing): nothing was applied; the node is read-only until the disk recovers' },
+  DISK_FULL: { status: 507, meaning: 'The node could not log the write (disk full or failing): nothing was applied (a multi-key request: nothing after the `applied` count); the node is read-only until the disk recovers' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
@@ -52,5 +52,10 @@ export const errorBodySchema = z.object({
   issues: z.array(validationIssueSchema).optional(),
   /** For 5xx: the id the server logged the failure under (also the `X-Request-Id` header). */
   requestId: z.string().optional(),
+  /**
+   * A request that changes many keys and was refused part-way (a full disk, a clock out of
+   * bounds): how many changes were applied, and will replicate, before the refusal.
+   */
+  applied: z.number().int().nonnegative().optional(),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

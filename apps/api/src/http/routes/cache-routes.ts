@@ -44,10 +44,9 @@ export const mountCacheRoutes = (router: Router, ctx: ServerContext): void => {
     let deleted = 0;
     for (const key of page.keys) {
       const result = node.delete(key);
-      if (!result.ok) {
-        if (deleted === 0) return refusedWriteReply(result);
-        return { body: { success: true, message: `Deleted ${deleted} key(s), then the node refused: ${result.message}`, pattern: body.pattern, deleted, more: true } };
-      }
+      // A refusal part-way is the refusal's status, never a 2xx: the client must not read "done".
+      // The deletes before it are applied and replicate; `applied` says how many.
+      if (!result.ok) return refusedWriteReply({ ...result, message: `Deleted ${deleted} key(s), then the node refused: ${result.message}` }, deleted);
       if (result.existed) deleted++;
     }
     const more = page.nextCursor !== null;

@@ -254,6 +254,27 @@ describe('KeyBrowserPanel', () => {
     await waitFor(() => expect(screen.getByText(/No key matches user:\?/)).toBeInTheDocument());
   });
 
+  it('shows a pattern delete the node refused part-way, and reloads the list it changed', async () => {
+    const user = userEvent.setup();
+    let remaining = ['user:1', 'user:2', 'user:3'];
+    const client = mockClient({
+      listKeys: async () => success({ ...page(remaining), totalIsLowerBound: false }),
+      deleteMatching: async () => {
+        remaining = ['user:3'];
+        return failure('DISK_FULL', 507, 'Deleted 2 key(s), then the node refused: ENOSPC: no space left on device, write');
+      },
+    });
+    renderWithConnection(<KeyBrowserPanel />, client);
+    await user.type(screen.getByLabelText('Filter by glob'), 'user:*');
+    await waitFor(() => expect(screen.getByTestId('key-count')).toHaveTextContent('3 keys match user:*'));
+    await user.click(screen.getByRole('button', { name: 'Delete matching…' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, delete 3 keys' }));
+    const confirm = screen.getByRole('group', { name: 'Confirm deleting the matching keys' });
+    await waitFor(() => expect(within(confirm).getByRole('alert')).toHaveTextContent('Deleted 2 key(s), then the node refused'));
+    expect(screen.queryByTestId('delete-matching-outcome')).toBeNull();
+    await waitFor(() => expect(rowKeys()).toEqual(['user:3']));
+  });
+
   it('says when the match count is a lower bound', async () => {
     const user = userEvent.setup();
     renderWithConnection(<KeyBrowserPanel />, mockClient({ listKeys: async () => success({ ...page(['k1']), totalKeys: 200_000, totalIsLowerBound: true }) }));
