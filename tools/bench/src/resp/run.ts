@@ -6,10 +6,10 @@
 // --profile   writes a CPU profile of the meshcache process to tmp/bench-resp/.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeDocSection } from '../write-doc-section.js';
+import { freePort } from '@meshcache/test-support';
 
 const root = resolve(__dirname, '../../../..');
 const requests = Number(process.env.BENCH_REQUESTS ?? 200_000);
@@ -28,15 +28,6 @@ const need = (bin: string) => {
   }
 };
 
-const freePort = (): Promise<number> =>
-  new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
 
 const ping = (port: number): boolean => spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'PING'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
 
