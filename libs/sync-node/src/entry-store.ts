@@ -9,7 +9,8 @@ export interface EntryRecord {
   expiresAt: number | undefined;
 }
 
-export type PutResult = { ok: true } | { ok: false; code: string; message: string };
+/** `created`: the key was not live before the put (an insertion, not an overwrite). */
+export type PutResult = { ok: true; created: boolean } | { ok: false; code: string; message: string };
 
 /**
  * Where live entries are kept. The node backs it with a cache-core `Cache`; the merge-rule
@@ -44,8 +45,9 @@ export class MapEntryStore implements EntryStore {
   }
 
   put(key: string, record: EntryRecord): PutResult {
+    const created = !this.map.has(key);
     this.map.set(key, record);
-    return { ok: true };
+    return { ok: true, created };
   }
 
   remove(key: string): void {

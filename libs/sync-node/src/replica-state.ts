@@ -22,6 +22,19 @@ export type ApplyOutcome = 'applied' | 'superseded' | 'seen';
 export interface ChangeRecord {
   kind: 'set' | 'delete' | 'clear' | 'strategy';
   key?: string;
+  /** For `set`: the key was not live here before (an insertion, not an overwrite). */
+  created?: boolean;
+}
+
+/**
+ * A local write checked against the state that decides it, with the live entry that lookup
+ * found: `applyChecked` reuses it instead of looking the key up a second time.
+ */
+export interface CheckedWrite {
+  readonly operation: Operation;
+  /** State stamped at or above the operation already decides: applying it would change nothing. */
+  readonly loses: boolean;
+  readonly current: EntryRecord | undefined;
 }
 
 export interface ReplicaStateExport {
@@ -97,12 +110,28 @@ export class ReplicaState {
 
   /** True when applying `operation` would change nothing: state stamped at or above it already decides. */
   wouldLose(operation: Operation): boolean {
+    return this.check(operation).loses;
+  }
+
+  /**
+   * `wouldLose` for a write that is then applied with `applyChecked`, one lookup of its key for
+   * both. Nothing may change the state in between (the node only journals the write there).
+   */
+  check(operation: Operation): CheckedWrite {
     const { op, hlc } = operation;
-    if (op.type === 'strategy') return this.strategy.stamp !== null && !newer(hlc, this.strategy.stamp.hlc);
-    if (this.watermark !== null && compareHlc(hlc, this.watermark.hlc) <= 0) return true;
-    if (op.type === 'clear') return false;
+    if (op.type === 'strategy') return { operation, loses: this.strategy.stamp !== null && !newer(hlc, this.strategy.stamp.hlc), current: undefined };
+    if (this.watermark !== null && compareHlc(hlc, this.watermark.hlc) <= 0) return { operation, loses: true, current: undefined };
+    if (op.type === 'clear') return { operation, loses: false, current: undefined };
     const current = this.store.peek(op.key);
-    return !newer(hlc, current !== undefined ? current.hlc : this.absentStamp(op.key));
+    return { operation, loses: !newer(hlc, current !== undefined ? current.hlc : this.absentStamp(op.key)), current };
+  }
+
+  /** Applies a write `check` found winning (its `loses` false) at physical time `now`. */
+  applyChecked(checked: CheckedWrite, now: number): ApplyOutcome {
+    const { op, hlc, seq } = checked.operation;
+    if (op.type === 'set') return this.applyWrite(op.key, hlc, seq, true, op.value, op.ttlMs === undefined ? undefined : hlc.wall + op.ttlMs, now, checked);
+    if (op.type === 'delete') return this.applyWrite(op.key, hlc, seq, false, undefined, undefined, now, checked);
+    return this.applyOperation(checked.operation, now);
   }
 
   applyEntry(entry: SnapshotEntry, now: number): ApplyOutcome {
@@ -311,11 +340,17 @@ export class ReplicaState {
     value: unknown,
     expiresAt: number | undefined,
     now: number,
+    checked?: CheckedWrite,
   ): ApplyOutcome {
-    if (this.watermark !== null && compareHlc(hlc, this.watermark.hlc) <= 0) return 'superseded';
-    const current = this.store.peek(key);
-    const decidingStamp = current !== undefined ? current.hlc : this.absentStamp(key);
-    if (!newer(hlc, decidingStamp)) return 'superseded';
+    let current: EntryRecord | undefined;
+    if (checked !== undefined) {
+      // Decided by `check` a moment ago: only the live entry it found is needed.
+      current = checked.current;
+    } else {
+      if (this.watermark !== null && compareHlc(hlc, this.watermark.hlc) <= 0) return 'superseded';
+      current = this.store.peek(key);
+      if (!newer(hlc, current !== undefined ? current.hlc : this.absentStamp(key))) return 'superseded';
+    }
     if (!isSet) {
       if (current !== undefined) this.store.remove(key);
       this.digGrave(key, { hlc, seq, kind: 'delete', at: this.clock() });
@@ -339,7 +374,7 @@ export class ReplicaState {
     }
     const grave = this.graves.get(key);
     if (grave !== undefined) this.dropGrave(key, grave);
-    this.onChange?.({ kind: 'set', key });
+    this.onChange?.({ kind: 'set', key, created: put.created });
     return 'applied';
   }
 
