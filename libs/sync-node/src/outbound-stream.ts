@@ -3,7 +3,7 @@ import type { Backlog } from './backlog.js';
 import { bootstrapsFromAnother, needsSnapshot, ownPastTail, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
-import type { ReplicaState, ReplicaStateExport } from './replica-state.js';
+import type { ReplicaState } from './replica-state.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import type { SyncActivity } from './sync-activity.js';
 import type { Timers } from './timers.js';
@@ -171,6 +171,41 @@ export class OutboundStream {
   }
 
   /**
+   * A snapshot of only the writes of our earlier incarnations the peer lacks (`tail`: origin →
+   * what the peer has of it), read from the store a chunk at a time like a whole one and claiming
+   * only those origins; our current stream then goes on from what the peer has of it, out of the
+   * backlog.
+   */
+  private sendTail(link: PeerLink, session: PeerSession, tail: Map<string, number>): void {
+    if (!this.host.snapshotsAllowed() || this.host.peerClockBehind(link.nodeId)) return;
+    const missed = (stamp: Stamp) => {
+      const theirs = tail.get(stamp.hlc.node);
+      return theirs !== undefined && stamp.seq > theirs;
+    };
+    const exported = this.host.state.exportStream(this.host.snapshotChunkEntries, missed);
+    const source = {
+      ...exported,
+      watermark: exported.watermark !== null && missed(exported.watermark) ? exported.watermark : null,
+      strategy: exported.strategy.stamp !== null && missed(exported.strategy.stamp) ? exported.strategy : { strategy: exported.strategy.strategy, stamp: null },
+      vv: this.host.versionVectorPairs().filter(([origin]) => tail.has(origin)),
+    };
+    const id = `${this.host.origin()}-s${this.host.activity.tailStarted()}`;
+    const upTo = link.sent;
+    session.send({ type: 'sync-start', mode: 'full', origin: this.host.origin(), fromSeq: upTo + 1, snapshotId: id });
+    link.snapshotStarted(id, 0, this.host.now());
+    let items = 0;
+    const progress = (sent: number) => {
+      items = sent;
+    };
+    this.snapshots.send(session, id, source, () => {
+      this.host.activity.tailSent(link.nodeId, items, exported.size);
+      if (link.primary !== session) return;
+      link.snapshotSent(upTo, this.host.now());
+      this.pump(link);
+    }, progress, (bytes) => this.host.activity.partialBytesSent(bytes));
+  }
+
+  /**
    * Sends the peer our whole state, read from the store a chunk at a time (no step walks it all):
    * it reflects the vector of this moment, joined with changes made while it is sent, except our
    * own later writes, which follow it on the stream as usual (and so stay subject to the
@@ -178,38 +213,6 @@ export class OutboundStream {
    * heartbeats show it fixed (each one pumps again): it would drop the whole snapshot, and the
    * next, every `patienceMs`.
    */
-  /**
-   * A snapshot of only the writes of our earlier incarnations the peer lacks (`tail`: origin →
-   * what the peer has of it), claiming only those origins; our current stream then goes on from
-   * what the peer has of it, out of the backlog.
-   */
-  private sendTail(link: PeerLink, session: PeerSession, tail: Map<string, number>): void {
-    if (!this.host.snapshotsAllowed()) return;
-    const missed = (stamp: Stamp) => {
-      const theirs = tail.get(stamp.hlc.node);
-      return theirs !== undefined && stamp.seq > theirs;
-    };
-    const all = this.host.state.export();
-    const exported: ReplicaStateExport = {
-      entries: all.entries.filter(missed),
-      tombstones: all.tombstones.filter(missed),
-      watermark: all.watermark !== null && missed(all.watermark) ? all.watermark : null,
-      strategy: all.strategy.stamp !== null && missed(all.strategy.stamp) ? all.strategy : { strategy: all.strategy.strategy, stamp: null },
-    };
-    const vv = this.host.versionVectorPairs().filter(([origin]) => tail.has(origin));
-    const items = exported.entries.length + exported.tombstones.length;
-    const id = `${this.host.origin()}-s${this.host.activity.tailStarted(items, 0)}`;
-    const upTo = link.sent;
-    session.send({ type: 'sync-start', mode: 'full', origin: this.host.origin(), fromSeq: upTo + 1, snapshotId: id });
-    this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: items, message: `only the writes of an earlier incarnation of this node that the peer lacks (${items} of ${all.entries.length + all.tombstones.length} entries and tombstones)` });
-    link.snapshotStarted(id, exported.entries.length, this.host.now());
-    this.snapshots.send(session, id, exported, vv, () => {
-      if (link.primary !== session) return;
-      link.snapshotSent(upTo, this.host.now());
-      this.pump(link);
-    }, undefined, (bytes) => this.host.activity.partialBytesSent(bytes));
-  }
-
   private startSnapshot(link: PeerLink, session: PeerSession): void {
     if (!this.host.snapshotsAllowed() || this.host.peerClockBehind(link.nodeId)) return;
     const origin = this.host.origin();
