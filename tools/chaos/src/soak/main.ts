@@ -164,7 +164,7 @@ async function soak(options: SoakOptions): Promise<number> {
     writeFileSync(join(out, 'report.md'), report(title, options, checks, totals, { dashboardEvents, switches, limits: options.ci ? 'relaxed for CI' : 'strict' }));
     for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     console.log(`${dashboardEvents} dashboard events, ${switches} strategy switches; samples, soak.svg and report.md in ${relative(root, out)}`);
-    if (options.ci) console.log(`thresholds relaxed for CI (shared machine): event-loop lag ≤ ${CI.eventLoopLagMaxMs} ms, GET p99 ≤ ${CI.getP99Ms} ms, floors +${CI.heapFloorGrowth * 100} %; errors, fds and sockets not relaxed`);
+    if (options.ci) console.log(`thresholds relaxed for CI (shared machine): event-loop lag and GET p99 reported, not judged; floors +${CI.heapFloorGrowth * 100} %; errors, fds and sockets not relaxed`);
     const failed = checks.filter((c) => !c.ok);
     stopAll();
     console.log(failed.length === 0 ? `SOAK PASSED: ${title}` : `SOAK FAILED: ${failed.map((c) => c.name).join(', ')}`);
