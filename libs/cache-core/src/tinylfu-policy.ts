@@ -35,13 +35,6 @@ const RESTART_THRESHOLD = 0.05;
 const TRANSFER_LIMIT = 1000;
 /** A candidate this frequent that loses admission still wins 1 time in 1024 (defeats hash flooding). */
 const HASH_FLOOD_THRESHOLD = 6;
-/**
- * A key evicted and missed again within this share of the capacity in requests is a regret
- * that resizes the window (WindowRegrets). The window is for short-term recency: counting
- * returns up to 0.5 or 1 x capacity made frequency-skewed traces grow the window and cost
- * 1–5 points at 1,000 entries (docs/BENCHMARKS.md).
- */
-const REGRET_AGE_SHARE = 0.25;
 
 /**
  * Adaptive W-TinyLFU, after Caffeine (Einziger, Friedman & Manes, "TinyLFU", 2017, and
@@ -64,8 +57,8 @@ const REGRET_AGE_SHARE = 0.25;
  * The climber alone cannot leave a plateau: when every window below some size gives the same
  * hit ratio (keys read twice a little further apart than the window holds), its samples see
  * no gain and it never finds the larger window. So evicted keys also leave ghosts
- * (WindowRegrets, after ARC): a miss on a key that the window evicted a short time before
- * grows the window, one the main part evicted shrinks it.
+ * (WindowRegrets, after ARC): missing a key soon after the window evicted it (admission
+ * rejected it) grows the window; missing one soon after the main part evicted it shrinks it.
  */
 export class TinyLfuPolicy implements EvictionPolicy {
   private links: Int32Array;
@@ -92,7 +85,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
     this.sketch = new FrequencySketch(capacity);
     this.sampleSize = SAMPLE_FACTOR * capacity;
     this.stepSize = -STEP_SHARE * capacity;
-    this.regrets = new WindowRegrets(capacity, REGRET_AGE_SHARE * capacity);
+    this.regrets = new WindowRegrets(capacity);
   }
 
   grow(slots: number): void {
@@ -108,7 +101,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
     if (hash >= 0) {
       this.sketch.increment(hash);
       this.link(WINDOW, slot);
-      this.resize(this.regrets.missed(hash, links[at + STAMP]));
+      this.resize(this.regrets.missed(hash, this.clock));
     } else {
       this.link(WINDOW, slot);
     }
@@ -228,7 +221,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
     this.sizes.fill(0);
     this.clock = 0;
     this.sketch = new FrequencySketch(this.capacity);
-    this.regrets = new WindowRegrets(this.capacity, REGRET_AGE_SHARE * this.capacity);
+    this.regrets = new WindowRegrets(this.capacity);
   }
 
   private oldest(queue: number): number {
@@ -291,11 +284,11 @@ export class TinyLfuPolicy implements EvictionPolicy {
     else if (adjustment < 0) this.shrinkWindow(-adjustment);
   }
 
-  /** An evicted key's ghost, so that missing it again soon resizes the window (WindowRegrets). */
+  /** Leaves the evicted key's ghost, so that missing it again soon resizes the window (WindowRegrets). */
   private remember(slot: number): void {
     const at = slot * STRIDE;
     const hash = this.links[at + HASH];
-    if (hash >= 0) this.regrets.evicted(hash, this.links[at + QUEUE] === WINDOW ? WINDOW_SIDE : MAIN_SIDE, this.links[at + STAMP]);
+    if (hash >= 0) this.regrets.evicted(hash, this.links[at + QUEUE] === WINDOW ? WINDOW_SIDE : MAIN_SIDE, this.clock);
   }
 
   /** The window's current share of the capacity, in entries (what the hill climber tunes). */
