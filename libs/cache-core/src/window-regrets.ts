@@ -13,7 +13,8 @@ export type Side = typeof WINDOW_SIDE | typeof MAIN_SIDE;
  * window ghosts from outvoting the few main ones.
  *
  * Direct-mapped, one ghost per slot of a power-of-two table of about the capacity's size: a
- * newer ghost overwrites an older one, which bounds memory (9 bytes per slot) and work (O(1)).
+ * newer ghost overwrites an older one, which bounds memory (9 bytes per slot, 9–18 per unit
+ * of capacity) and work (O(1)).
  */
 export class WindowRegrets {
   private readonly hashes: Int32Array;
