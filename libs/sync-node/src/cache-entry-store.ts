@@ -53,6 +53,10 @@ export class CacheEntryStore implements EntryStore {
     this.cache.delete(key);
   }
 
+  size(): number {
+    return this.cache.size;
+  }
+
   list(): [string, EntryRecord][] {
     this.purgeExpired();
     const out = [...this.cache.entries()];

@@ -22,6 +22,8 @@ export interface EntryStore {
   /** `ttlMs` is relative to the store's clock; undefined means no expiry. */
   put(key: string, record: EntryRecord, ttlMs: number | undefined): PutResult;
   remove(key: string): void;
+  /** How many live entries there are (expired ones not yet purged may count). */
+  size(): number;
   /** Live entries, least valuable first, as a snapshot safe to mutate the store while iterating. */
   list(): [string, EntryRecord][];
   /** Live keys in the order of `list()`: a cheaper copy when the records are read later. */
@@ -50,6 +52,10 @@ export class MapEntryStore implements EntryStore {
 
   remove(key: string): void {
     this.map.delete(key);
+  }
+
+  size(): number {
+    return this.map.size;
   }
 
   list(): [string, EntryRecord][] {

@@ -1,6 +1,6 @@
-import type { VersionVectorPairs } from '@meshcache/sync-protocol';
+import type { Stamp, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { Backlog } from './backlog.js';
-import { bootstrapsFromAnother, needsSnapshot, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
+import { bootstrapsFromAnother, needsSnapshot, ownPastTail, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { ReplicaState } from './replica-state.js';
@@ -149,6 +149,8 @@ export class OutboundStream {
     if (!link.streamStarted) {
       if (needsSnapshot(link, this.host.catchUpView())) {
         if (bootstrapsFromAnother(link, this.host.now(), this.host.patienceMs)) return;
+        const tail = ownPastTail(link, this.host.catchUpView());
+        if (tail !== null) return this.sendTail(link, session, tail);
         return this.startSnapshot(link, session);
       }
       if (link.sent >= this.host.sendableUpTo()) return;
@@ -169,23 +171,65 @@ export class OutboundStream {
   }
 
   /**
-   * A peer whose clock is behind gets no snapshot until its heartbeats show it fixed (each one
-   * pumps again): it would drop the whole snapshot, and the next, every `patienceMs`.
+   * A snapshot of only the writes of our earlier incarnations the peer lacks (`tail`: origin →
+   * what the peer has of it), read from the store a chunk at a time like a whole one and claiming
+   * only those origins; our current stream then goes on from what the peer has of it, out of the
+   * backlog.
+   */
+  private sendTail(link: PeerLink, session: PeerSession, tail: Map<string, number>): void {
+    if (!this.host.snapshotsAllowed() || this.host.peerClockBehind(link.nodeId)) return;
+    const missed = (stamp: Stamp) => {
+      const theirs = tail.get(stamp.hlc.node);
+      return theirs !== undefined && stamp.seq > theirs;
+    };
+    const exported = this.host.state.exportStream(this.host.snapshotChunkEntries, missed);
+    const source = {
+      ...exported,
+      watermark: exported.watermark !== null && missed(exported.watermark) ? exported.watermark : null,
+      strategy: exported.strategy.stamp !== null && missed(exported.strategy.stamp) ? exported.strategy : { strategy: exported.strategy.strategy, stamp: null },
+      vv: this.host.versionVectorPairs().filter(([origin]) => tail.has(origin)),
+    };
+    const id = `${this.host.origin()}-s${this.host.activity.tailStarted()}`;
+    const upTo = link.sent;
+    session.send({ type: 'sync-start', mode: 'full', origin: this.host.origin(), fromSeq: upTo + 1, snapshotId: id });
+    link.snapshotStarted(id, 0, this.host.now());
+    let items = 0;
+    const progress = (sent: number) => {
+      items = sent;
+    };
+    this.snapshots.send(session, id, source, () => {
+      this.host.activity.tailSent(link.nodeId, items, exported.size);
+      if (link.primary !== session) return;
+      link.snapshotSent(upTo, this.host.now());
+      this.pump(link);
+    }, progress, (bytes) => this.host.activity.partialBytesSent(bytes));
+  }
+
+  /**
+   * Sends the peer our whole state, read from the store a chunk at a time (no step walks it all):
+   * it reflects the vector of this moment, joined with changes made while it is sent, except our
+   * own later writes, which follow it on the stream as usual (and so stay subject to the
+   * refusal rule of `sendableUpTo`). A peer whose clock is behind gets no snapshot until its
+   * heartbeats show it fixed (each one pumps again): it would drop the whole snapshot, and the
+   * next, every `patienceMs`.
    */
   private startSnapshot(link: PeerLink, session: PeerSession): void {
     if (!this.host.snapshotsAllowed() || this.host.peerClockBehind(link.nodeId)) return;
     const origin = this.host.origin();
-    const exported = this.host.state.export();
-    const number = this.host.activity.snapshotStarted(exported.entries.length + exported.tombstones.length);
     const upTo = this.host.seq();
+    const vv = this.host.versionVectorPairs();
+    const ownUpTo = () => Math.min(upTo, this.host.sendableUpTo());
+    const exported = this.host.state.exportStream(this.host.snapshotChunkEntries, (stamp) => stamp.hlc.node !== origin || stamp.seq <= ownUpTo());
+    const number = this.host.activity.snapshotStarted(exported.size);
     const id = `${origin}-s${number}`;
     session.send({ type: 'sync-start', mode: 'full', origin, fromSeq: upTo + 1, snapshotId: id });
-    this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.entries.length });
-    link.snapshotStarted(id, exported.entries.length, this.host.now());
+    this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.size });
+    link.snapshotStarted(id, exported.size, this.host.now());
     const progress = (sent: number, total: number) => {
       if (link.primary === session) link.snapshotProgressed(sent, total);
     };
-    this.snapshots.send(session, id, exported, this.host.versionVectorPairs(), () => {
+    const source = { ...exported, vv };
+    this.snapshots.send(session, id, source, () => {
       if (link.primary !== session) return;
       link.snapshotSent(upTo, this.host.now());
       this.pump(link);

@@ -44,6 +44,20 @@ export interface ReplicaStateExport {
   strategy: StrategyState;
 }
 
+/** One step of a streamed export. */
+export interface StatePiece {
+  entries: SnapshotEntry[];
+  tombstones: Tombstone[];
+}
+
+const entryOf = (key: string, r: EntryRecord): SnapshotEntry => {
+  const entry: SnapshotEntry = { key, value: r.value, hlc: r.hlc, seq: r.seq };
+  if (r.expiresAt !== undefined) entry.expiresAt = r.expiresAt;
+  return entry;
+};
+
+const tombstoneOf = (key: string, g: Grave): Tombstone => ({ key, hlc: g.hlc, seq: g.seq });
+
 const newer = (a: Hlc, b: Hlc | undefined): boolean => b === undefined || compareHlc(a, b) > 0;
 
 /** Bytes a grave takes in memory, roughly: the key (UTF-16) plus the stamp and map overhead. */
@@ -220,41 +234,62 @@ export class ReplicaState {
    */
   exportInBatches(batchSize: number): { rest: Omit<ReplicaStateExport, 'entries'>; entries: Generator<SnapshotEntry[]> } {
     const tombstones: Tombstone[] = [];
-    for (const [key, g] of this.graves) if (g.kind === 'delete') tombstones.push({ key, hlc: g.hlc, seq: g.seq });
-    const store = this.store;
-    const graves = this.graves;
+    for (const [key, g] of this.graves) if (g.kind === 'delete') tombstones.push(tombstoneOf(key, g));
+    const pieces = this.walk(batchSize, () => true, false);
     function* entries(): Generator<SnapshotEntry[]> {
-      for (const keys of store.walkKeys(batchSize)) {
-        const batch: SnapshotEntry[] = [];
-        for (const key of keys) {
-          const r = store.peek(key);
-          if (r === undefined) continue;
-          const entry: SnapshotEntry = { key, value: r.value, hlc: r.hlc, seq: r.seq };
-          if (r.expiresAt !== undefined) entry.expiresAt = r.expiresAt;
-          batch.push(entry);
-        }
-        yield batch;
-      }
-      const expired: SnapshotEntry[] = [];
-      for (const [key, g] of graves) {
-        if (g.kind === 'expired') expired.push({ key, value: null, hlc: g.hlc, seq: g.seq, expiresAt: g.expiresAt });
-      }
-      if (expired.length > 0) yield expired;
+      for (const piece of pieces) yield piece.entries;
     }
     return { rest: { tombstones, watermark: this.watermark, strategy: this.strategy }, entries: entries() };
+  }
+
+  /**
+   * The whole state in pieces, for a snapshot sent to a peer while this node goes on serving:
+   * the watermark and strategy are taken now, the entries and then the graves (tombstones, and
+   * expired writes as entries) are walked `batchSize` at a time as `pieces` is iterated. Same
+   * promise as `exportInBatches` (the state at the call joined with later changes; whatever was
+   * removed meanwhile was removed by an operation the peer still gets, or by this node's own
+   * eviction), so the receiver converges once every operation after the version vector of the
+   * call reaches it. `keep` leaves out what must not travel in it (this node's writes after the
+   * call, which its operation stream sends). `size` is the number of items at the call.
+   */
+  exportStream(batchSize: number, keep: (stamp: Stamp) => boolean): { size: number; watermark: Stamp | null; strategy: StrategyState; pieces: Generator<StatePiece> } {
+    return { size: this.store.size() + this.graves.size, watermark: this.watermark, strategy: this.strategy, pieces: this.walk(batchSize, keep, true) };
+  }
+
+  /**
+   * Live entries a slot batch at a time, then the graves: `withTombstones` includes the delete
+   * graves (read live from the map, which tolerates changes between steps), otherwise only the
+   * expired ones.
+   */
+  private *walk(batchSize: number, keep: (stamp: Stamp) => boolean, withTombstones: boolean): Generator<StatePiece> {
+    for (const keys of this.store.walkKeys(batchSize)) {
+      const entries: SnapshotEntry[] = [];
+      for (const key of keys) {
+        const r = this.store.peek(key);
+        if (r !== undefined && keep(r)) entries.push(entryOf(key, r));
+      }
+      yield { entries, tombstones: [] };
+    }
+    let piece: StatePiece = { entries: [], tombstones: [] };
+    for (const [key, g] of this.graves) {
+      if (!keep(g)) continue;
+      if (g.kind === 'expired') piece.entries.push({ key, value: null, hlc: g.hlc, seq: g.seq, expiresAt: g.expiresAt });
+      else if (withTombstones) piece.tombstones.push(tombstoneOf(key, g));
+      if (piece.entries.length + piece.tombstones.length >= batchSize) {
+        yield piece;
+        piece = { entries: [], tombstones: [] };
+      }
+    }
+    if (piece.entries.length + piece.tombstones.length > 0) yield piece;
   }
 
   /** The whole replicated state, entries least valuable first. */
   export(): ReplicaStateExport {
     const entries: SnapshotEntry[] = [];
-    for (const [key, r] of this.store.list()) {
-      const entry: SnapshotEntry = { key, value: r.value, hlc: r.hlc, seq: r.seq };
-      if (r.expiresAt !== undefined) entry.expiresAt = r.expiresAt;
-      entries.push(entry);
-    }
+    for (const [key, r] of this.store.list()) entries.push(entryOf(key, r));
     const tombstones: Tombstone[] = [];
     for (const [key, g] of this.graves) {
-      if (g.kind === 'delete') tombstones.push({ key, hlc: g.hlc, seq: g.seq });
+      if (g.kind === 'delete') tombstones.push(tombstoneOf(key, g));
       // An expired write travels as an entry without its value: the receiver will see it is
       // expired and only keep its stamp.
       else entries.push({ key, value: null, hlc: g.hlc, seq: g.seq, expiresAt: g.expiresAt });
