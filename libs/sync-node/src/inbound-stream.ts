@@ -148,6 +148,8 @@ export class InboundStream {
     if (chunk.last) {
       session.incomingSnapshot = null;
       vv.merge(VersionVector.fromPairs(this.host.guard.claimable(chunk.vv ?? [])));
+      // The sender held the state of what it folded, so this node now does too.
+      vv.adoptFolds(chunk.folded ?? []);
       activity.fullSyncReceived(link.nodeId, this.host.store.cache.size);
       this.host.refilled();
     }
@@ -157,7 +159,7 @@ export class InboundStream {
 
   private lacksAnythingOf(link: PeerLink): boolean {
     const { vv } = this.host;
-    for (const [origin, seq] of link.peerVv.toPairs()) if (vv.get(origin) < seq) return true;
+    for (const [origin, seq] of link.peerVv.toPairs()) if (!vv.covers(origin, seq)) return true;
     return false;
   }
 

@@ -1,4 +1,4 @@
-import type { VersionVectorPairs } from '@meshcache/sync-protocol';
+import type { FoldedIncarnations, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { Backlog } from './backlog.js';
 import { bootstrapsFromAnother, needsSnapshot, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
 import type { PeerLink } from './peer-link.js';
@@ -7,7 +7,6 @@ import type { ReplicaState } from './replica-state.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import type { SyncActivity } from './sync-activity.js';
 import type { Timers } from './timers.js';
-import { VersionVector } from './version-vector.js';
 
 /** Bytes per batch of operations: well under socket.io's default 1 MB message limit. */
 const BATCH_BYTES = 256 * 1024;
@@ -44,6 +43,7 @@ export interface OutboundHost {
   links(): Iterable<PeerLink>;
   catchUpView(): CatchUpView;
   versionVectorPairs(): VersionVectorPairs;
+  foldedIncarnations(): FoldedIncarnations;
 }
 
 /**
@@ -101,7 +101,7 @@ export class OutboundStream {
   /** The peer saw a gap in our stream: resend from what its vector says it has. */
   onResync(link: PeerLink, vv: VersionVectorPairs): void {
     if (link.snapshotting) return;
-    link.peerReported(VersionVector.fromPairs(vv));
+    link.peerReported(vv);
     link.restartStream(link.peerVv.get(this.host.origin()), this.host.now());
     this.pump(link);
   }
@@ -185,7 +185,7 @@ export class OutboundStream {
     const progress = (sent: number, total: number) => {
       if (link.primary === session) link.snapshotProgressed(sent, total);
     };
-    this.snapshots.send(session, id, exported, this.host.versionVectorPairs(), () => {
+    this.snapshots.send(session, id, exported, this.host.versionVectorPairs(), this.host.foldedIncarnations(), () => {
       if (link.primary !== session) return;
       link.snapshotSent(upTo, this.host.now());
       this.pump(link);

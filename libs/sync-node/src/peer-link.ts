@@ -1,5 +1,5 @@
 import type { PeerInfo, PeerState, Strategy } from '@meshcache/sync-protocol';
-import type { HeartbeatMessage, SessionInfo } from '@meshcache/sync-protocol';
+import type { HeartbeatMessage, SessionInfo, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { PeerIdentity, PeerSession } from './peer-session.js';
 import { VersionVector } from './version-vector.js';
 
@@ -33,8 +33,10 @@ export class PeerLink {
 
   /** The peer asked us for its first snapshot. */
   #wantsSnapshot = false;
-  /** What the peer has applied, as last reported. */
+  /** What the peer has applied, as last reported (with the incarnations it folded). */
   #peerVv = new VersionVector();
+  /** The peer reports folded incarnations (an older build does not, and must not meet folded vectors). */
+  #speaksFolds = false;
   /** The peer said it was cut off longer than its tombstone grace and will replace its state. */
   isolated = false;
   /** The peer's floor: wall ms up to which it has forgotten deletes. */
@@ -97,6 +99,9 @@ export class PeerLink {
   }
   get peerVv(): VersionVector {
     return this.#peerVv;
+  }
+  get speaksFolds(): boolean {
+    return this.#speaksFolds;
   }
 
   /** A peer address learned from gossip or configuration. */
@@ -176,8 +181,9 @@ export class PeerLink {
   }
 
   /** The peer reported what it has (a resync request). */
-  peerReported(vv: VersionVector): void {
-    this.#peerVv = vv;
+  peerReported(vv: VersionVectorPairs): void {
+    // A resync lists no folds: the peer's folds only grow, so the last reported ones still hold.
+    this.#peerVv = VersionVector.fromPairs(vv, this.#peerVv.foldedPairs());
   }
 
   /** At most one resync request per `minGapMs`: true when one may be sent now (and records it). */
@@ -213,11 +219,12 @@ export class PeerLink {
    * A handshake completed on `session`: the link is up, with what the peer reported. True when
    * the peer restarted since we last saw it.
    */
-  sessionUp(session: PeerSession, hello: PeerIdentity, auth: Pick<SessionInfo, 'vv' | 'wantsSnapshot'>, now: number): boolean {
+  sessionUp(session: PeerSession, hello: PeerIdentity, auth: Pick<SessionInfo, 'vv' | 'wantsSnapshot' | 'folded'>, now: number): boolean {
     if (hello.url !== null) this.#url = hello.url;
     const restarted = this.#origin !== null && this.#origin !== hello.origin;
     if (this.#origin !== hello.origin) this.newIncarnation(hello.origin);
-    this.#peerVv = VersionVector.fromPairs(auth.vv);
+    this.#peerVv = VersionVector.fromPairs(auth.vv, auth.folded ?? []);
+    this.#speaksFolds = auth.folded !== undefined;
     this.#wantsSnapshot = auth.wantsSnapshot;
     this.#sessions = [...this.#sessions, session];
     this.#lastSeen = Math.floor(now);
@@ -229,7 +236,8 @@ export class PeerLink {
     this.isolated = message.isolated ?? false;
     this.floor = message.floor ?? 0;
     this.#wantsSnapshot = message.wantsSnapshot;
-    this.#peerVv = VersionVector.fromPairs(message.vv);
+    this.#peerVv = VersionVector.fromPairs(message.vv, message.folded ?? []);
+    this.#speaksFolds = message.folded !== undefined;
     this.strategy = message.strategy;
     this.size = message.size;
     this.capacity = message.capacity;
@@ -255,7 +263,7 @@ export class PeerLink {
   behind(applied: VersionVector): number {
     if (this.#origin === null) return 0;
     let missing = 0;
-    for (const origin of applied.origins()) missing += Math.max(0, applied.get(origin) - this.#peerVv.get(origin));
+    for (const origin of applied.origins()) if (!this.#peerVv.isFolded(origin)) missing += Math.max(0, applied.get(origin) - this.#peerVv.get(origin));
     return missing;
   }
 }

@@ -1,4 +1,4 @@
-import type { SnapshotEntry, Tombstone, VersionVectorPairs } from '@meshcache/sync-protocol';
+import type { FoldedIncarnations, SnapshotEntry, Tombstone, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { PeerSession } from './peer-session.js';
 import type { ReplicaStateExport } from './replica-state.js';
 import type { Timers } from './timers.js';
@@ -25,6 +25,7 @@ export class SnapshotSender {
     id: string,
     state: ReplicaStateExport,
     vv: VersionVectorPairs,
+    folded: FoldedIncarnations,
     done: () => void,
     progress: (sent: number, total: number) => void = () => undefined,
     sentBytes: (bytes: number) => void = () => undefined,
@@ -58,6 +59,7 @@ export class SnapshotSender {
         watermark: index === 0 ? state.watermark : null,
         strategy: index === 0 ? state.strategy : null,
         vv: last ? vv : null,
+        ...(last ? { folded } : {}),
       });
       index++;
       sentBytes(bytes);
