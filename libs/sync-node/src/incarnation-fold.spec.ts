@@ -80,4 +80,28 @@ describe('folding dead incarnations out of the version vector', () => {
     // Now every member has it: it folds.
     for (const n of [a, b, c]) expect(n.versionVectorPairs()).toEqual([]);
   });
+
+  it('a twin with a later incarnation does not make the real node’s writes vanish once it is gone: an origin folded while only the twin was seen is listed again when its node connects', () => {
+    const { nodes, run, make, net } = memoryCluster(['a', 'b']);
+    const [a, b] = nodes;
+    const c = make('c', { incarnation: 'a1' });
+    net.add(c);
+    run(1000);
+    expect(c.set('before', 1).ok).toBe(true);
+    run(1000);
+    // The real c is cut off; a second node started with c's id (a later incarnation) takes its place.
+    net.partition([['a', 'b', 'twin'], ['c']]);
+    run(2000);
+    const twin = make('c', { incarnation: 'zz' });
+    net.add(twin, 'twin');
+    run(5000);
+    // The twin leaves; the real c is back and writes again.
+    net.crash('twin');
+    void twin.close();
+    net.heal();
+    run(3000);
+    expect(c.set('after', 2).ok).toBe(true);
+    run(3000);
+    for (const n of [a, b, c]) expect([n.get('before')?.value, n.get('after')?.value]).toEqual([1, 2]);
+  });
 });

@@ -17,7 +17,8 @@ export interface Fold {
  * `n#i` folds when:
  * - every known member is up, speaks folds, and has reported its vector: one away (or an older
  *   build) may still lack it, or would take its absence for a gap and send snapshots;
- * - `n` is this node or a member now running a later incarnation, so `n#i` never writes again;
+ * - `n` is this node or a member now running a later incarnation, which every member is linked
+ *   to (a twin with `n`'s id would be named by some instead), so `n#i` never writes again;
  * - this node and every member list it at the same seq, or folded it already (equal seqs
  *   everywhere, the owner's included, is all of it that exists);
  * - every earlier incarnation of `n` any of them lists folds too (the marker is one bound per
@@ -42,6 +43,10 @@ export function foldable(self: { nodeId: string; origin: string; vv: VersionVect
   for (const [nodeId, origins] of listed) {
     const liveIncarnation = live.get(nodeId);
     if (liveIncarnation === null || liveIncarnation === undefined) continue;
+    // A twin (a second node with this id) would make members name different live incarnations:
+    // only when all name the same one is every other incarnation surely dead.
+    const liveOrigin = nodeId === self.nodeId ? self.origin : (members.find((l) => l.nodeId === nodeId)?.origin as string);
+    if (!members.every((l) => l.nodeId === nodeId || l.peerLive.get(nodeId) === liveOrigin)) continue;
     const ordered = [...origins].map((origin) => ({ origin, incarnation: incarnationOf(origin) })).sort((a, b) => (a.incarnation ?? Infinity) - (b.incarnation ?? Infinity));
     const fold: Fold = { nodeId, below: 0, origins: [] };
     for (const { origin, incarnation } of ordered) {

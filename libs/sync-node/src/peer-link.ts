@@ -1,4 +1,4 @@
-import type { PeerInfo, PeerState, Strategy } from '@meshcache/sync-protocol';
+import { nodeIdOfOrigin, type PeerInfo, type PeerState, type Strategy } from '@meshcache/sync-protocol';
 import type { HeartbeatMessage, SessionInfo, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { PeerIdentity, PeerSession } from './peer-session.js';
 import { VersionVector } from './version-vector.js';
@@ -37,6 +37,8 @@ export class PeerLink {
   #peerVv = new VersionVector();
   /** The peer reports folded incarnations (an older build does not, and must not meet folded vectors). */
   #speaksFolds = false;
+  /** Per node id, the origin the peer was linked to at its last heartbeat. */
+  #peerLive = new Map<string, string>();
   /** The peer said it was cut off longer than its tombstone grace and will replace its state. */
   isolated = false;
   /** The peer's floor: wall ms up to which it has forgotten deletes. */
@@ -102,6 +104,9 @@ export class PeerLink {
   }
   get speaksFolds(): boolean {
     return this.#speaksFolds;
+  }
+  get peerLive(): ReadonlyMap<string, string> {
+    return this.#peerLive;
   }
 
   /** A peer address learned from gossip or configuration. */
@@ -224,7 +229,9 @@ export class PeerLink {
     const restarted = this.#origin !== null && this.#origin !== hello.origin;
     if (this.#origin !== hello.origin) this.newIncarnation(hello.origin);
     this.#peerVv = VersionVector.fromPairs(auth.vv, auth.folded ?? []);
-    this.#speaksFolds = auth.folded !== undefined;
+    // Its first heartbeat says which members it is linked to: no fold counts on it before.
+    this.#speaksFolds = false;
+    this.#peerLive = new Map();
     this.#wantsSnapshot = auth.wantsSnapshot;
     this.#sessions = [...this.#sessions, session];
     this.#lastSeen = Math.floor(now);
@@ -237,7 +244,8 @@ export class PeerLink {
     this.floor = message.floor ?? 0;
     this.#wantsSnapshot = message.wantsSnapshot;
     this.#peerVv = VersionVector.fromPairs(message.vv, message.folded ?? []);
-    this.#speaksFolds = message.folded !== undefined;
+    this.#speaksFolds = message.folded !== undefined && message.live !== undefined;
+    this.#peerLive = new Map((message.live ?? []).map((origin) => [nodeIdOfOrigin(origin), origin]));
     this.strategy = message.strategy;
     this.size = message.size;
     this.capacity = message.capacity;

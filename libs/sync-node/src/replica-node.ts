@@ -603,6 +603,8 @@ export class ReplicaNode implements SessionHost {
     const wasUp = link.state !== 'down';
     if (hello.url !== null) this.members.learnAddress(hello.nodeId, hello.url);
     const restarted = link.sessionUp(session, hello, auth, this.now());
+    // A live origin we folded (from a twin's view): list it again so its stream applies.
+    this.vv.unfold(hello.origin);
     this.aloneSince = null;
     if (!wasUp) this.activity.record({ type: 'peer-up', peer: link.nodeId });
     // Our clock first, so the peer can judge it before our first operation arrives.
@@ -905,6 +907,7 @@ export class ReplicaNode implements SessionHost {
       isolated: this.isolated,
       floor: this.state.floor?.wall ?? 0,
       folded: this.vv.foldedPairs(),
+      live: [...this.members.links.values()].flatMap((l) => (l.state !== 'down' && l.origin !== null ? [l.origin] : [])),
     };
   }
 
@@ -933,6 +936,12 @@ export class ReplicaNode implements SessionHost {
       // missing) has given us what we dropped.
       refilled: () => {
         this.replacingState = false;
+      },
+      adoptFolds: (folded) => {
+        this.vv.adoptFolds(folded);
+        // Never a live incarnation (a sender that folded it saw a twin's view).
+        for (const link of this.members.links.values()) if (link.state !== 'down' && link.origin !== null) this.vv.unfold(link.origin);
+        this.vv.unfold(this.originName);
       },
     };
   }

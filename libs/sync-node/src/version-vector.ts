@@ -56,6 +56,18 @@ export class VersionVector {
     for (const origin of [...this.seqs.keys()]) if (nodeIdOfOrigin(origin) === nodeId && this.isFolded(origin)) this.seqs.delete(origin);
   }
 
+  /**
+   * `origin` is live after all (its node runs it: a fold taken from a twin's view): it and
+   * every later incarnation of its node are listed again, to be taken again from peers.
+   */
+  unfold(origin: string): void {
+    const incarnation = incarnationOf(origin);
+    const nodeId = nodeIdOfOrigin(origin);
+    if (incarnation === null || !this.isFolded(origin)) return;
+    if (incarnation === 0) this.foldedBelow.delete(nodeId);
+    else this.foldedBelow.set(nodeId, incarnation);
+  }
+
   adoptFolds(folded: FoldedIncarnations): void {
     for (const [nodeId, below] of folded) this.foldBelow(nodeId, below);
   }

@@ -142,6 +142,8 @@ export const HeartbeatMessageSchema = z.object({
   floor: z.number().int().nonnegative().optional(),
   /** As in `welcome` / `intro`: the incarnations the sender folded out of `vv`. */
   folded: FoldedIncarnationsSchema.optional(),
+  /** The origin of every member the sender is linked to now: folds wait until all members name the same live incarnation. */
+  live: z.array(OriginSchema).max(1000).optional(),
 });
 
 /**
