@@ -1,4 +1,4 @@
-import type { NodeSnapshot } from '@meshcache/sync-protocol';
+import type { NodeSnapshot, Operation } from '@meshcache/sync-protocol';
 import { ReplicaNode } from './replica-node.js';
 import { EPOCH, memoryCluster } from './test/memory-cluster.js';
 
@@ -21,6 +21,43 @@ const futureWatermarkSnapshot = (nodeId: string): NodeSnapshot => ({
 });
 
 describe('ReplicaNode under clock skew', () => {
+  it('says when it dropped a clock fault\'s state, so a journal can snapshot then; a restart from that snapshot and the journal since does not bring the dropped writes back', () => {
+    let skew = 5 * MINUTES;
+    const { nodes, run, make, net, sched } = memoryCluster(['a', 'b'], { maxClockOffsetMs: 1000, heartbeatMs: 1000 });
+    const [a] = nodes;
+    a.set('k', 'honest');
+    const z = make('z', { now: () => EPOCH + sched.now + skew });
+    // z's disk, as the server keeps it: every operation logged, a snapshot when the state is replaced.
+    let saved: NodeSnapshot | undefined;
+    let log: Operation[] = [];
+    z.setJournal((op) => {
+      log.push(JSON.parse(JSON.stringify(op)) as Operation);
+      return { ok: true };
+    });
+    const replaced: string[] = [];
+    z.on('state-replaced', ({ reason }) => {
+      replaced.push(reason);
+      saved = JSON.parse(JSON.stringify(z.snapshot())) as NodeSnapshot;
+      log = [];
+    });
+    expect(z.set('k', 'future').ok).toBe(true);
+    expect(z.set('only-z', 'future').ok).toBe(true);
+    net.add(z);
+    run(3000);
+    run(6 * MINUTES);
+    skew = 0;
+    run(30_000);
+    expect(replaced).toEqual([expect.stringContaining('clock fault')]);
+    expect(z.get('k')?.value).toBe('honest');
+    expect(z.get('only-z')).toBeUndefined();
+    // kill -9 and restart from the disk: the future writes stay dropped.
+    const restarted = new ReplicaNode({ nodeId: 'z', cache: { capacity: 1000, strategy: 'lru' }, now: () => EPOCH + sched.now });
+    restarted.restore(saved, log);
+    expect(restarted.peek('k')?.value).toBe('honest');
+    expect(restarted.peek('only-z')).toBeUndefined();
+    void restarted.close();
+  });
+
   it('never applies writes stamped too far ahead, not even once the clock caught up; the skewed node learns it, refuses writes, then recovers under a new origin', () => {
     let skew = 5 * MINUTES;
     const { nodes, run, make, net, sched } = memoryCluster(['a', 'b'], { maxClockOffsetMs: 1000, heartbeatMs: 1000 });

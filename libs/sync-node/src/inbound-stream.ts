@@ -11,6 +11,9 @@ import { VersionVector } from './version-vector.js';
 
 type SyncStart = Extract<PeerMessage, { type: 'sync-start' }>;
 
+/** Longest wait, in retransmit periods, between two resync requests while our journal refuses a stream. */
+const MAX_REFUSED_RESYNC_GAP = 30;
+
 /** What the inbound stream needs from its node. */
 export interface InboundHost {
   readonly vv: VersionVector;
@@ -77,7 +80,11 @@ export class InboundStream {
         break;
       }
       // Unlogged, it stays unapplied and unacknowledged: the peer sends it again later.
-      if (!this.host.journal(op).ok) break;
+      if (!this.host.journal(op).ok) {
+        link.journalRefused();
+        break;
+      }
+      link.journalAccepted();
       this.host.state.applyOperation(op, now);
       vv.set(origin, op.seq);
       this.host.emitOp(op);
@@ -164,10 +171,26 @@ export class InboundStream {
     return false;
   }
 
-  /** At most one request per half retransmit period: a burst of out-of-order batches is one gap. */
+  /**
+   * At most one request per half retransmit period: a burst of out-of-order batches is one gap.
+   * While our journal refuses the peer's operations (a full disk), the gap is ours: the requests
+   * back off (each resent stream was refused again, a partial resync logged on both sides once a
+   * second for as long as the disk stayed full) up to MAX_REFUSED_RESYNC_GAP periods, and
+   * {@link journalResumed} asks at once when the journal takes writes again.
+   */
   private requestResync(session: PeerSession, link: PeerLink): void {
     const now = this.host.monotonic();
-    if (!link.mayRequestResync(now, this.host.retransmitMs / 2)) return;
+    if (!link.mayRequestResync(now, this.host.retransmitMs / 2, this.host.retransmitMs * MAX_REFUSED_RESYNC_GAP)) return;
     session.send({ type: 'resync', vv: this.host.vv.toPairs() });
+  }
+
+  /** Our journal takes writes again: every peer whose stream it refused is asked to resend now. */
+  journalResumed(links: Iterable<PeerLink>): void {
+    for (const link of links) {
+      const session = link.primary ?? link.sessions.find((s) => s.isUp);
+      if (link.journalProbes === null || session === undefined) continue;
+      link.resetResyncLimit();
+      this.requestResync(session, link);
+    }
   }
 }

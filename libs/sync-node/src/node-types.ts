@@ -54,4 +54,10 @@ export interface ReplicaNodeEvents {
   'self-url': string;
   /** A replication problem was raised, changed or cleared (see `ReplicaNode.problems()`). */
   problem: ProblemChange<ReplicationProblemCode>;
+  /**
+   * The node dropped state it may not keep (a clock fault's future stamps, a long isolation) and
+   * takes the rest from a peer. The drop is not an operation: a journal that persists the node
+   * must take a snapshot now, or a restart brings the dropped state back from the log.
+   */
+  'state-replaced': { reason: string };
 }

@@ -26,6 +26,8 @@ export class PeerLink {
   #lastResyncRequest = -Infinity;
   /** The snapshot sent on the primary session whose last chunk the peer has not acknowledged. */
   #snapshotUnacked: string | null = null;
+  /** Our journal refused the peer's stream (a full disk): resync requests sent since, as probes. */
+  #journalRefusal: { probes: number } | null = null;
   /** When the current primary session started carrying our stream. */
   #attachedAt = 0;
   /** Entries of the snapshot we are sending the peer, sent so far, while we send one. */
@@ -192,10 +194,39 @@ export class PeerLink {
   }
 
   /** At most one resync request per `minGapMs`: true when one may be sent now (and records it). */
-  mayRequestResync(now: number, minGapMs: number): boolean {
+  /** Our journal refused an operation of the peer's stream; its stream now has a gap until it is taken again. */
+  journalRefused(): void {
+    this.#journalRefusal ??= { probes: 0 };
+  }
+
+  /** Our journal took an operation of the peer's stream again. */
+  journalAccepted(): void {
+    this.#journalRefusal = null;
+  }
+
+  /** Resync requests sent since our journal refused the peer's stream, or null while it takes it. */
+  get journalProbes(): number | null {
+    return this.#journalRefusal?.probes ?? null;
+  }
+
+  /**
+   * A resync request may go out now: at most one per `minGapMs`, and while our journal refuses
+   * the stream, one per `minGapMs` doubled for every earlier request (each one only shows the
+   * journal still refusing), up to `maxGapMs`.
+   */
+  mayRequestResync(now: number, minGapMs: number, maxGapMs = minGapMs): boolean {
+    const refusal = this.#journalRefusal;
+    if (refusal !== null) minGapMs = Math.min(maxGapMs, minGapMs * 2 ** refusal.probes);
     if (now - this.#lastResyncRequest < minGapMs) return false;
     this.#lastResyncRequest = now;
+    if (refusal !== null) refusal.probes++;
     return true;
+  }
+
+  /** The rate limit of {@link mayRequestResync} starts over (our journal takes writes again). */
+  resetResyncLimit(): void {
+    this.#lastResyncRequest = -Infinity;
+    if (this.#journalRefusal !== null) this.#journalRefusal.probes = 0;
   }
 
   /** The peer restarted: its old clock and stream say nothing about the new one. */

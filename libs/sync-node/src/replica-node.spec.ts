@@ -77,6 +77,39 @@ describe('ReplicaNode', () => {
     expect(b.peek('k')?.value).toBe(3);
   });
 
+  it('a peer whose journal refuses our stream (full disk) is resent it ever more rarely, and at once when it says its journal is back', () => {
+    const { nodes, run } = memoryCluster(['a', 'b']);
+    const [a, b] = nodes;
+    let diskFull = false;
+    a.setJournal(() => (diskFull ? { ok: false as const, message: 'no space left on device' } : { ok: true as const }));
+    b.set('k', 0);
+    run(500);
+    expect(a.peek('k')?.value).toBe(0);
+    const partialsBefore = (b.stats().repairs?.partial.count ?? 0);
+    diskFull = true;
+    // 30 s of steady writes on b while a cannot log them.
+    for (let i = 1; i <= 300; i++) {
+      b.set('k', i);
+      run(100);
+    }
+    expect(a.peek('k')?.value).toBe(0);
+    // Each resync request brought the stream again only to be refused again: without the back-off
+    // there was one every half retransmit period (about 150 here, with heartbeats of 100 ms);
+    // with it, the gaps double up to 30 retransmit periods (6 s here): 9.
+    const partialsWhileFull = (b.stats().repairs?.partial.count ?? 0) - partialsBefore;
+    expect(partialsWhileFull).toBeGreaterThan(0);
+    expect(partialsWhileFull).toBeLessThanOrEqual(12);
+    diskFull = false;
+    a.journalResumed();
+    // b keeps writing (its acks keep coming, so nothing of b's own times out): only a's request
+    // brings the refused part of the stream back before the next probe, seconds away.
+    for (let i = 301; i <= 303; i++) {
+      b.set('k', i);
+      run(100);
+    }
+    expect(a.peek('k')?.value).toBe(303);
+  });
+
   it('waitForAcks resolves once enough peers applied a write, or at the timeout with the count reached', async () => {
     const { nodes, run, net } = memoryCluster(['a', 'b', 'c']);
     const [a] = nodes;

@@ -276,6 +276,17 @@ export class ReplicaNode implements SessionHost {
   }
 
   /**
+   * The journal takes writes again after refusing some (a full disk that has room again): peers
+   * whose operations it refused are asked to resend them now. Until then their gaps are asked
+   * for ever more rarely (see InboundStream.requestResync), so a refusing journal costs little
+   * traffic and history; without this call they are still asked for within 30 retransmit periods.
+   */
+  journalResumed(): void {
+    if (this.isClosed) return;
+    this.inbound.journalResumed(this.members.links.values());
+  }
+
+  /**
    * Pauses or resumes sending this node's writes to peers. While off, writes apply locally and
    * wait in the backlog (a snapshot is sent instead if it overflows); peers' writes still arrive.
    */
@@ -836,6 +847,7 @@ export class ReplicaNode implements SessionHost {
     this.vv.retain((origin) => nodeIdOfOrigin(origin) === this.nodeId);
     this.replacingState = true;
     this.activity.record({ type: 'state-replaced', message: reason });
+    this.emitter.emit('state-replaced', { reason });
     for (const session of [...this.sessions]) session.close();
     this.refreshClockVerdict();
   }

@@ -153,6 +153,57 @@ describe('DiskStore', () => {
     await store.close();
   });
 
+  it('a snapshot rotates the log without a synchronous fsync on the event loop, and the old log is fsynced before it is closed', async () => {
+    const dir = freshDir();
+    const calls: string[] = [];
+    const logIo: LogFileIo = {
+      writeSync: (fd, buffer, offset) => fs.writeSync(fd, buffer, offset),
+      fdatasyncSync: (fd) => {
+        calls.push(`fdatasyncSync ${fd}`);
+        fs.fdatasyncSync(fd);
+      },
+      ftruncateSync: fs.ftruncateSync,
+      fdatasync: (fd, callback) => {
+        calls.push(`fdatasync ${fd}`);
+        fs.fdatasync(fd, callback);
+      },
+    };
+    const state = { ops: [] as number[] };
+    const store = new DiskStore({ ...options(dir), fsync: 'everysec', logIo });
+    await store.load();
+    await store.start(() => ({ ops: [...state.ops] }));
+    for (const op of [1, 2, 3]) {
+      expect(store.append({ op })).toEqual({ ok: true });
+      state.ops.push(op);
+    }
+    calls.length = 0;
+    const snapshot = store.snapshot();
+    // The rotation itself (the synchronous part of snapshot()) only asked the thread pool.
+    expect(calls).toEqual([expect.stringMatching(/^fdatasync \d+$/)]);
+    await snapshot;
+    expect(calls.filter((c) => c.startsWith('fdatasyncSync'))).toEqual([]);
+    expect(store.append({ op: 4 })).toEqual({ ok: true });
+    // Kill -9 now: the snapshot holds 1-3, the new log 4.
+    const restored = await new DiskStore(options(dir)).load();
+    expect(restored).toMatchObject({ snapshot: { ops: [1, 2, 3] }, ops: [{ op: 4 }] });
+    await store.close();
+  });
+
+  it('snapshotNow() captures a change no operation carries, also while an earlier snapshot is still being written', async () => {
+    const dir = freshDir();
+    let state = { dropped: false };
+    const store = new DiskStore(options(dir));
+    await store.load();
+    await store.start(() => ({ ...state }));
+    const earlier = store.snapshot();
+    // The node drops state (a clock fault) while that snapshot is written.
+    state = { dropped: true };
+    await store.snapshotNow();
+    await earlier;
+    expect((await new DiskStore(options(dir)).load()).snapshot).toEqual({ dropped: true });
+    await store.close();
+  });
+
   it('close() writes a final snapshot, so a restart replays no operation', async () => {
     const dir = freshDir();
     const store = new DiskStore(options(dir));

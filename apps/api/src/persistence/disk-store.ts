@@ -215,10 +215,12 @@ export class DiskStore {
     // The snapshot and the log switch happen in one synchronous step: no operation falls between.
     const state = take();
     this.generation = next;
-    this.switchTo(writer);
+    const retired = this.switchTo(writer);
     const takenAt = Date.now();
     this.inFlight = (async () => {
       const { dir } = this.options;
+      // The rotated-out log is durable before any file it could be needed with is replaced.
+      await retired;
       const tmp = await writeVerifiedTemp(dir, jsonChunks({ format: 1, generation: next, takenAt, snapshot: state }));
       // The verified newest becomes the previous generation; a missing newest (moved aside as
       // damaged) leaves the previous one in place.
@@ -239,6 +241,15 @@ export class DiskStore {
       this.inFlight = undefined;
     });
     return this.inFlight;
+  }
+
+  /**
+   * A snapshot of the state as it is now, also while one taken earlier is still being written
+   * (that one is waited for, then another is taken): for a change no logged operation carries.
+   */
+  snapshotNow(): Promise<void> {
+    const earlier = this.inFlight;
+    return earlier === undefined ? this.snapshot() : earlier.catch(() => undefined).then(() => this.snapshot());
   }
 
   /** Final snapshot when the disk takes it, then fsync and close the log. */
@@ -262,11 +273,14 @@ export class DiskStore {
     return new OpLogWriter(join(this.options.dir, logName(generation)), this.options.fsync, (fault) => this.probe.fail(fault), this.options.logIo);
   }
 
-  private switchTo(writer: OpLogWriter): void {
+  /** Appends go to `writer` from now on; the previous log is fsynced and closed off the event loop. */
+  private switchTo(writer: OpLogWriter): Promise<void> {
     const previous = this.writer;
     this.writer = writer;
-    const closed = previous?.close();
-    if (closed && !closed.ok) this.options.warn(`closing ${previous?.path}: ${closed.fault.message}`);
+    if (previous === undefined) return Promise.resolve();
+    return previous.retire().then((closed) => {
+      if (!closed.ok) this.options.warn(`closing ${previous.path}: ${closed.fault.message}`);
+    });
   }
 
   /**
@@ -275,7 +289,7 @@ export class DiskStore {
    */
   private reopen(): void {
     const next = this.generation + 1;
-    this.switchTo(this.openLog(next));
+    void this.switchTo(this.openLog(next));
     this.generation = next;
   }
 

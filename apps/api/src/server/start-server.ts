@@ -183,7 +183,10 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
 
   const store = config.dataDir
     ? await openPersistence(node, config.dataDir, config, logger, (disk) => {
-        if (disk.writable) problems.server.clear('disk-read-only');
+        if (disk.writable) {
+          problems.server.clear('disk-read-only');
+          node.journalResumed();
+        }
         else problems.server.raise('disk-read-only', `DATA_DIR refused a write (${disk.fault.code}): the node is read-only, writes answer 507 DISK_FULL until the disk takes writes again`);
       })
     : undefined;

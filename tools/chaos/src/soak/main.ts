@@ -4,6 +4,7 @@
 // the verdict last and exits 1 on any anomaly (2 on bad flags, 3 when the harness failed).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { renderSoakChart } from './soak-chart.js';
@@ -33,13 +34,16 @@ const until = async (check: () => Promise<boolean>, timeoutMs: number, what: str
   throw new Error(`timed out waiting for ${what}`);
 };
 
-async function startCluster(out: string, capacity: number): Promise<Node[]> {
+async function startCluster(out: string, capacity: number, options: SoakOptions): Promise<Node[]> {
   const ports = [await freePort(), await freePort(), await freePort()];
   const urls = ports.map((p) => `http://127.0.0.1:${p}`);
   const nodes = ports.map((port, i) => {
     const name = `s${i + 1}`;
     const logFile = createWriteStream(join(out, `${name}.log`));
-    const child = spawn(process.execPath, [MAIN], {
+    const dataDir = join(out, `data-${name}`);
+    if (options.dataDir) mkdirSync(dataDir, { recursive: true });
+    const persistence = options.dataDir ? { DATA_DIR: dataDir, APPEND_FSYNC: options.fsync, SNAPSHOT_INTERVAL_MS: String(options.snapshotMs) } : {};
+    const child = spawn(process.execPath, [...options.nodeArgs, MAIN], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -53,6 +57,7 @@ async function startCluster(out: string, capacity: number): Promise<Node[]> {
         RESP_PORT: '0',
         ACCESS_LOG: 'false',
         LOG_LEVEL: 'warn',
+        ...persistence,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -102,8 +107,8 @@ async function soak(options: SoakOptions): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   try {
-    log(`3 nodes, ${options.reads} reads/s + ${options.writes} writes/s for ${options.minutes} min, sampling every ${options.sampleMs} ms; output ${relative(root, out)}`);
-    nodes.push(...(await startCluster(out, options.keys * 2 + 10_000)));
+    log(`3 nodes, ${options.reads} reads/s + ${options.writes} writes/s for ${options.minutes} min, sampling every ${options.sampleMs} ms; ${persistenceNote(options)}; output ${relative(root, out)}`);
+    nodes.push(...(await startCluster(out, options.keys * 2 + 10_000, options)));
     const load = new SoakLoad({ urls: nodes.map((n) => n.url), readsPerSecond: options.reads, writesPerSecond: options.writes, keys: options.keys });
     for (const n of nodes) n.child.once('exit', (code, signal) => closing || load.fail(`${n.name} exited (${code ?? signal})`));
     await preload(nodes, options.keys);
@@ -124,6 +129,7 @@ async function soak(options: SoakOptions): Promise<number> {
     let nextSwitch = started + switchEveryMs;
     let strategy: 'LFU' | 'LRU' = 'LFU';
     let switches = 0;
+    const switchedAt: number[] = [];
     load.start();
     while (Date.now() < endAt) {
       const t = Date.now() - started;
@@ -135,6 +141,7 @@ async function soak(options: SoakOptions): Promise<number> {
         }
       }
       if (Date.now() >= nextSwitch) {
+        switchedAt.push(Date.now() - started);
         const r = await fetch(`${nodes[switches % 3].url}/api/strategy`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ strategy }) });
         if (!r.ok) load.fail(`strategy switch: HTTP ${r.status}`);
         strategy = strategy === 'LFU' ? 'LRU' : 'LFU';
@@ -143,13 +150,13 @@ async function soak(options: SoakOptions): Promise<number> {
       }
       dashboard.emit('get-cache-state', { limit: 50 });
       const elapsed = (Date.now() - started) / 1000;
-      if (Math.floor(elapsed / 30) !== Math.floor((elapsed - options.sampleMs / 1000) / 30)) log(`${elapsed.toFixed(0)} s: ${load.reads} reads, ${load.writes} writes, ${load.errors} errors, GET p99 ${load.gets.quantile(0.99).toFixed(2)} ms`);
+      if (Math.floor(elapsed / 30) !== Math.floor((elapsed - options.sampleMs / 1000) / 30)) log(`${elapsed.toFixed(0)} s: ${load.reads} reads, ${load.writes} writes, ${load.errors} errors, GET p99 ${load.gets.quantile(0.99).toFixed(2)} ms, load average ${loadavg()[0].toFixed(2)}`);
       await sleep(Math.max(0, options.sampleMs - ((Date.now() - started) % options.sampleMs)));
     }
     await load.stop();
     const seconds = (Date.now() - started) / 1000;
     const totals = { reads: load.reads, writes: load.writes, errors: load.errors, errorSamples: load.errorSamples, getP99Ms: load.gets.quantile(0.99), seconds };
-    const checks = judge(samples, totals, limits);
+    const checks = judge(samples, totals, limits, { at: switchedAt, windowMs: 2 * options.sampleMs });
     const title = `meshcache soak: 3 nodes, ${(load.reads / seconds).toFixed(0)} reads/s + ${(load.writes / seconds).toFixed(0)} writes/s for ${(seconds / 60).toFixed(1)} min`;
     writeFileSync(join(out, 'samples.jsonl'), samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
     writeFileSync(join(out, 'soak.svg'), await renderSoakChart(samples, title));
@@ -170,11 +177,16 @@ async function soak(options: SoakOptions): Promise<number> {
   }
 }
 
+function persistenceNote(options: SoakOptions): string {
+  const node = options.nodeArgs.length > 0 ? `, node ${options.nodeArgs.join(' ')}` : '';
+  return (options.dataDir ? `DATA_DIR on (APPEND_FSYNC=${options.fsync}, snapshots every ${options.snapshotMs} ms)` : 'no DATA_DIR (memory only)') + node;
+}
+
 function report(title: string, options: SoakOptions, checks: Check[], totals: { reads: number; writes: number; getP99Ms: number; seconds: number }, extra: { dashboardEvents: number; switches: number; limits: string }): string {
   return [
     `# ${title}`,
     '',
-    `Command: \`npm run soak -- --minutes ${options.minutes}${options.ci ? ' --ci' : ''}\` (thresholds ${extra.limits}), ${new Date().toISOString()}.`,
+    `Command: \`npm run soak -- ${process.argv.slice(2).join(' ')}\` (thresholds ${extra.limits}; ${persistenceNote(options)}), ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
     `${totals.reads} reads and ${totals.writes} writes in ${totals.seconds.toFixed(0)} s, GET p99 ${totals.getP99Ms.toFixed(2)} ms, ${extra.dashboardEvents} dashboard events, ${extra.switches} strategy switches.`,
     '',
     '![soak](soak.svg)',

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
 /**
- * `npm run soak -- --minutes 10 [--reads 2000] [--writes 500] [--sample-ms 2000] [--ci] [--out DIR]`.
- * `--ci` relaxes the timing thresholds (event-loop lag, GET p99, memory floors) for a shared CI
+ * `npm run soak -- --minutes 10 [--reads 2000] [--writes 500] [--sample-ms 2000] [--data-dir]
+ * [--fsync everysec] [--snapshot-ms 60000] [--node-args "--trace-gc"] [--ci] [--out DIR]`.
+ * `--data-dir` gives every node its own DATA_DIR under the output folder (snapshots and the
+ * operation log on, as in production); `--node-args` passes flags to the node processes (profiling:
+ * `--cpu-prof --cpu-prof-dir=DIR`, `--trace-gc`). `--ci` relaxes the timing thresholds (event-loop lag, GET p99, memory floors) for a shared CI
  * machine and says so in the verdict; errors, file descriptors and sockets are never relaxed.
  */
 export const soakOptionsSchema = z.strictObject({
@@ -11,6 +14,14 @@ export const soakOptionsSchema = z.strictObject({
   writes: z.coerce.number().int().min(1).max(100_000).default(500),
   sampleMs: z.coerce.number().int().min(200).max(60_000).default(2000),
   keys: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
+  dataDir: z.boolean().default(false),
+  fsync: z.enum(['always', 'everysec', 'no']).default('everysec'),
+  snapshotMs: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  nodeArgs: z
+    .string()
+    .transform((s) => s.split(/\s+/).filter((a) => a !== ''))
+    .pipe(z.array(z.string().regex(/^--[a-z0-9-]+(=\S*)?$/, 'node flags only (--name or --name=value)')))
+    .default([]),
   ci: z.boolean().default(false),
   out: z.string().min(1).optional(),
 });
@@ -23,19 +34,24 @@ const FLAGS: Record<string, keyof SoakOptions> = {
   '--sample-ms': 'sampleMs',
   '--keys': 'keys',
   '--out': 'out',
+  '--fsync': 'fsync',
+  '--snapshot-ms': 'snapshotMs',
+  '--node-args': 'nodeArgs',
 };
+const SWITCHES: Record<string, keyof SoakOptions> = { '--ci': 'ci', '--data-dir': 'dataDir' };
 
 /** Options from argv, or the message naming the bad flag. */
 export function parseSoakArgs(argv: readonly string[]): { ok: true; options: SoakOptions } | { ok: false; message: string } {
   const raw: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--ci') {
-      raw.ci = true;
+    const flag = SWITCHES[arg];
+    if (flag !== undefined) {
+      raw[flag] = true;
       continue;
     }
     const key = FLAGS[arg];
-    if (key === undefined) return { ok: false, message: `unknown flag ${arg} (flags: ${[...Object.keys(FLAGS), '--ci'].join(', ')})` };
+    if (key === undefined) return { ok: false, message: `unknown flag ${arg} (flags: ${[...Object.keys(FLAGS), ...Object.keys(SWITCHES)].join(', ')})` };
     if (i + 1 >= argv.length) return { ok: false, message: `${arg} needs a value` };
     raw[key] = argv[++i];
   }

@@ -31,6 +31,12 @@ describe('soak verdict', () => {
     expect(failed(run(300), { ...quiet, getP99Ms: 12 })).toEqual(['GET p99']);
   });
 
+  it('names the lag apart from the strategy switches, and still judges the whole run', () => {
+    const samples = run(300).map((s) => (s.t === 20_000 ? { ...s, eventLoopLagMaxMs: 180 } : s));
+    const lag = judge(samples, quiet, STRICT, { at: [19_000], windowMs: 4000 }).find((c) => c.name === 's1 event-loop lag');
+    expect(lag).toEqual({ name: 's1 event-loop lag', ok: false, detail: 'max 180.0 ms (at most 50); 12.0 ms outside the samples just after the 1 strategy switches' });
+  });
+
   it('relaxes only timing and memory for CI, never handles or errors', () => {
     expect(failed(run(300, { lag: 80 }), quiet, CI)).toEqual([]);
     expect(CI.handleSlack).toBe(STRICT.handleSlack);
@@ -41,6 +47,12 @@ describe('soak verdict', () => {
     expect(parseSoakArgs(['--minutes', '10'])).toMatchObject({ ok: true, options: { minutes: 10, reads: 2000, writes: 500, ci: false } });
     expect(parseSoakArgs(['--minutes', '-1'])).toMatchObject({ ok: false, message: expect.stringContaining('--minutes') });
     expect(parseSoakArgs(['--nope'])).toMatchObject({ ok: false, message: expect.stringContaining('unknown flag --nope') });
+    expect(parseSoakArgs(['--data-dir', '--fsync', 'always', '--snapshot-ms', '10000', '--node-args', '--trace-gc --cpu-prof-dir=/tmp/p'])).toMatchObject({
+      ok: true,
+      options: { dataDir: true, fsync: 'always', snapshotMs: 10_000, nodeArgs: ['--trace-gc', '--cpu-prof-dir=/tmp/p'] },
+    });
+    expect(parseSoakArgs(['--node-args', 'script.js'])).toMatchObject({ ok: false, message: expect.stringContaining('--node-args') });
+    expect(parseSoakArgs(['--fsync', 'sometimes'])).toMatchObject({ ok: false, message: expect.stringContaining('--fsync') });
   });
 
   it('plots one panel per metric with a line per node', () => {

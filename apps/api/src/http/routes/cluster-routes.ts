@@ -9,16 +9,23 @@ import { bindRoute } from '../bind-route.js';
  * Cluster-wide views and controls: this node asks every peer it knows (the replication engine's
  * list, addresses from configuration or from peers that proved the cluster secret) through the
  * peer's own route, passing the caller's credentials on, and reports each answer or failure.
+ *
+ * The caller's credentials go only to peers this node has a session with (up, or suspect: heard
+ * recently, maybe paused). A down peer's address may be stale (gossiped, or the machine behind it
+ * replaced) and whoever holds it now must not receive the caller's token: it is listed as not
+ * asked, which is also faster than waiting for a dead address to time out.
  */
 export const mountClusterRoutes = (router: Router, ctx: ServerContext): void => {
   const { node, auth, config } = ctx;
-  const peers = () => node.nodes().map((p) => ({ id: p.id, url: p.url }));
+  const peers = () => node.nodes().map((p) => ({ id: p.id, url: p.url, state: p.state }));
+  const DOWN_NOT_ASKED = 'down (no session with this node): not asked';
 
   bindRoute(router, auth, routes.clusterMetrics, async (_input, req) => {
     const self: ClusterNodeMetrics = { id: config.nodeId, url: config.selfUrl, ok: true, metrics: metricsView(ctx) };
     const others = await Promise.all(
-      peers().map(async ({ id, url }): Promise<ClusterNodeMetrics> => {
+      peers().map(async ({ id, url, state }): Promise<ClusterNodeMetrics> => {
         if (url === null) return { id, url, ok: false, error: 'address unknown' };
+        if (state === 'down') return { id, url, ok: false, error: DOWN_NOT_ASKED };
         const answer = await callPeer(url, { method: 'GET', path: routes.metrics.path, authorization: req.headers.authorization, tls: ctx.peerTls, schema: metricsResponseSchema });
         return answer.ok ? { id, url, ok: true, metrics: answer.value } : { id, url, ok: false, error: answer.error };
       }),
@@ -30,8 +37,9 @@ export const mountClusterRoutes = (router: Router, ctx: ServerContext): void => 
     node.setSyncEnabled(body.enabled);
     const self: ClusterToggleOutcome = { id: config.nodeId, url: config.selfUrl, ok: node.syncEnabled === body.enabled, syncEnabled: node.syncEnabled };
     const others = await Promise.all(
-      peers().map(async ({ id, url }): Promise<ClusterToggleOutcome> => {
+      peers().map(async ({ id, url, state }): Promise<ClusterToggleOutcome> => {
         if (url === null) return { id, url, ok: false, error: 'address unknown' };
+        if (state === 'down') return { id, url, ok: false, error: DOWN_NOT_ASKED };
         const answer = await callPeer(url, {
           method: 'POST',
           path: routes.toggleSync.path,
