@@ -33,6 +33,7 @@ module.exports = {
     '^@meshcache/sync-node$': path.join(__dirname, 'libs/sync-node/src/index.ts'),
     '^@meshcache/api-contract$': path.join(__dirname, 'libs/api-contract/src/index.ts'),
     '^@meshcache/resp$': path.join(__dirname, 'libs/resp/src/index.ts'),
+    '^@meshcache/test-support$': path.join(__dirname, 'tools/test-support/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.spec.tsx'],

@@ -2,7 +2,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import { ClusterAttacker } from './test/cluster-attacker.js';
-import { ensureBuilt, eventually, freePort, spawnNode, type NodeProcess } from './test/cluster-processes.js';
+import { freePort } from '@meshcache/test-support';
+import { ensureBuilt, eventually, spawnNode, type NodeProcess } from './test/cluster-processes.js';
 
 jest.setTimeout(90_000);
 

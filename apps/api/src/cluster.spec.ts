@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ensureBuilt, eventually, freePort, MAIN, spawnNode, type NodeProcess } from './test/cluster-processes.js';
+import { freePort } from '@meshcache/test-support';
+import { ensureBuilt, eventually, MAIN, spawnNode, type NodeProcess } from './test/cluster-processes.js';
 
 jest.setTimeout(60_000);
 

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { ClusterAttacker } from './test/cluster-attacker.js';
-import { ensureBuilt, eventually, freePort, spawnNode, type NodeProcess } from './test/cluster-processes.js';
+import { freePort } from '@meshcache/test-support';
+import { ensureBuilt, eventually, spawnNode, type NodeProcess } from './test/cluster-processes.js';
 
 jest.setTimeout(60_000);
 

@@ -1,4 +1,5 @@
-import { ensureBuilt, eventually, freePort, spawnNode } from './test/cluster-processes.js';
+import { freePort } from '@meshcache/test-support';
+import { ensureBuilt, eventually, spawnNode } from './test/cluster-processes.js';
 
 jest.setTimeout(60_000);
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { ClusterAttacker } from './test/cluster-attacker.js';
-import { ensureBuilt, eventually, freePort, spawnNode, type NodeProcess } from './test/cluster-processes.js';
+import { freePort } from '@meshcache/test-support';
+import { ensureBuilt, eventually, spawnNode, type NodeProcess } from './test/cluster-processes.js';
 import { TestPki, type CertFiles } from './test/test-pki.js';
 
 jest.setTimeout(90_000);

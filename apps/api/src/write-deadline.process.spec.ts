@@ -1,5 +1,6 @@
 import { DEADLINE_HEADER } from '@meshcache/api-contract';
-import { ensureBuilt, eventually, freePort, spawnNode, type NodeProcess } from './test/cluster-processes.js';
+import { freePort } from '@meshcache/test-support';
+import { ensureBuilt, eventually, spawnNode, type NodeProcess } from './test/cluster-processes.js';
 
 jest.setTimeout(90_000);
 

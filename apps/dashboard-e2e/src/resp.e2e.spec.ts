@@ -2,7 +2,8 @@ import { createClient } from '@meshcache/api-contract';
 import Redis from 'ioredis';
 import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from './support/chromium';
-import { freePort, LocalCluster } from './support/local-cluster';
+import { freePort } from '@meshcache/test-support';
+import { LocalCluster } from './support/local-cluster';
 
 const UI_TIMEOUT = 30_000;
 

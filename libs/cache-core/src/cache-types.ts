@@ -31,7 +31,8 @@ export interface SetRefusal {
   readonly maxBytes: number;
 }
 
-export type SetResult = { readonly ok: true } | SetRefusal;
+/** `created`: the key was not live before (an insertion, not an overwrite), so key indexes know whether to add it. */
+export type SetResult = { readonly ok: true; readonly created: boolean } | SetRefusal;
 
 /** One entry of a dump: plain data, JSON-serialisable when keys and values are. */
 export interface CacheDumpEntry<K, V> {

@@ -9,15 +9,37 @@ describe.each(strategies)('Cache contract (%s)', (strategy) => {
 
   it('stores, reads, overwrites and deletes', () => {
     const c = make();
-    expect(c.set('a', 1)).toEqual({ ok: true });
+    expect(c.set('a', 1)).toEqual({ ok: true, created: true });
     expect(c.get('a')).toBe(1);
-    c.set('a', 2);
+    expect(c.set('a', 2)).toEqual({ ok: true, created: false });
     expect(c.get('a')).toBe(2);
     expect(c.size).toBe(1);
     expect(c.delete('a')).toBe(true);
     expect(c.delete('a')).toBe(false);
     expect(c.get('a')).toBeUndefined();
     expect(c.has('a')).toBe(false);
+  });
+
+  it('says whether a set created the key: a write over an expired or evicted entry creates it again', () => {
+    let t = 0;
+    // The plain path (no TTL, byte budget or hook), and each of the checks the general path adds.
+    for (const extra of [{}, { maxBytes: 100, sizeOf: () => 1 }, { onEvict: () => {} }]) {
+      t = 0;
+      const c = make(2, { ...extra, now: () => t });
+      expect(c.set('a', 1)).toMatchObject({ created: true });
+      expect(c.set('a', 2)).toMatchObject({ created: false });
+      expect(c.set('b', 1, { ttlMs: 5 })).toMatchObject({ created: true });
+      expect(c.set('b', 1, { ttlMs: 5 })).toMatchObject({ created: false });
+      t = 10;
+      // Expired under the injected clock: the key is gone, so this write inserts it again.
+      expect(c.set('b', 2)).toMatchObject({ created: true });
+      c.set('c', 1);
+      // Capacity 2: one of a, b was evicted for c; writing it again creates it.
+      const gone = c.has('a') ? 'b' : 'a';
+      expect(c.set(gone, 3)).toMatchObject({ created: true });
+      c.delete('c');
+      expect(c.set('c', 4)).toMatchObject({ created: true });
+    }
   });
 
   it('treats __proto__, constructor and the empty string as ordinary keys', () => {
@@ -173,7 +195,7 @@ describe.each(strategies)('Cache contract (%s)', (strategy) => {
 
   it('keeps the byte total within maxBytes and refuses oversized entries', () => {
     const c = make<string>(10, { maxBytes: 10, sizeOf: (v: string) => v.length });
-    expect(c.set('a', 'xxxx')).toEqual({ ok: true });
+    expect(c.set('a', 'xxxx')).toEqual({ ok: true, created: true });
     c.set('b', 'xxxx');
     c.set('c', 'xxxx');
     expect(c.bytes).toBeLessThanOrEqual(10);
@@ -181,7 +203,7 @@ describe.each(strategies)('Cache contract (%s)', (strategy) => {
     const refused = c.set('d', 'x'.repeat(11));
     expect(refused).toMatchObject({ ok: false, code: 'TOO_LARGE', size: 11, maxBytes: 10 });
     expect(c.has('d')).toBe(false);
-    expect(c.set('e', 'bad', undefined)).toEqual({ ok: true });
+    expect(c.set('e', 'bad', undefined)).toEqual({ ok: true, created: true });
     const bad = new Cache<string, string>({ capacity: 2, strategy, maxBytes: 5, sizeOf: () => NaN });
     expect(bad.set('x', 'y')).toMatchObject({ ok: false, code: 'INVALID_SIZE' });
   });

@@ -15,7 +15,8 @@ import { hashKey } from './frequency-sketch.js';
 import { KeyIndex } from './key-index.js';
 import { policyDescriptor, type PolicyDescriptor, type Strategy } from './strategies.js';
 
-const OK: SetResult = Object.freeze({ ok: true as const });
+const CREATED: SetResult = Object.freeze({ ok: true as const, created: true });
+const OVERWRITTEN: SetResult = Object.freeze({ ok: true as const, created: false });
 const INITIAL_SLOTS = 16;
 /** Slots examined for expiry per write: enough to purge over time, never a scan. */
 const SWEEP_STEPS = 2;
@@ -180,7 +181,8 @@ export class Cache<K, V> {
       this.expire(slot);
       slot = -1;
     }
-    if (slot !== -1) {
+    const created = slot === -1;
+    if (!created) {
       const old = this.valueAt[slot];
       this.valueAt[slot] = value;
       this.policy.touch(slot);
@@ -210,7 +212,7 @@ export class Cache<K, V> {
     if (this.totalBytes > this.byteLimit) this.evictBytes(slot);
     if (ttl !== 0 || this.expiresAt !== null) this.stampExpiry(slot, ttl);
     if (this.pending.length !== 0) this.flush();
-    return OK;
+    return created ? CREATED : OVERWRITTEN;
   }
 
   /** `set` for a plain cache: the same steps minus every check that cannot apply. */
@@ -220,22 +222,23 @@ export class Cache<K, V> {
     if (slot !== -1) {
       this.valueAt[slot] = value;
       this.policy.touch(slot);
-    } else {
-      const hash = this.hashesKeys ? hashKey(key) : 0;
-      if (this.index.size >= this.maxEntries) {
-        slot = this.policy.victim();
-        this.index.remove(slot);
-        this.evictionCount++;
-        this.policy.recycle(slot, hash);
-      } else {
-        slot = this.allocateSlot();
-        this.policy.add(slot, hash);
-      }
-      this.index.insert(key, keyHashed, slot);
-      this.valueAt[slot] = value;
+      this.setCount++;
+      return OVERWRITTEN;
     }
+    const hash = this.hashesKeys ? hashKey(key) : 0;
+    if (this.index.size >= this.maxEntries) {
+      slot = this.policy.victim();
+      this.index.remove(slot);
+      this.evictionCount++;
+      this.policy.recycle(slot, hash);
+    } else {
+      slot = this.allocateSlot();
+      this.policy.add(slot, hash);
+    }
+    this.index.insert(key, keyHashed, slot);
+    this.valueAt[slot] = value;
     this.setCount++;
-    return OK;
+    return CREATED;
   }
 
   private refreshPlain(): void {

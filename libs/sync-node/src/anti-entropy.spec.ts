@@ -17,14 +17,16 @@ function pair() {
   const handles: { toA?: ReturnType<ReplicaNode['openLink']>; toB?: ReturnType<ReplicaNode['openLink']> } = {};
   handles.toA = a.openLink({ send: (m) => (sent.push(m), queue.push(() => handles.toB?.receive(wire(m)))), close: () => undefined }, { dialedUrl: 'memory://b' });
   handles.toB = b.openLink({ send: (m) => (sent.push(m), queue.push(() => handles.toA?.receive(wire(m)))), close: () => undefined });
+  /** Delivers messages and runs the nodes' due work (a job's later steps) until neither is left. */
   const drain = async () => {
-    for (let guard = 0; guard < 100_000 && queue.length > 0; guard++) {
-      (queue.shift() as () => void)();
+    for (let guard = 0; guard < 100_000; guard++) {
       sched.runUntil(sched.now);
       await Promise.resolve();
+      if (queue.length === 0) break;
+      (queue.shift() as () => void)();
     }
   };
-  return { a, b, sent, drain };
+  return { a, b, sent, drain, sched, queue };
 }
 
 describe('anti-entropy (forceSync)', () => {
@@ -44,6 +46,39 @@ describe('anti-entropy (forceSync)', () => {
     expect(shipped).toEqual(['k7', 'orphan']);
     expect(a.get('orphan')?.value).toBe('o');
     expect(a.has('k7')).toBe(false);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('hashes the keys a step at a time: no digest leaves before its walk is done, and the node runs other work between steps', async () => {
+    const { a, b, sent, drain, sched, queue } = pair();
+    for (let i = 0; i < 20_000; i++) a.set(`k${i}`, i);
+    await drain();
+    sent.length = 0;
+    const result = a.forceSync();
+    let steps = 0;
+    // One task at a time until a's digest is out: each is one step of the walk.
+    while (!sent.some((m) => m.type === 'digest') && sched.runUntil(sched.now, 1) === 1) steps++;
+    // Walked in one call, the digest was sent by forceSync() itself.
+    expect(steps).toBeGreaterThanOrEqual(20_000 / 2000);
+    expect(queue.length).toBe(1);
+    await drain();
+    expect(await result).toMatchObject({ peers: 1, repairedKeys: 0, differingBuckets: 0 });
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('starts its walk again when a strategy switch moves the entries between two steps, so no key counts twice', async () => {
+    const { a, b, sent, drain, sched } = pair();
+    for (let i = 0; i < 20_000; i++) a.set(`k${i}`, i);
+    await drain();
+    sent.length = 0;
+    const result = a.forceSync();
+    for (let i = 0; i < 3; i++) sched.runUntil(sched.now, 1);
+    expect(sent.some((m) => m.type === 'digest')).toBe(false);
+    // Entries move to other slots: a walk continued from its cursor would hash some twice.
+    a.setStrategy('lfu');
+    expect(a.cache.strategy).toBe('lfu');
+    await drain();
+    expect(await result).toMatchObject({ peers: 1, repairedKeys: 0, differingBuckets: 0 });
     await Promise.all([a.close(), b.close()]);
   });
 });

@@ -8,13 +8,15 @@ import type {
   Tombstone,
 } from '@meshcache/sync-protocol';
 import type { CacheEntryStore } from './cache-entry-store.js';
-import { DIGEST_BUCKETS, bucketOf, factHash } from './digest.js';
+import { DIGEST_BUCKETS, bucketOf } from './digest.js';
+import { FACTS_PER_STEP, walkFacts } from './fact-walk.js';
 import { approxValueSize } from './value-size.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { StatePart } from './clock-guard.js';
 import type { ReplicaState } from './replica-state.js';
 import type { Timers } from './timers.js';
+import { runInSteps } from './work-steps.js';
 
 export interface AntiEntropyHost {
   state(): ReplicaState;
@@ -60,7 +62,9 @@ export const MAX_ANSWERING = 64;
  * `forceSync`: both sides hash their entries and tombstones into buckets; for the buckets whose
  * hashes differ the other side lists `[key, hash]`, so only keys that really differ travel, in
  * both directions, and are merged with the ordinary rules. A key this node applied before and
- * no longer holds (evicted, expired) is not pulled back.
+ * no longer holds (evicted, expired) is not pulled back. Every job over the keys (hashing,
+ * listing, comparing, sending) runs a bounded piece per turn of the event loop (`runInSteps`),
+ * so an exchange over millions of keys never stalls the node.
  */
 export class AntiEntropy {
   private readonly pending = new Map<string, Pending>();
@@ -74,11 +78,10 @@ export class AntiEntropy {
     if (session === null) return Promise.resolve({ repairedKeys: 0, differingBuckets: 0 });
     const requestId = this.host.newRequestId();
     return new Promise((resolve) => {
-      const timer = this.host.timers().setTimeout(() => this.finish(requestId), this.host.timeoutMs());
-      this.pending.set(requestId, {
+      const pending: Pending = {
         link,
         resolve,
-        timer,
+        timer: null,
         local: 0,
         remote: 0,
         buckets: 0,
@@ -86,26 +89,39 @@ export class AntiEntropy {
         remoteDone: false,
         theirFacts: new Map(),
         differing: [],
+      };
+      this.pending.set(requestId, pending);
+      const buckets = new Array<number>(DIGEST_BUCKETS).fill(0);
+      // The timeout counts from the digest's departure: hashing our own keys is not waiting for the peer.
+      runInSteps(this.host.timers(), this.digest(buckets), () => this.pending.get(requestId) === pending, () => {
+        if (!session.isUp) return this.finish(requestId);
+        pending.timer = this.host.timers().setTimeout(() => this.finish(requestId), this.host.timeoutMs());
+        session.send({ type: 'digest', requestId, buckets });
       });
-      session.send({ type: 'digest', requestId, buckets: this.digest() });
     });
   }
 
   /** Step 2 (answering side): list the facts of the buckets that differ. */
   onDigest(session: PeerSession, message: DigestMessage): void {
-    const mine = this.digest();
+    const { requestId } = message;
+    this.answering.delete(requestId);
+    const answering = { peer: session.peer?.nodeId, total: 0 };
+    this.answering.set(requestId, answering);
+    if (this.answering.size > MAX_ANSWERING) this.answering.delete(this.answering.keys().next().value as string);
+    const alive = () => this.answering.get(requestId) === answering && session.isUp;
+    runInSteps(this.host.timers(), this.answerDigest(session, message), alive);
+  }
+
+  private *answerDigest(session: PeerSession, message: DigestMessage): Generator<void> {
+    const mine = new Array<number>(DIGEST_BUCKETS).fill(0);
+    yield* this.digest(mine);
     const differing: number[] = [];
     for (let b = 0; b < DIGEST_BUCKETS; b++) if (mine[b] !== message.buckets[b]) differing.push(b);
-    const facts = [...this.factsIn(new Set(differing))];
-    this.answering.delete(message.requestId);
-    this.answering.set(message.requestId, { peer: session.peer?.nodeId, total: 0 });
-    if (this.answering.size > MAX_ANSWERING) this.answering.delete(this.answering.keys().next().value as string);
-    for (let at = 0; ; at += PIECE_ITEMS) {
-      const piece = facts.slice(at, at + PIECE_ITEMS);
-      const done = at + PIECE_ITEMS >= facts.length;
-      session.send({ type: 'repair-keys', requestId: message.requestId, buckets: at === 0 ? differing : [], facts: piece, done });
-      if (done || !session.isUp) break;
-    }
+    const facts = new Map<string, number>();
+    yield* this.factsIn(new Set(differing), facts);
+    yield* this.pieces(facts.entries(), (piece, first, done) => {
+      session.send({ type: 'repair-keys', requestId: message.requestId, buckets: first ? differing : [], facts: piece, done });
+    });
   }
 
   /** Step 3 (initiator): find the differing keys, ask for the other side's, send ours. */
@@ -118,26 +134,35 @@ export class AntiEntropy {
     pending.differing.push(...message.buckets);
     if (!message.done) return;
     if (pending.differing.length === 0) return this.finish(message.requestId);
-    const mine = this.factsIn(new Set(pending.differing));
-    const want: string[] = [];
-    const give = new Set<string>();
-    for (const [key, hash] of theirs) {
-      if (mine.get(key) === hash) continue;
-      want.push(key);
-      if (mine.has(key)) give.add(key);
-    }
-    for (const key of mine.keys()) if (!theirs.has(key)) give.add(key);
-    for (let at = 0; ; at += PIECE_ITEMS) {
-      const done = at + PIECE_ITEMS >= want.length;
-      session.send({ type: 'repair-want', requestId: message.requestId, keys: want.slice(at, at + PIECE_ITEMS), done });
-      if (done || !session.isUp) break;
-    }
-    this.sendState(session, message.requestId, 'return', give, true);
+    const alive = () => this.pending.get(message.requestId) === pending && session.isUp;
+    runInSteps(this.host.timers(), this.compareAndRepair(session, message.requestId, pending), alive);
   }
 
-  /** Step 4 (answering side): send the state of the keys asked for. */
+  private *compareAndRepair(session: PeerSession, requestId: string, pending: Pending): Generator<void> {
+    const mine = new Map<string, number>();
+    yield* this.factsIn(new Set(pending.differing), mine);
+    const theirs = pending.theirFacts;
+    const want: string[] = [];
+    const give = new Set<string>();
+    let compared = 0;
+    for (const [key, hash] of theirs) {
+      if (mine.get(key) !== hash) {
+        want.push(key);
+        if (mine.has(key)) give.add(key);
+      }
+      if (++compared % FACTS_PER_STEP === 0) yield;
+    }
+    for (const key of mine.keys()) {
+      if (!theirs.has(key)) give.add(key);
+      if (++compared % FACTS_PER_STEP === 0) yield;
+    }
+    yield* this.pieces(want.values(), (keys, _first, done) => session.send({ type: 'repair-want', requestId, keys, done }));
+    yield* this.sendState(session, requestId, 'return', give.values(), true);
+  }
+
+  /** Step 4 (answering side): send the state of the keys asked for (one piece, sent now: replies keep the order of the requests). */
   onRepairWant(session: PeerSession, message: RepairWantMessage): void {
-    this.sendState(session, message.requestId, 'reply', new Set(message.keys), message.done);
+    runInSteps(this.host.timers(), this.sendState(session, message.requestId, 'reply', new Set(message.keys).values(), message.done), () => session.isUp);
   }
 
   /** State for an exchange this node is part of; repairs for any other exchange are dropped unapplied. */
@@ -192,72 +217,81 @@ export class AntiEntropy {
     const pending = this.pending.get(requestId);
     if (pending === undefined) return;
     this.pending.delete(requestId);
-    this.host.timers().clearTimeout(pending.timer);
+    if (pending.timer !== null) this.host.timers().clearTimeout(pending.timer);
     pending.resolve({ repairedKeys: pending.local + pending.remote, differingBuckets: pending.buckets });
   }
 
-  /** XOR of fact hashes per bucket, over live entries and tombstones. */
-  private digest(): number[] {
-    const buckets = new Array<number>(DIGEST_BUCKETS).fill(0);
-    for (const [key, hash] of this.facts()) {
+  /** XOR of fact hashes per bucket, over live entries and tombstones, into `buckets`. */
+  private *digest(buckets: number[]): Generator<void> {
+    const add = (key: string, hash: number) => {
       const b = bucketOf(key);
       buckets[b] = (buckets[b] ^ hash) >>> 0;
+    };
+    yield* walkFacts(this.host.store(), this.host.state().graves, add, () => buckets.fill(0));
+  }
+
+  /** The facts of the keys in `buckets`, into `out`. */
+  private *factsIn(buckets: Set<number>, out: Map<string, number>): Generator<void> {
+    if (buckets.size === 0) return;
+    const add = (key: string, hash: number) => {
+      if (buckets.has(bucketOf(key))) out.set(key, hash);
+    };
+    yield* walkFacts(this.host.store(), this.host.state().graves, add, () => out.clear());
+  }
+
+  /** Sends `items` a piece per step; `send` learns whether a piece is the first and the last. */
+  private *pieces<T>(items: Iterator<T>, send: (piece: T[], first: boolean, done: boolean) => void): Generator<void> {
+    let next = items.next();
+    for (let first = true; ; first = false) {
+      const piece: T[] = [];
+      while (next.done !== true && piece.length < PIECE_ITEMS) {
+        piece.push(next.value);
+        next = items.next();
+      }
+      const done = next.done === true;
+      send(piece, first, done);
+      if (done) return;
+      yield;
     }
-    return buckets;
   }
 
-  private factsIn(buckets: Set<number>): Map<string, number> {
-    const out = new Map<string, number>();
-    if (buckets.size === 0) return out;
-    for (const [key, hash] of this.facts()) if (buckets.has(bucketOf(key))) out.set(key, hash);
-    return out;
-  }
-
-  /** `[key, hash]` of every live entry and tombstone (a key is one or the other). */
-  private *facts(): Generator<[string, number]> {
-    for (const [key, record] of this.host.store().list()) yield [key, factHash(key, record.hlc, false)];
-    for (const [key, grave] of this.host.state().graves) {
-      if (grave.kind === 'delete') yield [key, factHash(key, grave.hlc, true)];
-    }
-  }
-
-  /** Sends the state of `keys` in pieces; the last piece says `done` when `last` is set. */
-  private sendState(session: PeerSession, requestId: string, step: 'reply' | 'return', keys: Set<string>, last: boolean): void {
+  /** Sends the state of `keys`, a piece per step; the last piece says `done` when `last` is set. */
+  private *sendState(session: PeerSession, requestId: string, step: 'reply' | 'return', keys: Iterator<string>, last: boolean): Generator<void> {
     const store = this.host.store();
     const graves = this.host.state().graves;
-    const entries: SnapshotEntry[] = [];
-    const tombstones: Tombstone[] = [];
-    for (const key of keys) {
-      const record = store.peek(key);
-      // Sync off means peers do not see this node's writes (docs/CONSISTENCY.md): a repair
-      // that leaked one let a peer hold state no version vector claimed, which never reached
-      // the others once this node vanished.
-      const stamp = record ?? graves.get(key);
-      if (stamp !== undefined && this.host.withholds(stamp.hlc.node)) continue;
-      if (record !== undefined) {
-        const entry: SnapshotEntry = { key, value: record.value, hlc: record.hlc, seq: record.seq };
-        if (record.expiresAt !== undefined) entry.expiresAt = record.expiresAt;
-        entries.push(entry);
-        continue;
+    let next = keys.next();
+    for (;;) {
+      const entries: SnapshotEntry[] = [];
+      const tombstones: Tombstone[] = [];
+      let bytes = 0;
+      while (next.done !== true && entries.length + tombstones.length < PIECE_ITEMS) {
+        const key = next.value;
+        next = keys.next();
+        const record = store.peek(key);
+        // Sync off means peers do not see this node's writes (docs/CONSISTENCY.md): a repair
+        // that leaked one let a peer hold state no version vector claimed, which never reached
+        // the others once this node vanished.
+        const stamp = record ?? graves.get(key);
+        if (stamp !== undefined && this.host.withholds(stamp.hlc.node)) continue;
+        if (record !== undefined) {
+          const entry: SnapshotEntry = { key, value: record.value, hlc: record.hlc, seq: record.seq };
+          if (record.expiresAt !== undefined) entry.expiresAt = record.expiresAt;
+          entries.push(entry);
+          bytes += approxValueSize(entry.value) + key.length + 40;
+          continue;
+        }
+        const grave = graves.get(key);
+        if (grave !== undefined && grave.kind === 'delete') {
+          tombstones.push({ key, hlc: grave.hlc, seq: grave.seq });
+          bytes += key.length + 30;
+        }
       }
-      const grave = graves.get(key);
-      if (grave !== undefined && grave.kind === 'delete') tombstones.push({ key, hlc: grave.hlc, seq: grave.seq });
+      if (entries.length + tombstones.length > 0) this.host.sent(entries.length + tombstones.length, bytes);
+      const end = next.done === true;
+      if (entries.length + tombstones.length > 0 || end) session.send({ type: 'repair', requestId, step, entries, tombstones, done: end && last });
+      if (end) return;
+      yield;
     }
-    if (entries.length + tombstones.length > 0) {
-      const bytes = entries.reduce((sum, en) => sum + approxValueSize(en.value) + en.key.length + 40, 0) + tombstones.reduce((sum, tb) => sum + tb.key.length + 30, 0);
-      this.host.sent(entries.length + tombstones.length, bytes);
-    }
-    let e = 0;
-    let t = 0;
-    do {
-      const pieceEntries = entries.slice(e, e + PIECE_ITEMS);
-      e += pieceEntries.length;
-      const pieceTombs = pieceEntries.length < PIECE_ITEMS ? tombstones.slice(t, t + PIECE_ITEMS - pieceEntries.length) : [];
-      t += pieceTombs.length;
-      const end = e >= entries.length && t >= tombstones.length;
-      session.send({ type: 'repair', requestId, step, entries: pieceEntries, tombstones: pieceTombs, done: end && last });
-      if (end) break;
-    } while (session.isUp);
   }
 
   private apply(message: RepairMessage): number {

@@ -45,11 +45,16 @@ export class CacheEntryStore implements EntryStore {
     const result = this.cache.set(key, record, ttlMs === undefined ? undefined : { ttlMs });
     if (!result.ok) return { ok: false, code: result.code, message: result.message };
     if (record.expiresAt !== undefined) this.ttlKeys.add(key);
-    return { ok: true };
+    // cache-core's result is a shared frozen object with the same shape: no allocation per write.
+    return result;
   }
 
   remove(key: string): void {
     this.cache.delete(key);
+  }
+
+  size(): number {
+    return this.cache.size;
   }
 
   list(): [string, EntryRecord][] {

@@ -22,6 +22,17 @@ export interface ClockVerdict {
   since: number | null;
 }
 
+/** What the last `assess` read, and what it answered. */
+interface Assessment {
+  revision: number;
+  now: number;
+  monotonicMs: number;
+  origin: string;
+  hlcWall: number;
+  clusterSize: number;
+  verdict: ClockVerdict;
+}
+
 interface PeerReading {
   /** Peer clock minus ours, in ms. */
   offsetMs: number;
@@ -52,6 +63,9 @@ export class ClockHealth {
   private since: number | null = null;
   /** A peer's reading has agreed with our clock since this node started. */
   private confirmed = false;
+  /** Bumped by every change to the evidence above (readings, jump, refusal, confirmation). */
+  private revision = 0;
+  private last: Assessment | null = null;
 
   constructor(private readonly options: ClockHealthOptions) {
     this.wallMinusMonotonic = options.now() - options.monotonic();
@@ -61,6 +75,7 @@ export class ClockHealth {
   peerClock(peer: string, peerClock: number): number {
     const now = this.options.now();
     const offsetMs = Math.round(peerClock - now);
+    this.revision++;
     this.readings.set(peer, { offsetMs, at: now });
     if (Math.abs(offsetMs) <= this.options.maxOffsetMs) this.confirmed = true;
     if (this.jumped !== null) {
@@ -77,6 +92,7 @@ export class ClockHealth {
   }
 
   peerGone(peer: string): void {
+    this.revision++;
     this.readings.delete(peer);
     this.confirmers.delete(peer);
   }
@@ -90,6 +106,7 @@ export class ClockHealth {
 
   /** A peer refused our operations of `origin` from `seq` on: they are lost to it. */
   refusedByPeer(peer: string, origin: string, seq: number, aheadMs: number): void {
+    this.revision++;
     if (this.refusal === null || this.refusal.origin !== origin || seq < this.refusal.seq) this.refusal = { peer, origin, seq, aheadMs };
   }
 
@@ -105,6 +122,7 @@ export class ClockHealth {
 
   /** Forgets refusals of an origin this node no longer writes under. */
   newOrigin(): void {
+    this.revision++;
     this.refusal = null;
   }
 
@@ -113,6 +131,7 @@ export class ClockHealth {
     const now = this.options.now();
     const drift = now - this.options.monotonic() - this.wallMinusMonotonic;
     if (Math.abs(drift) <= this.options.maxOffsetMs / 2) return false;
+    this.revision++;
     this.wallMinusMonotonic += drift;
     // A node alone has nobody to disagree with: the jump is only reported.
     if (hasPeers) {
@@ -120,6 +139,39 @@ export class ClockHealth {
       this.confirmers.clear();
     }
     return true;
+  }
+
+  /**
+   * `checkJump` then `verdict`, asked before every client write. The answer depends only on the
+   * wall and monotonic clocks, the evidence above, the origin, our HLC's wall time and the
+   * cluster's size, so while none of them changed — within the same wall-clock ms and monotonic
+   * ms — the previous answer stands and nothing is recomputed. A change of any of them (a peer's
+   * heartbeat, a refusal, a jump, a new ms) recomputes it at once, so a node whose clock is out
+   * of bounds refuses the very next write; a jump is noticed at most one ms later than if it
+   * were checked continuously. `onJump` is called when the wall clock jumped.
+   */
+  assess(origin: string, hlcWall: number, onJump: () => void): ClockVerdict {
+    const now = this.options.now();
+    const monotonicMs = Math.floor(this.options.monotonic());
+    const clusterSize = this.options.clusterSize();
+    const last = this.last;
+    if (
+      last !== null &&
+      last.revision === this.revision &&
+      last.now === now &&
+      last.monotonicMs === monotonicMs &&
+      last.origin === origin &&
+      last.hlcWall === hlcWall &&
+      last.clusterSize === clusterSize
+    ) {
+      return last.verdict;
+    }
+    const hasPeers = clusterSize > 1;
+    if (this.checkJump(hasPeers)) onJump();
+    const verdict = this.verdict(origin, hlcWall - Math.floor(now), hasPeers);
+    // Read after the check: a jump it found bumped the revision, and is part of this answer.
+    this.last = { revision: this.revision, now, monotonicMs, origin, hlcWall, clusterSize, verdict };
+    return verdict;
   }
 
   /**

@@ -9,7 +9,8 @@ export interface EntryRecord {
   expiresAt: number | undefined;
 }
 
-export type PutResult = { ok: true } | { ok: false; code: string; message: string };
+/** `created`: the key was not live before the put (an insertion, not an overwrite). */
+export type PutResult = { ok: true; created: boolean } | { ok: false; code: string; message: string };
 
 /**
  * Where live entries are kept. The node backs it with a cache-core `Cache`; the merge-rule
@@ -21,6 +22,8 @@ export interface EntryStore {
   /** `ttlMs` is relative to the store's clock; undefined means no expiry. */
   put(key: string, record: EntryRecord, ttlMs: number | undefined): PutResult;
   remove(key: string): void;
+  /** How many live entries there are (expired ones not yet purged may count). */
+  size(): number;
   /** Live entries, least valuable first, as a snapshot safe to mutate the store while iterating. */
   list(): [string, EntryRecord][];
   /** Live keys in the order of `list()`: a cheaper copy when the records are read later. */
@@ -42,12 +45,17 @@ export class MapEntryStore implements EntryStore {
   }
 
   put(key: string, record: EntryRecord): PutResult {
+    const created = !this.map.has(key);
     this.map.set(key, record);
-    return { ok: true };
+    return { ok: true, created };
   }
 
   remove(key: string): void {
     this.map.delete(key);
+  }
+
+  size(): number {
+    return this.map.size;
   }
 
   list(): [string, EntryRecord][] {

@@ -32,6 +32,11 @@ export class HybridClock {
     return { wall: this.wall, logical: this.logical, node: this.origin };
   }
 
+  /** `peek().wall` without a new object: asked before every client write. */
+  get wallTime(): number {
+    return this.wall;
+  }
+
   /** Adopts a timestamp (one the guard accepted, or state restored from our own disk). */
   advanceTo(remote: Hlc): void {
     if (remote.wall > this.wall) {

@@ -4,6 +4,8 @@ import type { ProblemChange } from './problem-board.js';
 export interface ChangeEvent {
   kind: 'set' | 'delete' | 'clear' | 'strategy';
   key?: string;
+  /** For `set`: the key was not live here before (an insertion, not an overwrite), so a key index adds it. */
+  created?: boolean;
   source: 'local' | 'remote';
 }
 

@@ -169,23 +169,31 @@ export class OutboundStream {
   }
 
   /**
-   * A peer whose clock is behind gets no snapshot until its heartbeats show it fixed (each one
-   * pumps again): it would drop the whole snapshot, and the next, every `patienceMs`.
+   * Sends the peer our whole state, read from the store a chunk at a time (no step walks it all):
+   * it reflects the vector of this moment, joined with changes made while it is sent, except our
+   * own later writes, which follow it on the stream as usual (and so stay subject to the
+   * refusal rule of `sendableUpTo`). A peer whose clock is behind gets no snapshot until its
+   * heartbeats show it fixed (each one pumps again): it would drop the whole snapshot, and the
+   * next, every `patienceMs`.
    */
   private startSnapshot(link: PeerLink, session: PeerSession): void {
     if (!this.host.snapshotsAllowed() || this.host.peerClockBehind(link.nodeId)) return;
     const origin = this.host.origin();
-    const exported = this.host.state.export();
-    const number = this.host.activity.snapshotStarted(exported.entries.length + exported.tombstones.length);
     const upTo = this.host.seq();
+    const vv = this.host.versionVectorPairs();
+    const folded = this.host.foldedIncarnations();
+    const ownUpTo = () => Math.min(upTo, this.host.sendableUpTo());
+    const exported = this.host.state.exportStream(this.host.snapshotChunkEntries, (stamp) => stamp.hlc.node !== origin || stamp.seq <= ownUpTo());
+    const number = this.host.activity.snapshotStarted(exported.size);
     const id = `${origin}-s${number}`;
     session.send({ type: 'sync-start', mode: 'full', origin, fromSeq: upTo + 1, snapshotId: id });
-    this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.entries.length });
-    link.snapshotStarted(id, exported.entries.length, this.host.now());
+    this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.size });
+    link.snapshotStarted(id, exported.size, this.host.now());
     const progress = (sent: number, total: number) => {
       if (link.primary === session) link.snapshotProgressed(sent, total);
     };
-    this.snapshots.send(session, id, exported, this.host.versionVectorPairs(), this.host.foldedIncarnations(), () => {
+    const source = { ...exported, vv, folded };
+    this.snapshots.send(session, id, source, () => {
       if (link.primary !== session) return;
       link.snapshotSent(upTo, this.host.now());
       this.pump(link);

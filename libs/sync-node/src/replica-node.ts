@@ -535,14 +535,16 @@ export class ReplicaNode implements SessionHost {
   private writeLocal(op: Op, approxBytes: number): WriteResult {
     const operation: Operation = { origin: this.originName, seq: this.seq + 1, hlc: this.clockImpl.tick(), op };
     // A write that would vanish under state stamped ahead of it is refused, not acknowledged.
-    if (this.state.wouldLose(operation)) {
+    // The key is looked up once, for this check and for the apply below.
+    const checked = this.state.check(operation);
+    if (checked.loses) {
       return { ok: false, code: 'CLOCK_SKEW', message: 'this node holds state stamped ahead of its clock, so the write would not take effect: check the clocks of the cluster' };
     }
     // Log first, then apply: an operation the journal refused never existed (its seq is reused).
     const logged = this.toJournal(operation);
     if (!logged.ok) return { ok: false, code: 'NOT_LOGGED', message: logged.message };
     this.source = 'local';
-    this.state.applyOperation(operation, this.now());
+    this.state.applyChecked(checked, this.now());
     this.vv.set(this.originName, operation.seq);
     this.backlog.append(operation, approxBytes);
     this.emitter.emit('op', operation);
@@ -559,6 +561,7 @@ export class ReplicaNode implements SessionHost {
     if (this.quiet) return;
     const event: ChangeEvent = { kind: change.kind, source: this.source };
     if (change.key !== undefined) event.key = change.key;
+    if (change.created !== undefined) event.created = change.created;
     this.emitter.emit('change', event);
   }
 
@@ -744,12 +747,17 @@ export class ReplicaNode implements SessionHost {
     session.send({ type: 'clock-skew', aheadMs: Math.round(aheadMs), maxOffsetMs: this.options.maxClockOffsetMs, origin, seq });
   }
 
-  /** Recomputes whether our clock is trusted; on a change, says so in the history, to listeners and to `/health`. */
+  private readonly onClockJump = (): void => {
+    this.activity.record({ type: 'clock-skew', message: `this node's wall clock jumped against its monotonic clock` });
+  };
+
+  /**
+   * Whether our clock is trusted (recomputed only when something it depends on changed, see
+   * `ClockHealth.assess`); on a change, says so in the history, to listeners and to `/health`.
+   */
   private refreshClockVerdict(): ClockVerdict {
-    if (this.clockHealth.checkJump(this.members.links.size > 0)) {
-      this.activity.record({ type: 'clock-skew', message: `this node's wall clock jumped against its monotonic clock` });
-    }
-    const verdict = this.clockHealth.verdict(this.originName, this.clockImpl.peek().wall - Math.floor(this.now()), this.members.links.size > 0);
+    const verdict = this.clockHealth.assess(this.originName, this.clockImpl.wallTime, this.onClockJump);
+    if (verdict === this.clockVerdict) return verdict;
     const changed = verdict.kind !== this.clockVerdict.kind;
     this.clockVerdict = verdict;
     if (changed) {

@@ -22,6 +22,19 @@ export type ApplyOutcome = 'applied' | 'superseded' | 'seen';
 export interface ChangeRecord {
   kind: 'set' | 'delete' | 'clear' | 'strategy';
   key?: string;
+  /** For `set`: the key was not live here before (an insertion, not an overwrite). */
+  created?: boolean;
+}
+
+/**
+ * A local write checked against the state that decides it, with the live entry that lookup
+ * found: `applyChecked` reuses it instead of looking the key up a second time.
+ */
+export interface CheckedWrite {
+  readonly operation: Operation;
+  /** State stamped at or above the operation already decides: applying it would change nothing. */
+  readonly loses: boolean;
+  readonly current: EntryRecord | undefined;
 }
 
 export interface ReplicaStateExport {
@@ -30,6 +43,20 @@ export interface ReplicaStateExport {
   watermark: Stamp | null;
   strategy: StrategyState;
 }
+
+/** One step of a streamed export. */
+export interface StatePiece {
+  entries: SnapshotEntry[];
+  tombstones: Tombstone[];
+}
+
+const entryOf = (key: string, r: EntryRecord): SnapshotEntry => {
+  const entry: SnapshotEntry = { key, value: r.value, hlc: r.hlc, seq: r.seq };
+  if (r.expiresAt !== undefined) entry.expiresAt = r.expiresAt;
+  return entry;
+};
+
+const tombstoneOf = (key: string, g: Grave): Tombstone => ({ key, hlc: g.hlc, seq: g.seq });
 
 const newer = (a: Hlc, b: Hlc | undefined): boolean => b === undefined || compareHlc(a, b) > 0;
 
@@ -83,12 +110,28 @@ export class ReplicaState {
 
   /** True when applying `operation` would change nothing: state stamped at or above it already decides. */
   wouldLose(operation: Operation): boolean {
+    return this.check(operation).loses;
+  }
+
+  /**
+   * `wouldLose` for a write that is then applied with `applyChecked`, one lookup of its key for
+   * both. Nothing may change the state in between (the node only journals the write there).
+   */
+  check(operation: Operation): CheckedWrite {
     const { op, hlc } = operation;
-    if (op.type === 'strategy') return this.strategy.stamp !== null && !newer(hlc, this.strategy.stamp.hlc);
-    if (this.watermark !== null && compareHlc(hlc, this.watermark.hlc) <= 0) return true;
-    if (op.type === 'clear') return false;
+    if (op.type === 'strategy') return { operation, loses: this.strategy.stamp !== null && !newer(hlc, this.strategy.stamp.hlc), current: undefined };
+    if (this.watermark !== null && compareHlc(hlc, this.watermark.hlc) <= 0) return { operation, loses: true, current: undefined };
+    if (op.type === 'clear') return { operation, loses: false, current: undefined };
     const current = this.store.peek(op.key);
-    return !newer(hlc, current !== undefined ? current.hlc : this.absentStamp(op.key));
+    return { operation, loses: !newer(hlc, current !== undefined ? current.hlc : this.absentStamp(op.key)), current };
+  }
+
+  /** Applies a write `check` found winning (its `loses` false) at physical time `now`. */
+  applyChecked(checked: CheckedWrite, now: number): ApplyOutcome {
+    const { op, hlc, seq } = checked.operation;
+    if (op.type === 'set') return this.applyWrite(op.key, hlc, seq, true, op.value, op.ttlMs === undefined ? undefined : hlc.wall + op.ttlMs, now, checked);
+    if (op.type === 'delete') return this.applyWrite(op.key, hlc, seq, false, undefined, undefined, now, checked);
+    return this.applyOperation(checked.operation, now);
   }
 
   applyEntry(entry: SnapshotEntry, now: number): ApplyOutcome {
@@ -191,41 +234,62 @@ export class ReplicaState {
    */
   exportInBatches(batchSize: number): { rest: Omit<ReplicaStateExport, 'entries'>; entries: Generator<SnapshotEntry[]> } {
     const tombstones: Tombstone[] = [];
-    for (const [key, g] of this.graves) if (g.kind === 'delete') tombstones.push({ key, hlc: g.hlc, seq: g.seq });
-    const store = this.store;
-    const graves = this.graves;
+    for (const [key, g] of this.graves) if (g.kind === 'delete') tombstones.push(tombstoneOf(key, g));
+    const pieces = this.walk(batchSize, () => true, false);
     function* entries(): Generator<SnapshotEntry[]> {
-      for (const keys of store.walkKeys(batchSize)) {
-        const batch: SnapshotEntry[] = [];
-        for (const key of keys) {
-          const r = store.peek(key);
-          if (r === undefined) continue;
-          const entry: SnapshotEntry = { key, value: r.value, hlc: r.hlc, seq: r.seq };
-          if (r.expiresAt !== undefined) entry.expiresAt = r.expiresAt;
-          batch.push(entry);
-        }
-        yield batch;
-      }
-      const expired: SnapshotEntry[] = [];
-      for (const [key, g] of graves) {
-        if (g.kind === 'expired') expired.push({ key, value: null, hlc: g.hlc, seq: g.seq, expiresAt: g.expiresAt });
-      }
-      if (expired.length > 0) yield expired;
+      for (const piece of pieces) yield piece.entries;
     }
     return { rest: { tombstones, watermark: this.watermark, strategy: this.strategy }, entries: entries() };
+  }
+
+  /**
+   * The whole state in pieces, for a snapshot sent to a peer while this node goes on serving:
+   * the watermark and strategy are taken now, the entries and then the graves (tombstones, and
+   * expired writes as entries) are walked `batchSize` at a time as `pieces` is iterated. Same
+   * promise as `exportInBatches` (the state at the call joined with later changes; whatever was
+   * removed meanwhile was removed by an operation the peer still gets, or by this node's own
+   * eviction), so the receiver converges once every operation after the version vector of the
+   * call reaches it. `keep` leaves out what must not travel in it (this node's writes after the
+   * call, which its operation stream sends). `size` is the number of items at the call.
+   */
+  exportStream(batchSize: number, keep: (stamp: Stamp) => boolean): { size: number; watermark: Stamp | null; strategy: StrategyState; pieces: Generator<StatePiece> } {
+    return { size: this.store.size() + this.graves.size, watermark: this.watermark, strategy: this.strategy, pieces: this.walk(batchSize, keep, true) };
+  }
+
+  /**
+   * Live entries a slot batch at a time, then the graves: `withTombstones` includes the delete
+   * graves (read live from the map, which tolerates changes between steps), otherwise only the
+   * expired ones.
+   */
+  private *walk(batchSize: number, keep: (stamp: Stamp) => boolean, withTombstones: boolean): Generator<StatePiece> {
+    for (const keys of this.store.walkKeys(batchSize)) {
+      const entries: SnapshotEntry[] = [];
+      for (const key of keys) {
+        const r = this.store.peek(key);
+        if (r !== undefined && keep(r)) entries.push(entryOf(key, r));
+      }
+      yield { entries, tombstones: [] };
+    }
+    let piece: StatePiece = { entries: [], tombstones: [] };
+    for (const [key, g] of this.graves) {
+      if (!keep(g)) continue;
+      if (g.kind === 'expired') piece.entries.push({ key, value: null, hlc: g.hlc, seq: g.seq, expiresAt: g.expiresAt });
+      else if (withTombstones) piece.tombstones.push(tombstoneOf(key, g));
+      if (piece.entries.length + piece.tombstones.length >= batchSize) {
+        yield piece;
+        piece = { entries: [], tombstones: [] };
+      }
+    }
+    if (piece.entries.length + piece.tombstones.length > 0) yield piece;
   }
 
   /** The whole replicated state, entries least valuable first. */
   export(): ReplicaStateExport {
     const entries: SnapshotEntry[] = [];
-    for (const [key, r] of this.store.list()) {
-      const entry: SnapshotEntry = { key, value: r.value, hlc: r.hlc, seq: r.seq };
-      if (r.expiresAt !== undefined) entry.expiresAt = r.expiresAt;
-      entries.push(entry);
-    }
+    for (const [key, r] of this.store.list()) entries.push(entryOf(key, r));
     const tombstones: Tombstone[] = [];
     for (const [key, g] of this.graves) {
-      if (g.kind === 'delete') tombstones.push({ key, hlc: g.hlc, seq: g.seq });
+      if (g.kind === 'delete') tombstones.push(tombstoneOf(key, g));
       // An expired write travels as an entry without its value: the receiver will see it is
       // expired and only keep its stamp.
       else entries.push({ key, value: null, hlc: g.hlc, seq: g.seq, expiresAt: g.expiresAt });
@@ -276,11 +340,17 @@ export class ReplicaState {
     value: unknown,
     expiresAt: number | undefined,
     now: number,
+    checked?: CheckedWrite,
   ): ApplyOutcome {
-    if (this.watermark !== null && compareHlc(hlc, this.watermark.hlc) <= 0) return 'superseded';
-    const current = this.store.peek(key);
-    const decidingStamp = current !== undefined ? current.hlc : this.absentStamp(key);
-    if (!newer(hlc, decidingStamp)) return 'superseded';
+    let current: EntryRecord | undefined;
+    if (checked !== undefined) {
+      // Decided by `check` a moment ago: only the live entry it found is needed.
+      current = checked.current;
+    } else {
+      if (this.watermark !== null && compareHlc(hlc, this.watermark.hlc) <= 0) return 'superseded';
+      current = this.store.peek(key);
+      if (!newer(hlc, current !== undefined ? current.hlc : this.absentStamp(key))) return 'superseded';
+    }
     if (!isSet) {
       if (current !== undefined) this.store.remove(key);
       this.digGrave(key, { hlc, seq, kind: 'delete', at: this.clock() });
@@ -304,7 +374,7 @@ export class ReplicaState {
     }
     const grave = this.graves.get(key);
     if (grave !== undefined) this.dropGrave(key, grave);
-    this.onChange?.({ kind: 'set', key });
+    this.onChange?.({ kind: 'set', key, created: put.created });
     return 'applied';
   }
 

@@ -1,17 +1,51 @@
-import type { FoldedIncarnations, SnapshotEntry, Tombstone, VersionVectorPairs } from '@meshcache/sync-protocol';
+import type { FoldedIncarnations, SnapshotEntry, Stamp, StrategyState, Tombstone, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { PeerSession } from './peer-session.js';
-import type { ReplicaStateExport } from './replica-state.js';
+import type { StatePiece } from './replica-state.js';
 import type { Timers } from './timers.js';
 import { packState } from './snapshot-codec.js';
 import { approxValueSize } from './value-size.js';
 
 /** Bytes per chunk the sender aims for: well under socket.io's default 1 MB message limit, even for multi-byte text. */
 const CHUNK_BYTES = 256 * 1024;
+/** Pieces of the walk read per step at most when they hold few items (a cache of many empty slots). */
+const MAX_PIECES_PER_STEP = 8;
+
+/** A state to send, read a piece at a time (`ReplicaState.exportStream`). */
+export interface SnapshotSource {
+  watermark: Stamp | null;
+  strategy: StrategyState;
+  pieces: Iterator<StatePiece>;
+  /** The vector the state reflects: taken when the walk began. */
+  vv: VersionVectorPairs;
+  /** The incarnations folded out of `vv` then. */
+  folded: FoldedIncarnations;
+  /** Items expected (the size when the walk began), for progress. */
+  size: number;
+}
+
+/** Items read from the walk and not sent yet. */
+class Pending<T> {
+  private items: T[] = [];
+  private at = 0;
+  get length(): number {
+    return this.items.length - this.at;
+  }
+  push(more: T[]): void {
+    if (this.at === this.items.length) {
+      this.items = more;
+      this.at = 0;
+    } else for (const item of more) this.items.push(item);
+  }
+  shift(): T {
+    return this.items[this.at++];
+  }
+}
 
 /**
- * Streams a state export in chunks, yielding to the event loop between chunks so the link can
- * drain and the node keeps serving. The export is taken synchronously by the caller, so the
- * chunks describe one consistent moment, which the vector on the last chunk names.
+ * Streams a state in chunks, reading it from the store as it goes and yielding to the event loop
+ * between chunks, so the link can drain and the node keeps serving however large the state: no
+ * step copies or walks more than a chunk's worth. The vector on the last chunk is the one of the
+ * walk's start (see `ReplicaState.exportStream` for why that is enough).
  */
 export class SnapshotSender {
   constructor(
@@ -19,51 +53,68 @@ export class SnapshotSender {
     private readonly maxEntries: number,
   ) {}
 
-  /** `progress` hears how many entries went out after each chunk, `sentBytes` the chunk's approximate size. */
+  /** `progress` hears how many items went out after each chunk, `sentBytes` the chunk's approximate size. */
   send(
     session: PeerSession,
     id: string,
-    state: ReplicaStateExport,
-    vv: VersionVectorPairs,
-    folded: FoldedIncarnations,
+    source: SnapshotSource,
     done: () => void,
     progress: (sent: number, total: number) => void = () => undefined,
     sentBytes: (bytes: number) => void = () => undefined,
   ): void {
-    const { entries, tombstones } = state;
-    let entryAt = 0;
-    let tombAt = 0;
+    const entries = new Pending<SnapshotEntry>();
+    const tombstones = new Pending<Tombstone>();
+    let walked = false;
     let index = 0;
+    let sent = 0;
+    // Reads a chunk's worth and one item more, so the walk's end is known by the chunk that ends it.
+    const read = () => {
+      for (let pieces = 0; !walked && pieces < MAX_PIECES_PER_STEP && entries.length + tombstones.length <= this.maxEntries; pieces++) {
+        const piece = source.pieces.next();
+        if (piece.done === true) walked = true;
+        else {
+          entries.push(piece.value.entries);
+          tombstones.push(piece.value.tombstones);
+        }
+      }
+    };
     const next = () => {
       if (!session.isUp) return;
+      read();
+      if (!walked && entries.length + tombstones.length === 0) {
+        // Only empty slots so far: look further on the next turn.
+        this.timers.setTimeout(next, 0);
+        return;
+      }
       const chunkEntries: SnapshotEntry[] = [];
       const chunkTombs: Tombstone[] = [];
       let bytes = 0;
-      while (entryAt < entries.length && chunkEntries.length < this.maxEntries && bytes < CHUNK_BYTES) {
-        const entry = entries[entryAt++];
+      while (entries.length > 0 && chunkEntries.length < this.maxEntries && bytes < CHUNK_BYTES) {
+        const entry = entries.shift();
         bytes += approxValueSize(entry.value) + entry.key.length + 40;
         chunkEntries.push(entry);
       }
-      while (tombAt < tombstones.length && chunkEntries.length + chunkTombs.length < this.maxEntries && bytes < CHUNK_BYTES) {
-        const tomb = tombstones[tombAt++];
+      while (tombstones.length > 0 && chunkEntries.length + chunkTombs.length < this.maxEntries && bytes < CHUNK_BYTES) {
+        const tomb = tombstones.shift();
         bytes += tomb.key.length + 30;
         chunkTombs.push(tomb);
       }
-      const last = entryAt >= entries.length && tombAt >= tombstones.length;
+      const last = walked && entries.length === 0 && tombstones.length === 0;
       session.send({
         type: 'snapshot-chunk',
         snapshotId: id,
         index,
         last,
         ...packState(chunkEntries, chunkTombs),
-        watermark: index === 0 ? state.watermark : null,
-        strategy: index === 0 ? state.strategy : null,
-        vv: last ? vv : null,
-        ...(last ? { folded } : {}),
+        watermark: index === 0 ? source.watermark : null,
+        strategy: index === 0 ? source.strategy : null,
+        vv: last ? source.vv : null,
+        ...(last ? { folded: source.folded } : {}),
       });
       index++;
+      sent += chunkEntries.length + chunkTombs.length;
       sentBytes(bytes);
-      progress(entryAt, entries.length);
+      progress(sent, Math.max(sent, source.size));
       if (last) done();
       else this.timers.setTimeout(next, 0);
     };

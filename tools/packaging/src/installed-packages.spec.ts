@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { freePort, runNode, type Running } from './child-process';
+import { freePort } from '@meshcache/test-support';
+import { runNode, type Running } from './child-process';
 import { packAndInstall, root, type PackedInstall } from './packed-install';
 import { readmeExample } from './readme-example';
 

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, eventually, freePort, spawnNode, type NodeProcess } from '../test/cluster-processes.js';
+import { freePort } from '@meshcache/test-support';
+import { ensureBuilt, eventually, spawnNode, type NodeProcess } from '../test/cluster-processes.js';
 import { fillDisk } from '../test/fill-disk.js';
 
 jest.setTimeout(120_000);

@@ -1,6 +1,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import IORedis from 'ioredis';
-import { ensureBuilt, eventually, freePort, spawnNode, type NodeProcess } from '../test/cluster-processes.js';
+import { freePort } from '@meshcache/test-support';
+import { ensureBuilt, eventually, spawnNode, type NodeProcess } from '../test/cluster-processes.js';
 
 jest.setTimeout(60_000);
 

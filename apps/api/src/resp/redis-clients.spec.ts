@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { promisify } from 'node:util';
 import IORedis from 'ioredis';
 import { createClient } from 'redis';
-import { ensureBuilt, eventually, freePort, spawnNode, type NodeProcess } from '../test/cluster-processes.js';
+import { freePort } from '@meshcache/test-support';
+import { ensureBuilt, eventually, spawnNode, type NodeProcess } from '../test/cluster-processes.js';
 import { TestPki } from '../test/test-pki.js';
 
 jest.setTimeout(90_000);

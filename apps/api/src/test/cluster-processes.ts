@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../../..');
@@ -13,15 +12,6 @@ export const ensureBuilt = (): void => {
   if (r.status !== 0) throw new TypeError('building dist/apps/api/main.js failed');
 };
 
-export const freePort = (): Promise<number> =>
-  new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
 
 export interface NodeProcess {
   readonly url: string;

@@ -1,23 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from '@meshcache/test-support';
 
 export const WORKSPACE = resolve(__dirname, '../../../..');
 export const API_MAIN = join(WORKSPACE, 'dist/apps/api/main.js');
 export const DASHBOARD_INDEX = join(WORKSPACE, 'dist/apps/dashboard/index.html');
 
-/** A port the OS just handed out on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 export interface ClusterNode {
   readonly id: string;

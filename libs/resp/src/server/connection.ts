@@ -123,6 +123,8 @@ export class RespConnection {
   private run(): void {
     const parser = this.parser;
     const reply = this.reply;
+    // Once per batch, not per command: CLIENT LIST's idle time is in seconds.
+    this.lastActiveAt = Date.now();
     while (!this.ended) {
       const result = parser.next();
       if (result === ParseResult.NeedMore) break;
@@ -131,7 +133,6 @@ export class RespConnection {
         this.quitting = true;
         break;
       }
-      this.lastActiveAt = Date.now();
       let pending: void | Promise<void> = undefined;
       try {
         pending = dispatch(this);

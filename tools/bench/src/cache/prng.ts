@@ -1,14 +1,5 @@
-/** mulberry32: a small seeded PRNG, so every competitor sees the very same trace. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded (mulberry32), so every competitor sees the very same trace. */
+export { seededRandom } from '@meshcache/test-support';
 
 /**
  * Zipf-like ranks in [0, n) with exponent `alpha` (alpha != 1), by inverting the CDF of the

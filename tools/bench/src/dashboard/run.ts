@@ -9,12 +9,12 @@
 // --workspace measures another checkout's dist/ (to compare with an older build).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { z } from 'zod';
+import { freePort } from '@meshcache/test-support';
 
 const argsSchema = z.object({
   keys: z.coerce.number().int().min(1000).max(5_000_000).default(1_000_000),
@@ -34,15 +34,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SECRET = 'bench-dashboard-secret';
 const BATCH_MS = 50;
 
-const freePort = () =>
-  new Promise<number>((done, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const keyOf = (i: number) => `key:${String(i).padStart(7, '0')}`;

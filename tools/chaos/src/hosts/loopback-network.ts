@@ -1,6 +1,6 @@
 import { LinkProxy } from './link-proxy.js';
 import type { Host, Network } from './network.js';
-import { freePort } from '../free-port.js';
+import { freePort } from '@meshcache/test-support';
 
 /**
  * Fallback without namespaces: every node on 127.0.0.1, and each node dials each peer through

@@ -12,7 +12,7 @@ import { SoakLoad } from './soak-load.js';
 import { parseSoakArgs, type SoakOptions } from './soak-options.js';
 import { CI, judge, STRICT, type Check, type Sample } from './soak-verdict.js';
 import { sampleNode } from './node-sampler.js';
-import { freePort } from '../free-port.js';
+import { freePort } from '@meshcache/test-support';
 
 const root = resolve(__dirname, '../../../..');
 const MAIN = join(root, 'dist/apps/api/main.js');

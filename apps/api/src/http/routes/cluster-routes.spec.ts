@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningServer } from '../../server/start-server.js';
-import { eventually, freePort } from '../../test/cluster-processes.js';
+import { freePort } from '@meshcache/test-support';
+import { eventually } from '../../test/cluster-processes.js';
 import { request, startTestServer } from '../../test/test-server.js';
 
 jest.setTimeout(60_000);
