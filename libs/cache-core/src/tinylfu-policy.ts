@@ -2,6 +2,7 @@ import { grownInt32, renumberStamps, slotsByStamp, STAMP_LIMIT, type EvictionPol
 import { FrequencySketch } from './frequency-sketch.js';
 import * as slotList from './slot-list.js';
 import type { PolicyDescriptor } from './strategies.js';
+import { MAIN_SIDE, WINDOW_SIDE, WindowRegrets } from './window-regrets.js';
 
 // Module-local aliases: tsx and ts-jest compile imports to CommonJS getters, which TurboFan
 // did not inline into the hot paths (a third of a 1k-entry get's time, profiled).
@@ -52,6 +53,12 @@ const HASH_FLOOD_THRESHOLD = 6;
  * that decays while the ratio is stable (recency-heavy workloads end up with a large window,
  * frequency-heavy ones with a small one). Hits and misses are counted as accesses and
  * insertions, which is what the policy sees.
+ *
+ * The climber alone cannot leave a plateau: when every window below some size gives the same
+ * hit ratio (keys read twice a little further apart than the window holds), its samples see
+ * no gain and it never finds the larger window. So evicted keys also leave ghosts
+ * (WindowRegrets, after ARC): missing a key soon after the window evicted it (admission
+ * rejected it) grows the window; missing one soon after the main part evicted it shrinks it.
  */
 export class TinyLfuPolicy implements EvictionPolicy {
   private links: Int32Array;
@@ -68,6 +75,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
   private previousHitRatio = 0;
   private stepSize: number;
   private random = 0x9e3779b9;
+  private regrets: WindowRegrets;
 
   constructor(slots: number, capacity: number) {
     this.links = new Int32Array(slots * STRIDE);
@@ -77,6 +85,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
     this.sketch = new FrequencySketch(capacity);
     this.sampleSize = SAMPLE_FACTOR * capacity;
     this.stepSize = -STEP_SHARE * capacity;
+    this.regrets = new WindowRegrets(capacity);
   }
 
   grow(slots: number): void {
@@ -89,13 +98,19 @@ export class TinyLfuPolicy implements EvictionPolicy {
     links[at + COUNT] = 1;
     links[at + HASH] = hash;
     this.stamp(at);
-    if (hash >= 0) this.sketch.increment(hash);
-    this.link(WINDOW, slot);
+    if (hash >= 0) {
+      this.sketch.increment(hash);
+      this.link(WINDOW, slot);
+      this.resize(this.regrets.missed(hash, this.clock));
+    } else {
+      this.link(WINDOW, slot);
+    }
     this.drainWindow();
     if (++this.misses + this.hits >= this.sampleSize) this.climb();
   }
 
   recycle(slot: number, hash: number): void {
+    this.remember(slot);
     this.unlink(slot);
     this.add(slot, hash);
   }
@@ -128,6 +143,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
   }
 
   evict(slot: number): void {
+    this.remember(slot);
     this.unlink(slot);
   }
 
@@ -205,6 +221,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
     this.sizes.fill(0);
     this.clock = 0;
     this.sketch = new FrequencySketch(this.capacity);
+    this.regrets = new WindowRegrets(this.capacity);
   }
 
   private oldest(queue: number): number {
@@ -258,9 +275,20 @@ export class TinyLfuPolicy implements EvictionPolicy {
     this.previousHitRatio = hitRatio;
     this.hits = 0;
     this.misses = 0;
-    const adjustment = Math.trunc(amount);
+    this.resize(Math.trunc(amount));
+  }
+
+  /** Grows the window by `adjustment` entries taken from the main part, or shrinks it if negative. */
+  private resize(adjustment: number): void {
     if (adjustment > 0) this.growWindow(adjustment);
     else if (adjustment < 0) this.shrinkWindow(-adjustment);
+  }
+
+  /** Leaves the evicted key's ghost, so that missing it again soon resizes the window (WindowRegrets). */
+  private remember(slot: number): void {
+    const at = slot * STRIDE;
+    const hash = this.links[at + HASH];
+    if (hash >= 0) this.regrets.evicted(hash, this.links[at + QUEUE] === WINDOW ? WINDOW_SIDE : MAIN_SIDE, this.clock);
   }
 
   /** The window's current share of the capacity, in entries (what the hill climber tunes). */

@@ -50,3 +50,24 @@ export function peerLacksUnstreamable(link: PeerLink, self: CatchUpView): boolea
   }
   return false;
 }
+
+/**
+ * The earlier incarnations of this node whose last writes the peer lacks, each with what the
+ * peer has of it, when they are all it lacks that no stream brings and our own stream reaches
+ * back: a restart under a new origin after the writes applied just before a `kill -9` never went
+ * out. Such a gap is repaired with a snapshot of only those writes (the tail), not of the whole
+ * state once per peer. Null when anything else calls for a snapshot.
+ */
+export function ownPastTail(link: PeerLink, self: CatchUpView): Map<string, number> | null {
+  if (link.wantsSnapshot) return null;
+  if (link.sent < self.vv.get(self.origin) && !self.backlog.reachesBack(link.sent)) return null;
+  const tail = new Map<string, number>();
+  for (const origin of self.vv.origins()) {
+    const owner = nodeIdOfOrigin(origin);
+    const theirs = link.peerVv.get(origin);
+    if (self.vv.get(origin) <= theirs || origin === link.origin || origin === self.origin) continue;
+    if (owner === self.nodeId) tail.set(origin, theirs);
+    else if (owner === link.nodeId || !self.streamable(origin)) return null;
+  }
+  return tail.size > 0 ? tail : null;
+}

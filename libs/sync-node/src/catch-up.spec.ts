@@ -1,3 +1,4 @@
+import type { Operation } from '@meshcache/sync-protocol';
 import type { ReplicaNode } from './replica-node.js';
 import { memoryCluster } from './test/memory-cluster.js';
 
@@ -55,4 +56,41 @@ describe('catch-up costs what was missed', () => {
     expect(repairs.reduce((sum, r) => sum + r.count, 0)).toBe(1);
     expect(repairs.reduce((sum, r) => sum + r.bytes, 0)).toBeGreaterThan(3000 * 10);
   });
+
+  it('after a kill -9 and a restart from disk, sends each peer only the writes its previous incarnation applied but never sent, not the whole state', () => {
+    const { nodes, net, run, sched, make } = memoryCluster(['a', 'b', 'c'], { cache: { capacity: 20_000, strategy: 'lru' } });
+    const [a, b, c] = nodes;
+    runUntil(run, () => nodes.every((n) => n.nodes().filter((p) => p.state === 'up').length === 2), 5000);
+    for (let i = 0; i < 3000; i++) [a, b, c][i % 3].set(`key-${i}`, i);
+    runUntil(run, () => converged(nodes) && a.cache.size === 3000, 30_000);
+    // c's disk: a snapshot now, then every operation it journals.
+    const saved = JSON.parse(JSON.stringify(c.snapshot())) as ReturnType<ReplicaNode['snapshot']>;
+    const log: Operation[] = [];
+    c.setJournal((op) => {
+      log.push(JSON.parse(JSON.stringify(op)) as Operation);
+      return { ok: true };
+    });
+    // c applies and acknowledges 5 writes that never leave it: its links are down, then kill -9.
+    net.partition([['a', 'b'], ['c']]);
+    for (let i = 0; i < 5; i++) c.set(`tail-${i}`, i);
+    sched.cancelOwner('c');
+    net.crash('c');
+    net.heal();
+    run(2000);
+    const tallies = () => [a, b].map((n) => n.stats().repairs?.snapshot.count ?? 0);
+    const snapshotsBefore = tallies();
+    const restarted = make('c', { timers: sched.timersFor('c2') });
+    restarted.restore(saved, log);
+    const partialBefore = restarted.stats().repairs?.partial.items ?? 0;
+    net.add(restarted);
+    runUntil(run, () => converged([a, b, restarted]) && a.cache.size === 3005 && b.cache.size === 3005, 30_000);
+    run(5000);
+    expect(converged([a, b, restarted])).toBe(true);
+    expect(a.get('tail-4')?.value).toBe(4);
+    // No whole-state snapshot from anyone: the restarted node sent each peer its 5 missed writes.
+    expect(restarted.stats().repairs?.snapshot.count).toBe(0);
+    expect(tallies()).toEqual(snapshotsBefore);
+    expect((restarted.stats().repairs?.partial.items ?? 0) - partialBefore).toBe(10);
+  });
 });
+

@@ -1,6 +1,6 @@
-import type { VersionVectorPairs } from '@meshcache/sync-protocol';
+import type { Stamp, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { Backlog } from './backlog.js';
-import { bootstrapsFromAnother, needsSnapshot, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
+import { bootstrapsFromAnother, needsSnapshot, ownPastTail, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { ReplicaState } from './replica-state.js';
@@ -149,6 +149,8 @@ export class OutboundStream {
     if (!link.streamStarted) {
       if (needsSnapshot(link, this.host.catchUpView())) {
         if (bootstrapsFromAnother(link, this.host.now(), this.host.patienceMs)) return;
+        const tail = ownPastTail(link, this.host.catchUpView());
+        if (tail !== null) return this.sendTail(link, session, tail);
         return this.startSnapshot(link, session);
       }
       if (link.sent >= this.host.sendableUpTo()) return;
@@ -166,6 +168,41 @@ export class OutboundStream {
       link.sentUpTo(batch[batch.length - 1].seq);
       this.host.activity.opsSentTo(link.nodeId, batch);
     }
+  }
+
+  /**
+   * A snapshot of only the writes of our earlier incarnations the peer lacks (`tail`: origin →
+   * what the peer has of it), read from the store a chunk at a time like a whole one and claiming
+   * only those origins; our current stream then goes on from what the peer has of it, out of the
+   * backlog.
+   */
+  private sendTail(link: PeerLink, session: PeerSession, tail: Map<string, number>): void {
+    if (!this.host.snapshotsAllowed() || this.host.peerClockBehind(link.nodeId)) return;
+    const missed = (stamp: Stamp) => {
+      const theirs = tail.get(stamp.hlc.node);
+      return theirs !== undefined && stamp.seq > theirs;
+    };
+    const exported = this.host.state.exportStream(this.host.snapshotChunkEntries, missed);
+    const source = {
+      ...exported,
+      watermark: exported.watermark !== null && missed(exported.watermark) ? exported.watermark : null,
+      strategy: exported.strategy.stamp !== null && missed(exported.strategy.stamp) ? exported.strategy : { strategy: exported.strategy.strategy, stamp: null },
+      vv: this.host.versionVectorPairs().filter(([origin]) => tail.has(origin)),
+    };
+    const id = `${this.host.origin()}-s${this.host.activity.tailStarted()}`;
+    const upTo = link.sent;
+    session.send({ type: 'sync-start', mode: 'full', origin: this.host.origin(), fromSeq: upTo + 1, snapshotId: id });
+    link.snapshotStarted(id, 0, this.host.now());
+    let items = 0;
+    const progress = (sent: number) => {
+      items = sent;
+    };
+    this.snapshots.send(session, id, source, () => {
+      this.host.activity.tailSent(link.nodeId, items, exported.size);
+      if (link.primary !== session) return;
+      link.snapshotSent(upTo, this.host.now());
+      this.pump(link);
+    }, progress, (bytes) => this.host.activity.partialBytesSent(bytes));
   }
 
   /**

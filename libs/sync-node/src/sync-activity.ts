@@ -71,6 +71,26 @@ export class SyncActivity {
     return ++this.snapshotsSent;
   }
 
+  /**
+   * Counts a snapshot of only what the peer missed (the tail of an earlier incarnation of this
+   * node, see `ownPastTail`): a partial repair by its cost. Its number names it, as a snapshot's.
+   */
+  tailStarted(): number {
+    this.repairs.partial.count++;
+    return ++this.snapshotsSent;
+  }
+
+  /** The tail went out: `items` of the `of` entries and tombstones this node holds. */
+  tailSent(peer: string, items: number, of: number): void {
+    this.repairs.partial.items += items;
+    this.record({ type: 'full-sync-sent', peer, count: items, message: `only the writes of an earlier incarnation of this node that the peer lacked (${items} of ${of} entries and tombstones)` });
+  }
+
+  /** Bytes of a partial repair sent as snapshot chunks (a tail), as they went out. */
+  partialBytesSent(bytes: number): void {
+    this.repairs.partial.bytes += Math.round(bytes);
+  }
+
   /** Bytes of a snapshot's chunks, as they went out. */
   snapshotBytesSent(bytes: number): void {
     this.repairs.snapshot.bytes += Math.round(bytes);

@@ -22,6 +22,7 @@ import { renderReport, verdictLine, type FaultRow, type RunSummary } from './rep
 import { countersOf, summarizeRepair, type StatusCounters } from './report/repairs.js';
 import { renderTimeline } from './report/timeline.js';
 import { DashboardCamera } from './report/screenshot.js';
+import { workloadFailure } from './workload/outcome.js';
 
 const root = resolve(__dirname, '../../..');
 const MAIN = join(root, 'dist/apps/api/main.js');
@@ -55,12 +56,13 @@ async function run(options: ChaosOptions): Promise<number> {
   }
 
   const cleanups: Array<() => Promise<void> | void> = [];
-  let cleaned = false;
-  const cleanup = async () => {
-    if (cleaned) return;
-    cleaned = true;
-    for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((e) => log(`cleanup: ${String(e)}`));
-  };
+  // One cleanup, awaited by every caller: a run that failed while a signal's cleanup was under
+  // way returned (and exited) at once, leaving nodes, namespaces and mounts behind.
+  let cleaning: Promise<void> | undefined;
+  const cleanup = (): Promise<void> =>
+    (cleaning ??= (async () => {
+      for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((e) => log(`cleanup: ${String(e)}`));
+    })());
   const onSignal = (signal: string) => {
     log(`${signal}: removing everything this run created`);
     void cleanup().then(() => process.exit(130));
@@ -102,6 +104,8 @@ async function run(options: ChaosOptions): Promise<number> {
     writeFileSync(opsFile, '');
     const workloadEnv = {
       PATH: process.env.PATH ?? '',
+      // The clients import workspace packages by their tsconfig paths (@meshcache/test-support).
+      TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json'),
       CHAOS_WORKLOAD: JSON.stringify({
         nodes: network.nodes.map((n) => ({ name: n.name, url: n.clientUrl })),
         token,
@@ -116,7 +120,13 @@ async function run(options: ChaosOptions): Promise<number> {
     };
     const [wcmd, ...wargs] = [...network.client.exec, process.execPath, '--import', 'tsx', join(root, 'tools/chaos/src/workload/main.ts')];
     const workload = spawn(wcmd, wargs, { cwd: root, env: workloadEnv, stdio: ['ignore', 'inherit', 'inherit'] });
-    const workloadExit = new Promise<void>((r) => workload.once('exit', () => r()));
+    let workloadExited: { code: number | null; signal: string | null } | undefined;
+    const workloadExit = new Promise<void>((r) =>
+      workload.once('exit', (code, signal) => {
+        workloadExited = { code, signal };
+        r();
+      }),
+    );
     cleanups.push(() => void workload.kill('SIGKILL'));
 
     const startedAt = Date.now();
@@ -182,6 +192,8 @@ async function run(options: ChaosOptions): Promise<number> {
 
     const parsed = parseJsonl(readFileSync(opsFile, 'utf8'));
     if (!parsed.ok) throw new Error(`ops.jsonl line ${parsed.line}: ${parsed.message}`);
+    const clientsFailed = workloadFailure(parsed.records.filter((r) => r.kind === 'op').length, workloadExited);
+    if (clientsFailed !== undefined) throw new Error(clientsFailed);
     const history: HistoryRecord[] = [...parsed.records, ...faultRecords].sort((a, b) => (a.kind === 'op' ? a.start : a.kind === 'fault' ? a.at : 0) - (b.kind === 'op' ? b.start : b.kind === 'fault' ? b.at : 0));
     history.push(...finals);
     writeFileSync(join(out, 'history.jsonl'), toJsonl(history));

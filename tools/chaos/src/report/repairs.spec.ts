@@ -1,5 +1,5 @@
 import { costlyRepairs } from './markdown.js';
-import { summarizeRepair, type StatusCounters } from './repairs.js';
+import { countersOf, summarizeRepair, type StatusCounters } from './repairs.js';
 
 const zero: StatusCounters = { partialSyncs: 0, fullSyncs: 0, snapshotsSent: 0, forceSyncs: 0, repairedKeys: 0, rejectedMessages: 0 };
 
@@ -15,6 +15,17 @@ describe('summarizeRepair', () => {
     ];
     const s = summarizeRepair(before, after, events, { from: 0, to: 10 }, 1234);
     expect(s).toMatchObject({ partial: 1, snapshot: 1, kind: 'snapshot ×1, partial ×1', events: { 'peer-down': 1 }, bytes: 1234 });
+  });
+
+  it('counts a received snapshot that no sender counted as a whole-state one (a restarted node\'s tail) as partial', () => {
+    const before = new Map([['n1', { ...zero, snapshotRepairs: 0 }], ['n2', { ...zero, snapshotRepairs: 0 }]]);
+    const tails = new Map([['n1', { ...zero, fullSyncs: 1, snapshotRepairs: 0 }], ['n2', { ...zero, fullSyncs: 1, snapshotRepairs: 0 }]]);
+    expect(summarizeRepair(before, tails, [], { from: 0, to: 1 }, 0)).toMatchObject({ snapshot: 0, partial: 2, kind: 'partial ×2' });
+    const whole = new Map([['n1', { ...zero, fullSyncs: 1, snapshotRepairs: 0 }], ['n2', { ...zero, fullSyncs: 0, snapshotRepairs: 1 }]]);
+    expect(summarizeRepair(before, whole, [], { from: 0, to: 1 }, 0)).toMatchObject({ snapshot: 1, partial: 0 });
+    // A node without the counter: the receivers' count, as before.
+    expect(summarizeRepair(new Map(), new Map([['n1', { ...zero, fullSyncs: 1 }]]), [], { from: 0, to: 1 }, 0).snapshot).toBe(1);
+    expect(countersOf({ ...zero, repairs: { snapshot: { count: 3 } } })).toMatchObject({ snapshotRepairs: 3 });
   });
 
   it('counts a restarted node (counters back at zero) from zero', () => {

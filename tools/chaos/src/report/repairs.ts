@@ -10,6 +10,13 @@ export interface StatusCounters {
   forceSyncs: number;
   repairedKeys: number;
   rejectedMessages: number;
+  /**
+   * Whole-state snapshots this node sent (`repairs.snapshot.count` of /api/sync/status), absent
+   * on nodes without it. A snapshot message carrying only what the peer missed (the tail of a
+   * restarted node's earlier incarnation) counts as a partial repair there, while the receiver
+   * still counts it in `fullSyncs`.
+   */
+  snapshotRepairs?: number;
 }
 
 export interface HistoryEvent {
@@ -37,8 +44,9 @@ const COUNTERS: ReadonlyArray<keyof StatusCounters> = ['partialSyncs', 'fullSync
 function growth(before: ReadonlyMap<string, StatusCounters>, after: ReadonlyMap<string, StatusCounters>, key: keyof StatusCounters): number {
   let sum = 0;
   for (const [node, a] of after) {
-    const b = before.get(node);
-    sum += b && a[key] >= b[key] ? a[key] - b[key] : a[key];
+    const now = a[key] ?? 0;
+    const then = before.get(node)?.[key];
+    sum += then !== undefined && now >= then ? now - then : now;
   }
   return sum;
 }
@@ -59,8 +67,12 @@ export function summarizeRepair(
     seen.add(id);
     counted[e.type] = (counted[e.type] ?? 0) + 1;
   }
-  const partial = growth(before, after, 'partialSyncs');
-  const snapshot = growth(before, after, 'fullSyncs');
+  const received = growth(before, after, 'fullSyncs');
+  // Whole-state snapshots by the senders' count when every node reports it; the other received
+  // snapshot messages carried only what was missed.
+  const senderCounts = after.size > 0 && [...after.values()].every((c) => c.snapshotRepairs !== undefined);
+  const snapshot = senderCounts ? Math.min(received, growth(before, after, 'snapshotRepairs')) : received;
+  const partial = growth(before, after, 'partialSyncs') + (received - snapshot);
   const antiEntropy = growth(before, after, 'forceSyncs');
   const kind = [snapshot && `snapshot ×${snapshot}`, partial && `partial ×${partial}`, antiEntropy && `anti-entropy ×${antiEntropy}`].filter(Boolean).join(', ') || 'none (live stream only)';
   return { partial, snapshot, antiEntropy, rejected: growth(before, after, 'rejectedMessages'), events: counted, bytes, kind };
@@ -69,5 +81,7 @@ export function summarizeRepair(
 export const countersOf = (status: unknown): StatusCounters | undefined => {
   const s = status as Partial<Record<keyof StatusCounters, unknown>> | undefined;
   if (!s || typeof s.partialSyncs !== 'number') return undefined;
-  return Object.fromEntries(COUNTERS.map((k) => [k, typeof s[k] === 'number' ? s[k] : 0])) as unknown as StatusCounters;
+  const counters = Object.fromEntries(COUNTERS.map((k) => [k, typeof s[k] === 'number' ? s[k] : 0])) as unknown as StatusCounters;
+  const sent = (status as { repairs?: { snapshot?: { count?: unknown } } }).repairs?.snapshot?.count;
+  return typeof sent === 'number' ? { ...counters, snapshotRepairs: sent } : counters;
 };

@@ -155,7 +155,8 @@ async function soak(options: SoakOptions): Promise<number> {
     }
     await load.stop();
     const seconds = (Date.now() - started) / 1000;
-    const totals = { reads: load.reads, writes: load.writes, errors: load.errors, errorSamples: load.errorSamples, getP99Ms: load.gets.quantile(0.99), seconds };
+    const ownLag = { p99Ms: load.ownLag.percentile(99) / 1e6, maxMs: load.ownLag.max / 1e6 };
+    const totals = { reads: load.reads, writes: load.writes, errors: load.errors, errorSamples: load.errorSamples, getP99Ms: load.gets.quantile(0.99), seconds, ownLag };
     const checks = judge(samples, totals, limits, { at: switchedAt, windowMs: 2 * options.sampleMs });
     const title = `meshcache soak: 3 nodes, ${(load.reads / seconds).toFixed(0)} reads/s + ${(load.writes / seconds).toFixed(0)} writes/s for ${(seconds / 60).toFixed(1)} min`;
     writeFileSync(join(out, 'samples.jsonl'), samples.map((s) => JSON.stringify(s)).join('\n') + '\n');

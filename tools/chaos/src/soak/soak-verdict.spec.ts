@@ -29,6 +29,8 @@ describe('soak verdict', () => {
     expect(failed(run(300, { lag: 80 }))).toEqual(['s1 event-loop lag']);
     expect(failed(run(300), { ...quiet, errors: 1, errorSamples: ['GET soak-1: HTTP 500'] })).toEqual(['errors']);
     expect(failed(run(300), { ...quiet, getP99Ms: 12 })).toEqual(['GET p99']);
+    const p99 = judge(run(300), { ...quiet, getP99Ms: 12, ownLag: { p99Ms: 3, maxMs: 41.5 } }, STRICT).find((c) => c.name === 'GET p99');
+    expect(p99?.detail).toBe("12.00 ms over 120000 reads (at most 10); the load generator's own event-loop delay p99 3.0 ms, max 41.5 ms");
   });
 
   it('names the lag apart from the strategy switches, and still judges the whole run', () => {

@@ -1,4 +1,4 @@
-import { errorCode, outcomeOfError, outcomeOfStatus } from './outcome.js';
+import { errorCode, outcomeOfError, outcomeOfStatus, workloadFailure } from './outcome.js';
 
 describe('outcome', () => {
   it('counts 2xx as ok and a 404 read or delete as an answer', () => {
@@ -23,5 +23,15 @@ describe('outcome', () => {
     expect(outcomeOfError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'EHOSTUNREACH' } }))).toBe('unknown');
     expect(outcomeOfError(new DOMException('timed out', 'TimeoutError'))).toBe('unknown');
     expect(errorCode(new DOMException('timed out', 'TimeoutError'))).toBe('TimeoutError');
+  });
+});
+
+describe('workloadFailure', () => {
+  it('refuses to judge a run whose clients recorded nothing or failed, whatever the checker would say', () => {
+    expect(workloadFailure(0, { code: 1, signal: null })).toBe('the clients recorded no operation (their process: exit code 1)');
+    expect(workloadFailure(0, undefined)).toBe('the clients recorded no operation (their process: still running)');
+    expect(workloadFailure(500, { code: 1, signal: null })).toBe("the clients' process failed (exit code 1) after 500 operations");
+    expect(workloadFailure(500, { code: 0, signal: null })).toBeUndefined();
+    expect(workloadFailure(500, { code: null, signal: 'SIGTERM' })).toBeUndefined();
   });
 });

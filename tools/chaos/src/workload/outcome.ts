@@ -32,3 +32,15 @@ export function errorCode(error: unknown): string {
 }
 
 export const outcomeOfError = (error: unknown): Outcome => (NOT_SENT.has(errorCode(error)) ? 'failed' : 'unknown');
+
+/**
+ * Why the clients' run cannot be judged, or undefined when it can: a checker given no operation
+ * finds no anomaly, so a clients' process that died at start (it once could not resolve a module)
+ * printed PASS over an empty history.
+ */
+export function workloadFailure(operations: number, exit: { code: number | null; signal: string | null } | undefined): string | undefined {
+  const how = exit === undefined ? 'still running' : exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+  if (operations === 0) return `the clients recorded no operation (their process: ${how})`;
+  if (exit !== undefined && exit.signal === null && exit.code !== 0) return `the clients' process failed (${how}) after ${operations} operations`;
+  return undefined;
+}

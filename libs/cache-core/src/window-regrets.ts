@@ -1,0 +1,72 @@
+/** Which part of a W-TinyLFU cache evicted a key: its window (a rejected candidate) or its main part. */
+export const WINDOW_SIDE = 1;
+export const MAIN_SIDE = 2;
+export type Side = typeof WINDOW_SIDE | typeof MAIN_SIDE;
+
+/**
+ * Ghosts of recently evicted keys (hashes only), each with the side that evicted it: what
+ * ARC's ghost lists B1/B2 do for its recency/frequency split (Megiddo & Modha, 2003), applied
+ * to W-TinyLFU's window. A miss on a key evicted less than `capacity` requests before would
+ * have been a hit had the other side been larger, so that side grows: by ARC's step, 1 or the
+ * ratio of the other side's recent evictions to this side's when that is larger. Admission
+ * rejects many more candidates than it evicts main entries, and the ratio keeps those many
+ * window ghosts from outvoting the few main ones.
+ *
+ * Direct-mapped, one ghost per slot of a power-of-two table of about the capacity's size: a
+ * newer ghost overwrites an older one, which bounds memory (9 bytes per slot, 9–18 per unit
+ * of capacity) and work (O(1)).
+ */
+export class WindowRegrets {
+  private readonly hashes: Int32Array;
+  private readonly evictedAt: Int32Array;
+  private readonly sides: Uint8Array;
+  private readonly mask: number;
+  /** Recent evictions per side (both halved every `capacity` evictions), from 1 to avoid 0/0. */
+  private windowEvictions = 1;
+  private mainEvictions = 1;
+  /** The fraction of an entry that steps have added up to but not yet moved. */
+  private pending = 0;
+
+  constructor(private readonly capacity: number) {
+    let size = 16;
+    while (size < capacity) size *= 2;
+    this.hashes = new Int32Array(size).fill(-1);
+    this.evictedAt = new Int32Array(size);
+    this.sides = new Uint8Array(size);
+    this.mask = size - 1;
+  }
+
+  /** Records the eviction of the key with content hash `hash` (≥ 0) at request clock `now`. */
+  evicted(hash: number, side: Side, now: number): void {
+    const i = hash & this.mask;
+    this.hashes[i] = hash;
+    this.evictedAt[i] = now;
+    this.sides[i] = side;
+    if (side === WINDOW_SIDE) this.windowEvictions++;
+    else this.mainEvictions++;
+    if (this.windowEvictions + this.mainEvictions > this.capacity) {
+      this.windowEvictions = (this.windowEvictions >> 1) + 1;
+      this.mainEvictions = (this.mainEvictions >> 1) + 1;
+    }
+  }
+
+  /**
+   * On a miss for `hash` at request clock `now`: how many entries the window should grow by
+   * (negative: shrink); 0 when the key was not evicted recently. A clock that went back (the
+   * policy renumbers its stamps) makes the ghost count as old.
+   */
+  missed(hash: number, now: number): number {
+    const i = hash & this.mask;
+    if (this.hashes[i] !== hash) return 0;
+    this.hashes[i] = -1;
+    const age = now - this.evictedAt[i];
+    if (age < 0 || age > this.capacity) return 0;
+    this.pending +=
+      this.sides[i] === WINDOW_SIDE
+        ? Math.max(1, this.mainEvictions / this.windowEvictions)
+        : -Math.max(1, this.windowEvictions / this.mainEvictions);
+    const whole = Math.trunc(this.pending);
+    this.pending -= whole;
+    return whole;
+  }
+}
