@@ -18,7 +18,7 @@ interface Status {
   problems: { code: string; peer?: string }[];
 }
 /** Fields that say something about a node: none may reach a peer before it has proven the secret. */
-const REVEALING = ['nodeId', 'origin', 'url', 'vv', 'members', 'proof', 'wantsSnapshot', 'peers', 'hlc'];
+const REVEALING = ['nodeId', 'origin', 'url', 'vv', 'folded', 'live', 'members', 'proof', 'wantsSnapshot', 'peers', 'hlc'];
 const revealing = (messages: Record<string, unknown>[]) => messages.filter((m) => REVEALING.some((k) => k in m));
 /** Warn lines about one problem in a node's log. */
 const problemLines = (node: NodeProcess, code: string) =>

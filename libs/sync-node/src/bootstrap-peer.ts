@@ -33,6 +33,6 @@ export class BootstrapPeer {
     for (const origin of this.vv.origins()) {
       if (nodeIdOfOrigin(origin) !== this.nodeId && this.vv.get(origin) > 0) return false;
     }
-    return true;
+    return !this.vv.foldedPairs().some(([nodeId]) => nodeId !== this.nodeId);
   }
 }

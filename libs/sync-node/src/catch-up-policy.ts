@@ -29,7 +29,7 @@ export function needsSnapshot(link: PeerLink, self: CatchUpView): boolean {
 export function bootstrapsFromAnother(link: PeerLink, now: number, waitMs: number): boolean {
   if (link.wantsSnapshot || now - link.attachedAt >= waitMs) return false;
   for (const origin of link.peerVv.origins()) if (nodeIdOfOrigin(origin) !== link.nodeId && link.peerVv.get(origin) > 0) return false;
-  return true;
+  return !link.peerVv.foldedPairs().some(([nodeId]) => nodeId !== link.nodeId);
 }
 
 /**
@@ -43,7 +43,7 @@ export function peerLacksUnstreamable(link: PeerLink, self: CatchUpView): boolea
   const peerVv = link.peerVv;
   for (const origin of self.vv.origins()) {
     const owner = nodeIdOfOrigin(origin);
-    if (self.vv.get(origin) <= peerVv.get(origin) || origin === link.origin) continue;
+    if (peerVv.covers(origin, self.vv.get(origin)) || origin === link.origin) continue;
     if (link.wantsSnapshot && owner !== link.nodeId && self.vv.get(origin) - peerVv.get(origin) > self.backlog.capacity) return true;
     if (origin !== self.origin && (owner === self.nodeId || owner === link.nodeId)) return true;
     if (owner !== self.nodeId && owner !== link.nodeId && !self.streamable(origin)) return true;
@@ -65,7 +65,7 @@ export function ownPastTail(link: PeerLink, self: CatchUpView): Map<string, numb
   for (const origin of self.vv.origins()) {
     const owner = nodeIdOfOrigin(origin);
     const theirs = link.peerVv.get(origin);
-    if (self.vv.get(origin) <= theirs || origin === link.origin || origin === self.origin) continue;
+    if (link.peerVv.covers(origin, self.vv.get(origin)) || origin === link.origin || origin === self.origin) continue;
     if (owner === self.nodeId) tail.set(origin, theirs);
     else if (owner === link.nodeId || !self.streamable(origin)) return null;
   }

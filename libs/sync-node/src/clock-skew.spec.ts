@@ -17,6 +17,7 @@ const futureWatermarkSnapshot = (nodeId: string): NodeSnapshot => ({
   strategy: { strategy: 'lru', stamp: null },
   members: [],
   floor: null,
+  folded: [],
 });
 
 describe('ReplicaNode under clock skew', () => {

@@ -1,4 +1,4 @@
-import type { Operation, PeerMessage, SnapshotChunkMessage } from '@meshcache/sync-protocol';
+import type { FoldedIncarnations, Operation, PeerMessage, SnapshotChunkMessage } from '@meshcache/sync-protocol';
 import type { CacheEntryStore } from './cache-entry-store.js';
 import type { ClockGuard } from './clock-guard.js';
 import type { JournalResult } from './node-types.js';
@@ -32,6 +32,8 @@ export interface InboundHost {
   replacing(): boolean;
   /** A full snapshot finished installing, or a peer found only its own operations missing. */
   refilled(): void;
+  /** The snapshot's sender folded these incarnations; this node, holding their state now, folds them too. */
+  adoptFolds(folded: FoldedIncarnations): void;
   /** Changes applied from here on come from a peer. */
   applying(): void;
   /** Records an operation before it is applied; a refusal means: do not apply it. */
@@ -155,6 +157,7 @@ export class InboundStream {
     if (chunk.last) {
       session.incomingSnapshot = null;
       vv.merge(VersionVector.fromPairs(this.host.guard.claimable(chunk.vv ?? [])));
+      this.host.adoptFolds(chunk.folded ?? []);
       activity.fullSyncReceived(link.nodeId, this.host.store.cache.size);
       this.host.refilled();
     }
@@ -164,7 +167,7 @@ export class InboundStream {
 
   private lacksAnythingOf(link: PeerLink): boolean {
     const { vv } = this.host;
-    for (const [origin, seq] of link.peerVv.toPairs()) if (vv.get(origin) < seq) return true;
+    for (const [origin, seq] of link.peerVv.toPairs()) if (!vv.covers(origin, seq)) return true;
     return false;
   }
 

@@ -1,4 +1,4 @@
-import type { Stamp, VersionVectorPairs } from '@meshcache/sync-protocol';
+import type { FoldedIncarnations, Stamp, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { Backlog } from './backlog.js';
 import { bootstrapsFromAnother, needsSnapshot, ownPastTail, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
 import type { PeerLink } from './peer-link.js';
@@ -7,7 +7,6 @@ import type { ReplicaState } from './replica-state.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import type { SyncActivity } from './sync-activity.js';
 import type { Timers } from './timers.js';
-import { VersionVector } from './version-vector.js';
 
 /** Bytes per batch of operations: well under socket.io's default 1 MB message limit. */
 const BATCH_BYTES = 256 * 1024;
@@ -44,6 +43,7 @@ export interface OutboundHost {
   links(): Iterable<PeerLink>;
   catchUpView(): CatchUpView;
   versionVectorPairs(): VersionVectorPairs;
+  foldedIncarnations(): FoldedIncarnations;
 }
 
 /**
@@ -101,7 +101,7 @@ export class OutboundStream {
   /** The peer saw a gap in our stream: resend from what its vector says it has. */
   onResync(link: PeerLink, vv: VersionVectorPairs): void {
     if (link.snapshotting) return;
-    link.peerReported(VersionVector.fromPairs(vv));
+    link.peerReported(vv);
     link.restartStream(link.peerVv.get(this.host.origin()), this.host.now());
     this.pump(link);
   }
@@ -188,6 +188,8 @@ export class OutboundStream {
       watermark: exported.watermark !== null && missed(exported.watermark) ? exported.watermark : null,
       strategy: exported.strategy.stamp !== null && missed(exported.strategy.stamp) ? exported.strategy : { strategy: exported.strategy.strategy, stamp: null },
       vv: this.host.versionVectorPairs().filter(([origin]) => tail.has(origin)),
+      // Only those origins' state travels: the receiver must not fold anything on its word.
+      folded: [],
     };
     const id = `${this.host.origin()}-s${this.host.activity.tailStarted()}`;
     const upTo = link.sent;
@@ -218,6 +220,7 @@ export class OutboundStream {
     const origin = this.host.origin();
     const upTo = this.host.seq();
     const vv = this.host.versionVectorPairs();
+    const folded = this.host.foldedIncarnations();
     const ownUpTo = () => Math.min(upTo, this.host.sendableUpTo());
     const exported = this.host.state.exportStream(this.host.snapshotChunkEntries, (stamp) => stamp.hlc.node !== origin || stamp.seq <= ownUpTo());
     const number = this.host.activity.snapshotStarted(exported.size);
@@ -228,7 +231,7 @@ export class OutboundStream {
     const progress = (sent: number, total: number) => {
       if (link.primary === session) link.snapshotProgressed(sent, total);
     };
-    const source = { ...exported, vv };
+    const source = { ...exported, vv, folded };
     this.snapshots.send(session, id, source, () => {
       if (link.primary !== session) return;
       link.snapshotSent(upTo, this.host.now());

@@ -1,5 +1,5 @@
-import type { PeerInfo, PeerState, Strategy } from '@meshcache/sync-protocol';
-import type { HeartbeatMessage, SessionInfo } from '@meshcache/sync-protocol';
+import { nodeIdOfOrigin, type PeerInfo, type PeerState, type Strategy } from '@meshcache/sync-protocol';
+import type { HeartbeatMessage, SessionInfo, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { PeerIdentity, PeerSession } from './peer-session.js';
 import { VersionVector } from './version-vector.js';
 
@@ -35,8 +35,12 @@ export class PeerLink {
 
   /** The peer asked us for its first snapshot. */
   #wantsSnapshot = false;
-  /** What the peer has applied, as last reported. */
+  /** What the peer has applied, as last reported (with the incarnations it folded). */
   #peerVv = new VersionVector();
+  /** The peer reports folded incarnations (an older build does not, and must not meet folded vectors). */
+  #speaksFolds = false;
+  /** Per node id, the origin the peer was linked to at its last heartbeat. */
+  #peerLive = new Map<string, string>();
   /** The peer said it was cut off longer than its tombstone grace and will replace its state. */
   isolated = false;
   /** The peer's floor: wall ms up to which it has forgotten deletes. */
@@ -99,6 +103,12 @@ export class PeerLink {
   }
   get peerVv(): VersionVector {
     return this.#peerVv;
+  }
+  get speaksFolds(): boolean {
+    return this.#speaksFolds;
+  }
+  get peerLive(): ReadonlyMap<string, string> {
+    return this.#peerLive;
   }
 
   /** A peer address learned from gossip or configuration. */
@@ -178,8 +188,9 @@ export class PeerLink {
   }
 
   /** The peer reported what it has (a resync request). */
-  peerReported(vv: VersionVector): void {
-    this.#peerVv = vv;
+  peerReported(vv: VersionVectorPairs): void {
+    // A resync lists no folds: the peer's folds only grow, so the last reported ones still hold.
+    this.#peerVv = VersionVector.fromPairs(vv, this.#peerVv.foldedPairs());
   }
 
   /** At most one resync request per `minGapMs`: true when one may be sent now (and records it). */
@@ -244,11 +255,14 @@ export class PeerLink {
    * A handshake completed on `session`: the link is up, with what the peer reported. True when
    * the peer restarted since we last saw it.
    */
-  sessionUp(session: PeerSession, hello: PeerIdentity, auth: Pick<SessionInfo, 'vv' | 'wantsSnapshot'>, now: number): boolean {
+  sessionUp(session: PeerSession, hello: PeerIdentity, auth: Pick<SessionInfo, 'vv' | 'wantsSnapshot' | 'folded'>, now: number): boolean {
     if (hello.url !== null) this.#url = hello.url;
     const restarted = this.#origin !== null && this.#origin !== hello.origin;
     if (this.#origin !== hello.origin) this.newIncarnation(hello.origin);
-    this.#peerVv = VersionVector.fromPairs(auth.vv);
+    this.#peerVv = VersionVector.fromPairs(auth.vv, auth.folded ?? []);
+    // Its first heartbeat says which members it is linked to: no fold counts on it before.
+    this.#speaksFolds = false;
+    this.#peerLive = new Map();
     this.#wantsSnapshot = auth.wantsSnapshot;
     this.#sessions = [...this.#sessions, session];
     this.#lastSeen = Math.floor(now);
@@ -260,7 +274,9 @@ export class PeerLink {
     this.isolated = message.isolated ?? false;
     this.floor = message.floor ?? 0;
     this.#wantsSnapshot = message.wantsSnapshot;
-    this.#peerVv = VersionVector.fromPairs(message.vv);
+    this.#peerVv = VersionVector.fromPairs(message.vv, message.folded ?? []);
+    this.#speaksFolds = message.folded !== undefined && message.live !== undefined;
+    this.#peerLive = new Map((message.live ?? []).map((origin) => [nodeIdOfOrigin(origin), origin]));
     this.strategy = message.strategy;
     this.size = message.size;
     this.capacity = message.capacity;
@@ -286,7 +302,7 @@ export class PeerLink {
   behind(applied: VersionVector): number {
     if (this.#origin === null) return 0;
     let missing = 0;
-    for (const origin of applied.origins()) missing += Math.max(0, applied.get(origin) - this.#peerVv.get(origin));
+    for (const origin of applied.origins()) if (!this.#peerVv.isFolded(origin)) missing += Math.max(0, applied.get(origin) - this.#peerVv.get(origin));
     return missing;
   }
 }

@@ -2,6 +2,7 @@ import {
   PeerMessageSchema,
   negotiateProtocol,
   type ChallengeMessage,
+  type FoldedIncarnations,
   type HelloMessage,
   type PeerMessage,
   type ProtocolRange,
@@ -49,6 +50,7 @@ export interface SessionHost {
   /** Monotonic ms for silence and timeouts: a wall clock set back must not keep dead links alive. */
   monotonic(): number;
   versionVectorPairs(): VersionVectorPairs;
+  foldedIncarnations(): FoldedIncarnations;
   /** Whether to ask this peer for the first snapshot (one peer at a time). */
   wantsSnapshotFrom(nodeId: string): boolean;
   /** Called once the peer has proven the secret, before anything about this node is sent. */
@@ -239,7 +241,7 @@ export class PeerSession implements LinkHandle {
   // ---- both -----------------------------------------------------------------------------
 
   private sessionInfo(peer: string): SessionInfo {
-    return { url: this.host.url, vv: this.host.versionVectorPairs(), wantsSnapshot: this.host.wantsSnapshotFrom(peer) };
+    return { url: this.host.url, vv: this.host.versionVectorPairs(), wantsSnapshot: this.host.wantsSnapshotFrom(peer), folded: this.host.foldedIncarnations() };
   }
 
   private versionMismatch(theirs: ProtocolRange): string {

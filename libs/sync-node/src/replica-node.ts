@@ -3,9 +3,11 @@ import { isStrategy, STRATEGIES, type Strategy } from '@meshcache/cache-core';
 import {
   nodeIdOfOrigin,
   type ClockSkewMessage,
+  type FoldedIncarnations,
   type ForceSyncResult,
   type NodeProblem,
   type NodeSnapshot,
+  type NodeSnapshotInput,
   type Op,
   type Operation,
   type PeerInfo,
@@ -36,6 +38,7 @@ import { InboundStream, type InboundHost } from './inbound-stream.js';
 import { OutboundStream, type OutboundHost } from './outbound-stream.js';
 import type { PeerLink } from './peer-link.js';
 import { collectExpiredGraves } from './grave-collection.js';
+import { foldable } from './incarnation-fold.js';
 import { Membership } from './membership.js';
 import { PeerSession, type Admission, type HandshakeFailure, type SessionHost, type StreamMessage } from './peer-session.js';
 import { nodesWithProblems, PROBLEM_OF_REFUSAL } from './peer-problems.js';
@@ -48,6 +51,9 @@ import { prepareSet } from './set-request.js';
 import { VersionVector } from './version-vector.js';
 
 type Listener = (...args: unknown[]) => void;
+
+/** How often (in ticks) dead incarnations are looked for: O(origins × members) each time. */
+const FOLD_EVERY_TICKS = 10;
 
 /**
  * A cache-core `Cache` replicated to every peer: writes are operations stamped with a hybrid
@@ -364,6 +370,7 @@ export class ReplicaNode implements SessionHost {
       strategy: exported.strategy,
       floor: this.state.floor,
       members: [...this.members.links.keys()],
+      folded: this.vv.foldedPairs(),
     };
   }
 
@@ -388,6 +395,7 @@ export class ReplicaNode implements SessionHost {
       strategy: exported.rest.strategy,
       members: [...this.members.links.keys()],
       floor: this.state.floor,
+      folded: this.vv.foldedPairs(),
     };
     return { head, entries: exported.entries };
   }
@@ -396,7 +404,7 @@ export class ReplicaNode implements SessionHost {
    * Reloads state saved by `snapshot()` and the `op` events logged after it. Call once, before
    * any write and before a transport attaches. Invalid operations in `ops` are skipped.
    */
-  restore(snapshot: NodeSnapshot | undefined, ops: Operation[]): { applied: number; skipped: number } {
+  restore(snapshot: NodeSnapshotInput | undefined, ops: Operation[]): { applied: number; skipped: number } {
     if (this.seq !== 0 || this.sessions.size !== 0) {
       throw new SyncError('RESTORE_AFTER_START', 'restore() must run before any write and before a transport attaches');
     }
@@ -469,6 +477,11 @@ export class ReplicaNode implements SessionHost {
   /** Current version vector as pairs (what this node has applied). */
   versionVectorPairs(): VersionVectorPairs {
     return this.vv.toPairs();
+  }
+
+  /** Incarnations folded out of the version vector (see incarnation-fold.ts). */
+  foldedIncarnations(): FoldedIncarnations {
+    return this.vv.foldedPairs();
   }
 
   wantsSnapshotFrom(nodeId: string): boolean {
@@ -604,6 +617,8 @@ export class ReplicaNode implements SessionHost {
     const wasUp = link.state !== 'down';
     if (hello.url !== null) this.members.learnAddress(hello.nodeId, hello.url);
     const restarted = link.sessionUp(session, hello, auth, this.now());
+    // A live origin we folded (from a twin's view): list it again so its stream applies.
+    this.vv.unfold(hello.origin);
     this.aloneSince = null;
     if (!wasUp) this.activity.record({ type: 'peer-up', peer: link.nodeId });
     // Our clock first, so the peer can judge it before our first operation arrives.
@@ -778,7 +793,7 @@ export class ReplicaNode implements SessionHost {
     if (this.replacingState) return;
     const streamable = this.catchUpView().streamable;
     for (const [origin, seq] of this.heldClaims) {
-      if (this.vv.get(origin) >= seq) this.heldClaims.delete(origin);
+      if (this.vv.covers(origin, seq)) this.heldClaims.delete(origin);
       else if (!streamable(origin)) {
         this.vv.raise(origin, seq);
         this.heldClaims.delete(origin);
@@ -878,10 +893,22 @@ export class ReplicaNode implements SessionHost {
     if (this.aloneSince !== null && this.monotonic() - this.aloneSince > this.options.tombstoneGraceMs && this.members.links.size > 0) this.isolated = true;
     this.refreshClockVerdict();
     this.reclaimHeld();
+    if (this.tickCount % FOLD_EVERY_TICKS === 0) this.foldDeadIncarnations();
     const ahead = this.clockImpl.peek().wall - now > this.options.maxClockOffsetMs;
     if (this.clockHealth.agreesWithPeers() && (ahead || this.clockHealth.refusedOrigin(this.originName))) this.recoverFromClockFault();
     // Grave ages are monotonic: a wall clock set forward must not collect them early.
     collectExpiredGraves({ state: this.state, now: this.monotonic(), graceMs: this.options.tombstoneGraceMs, maxGraves: this.options.maxTombstones });
+  }
+
+  /** Drops dead incarnations every member applied in full from the vector (see incarnation-fold.ts). */
+  private foldDeadIncarnations(): void {
+    for (const fold of foldable({ nodeId: this.nodeId, origin: this.originName, vv: this.vv }, this.members.links.values())) {
+      this.vv.foldBelow(fold.nodeId, fold.below);
+      for (const origin of fold.origins) {
+        this.guard.forget(origin);
+        this.heldClaims.delete(origin);
+      }
+    }
   }
 
   private heartbeatFor(peer: string): PeerMessage {
@@ -899,6 +926,8 @@ export class ReplicaNode implements SessionHost {
       clock: Math.max(0, Math.floor(this.now())),
       isolated: this.isolated,
       floor: this.state.floor?.wall ?? 0,
+      folded: this.vv.foldedPairs(),
+      live: [...this.members.links.values()].flatMap((l) => (l.state !== 'down' && l.origin !== null ? [l.origin] : [])),
     };
   }
 
@@ -927,6 +956,12 @@ export class ReplicaNode implements SessionHost {
       // missing) has given us what we dropped.
       refilled: () => {
         this.replacingState = false;
+      },
+      adoptFolds: (folded) => {
+        this.vv.adoptFolds(folded);
+        // Never a live incarnation (a sender that folded it saw a twin's view).
+        for (const link of this.members.links.values()) if (link.state !== 'down' && link.origin !== null) this.vv.unfold(link.origin);
+        this.vv.unfold(this.originName);
       },
     };
   }
@@ -963,6 +998,7 @@ export class ReplicaNode implements SessionHost {
       links: () => this.members.links.values(),
       catchUpView: () => this.catchUpView(),
       versionVectorPairs: () => this.vv.toPairs(),
+      foldedIncarnations: () => this.vv.foldedPairs(),
     };
   }
 

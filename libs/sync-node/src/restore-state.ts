@@ -1,4 +1,4 @@
-import { NodeSnapshotSchema, OperationSchema, nodeIdOfOrigin, type NodeSnapshot, type Operation } from '@meshcache/sync-protocol';
+import { NodeSnapshotSchema, OperationSchema, nodeIdOfOrigin, type NodeSnapshotInput, type Operation } from '@meshcache/sync-protocol';
 import type { HybridClock } from './hybrid-clock.js';
 import type { ReplicaState } from './replica-state.js';
 import { SyncError } from './sync-error.js';
@@ -24,7 +24,7 @@ export interface RestoreOutcome {
  * advances over gap-free runs of sequence numbers: an operation rebuilt from a peer's snapshot
  * proves nothing about the ones before it, and overstating the vector would lose writes.
  */
-export function restoreState(target: RestoreTarget, snapshot: NodeSnapshot | undefined, ops: Operation[]): RestoreOutcome {
+export function restoreState(target: RestoreTarget, snapshot: NodeSnapshotInput | undefined, ops: Operation[]): RestoreOutcome {
   const { state, vv, clock, now } = target;
   let members: string[] = [];
   if (snapshot !== undefined) {
@@ -36,6 +36,7 @@ export function restoreState(target: RestoreTarget, snapshot: NodeSnapshot | und
       throw new SyncError('INVALID_SNAPSHOT', `snapshot belongs to node ${parsed.data.nodeId}, not ${target.nodeId}`);
     }
     state.merge(parsed.data, now);
+    vv.adoptFolds(parsed.data.folded);
     vv.merge(VersionVector.fromPairs(parsed.data.vv));
     // Everything stamped counts: a watermark from a clock that ran ahead must show as the clock
     // running ahead (the node then recovers from it), not silently swallow later writes.
@@ -75,7 +76,8 @@ export function restoreState(target: RestoreTarget, snapshot: NodeSnapshot | und
  * back since an earlier start), and reusing it would give two different writes the same id.
  */
 export function freshOrigin(nodeId: string, defaultIncarnation: string, vv: VersionVector): string {
-  let incarnation = parseInt(defaultIncarnation, 36);
+  // Above every incarnation folded too: a folded origin counts as fully applied.
+  let incarnation = Math.max(parseInt(defaultIncarnation, 36), vv.foldedBelowOf(nodeId));
   for (const origin of vv.origins()) {
     if (nodeIdOfOrigin(origin) !== nodeId) continue;
     const other = parseInt(origin.slice(origin.lastIndexOf('#') + 1), 36);

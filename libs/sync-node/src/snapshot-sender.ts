@@ -1,4 +1,4 @@
-import type { SnapshotEntry, Stamp, StrategyState, Tombstone, VersionVectorPairs } from '@meshcache/sync-protocol';
+import type { FoldedIncarnations, SnapshotEntry, Stamp, StrategyState, Tombstone, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { PeerSession } from './peer-session.js';
 import type { StatePiece } from './replica-state.js';
 import type { Timers } from './timers.js';
@@ -17,6 +17,8 @@ export interface SnapshotSource {
   pieces: Iterator<StatePiece>;
   /** The vector the state reflects: taken when the walk began. */
   vv: VersionVectorPairs;
+  /** The incarnations folded out of `vv` then. */
+  folded: FoldedIncarnations;
   /** Items expected (the size when the walk began), for progress. */
   size: number;
 }
@@ -107,6 +109,7 @@ export class SnapshotSender {
         watermark: index === 0 ? source.watermark : null,
         strategy: index === 0 ? source.strategy : null,
         vv: last ? source.vv : null,
+        ...(last ? { folded: source.folded } : {}),
       });
       index++;
       sent += chunkEntries.length + chunkTombs.length;

@@ -2,8 +2,8 @@ export { PROTOCOL_MIN_VERSION, PROTOCOL_VERSION, negotiateProtocol } from './ver
 export type { ProtocolRange } from './version.js';
 export { HlcSchema, NodeIdSchema, OriginSchema, compareHlc, nodeIdOfOrigin } from './hlc.js';
 export type { Hlc } from './hlc.js';
-export { VersionVectorSchema } from './version-vector.js';
-export type { VersionVectorPairs } from './version-vector.js';
+export { FoldedIncarnationsSchema, VersionVectorSchema } from './version-vector.js';
+export type { FoldedIncarnations, VersionVectorPairs } from './version-vector.js';
 export {
   CacheKeySchema,
   ClearOpSchema,
@@ -18,7 +18,7 @@ export type { DeleteOp, Op, OpType, Operation, SetOp, Strategy } from './operati
 /** The strategy table itself, for the contracts built on this protocol (names and one-line summaries). */
 export { STRATEGIES, STRATEGY_SUMMARIES } from '@meshcache/cache-core';
 export { NodeSnapshotSchema, SnapshotEntrySchema, StampSchema, StrategyStateSchema, TombstoneSchema } from './snapshot.js';
-export type { NodeSnapshot, SnapshotEntry, Stamp, StrategyState, Tombstone } from './snapshot.js';
+export type { NodeSnapshot, NodeSnapshotInput, SnapshotEntry, Stamp, StrategyState, Tombstone } from './snapshot.js';
 export {
   AckMessageSchema,
   ClockSkewMessageSchema,

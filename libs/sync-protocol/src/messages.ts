@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HlcSchema, NodeIdSchema, OriginSchema } from './hlc.js';
 import { CacheKeySchema, OperationSchema, StrategySchema } from './operation.js';
 import { SnapshotEntrySchema, StampSchema, StrategyStateSchema, TombstoneSchema } from './snapshot.js';
-import { VersionVectorSchema } from './version-vector.js';
+import { FoldedIncarnationsSchema, VersionVectorSchema } from './version-vector.js';
 
 const PeerUrlSchema = z.string().max(2048).regex(/^https?:\/\/\S+$/, 'peer url must be http(s)://host:port');
 
@@ -41,6 +41,8 @@ const SessionInfoShape = {
   vv: VersionVectorSchema,
   /** The sender holds nobody else's writes yet and asks this peer (and only this one) for a snapshot. */
   wantsSnapshot: z.boolean(),
+  /** The incarnations the sender folded out of `vv` (absent from older senders, which fold none). */
+  folded: FoldedIncarnationsSchema.optional(),
 };
 
 /**
@@ -106,6 +108,8 @@ export const SnapshotChunkMessageSchema = z.object({
   watermark: StampSchema.nullable(),
   strategy: StrategyStateSchema.nullable(),
   vv: VersionVectorSchema.nullable(),
+  /** On the last chunk: the incarnations the sender folded; the receiver, now holding their state, folds them too. */
+  folded: FoldedIncarnationsSchema.optional(),
 });
 
 /** Liveness plus what the dashboard's node list and tombstone collection need to know. */
@@ -136,6 +140,10 @@ export const HeartbeatMessageSchema = z.object({
    * peer replacing its state from the sender drops what it holds from before then.
    */
   floor: z.number().int().nonnegative().optional(),
+  /** As in `welcome` / `intro`: the incarnations the sender folded out of `vv`. */
+  folded: FoldedIncarnationsSchema.optional(),
+  /** The origin of every member the sender is linked to now: folds wait until all members name the same live incarnation. */
+  live: z.array(OriginSchema).max(1000).optional(),
 });
 
 /**
@@ -232,7 +240,7 @@ export type ProveMessage = z.infer<typeof ProveMessageSchema>;
 export type WelcomeMessage = z.infer<typeof WelcomeMessageSchema>;
 export type IntroMessage = z.infer<typeof IntroMessageSchema>;
 /** What a peer tells about itself once the handshake is done. */
-export type SessionInfo = Pick<IntroMessage, 'url' | 'vv' | 'wantsSnapshot'>;
+export type SessionInfo = Pick<IntroMessage, 'url' | 'vv' | 'wantsSnapshot' | 'folded'>;
 export type OpsMessage = z.infer<typeof OpsMessageSchema>;
 export type SnapshotChunkMessage = z.infer<typeof SnapshotChunkMessageSchema>;
 export type HeartbeatMessage = z.infer<typeof HeartbeatMessageSchema>;

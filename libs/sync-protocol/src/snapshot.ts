@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HlcSchema, NodeIdSchema, OriginSchema } from './hlc.js';
 import { CacheKeySchema, StrategySchema } from './operation.js';
-import { VersionVectorSchema } from './version-vector.js';
+import { FoldedIncarnationsSchema, VersionVectorSchema } from './version-vector.js';
 
 /** Identifies the operation that produced a piece of state: its timestamp and sequence number. */
 export const StampSchema = z.object({ hlc: HlcSchema, seq: z.number().int().positive() });
@@ -42,5 +42,9 @@ export const NodeSnapshotSchema = z.object({
   members: z.array(NodeIdSchema).max(1000).default([]),
   /** The stamp up to which collected tombstones were forgotten (see ReplicaState.floor). */
   floor: HlcSchema.nullable().default(null),
+  /** Incarnations folded out of `vv` (see FoldedIncarnationsSchema). */
+  folded: FoldedIncarnationsSchema.default([]),
 });
 export type NodeSnapshot = z.infer<typeof NodeSnapshotSchema>;
+/** A saved snapshot as read back: fields added later (members, floor, folded) may be missing. */
+export type NodeSnapshotInput = z.input<typeof NodeSnapshotSchema>;

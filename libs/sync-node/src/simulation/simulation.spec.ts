@@ -33,7 +33,7 @@ describe('deterministic simulation', () => {
     }
     expect(results).toHaveLength(SCHEDULES);
     // The schedules really exercised the faults they claim to.
-    const sum = (k: 'crashes' | 'partitions' | 'clockJumps' | 'vanished' | 'fullSyncs' | 'partialSyncs' | 'dropped' | 'attacks' | 'twins' | 'duplicatesReported') => results.reduce((s, r) => s + r[k], 0);
+    const sum = (k: 'crashes' | 'partitions' | 'clockJumps' | 'vanished' | 'fullSyncs' | 'partialSyncs' | 'dropped' | 'attacks' | 'twins' | 'duplicatesReported' | 'folds') => results.reduce((s, r) => s + r[k], 0);
     expect(sum('crashes')).toBeGreaterThan(0);
     expect(sum('partitions')).toBeGreaterThan(0);
     expect(sum('clockJumps')).toBeGreaterThan(0);
@@ -46,6 +46,8 @@ describe('deterministic simulation', () => {
     expect(sum('attacks')).toBeGreaterThan(0);
     expect(sum('twins')).toBeGreaterThan(0);
     expect(sum('duplicatesReported')).toBeGreaterThan(0);
+    // Restarts' dead incarnations were folded out of version vectors (incarnation-fold.ts).
+    expect(sum('folds')).toBeGreaterThan(0);
   });
 
   it('replays a seed exactly', () => {
