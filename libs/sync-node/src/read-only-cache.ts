@@ -30,6 +30,14 @@ export class ReadOnlyCache {
     return this.cache.has(key);
   }
 
+  /**
+   * The record, counting a hit or a miss and the access (as `ReplicaNode.get`, with one lookup
+   * and no new object: for hot read paths that need only the value and its expiry).
+   */
+  get(key: string): EntryRecord | undefined {
+    return this.cache.get(key);
+  }
+
   /** The record without counting an access. */
   peek(key: string): EntryRecord | undefined {
     return this.cache.peek(key);

@@ -158,6 +158,12 @@ describe('Redis clients against real meshcache processes', () => {
     expect(info).toMatch(/^# Server/);
     expect(info).toContain('meshcache_peers:1');
     expect(info).toMatch(/peer0:id=r2,url=http:\/\/127\.0\.0\.1:\d+,state=up/);
+    // GET counts one hit or one miss, as Redis' keyspace_hits / keyspace_misses do.
+    const stat = async (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(await cli('INFO', 'stats'))?.[1]);
+    const [hits, misses] = [await stat('keyspace_hits'), await stat('keyspace_misses')];
+    expect(await cli('GET', 'cli:k')).toBe('v w\n');
+    expect(await cli('GET', 'cli:absent')).toBe('\n');
+    expect([await stat('keyspace_hits'), await stat('keyspace_misses')]).toEqual([hits + 1, misses + 1]);
   });
 
   it('redis-benchmark completes GET and SET', async () => {
