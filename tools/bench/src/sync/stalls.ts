@@ -56,7 +56,9 @@ const timedTimers = (clock: StepClock): Timers => ({
 });
 
 const makeNode = (nodeId: string, clock: StepClock, capacity: number) =>
-  new ReplicaNode({ nodeId, clusterSecret: 'bench-secret', cache: { capacity, strategy: 'lru' }, timers: timedTimers(clock), forceSyncTimeoutMs: 600_000 });
+  new ReplicaNode({ nodeId, clusterSecret: 'bench-secret', cache: { capacity, strategy: 'lru' }, timers: timedTimers(clock), forceSyncTimeoutMs: 600_000,
+    // The in-process link is never redialed: on a loaded machine a GC pause must not end it.
+    downAfterMs: 600_000, handshakeTimeoutMs: 600_000 });
 
 /** An ordered in-process channel: JSON on the wire, delivered on a later turn (the receiver's step is timed). */
 function link(a: ReplicaNode, aClock: StepClock, b: ReplicaNode, bClock: StepClock): () => void {
@@ -165,13 +167,15 @@ async function runJobs(n: number, print: boolean): Promise<void> {
   }
   if (only.includes('strategy')) {
     await measure('setStrategy lru -> lfu', clocks, async () => {
-      a.setStrategy('lfu');
+      const result = a.setStrategy('lfu');
+      if (!result.ok) throw new Error(`setStrategy refused: ${result.code} ${result.message}`);
       await until(() => a.cache.strategy === 'lfu' && b.cache.strategy === 'lfu', 'the strategy on both nodes');
     }, true, print);
   }
   if (only.includes('clear')) {
     await measure('clear', clocks, async () => {
-      a.clear();
+      const result = a.clear();
+      if (!result.ok) throw new Error(`clear refused: ${result.code} ${result.message}`);
       await until(() => a.cache.size === 0 && b.cache.size === 0, 'the clear on both nodes');
     }, true, print);
   }
