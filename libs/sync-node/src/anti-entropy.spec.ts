@@ -81,4 +81,21 @@ describe('anti-entropy (forceSync)', () => {
     expect(await result).toMatchObject({ peers: 1, repairedKeys: 0, differingBuckets: 0 });
     await Promise.all([a.close(), b.close()]);
   });
+  it('caps each repair message by bytes as snapshots are, not only by item count', async () => {
+    const { a, b, sent, drain } = pair();
+    await drain();
+    // 40 values of 100 KB that only `a` holds (written past replication, as an eviction elsewhere would leave them).
+    const big = 'x'.repeat(100_000);
+    for (let i = 0; i < 40; i++) rawCache(a).set(`big${i}`, { value: `${big}${i}`, hlc: { wall: EPOCH + i, logical: 0, node: 'a#1' }, seq: i + 1, expiresAt: undefined });
+    sent.length = 0;
+    const result = a.forceSync();
+    await drain();
+    expect(await result).toMatchObject({ repairedKeys: 40 });
+    const repairs = sent.filter((m) => m.type === 'repair' && m.entries.length > 0);
+    // 256 KB per message, plus at most the one value that crossed the line.
+    for (const m of repairs) expect(JSON.stringify(m).length).toBeLessThan(256 * 1024 + 110_000);
+    expect(repairs.length).toBeGreaterThanOrEqual(14);
+    expect(b.get('big39')?.value).toBe(`${big}39`);
+    await Promise.all([a.close(), b.close()]);
+  });
 });

@@ -5,12 +5,11 @@ import type {
   RepairMessage,
   RepairWantMessage,
   SnapshotEntry,
-  Tombstone,
 } from '@meshcache/sync-protocol';
 import type { CacheEntryStore } from './cache-entry-store.js';
 import { DIGEST_BUCKETS, bucketOf } from './digest.js';
 import { FACTS_PER_STEP, walkFacts } from './fact-walk.js';
-import { approxValueSize } from './value-size.js';
+import { StateChunk } from './state-chunk.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { StatePart } from './clock-guard.js';
@@ -261,10 +260,8 @@ export class AntiEntropy {
     const graves = this.host.state().graves;
     let next = keys.next();
     for (;;) {
-      const entries: SnapshotEntry[] = [];
-      const tombstones: Tombstone[] = [];
-      let bytes = 0;
-      while (next.done !== true && entries.length + tombstones.length < PIECE_ITEMS) {
+      const chunk = new StateChunk(PIECE_ITEMS);
+      while (next.done !== true && !chunk.full) {
         const key = next.value;
         next = keys.next();
         const record = store.peek(key);
@@ -276,19 +273,15 @@ export class AntiEntropy {
         if (record !== undefined) {
           const entry: SnapshotEntry = { key, value: record.value, hlc: record.hlc, seq: record.seq };
           if (record.expiresAt !== undefined) entry.expiresAt = record.expiresAt;
-          entries.push(entry);
-          bytes += approxValueSize(entry.value) + key.length + 40;
+          chunk.addEntry(entry);
           continue;
         }
         const grave = graves.get(key);
-        if (grave !== undefined && grave.kind === 'delete') {
-          tombstones.push({ key, hlc: grave.hlc, seq: grave.seq });
-          bytes += key.length + 30;
-        }
+        if (grave !== undefined && grave.kind === 'delete') chunk.addTombstone({ key, hlc: grave.hlc, seq: grave.seq });
       }
-      if (entries.length + tombstones.length > 0) this.host.sent(entries.length + tombstones.length, bytes);
+      if (chunk.items > 0) this.host.sent(chunk.items, chunk.bytes);
       const end = next.done === true;
-      if (entries.length + tombstones.length > 0 || end) session.send({ type: 'repair', requestId, step, entries, tombstones, done: end && last });
+      if (chunk.items > 0 || end) session.send({ type: 'repair', requestId, step, entries: chunk.entries, tombstones: chunk.tombstones, done: end && last });
       if (end) return;
       yield;
     }

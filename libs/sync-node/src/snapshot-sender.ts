@@ -3,10 +3,8 @@ import type { PeerSession } from './peer-session.js';
 import type { StatePiece } from './replica-state.js';
 import type { Timers } from './timers.js';
 import { packState } from './snapshot-codec.js';
-import { approxValueSize } from './value-size.js';
+import { StateChunk } from './state-chunk.js';
 
-/** Bytes per chunk the sender aims for: well under socket.io's default 1 MB message limit, even for multi-byte text. */
-const CHUNK_BYTES = 256 * 1024;
 /** Pieces of the walk read per step at most when they hold few items (a cache of many empty slots). */
 const MAX_PIECES_PER_STEP = 8;
 
@@ -86,34 +84,24 @@ export class SnapshotSender {
         this.timers.setTimeout(next, 0);
         return;
       }
-      const chunkEntries: SnapshotEntry[] = [];
-      const chunkTombs: Tombstone[] = [];
-      let bytes = 0;
-      while (entries.length > 0 && chunkEntries.length < this.maxEntries && bytes < CHUNK_BYTES) {
-        const entry = entries.shift();
-        bytes += approxValueSize(entry.value) + entry.key.length + 40;
-        chunkEntries.push(entry);
-      }
-      while (tombstones.length > 0 && chunkEntries.length + chunkTombs.length < this.maxEntries && bytes < CHUNK_BYTES) {
-        const tomb = tombstones.shift();
-        bytes += tomb.key.length + 30;
-        chunkTombs.push(tomb);
-      }
+      const chunk = new StateChunk(this.maxEntries);
+      while (entries.length > 0 && !chunk.full) chunk.addEntry(entries.shift());
+      while (tombstones.length > 0 && !chunk.full) chunk.addTombstone(tombstones.shift());
       const last = walked && entries.length === 0 && tombstones.length === 0;
       session.send({
         type: 'snapshot-chunk',
         snapshotId: id,
         index,
         last,
-        ...packState(chunkEntries, chunkTombs),
+        ...packState(chunk.entries, chunk.tombstones),
         watermark: index === 0 ? source.watermark : null,
         strategy: index === 0 ? source.strategy : null,
         vv: last ? source.vv : null,
         ...(last ? { folded: source.folded } : {}),
       });
       index++;
-      sent += chunkEntries.length + chunkTombs.length;
-      sentBytes(bytes);
+      sent += chunk.items;
+      sentBytes(chunk.bytes);
       progress(sent, Math.max(sent, source.size));
       if (last) done();
       else this.timers.setTimeout(next, 0);
