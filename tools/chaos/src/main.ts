@@ -63,12 +63,20 @@ async function run(options: ChaosOptions): Promise<number> {
     (cleaning ??= (async () => {
       for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((e) => log(`cleanup: ${String(e)}`));
     })());
+  // Every signal is handled, not only the first: a second Ctrl-C used to hit Node's default
+  // handler and end the harness mid-cleanup, leaving namespaces, mounts and a SIGSTOPped node.
+  let interrupted = false;
   const onSignal = (signal: string) => {
+    if (interrupted) {
+      log(`${signal}: still removing what this run created; it exits when that is done`);
+      return;
+    }
+    interrupted = true;
     log(`${signal}: removing everything this run created`);
     void cleanup().then(() => process.exit(130));
   };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   try {
     const netns = canUseNetns();
