@@ -92,5 +92,47 @@ describe('catch-up costs what was missed', () => {
     expect(tallies()).toEqual(snapshotsBefore);
     expect((restarted.stats().repairs?.partial.items ?? 0) - partialBefore).toBe(10);
   });
+  it("a node restarted after installing a peer's snapshot still claims it, so what it alone holds of a node gone for good reaches the others (sim seed 14258)", () => {
+    const { nodes, net, run, sched, make } = memoryCluster(['a', 'b', 'c'], { cache: { capacity: 20_000, strategy: 'lru' }, backlogSize: 20 });
+    const [a, b] = nodes;
+    runUntil(run, () => nodes.every((n) => n.nodes().filter((p) => p.state === 'up').length === 2), 5000);
+    for (let i = 0; i < 10; i++) a.set(`base-${i}`, i);
+    runUntil(run, () => converged(nodes) && b.cache.size === 10, 30_000);
+    // c goes down and b is cut off; a's next 50 writes overwrite one key (a snapshot keeps only the last), then a switch.
+    sched.cancelOwner('c');
+    net.crash('c');
+    net.partition([['a', 'c'], ['b']]);
+    for (let i = 0; i < 50; i++) a.set('hot', i);
+    a.setStrategy('lfu');
+    run(2000);
+    // c comes back empty and refills from a's snapshot; its disk journals, and snapshots on 'snapshot-installed' as the server does.
+    const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+    const disk: { snapshot: ReturnType<ReplicaNode['snapshot']> | undefined; log: Operation[] } = { snapshot: undefined, log: [] };
+    const c2 = make('c', { timers: sched.timersFor('c2') });
+    c2.setJournal((op) => {
+      disk.log.push(clone(op));
+      return { ok: true };
+    });
+    c2.on('snapshot-installed', () => {
+      disk.snapshot = clone(c2.snapshot());
+      disk.log = [];
+    });
+    net.add(c2);
+    runUntil(run, () => c2.get('hot')?.value === 49 && c2.cache.strategy === 'lfu', 30_000);
+    expect(c2.get('hot')?.value).toBe(49);
+    // a is gone for good; c is killed and restarted from its disk; the partition heals.
+    sched.cancelOwner('a');
+    net.crash('a');
+    sched.cancelOwner('c2');
+    net.crash('c');
+    const c3 = make('c', { timers: sched.timersFor('c3') });
+    c3.restore(disk.snapshot, disk.log);
+    net.add(c3);
+    net.heal();
+    runUntil(run, () => b.get('hot')?.value === 49 && b.cache.strategy === 'lfu', 60_000);
+    expect(b.get('hot')?.value).toBe(49);
+    expect(b.cache.strategy).toBe('lfu');
+    expect(converged([b, c3])).toBe(true);
+  });
 });
 

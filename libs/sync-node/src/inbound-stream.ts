@@ -32,6 +32,8 @@ export interface InboundHost {
   replacing(): boolean;
   /** A full snapshot finished installing, or a peer found only its own operations missing. */
   refilled(): void;
+  /** A snapshot from `from` finished installing and its vector was claimed. */
+  snapshotInstalled(from: string): void;
   /** The snapshot's sender folded these incarnations; this node, holding their state now, folds them too. */
   adoptFolds(folded: FoldedIncarnations): void;
   /** Changes applied from here on come from a peer. */
@@ -160,6 +162,7 @@ export class InboundStream {
       this.host.adoptFolds(chunk.folded ?? []);
       activity.fullSyncReceived(link.nodeId, this.host.store.cache.size);
       this.host.refilled();
+      this.host.snapshotInstalled(link.nodeId);
     }
     // The last chunk's ack names the snapshot: the sender then knows it is installed.
     session.send({ type: 'ack', origin: link.origin ?? '', seq: vv.get(link.origin ?? ''), ...(chunk.last ? { snapshotId: chunk.snapshotId } : {}) });

@@ -62,4 +62,12 @@ export interface ReplicaNodeEvents {
    * must take a snapshot now, or a restart brings the dropped state back from the log.
    */
   'state-replaced': { reason: string };
+  /**
+   * A peer's snapshot finished installing and its vector is claimed. The claim is no operation:
+   * a restart replays the log's operations and claims only gap-free runs of sequence numbers, so
+   * a journal that persists the node must take a snapshot now. Otherwise a restarted node holds
+   * state it does not claim, and once that state's origin is gone for good no peer ever sends it
+   * on (simulation seed 14258: a strategy switch reached 2 of 3 nodes).
+   */
+  'snapshot-installed': { from: string };
 }

@@ -957,6 +957,7 @@ export class ReplicaNode implements SessionHost {
       refilled: () => {
         this.replacingState = false;
       },
+      snapshotInstalled: (from) => this.emitter.emit('snapshot-installed', { from }),
       adoptFolds: (folded) => {
         this.vv.adoptFolds(folded);
         // Never a live incarnation (a sender that folded it saw a twin's view).

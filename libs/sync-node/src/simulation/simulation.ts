@@ -104,6 +104,12 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
         if (c.key === traceKey || c.kind === 'clear') log(`t=${sched.now} ${node.origin} ${c.source} ${c.kind} ${JSON.stringify(node.peek(traceKey)?.value)}`);
       });
     }
+    // As the server's persistence does (open-persistence.ts): a claimed snapshot vector is no
+    // operation in the log, so the disk takes a snapshot of the node at once.
+    node.on('snapshot-installed', () => {
+      disk.snapshot = clone(node.snapshot());
+      disk.ops = [];
+    });
     node.on('op', (op) => {
       if (traceKey !== undefined && 'key' in op.op && op.op.key === traceKey) log(`t=${sched.now} ${node.origin} op ${op.origin}/${op.seq} ${JSON.stringify(op.op)}`);
       disk.ops.push(clone(op));

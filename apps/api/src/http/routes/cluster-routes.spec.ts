@@ -159,6 +159,29 @@ describe('GET /api/metrics persistence, latency and connections', () => {
     }
   });
 
+  it("snapshots its data directory at once after installing a peer's snapshot (a restart must claim what it holds)", async () => {
+    dir = await mkdtemp(join(tmpdir(), 'install-snapshot-'));
+    const secret = 'install-snapshot-secret';
+    const source = await startTestServer({ NODE_ID: 'source', CLUSTER_SECRET: secret });
+    let joiner: RunningServer | undefined;
+    try {
+      // More operations than the source's backlog keeps: a joiner can only be filled by a snapshot.
+      for (let n = 0; n < 11; n++) {
+        const items = Array.from({ length: 1000 }, (_, i) => ({ key: `k${n}-${i}`, value: i }));
+        expect((await request(source.url, 'POST', '/api/cache/bulk', { body: { items } })).status).toBe(200);
+      }
+      joiner = await startTestServer({ NODE_ID: 'joiner', CLUSTER_SECRET: secret, DATA_DIR: dir, SNAPSHOT_INTERVAL_MS: '86400000', PEER_NODES: source.url });
+      const store = joiner.context.persistence.store;
+      const before = store?.status().lastSnapshotAt ?? null;
+      await eventually(async () => joiner?.context.node.cache.size === source.context.node.cache.size, 'the joiner filled');
+      expect(joiner.context.node.stats().fullSyncs).toBeGreaterThanOrEqual(1);
+      await eventually(async () => (store?.status().lastSnapshotAt ?? null) !== before, 'a snapshot taken after the install');
+    } finally {
+      await joiner?.close();
+      await source.close();
+    }
+  });
+
   it("shows the data directory's fsync mode, operation log and disk state with DATA_DIR", async () => {
     dir = await mkdtemp(join(tmpdir(), 'metrics-persistence-'));
     const node = await startTestServer({ DATA_DIR: dir, APPEND_FSYNC: 'always' });
