@@ -84,6 +84,8 @@ export class DiskStore {
   private lastSnapshotAt: number | null = null;
   private writer: OpLogWriter | undefined;
   private inFlight: Promise<void> | undefined;
+  /** The snapshot `snapshotNow` queued behind the one in flight, shared by every call meanwhile. */
+  private queued: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private takeSnapshot: (() => unknown) | undefined;
   private readonly probe: DiskProbe;
@@ -249,7 +251,16 @@ export class DiskStore {
    */
   snapshotNow(): Promise<void> {
     const earlier = this.inFlight;
-    return earlier === undefined ? this.snapshot() : earlier.catch(() => undefined).then(() => this.snapshot());
+    if (earlier === undefined) return this.snapshot();
+    // Calls while one is being written share the one snapshot queued behind it: a burst of
+    // events (snapshots installed, state replaced) costs one more snapshot, not one each.
+    this.queued ??= earlier
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.snapshot();
+      });
+    return this.queued;
   }
 
   /** Final snapshot when the disk takes it, then fsync and close the log. */

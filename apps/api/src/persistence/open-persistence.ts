@@ -57,28 +57,7 @@ export const openPersistence = async (
   // from the log (a clock fault's future writes, found by the chaos harness). A peer's snapshot
   // claims its vector, which is no operation either: without a snapshot now, a restarted node
   // would hold state it does not claim (simulation seed 14258).
-  // Coalesced: events while a snapshot runs ask for one more after it, not one each.
-  let running = false;
-  let again = false;
-  const snapshotSoon = (after: string) => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    void (async () => {
-      try {
-        do {
-          again = false;
-          await store.snapshotNow();
-        } while (again);
-      } catch (e) {
-        warn(`snapshot after ${after} failed: ${(e as Error).message}`);
-      } finally {
-        running = false;
-      }
-    })();
-  };
+  const snapshotSoon = (after: string) => void store.snapshotNow().catch((e: Error) => warn(`snapshot after ${after} failed: ${e.message}`));
   node.on('state-replaced', () => snapshotSoon('a state replacement'));
   node.on('snapshot-installed', ({ from }) => snapshotSoon(`installing ${from}'s snapshot`));
   return store;
