@@ -22,6 +22,7 @@ interface Running {
   child: ChildProcess;
   exited: Promise<void>;
   log: WriteStream;
+  startedAt: number;
 }
 
 /**
@@ -56,6 +57,16 @@ export class ClusterNodes {
     return join(this.settings.dataRoot, name);
   }
 
+  /** The node's FSYNC_TRACE_FILE, beside its DATA_DIR (outside the tmpfs, so a full disk cannot stop it). */
+  fsyncTracePath(name: string): string {
+    return join(this.settings.dataRoot, `${name}.fsync.jsonl`);
+  }
+
+  /** When the node's current run was started (0 when it is not running). */
+  startedAt(name: string): number {
+    return this.running.get(name)?.startedAt ?? 0;
+  }
+
   hasTmpfs(): boolean {
     return this.mounted.length > 0;
   }
@@ -85,6 +96,7 @@ export class ClusterNodes {
       AUTH_TOKEN: this.settings.authToken,
       DATA_DIR: this.dataDir(name),
       APPEND_FSYNC: this.settings.appendFsync,
+      FSYNC_TRACE_FILE: this.fsyncTracePath(name),
       RESP_PORT: '0',
       ACCESS_LOG: 'false',
       LOG_LEVEL: 'warn',
@@ -106,15 +118,20 @@ export class ClusterNodes {
         resolve();
       }),
     );
-    this.running.set(name, { child, exited, log });
+    this.running.set(name, { child, exited, log, startedAt: Date.now() });
   }
 
-  /** SIGKILL: no drain, no flush beyond what the fsync policy already did. */
-  async kill9(name: string): Promise<void> {
+  /**
+   * SIGKILL: no drain, no flush beyond what the fsync policy already did. Answers the moment the
+   * signal was sent (the node acknowledged nothing later), once the process is gone.
+   */
+  async kill9(name: string): Promise<number> {
     const r = this.running.get(name);
-    if (!r) return;
+    if (!r) return Date.now();
     r.child.kill('SIGKILL');
+    const at = Date.now();
     await r.exited;
+    return at;
   }
 
   /** SIGTERM and wait (SIGKILL after a bound). */
