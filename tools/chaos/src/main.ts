@@ -55,14 +55,22 @@ async function run(options: ChaosOptions): Promise<number> {
     if (spawnSync(process.execPath, [join(root, 'apps/api/build.mjs')], { cwd: root, stdio: 'inherit' }).status !== 0) return 3;
   }
 
-  const cleanups: Array<() => Promise<void> | void> = [];
+  type Step = () => Promise<void> | void;
+  const cleanups: Step[] = [];
+  const runStep = (step: Step) => Promise.resolve().then(step).catch((e) => log(`cleanup: ${String(e)}`));
   // One cleanup, awaited by every caller: a run that failed while a signal's cleanup was under
   // way returned (and exited) at once, leaving nodes, namespaces and mounts behind.
   let cleaning: Promise<void> | undefined;
   const cleanup = (): Promise<void> =>
     (cleaning ??= (async () => {
-      for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((e) => log(`cleanup: ${String(e)}`));
+      for (const step of cleanups.reverse()) await runStep(step);
     })());
+  // The run goes on while an interrupt cleans up: something it creates after the cleanup began
+  // (the clients' process, spawned once the nodes were up) is removed at once, not never.
+  const onCleanup = (step: Step) => {
+    if (cleaning) void runStep(step);
+    else cleanups.push(step);
+  };
   // Every signal is handled, not only the first: a second Ctrl-C used to hit Node's default
   // handler and end the harness mid-cleanup, leaving namespaces, mounts and a SIGSTOPped node.
   let interrupted = false;
@@ -87,7 +95,7 @@ async function run(options: ChaosOptions): Promise<number> {
       log(`network namespaces unavailable: ${why}; falling back to loopback with one TCP proxy per link`);
       network = await createLoopbackNetwork(options.nodes, why, random);
     }
-    cleanups.push(() => network.close());
+    onCleanup(() => network.close());
     log(network.note);
 
     const token = randomBytes(16).toString('hex');
@@ -100,7 +108,7 @@ async function run(options: ChaosOptions): Promise<number> {
       tmpfsMb: process.getuid?.() === 0 ? 64 : undefined,
       logDir: join(out, 'logs'),
     });
-    cleanups.push(() => nodes.closeAll());
+    onCleanup(() => nodes.closeAll());
     for (const name of nodes.names) nodes.start(name);
     for (const name of nodes.names) if (!(await nodes.waitReady(name))) throw new Error(`${name} did not become ready (see ${out}/logs/${name}.log)`);
     if ((await until(() => clusterConnected(network.nodes, token), 60_000)) === null) throw new Error('the cluster did not connect within 60 s');
@@ -135,7 +143,7 @@ async function run(options: ChaosOptions): Promise<number> {
         r();
       }),
     );
-    cleanups.push(() => void workload.kill('SIGKILL'));
+    onCleanup(() => void workload.kill('SIGKILL'));
 
     const startedAt = Date.now();
     const faultRecords: Array<FaultRecord | CrashRecord> = [];
@@ -144,7 +152,7 @@ async function run(options: ChaosOptions): Promise<number> {
     const notes: string[] = [];
     const order = groupOrder(random, options.faults);
     const camera = new DashboardCamera();
-    cleanups.push(() => camera.close());
+    onCleanup(() => camera.close());
     const noCamera = options.screenshots ? DashboardCamera.unavailable(DASHBOARD_INDEX) : 'turned off (--no-screenshots)';
     if (noCamera) notes.push(`Dashboard screenshots: none, ${noCamera}`);
     await sleep(3000);

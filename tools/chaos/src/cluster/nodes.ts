@@ -32,6 +32,8 @@ interface Running {
 export class ClusterNodes {
   private readonly running = new Map<string, Running>();
   private readonly mounted: string[] = [];
+  /** Set by closeAll: a start after it (a fault healing while an interrupt cleans up) would outlive the run. */
+  private closed = false;
 
   constructor(
     private readonly network: Network,
@@ -43,7 +45,11 @@ export class ClusterNodes {
       mkdirSync(dir, { recursive: true });
       if (settings.tmpfsMb) {
         const m = sh('mount', ['-t', 'tmpfs', '-o', `size=${settings.tmpfsMb}m`, 'tmpfs', dir]);
-        if (!m.ok) throw new HarnessError('SETUP_FAILED', `mount tmpfs on ${dir}: ${m.stderr.trim()}`);
+        if (!m.ok) {
+          // The caller never gets this object to close: unmount what was mounted before throwing.
+          this.unmountAll();
+          throw new HarnessError('SETUP_FAILED', `mount tmpfs on ${dir}: ${m.stderr.trim()}`);
+        }
         this.mounted.push(dir);
       }
     }
@@ -81,7 +87,7 @@ export class ClusterNodes {
 
   /** Starts a node; `fakeTime` (e.g. "+300s") runs it under libfaketime. */
   start(name: string, fakeTime?: string): void {
-    if (this.running.has(name)) return;
+    if (this.running.has(name) || this.closed) return;
     const host = this.network.nodes.find((n) => n.name === name);
     if (!host) throw new HarnessError('NODE_FAILED', `no host ${name}`);
     const env: Record<string, string> = {
@@ -165,8 +171,14 @@ export class ClusterNodes {
     return false;
   }
 
+  /** Kills every node and unmounts the tmpfs DATA_DIRs; no node starts after it. */
   async closeAll(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.running.keys()].map((name) => this.kill9(name)));
+    this.unmountAll();
+  }
+
+  private unmountAll(): void {
     for (const dir of this.mounted.splice(0)) if (existsSync(dir)) sh('umount', ['-l', dir]);
   }
 }
