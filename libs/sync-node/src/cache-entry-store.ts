@@ -70,7 +70,7 @@ export class CacheEntryStore implements EntryStore {
 
   /**
    * `Cache.scan` in steps of `batchSize` slots. When the cache moved its entries to other slots
-   * meanwhile (a strategy switch), the walk starts again: keys given twice are harmless to a merge,
+   * meanwhile (a compacting resize; a strategy switch does not), the walk starts again: keys given twice are harmless to a merge,
    * keys skipped would not be. Expired entries it passes are reported (as graves) on the way.
    */
   *walkKeys(batchSize: number): Generator<string[]> {
