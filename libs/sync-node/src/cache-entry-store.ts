@@ -24,6 +24,8 @@ export class CacheEntryStore implements EntryStore {
   private readonly ttlKeys = new Set<string>();
   private readonly recent: RecentWrites;
   private readonly now: () => number;
+  /** Wholesale clears so far: the entries kept by one moved to other slots (see `layoutVersion`). */
+  private clears = 0;
 
   constructor(options: CacheEntryStoreOptions) {
     const { sizeOf, onEvict, onLocalRemoval } = options;
@@ -78,22 +80,31 @@ export class CacheEntryStore implements EntryStore {
   }
 
   /**
-   * `Cache.scan` in steps of `batchSize` slots. When the cache moved its entries to other slots
-   * meanwhile (a strategy switch), the walk starts again: keys given twice are harmless to a merge,
+   * `Cache.scan` in steps of `batchSize` slots. When the entries moved to other slots meanwhile
+   * (a strategy switch, a wholesale clear that kept some), the walk starts again: keys given twice are harmless to a merge,
    * keys skipped would not be. Expired entries it passes are reported (as graves) on the way.
    */
   *walkKeys(batchSize: number): Generator<string[]> {
-    let layout = this.cache.layoutVersion;
+    let layout = this.layoutVersion;
     let cursor = 0;
     do {
-      if (this.cache.layoutVersion !== layout) {
-        layout = this.cache.layoutVersion;
+      if (this.layoutVersion !== layout) {
+        layout = this.layoutVersion;
         cursor = 0;
       }
       const page = this.cache.scan(cursor, batchSize);
       cursor = page.next;
       yield page.keys;
     } while (cursor !== 0);
+  }
+
+  /**
+   * Changes whenever live entries move to other slots: the cache's own moves (a strategy switch)
+   * and a wholesale clear, which puts the entries it keeps back in other slots. A slot walk begun
+   * before must start again or miss them.
+   */
+  get layoutVersion(): number {
+    return this.cache.layoutVersion + this.clears;
   }
 
   /**
@@ -108,6 +119,7 @@ export class CacheEntryStore implements EntryStore {
     this.cache.clear({ report: false });
     this.ttlKeys.clear();
     this.recent.reset();
+    this.clears++;
     const now = this.now();
     // The cache's own expiry may be a millisecond behind the record's: at least 1 ms left.
     for (const [key, record] of kept) this.put(key, record, record.expiresAt === undefined ? undefined : Math.max(1, record.expiresAt - now));

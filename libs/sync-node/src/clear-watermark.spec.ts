@@ -87,6 +87,24 @@ describe('clear: a watermark applied without a pass over the entries', () => {
     expect(reports.length).toBe(REMEMBERED);
   });
 
+  it('a snapshot walking the entries when the clear comes sends the kept entry and none it dropped', () => {
+    const { state } = node();
+    for (let i = 0; i < 10; i++) state.applyOperation(op('b#1', i + 1, i + 1, { type: 'set', key: `k${i}`, value: i }), NOW);
+    state.applyOperation(op('c#1', 1, 2000, { type: 'set', key: 'late', value: 'kept' }), NOW);
+    const pieces = state.exportStream(2, () => true).pieces;
+    const sent: string[] = [];
+    const take = (piece: IteratorResult<{ entries: { key: string }[] }>) => {
+      if (piece.done !== true) for (const e of piece.value.entries) sent.push(e.key);
+    };
+    take(pieces.next());
+    const before = [...sent];
+    state.applyOperation(op('a#1', 1, 1500, { type: 'clear' }), NOW);
+    for (let piece = pieces.next(); piece.done !== true; piece = pieces.next()) take(piece);
+    // What went out before the clear went out; after it, only the kept entry (moved to slot 0).
+    expect(before.length).toBe(2);
+    expect(sent.slice(2)).toEqual(['late']);
+  });
+
   it('keeps a newer write whose TTL ran out as a grave, not as an entry', () => {
     let now = 100;
     const kept: string[] = [];
