@@ -134,7 +134,7 @@ describe('RecentWrites', () => {
     recent.note('b', hlc(1));
     recent.note('a', hlc(6));
     expect(recent.newerThan(hlc(2))).toEqual(['a']);
-    expect(recent.newerThan(hlc(0)).sort()).toEqual(['a', 'b']);
+    expect(recent.newerThan(hlc(0))?.sort()).toEqual(['a', 'b']);
   });
 
   it('cannot tell once a forgotten write is newer, and can again after a reset', () => {
