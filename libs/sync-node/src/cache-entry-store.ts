@@ -81,7 +81,8 @@ export class CacheEntryStore implements EntryStore {
 
   /**
    * `Cache.scan` in steps of `batchSize` slots. When the entries moved to other slots meanwhile
-   * (a strategy switch, a wholesale clear that kept some), the walk starts again: keys given twice are harmless to a merge,
+   * (a compacting resize, a wholesale clear that kept some; a strategy switch does not), the walk
+   * starts again: keys given twice are harmless to a merge,
    * keys skipped would not be. Expired entries it passes are reported (as graves) on the way.
    */
   *walkKeys(batchSize: number): Generator<string[]> {
