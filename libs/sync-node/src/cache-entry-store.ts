@@ -82,8 +82,8 @@ export class CacheEntryStore implements EntryStore {
   /**
    * `Cache.scan` in steps of `batchSize` slots. When the entries moved to other slots meanwhile
    * (a compacting resize, a wholesale clear that kept some; a strategy switch does not), the walk
-   * starts again: keys given twice are harmless to a merge,
-   * keys skipped would not be. Expired entries it passes are reported (as graves) on the way.
+   * starts again: keys given twice are harmless to a merge, keys skipped would not be. Expired
+   * entries it passes are reported (as graves) on the way.
    */
   *walkKeys(batchSize: number): Generator<string[]> {
     let layout = this.layoutVersion;
@@ -100,8 +100,8 @@ export class CacheEntryStore implements EntryStore {
   }
 
   /**
-   * Changes whenever live entries move to other slots: the cache's own moves (a strategy switch)
-   * and a wholesale clear, which puts the entries it keeps back in other slots. A slot walk begun
+   * Changes whenever live entries move to other slots: the cache's own moves (a compacting
+   * resize) and a wholesale clear, which puts the entries it keeps back in other slots. A slot walk begun
    * before must start again or miss them.
    */
   get layoutVersion(): number {
