@@ -47,7 +47,11 @@ export class ClusterNodes {
         const m = sh('mount', ['-t', 'tmpfs', '-o', `size=${settings.tmpfsMb}m`, 'tmpfs', dir]);
         if (!m.ok) {
           // The caller never gets this object to close: unmount what was mounted before throwing.
-          this.unmountAll();
+          try {
+            this.unmountAll();
+          } catch {
+            // The mount error is the one to report.
+          }
           throw new HarnessError('SETUP_FAILED', `mount tmpfs on ${dir}: ${m.stderr.trim()}`);
         }
         this.mounted.push(dir);
@@ -179,6 +183,11 @@ export class ClusterNodes {
   }
 
   private unmountAll(): void {
-    for (const dir of this.mounted.splice(0)) if (existsSync(dir)) sh('umount', ['-l', dir]);
+    const failed: string[] = [];
+    for (const dir of this.mounted.splice(0)) {
+      const r = existsSync(dir) ? sh('umount', ['-l', dir]) : { ok: true, stderr: '' };
+      if (!r.ok) failed.push(`umount -l ${dir}: ${r.stderr.trim()}`);
+    }
+    if (failed.length) throw new HarnessError('NODE_FAILED', `left mounted: ${failed.join('; ')}`);
   }
 }

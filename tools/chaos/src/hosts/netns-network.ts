@@ -39,12 +39,20 @@ export function createNetnsNetwork(prefix: string, nodeCount: number, port: numb
   const blocked = new Set<string>();
   const degraded = new Map<string, string>();
 
+  /** Removes everything; what could not be removed is named in the error it throws at the end. */
   const teardown = () => {
-    for (const name of created.namespaces) {
-      sh('ip', ['netns', 'del', ns(name)]);
+    const failed: string[] = [];
+    const run = (args: string[]) => {
+      const r = sh('ip', args);
+      if (!r.ok) failed.push(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
+    };
+    for (const name of created.namespaces.splice(0)) {
+      run(['netns', 'del', ns(name)]);
       rmSync(`/etc/netns/${ns(name)}`, { recursive: true, force: true });
     }
-    if (created.bridge) sh('ip', ['link', 'del', bridge]);
+    if (created.bridge) run(['link', 'del', bridge]);
+    created.bridge = false;
+    if (failed.length) throw new HarnessError('SETUP_FAILED', `left behind: ${failed.join('; ')}`);
   };
 
   try {
@@ -69,7 +77,11 @@ export function createNetnsNetwork(prefix: string, nodeCount: number, port: numb
       writeFileSync(`/etc/netns/${ns(name)}/hosts`, hostsFile);
     }
   } catch (e) {
-    teardown();
+    try {
+      teardown();
+    } catch {
+      // The setup error is the one to report.
+    }
     throw e;
   }
 
