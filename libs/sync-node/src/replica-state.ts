@@ -374,7 +374,8 @@ export class ReplicaState {
       this.onChange?.('delete', key, undefined);
       return 'applied';
     }
-    const grave = this.graves.get(key);
+    // Most nodes hold few graves or none: no lookup (and no hashing of a new key string) then.
+    const grave = this.graves.size === 0 ? undefined : this.graves.get(key);
     if (grave !== undefined) this.dropGrave(key, grave);
     this.onChange?.('set', key, put.created);
     return 'applied';
