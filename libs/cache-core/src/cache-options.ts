@@ -31,6 +31,15 @@ export interface SetOptions {
   ttlMs?: number;
 }
 
+export interface ClearOptions {
+  /**
+   * false: entries leave without `onEvict` calls, so a clear costs no work per entry. For an
+   * owner that accounts for the entries itself (a replicated clear reports one event, not one
+   * per key). Default true.
+   */
+  report?: boolean;
+}
+
 export const MAX_CAPACITY = 0x7fffffff;
 
 export function checkCapacity(capacity: unknown): number {

@@ -52,8 +52,13 @@ describe('Cache.scan', () => {
     cache.set('a', 1);
     cache.delete('a');
     cache.clear();
-    expect(cache.layoutVersion).toBe(v0);
+    // A strategy switch builds a new policy over the same slots: a walk under way goes on.
     cache.setStrategy('lfu');
+    cache.setStrategy('tinylfu');
+    expect(cache.layoutVersion).toBe(v0);
+    cache.set('b', 2);
+    cache.set('c', 3);
+    cache.resize(1);
     expect(cache.layoutVersion).not.toBe(v0);
   });
 

@@ -147,6 +147,27 @@ describe.each(strategies)('Cache contract (%s)', (strategy) => {
     expect(c.get('a')).toBeUndefined();
   });
 
+  it('clears without a report per entry when asked, counting the expired ones either way', () => {
+    for (const report of [true, false]) {
+      let now = 0;
+      const events: EvictionReason[] = [];
+      const c = make(8, { onEvict: (_k, _v, r) => events.push(r), now: () => now });
+      c.set('a', 1, { ttlMs: 5 });
+      c.set('b', 2, { ttlMs: 50 });
+      c.set('c', 3);
+      c.delete('c');
+      now = 10;
+      c.clear({ report });
+      expect(events).toEqual(report ? ['delete', 'clear', 'expire'] : ['delete']);
+      expect(c.size).toBe(0);
+      expect(c.stats().expirations).toBe(1);
+      expect([...c.keys()]).toEqual([]);
+      c.set('b', 4);
+      expect(c.get('b')).toBe(4);
+      expect(c.get('a')).toBeUndefined();
+    }
+  });
+
   it('lets onEvict re-enter the cache safely', () => {
     const victims: string[] = [];
     const c: Cache<string, number> = make(2, {

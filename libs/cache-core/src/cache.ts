@@ -5,6 +5,7 @@ import {
   checkStrategy,
   checkTtl,
   type CacheOptions,
+  type ClearOptions,
   type EvictHandler,
   type EvictionReason,
   type SetOptions,
@@ -13,6 +14,7 @@ import type { CacheDump, CacheDumpEntry, CacheEntryInfo, CacheStats, SetRefusal,
 import { grownFloat64, type EvictionPolicy } from './eviction-policy.js';
 import { hashKey } from './frequency-sketch.js';
 import { KeyIndex } from './key-index.js';
+import { positions, sortByKey } from './slot-order.js';
 import { policyDescriptor, type PolicyDescriptor, type Strategy } from './strategies.js';
 
 const CREATED: SetResult = Object.freeze({ ok: true as const, created: true });
@@ -20,6 +22,8 @@ const OVERWRITTEN: SetResult = Object.freeze({ ok: true as const, created: false
 const INITIAL_SLOTS = 16;
 /** Slots examined for expiry per write: enough to purge over time, never a scan. */
 const SWEEP_STEPS = 2;
+/** Access counts are uint32 in every policy (LFU stops counting there). */
+const MAX_ACCESS_COUNT = 0xffffffff;
 
 interface PendingLoad<V> {
   promise: Promise<V>;
@@ -262,17 +266,28 @@ export class Cache<K, V> {
     return true;
   }
 
-  /** Removes every entry (reported as `clear`, or `expire` for those already expired). Stats are kept. */
-  clear(): void {
+  /**
+   * Removes every entry (reported as `clear`, or `expire` for those already expired, unless
+   * `options.report` is false). Stats are kept. With nothing to report, no work per entry but a
+   * count of the expired ones over a typed array: clearing millions of entries takes milliseconds.
+   */
+  clear(options?: ClearOptions): void {
     if (this.loads !== null) for (const load of this.loads.values()) load.stale = true;
     this.loads = null;
     this.refreshPlain();
-    if (this.onEvict !== undefined || this.expiresAt !== null) {
-      const now = this.expiresAt === null ? 0 : this.now();
+    const expiresAt = this.expiresAt;
+    const now = expiresAt === null ? 0 : this.now();
+    if (this.onEvict !== undefined && options?.report !== false) {
       for (let slot = this.policy.mostValuable(); slot !== -1; slot = this.policy.lessValuable(slot)) {
-        const expired = this.expiresAt !== null && this.expiresAt[slot] !== 0 && this.expiresAt[slot] <= now;
+        const expired = expiresAt !== null && expiresAt[slot] !== 0 && expiresAt[slot] <= now;
         if (expired) this.expirationCount++;
-        if (this.onEvict !== undefined) this.pending.push(this.index.keys[slot], this.valueAt[slot], expired ? 'expire' : 'clear');
+        this.pending.push(this.index.keys[slot], this.valueAt[slot], expired ? 'expire' : 'clear');
+      }
+    } else if (expiresAt !== null) {
+      // A freed slot's expiry is 0 (see release), so every slot can be read without the policy's links.
+      for (let slot = 0, end = this.index.keys.length; slot < end; slot++) {
+        const at = expiresAt[slot];
+        if (at !== 0 && at <= now) this.expirationCount++;
       }
     }
     this.index.clear(0, this.maxEntries);
@@ -302,11 +317,13 @@ export class Cache<K, V> {
    * size and access count, and the order in which entries were last used; the new policy is
    * built from those two as if it had run all along: LRU orders by last use, LFU by access
    * count then last use, TinyLFU fills its window with the most recently used entries and
-   * learns each key's access count. Statistics are kept. O(n log n), once.
+   * learns each key's access count. Statistics are kept. Entries stay in their slots, so a
+   * `scan` under way goes on. O(n) with small constants (radix sorts over typed arrays, see
+   * slot-order.ts): a replicated switch runs this on every node.
    */
   setStrategy(strategy: Strategy): void {
     checkStrategy(strategy);
-    if (strategy !== this.descriptor.name) this.rebuild(strategy);
+    if (strategy !== this.descriptor.name) this.switchPolicy(strategy);
   }
 
   /** [key, value] pairs, most valuable first (MRU for LRU, most frequent for LFU, see README). A snapshot. */
@@ -597,12 +614,42 @@ export class Cache<K, V> {
     }
   }
 
+  /** Builds `strategy`'s policy over the slots as they are, from the old policy's recency order and access counts. */
+  private switchPolicy(strategy: Strategy): void {
+    const old = this.policy;
+    const slots = old.byRecency();
+    const counts = new Uint32Array(slots.length);
+    for (let i = 0; i < slots.length; i++) counts[i] = old.accessCount(slots[i]);
+    this.createPolicy(strategy, this.slotsAllocated);
+    this.seedPolicy(slots, counts);
+  }
+
+  private createPolicy(strategy: Strategy, slots: number): void {
+    this.descriptor = policyDescriptor(strategy);
+    this.hashesKeys = this.descriptor.hashesKeys;
+    this.policy = this.descriptor.create(slots, this.maxEntries);
+  }
+
+  /**
+   * Places `slots` (least recently used first, `counts[i]` the access count of `slots[i]`) in
+   * the new policy, in the order its descriptor asks for; a stable sort keeps recency among
+   * equal counts.
+   */
+  private seedPolicy(slots: Int32Array, counts: Uint32Array): void {
+    const order = this.descriptor.seedOrder === 'frequency' ? sortByKey(positions(slots.length), counts) : null;
+    for (let i = 0; i < slots.length; i++) {
+      const at = order === null ? i : order[i];
+      const slot = slots[at];
+      this.policy.seed(slot, counts[at], this.hashesKeys ? hashKey(this.index.keys[slot] as K) : 0, at);
+    }
+  }
+
   /** Re-creates storage compactly (slots 0..n-1) under `strategy`, keeping recency and access counts. */
   private rebuild(strategy: Strategy): void {
     const old = this.policy;
     this.install(
       strategy,
-      old.byRecency().map((slot) => ({
+      Array.from(old.byRecency(), (slot) => ({
         key: this.index.keys[slot] as K,
         value: this.valueAt[slot] as V,
         accessCount: old.accessCount(slot),
@@ -617,9 +664,7 @@ export class Cache<K, V> {
     this.layout++;
     const slots = Math.min(this.maxEntries, Math.max(INITIAL_SLOTS, entries.length));
     this.slotsAllocated = slots;
-    this.descriptor = policyDescriptor(strategy);
-    this.hashesKeys = this.descriptor.hashesKeys;
-    this.policy = this.descriptor.create(slots, this.maxEntries);
+    this.createPolicy(strategy, slots);
     const hasExpiry = this.expiresAt !== null || entries.some((e) => e.expiresAt !== 0);
     this.expiresAt = hasExpiry ? new Float64Array(slots) : null;
     this.refreshPlain();
@@ -629,22 +674,19 @@ export class Cache<K, V> {
     this.freeSlots = [];
     this.sweepCursor = 0;
     this.totalBytes = 0;
+    const counts = new Uint32Array(entries.length);
     entries.forEach((entry, slot) => {
       this.index.insert(entry.key, this.index.hash(entry.key), slot);
       this.valueAt.push(entry.value);
+      counts[slot] = Math.min(entry.accessCount, MAX_ACCESS_COUNT);
       if (this.expiresAt !== null) this.expiresAt[slot] = entry.expiresAt;
       if (this.sizes !== null) {
         this.sizes[slot] = entry.size;
         this.totalBytes += entry.size;
       }
     });
-    // Slot i holds the i-th least recent entry; a stable sort keeps recency among equal counts.
-    const order = entries.map((_, slot) => slot);
-    if (this.descriptor.seedOrder === 'frequency') order.sort((a, b) => entries[a].accessCount - entries[b].accessCount);
-    for (const slot of order) {
-      const entry = entries[slot];
-      this.policy.seed(slot, entry.accessCount, this.hashesKeys ? hashKey(entry.key) : 0, slot);
-    }
+    // Slot i holds the i-th least recent entry.
+    this.seedPolicy(positions(entries.length), counts);
   }
 
   private restore(dump: CacheDump<K, V>): void {

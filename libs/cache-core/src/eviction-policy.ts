@@ -1,3 +1,5 @@
+import { sortByKey } from './slot-order.js';
+
 /**
  * The ordering half of the cache: it ranks slot indexes by value and never sees keys or
  * values. The cache owns the slots; a policy links them and counts their accesses, keeping a
@@ -34,8 +36,8 @@ export interface EvictionPolicy {
   lessValuable(slot: number): number;
   /** The slot ranked just above `slot`, or -1. */
   moreValuable(slot: number): number;
-  /** Every slot, least recently used first. O(n log n) at most: for rebuilding. */
-  byRecency(): number[];
+  /** Every slot, least recently used first. O(n): for rebuilding (see slot-order.ts). */
+  byRecency(): Int32Array;
   /**
    * Place an entry while rebuilding, in the order the descriptor's `seedOrder` asks for.
    * `recency` is its position in the recency order (0 = least recent; all distinct).
@@ -64,12 +66,25 @@ export const STAMP_LIMIT = 0x7fffffff;
  * Slots sorted by the access stamp kept at `links[slot * stride + offset]`, least recent first.
  * Policies whose lists do not give a global recency order keep such stamps.
  */
-export function slotsByStamp(links: Int32Array, stride: number, offset: number, slots: number[]): number[] {
-  return slots.sort((a, b) => links[a * stride + offset] - links[b * stride + offset]);
+export function slotsByStamp(links: Int32Array, stride: number, offset: number, slots: Int32Array): Int32Array {
+  const stamps = new Uint32Array(slots.length);
+  for (let i = 0; i < slots.length; i++) stamps[i] = links[slots[i] * stride + offset];
+  return sortByKey(slots, stamps);
 }
 
 /** Rewrites the stamps of `ordered` (least recent first) as 0..n-1 and returns n, the next stamp. */
-export function renumberStamps(links: Int32Array, stride: number, offset: number, ordered: number[]): number {
-  ordered.forEach((slot, i) => (links[slot * stride + offset] = i));
+export function renumberStamps(links: Int32Array, stride: number, offset: number, ordered: Int32Array): number {
+  for (let i = 0; i < ordered.length; i++) links[ordered[i] * stride + offset] = i;
   return ordered.length;
+}
+
+/** The slots of a walk from `first` along `next` until -1, in an Int32Array. */
+export function collectSlots(first: number, next: (slot: number) => number): Int32Array {
+  let out = new Int32Array(64);
+  let n = 0;
+  for (let slot = first; slot !== -1; slot = next(slot)) {
+    if (n === out.length) out = grownInt32(out, n * 2);
+    out[n++] = slot;
+  }
+  return out.subarray(0, n);
 }

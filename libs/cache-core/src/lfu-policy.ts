@@ -1,4 +1,5 @@
 import {
+  collectSlots,
   grownFloat64,
   grownInt32,
   renumberStamps,
@@ -155,9 +156,8 @@ export class LfuPolicy implements EvictionPolicy {
     return up === this.minBucket ? -1 : this.buckets[up * B_STRIDE + B_HEAD];
   }
 
-  byRecency(): number[] {
-    const slots: number[] = [];
-    for (let slot = this.victim(); slot !== -1; slot = this.moreValuable(slot)) slots.push(slot);
+  byRecency(): Int32Array {
+    const slots = collectSlots(this.victim(), (slot) => this.moreValuable(slot));
     return slotsByStamp(this.links, STRIDE, STAMP, slots);
   }
 

@@ -1,4 +1,4 @@
-import { grownInt32, type EvictionPolicy } from './eviction-policy.js';
+import { collectSlots, grownInt32, type EvictionPolicy } from './eviction-policy.js';
 import * as slotList from './slot-list.js';
 import type { PolicyDescriptor } from './strategies.js';
 
@@ -91,10 +91,8 @@ export class LruPolicy implements EvictionPolicy {
     return slot === this.head ? -1 : this.links[slot * STRIDE + PREV];
   }
 
-  byRecency(): number[] {
-    const out: number[] = [];
-    for (let slot = this.victim(); slot !== -1; slot = this.moreValuable(slot)) out.push(slot);
-    return out;
+  byRecency(): Int32Array {
+    return collectSlots(this.victim(), (slot) => this.moreValuable(slot));
   }
 
   seed(slot: number, accessCount: number): void {

@@ -1,4 +1,4 @@
-import { grownInt32, renumberStamps, slotsByStamp, STAMP_LIMIT, type EvictionPolicy } from './eviction-policy.js';
+import { collectSlots, grownInt32, renumberStamps, slotsByStamp, STAMP_LIMIT, type EvictionPolicy } from './eviction-policy.js';
 import { FrequencySketch } from './frequency-sketch.js';
 import * as slotList from './slot-list.js';
 import type { PolicyDescriptor } from './strategies.js';
@@ -188,9 +188,8 @@ export class TinyLfuPolicy implements EvictionPolicy {
     return -1;
   }
 
-  byRecency(): number[] {
-    const slots: number[] = [];
-    for (let slot = this.leastValuable(); slot !== -1; slot = this.moreValuable(slot)) slots.push(slot);
+  byRecency(): Int32Array {
+    const slots = collectSlots(this.leastValuable(), (slot) => this.moreValuable(slot));
     return slotsByStamp(this.links, STRIDE, STAMP, slots);
   }
 

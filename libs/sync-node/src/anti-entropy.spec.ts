@@ -66,7 +66,7 @@ describe('anti-entropy (forceSync)', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
-  it('starts its walk again when a strategy switch moves the entries between two steps, so no key counts twice', async () => {
+  it('goes on through a strategy switch between two steps (entries keep their slots), counting no key twice', async () => {
     const { a, b, sent, drain, sched } = pair();
     for (let i = 0; i < 20_000; i++) a.set(`k${i}`, i);
     await drain();
@@ -74,7 +74,7 @@ describe('anti-entropy (forceSync)', () => {
     const result = a.forceSync();
     for (let i = 0; i < 3; i++) sched.runUntil(sched.now, 1);
     expect(sent.some((m) => m.type === 'digest')).toBe(false);
-    // Entries move to other slots: a walk continued from its cursor would hash some twice.
+    // The switch rebuilds only the policy: the walk continues from its cursor.
     a.setStrategy('lfu');
     expect(a.cache.strategy).toBe('lfu');
     await drain();

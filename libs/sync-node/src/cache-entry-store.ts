@@ -1,5 +1,7 @@
 import { Cache, type EvictionReason, type Strategy } from '@meshcache/cache-core';
-import type { EntryRecord, EntryStore, PutResult } from './entry-store.js';
+import type { Hlc } from '@meshcache/sync-protocol';
+import { keptThroughClear, type EntryRecord, type EntryStore, type PutResult } from './entry-store.js';
+import { RecentWrites } from './recent-writes.js';
 
 export interface CacheEntryStoreOptions {
   capacity: number;
@@ -11,6 +13,8 @@ export interface CacheEntryStoreOptions {
   onLocalRemoval: (key: string, record: EntryRecord, kind: 'expired' | 'evicted') => void;
   /** The user's hook, called with the user's value for every reason. */
   onEvict?: (key: string, value: unknown, reason: EvictionReason) => void;
+  /** How many writes `clearOlderThan` remembers (default RECENT_WRITES). */
+  recentWrites?: number;
 }
 
 /** Live entries in a cache-core `Cache`, whose policy decides what a full node forgets. */
@@ -18,9 +22,15 @@ export class CacheEntryStore implements EntryStore {
   readonly cache: Cache<string, EntryRecord>;
   /** Keys stored with a TTL, so expired ones can be found and reported before a snapshot. */
   private readonly ttlKeys = new Set<string>();
+  private readonly recent: RecentWrites;
+  private readonly now: () => number;
+  /** Wholesale clears so far: the entries kept by one moved to other slots (see `layoutVersion`). */
+  private clears = 0;
 
   constructor(options: CacheEntryStoreOptions) {
     const { sizeOf, onEvict, onLocalRemoval } = options;
+    this.recent = new RecentWrites(options.recentWrites);
+    this.now = options.now;
     this.cache = new Cache<string, EntryRecord>({
       capacity: options.capacity,
       strategy: options.strategy,
@@ -45,6 +55,7 @@ export class CacheEntryStore implements EntryStore {
     const result = this.cache.set(key, record, ttlMs === undefined ? undefined : { ttlMs });
     if (!result.ok) return { ok: false, code: result.code, message: result.message };
     if (record.expiresAt !== undefined) this.ttlKeys.add(key);
+    this.recent.note(key, record.hlc);
     // cache-core's result is a shared frozen object with the same shape: no allocation per write.
     return result;
   }
@@ -69,22 +80,51 @@ export class CacheEntryStore implements EntryStore {
   }
 
   /**
-   * `Cache.scan` in steps of `batchSize` slots. When the cache moved its entries to other slots
-   * meanwhile (a strategy switch), the walk starts again: keys given twice are harmless to a merge,
-   * keys skipped would not be. Expired entries it passes are reported (as graves) on the way.
+   * `Cache.scan` in steps of `batchSize` slots. When the entries moved to other slots meanwhile
+   * (a compacting resize, a wholesale clear that kept some; a strategy switch does not), the walk
+   * starts again: keys given twice are harmless to a merge, keys skipped would not be. Expired
+   * entries it passes are reported (as graves) on the way.
    */
   *walkKeys(batchSize: number): Generator<string[]> {
-    let layout = this.cache.layoutVersion;
+    let layout = this.layoutVersion;
     let cursor = 0;
     do {
-      if (this.cache.layoutVersion !== layout) {
-        layout = this.cache.layoutVersion;
+      if (this.layoutVersion !== layout) {
+        layout = this.layoutVersion;
         cursor = 0;
       }
       const page = this.cache.scan(cursor, batchSize);
       cursor = page.next;
       yield page.keys;
     } while (cursor !== 0);
+  }
+
+  /**
+   * Changes whenever live entries move to other slots: the cache's own moves (a compacting
+   * resize) and a wholesale clear, which puts the entries it keeps back in other slots. A slot walk begun
+   * before must start again or miss them.
+   */
+  get layoutVersion(): number {
+    return this.cache.layoutVersion + this.clears;
+  }
+
+  /**
+   * Empties the cache wholesale (`Cache.clear` without a report per entry, and the TTL keys with
+   * it), then puts back the few entries newer than `hlc`: those lose their recency and access
+   * counts, as if written again. A kept entry expired meanwhile went out through `peek`, which
+   * reported it (a grave newer than the clear).
+   */
+  clearOlderThan(hlc: Hlc): boolean {
+    const kept = keptThroughClear(this, this.recent, hlc);
+    if (kept === null) return false;
+    this.cache.clear({ report: false });
+    this.ttlKeys.clear();
+    this.recent.reset();
+    this.clears++;
+    const now = this.now();
+    // The cache's own expiry may be a millisecond behind the record's: at least 1 ms left.
+    for (const [key, record] of kept) this.put(key, record, record.expiresAt === undefined ? undefined : Math.max(1, record.expiresAt - now));
+    return true;
   }
 
   /** Makes the cache report every expired entry now, so its stamp is kept as a grave. */

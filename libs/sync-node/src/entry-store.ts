@@ -1,4 +1,5 @@
-import type { Hlc } from '@meshcache/sync-protocol';
+import { compareHlc, type Hlc } from '@meshcache/sync-protocol';
+import { RecentWrites } from './recent-writes.js';
 
 /** What a node stores per live key: the value and the stamp of the write that produced it. */
 export interface EntryRecord {
@@ -34,11 +35,41 @@ export interface EntryStore {
    * or not, some may come twice. The store may change between steps.
    */
   walkKeys(batchSize: number): Generator<string[]>;
+  /**
+   * Removes every entry stamped before `hlc` at once, without a pass over the entries, when the
+   * store can tell which entries may be newer (it remembers its recent writes, see
+   * `RecentWrites`): those are kept, everything else goes (a clear of millions of keys then takes
+   * milliseconds). False, with nothing changed, when it cannot tell: the caller removes entry by
+   * entry. The entries removed are reported to no hook (the clear is reported once, by its
+   * caller); a kept entry whose TTL ran out meanwhile is reported as expired.
+   */
+  clearOlderThan(hlc: Hlc): boolean;
+}
+
+/**
+ * The entries of a store to keep through a clear stamped `hlc`: the candidates `recent` names
+ * that are still live and newer. Null when `recent` cannot tell.
+ */
+export function keptThroughClear(store: Pick<EntryStore, 'peek'>, recent: RecentWrites, hlc: Hlc): [string, EntryRecord][] | null {
+  const candidates = recent.newerThan(hlc);
+  if (candidates === null) return null;
+  const kept: [string, EntryRecord][] = [];
+  for (const key of candidates) {
+    const record = store.peek(key);
+    if (record !== undefined && compareHlc(record.hlc, hlc) > 0) kept.push([key, record]);
+  }
+  return kept;
 }
 
 /** An `EntryStore` over a `Map`, for tests and reference models. */
 export class MapEntryStore implements EntryStore {
   readonly map = new Map<string, EntryRecord>();
+  private readonly recent: RecentWrites;
+
+  /** `recentWrites`: how many writes `clearOlderThan` remembers (0: it always answers false). */
+  constructor(recentWrites?: number) {
+    this.recent = new RecentWrites(recentWrites);
+  }
 
   peek(key: string): EntryRecord | undefined {
     return this.map.get(key);
@@ -47,6 +78,7 @@ export class MapEntryStore implements EntryStore {
   put(key: string, record: EntryRecord): PutResult {
     const created = !this.map.has(key);
     this.map.set(key, record);
+    this.recent.note(key, record.hlc);
     return { ok: true, created };
   }
 
@@ -69,5 +101,14 @@ export class MapEntryStore implements EntryStore {
   *walkKeys(batchSize: number): Generator<string[]> {
     const keys = this.keys();
     for (let start = 0; start < keys.length; start += batchSize) yield keys.slice(start, start + batchSize);
+  }
+
+  clearOlderThan(hlc: Hlc): boolean {
+    const kept = keptThroughClear(this, this.recent, hlc);
+    if (kept === null) return false;
+    this.map.clear();
+    this.recent.reset();
+    for (const [key, record] of kept) this.put(key, record);
+    return true;
   }
 }

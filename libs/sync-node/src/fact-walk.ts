@@ -8,17 +8,17 @@ export const FACTS_PER_STEP = 2000;
 /**
  * `[key, hash]` of every live entry and tombstone (a key is one or the other), `FACTS_PER_STEP`
  * at a time: the generator yields after each batch (drive it with `runInSteps`). Entries are
- * walked with the cache's scan; when the cache moves them (a strategy switch) the walk starts
- * again after `restart()`, so the caller drops what it gathered instead of counting a key twice.
+ * walked with the cache's scan; when they move (a compacting resize, a clear that kept some) the
+ * walk starts again after `restart()`, so the caller drops what it gathered instead of counting a key twice.
  * The state may change between steps: the facts are then those of no single moment, which only
  * makes anti-entropy ship a few keys more or find a difference on its next run.
  */
 export function* walkFacts(store: CacheEntryStore, graves: Map<string, Grave>, visit: (key: string, hash: number) => void, restart: () => void): Generator<void> {
-  let layout = store.cache.layoutVersion;
+  let layout = store.layoutVersion;
   let pages = store.walkKeys(FACTS_PER_STEP);
   for (;;) {
-    if (store.cache.layoutVersion !== layout) {
-      layout = store.cache.layoutVersion;
+    if (store.layoutVersion !== layout) {
+      layout = store.layoutVersion;
       restart();
       pages = store.walkKeys(FACTS_PER_STEP);
     }

@@ -42,8 +42,8 @@ const opsArb: fc.Arbitrary<Operation[]> = fc
     });
   });
 
-function stateOf(ops: Operation[]): ReplicaState {
-  const state = new ReplicaState(new MapEntryStore(), 'lru');
+function stateOf(ops: Operation[], store = new MapEntryStore()): ReplicaState {
+  const state = new ReplicaState(store, 'lru');
   for (const op of ops) state.applyOperation(op, NOW);
   return state;
 }
@@ -110,6 +110,23 @@ describe('merge rules (fast-check)', () => {
         expect(canonical(left)).toBe(canonical(right));
         expect(canonical(merged(a, b))).toBe(canonical(merged(b, a)));
         expect(canonical(left)).toBe(canonical(stateOf(ops)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('give the same state whether a clear is decided from the recent writes or entry by entry', () => {
+    fc.assert(
+      fc.property(opsArb, fc.infiniteStream(fc.nat()), (ops, random) => {
+        const shuffled = [...ops];
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          const j = random.next().value % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+        }
+        // 0 remembered writes: every clear goes entry by entry; 1 and 3: some clears are decided
+        // from the recent writes, others are not (an older write past them is newer).
+        const entryByEntry = canonical(stateOf(shuffled, new MapEntryStore(0)));
+        for (const remembered of [1, 3, 1000]) expect(canonical(stateOf(shuffled, new MapEntryStore(remembered)))).toBe(entryByEntry);
       }),
       { numRuns: 300 },
     );

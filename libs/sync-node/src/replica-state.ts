@@ -85,6 +85,8 @@ export class ReplicaState {
    */
   floor: Hlc | null = null;
   private graveBytes = 0;
+  /** At or above the stamp of every grave (raised by each one dug, never lowered but by a clear). */
+  private newestGrave: Hlc | null = null;
 
   constructor(
     readonly store: EntryStore,
@@ -144,14 +146,30 @@ export class ReplicaState {
     return this.applyWrite(tombstone.key, tombstone.hlc, tombstone.seq, false, undefined, undefined, now);
   }
 
+  /**
+   * The watermark rises to `stamp`; entries and graves older than it go. Bounded in the common
+   * case (see docs/CONSISTENCY.md, "Clear"): the store drops its entries wholesale and keeps the
+   * few its recent writes name as newer (`EntryStore.clearOlderThan`), and when no grave is newer
+   * than the clear the graves go at once. Entry by entry only when the store cannot tell which
+   * entries are newer (a clear older than writes past the store's memory of recent writes) and
+   * grave by grave when some grave is newer (at most `maxTombstones` of them).
+   */
   applyClear(stamp: Stamp): ApplyOutcome {
     if (this.watermark !== null && !newer(stamp.hlc, this.watermark.hlc)) return 'superseded';
     this.watermark = stamp;
-    for (const [key, record] of this.store.list()) {
-      if (compareHlc(record.hlc, stamp.hlc) < 0) this.store.remove(key);
+    if (!this.store.clearOlderThan(stamp.hlc)) {
+      for (const [key, record] of this.store.list()) {
+        if (compareHlc(record.hlc, stamp.hlc) < 0) this.store.remove(key);
+      }
     }
-    for (const [key, grave] of this.graves) {
-      if (compareHlc(grave.hlc, stamp.hlc) < 0) this.dropGrave(key, grave);
+    if (this.newestGrave === null || compareHlc(this.newestGrave, stamp.hlc) < 0) {
+      this.graves.clear();
+      this.graveBytes = 0;
+      this.newestGrave = null;
+    } else {
+      for (const [key, grave] of this.graves) {
+        if (compareHlc(grave.hlc, stamp.hlc) < 0) this.dropGrave(key, grave);
+      }
     }
     this.onChange?.('clear', undefined, undefined);
     return 'applied';
@@ -386,6 +404,7 @@ export class ReplicaState {
     if (old !== undefined) this.dropGrave(key, old);
     this.graves.set(key, grave);
     this.graveBytes += graveSize(key);
+    if (newer(grave.hlc, this.newestGrave ?? undefined)) this.newestGrave = grave.hlc;
   }
 
   private dropGrave(key: string, grave: Grave): void {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { check } from './check/checker.js';
-import { parseJsonl, toJsonl, type FaultRecord, type FinalRecord, type HistoryRecord } from './check/history.js';
+import { parseJsonl, toJsonl, type CrashRecord, type FaultRecord, type FinalRecord, type HistoryRecord } from './check/history.js';
 import { ClusterNodes } from './cluster/nodes.js';
 import { awaitConvergence, finalEntries } from './cluster/final-state.js';
 import { capture, clusterConnected, deadlinesEnforced } from './cluster/operator.js';
@@ -16,7 +16,7 @@ import { canUseNetns, createNetnsNetwork } from './hosts/netns-network.js';
 import type { Network } from './hosts/network.js';
 import { inject, unavailable } from './nemesis/faults.js';
 import { groupOrder, planFault } from './nemesis/schedule.js';
-import { parseArgs, type ChaosOptions } from './options.js';
+import { parseArgs, powerLossBound, type ChaosOptions } from './options.js';
 import { seededRandom, between } from './prng.js';
 import { renderReport, verdictLine, type FaultRow, type RunSummary } from './report/markdown.js';
 import { countersOf, summarizeRepair, type StatusCounters } from './report/repairs.js';
@@ -40,7 +40,7 @@ const until = async (check: () => Promise<boolean>, timeoutMs: number): Promise<
 };
 
 const replayCommand = (o: ChaosOptions, seed: number) =>
-  `npm run chaos -- --seconds ${o.seconds} --seed ${seed} --faults ${o.faults.join(',')} --nodes ${o.nodes} --fsync ${o.fsync}${o.loopback ? ' --loopback' : ''}`;
+  `npm run chaos -- --seconds ${o.seconds} --seed ${seed} --faults ${o.faults.join(',')} --nodes ${o.nodes} --fsync ${o.fsync}${o.powerLossBoundMs !== undefined ? ` --power-loss-bound-ms ${o.powerLossBoundMs}` : ''}${o.loopback ? ' --loopback' : ''}`;
 
 async function run(options: ChaosOptions): Promise<number> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -55,14 +55,22 @@ async function run(options: ChaosOptions): Promise<number> {
     if (spawnSync(process.execPath, [join(root, 'apps/api/build.mjs')], { cwd: root, stdio: 'inherit' }).status !== 0) return 3;
   }
 
-  const cleanups: Array<() => Promise<void> | void> = [];
+  type Step = () => Promise<void> | void;
+  const cleanups: Step[] = [];
+  const runStep = (step: Step) => Promise.resolve().then(step).catch((e) => log(`cleanup: ${String(e)}`));
   // One cleanup, awaited by every caller: a run that failed while a signal's cleanup was under
   // way returned (and exited) at once, leaving nodes, namespaces and mounts behind.
   let cleaning: Promise<void> | undefined;
   const cleanup = (): Promise<void> =>
     (cleaning ??= (async () => {
-      for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((e) => log(`cleanup: ${String(e)}`));
+      for (const step of cleanups.reverse()) await runStep(step);
     })());
+  // The run goes on while an interrupt cleans up: something it creates after the cleanup began
+  // (the clients' process, spawned once the nodes were up) is removed at once, not never.
+  const onCleanup = (step: Step) => {
+    if (cleaning) void runStep(step);
+    else cleanups.push(step);
+  };
   // Every signal is handled, not only the first: a second Ctrl-C used to hit Node's default
   // handler and end the harness mid-cleanup, leaving namespaces, mounts and a SIGSTOPped node.
   let interrupted = false;
@@ -87,7 +95,7 @@ async function run(options: ChaosOptions): Promise<number> {
       log(`network namespaces unavailable: ${why}; falling back to loopback with one TCP proxy per link`);
       network = await createLoopbackNetwork(options.nodes, why, random);
     }
-    cleanups.push(() => network.close());
+    onCleanup(() => network.close());
     log(network.note);
 
     const token = randomBytes(16).toString('hex');
@@ -100,7 +108,7 @@ async function run(options: ChaosOptions): Promise<number> {
       tmpfsMb: process.getuid?.() === 0 ? 64 : undefined,
       logDir: join(out, 'logs'),
     });
-    cleanups.push(() => nodes.closeAll());
+    onCleanup(() => nodes.closeAll());
     for (const name of nodes.names) nodes.start(name);
     for (const name of nodes.names) if (!(await nodes.waitReady(name))) throw new Error(`${name} did not become ready (see ${out}/logs/${name}.log)`);
     if ((await until(() => clusterConnected(network.nodes, token), 60_000)) === null) throw new Error('the cluster did not connect within 60 s');
@@ -135,16 +143,16 @@ async function run(options: ChaosOptions): Promise<number> {
         r();
       }),
     );
-    cleanups.push(() => void workload.kill('SIGKILL'));
+    onCleanup(() => void workload.kill('SIGKILL'));
 
     const startedAt = Date.now();
-    const faultRecords: FaultRecord[] = [];
+    const faultRecords: Array<FaultRecord | CrashRecord> = [];
     const rows: FaultRow[] = [];
     const screenshots: Array<{ fault: string; file: string }> = [];
     const notes: string[] = [];
     const order = groupOrder(random, options.faults);
     const camera = new DashboardCamera();
-    cleanups.push(() => camera.close());
+    onCleanup(() => camera.close());
     const noCamera = options.screenshots ? DashboardCamera.unavailable(DASHBOARD_INDEX) : 'turned off (--no-screenshots)';
     if (noCamera) notes.push(`Dashboard screenshots: none, ${noCamera}`);
     await sleep(3000);
@@ -161,9 +169,10 @@ async function run(options: ChaosOptions): Promise<number> {
       const before = await capture(network.nodes, token);
       const bytesBefore = network.peerBytes();
       const start = Date.now();
-      const injected = await inject(plan, network, nodes);
+      const injected = await inject(plan, network, nodes, id);
       log(`fault ${id} ${plan.fault} on ${plan.targets.join(',')}: ${injected.mechanism}; hold ${plan.holdMs} ms`);
       faultRecords.push({ kind: 'fault', id, fault: plan.fault, group: plan.group, phase: 'start', at: start, targets: plan.targets, mechanism: injected.mechanism });
+      if (injected.crash) faultRecords.push(injected.crash);
       await sleep(plan.holdMs);
       await injected.heal();
       const end = Date.now();
@@ -202,14 +211,15 @@ async function run(options: ChaosOptions): Promise<number> {
     if (!parsed.ok) throw new Error(`ops.jsonl line ${parsed.line}: ${parsed.message}`);
     const clientsFailed = workloadFailure(parsed.records.filter((r) => r.kind === 'op').length, workloadExited);
     if (clientsFailed !== undefined) throw new Error(clientsFailed);
-    const history: HistoryRecord[] = [...parsed.records, ...faultRecords].sort((a, b) => (a.kind === 'op' ? a.start : a.kind === 'fault' ? a.at : 0) - (b.kind === 'op' ? b.start : b.kind === 'fault' ? b.at : 0));
+    const timeOf = (r: HistoryRecord) => (r.kind === 'op' ? r.start : r.at);
+    const history: HistoryRecord[] = [...parsed.records, ...faultRecords].sort((a, b) => timeOf(a) - timeOf(b));
     history.push(...finals);
     writeFileSync(join(out, 'history.jsonl'), toJsonl(history));
     for (const row of rows) {
       const until = row.recoveredAt ?? row.end;
       row.writesDuring = parsed.records.filter((r) => r.kind === 'op' && r.outcome === 'ok' && (r.type === 'set' || r.type === 'delete' || r.type === 'bulk') && r.end >= row.start && r.start <= until).length;
     }
-    const result = check(history, { clockToleranceMs: 50, clockSettleMs: 15_000, deadlinesPromised, convergence: { healedAt, convergedAt, boundMs: options.convergeBoundMs } });
+    const result = check(history, { clockToleranceMs: 50, clockSettleMs: 15_000, deadlinesPromised, convergence: { healedAt, convergedAt, boundMs: options.convergeBoundMs }, powerLossBoundMs: powerLossBound(options) });
     const command = replayCommand(options, seed);
     const summary: RunSummary = {
       command,
@@ -217,6 +227,7 @@ async function run(options: ChaosOptions): Promise<number> {
       mode: network.mode,
       networkNote: network.note,
       fsync: options.fsync,
+      powerLossBoundMs: powerLossBound(options),
       startedAt,
       seconds: options.seconds,
       faults: rows,
@@ -231,7 +242,7 @@ async function run(options: ChaosOptions): Promise<number> {
     };
     writeFileSync(join(out, 'timeline.svg'), await renderTimeline(history, rows, startedAt));
     writeFileSync(join(out, 'report.md'), renderReport(summary));
-    writeFileSync(join(out, 'result.json'), JSON.stringify({ seed, valid: result.valid, anomalies: result.anomalies, findings: result.findings, ops: result.ops, convergeMs: result.convergeMs, faults: rows }, null, 2));
+    writeFileSync(join(out, 'result.json'), JSON.stringify({ seed, valid: result.valid, anomalies: result.anomalies, findings: result.findings, ops: result.ops, convergeMs: result.convergeMs, crashes: result.crashes, faults: rows }, null, 2));
     await cleanup();
     log(`report: ${join(out, 'report.md')}`);
     for (const a of result.anomalies.slice(0, 20)) console.log(`  ${a.kind} ${a.key ?? ''}: ${a.detail}`);

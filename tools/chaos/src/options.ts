@@ -19,11 +19,23 @@ export const ChaosOptionsSchema = z.strictObject({
   fsync: z.enum(['always', 'everysec', 'no']).default('always').describe('APPEND_FSYNC of every node'),
   timeoutMs: int(100, 60_000).default(2000).describe('Client request timeout (a timed-out operation is unknown)'),
   convergeBoundMs: int(100, 600_000).default(10_000).describe('Longest allowed time from the last heal to convergence'),
+  powerLossBoundMs: int(0, 600_000)
+    .optional()
+    .describe('Oldest acknowledged write (ms before the cut) a power cut may take from its node (default by --fsync: always 0, everysec 1500, no: unbounded)'),
   out: z.string().optional().describe('Output folder (default tmp/chaos/<time>-seed<seed>)'),
   loopback: z.boolean().default(false).describe('Use the loopback fallback even where namespaces work'),
   screenshots: z.boolean().default(true).describe('Chromium screenshot of the dashboard per fault kind (--no-screenshots)'),
 });
 export type ChaosOptions = z.infer<typeof ChaosOptionsSchema>;
+
+/**
+ * What docs/CONSISTENCY.md lets a power cut take, per APPEND_FSYNC: `always` nothing acknowledged;
+ * `everysec` about a second (the background fsync runs every 1000 ms off the event loop; the
+ * half second on top is the timer's and the thread pool's lateness on a loaded machine); `no`
+ * whatever the OS had not flushed (no bound).
+ */
+export const powerLossBound = (o: Pick<ChaosOptions, 'fsync' | 'powerLossBoundMs'>): number =>
+  o.powerLossBoundMs ?? (o.fsync === 'always' ? 0 : o.fsync === 'everysec' ? 1500 : Number.POSITIVE_INFINITY);
 
 /** `--name value`, `--flag`, `--no-flag`, `--name=value`; names in kebab-case. */
 export function parseArgs(argv: readonly string[]): { ok: true; options: ChaosOptions } | { ok: false; message: string } {

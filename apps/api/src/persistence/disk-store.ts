@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DiskProbe, type DiskState } from './disk-probe.js';
 import { jsonChunks } from './json-chunks.js';
-import { OpLogWriter, type DiskFault, type FsyncPolicy, type LogFileIo } from './op-log-writer.js';
+import { OpLogWriter, type DiskFault, type DurableListener, type FsyncPolicy, type LogFileIo } from './op-log-writer.js';
 import { decodeLog } from './record-codec.js';
 import { readSnapshotFile, syncDir, writeVerifiedTemp } from './snapshot-file.js';
 
@@ -20,6 +20,8 @@ export interface DiskStoreOptions {
   readonly onDiskState?: (state: DiskState) => void;
   /** File calls of the operation log (tests inject failing ones). */
   readonly logIo?: LogFileIo;
+  /** Hears how much of which log each completed fsync made durable (FSYNC_TRACE_FILE). */
+  readonly onDurable?: DurableListener;
 }
 
 export interface RestoredState {
@@ -281,7 +283,7 @@ export class DiskStore {
   }
 
   private openLog(generation: number): OpLogWriter {
-    return new OpLogWriter(join(this.options.dir, logName(generation)), this.options.fsync, (fault) => this.probe.fail(fault), this.options.logIo);
+    return new OpLogWriter(join(this.options.dir, logName(generation)), this.options.fsync, (fault) => this.probe.fail(fault), this.options.logIo, this.options.onDurable);
   }
 
   /** Appends go to `writer` from now on; the previous log is fsynced and closed off the event loop. */

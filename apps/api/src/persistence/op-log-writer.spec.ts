@@ -67,4 +67,44 @@ describe('OpLogWriter', () => {
     expect(await good.flush()).toEqual({ ok: true });
     good.close();
   });
+
+  it('tells how many bytes each completed fsync made durable, never the records appended while it ran', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const pending: Array<(error: NodeJS.ErrnoException | null) => void> = [];
+      const io: LogFileIo = { ...fillingDisk().io, fdatasync: (_fd, cb) => pending.push(cb) };
+      const durable: Array<[string, number]> = [];
+      const path = join(dir, 'durable.log');
+      const writer = new OpLogWriter(path, 'everysec', undefined, io, (file, bytes) => durable.push([file, bytes]));
+      writer.append({ n: 1 });
+      const first = writer.bytes;
+      jest.advanceTimersByTime(1000);
+      expect(pending).toHaveLength(1);
+      // Written while the background fsync runs: a power cut now may take it.
+      writer.append({ n: 2 });
+      pending.shift()?.(null);
+      expect(durable).toEqual([[path, first]]);
+      const flushed = writer.flush();
+      pending.shift()?.(null);
+      await flushed;
+      expect(durable.at(-1)).toEqual([path, writer.bytes]);
+      // A failed fsync makes nothing durable.
+      writer.append({ n: 3 });
+      jest.advanceTimersByTime(1000);
+      pending.shift()?.(Object.assign(new Error('EIO'), { code: 'EIO' }));
+      expect(durable).toHaveLength(2);
+      const retired = writer.retire();
+      pending.shift()?.(null);
+      await retired;
+      expect(durable.at(-1)).toEqual([path, writer.bytes]);
+    } finally {
+      jest.useRealTimers();
+    }
+    const always: number[] = [];
+    const synced = new OpLogWriter(join(dir, 'durable-always.log'), 'always', undefined, undefined, (_f, bytes) => always.push(bytes));
+    synced.append({ n: 1 });
+    synced.append({ n: 2 });
+    expect(always).toEqual([always[0], synced.bytes]);
+    synced.close();
+  });
 });

@@ -11,6 +11,9 @@ export interface DiskFault {
 
 export type AppendResult = { ok: true } | { ok: false; fault: DiskFault };
 
+/** Told, after an fsync of `path` returned, how many bytes of it that fsync made durable. */
+export type DurableListener = (path: string, bytes: number) => void;
+
 /** The synchronous file calls the writer makes; tests inject failing ones. */
 export interface LogFileIo {
   writeSync(fd: number, buffer: Uint8Array, offset: number): number;
@@ -56,6 +59,8 @@ export class OpLogWriter {
     /** A background fsync (`everysec`) failed: records since the last one may not be durable. */
     private readonly onSyncFault: (fault: DiskFault) => void = () => undefined,
     private readonly io: LogFileIo = nodeIo,
+    /** Hears every completed fsync (the chaos harness emulates a power cut from it: FSYNC_TRACE_FILE). */
+    private readonly onDurable: DurableListener = () => undefined,
   ) {
     this.fd = fs.openSync(path, 'a');
     this.size = fs.fstatSync(this.fd).size;
@@ -79,7 +84,8 @@ export class OpLogWriter {
     }
     this.size += bytes.length;
     this.count++;
-    if (this.policy !== 'always') this.dirty = true;
+    if (this.policy === 'always') this.onDurable(this.path, this.size);
+    else this.dirty = true;
     return { ok: true };
   }
 
@@ -87,8 +93,11 @@ export class OpLogWriter {
   flush(): Promise<AppendResult> {
     if (this.fd < 0) return Promise.resolve({ ok: false, fault: { code: 'EBADF', message: 'log closed' } });
     this.dirty = false;
+    // What the fsync covers: the bytes written before it started (later ones may or may not be).
+    const upTo = this.size;
     return new Promise((resolve) =>
       this.io.fdatasync(this.fd, (error) => {
+        if (!error) this.onDurable(this.path, upTo);
         // Closed meanwhile: close() fsynced everything before it let go of the descriptor.
         if (!error || this.closedCleanly) return resolve({ ok: true });
         const fault = faultOf(error);
@@ -127,9 +136,11 @@ export class OpLogWriter {
     if (!this.dirty || this.fd < 0 || this.syncing) return;
     this.dirty = false;
     this.syncing = true;
+    const upTo = this.size;
     this.io.fdatasync(this.fd, (error) => {
       this.syncing = false;
       if (error) this.onSyncFault(faultOf(error));
+      else this.onDurable(this.path, upTo);
     });
   }
 
@@ -149,6 +160,7 @@ export class OpLogWriter {
       this.io.fdatasync(fd, (error) => {
         fs.close(fd, () => undefined);
         this.closedCleanly = !error;
+        if (!error) this.onDurable(this.path, this.size);
         resolve(error ? { ok: false, fault: faultOf(error) } : { ok: true });
       }),
     );
@@ -167,6 +179,7 @@ export class OpLogWriter {
     fs.closeSync(this.fd);
     this.fd = -1;
     this.closedCleanly = result.ok;
+    if (result.ok) this.onDurable(this.path, this.size);
     return result;
   }
 }

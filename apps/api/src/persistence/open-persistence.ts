@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../config/index.js';
 import type { DiskState } from './disk-probe.js';
 import { DiskStore } from './disk-store.js';
+import { fsyncTrace } from './fsync-trace.js';
 import { BatchedArray } from './json-chunks.js';
 import type { DiskFault } from './op-log-writer.js';
 import { restoreNode } from './restore-node.js';
@@ -30,7 +31,7 @@ export const diskFaultMessage = (fault: DiskFault): string =>
 export const openPersistence = async (
   node: ReplicaNode,
   dir: string,
-  config: Pick<ResolvedConfig, 'appendFsync' | 'snapshotIntervalMs' | 'snapshotAfterOps' | 'discardCorruptData' | 'diskProbeIntervalMs'>,
+  config: Pick<ResolvedConfig, 'appendFsync' | 'snapshotIntervalMs' | 'snapshotAfterOps' | 'discardCorruptData' | 'diskProbeIntervalMs' | 'fsyncTraceFile'>,
   logger: Logger,
   onDiskState: (state: DiskState) => void = () => undefined,
 ): Promise<DiskStore> => {
@@ -44,6 +45,7 @@ export const openPersistence = async (
     probeIntervalMs: config.diskProbeIntervalMs,
     warn,
     onDiskState,
+    onDurable: config.fsyncTraceFile === undefined ? undefined : fsyncTrace(config.fsyncTraceFile),
   });
   const restored = await store.load();
   const outcome = restoreNode(node, restored.snapshot, restored.ops, warn);

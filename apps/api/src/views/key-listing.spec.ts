@@ -1,4 +1,4 @@
-import { ReplicaNode } from '@meshcache/sync-node';
+import { MemoryNetwork, ReplicaNode, SeededScheduler } from '@meshcache/sync-node';
 import fc from 'fast-check';
 import type { Logger } from 'pino';
 import { KeyListing } from './key-listing.js';
@@ -64,5 +64,38 @@ describe('KeyListing', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("keeps a peer's newer key and drops the others when the peer's older clear arrives (no report per key)", () => {
+    const sched = new SeededScheduler(3);
+    const net = new MemoryNetwork(sched);
+    const warn = jest.fn();
+    const listing = new KeyListing({ warn } as unknown as Logger);
+    const make = (nodeId: string, onEvict?: KeyListing['onEvict']) =>
+      new ReplicaNode({ nodeId, now: () => 1_000_000 + sched.now, timers: sched.timersFor(nodeId), heartbeatMs: 100, cache: { capacity: 100, strategy: 'lru', onEvict } });
+    const a = make('a');
+    const b = make('b', listing.onEvict);
+    listing.attach(b);
+    net.add(a);
+    net.add(b);
+    try {
+      for (let i = 0; i < 20; i++) a.set(`k${i}`, i);
+      sched.runUntil(sched.now + 2000);
+      expect(listing.count(undefined)).toBe(20);
+      net.partition([['a'], ['b']]);
+      expect(a.clear().ok).toBe(true);
+      sched.runUntil(sched.now + 50);
+      expect(b.set('late', 1).ok).toBe(true);
+      net.heal();
+      sched.runUntil(sched.now + 10_000);
+      expect([...a.cache.keys()]).toEqual(['late']);
+      expect([...b.cache.keys()]).toEqual(['late']);
+      expect(listing.page({ limit: 100 }).keys).toEqual(['late']);
+      expect(listing.count(undefined)).toBe(1);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 });

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 
 /**
  * The node's keys in order, for paging without a pass over the cache. Removals arrive through
- * the cache's eviction hook (every reason but an overwrite), additions through `change` events;
+ * the cache's eviction hook (every reason but an overwrite) or as one `clear` change, additions
+ * through `change` events;
  * a restore is silent, so the index is rebuilt after it, and whenever its size disagrees with the
  * cache's it rebuilds itself rather than serve a wrong page.
  */
@@ -28,7 +29,12 @@ export class KeyListing {
       // insert costs a binary search over string keys, a fifth of a SET when done every time).
       if (change.kind === 'set') {
         if (change.created !== false && change.key !== undefined && node.cache.has(change.key)) this.index.add(change.key);
-      } else if (change.kind === 'clear' && node.cache.size === 0) this.index.clear();
+      } else if (change.kind === 'clear' && this.index.size !== node.cache.size) {
+        // A clear applied at once reports no key (the node empties its cache wholesale and puts
+        // back the few newer entries): re-read the keys left, usually none or a handful. A clear
+        // applied entry by entry reported each removal, and the sizes already agree.
+        this.index.reset(node.cache.keys());
+      }
     });
   }
 

@@ -1,6 +1,6 @@
 // The longest synchronous step of a replicating node at a large key count, for the jobs that
 // touch every key: a full snapshot to a new peer, forceSync's anti-entropy, a strategy switch
-// and a clear.
+// and a clear (with a write on b concurrent with it).
 // Usage: npm run bench:stalls -- [keys=1000000] [--only=snapshot,digest,strategy,clear]
 //
 // Two ReplicaNodes in one process, linked by an in-process channel that serializes every message
@@ -176,7 +176,11 @@ async function runJobs(n: number, print: boolean): Promise<void> {
     await measure('clear', clocks, async () => {
       const result = a.clear();
       if (!result.ok) throw new Error(`clear refused: ${result.code} ${result.message}`);
-      await until(() => a.cache.size === 0 && b.cache.size === 0, 'the clear on both nodes');
+      // A write on b concurrent with the clear (stamped after it, applied on b before the clear
+      // arrives): it must survive on both nodes, so b applies a clear that keeps an entry.
+      while (Date.now() <= result.hlc.wall);
+      if (!b.set('late', 1).ok) throw new Error('the write on b was refused');
+      await until(() => a.cache.size === 1 && b.cache.size === 1 && a.peek('late') !== undefined && b.peek('late') !== undefined, 'the clear on both nodes');
     }, true, print);
   }
   await a.close();

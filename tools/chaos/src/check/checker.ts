@@ -1,4 +1,5 @@
-import type { Entry, FaultRecord, FinalRecord, HistoryRecord, OpRecord, Outcome } from './history.js';
+import { checkCrashes, type CrashSummary } from './durability.js';
+import type { CrashRecord, Entry, FaultRecord, FinalRecord, HistoryRecord, OpRecord, Outcome } from './history.js';
 import { compareVersions, wallOf } from './version.js';
 
 /**
@@ -13,7 +14,18 @@ import { compareVersions, wallOf } from './version.js';
  * fault's start until `clockSettleMs` after its end are not held against it.
  */
 
-export const ANOMALY_KINDS = ['not-converged', 'slow-convergence', 'lost-write', 'resurrected-delete', 'unwritten-value', 'refused-write-applied', 'stale-read', 'applied-after-deadline'] as const;
+export const ANOMALY_KINDS = [
+  'not-converged',
+  'slow-convergence',
+  'lost-write',
+  'resurrected-delete',
+  'unwritten-value',
+  'refused-write-applied',
+  'stale-read',
+  'applied-after-deadline',
+  'lost-on-disk',
+  'power-loss-beyond-bound',
+] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 export interface Anomaly {
@@ -43,6 +55,12 @@ export interface CheckOptions {
   clockSettleMs: number;
   /** When the last fault healed and when every node first held the same state (null: never). */
   convergence: { healedAt: number; convergedAt: number | null; boundMs: number };
+  /**
+   * Oldest acknowledgement (ms before the cut) an emulated power cut may take from the crashed
+   * node (APPEND_FSYNC always: 0; everysec: about a second). Such a write is then not held
+   * against the cluster either (counted in `crashes[].lostEverywhere`). Default 0.
+   */
+  powerLossBoundMs?: number;
 }
 
 export interface CheckResult {
@@ -53,6 +71,8 @@ export interface CheckResult {
   ops: Record<Outcome, number>;
   /** Milliseconds from the last heal to convergence, null when it never converged. */
   convergeMs: number | null;
+  /** Per crash (kill -9, power cut): what the node's disk held, and of the writes a cut took, how many no node kept. */
+  crashes: Array<CrashSummary & { lostEverywhere: number }>;
 }
 
 interface Write {
@@ -104,6 +124,16 @@ export function check(records: readonly HistoryRecord[], options: CheckOptions):
   const lastTime = Math.max(0, ...ops.map((o) => o.end), ...faults.map((f) => f.at));
   const windows = skewWindows(faults, options.clockSettleMs, lastTime);
   const exempt = (op: OpRecord) => windows.some((w) => w.node === op.node && op.end >= w.from && op.start <= w.to);
+  const crashed = records.filter((r): r is CrashRecord => r.kind === 'crash');
+  const durability = checkCrashes(ops, crashed, { clockToleranceMs: tol, powerLossBoundMs: options.powerLossBoundMs ?? 0, exempt });
+  /** Writes a power cut was allowed to take: lost or stale everywhere is then no anomaly, only counted. */
+  const lostByCut = new Set<string>();
+  const cutAway = (w: Write) => durability.excusedValues.has(w.value);
+  /** True (and counted) when a power cut was allowed to take this write or removal. */
+  const excuse = (id: string, allowed: boolean): boolean => {
+    if (allowed) lostByCut.add(id);
+    return allowed;
+  };
 
   const writes = writesOf(ops);
   const removals = ops.filter((o) => (o.type === 'delete' || o.type === 'clear') && o.outcome !== 'failed');
@@ -156,10 +186,10 @@ export function check(records: readonly HistoryRecord[], options: CheckOptions):
       if (entry) {
         const from = origin(key, entry, node);
         for (const w of acked)
-          if (w !== from && beats(w, entry.version))
+          if (w !== from && beats(w, entry.version) && !excuse(w.value, cutAway(w)))
             report({ kind: 'lost-write', key, node, ops: [w.op.id], detail: `${w.op.id} (${JSON.stringify(w.value)}${w.version ? ` @${w.version}` : ''}, acknowledged by ${w.op.node}) lost to the older ${JSON.stringify(entry.value)}@${entry.version} on ${node}` });
         for (const d of removalsOf(key))
-          if (d.outcome === 'ok' && (d.type === 'clear' || d.status === 200) && !exempt(d) && d.start - tol > wallOf(entry.version))
+          if (d.outcome === 'ok' && (d.type === 'clear' || d.status === 200) && !exempt(d) && d.start - tol > wallOf(entry.version) && !excuse(d.id, durability.excusedOps.has(d.id)))
             report({ kind: 'resurrected-delete', key, node, ops: [d.id], detail: `${d.id} (${d.type} acknowledged by ${d.node} at ${d.start}) should have removed ${JSON.stringify(entry.value)}@${entry.version}, which ${node} still holds` });
         const gaveUp = from ? (from.op.deadline ?? from.op.end) : 0;
         if (from && !exempt(from.op) && wallOf(entry.version) > gaveUp + tol) {
@@ -169,7 +199,7 @@ export function check(records: readonly HistoryRecord[], options: CheckOptions):
         }
       } else {
         for (const w of acked)
-          if (!removable(w))
+          if (!removable(w) && !excuse(w.value, cutAway(w)))
             report({ kind: 'lost-write', key, node, ops: [w.op.id], detail: `${w.op.id} (${JSON.stringify(w.value)}${w.version ? ` @${w.version}` : ''}, acknowledged by ${w.op.node}) is gone from ${node} and no delete or clear could have removed it` });
       }
     }
@@ -179,7 +209,7 @@ export function check(records: readonly HistoryRecord[], options: CheckOptions):
       if (r.read !== null && r.read !== undefined) origin(key, { value: r.read, version: r.readVersion ?? '' }, r.node, r.id);
       if (exempt(r)) continue;
       for (const w of acked) {
-        if (w.op.node !== r.node || w.op.end >= r.start) continue;
+        if (w.op.node !== r.node || w.op.end >= r.start || cutAway(w)) continue;
         const stale = r.read === null || r.read === undefined ? !removable(w, r.end) : r.readVersion !== undefined && beats(w, r.readVersion);
         if (stale)
           report({ kind: 'stale-read', key, node: r.node, ops: [w.op.id, r.id], detail: `${r.id} on ${r.node} read ${r.read === null ? 'nothing' : `${JSON.stringify(r.read)}@${r.readVersion}`} after ${w.op.id} (${JSON.stringify(w.value)}) was acknowledged by the same node` });
@@ -192,6 +222,8 @@ export function check(records: readonly HistoryRecord[], options: CheckOptions):
   if (convergeMs === null) report({ kind: 'slow-convergence', ops: [], detail: 'the nodes never held the same state after healing' });
   else if (convergeMs > boundMs) report({ kind: 'slow-convergence', ops: [], detail: `converged ${convergeMs} ms after healing (bound ${boundMs} ms)` });
 
+  for (const a of durability.anomalies) report(a);
+  const crashes = durability.crashes.map((c) => ({ ...c, lostEverywhere: c.excused.filter((x) => lostByCut.has(x)).length }));
   const count = (o: Outcome) => ops.filter((x) => x.outcome === o).length;
-  return { valid: anomalies.length === 0, anomalies, findings, keys: keys.size, ops: { ok: count('ok'), failed: count('failed'), unknown: count('unknown') }, convergeMs };
+  return { valid: anomalies.length === 0, anomalies, findings, keys: keys.size, ops: { ok: count('ok'), failed: count('failed'), unknown: count('unknown') }, convergeMs, crashes };
 }

@@ -66,7 +66,37 @@ export const FinalRecordSchema = z.object({
 });
 export type FinalRecord = z.infer<typeof FinalRecordSchema>;
 
-export const HistoryRecordSchema = z.discriminatedUnion('kind', [OpRecordSchema, FaultRecordSchema, FinalRecordSchema]);
+/** One of a crashed node's own writes as its operation log holds it (`value` for a set, `wall` of its stamp). */
+export const LoggedWriteSchema = z.object({ type: z.enum(['set', 'delete', 'clear']), key: z.string().optional(), value: z.string().optional(), wall: z.number() });
+export type LoggedWrite = z.infer<typeof LoggedWriteSchema>;
+
+/**
+ * What a crashed node's DATA_DIR held: after a `kill -9` (process crash: the OS keeps every
+ * written byte), or after the emulated power cut that also dropped what no fsync covered.
+ */
+export const CrashRecordSchema = z.object({
+  kind: z.literal('crash'),
+  /** The fault that crashed it. */
+  id: z.string(),
+  node: z.string(),
+  mode: z.enum(['kill', 'power']),
+  /** Right after the SIGKILL was sent: the node acknowledged nothing later. */
+  at: z.number(),
+  /** `takenAt` of the newest snapshot on disk: every write started after it must be in the logs. */
+  coverFrom: z.number(),
+  /** The node's own writes in the logs that remain (after the cut). */
+  kept: z.array(LoggedWriteSchema),
+  /** The node's own writes in the bytes the power cut removed (none for kill). */
+  cut: z.array(LoggedWriteSchema),
+  cutBytes: z.number().int().nonnegative(),
+  /** When the last fsync before the crash completed (from FSYNC_TRACE_FILE), null when none did. */
+  lastFsyncAt: z.number().nullable(),
+  /** Longest gap between two completed fsyncs of the node's log in its last run (everysec: its window). */
+  longestFsyncGapMs: z.number().nullable(),
+});
+export type CrashRecord = z.infer<typeof CrashRecordSchema>;
+
+export const HistoryRecordSchema = z.discriminatedUnion('kind', [OpRecordSchema, FaultRecordSchema, FinalRecordSchema, CrashRecordSchema]);
 export type HistoryRecord = z.infer<typeof HistoryRecordSchema>;
 
 export const toJsonl = (records: readonly HistoryRecord[]): string => records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');

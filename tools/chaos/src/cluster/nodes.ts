@@ -22,6 +22,7 @@ interface Running {
   child: ChildProcess;
   exited: Promise<void>;
   log: WriteStream;
+  startedAt: number;
 }
 
 /**
@@ -31,6 +32,8 @@ interface Running {
 export class ClusterNodes {
   private readonly running = new Map<string, Running>();
   private readonly mounted: string[] = [];
+  /** Set by closeAll: a start after it (a fault healing while an interrupt cleans up) would outlive the run. */
+  private closed = false;
 
   constructor(
     private readonly network: Network,
@@ -42,7 +45,11 @@ export class ClusterNodes {
       mkdirSync(dir, { recursive: true });
       if (settings.tmpfsMb) {
         const m = sh('mount', ['-t', 'tmpfs', '-o', `size=${settings.tmpfsMb}m`, 'tmpfs', dir]);
-        if (!m.ok) throw new HarnessError('SETUP_FAILED', `mount tmpfs on ${dir}: ${m.stderr.trim()}`);
+        if (!m.ok) {
+          // The caller never gets this object to close: unmount what was mounted before throwing.
+          this.unmountAll();
+          throw new HarnessError('SETUP_FAILED', `mount tmpfs on ${dir}: ${m.stderr.trim()}`);
+        }
         this.mounted.push(dir);
       }
     }
@@ -54,6 +61,16 @@ export class ClusterNodes {
 
   dataDir(name: string): string {
     return join(this.settings.dataRoot, name);
+  }
+
+  /** The node's FSYNC_TRACE_FILE, beside its DATA_DIR (outside the tmpfs, so a full disk cannot stop it). */
+  fsyncTracePath(name: string): string {
+    return join(this.settings.dataRoot, `${name}.fsync.jsonl`);
+  }
+
+  /** When the node's current run was started (0 when it is not running). */
+  startedAt(name: string): number {
+    return this.running.get(name)?.startedAt ?? 0;
   }
 
   hasTmpfs(): boolean {
@@ -70,7 +87,7 @@ export class ClusterNodes {
 
   /** Starts a node; `fakeTime` (e.g. "+300s") runs it under libfaketime. */
   start(name: string, fakeTime?: string): void {
-    if (this.running.has(name)) return;
+    if (this.running.has(name) || this.closed) return;
     const host = this.network.nodes.find((n) => n.name === name);
     if (!host) throw new HarnessError('NODE_FAILED', `no host ${name}`);
     const env: Record<string, string> = {
@@ -85,6 +102,7 @@ export class ClusterNodes {
       AUTH_TOKEN: this.settings.authToken,
       DATA_DIR: this.dataDir(name),
       APPEND_FSYNC: this.settings.appendFsync,
+      FSYNC_TRACE_FILE: this.fsyncTracePath(name),
       RESP_PORT: '0',
       ACCESS_LOG: 'false',
       LOG_LEVEL: 'warn',
@@ -106,15 +124,20 @@ export class ClusterNodes {
         resolve();
       }),
     );
-    this.running.set(name, { child, exited, log });
+    this.running.set(name, { child, exited, log, startedAt: Date.now() });
   }
 
-  /** SIGKILL: no drain, no flush beyond what the fsync policy already did. */
-  async kill9(name: string): Promise<void> {
+  /**
+   * SIGKILL: no drain, no flush beyond what the fsync policy already did. Answers the moment the
+   * signal was sent (the node acknowledged nothing later), once the process is gone.
+   */
+  async kill9(name: string): Promise<number> {
     const r = this.running.get(name);
-    if (!r) return;
+    if (!r) return Date.now();
     r.child.kill('SIGKILL');
+    const at = Date.now();
     await r.exited;
+    return at;
   }
 
   /** SIGTERM and wait (SIGKILL after a bound). */
@@ -148,8 +171,14 @@ export class ClusterNodes {
     return false;
   }
 
+  /** Kills every node and unmounts the tmpfs DATA_DIRs; no node starts after it. */
   async closeAll(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.running.keys()].map((name) => this.kill9(name)));
+    this.unmountAll();
+  }
+
+  private unmountAll(): void {
     for (const dir of this.mounted.splice(0)) if (existsSync(dir)) sh('umount', ['-l', dir]);
   }
 }

@@ -1,5 +1,7 @@
 import { existsSync, openSync, closeSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CrashRecord } from '../check/history.js';
+import { crashDisk } from '../cluster/crash-disk.js';
 import { FAKETIME_LIB, type ClusterNodes } from '../cluster/nodes.js';
 import type { Network } from '../hosts/network.js';
 import { halvesOf, type FaultPlan } from './schedule.js';
@@ -12,6 +14,8 @@ export interface Injected {
   mechanism: string;
   /** Undoes it (restarts, unblocks...). */
   heal(): Promise<void>;
+  /** For kill -9 and the power cut: what the node's disk held after it. */
+  crash?: CrashRecord;
 }
 
 /** Why a fault cannot run on this machine, or undefined when it can. */
@@ -37,7 +41,27 @@ function fillDisk(dir: string): string {
   return file;
 }
 
-export async function inject(plan: FaultPlan, network: Network, nodes: ClusterNodes): Promise<Injected> {
+/** kill -9, then (power) the logs cut back to what was fsynced; restarted on heal with that DATA_DIR. */
+async function crash(id: string, name: string, mode: CrashRecord['mode'], nodes: ClusterNodes): Promise<Injected> {
+  const pid = nodes.pid(name);
+  const since = nodes.startedAt(name);
+  const at = await nodes.kill9(name);
+  const record = crashDisk({ id, node: name, mode, at, dataDir: nodes.dataDir(name), tracePath: nodes.fsyncTracePath(name), since });
+  const mechanism =
+    mode === 'kill'
+      ? `kill -9 (pid ${pid}), restarted with the same DATA_DIR`
+      : `kill -9 (pid ${pid}), then every operation log cut back to its last fsynced length (FSYNC_TRACE_FILE; ${record.cutBytes} bytes dropped, last fsync ${record.lastFsyncAt === null ? 'never' : `${at - record.lastFsyncAt} ms before`}), restarted with that DATA_DIR`;
+  return {
+    mechanism,
+    crash: record,
+    heal: async () => {
+      nodes.start(name);
+      await nodes.waitReady(name);
+    },
+  };
+}
+
+export async function inject(plan: FaultPlan, network: Network, nodes: ClusterNodes, id = 'f0'): Promise<Injected> {
   const [a, b, c] = plan.targets;
   const blocks: Array<[string, string]> = [];
   const block = (from: string, to: string) => {
@@ -64,17 +88,10 @@ export async function inject(plan: FaultPlan, network: Network, nodes: ClusterNo
     case 'one-way': {
       return { mechanism: `${a} -> ${b} dropped, ${b} -> ${a} delivered: ${block(a, b)}`, heal: unblockAll };
     }
-    case 'kill': {
-      const pid = nodes.pid(a);
-      await nodes.kill9(a);
-      return {
-        mechanism: `kill -9 (pid ${pid}), restarted with the same DATA_DIR`,
-        heal: async () => {
-          nodes.start(a);
-          await nodes.waitReady(a);
-        },
-      };
-    }
+    case 'kill':
+      return crash(id, a, 'kill', nodes);
+    case 'power-loss':
+      return crash(id, a, 'power', nodes);
     case 'pause': {
       nodes.signal(a, 'SIGSTOP');
       return { mechanism: 'SIGSTOP, then SIGCONT', heal: async () => nodes.signal(a, 'SIGCONT') };

@@ -38,6 +38,8 @@ export interface RunSummary {
   mode: string;
   networkNote: string;
   fsync: string;
+  /** What a power cut may take (ms before the cut), from --fsync or --power-loss-bound-ms. */
+  powerLossBoundMs: number;
   startedAt: number;
   seconds: number;
   faults: FaultRow[];
@@ -74,6 +76,20 @@ export function renderReport(s: RunSummary): string {
   lines.push('', `Fault kinds covered: ${covered.join(', ') || 'none'}.`);
   const costly = costlyRepairs(s.faults);
   if (costly.length) lines.push('', '### Repairs that cost more than what was missed', '', ...costly.map((c) => `- ${c}`));
+  if (s.result.crashes.length) {
+    const ms = (v: number | null) => (v === null ? '–' : `${v} ms`);
+    lines.push(
+      '',
+      '### What each crashed node\'s disk held',
+      '',
+      `Acknowledged writes the node had to hold: those started after its newest snapshot. A power cut may take only writes acknowledged within ${Number.isFinite(s.powerLossBoundMs) ? `${s.powerLossBoundMs} ms` : 'any time (APPEND_FSYNC=no)'} before it; kill -9 none.`,
+      '',
+      '| fault | node | crash | writes checked | cut from its disk | oldest cut (ms before the cut) | lost on every node | bytes cut | last fsync before the cut | longest fsync gap |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const c of s.result.crashes)
+      lines.push(`| ${c.id} | ${c.node} | ${c.mode === 'kill' ? 'kill -9' : 'power cut'} | ${c.checked} | ${c.cut} | ${ms(c.oldestCutMs)} | ${c.lostEverywhere} | ${c.cutBytes} | ${ms(c.sinceFsyncMs)} | ${ms(c.longestFsyncGapMs)} |`);
+  }
   lines.push('', '## Checker', '');
   if (!s.result.anomalies.length) lines.push('No anomaly: no lost acknowledged write, no resurrected delete, no value nobody wrote, no stale read on the writing node, every node equal after healing.');
   for (const a of s.result.anomalies.slice(0, 200)) lines.push(`- **${a.kind}**${a.key ? ` \`${a.key}\`` : ''}: ${a.detail}${a.ops.length ? ` (ops ${a.ops.join(', ')})` : ''}`);
