@@ -556,8 +556,7 @@ export class ReplicaNode implements SessionHost {
     this.vv.set(this.originName, operation.seq);
     this.backlog.append(operation, approxBytes);
     this.opListeners.emit(operation);
-    // With no link there is no one to send to: a link that comes up starts from the backlog (OutboundStream.attach).
-    if (this.members.links.size > 0) this.outbound.scheduleFlush();
+    this.outbound.scheduleFlush();
     return { ok: true, hlc: operation.hlc, seq: operation.seq };
   }
 
