@@ -232,14 +232,14 @@ export class Cache<K, V> {
     const hash = this.hashesKeys ? hashKey(key) : 0;
     if (this.index.size >= this.maxEntries) {
       slot = this.policy.victim();
-      this.index.remove(slot);
+      this.index.replace(slot, key, keyHashed);
       this.evictionCount++;
       this.policy.recycle(slot, hash);
     } else {
       slot = this.allocateSlot();
       this.policy.add(slot, hash);
+      this.index.insert(key, keyHashed, slot);
     }
-    this.index.insert(key, keyHashed, slot);
     this.valueAt[slot] = value;
     this.setCount++;
     return CREATED;

@@ -23,6 +23,13 @@ class IndexedMap {
     return slot;
   }
 
+  /** What an evicting write does: `key` (absent) takes over the slot of `victim` (present). */
+  replace(victim: unknown, key: unknown): number {
+    const slot = this.index.get(victim);
+    this.index.replace(slot, key, this.index.hash(key));
+    return slot;
+  }
+
   delete(key: unknown): boolean {
     const slot = this.index.get(key);
     if (slot === -1) return false;
@@ -73,14 +80,14 @@ const keyArb = fc.oneof(
   fc.integer({ min: -50, max: 50 }),
   fc.double({ noNaN: false }),
 );
-const opArb = fc.tuple(fc.constantFrom('set', 'delete', 'get'), keyArb);
+const opArb = fc.tuple(fc.constantFrom('set', 'delete', 'get', 'replace'), keyArb);
 
 // A large cache hashes strings into the table; a small one keeps them in the Map beside it.
 describe.each([
   ['strings in the table', STRING_TABLE_MIN],
   ['strings in the Map', STRING_TABLE_MIN - 1],
 ])('KeyIndex, %s', (_mode, capacity) => {
-  it('answers exactly as a Map under random sets, deletes and gets, through growth and backward shifts', () => {
+  it('answers exactly as a Map under random sets, deletes, gets and evicting replaces, through growth and backward shifts', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => {
         const model = new Map<unknown, number>();
@@ -89,6 +96,14 @@ describe.each([
           if (op === 'set') {
             const slot = index.set(key);
             if (model.has(key)) expect(slot).toBe(model.get(key));
+            model.set(key, slot);
+          } else if (op === 'replace') {
+            // The oldest key is evicted for `key`, as a full cache's write of a new key does.
+            const victim = model.keys().next();
+            if (victim.done === true || model.has(key)) continue;
+            const slot = index.replace(victim.value, key);
+            expect(slot).toBe(model.get(victim.value));
+            model.delete(victim.value);
             model.set(key, slot);
           } else if (op === 'delete') {
             expect(index.delete(key)).toBe(model.delete(key));

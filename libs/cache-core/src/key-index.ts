@@ -41,7 +41,9 @@ export class KeyIndex<K> {
   keys: (K | undefined)[] = [];
   private table = new Int32Array(INITIAL_POSITIONS * WIDTH);
   private mask = INITIAL_POSITIONS - 1;
+  /** Keys in the table; `count` is all keys, the table's and `byIdentity`'s. */
   private hashed = 0;
+  private count = 0;
   private byIdentity: Map<K, number> | null = null;
   /** Each slot's hash, so that removing a slot does not hash its key again. */
   private slotHash = new Int32Array(16);
@@ -53,7 +55,7 @@ export class KeyIndex<K> {
   }
 
   get size(): number {
-    return this.byIdentity === null ? this.hashed : this.hashed + this.byIdentity.size;
+    return this.count;
   }
 
   /** keyHash(key), as a method: a call through an import is a getter under tsx and ts-jest. */
@@ -99,6 +101,29 @@ export class KeyIndex<K> {
       this.slotHash = grown;
     }
     this.slotHash[slot] = hash;
+    this.mapKey(key, hash, slot);
+    this.count++;
+  }
+
+  /** Unmaps the key held by `slot` and clears `keys[slot]`. */
+  remove(slot: number): void {
+    this.unmapSlot(slot);
+    this.keys[slot] = undefined;
+    this.count--;
+  }
+
+  /**
+   * `remove(slot)` then `insert(key, hash, slot)` in one step, for a write that evicts the entry
+   * in `slot` to store `key` there: the slot's arrays exist already and the size stays the same.
+   */
+  replace(slot: number, key: K, hash: number): void {
+    this.unmapSlot(slot);
+    this.keys[slot] = key;
+    this.slotHash[slot] = hash;
+    this.mapKey(key, hash, slot);
+  }
+
+  private mapKey(key: K, hash: number, slot: number): void {
     if (hash === IDENTITY) {
       (this.byIdentity ??= new Map()).set(key, slot);
       return;
@@ -108,13 +133,11 @@ export class KeyIndex<K> {
     this.hashed++;
   }
 
-  /** Unmaps the key held by `slot` and clears `keys[slot]`. */
-  remove(slot: number): void {
-    const key = this.keys[slot] as K;
-    this.keys[slot] = undefined;
+  /** Takes the key held by `slot` out of the table or `byIdentity`; `keys` is left to the caller. */
+  private unmapSlot(slot: number): void {
     const hash = this.slotHash[slot];
     if (hash === IDENTITY) {
-      this.byIdentity?.delete(key);
+      this.byIdentity?.delete(this.keys[slot] as K);
       return;
     }
     const table = this.table;
@@ -142,6 +165,7 @@ export class KeyIndex<K> {
     this.keys = [];
     this.byIdentity = null;
     this.hashed = 0;
+    this.count = 0;
     this.slotHash = new Int32Array(Math.max(16, entries));
     const positions = positionsFor(entries);
     this.table = new Int32Array(positions * WIDTH);

@@ -56,6 +56,25 @@ export interface CellResult {
  * Rounds are interleaved: each round times every competitor once on every cell, in a rotating
  * order, and ratios are taken inside a round, so machine noise hits all competitors alike.
  */
+/**
+ * One small cache per competitor, used on every path (hits, misses, evicting writes) and kept
+ * alive for the whole run, as a process that uses a cache keeps it. V8 keeps an object shape
+ * (map) only while some object has it, and throws away machine code compiled against a shape
+ * that died. Without these, every cache of a competitor was garbage by the time the `gc()`
+ * before another competitor's timing ran, so each timing began by re-optimizing the
+ * competitor's code (`--trace-deopt` showed hundreds of "weak objects" deopts per run, for
+ * every library), and measured that instead of the cache.
+ */
+function keepShapesAlive(all: Competitor[], mode: KeyMode): BenchCache[] {
+  const keys = asKeys(uniformKeys(0, 128, 512, 5), mode);
+  return all.map((c) => {
+    const cache = c.create(64);
+    c.loops.readThrough(cache, keys);
+    c.loops.get(cache, keys);
+    return cache;
+  });
+}
+
 export function runThroughput(
   all: Competitor[],
   capacities: number[],
@@ -64,6 +83,7 @@ export function runThroughput(
   mode: KeyMode,
   log: (s: string) => void,
 ): CellResult[] {
+  const keepers = keepShapesAlive(all, mode);
   const cells = capacities.flatMap((capacity) => workloads(capacity, ops, mode).map((w) => ({ capacity, w })));
   const samples = cells.map(() => new Map<string, number[]>());
   const ratios = cells.map(() => new Map<string, number[]>());
@@ -82,6 +102,7 @@ export function runThroughput(
     });
     log(round < 0 ? '  warm-up round done' : `  round ${round + 1}/${rounds} done`);
   }
+  log(`  ${keepers.length} caches kept alive across timings`);
   return cells.map(({ capacity, w }, ci) => ({
     workload: w.name,
     capacity,
