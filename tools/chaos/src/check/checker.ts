@@ -58,7 +58,8 @@ export interface CheckOptions {
   /**
    * Oldest acknowledgement (ms before the cut) an emulated power cut may take from the crashed
    * node (APPEND_FSYNC always: 0; everysec: about a second). Such a write is then not held
-   * against the cluster either (counted in `crashes[].lostEverywhere`). Default 0.
+   * against the cluster either: where it should have been its key's final value and no node
+   * holds it, it is counted in `crashes[].lostEverywhere` instead. Default 0.
    */
   powerLossBoundMs?: number;
 }
@@ -71,7 +72,10 @@ export interface CheckResult {
   ops: Record<Outcome, number>;
   /** Milliseconds from the last heal to convergence, null when it never converged. */
   convergeMs: number | null;
-  /** Per crash (kill -9, power cut): what the node's disk held, and of the writes a cut took, how many no node kept. */
+  /**
+   * Per crash (kill -9, power cut): what the node's disk held; of the writes a cut took, how many
+   * should have been their key's final value and are missing (a later write hides the others).
+   */
   crashes: Array<CrashSummary & { lostEverywhere: number }>;
 }
 

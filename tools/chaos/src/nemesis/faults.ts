@@ -6,6 +6,9 @@ import { FAKETIME_LIB, type ClusterNodes } from '../cluster/nodes.js';
 import type { Network } from '../hosts/network.js';
 import { halvesOf, type FaultPlan } from './schedule.js';
 
+/** How long a node takes writes nobody else sees before its power cut (longer than everysec's window). */
+export const CUT_OFF_BEFORE_POWER_MS = 2000;
+
 /** How far the clock fault sets a node's wall clock: beyond the default 60 s maxClockOffsetMs. */
 export const CLOCK_SKEW = '+300s';
 
@@ -92,6 +95,26 @@ export async function inject(plan: FaultPlan, network: Network, nodes: ClusterNo
       return crash(id, a, 'kill', nodes);
     case 'power-loss':
       return crash(id, a, 'power', nodes);
+    case 'cut-off-power-loss': {
+      // The one case where a cut write is lost on every node: it never left its node. Clients
+      // still reach the node (blackhole routes between nodes only) while it is cut off.
+      const others = plan.targets.filter((t) => t !== a);
+      for (const o of others) {
+        block(a, o);
+        block(o, a);
+      }
+      const cutOffMs = CUT_OFF_BEFORE_POWER_MS;
+      await new Promise((r) => setTimeout(r, cutOffMs));
+      const crashed = await crash(id, a, 'power', nodes);
+      return {
+        ...crashed,
+        mechanism: `${a} cut off from ${others.join(', ')} (blackhole routes both ways) for ${cutOffMs} ms, then ${crashed.mechanism}; reconnected on restart`,
+        heal: async () => {
+          await unblockAll();
+          await crashed.heal();
+        },
+      };
+    }
     case 'pause': {
       nodes.signal(a, 'SIGSTOP');
       return { mechanism: 'SIGSTOP, then SIGCONT', heal: async () => nodes.signal(a, 'SIGCONT') };

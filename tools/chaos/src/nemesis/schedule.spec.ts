@@ -17,11 +17,11 @@ describe('planFault', () => {
     for (const p of first) expect((FAULT_GROUPS[p.group] as readonly string[]).includes(p.fault)).toBe(true);
   });
 
-  it('names one target for single-node faults and every node, shuffled, for a split', () => {
+  it('names one target for single-node faults and every node, shuffled, for a split (the cut-off node first)', () => {
     const random = seededRandom(3);
     for (let i = 0; i < 50; i++) {
-      const p = planFault(random, i, ['partition', 'kill'], nodes, []);
-      const expected = p.group === 'partition' && p.fault !== 'isolate' ? 3 : 1;
+      const p = planFault(random, i, ['partition', 'kill', 'power'], nodes, []);
+      const expected = (p.group === 'partition' && p.fault !== 'isolate') || p.fault === 'cut-off-power-loss' ? 3 : 1;
       expect(p.targets).toHaveLength(expected);
       expect(p.holdMs).toBeGreaterThan(0);
     }

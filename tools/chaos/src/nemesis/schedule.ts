@@ -5,7 +5,7 @@ import { between, pick } from '../prng.js';
 export const FAULT_GROUPS = {
   partition: ['isolate', 'halves', 'bridge', 'one-way'],
   kill: ['kill'],
-  power: ['power-loss'],
+  power: ['power-loss', 'cut-off-power-loss'],
   pause: ['pause'],
   netem: ['netem'],
   clock: ['clock-skew'],
@@ -42,7 +42,8 @@ export function planFault(random: () => number, index: number, groups: readonly 
   // Partitions and pauses outlast the 5 s handshake / heartbeat bounds about half the time, so both
   // the live stream and the repair paths get exercised.
   const holdMs = Math.round(group === 'kill' || group === 'power' ? between(random, 1000, 3000) : group === 'clock' ? between(random, 8000, 12_000) : between(random, 3000, 12_000));
-  return { group, fault, targets: fault === 'isolate' || group !== 'partition' ? shuffled.slice(0, 1) : shuffled, holdMs };
+  const allNodes = group === 'partition' ? fault !== 'isolate' : fault === 'cut-off-power-loss';
+  return { group, fault, targets: allNodes ? shuffled : shuffled.slice(0, 1), holdMs };
 }
 
 export const groupOrder = (random: () => number, groups: readonly FaultGroup[]): FaultGroup[] => shuffle(random, groups);

@@ -84,7 +84,7 @@ export function renderReport(s: RunSummary): string {
       '',
       `Acknowledged writes the node had to hold: those started after its newest snapshot. A power cut may take only writes acknowledged within ${Number.isFinite(s.powerLossBoundMs) ? `${s.powerLossBoundMs} ms` : 'any time (APPEND_FSYNC=no)'} before it; kill -9 none.`,
       '',
-      '| fault | node | crash | writes checked | cut from its disk | oldest cut (ms before the cut) | lost on every node | bytes cut | last fsync before the cut | longest fsync gap |',
+      '| fault | node | crash | writes checked | cut from its disk | oldest cut (ms before the cut) | of them, missing as their key\'s final value | bytes cut | last fsync before the cut | longest fsync gap |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const c of s.result.crashes)
