@@ -43,7 +43,8 @@ import { Membership } from './membership.js';
 import { PeerSession, type Admission, type HandshakeFailure, type SessionHost, type StreamMessage } from './peer-session.js';
 import { nodesWithProblems, PROBLEM_OF_REFUSAL } from './peer-problems.js';
 import { ProblemBoard } from './problem-board.js';
-import { ReplicaState, type ChangeRecord } from './replica-state.js';
+import { ListenerList } from './listener-list.js';
+import { ReplicaState, type ChangeKind } from './replica-state.js';
 import { SyncError } from './sync-error.js';
 import { SyncActivity } from './sync-activity.js';
 import { eventLoopTimers } from './timers.js';
@@ -66,6 +67,9 @@ export class ReplicaNode implements SessionHost {
   private clockImpl: HybridClock;
   private readonly options: ResolvedOptions;
   private readonly emitter = new EventEmitter();
+  /** `change` and `op` come with every write: their own lists, see ListenerList. */
+  private readonly changeListeners = new ListenerList<ChangeEvent>();
+  private readonly opListeners = new ListenerList<Operation>();
   private readonly store: CacheEntryStore;
   private readonly state: ReplicaState;
   private readonly vv = new VersionVector();
@@ -119,7 +123,7 @@ export class ReplicaNode implements SessionHost {
       onEvict: cacheOptions.onEvict,
       onLocalRemoval: (key, record, kind) => this.state.markLocalRemoval(key, record, kind),
     });
-    this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (change) => this.onStateChange(change), () => this.monotonic());
+    this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (kind, key, created) => this.onStateChange(kind, key, created), () => this.monotonic());
     this.backlog = new Backlog(this.options.backlogSize, this.options.backlogMaxBytes);
     this.members = new Membership(
       {
@@ -346,12 +350,16 @@ export class ReplicaNode implements SessionHost {
   }
 
   on<E extends keyof ReplicaNodeEvents>(event: E, fn: (arg: ReplicaNodeEvents[E]) => void): this {
-    this.emitter.on(event, fn as Listener);
+    if (event === 'change') this.changeListeners.add(fn as (arg: ChangeEvent) => void);
+    else if (event === 'op') this.opListeners.add(fn as (arg: Operation) => void);
+    else this.emitter.on(event, fn as Listener);
     return this;
   }
 
   off<E extends keyof ReplicaNodeEvents>(event: E, fn: (arg: ReplicaNodeEvents[E]) => void): this {
-    this.emitter.off(event, fn as Listener);
+    if (event === 'change') this.changeListeners.remove(fn as (arg: ChangeEvent) => void);
+    else if (event === 'op') this.opListeners.remove(fn as (arg: Operation) => void);
+    else this.emitter.off(event, fn as Listener);
     return this;
   }
 
@@ -547,7 +555,7 @@ export class ReplicaNode implements SessionHost {
     this.state.applyChecked(checked, this.now());
     this.vv.set(this.originName, operation.seq);
     this.backlog.append(operation, approxBytes);
-    this.emitter.emit('op', operation);
+    this.opListeners.emit(operation);
     this.outbound.scheduleFlush();
     return { ok: true, hlc: operation.hlc, seq: operation.seq };
   }
@@ -556,13 +564,13 @@ export class ReplicaNode implements SessionHost {
     return this.journal === undefined ? { ok: true } : this.journal(operation);
   }
 
-  private onStateChange(change: ChangeRecord): void {
-    if (change.kind === 'strategy') this.store.cache.setStrategy(this.state.strategy.strategy);
-    if (this.quiet) return;
-    const event: ChangeEvent = { kind: change.kind, source: this.source };
-    if (change.key !== undefined) event.key = change.key;
-    if (change.created !== undefined) event.created = change.created;
-    this.emitter.emit('change', event);
+  private onStateChange(kind: ChangeKind, key: string | undefined, created: boolean | undefined): void {
+    if (kind === 'strategy') this.store.cache.setStrategy(this.state.strategy.strategy);
+    if (this.quiet || this.changeListeners.empty) return;
+    const event: ChangeEvent = { kind, source: this.source };
+    if (key !== undefined) event.key = key;
+    if (created !== undefined) event.created = created;
+    this.changeListeners.emit(event);
   }
 
   /** A restored log may already hold our default origin (a clock that went back): pick another. */
@@ -949,7 +957,7 @@ export class ReplicaNode implements SessionHost {
         this.source = 'remote';
       },
       journal: (op: Operation) => this.toJournal(op),
-      emitOp: (op: Operation) => this.emitter.emit('op', op),
+      emitOp: (op: Operation) => this.opListeners.emit(op),
       remindRefusal: (session, link, origin) => this.remindRefusal(session, link, origin),
       replacing: () => this.replacingState,
       // The first peer to start streaming (a snapshot installed, or only its own operations
@@ -1018,7 +1026,7 @@ export class ReplicaNode implements SessionHost {
       },
       emitOp: (op: Operation) => {
         this.toJournal(op);
-        this.emitter.emit('op', op);
+        this.opListeners.emit(op);
       },
       newRequestId: () => `${this.originName}-r${++this.requestCounter}`,
       sent: (items: number, bytes: number) => this.activity.antiEntropySent(items, bytes),

@@ -19,12 +19,14 @@ export interface Grave {
 /** What applying one operation or piece of state did. */
 export type ApplyOutcome = 'applied' | 'superseded' | 'seen';
 
-export interface ChangeRecord {
-  kind: 'set' | 'delete' | 'clear' | 'strategy';
-  key?: string;
-  /** For `set`: the key was not live here before (an insertion, not an overwrite). */
-  created?: boolean;
-}
+export type ChangeKind = 'set' | 'delete' | 'clear' | 'strategy';
+
+/**
+ * Told of every change: its kind, the key (for `set` and `delete`) and, for `set`, whether the
+ * key was not live here before (an insertion, not an overwrite). Arguments, not a record: it is
+ * called on every write.
+ */
+export type ChangeListener = (kind: ChangeKind, key: string | undefined, created: boolean | undefined) => void;
 
 /**
  * A local write checked against the state that decides it, with the live entry that lookup
@@ -89,7 +91,7 @@ export class ReplicaState {
   constructor(
     readonly store: EntryStore,
     initialStrategy: Strategy,
-    private readonly onChange?: (change: ChangeRecord) => void,
+    private readonly onChange?: ChangeListener,
     private readonly clock: () => number = () => 0,
   ) {
     this.strategy = { strategy: initialStrategy, stamp: null };
@@ -169,7 +171,7 @@ export class ReplicaState {
         if (compareHlc(grave.hlc, stamp.hlc) < 0) this.dropGrave(key, grave);
       }
     }
-    this.onChange?.({ kind: 'clear' });
+    this.onChange?.('clear', undefined, undefined);
     return 'applied';
   }
 
@@ -177,7 +179,7 @@ export class ReplicaState {
     if (state.stamp === null) return 'superseded';
     if (this.strategy.stamp !== null && !newer(state.stamp.hlc, this.strategy.stamp.hlc)) return 'superseded';
     this.strategy = state;
-    this.onChange?.({ kind: 'strategy' });
+    this.onChange?.('strategy', undefined, undefined);
     return 'applied';
   }
 
@@ -237,7 +239,7 @@ export class ReplicaState {
     if (this.watermark !== null && doubtful(this.watermark)) this.watermark = null;
     if (this.strategy.stamp !== null && doubtful(this.strategy.stamp)) this.strategy = { strategy: this.strategy.strategy, stamp: null };
     this.floor = null;
-    this.onChange?.({ kind: 'clear' });
+    this.onChange?.('clear', undefined, undefined);
   }
 
   /**
@@ -372,7 +374,7 @@ export class ReplicaState {
     if (!isSet) {
       if (current !== undefined) this.store.remove(key);
       this.digGrave(key, { hlc, seq, kind: 'delete', at: this.clock() });
-      this.onChange?.({ kind: 'delete', key });
+      this.onChange?.('delete', key, undefined);
       return 'applied';
     }
     const record: EntryRecord = { value, hlc, seq, expiresAt };
@@ -380,19 +382,20 @@ export class ReplicaState {
       // Already expired: it still wins over older writes, it just holds no value here.
       if (current !== undefined) this.store.remove(key);
       this.markLocalRemoval(key, record, 'expired');
-      this.onChange?.({ kind: 'delete', key });
+      this.onChange?.('delete', key, undefined);
       return 'applied';
     }
     const put = this.store.put(key, record, expiresAt === undefined ? undefined : expiresAt - now);
     if (!put.ok) {
       if (current !== undefined) this.store.remove(key);
       this.markLocalRemoval(key, record, 'evicted');
-      this.onChange?.({ kind: 'delete', key });
+      this.onChange?.('delete', key, undefined);
       return 'applied';
     }
-    const grave = this.graves.get(key);
+    // Most nodes hold few graves or none: no lookup (and no hashing of a new key string) then.
+    const grave = this.graves.size === 0 ? undefined : this.graves.get(key);
     if (grave !== undefined) this.dropGrave(key, grave);
-    this.onChange?.({ kind: 'set', key, created: put.created });
+    this.onChange?.('set', key, put.created);
     return 'applied';
   }
 

@@ -15,16 +15,24 @@ export type SetRequest = { ok: true; op: Op; approxBytes: number } | Refusal;
  */
 export function prepareSet(key: string, value: unknown, ttlOption: number | undefined, cache: ReplicaCacheOptions): SetRequest {
   if (typeof key !== 'string') return { ok: false, code: 'INVALID_KEY', message: 'key must be a string' };
-  const json = toJsonValue(value);
-  if (!json.ok) return { ok: false, code: 'INVALID_VALUE', message: json.message };
+  // A string (every RESP value) is its own JSON form: no result object to unpack on every write.
+  let jsonValue = value;
+  let bytes: number;
+  if (typeof value === 'string') bytes = value.length + 2;
+  else {
+    const json = toJsonValue(value);
+    if (!json.ok) return { ok: false, code: 'INVALID_VALUE', message: json.message };
+    jsonValue = json.value;
+    bytes = json.bytes;
+  }
   const ttlMs = ttlOption ?? cache.ttlMs;
   if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
     return { ok: false, code: 'INVALID_TTL', message: `ttlMs must be a positive integer of milliseconds, got ${String(ttlMs)}` };
   }
-  const refusal = checkSize(key, json.value, cache);
+  const refusal = checkSize(key, jsonValue, cache);
   if (refusal !== null) return refusal;
-  const op: Op = ttlMs === undefined ? { type: 'set', key, value: json.value } : { type: 'set', key, value: json.value, ttlMs };
-  return { ok: true, op, approxBytes: json.bytes + key.length };
+  const op: Op = ttlMs === undefined ? { type: 'set', key, value: jsonValue } : { type: 'set', key, value: jsonValue, ttlMs };
+  return { ok: true, op, approxBytes: bytes + key.length };
 }
 
 function checkSize(key: string, value: unknown, cache: ReplicaCacheOptions): Refusal | null {

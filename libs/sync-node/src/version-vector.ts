@@ -43,6 +43,8 @@ export class VersionVector {
 
   /** A dead incarnation every member applied in full, no longer listed. */
   isFolded(origin: string): boolean {
+    // Asked on every write: without folds, skip taking the origin's name apart.
+    if (this.foldedBelow.size === 0) return false;
     const below = this.foldedBelow.get(nodeIdOfOrigin(origin));
     if (below === undefined) return false;
     const incarnation = incarnationOf(origin);

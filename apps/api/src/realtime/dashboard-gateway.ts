@@ -132,6 +132,8 @@ export const attachDashboardGateway = (io: Server, ctx: ServerContext): Dashboar
   });
 
   const onChange = (change: ChangeNotice) => {
+    // Called on every write: without a dashboard open, not even an iterator is made.
+    if (buffers.size === 0) return;
     for (const buffer of buffers.values()) buffer.add(change);
   };
   node.on('change', onChange);

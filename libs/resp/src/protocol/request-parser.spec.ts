@@ -102,6 +102,27 @@ describe('RequestParser', () => {
     expect(parser.argv[2]).toBe('\uFFFD ok');
   });
 
+  it('takes a header line up to maxInlineBytes, whole or in pieces, and refuses one byte more', () => {
+    // From '*' to its LF the line spans 256 bytes (LIMITS.maxInlineBytes) after '*', then 257.
+    const line = (pad: number) => Buffer.from('*1' + ' '.repeat(pad) + '\r\n');
+    expect(parseAll([line(253)]).error).toBe('Protocol error: invalid multibulk length');
+    expect(parseAll([line(254)]).error).toBe('Protocol error: too big mbulk count string');
+    const open = line(254).subarray(0, 257);
+    expect(parseAll([open.subarray(0, 200), open.subarray(200, 256)])).toEqual({ commands: [] });
+    expect(parseAll([open.subarray(0, 200), open.subarray(200)]).error).toBe('Protocol error: too big mbulk count string');
+  });
+
+  it('reuses a command name only for the same bytes, and never one that is not UTF-8', () => {
+    const names: (string | Buffer)[] = ['SET', 'SET', 'GET', 'get', 'SET', Buffer.from([0xff, 0x41, 0x42]), Buffer.from([0xff, 0x41, 0x42]), 'x'.repeat(30), 'x'.repeat(30), 'y'.repeat(30), 'SE', 'SET'];
+    const parser = new RequestParser(LIMITS);
+    const seen = names.map((name) => {
+      parser.push(encodeCommand(name, 'k'));
+      expect(parser.next()).toBe(ParseResult.Command);
+      return [parser.argv[0], parser.invalidUtf8];
+    });
+    expect(seen).toEqual(names.map((name) => [name.toString(), typeof name !== 'string']));
+  });
+
   it('gathers a large bulk string sent in many chunks', () => {
     const big = 'x'.repeat(1000);
     const wire = encodeCommand('SET', 'k', big);

@@ -35,6 +35,8 @@ const CR = 13;
 const LF = 10;
 const STAR = 42;
 const DOLLAR = 36;
+/** Longest command name kept for reuse (`commandName`): every Redis command name fits. */
+const NAME_BYTES = 24;
 
 /**
  * Incremental RESP request parser (multibulk `*<n>\r\n$<len>\r\n...` and inline commands), one
@@ -61,6 +63,10 @@ export class RequestParser {
   private remaining = 0;
   /** Length of the bulk string being read, or -1 while its `$` header is still to come. */
   private bulkLen = -1;
+  /** The last command name decoded, and its bytes (see `commandName`). */
+  private name = '';
+  private nameLength = -1;
+  private readonly nameBytes = new Uint8Array(NAME_BYTES);
 
   constructor(private readonly limits: ParserLimits) {}
 
@@ -143,15 +149,15 @@ export class RequestParser {
   private readHeader(kind: 'mbulk' | 'bulk'): number | null {
     const buf = this.buf;
     const start = this.pos + 1;
-    const lineEnd = buf.indexOf(LF, start);
-    if (lineEnd === -1) {
+    // A header is a few bytes: looked for here rather than by a native `indexOf` call (four
+    // per SET), and never past the longest line allowed.
+    const limit = Math.min(buf.length, this.pos + this.limits.maxInlineBytes + 1);
+    let lineEnd = start;
+    while (lineEnd < limit && buf[lineEnd] !== LF) lineEnd++;
+    if (lineEnd === limit) {
       if (buf.length - this.pos > this.limits.maxInlineBytes) {
         this.problem = this.fail(`too big ${kind} count string`);
       } else this.problem = this.needMore(buf.length - this.pos + 1);
-      return null;
-    }
-    if (lineEnd - this.pos > this.limits.maxInlineBytes) {
-      this.problem = this.fail(`too big ${kind} count string`);
       return null;
     }
     const digitsEnd = lineEnd - 1;
@@ -209,12 +215,40 @@ export class RequestParser {
   }
 
   private addArg(start: number, end: number): void {
+    if (this.argc === 0 && end - start <= NAME_BYTES) {
+      this.argv[this.argc++] = this.commandName(start, end);
+      return;
+    }
     // No encoding argument is UTF-8, and Node decodes it directly instead of looking up the
     // encoding's functions first: a few % of a pipelined SET.
     const s = this.buf.toString(undefined, start, end);
     // U+FFFD in the decoded text is either a real U+FFFD or a replaced invalid sequence.
     if (s.includes('\uFFFD') && !isUtf8(this.buf.subarray(start, end))) this.invalidUtf8 = true;
     this.argv[this.argc++] = s;
+  }
+
+  /**
+   * A command's name: a client sends the same few names again and again, so the last one is
+   * kept with its bytes and reused when they match, instead of decoding a new string each time.
+   */
+  private commandName(start: number, end: number): string {
+    const buf = this.buf;
+    const len = end - start;
+    const bytes = this.nameBytes;
+    if (len === this.nameLength) {
+      let i = 0;
+      while (i < len && buf[start + i] === bytes[i]) i++;
+      if (i === len) return this.name;
+    }
+    const s = buf.toString(undefined, start, end);
+    if (s.includes('\uFFFD') && !isUtf8(buf.subarray(start, end))) {
+      this.invalidUtf8 = true;
+      return s;
+    }
+    for (let i = 0; i < len; i++) bytes[i] = buf[start + i];
+    this.nameLength = len;
+    this.name = s;
+    return s;
   }
 
   private needMore(bytesFromPos: number): ParseResult {
