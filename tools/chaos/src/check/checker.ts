@@ -141,7 +141,13 @@ export function check(records: readonly HistoryRecord[], options: CheckOptions):
 
   const writes = writesOf(ops);
   const removals = ops.filter((o) => (o.type === 'delete' || o.type === 'clear') && o.outcome !== 'failed');
-  const removalsOf = (key: string) => removals.filter((o) => o.type === 'clear' || o.key === key);
+  // Once per key: the checker asks for every acknowledged write and every read (a filter per call made 36,000-operation runs take minutes).
+  const removalsByKey = new Map<string, OpRecord[]>();
+  const removalsOf = (key: string) => {
+    let list = removalsByKey.get(key);
+    if (!list) removalsByKey.set(key, (list = removals.filter((o) => o.type === 'clear' || o.key === key)));
+    return list;
+  };
   /** Greatest wall its stamp could have: an unknown removal may still be applied later. */
   const removalUpper = (d: OpRecord) => (d.outcome === 'unknown' ? Infinity : d.end + tol);
   /** Least wall a write's stamp can have. */
