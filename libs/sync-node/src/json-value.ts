@@ -9,7 +9,7 @@ export type JsonValueResult = { ok: true; value: unknown; bytes: number } | { ok
 export function toJsonValue(value: unknown): JsonValueResult {
   switch (typeof value) {
     case 'string':
-      return { ok: true, value, bytes: value.length + 2 };
+      return { ok: true, value, bytes: stringJsonBytes(value) };
     case 'boolean':
       return { ok: true, value, bytes: 5 };
     case 'number':
@@ -28,4 +28,9 @@ export function toJsonValue(value: unknown): JsonValueResult {
     default:
       return { ok: false, message: `a ${typeof value} is not a JSON value` };
   }
+}
+
+/** The size `toJsonValue` counts for a string value (its UTF-16 units and the two quotes). */
+export function stringJsonBytes(value: string): number {
+  return value.length + 2;
 }

@@ -1,5 +1,5 @@
 import type { Op } from '@meshcache/sync-protocol';
-import { toJsonValue } from './json-value.js';
+import { stringJsonBytes, toJsonValue } from './json-value.js';
 import type { ReplicaCacheOptions } from './node-options.js';
 import type { WriteResult } from './node-types.js';
 
@@ -18,7 +18,7 @@ export function prepareSet(key: string, value: unknown, ttlOption: number | unde
   // A string (every RESP value) is its own JSON form: no result object to unpack on every write.
   let jsonValue = value;
   let bytes: number;
-  if (typeof value === 'string') bytes = value.length + 2;
+  if (typeof value === 'string') bytes = stringJsonBytes(value);
   else {
     const json = toJsonValue(value);
     if (!json.ok) return { ok: false, code: 'INVALID_VALUE', message: json.message };

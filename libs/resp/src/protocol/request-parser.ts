@@ -219,12 +219,17 @@ export class RequestParser {
       this.argv[this.argc++] = this.commandName(start, end);
       return;
     }
+    this.argv[this.argc++] = this.decode(start, end);
+  }
+
+  /** The argument's text; marks the command when its bytes are not valid UTF-8. */
+  private decode(start: number, end: number): string {
     // No encoding argument is UTF-8, and Node decodes it directly instead of looking up the
     // encoding's functions first: a few % of a pipelined SET.
     const s = this.buf.toString(undefined, start, end);
     // U+FFFD in the decoded text is either a real U+FFFD or a replaced invalid sequence.
     if (s.includes('\uFFFD') && !isUtf8(this.buf.subarray(start, end))) this.invalidUtf8 = true;
-    this.argv[this.argc++] = s;
+    return s;
   }
 
   /**
@@ -240,11 +245,9 @@ export class RequestParser {
       while (i < len && buf[start + i] === bytes[i]) i++;
       if (i === len) return this.name;
     }
-    const s = buf.toString(undefined, start, end);
-    if (s.includes('\uFFFD') && !isUtf8(buf.subarray(start, end))) {
-      this.invalidUtf8 = true;
-      return s;
-    }
+    // The name is the command's first argument: invalidUtf8 is still false unless these bytes set it.
+    const s = this.decode(start, end);
+    if (this.invalidUtf8) return s;
     for (let i = 0; i < len; i++) bytes[i] = buf[start + i];
     this.nameLength = len;
     this.name = s;
