@@ -3,6 +3,7 @@ export type { ChangeEvent, DeleteResult, Journal, JournalResult, NodeValue, Peer
 export { ReadOnlyCache } from './read-only-cache.js';
 export type { ReplicaCacheOptions, ReplicaNodeOptions } from './node-options.js';
 export type { EntryRecord } from './entry-store.js';
+export { decodeLog, decodeRecord, encodeRecord, type DecodedLine, type DecodedLog } from './journal-record.js';
 export { ProblemBoard, type Problem, type ProblemChange } from './problem-board.js';
 export { SyncError, type SyncErrorCode } from './sync-error.js';
 export type { LinkEnd, LinkHandle, LinkInfo } from './link.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DiskState } from './disk-probe.js';
 import { CorruptDataError, DiskStore } from './disk-store.js';
 import type { LogFileIo } from './op-log-writer.js';
-import { decodeLog, encodeRecord } from './record-codec.js';
+import { decodeLog, encodeRecord } from '@meshcache/sync-node';
 
 const dirs: string[] = [];
 const freshDir = () => {

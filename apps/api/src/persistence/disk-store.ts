@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DiskProbe, type DiskState } from './disk-probe.js';
 import { jsonChunks } from './json-chunks.js';
 import { OpLogWriter, type DiskFault, type DurableListener, type FsyncPolicy, type LogFileIo } from './op-log-writer.js';
-import { decodeLog } from './record-codec.js';
+import { decodeLog } from '@meshcache/sync-node';
 import { readSnapshotFile, syncDir, writeVerifiedTemp } from './snapshot-file.js';
 
 export interface DiskStoreOptions {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpLogWriter, type FsyncPolicy, type LogFileIo } from './op-log-writer.js';
-import { decodeLog } from './record-codec.js';
+import { decodeLog } from '@meshcache/sync-node';
 
 /** Real file calls, except that while `full` is set a write takes `room` bytes at most, then fails with ENOSPC. */
 const fillingDisk = () => {

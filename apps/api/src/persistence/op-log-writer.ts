@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { encodeRecord } from './record-codec.js';
+import { encodeRecord } from '@meshcache/sync-node';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 

@@ -1,15 +1,11 @@
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { encodeRecord } from '@meshcache/sync-node';
 import { crashDisk } from './crash-disk.js';
 
-// The server's log format (apps/api record-codec): "<crc32 hex> <JSON>\n" per operation.
-const record = (value: unknown) => {
-  const json = JSON.stringify(value);
-  return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
-};
-const op = (origin: string, seq: number, wall: number, o: Record<string, unknown>) => record({ origin, seq, hlc: { wall, logical: 0, node: origin }, op: o });
+// The server's log format (sync-node's journal-record): "<crc32 hex> <JSON>\n" per operation.
+const op = (origin: string, seq: number, wall: number, o: Record<string, unknown>) => encodeRecord({ origin, seq, hlc: { wall, logical: 0, node: origin }, op: o });
 
 describe('crashDisk', () => {
   const root = mkdtempSync(join(tmpdir(), 'chaos-crash-'));

@@ -1,6 +1,6 @@
 import { existsSync, openSync, readdirSync, readFileSync, readSync, closeSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { decodeRecord } from '@meshcache/sync-node';
 import { OperationSchema, nodeIdOfOrigin } from '@meshcache/sync-protocol';
 import { z } from 'zod';
 import type { CrashRecord, LoggedWrite } from '../check/history.js';
@@ -57,14 +57,11 @@ export function ownWrites(text: string, node: string): LoggedWrite[] {
   const lines = text.split('\n');
   lines.pop(); // no newline yet: a record that never completed
   for (const line of lines) {
-    const json = line.slice(9);
-    if (line[8] !== ' ' || crc32(json) !== Number.parseInt(line.slice(0, 8), 16)) continue;
-    let op: z.infer<typeof OperationSchema>;
-    try {
-      op = OperationSchema.parse(JSON.parse(json));
-    } catch {
-      continue;
-    }
+    const record = decodeRecord(line);
+    if (!record.ok) continue;
+    const parsed = OperationSchema.safeParse(record.value);
+    if (!parsed.success) continue;
+    const op = parsed.data;
     if (nodeIdOfOrigin(op.origin) !== node) continue;
     const wall = op.hlc.wall;
     if (op.op.type === 'set') out.push({ type: 'set', key: op.op.key, value: typeof op.op.value === 'string' ? op.op.value : JSON.stringify(op.op.value), wall });

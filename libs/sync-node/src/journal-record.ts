@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 
 /**
- * One operation-log record per line: `<crc32 of the JSON, 8 hex digits> <JSON>\n`. The checksum
+ * The line format of a journal (an operation log, see `Journal`): one record per line, `<crc32 of the JSON, 8 hex digits> <JSON>\n`. The checksum
  * catches bit rot and half-written lines that happen to end in a newline; JSON text never
  * contains a raw newline, so lines are records.
  */
