@@ -104,13 +104,10 @@ export class TinyLfuPolicy implements EvictionPolicy {
     links[at + COUNT] = 1;
     links[at + HASH] = hash;
     this.stamp(at);
-    if (hash >= 0) {
-      this.sketch.increment(hash);
-      this.link(WINDOW, slot);
-      this.resize(this.regrets.missed(hash, this.clock));
-    } else {
-      this.link(WINDOW, slot);
-    }
+    if (hash >= 0) this.sketch.increment(hash);
+    this.link(WINDOW, slot);
+    // Keys without a content hash leave no ghost to find.
+    if (hash >= 0) this.resize(this.regrets.missed(hash, this.clock));
     this.drainWindow();
     if (++this.misses + this.hits >= this.sampleSize) this.climb();
   }
