@@ -124,19 +124,23 @@ export class Cache<K, V> {
       this.missCount++;
       return undefined;
     }
-    const expiresAt = this.expiresAt;
-    if (expiresAt !== null) {
-      const at = expiresAt[slot];
-      if (at !== 0 && at <= this.now()) {
-        this.expire(slot);
-        this.missCount++;
-        if (this.pending.length !== 0) this.flush();
-        return undefined;
-      }
-    }
+    if (this.expiresAt !== null && this.expiredOnRead(slot)) return undefined;
     this.hitCount++;
     this.policy.touch(slot);
     return this.valueAt[slot];
+  }
+
+  /**
+   * `get`'s expiry check, out of line: a cache without TTL never runs it, and its bytecode
+   * kept out of `get` leaves V8 room to inline the lookup and the policy's `touch` into callers.
+   */
+  private expiredOnRead(slot: number): boolean {
+    const at = (this.expiresAt as Float64Array)[slot];
+    if (at === 0 || at > this.now()) return false;
+    this.expire(slot);
+    this.missCount++;
+    if (this.pending.length !== 0) this.flush();
+    return true;
   }
 
   /** The value without touching recency, frequency or hit/miss counters. */
