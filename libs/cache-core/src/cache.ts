@@ -171,7 +171,13 @@ export class Cache<K, V> {
    * unchanged, when the entry alone exceeds `maxBytes`.
    */
   set(key: K, value: V, options?: SetOptions): SetResult {
-    if (this.plain && options === undefined) return this.setPlain(key, value);
+    // Two small methods rather than one large one: V8 inlines `set` and `setPlain` into a
+    // caller's optimised code only while their bytecode stays small.
+    return this.plain && options === undefined ? this.setPlain(key, value) : this.setChecked(key, value, options);
+  }
+
+  /** `set` with every check: TTL, byte budget, onEvict, pending loads, per-call options. */
+  private setChecked(key: K, value: V, options: SetOptions | undefined): SetResult {
     let ttl = this.defaultTtl;
     if (options !== undefined && options.ttlMs !== undefined) ttl = checkTtl(options.ttlMs, 'set() ttlMs');
     let size = 0;

@@ -133,10 +133,11 @@ export class KeyIndex<K> {
   }
 
   private mapKey(key: K, hash: number, slot: number): void {
-    if (hash === IDENTITY) {
-      this.byIdentity.set(key, slot);
-      return;
-    }
+    if (hash === IDENTITY) this.byIdentity.set(key, slot);
+    else this.mapHashed(hash, slot);
+  }
+
+  private mapHashed(hash: number, slot: number): void {
     if ((this.hashed + 1) * MIN_POSITIONS_PER_ENTRY > this.mask + 1) this.rehash((this.mask + 1) * 2);
     this.place(hash, slot);
     this.hashed++;
@@ -145,10 +146,11 @@ export class KeyIndex<K> {
   /** Takes the key held by `slot` out of the table or `byIdentity`; `keys` is left to the caller. */
   private unmapSlot(slot: number): void {
     const hash = this.slotHash[slot];
-    if (hash === IDENTITY) {
-      this.byIdentity.delete(this.keys[slot] as K);
-      return;
-    }
+    if (hash === IDENTITY) this.byIdentity.delete(this.keys[slot] as K);
+    else this.unmapHashed(slot, hash);
+  }
+
+  private unmapHashed(slot: number, hash: number): void {
     const table = this.table;
     const mask = this.mask;
     let at = hash & mask;
