@@ -58,7 +58,7 @@ describe('jsonChunks', () => {
     return { log, slicing };
   };
 
-  it('ends a step by the clock, counting the time spent pulling a batch, not after a count of items or batches', async () => {
+  it('ends a step by the clock, counting the time spent pulling a batch: never more than one batch past its 4 ms', async () => {
     const { log, slicing } = fakeSlicing();
     // Each item costs 1 ms to serialise, each pull of a batch 3 ms: no step may run on for long.
     const item = (i: number) => ({ toJSON: () => ((log.clock += 1), log.done++, i) });
@@ -71,9 +71,9 @@ describe('jsonChunks', () => {
     let out = '';
     for await (const chunk of jsonChunks({ entries: new BatchedArray(batches()) }, slicing)) out += chunk;
     expect(out).toBe(JSON.stringify({ entries: Array.from({ length: 3000 }, (_, i) => i) }));
-    // The clock is looked at every 32 items: a step never serialises more than that once 4 ms are spent.
-    expect(Math.max(...log.perStep, log.done - log.doneAtTurn)).toBeLessThanOrEqual(32);
-    expect(log.perStep.length).toBeGreaterThanOrEqual(3000 / 32 - 1);
+    // The clock is looked at after each batch: a step never goes on past the batch in which its 4 ms ran out.
+    expect(Math.max(...log.perStep, log.done - log.doneAtTurn)).toBeLessThanOrEqual(100);
+    expect(log.perStep.length).toBeGreaterThanOrEqual(29);
   });
 
   it('gives no turn back while the work is cheap: the clock bounds a slice, not a number of batches', async () => {
