@@ -174,12 +174,12 @@ async function run(options: ChaosOptions): Promise<number> {
       faultRecords.push({ kind: 'fault', id, fault: plan.fault, group: plan.group, phase: 'start', at: start, targets: plan.targets, mechanism: injected.mechanism });
       if (injected.crash) faultRecords.push(injected.crash);
       await sleep(plan.holdMs);
-      await injected.heal();
+      const effect = await injected.heal();
       const end = Date.now();
       lastHeal = end;
       faultRecords.push({ kind: 'fault', id, fault: plan.fault, group: plan.group, phase: 'end', at: end, targets: plan.targets, mechanism: injected.mechanism });
       const recoveredAt = await until(() => clusterConnected(network.nodes, token), 30_000);
-      log(`fault ${id} healed; ${recoveredAt === null ? 'cluster NOT reconnected within 30 s' : `reconnected after ${recoveredAt - end} ms`}`);
+      log(`fault ${id} healed${effect ? ` (${effect})` : ''}; ${recoveredAt === null ? 'cluster NOT reconnected within 30 s' : `reconnected after ${recoveredAt - end} ms`}`);
       await sleep(1000);
       const captureDir = join(out, 'captures', `${i + 1}-${plan.fault}`);
       const after = await capture(network.nodes, token, captureDir);

@@ -15,8 +15,8 @@ export const CLOCK_SKEW = '+300s';
 export interface Injected {
   /** What was done, as commands or mechanisms, for the report. */
   mechanism: string;
-  /** Undoes it (restarts, unblocks...). */
-  heal(): Promise<void>;
+  /** Undoes it (restarts, unblocks...); may say what the fault did meanwhile, for the log. */
+  heal(): Promise<string | void>;
   /** For kill -9 and the power cut: what the node's disk held after it. */
   crash?: CrashRecord;
 }
