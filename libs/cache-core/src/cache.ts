@@ -61,6 +61,8 @@ export class Cache<K, V> {
   /** Bumped whenever entries move to other slots (see `layoutVersion`). */
   private layout = 0;
   private pending: unknown[] = [];
+  /** An empty array for `flush` to swap in (null while an inner flush holds it). */
+  private sparePending: unknown[] | null = [];
   private loads: Map<K, PendingLoad<V>> | null = null;
   private hitCount = 0;
   private missCount = 0;
@@ -601,9 +603,14 @@ export class Cache<K, V> {
   /** Calls `onEvict` for removals queued by the operation that just finished, so it may re-enter. */
   private flush(): void {
     const batch = this.pending;
-    this.pending = [];
+    // Removals queued by a re-entering onEvict go to the spare array and are reported by the
+    // flush of that inner operation. Two arrays in turn, not a new one per overwrite.
+    this.pending = this.sparePending ?? [];
+    this.sparePending = null;
     const onEvict = this.onEvict as EvictHandler<K, V>;
     for (let i = 0; i < batch.length; i += 3) onEvict(batch[i] as K, batch[i + 1] as V, batch[i + 2] as EvictionReason);
+    batch.length = 0;
+    this.sparePending = batch;
   }
 
   private invalidateLoad(key: K): void {
