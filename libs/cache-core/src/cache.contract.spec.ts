@@ -185,6 +185,21 @@ describe.each(strategies)('Cache contract (%s)', (strategy) => {
     expect(c.has(`re-${victims[0]}`)).toBe(true);
   });
 
+  it('reports each overwrite once, in order, when onEvict overwrites another key from inside a report', () => {
+    const reports: string[] = [];
+    const c: Cache<string, number> = make(10, {
+      onEvict: (k, v, r) => {
+        reports.push(`${k}:${v}:${r}`);
+        if (k === 'a' && v < 3) c.set('b', v * 10);
+      },
+    });
+    c.set('a', 1);
+    c.set('b', 1);
+    for (const v of [2, 3, 4]) c.set('a', v);
+    c.delete('b');
+    expect(reports).toEqual(['a:1:set', 'b:1:set', 'a:2:set', 'b:10:set', 'a:3:set', 'b:20:delete']);
+  });
+
   it('expires entries with an injected clock and counts expirations', () => {
     let t = 1000;
     const reasons: EvictionReason[] = [];

@@ -16,7 +16,7 @@ export const dispatch = (c: RespConnection): void | Promise<void> => {
   let spec: CommandSpec | undefined;
   // A client sends the same name again and again (the parser even hands back the same string):
   // the connection keeps the last name it looked up with its spec.
-  if (name === c.lastName && c.lastSpec !== undefined) spec = c.lastSpec;
+  if (name === c.lastName) spec = c.lastSpec;
   else {
     spec = commands.get(name) ?? commands.get(name.toLowerCase());
     c.lastName = name;
