@@ -69,7 +69,8 @@ export class Backlog {
   }
 
   append(operation: Operation, approxBytes: number): void {
-    if (this.count === this.capacity) this.dropOldest();
+    // Full, the oldest operation is in the very slot written below: nothing of it to clear.
+    if (this.count === this.capacity) this.dropOldest(false);
     const size = approxBytes + 100;
     const slot = operation.seq % this.capacity;
     const { op, hlc } = operation;
@@ -87,29 +88,34 @@ export class Backlog {
       case 'delete':
         this.kinds[slot] = DELETE;
         this.keys[slot] = op.key;
+        this.values[slot] = undefined;
         break;
       case 'clear':
         this.kinds[slot] = CLEAR;
+        this.keys[slot] = undefined;
+        this.values[slot] = undefined;
         break;
       case 'strategy':
         this.kinds[slot] = STRATEGY;
         this.keys[slot] = op.strategy;
+        this.values[slot] = undefined;
         break;
     }
     this.sizes[slot] = size;
     this.count++;
     this.totalBytes += size;
-    while (this.totalBytes > this.maxBytes && this.count > 1) this.dropOldest();
+    while (this.totalBytes > this.maxBytes && this.count > 1) this.dropOldest(true);
   }
 
-  private dropOldest(): void {
+  /** `release`: let go of what the operation holds (its slot is not about to be rewritten). */
+  private dropOldest(release: boolean): void {
     const slot = this.first % this.capacity;
     this.totalBytes -= this.sizes[slot];
-    this.kinds[slot] = 0;
-    this.origins[slot] = undefined;
-    this.stampNodes[slot] = undefined;
-    this.keys[slot] = undefined;
-    this.values[slot] = undefined;
+    if (release) {
+      this.kinds[slot] = 0;
+      this.keys[slot] = undefined;
+      this.values[slot] = undefined;
+    }
     this.sizes[slot] = 0;
     this.first++;
     this.count--;
