@@ -30,11 +30,13 @@ export function promValue(text: string, name: string): number | undefined {
 export async function sampleNode(node: string, pid: number, url: string, t: number): Promise<Sample> {
   const metrics = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   const proc = procStats(pid);
+  const lastSnapshotAt = promValue(metrics, 'meshcache_last_snapshot_timestamp_seconds');
   return {
     node,
     t,
     ...proc,
     heapUsedBytes: promValue(metrics, 'nodejs_heap_size_used_bytes') ?? 0,
     eventLoopLagMaxMs: (promValue(metrics, 'nodejs_eventloop_lag_max_seconds') ?? 0) * 1000,
+    lastSnapshotAt: lastSnapshotAt === undefined ? undefined : Math.round(lastSnapshotAt * 1000),
   };
 }

@@ -39,6 +39,16 @@ describe('soak verdict', () => {
     expect(lag).toEqual({ name: 's1 event-loop lag', ok: false, detail: 'max 180.0 ms (at most 50); 12.0 ms outside the samples just after the 1 strategy switches' });
   });
 
+  it('names the lag of the samples around the disk snapshots apart from the others', () => {
+    // A snapshot every 20 s, taken between two samples; the one after it is slow.
+    const samples = run(300).map((s) => ({ ...s, lastSnapshotAt: 1_000_000 + Math.floor((s.t + 1000) / 20_000) * 20_000, eventLoopLagMaxMs: s.t === 40_000 ? 95 : s.t === 42_000 ? 70 : 12 }));
+    const lag = judge(samples, quiet, STRICT).find((c) => c.name === 's1 event-loop lag');
+    expect(lag?.detail).toBe('max 95.0 ms (at most 50); 95.0 ms in the 58 samples around the 29 disk snapshots, 12.0 ms in the other samples apart from the switches');
+    // Without DATA_DIR the gauge stays 0: nothing to name.
+    const none = judge(run(300).map((s) => ({ ...s, lastSnapshotAt: 0 })), quiet, STRICT).find((c) => c.name === 's1 event-loop lag');
+    expect(none?.detail).toBe('max 12.0 ms (at most 50)');
+  });
+
   it('relaxes only timing and memory for CI, never handles or errors', () => {
     expect(failed(run(300, { lag: 80 }), quiet, CI)).toEqual([]);
     // Latency is reported, not judged, on a shared CI machine.
