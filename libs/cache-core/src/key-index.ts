@@ -49,6 +49,8 @@ export class KeyIndex<K> {
   private slotHash = new Int32Array(16);
   /** Strings go to `byIdentity` (a small cache, see STRING_TABLE_MIN); fixed until `clear`. */
   private stringsByIdentity: boolean;
+  /** Bumped by every change of which key a slot holds: a slot found at one version is still the key's at the same version. */
+  version = 0;
 
   constructor(capacity: number) {
     this.stringsByIdentity = capacity < STRING_TABLE_MIN;
@@ -103,6 +105,7 @@ export class KeyIndex<K> {
     this.slotHash[slot] = hash;
     this.mapKey(key, hash, slot);
     this.count++;
+    this.version++;
   }
 
   /** Unmaps the key held by `slot` and clears `keys[slot]`. */
@@ -110,6 +113,7 @@ export class KeyIndex<K> {
     this.unmapSlot(slot);
     this.keys[slot] = undefined;
     this.count--;
+    this.version++;
   }
 
   /**
@@ -121,6 +125,7 @@ export class KeyIndex<K> {
     this.keys[slot] = key;
     this.slotHash[slot] = hash;
     this.mapKey(key, hash, slot);
+    this.version++;
   }
 
   private mapKey(key: K, hash: number, slot: number): void {
@@ -162,6 +167,7 @@ export class KeyIndex<K> {
   /** Empties the index, sized for about `entries` keys of a cache of `capacity`. */
   clear(entries: number, capacity: number): void {
     this.stringsByIdentity = capacity < STRING_TABLE_MIN;
+    this.version++;
     this.keys = [];
     this.byIdentity = null;
     this.hashed = 0;
