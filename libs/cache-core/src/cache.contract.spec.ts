@@ -20,6 +20,35 @@ describe.each(strategies)('Cache contract (%s)', (strategy) => {
     expect(c.has('a')).toBe(false);
   });
 
+  it('a set right after a peek of the same key writes that key, whatever moved in between', () => {
+    for (const extra of [{}, { onEvict: () => {} }, { maxBytes: 100, sizeOf: () => 1 }]) {
+      const c = make(3, extra);
+      c.set('a', 1);
+      c.set('b', 2);
+      expect(c.peek('a')).toBe(1);
+      // a's slot goes to c: the slot the peek found no longer holds a.
+      c.delete('a');
+      c.set('c', 3);
+      expect(c.set('a', 9)).toMatchObject({ created: true });
+      expect([c.peek('a'), c.peek('b'), c.peek('c'), c.size]).toEqual([9, 2, 3, 3]);
+      // Found, then deleted: its slot is free, and the set inserts the key again.
+      expect(c.peek('c')).toBe(3);
+      c.delete('c');
+      expect(c.set('c', 7)).toMatchObject({ created: true });
+      expect([c.get('c'), c.size]).toEqual([7, 3]);
+      // Found absent, then inserted by another write: the next set overwrites it.
+      expect(c.peek('d')).toBeUndefined();
+      c.delete('b');
+      expect(c.set('d', 4)).toMatchObject({ created: true });
+      expect(c.set('d', 5)).toMatchObject({ created: false });
+      expect([c.peek('d'), c.size]).toEqual([5, 3]);
+      expect(c.has('e')).toBe(false);
+      c.clear();
+      expect(c.set('e', 6)).toMatchObject({ created: true });
+      expect([...c.keys()]).toEqual(['e']);
+    }
+  });
+
   it('says whether a set created the key: a write over an expired or evicted entry creates it again', () => {
     let t = 0;
     // The plain path (no TTL, byte budget or hook), and each of the checks the general path adds.
@@ -183,6 +212,21 @@ describe.each(strategies)('Cache contract (%s)', (strategy) => {
     expect(victims).toHaveLength(1);
     expect(c.size).toBe(2);
     expect(c.has(`re-${victims[0]}`)).toBe(true);
+  });
+
+  it('reports each overwrite once, in order, when onEvict overwrites another key from inside a report', () => {
+    const reports: string[] = [];
+    const c: Cache<string, number> = make(10, {
+      onEvict: (k, v, r) => {
+        reports.push(`${k}:${v}:${r}`);
+        if (k === 'a' && v < 3) c.set('b', v * 10);
+      },
+    });
+    c.set('a', 1);
+    c.set('b', 1);
+    for (const v of [2, 3, 4]) c.set('a', v);
+    c.delete('b');
+    expect(reports).toEqual(['a:1:set', 'b:1:set', 'a:2:set', 'b:10:set', 'a:3:set', 'b:20:delete']);
   });
 
   it('expires entries with an injected clock and counts expirations', () => {

@@ -61,6 +61,17 @@ export class Cache<K, V> {
   /** Bumped whenever entries move to other slots (see `layoutVersion`). */
   private layout = 0;
   private pending: unknown[] = [];
+  /**
+   * The last key `liveSlot` looked up, its hash and the slot found (-1: absent), at the index's
+   * version then: a `set` of the same key while no slot changed hands takes them instead of
+   * hashing and probing again (sync-node peeks at a key to decide a write, then writes it).
+   */
+  private seenKey: K | undefined = undefined;
+  private seenHash = 0;
+  private seenSlot = -1;
+  private seenVersion = -1;
+  /** An empty array for `flush` to swap in (null while an inner flush holds it). */
+  private sparePending: unknown[] | null = [];
   private loads: Map<K, PendingLoad<V>> | null = null;
   private hitCount = 0;
   private missCount = 0;
@@ -188,8 +199,15 @@ export class Cache<K, V> {
       size = measured;
     }
     if (this.loads !== null) this.invalidateLoad(key);
-    const keyHashed = this.index.hash(key);
-    let slot = this.index.find(key, keyHashed);
+    let keyHashed: number;
+    let slot: number;
+    if (key === this.seenKey && this.seenVersion === this.index.version) {
+      keyHashed = this.seenHash;
+      slot = this.seenSlot;
+    } else {
+      keyHashed = this.index.hash(key);
+      slot = this.index.find(key, keyHashed);
+    }
     if (slot !== -1 && this.expiresAt !== null && this.isExpired(slot)) {
       // An expired entry is gone: the write is an insertion, not an overwrite.
       this.expire(slot);
@@ -464,7 +482,12 @@ export class Cache<K, V> {
   }
 
   private liveSlot(key: K): number {
-    const slot = this.index.get(key);
+    const hash = this.index.hash(key);
+    const slot = this.index.find(key, hash);
+    this.seenKey = key;
+    this.seenHash = hash;
+    this.seenSlot = slot;
+    this.seenVersion = this.index.version;
     if (slot === -1) return -1;
     if (this.isExpired(slot)) {
       this.expire(slot);
@@ -611,9 +634,14 @@ export class Cache<K, V> {
   /** Calls `onEvict` for removals queued by the operation that just finished, so it may re-enter. */
   private flush(): void {
     const batch = this.pending;
-    this.pending = [];
+    // Removals queued by a re-entering onEvict go to the spare array and are reported by the
+    // flush of that inner operation. Two arrays in turn, not a new one per overwrite.
+    this.pending = this.sparePending ?? [];
+    this.sparePending = null;
     const onEvict = this.onEvict as EvictHandler<K, V>;
     for (let i = 0; i < batch.length; i += 3) onEvict(batch[i] as K, batch[i + 1] as V, batch[i + 2] as EvictionReason);
+    batch.length = 0;
+    this.sparePending = batch;
   }
 
   private invalidateLoad(key: K): void {

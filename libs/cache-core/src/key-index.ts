@@ -49,6 +49,8 @@ export class KeyIndex<K> {
   private slotHash = new Int32Array(16);
   /** Strings go to `byIdentity` (a small cache, see STRING_TABLE_MIN); fixed until `clear`. */
   private stringsByIdentity: boolean;
+  /** Bumped by every change of which key a slot holds: a slot found at one version is still the key's at the same version. */
+  version = 0;
 
   constructor(capacity: number) {
     this.stringsByIdentity = capacity < STRING_TABLE_MIN;
@@ -112,6 +114,7 @@ export class KeyIndex<K> {
     this.slotHash[slot] = hash;
     this.mapKey(key, hash, slot);
     this.count++;
+    this.version++;
   }
 
   /** Unmaps the key held by `slot` and clears `keys[slot]`. */
@@ -119,6 +122,7 @@ export class KeyIndex<K> {
     this.unmapSlot(slot);
     this.keys[slot] = undefined;
     this.count--;
+    this.version++;
   }
 
   /**
@@ -130,6 +134,7 @@ export class KeyIndex<K> {
     this.keys[slot] = key;
     this.slotHash[slot] = hash;
     this.mapKey(key, hash, slot);
+    this.version++;
   }
 
   private mapKey(key: K, hash: number, slot: number): void {
@@ -173,6 +178,7 @@ export class KeyIndex<K> {
   /** Empties the index, sized for about `entries` keys of a cache of `capacity`. */
   clear(entries: number, capacity: number): void {
     this.stringsByIdentity = capacity < STRING_TABLE_MIN;
+    this.version++;
     this.keys = [];
     this.byIdentity = new Map();
     this.hashed = 0;

@@ -148,10 +148,10 @@ export class ClockHealth {
    * ms — the previous answer stands and nothing is recomputed. A change of any of them (a peer's
    * heartbeat, a refusal, a jump, a new ms) recomputes it at once, so a node whose clock is out
    * of bounds refuses the very next write; a jump is noticed at most one ms later than if it
-   * were checked continuously. `onJump` is called when the wall clock jumped.
+   * were checked continuously. `onJump` is called when the wall clock jumped. `now` is the wall
+   * clock, when the caller has just read it.
    */
-  assess(origin: string, hlcWall: number, onJump: () => void): ClockVerdict {
-    const now = this.options.now();
+  assess(origin: string, hlcWall: number, onJump: () => void, now: number = this.options.now()): ClockVerdict {
     const monotonicMs = Math.floor(this.options.monotonic());
     const clusterSize = this.options.clusterSize();
     const last = this.last;

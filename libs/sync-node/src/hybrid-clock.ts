@@ -17,7 +17,12 @@ export class HybridClock {
 
   /** A new timestamp for a local event, greater than every timestamp seen so far. */
   tick(): Hlc {
-    const pt = Math.floor(this.physicalNow());
+    return this.tickAt(this.physicalNow());
+  }
+
+  /** `tick()` with the physical clock already read (`physicalMs`, from the same clock). */
+  tickAt(physicalMs: number): Hlc {
+    const pt = Math.floor(physicalMs);
     if (pt > this.wall) {
       this.wall = pt;
       this.logical = 0;

@@ -1,4 +1,4 @@
-import { compareHlc, type Hlc } from '@meshcache/sync-protocol';
+import { compareHlcParts, type Hlc } from '@meshcache/sync-protocol';
 
 /** Writes remembered by default: a clear scans at most this many keys (about a millisecond). */
 export const RECENT_WRITES = 8192;
@@ -11,31 +11,42 @@ export const RECENT_WRITES = 8192;
  * within the last `capacity` writes there, is decided from this alone.
  *
  * Removals are not recorded: a remembered key may be gone or overwritten since, so the caller
- * checks each candidate against the store. One compare and two array writes per write.
+ * checks each candidate against the store. A few array writes per write, and no object: the
+ * stamps are kept taken apart (numbers in typed arrays), so remembering a write keeps only its
+ * key alive, not its stamp (see Backlog for why that matters).
  */
 export class RecentWrites {
   private readonly keys: (string | undefined)[];
-  private readonly stamps: (Hlc | undefined)[];
+  private readonly walls: Float64Array;
+  private readonly logicals: Float64Array;
+  private readonly nodes: (string | undefined)[];
   private next = 0;
   private count = 0;
-  /** The newest stamp among writes no longer remembered (null: none, or all were cleared). */
-  private forgottenMax: Hlc | null = null;
+  /** The newest stamp among writes no longer remembered (forgottenNode null: none, or all were cleared). */
+  private forgottenWall = 0;
+  private forgottenLogical = 0;
+  private forgottenNode: string | null = null;
 
   constructor(private readonly capacity: number = RECENT_WRITES) {
-    this.keys = new Array<string | undefined>(capacity);
-    this.stamps = new Array<Hlc | undefined>(capacity);
+    this.keys = new Array<string | undefined>(capacity).fill(undefined);
+    this.walls = new Float64Array(capacity);
+    this.logicals = new Float64Array(capacity);
+    this.nodes = new Array<string | undefined>(capacity).fill(undefined);
   }
 
   note(key: string, hlc: Hlc): void {
     if (this.capacity === 0) {
-      this.forget(hlc);
+      this.forget(hlc.wall, hlc.logical, hlc.node);
       return;
     }
-    if (this.count === this.capacity) this.forget(this.stamps[this.next] as Hlc);
+    const at = this.next;
+    if (this.count === this.capacity) this.forget(this.walls[at], this.logicals[at], this.nodes[at] as string);
     else this.count++;
-    this.keys[this.next] = key;
-    this.stamps[this.next] = hlc;
-    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    this.keys[at] = key;
+    this.walls[at] = hlc.wall;
+    this.logicals[at] = hlc.logical;
+    this.nodes[at] = hlc.node;
+    this.next = at + 1 === this.capacity ? 0 : at + 1;
   }
 
   /**
@@ -43,10 +54,10 @@ export class RecentWrites {
    * store's entries newer than `hlc`; null when a forgotten write may be newer.
    */
   newerThan(hlc: Hlc): string[] | null {
-    if (this.forgottenMax !== null && compareHlc(this.forgottenMax, hlc) > 0) return null;
+    if (this.forgottenNode !== null && compareHlcParts(this.forgottenWall, this.forgottenLogical, this.forgottenNode, hlc.wall, hlc.logical, hlc.node) > 0) return null;
     const out = new Set<string>();
     for (let i = 0; i < this.count; i++) {
-      if (compareHlc(this.stamps[i] as Hlc, hlc) > 0) out.add(this.keys[i] as string);
+      if (compareHlcParts(this.walls[i], this.logicals[i], this.nodes[i] as string, hlc.wall, hlc.logical, hlc.node) > 0) out.add(this.keys[i] as string);
     }
     return [...out];
   }
@@ -54,13 +65,17 @@ export class RecentWrites {
   /** The store was emptied: nothing written before can be newer than anything. */
   reset(): void {
     this.keys.fill(undefined);
-    this.stamps.fill(undefined);
+    this.nodes.fill(undefined);
     this.next = 0;
     this.count = 0;
-    this.forgottenMax = null;
+    this.forgottenNode = null;
   }
 
-  private forget(hlc: Hlc): void {
-    if (this.forgottenMax === null || compareHlc(hlc, this.forgottenMax) > 0) this.forgottenMax = hlc;
+  private forget(wall: number, logical: number, node: string): void {
+    if (this.forgottenNode === null || compareHlcParts(wall, logical, node, this.forgottenWall, this.forgottenLogical, this.forgottenNode) > 0) {
+      this.forgottenWall = wall;
+      this.forgottenLogical = logical;
+      this.forgottenNode = node;
+    }
   }
 }

@@ -31,10 +31,15 @@ export type Hlc = z.infer<typeof HlcSchema>;
 
 /** Total order on timestamps: wall time, then logical counter, then origin (string order). */
 export function compareHlc(a: Hlc, b: Hlc): number {
-  if (a.wall !== b.wall) return a.wall < b.wall ? -1 : 1;
-  if (a.logical !== b.logical) return a.logical < b.logical ? -1 : 1;
-  if (a.node === b.node) return 0;
-  return a.node < b.node ? -1 : 1;
+  return compareHlcParts(a.wall, a.logical, a.node, b.wall, b.logical, b.node);
+}
+
+/** `compareHlc` of two timestamps given by their parts, for stores that keep them taken apart (no object per stamp). */
+export function compareHlcParts(wallA: number, logicalA: number, nodeA: string, wallB: number, logicalB: number, nodeB: string): number {
+  if (wallA !== wallB) return wallA < wallB ? -1 : 1;
+  if (logicalA !== logicalB) return logicalA < logicalB ? -1 : 1;
+  if (nodeA === nodeB) return 0;
+  return nodeA < nodeB ? -1 : 1;
 }
 
 /** The node id part of an origin (`n1#k3f` → `n1`). */

@@ -1,6 +1,6 @@
 export { PROTOCOL_MIN_VERSION, PROTOCOL_VERSION, negotiateProtocol } from './version.js';
 export type { ProtocolRange } from './version.js';
-export { HlcSchema, NodeIdSchema, OriginSchema, compareHlc, nodeIdOfOrigin } from './hlc.js';
+export { HlcSchema, NodeIdSchema, OriginSchema, compareHlc, compareHlcParts, nodeIdOfOrigin } from './hlc.js';
 export type { Hlc } from './hlc.js';
 export { FoldedIncarnationsSchema, VersionVectorSchema } from './version-vector.js';
 export type { FoldedIncarnations, VersionVectorPairs } from './version-vector.js';

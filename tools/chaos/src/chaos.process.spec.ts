@@ -42,13 +42,13 @@ const leftovers = (prefix: string): string[] => {
   const etc = existsSync('/etc/netns') ? readdirSync('/etc/netns') : [];
   return [...ns.split('\n'), ...links.split('\n'), ...etc].filter((l) => l.includes(prefix));
 };
-/** Processes whose environment names `marker` (the nodes' DATA_DIR, the clients' output file). */
+/** Processes whose environment or command line names `marker` (the nodes' DATA_DIR, the clients' output file, lazyfs' mount). */
 const processesOf = (marker: string): string[] =>
   readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)
     .filter((p) => {
       try {
-        return readFileSync(`/proc/${p}/environ`, 'utf8').includes(marker);
+        return readFileSync(`/proc/${p}/environ`, 'utf8').includes(marker) || readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
       } catch {
         return false;
       }
@@ -88,10 +88,12 @@ describe('npm run chaos', () => {
     if (process.getuid?.() !== 0) console.log('chaos SIGINT test: not root, checks the loopback fallback only');
     const out = join(root, 'tmp/chaos-test-sigint');
     let sent = false;
-    // Seed 12, kill only: f1 kills a node for about a second; the first Ctrl-C comes during that
-    // hold, so the run heals (restarts the node) while the cleanup is under way; the second soon after.
-    const run = await chaos(['--seconds', '60', '--seed', '12', '--faults', 'kill', '--no-screenshots', '--out', out], (line, child) => {
-      const hold = /fault f1 kill .*hold (\d+) ms/.exec(line);
+    // Seed 12, kill and power: f1 kills a node for about a second; the first Ctrl-C comes during
+    // that hold, so the run heals (restarts the node) while the cleanup is under way; the second
+    // soon after. With the power group, DATA_DIRs are lazyfs mounts (where FUSE is available):
+    // they and their processes must go too.
+    const run = await chaos(['--seconds', '60', '--seed', '12', '--faults', 'kill,power', '--no-screenshots', '--out', out], (line, child) => {
+      const hold = /fault f1 (?:kill|power-loss|cut-off-power-loss) .*hold (\d+) ms/.exec(line);
       if (!sent && hold) {
         sent = true;
         const group = -(child.pid as number);

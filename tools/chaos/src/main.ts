@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { check } from './check/checker.js';
 import { parseJsonl, toJsonl, type CrashRecord, type FaultRecord, type FinalRecord, type HistoryRecord } from './check/history.js';
+import { lazyFsAvailable } from './cluster/lazy-disk.js';
 import { ClusterNodes } from './cluster/nodes.js';
 import { awaitConvergence, finalEntries } from './cluster/final-state.js';
 import { capture, clusterConnected, deadlinesEnforced } from './cluster/operator.js';
@@ -99,13 +100,17 @@ async function run(options: ChaosOptions): Promise<number> {
     log(network.note);
 
     const token = randomBytes(16).toString('hex');
+    const tmpfsMb = process.getuid?.() === 0 ? 64 : undefined;
+    const lazy = tmpfsMb && options.faults.includes('power') ? lazyFsAvailable() : undefined;
+    if (lazy) log(lazy.ok ? 'power cut: DATA_DIRs on lazyfs (FUSE) over their tmpfs; a cut drops every byte not fsynced' : `power cut: emulated from FSYNC_TRACE_FILE (no lazyfs: ${lazy.why})`);
     const nodes = new ClusterNodes(network, {
       main: MAIN,
       clusterSecret: randomBytes(32).toString('hex'),
       authToken: token,
       appendFsync: options.fsync,
       dataRoot: join(out, 'data'),
-      tmpfsMb: process.getuid?.() === 0 ? 64 : undefined,
+      tmpfsMb,
+      lazyFs: lazy?.ok,
       logDir: join(out, 'logs'),
     });
     onCleanup(() => nodes.closeAll());
@@ -174,12 +179,12 @@ async function run(options: ChaosOptions): Promise<number> {
       faultRecords.push({ kind: 'fault', id, fault: plan.fault, group: plan.group, phase: 'start', at: start, targets: plan.targets, mechanism: injected.mechanism });
       if (injected.crash) faultRecords.push(injected.crash);
       await sleep(plan.holdMs);
-      await injected.heal();
+      const effect = await injected.heal();
       const end = Date.now();
       lastHeal = end;
       faultRecords.push({ kind: 'fault', id, fault: plan.fault, group: plan.group, phase: 'end', at: end, targets: plan.targets, mechanism: injected.mechanism });
       const recoveredAt = await until(() => clusterConnected(network.nodes, token), 30_000);
-      log(`fault ${id} healed; ${recoveredAt === null ? 'cluster NOT reconnected within 30 s' : `reconnected after ${recoveredAt - end} ms`}`);
+      log(`fault ${id} healed${effect ? ` (${effect})` : ''}; ${recoveredAt === null ? 'cluster NOT reconnected within 30 s' : `reconnected after ${recoveredAt - end} ms`}`);
       await sleep(1000);
       const captureDir = join(out, 'captures', `${i + 1}-${plan.fault}`);
       const after = await capture(network.nodes, token, captureDir);

@@ -70,7 +70,7 @@ export const CONFIG_OPTIONS = [
   { key: 'dataDir', env: 'DATA_DIR', schema: z.string().min(1).optional(), help: 'Directory for snapshot + operation log (in memory only when unset)' },
   { key: 'appendFsync', env: 'APPEND_FSYNC', schema: z.enum(['always', 'everysec', 'no']).default('everysec'), help: 'Operation log fsync policy: always | everysec | no' },
   { key: 'fsyncTraceFile', env: 'FSYNC_TRACE_FILE', schema: z.string().min(1).optional(), help: "Test only: append one JSON line per completed operation-log fsync ({file, bytes, at}), read by the chaos harness's power-cut emulation" },
-  { key: 'snapshotIntervalMs', env: 'SNAPSHOT_INTERVAL_MS', schema: int(1000, 86_400_000).default(60_000), help: 'Snapshot period' },
+  { key: 'snapshotIntervalMs', env: 'SNAPSHOT_INTERVAL_MS', schema: int(1000, 86_400_000).default(60_000), help: 'Snapshot period (each period moved by up to ±10 % at random)' },
   { key: 'snapshotAfterOps', env: 'SNAPSHOT_AFTER_OPS', schema: int(1, 1e9).default(100_000), help: 'Also snapshot once the log holds this many operations' },
   { key: 'discardCorruptData', env: 'DISCARD_CORRUPT_DATA', schema: bool.default(false), help: 'Start even when every snapshot in DATA_DIR is damaged (damaged files are moved aside, never deleted)' },
   { key: 'diskProbeIntervalMs', env: 'DISK_PROBE_INTERVAL_MS', schema: int(100, 600_000).default(1000), help: 'While the disk is full (node read-only), how often to test it again' },

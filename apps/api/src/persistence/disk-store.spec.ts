@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DiskState } from './disk-probe.js';
-import { CorruptDataError, DiskStore } from './disk-store.js';
+import { CorruptDataError, DiskStore, snapshotDelay } from './disk-store.js';
 import type { LogFileIo } from './op-log-writer.js';
 import { decodeLog, encodeRecord } from '@meshcache/sync-node';
 
@@ -25,6 +25,17 @@ describe('record codec', () => {
     expect(decoded.records).toEqual([...good, { z: 2 }]);
     expect(decoded.warnings).toHaveLength(3);
     expect(decoded.warnings.join('\n')).toMatch(/checksum mismatch[\s\S]*malformed[\s\S]*torn record/);
+  });
+});
+
+describe('snapshotDelay', () => {
+  it('moves each period by up to 10 % either way, so nodes started together do not snapshot together', () => {
+    expect(snapshotDelay(60_000, () => 0)).toBe(54_000);
+    expect(snapshotDelay(60_000, () => 0.5)).toBe(60_000);
+    expect(snapshotDelay(60_000, () => 0.999_999)).toBe(66_000);
+    const delays = new Set(Array.from({ length: 50 }, () => snapshotDelay(60_000)));
+    expect(delays.size).toBeGreaterThan(40);
+    for (const d of delays) expect(d >= 54_000 && d <= 66_000).toBe(true);
   });
 });
 

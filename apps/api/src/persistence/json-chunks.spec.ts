@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BatchedArray, jsonChunks } from './json-chunks.js';
+import { BatchedArray, jsonChunks, type Slicing } from './json-chunks.js';
 
 const collect = async (value: unknown) => {
   let out = '';
@@ -10,6 +10,14 @@ const collect = async (value: unknown) => {
 describe('jsonChunks', () => {
   it('gives exactly JSON.stringify for any JSON value', async () => {
     await fc.assert(fc.asyncProperty(fc.jsonValue(), async (v) => expect(await collect(v)).toBe(JSON.stringify(v))));
+  });
+
+  it('writes any batches, empty ones included, as the JSON array of their items', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(fc.jsonValue(), { maxLength: 5 }), { maxLength: 6 }), async (batches) => {
+        expect(await collect({ entries: new BatchedArray(batches) })).toBe(JSON.stringify({ entries: batches.flat() }));
+      }),
+    );
   });
 
   it('cuts large nested arrays into pieces and still gives the same text', async () => {
@@ -43,5 +51,47 @@ describe('jsonChunks', () => {
     const expected = { head: 1, entries: [0, 2].flatMap((b) => Array.from({ length: 500 }, (_, i) => ({ b, i }))) };
     expect(out).toBe(JSON.stringify(expected));
     expect(await collect({ e: new BatchedArray([[], []]) })).toBe('{"e":[]}');
+  });
+
+  /** A clock that items move as they are read and serialised, and turns that are counted. */
+  const fakeSlicing = () => {
+    const log = { clock: 0, done: 0, perStep: [] as number[], doneAtTurn: 0 };
+    const slicing: Slicing = {
+      now: () => log.clock,
+      turn: async () => {
+        log.perStep.push(log.done - log.doneAtTurn);
+        log.doneAtTurn = log.done;
+      },
+    };
+    return { log, slicing };
+  };
+
+  it('ends a step by the clock, counting the time spent pulling a batch: never more than one batch past its 4 ms', async () => {
+    const { log, slicing } = fakeSlicing();
+    // Each item costs 1 ms to serialise, each pull of a batch 3 ms: no step may run on for long.
+    const item = (i: number) => ({ toJSON: () => ((log.clock += 1), log.done++, i) });
+    function* batches() {
+      for (let b = 0; b < 30; b++) {
+        log.clock += 3;
+        yield Array.from({ length: 100 }, (_, i) => item(b * 100 + i));
+      }
+    }
+    let out = '';
+    for await (const chunk of jsonChunks({ entries: new BatchedArray(batches()) }, slicing)) out += chunk;
+    expect(out).toBe(JSON.stringify({ entries: Array.from({ length: 3000 }, (_, i) => i) }));
+    // The clock is looked at after each batch: a step never goes on past the batch in which its 4 ms ran out.
+    expect(Math.max(...log.perStep, log.done - log.doneAtTurn)).toBeLessThanOrEqual(100);
+    expect(log.perStep.length).toBeGreaterThanOrEqual(29);
+  });
+
+  it('gives no turn back while the work is cheap: the clock bounds a slice, not a number of batches', async () => {
+    const { log, slicing } = fakeSlicing();
+    function* batches() {
+      for (let b = 0; b < 40; b++) yield Array.from({ length: 250 }, (_, i) => ({ b, i }));
+    }
+    let out = '';
+    for await (const chunk of jsonChunks({ entries: new BatchedArray(batches()) }, slicing)) out += chunk;
+    expect(JSON.parse(out).entries).toHaveLength(10_000);
+    expect(log.perStep).toEqual([]);
   });
 });

@@ -1,63 +1,99 @@
-/** Longest stretch of serialisation between two turns of the event loop. */
+/** Longest stretch of serialisation (reading the items included) between two turns of the event loop. */
 const SLICE_MS = 4;
 /** Items serialised between two looks at the clock. */
-const CHECK_EVERY = 64;
+const CHECK_EVERY = 32;
 /** Objects this deep or deeper are serialised in one piece. */
 const MAX_SPLIT_DEPTH = 3;
 
 /**
  * An array whose items are produced in batches while it is serialised (a snapshot's entries,
  * read from the live cache a batch at a time): {@link jsonChunks} writes it as a JSON array.
+ * A batch is pulled and serialised inside the current slice, so batches should be small (a few
+ * hundred items): the slice's clock is looked at between batches.
  */
 export class BatchedArray {
   constructor(readonly batches: Iterable<readonly unknown[]>) {}
 }
 
+/** How the serialisation is cut: the clock, and how a turn of the event loop is given back (tests inject both). */
+export interface Slicing {
+  readonly now: () => number;
+  readonly turn: () => Promise<void>;
+}
+
+const realSlicing: Slicing = {
+  now: () => performance.now(),
+  turn: () => new Promise<void>((resolve) => setImmediate(resolve)),
+};
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** One clock for the whole document: a slice ends after SLICE_MS of work, whatever it was spent on. */
+class Slicer {
+  private since: number;
 
-/** Serialises `items` into pieces of about SLICE_MS of work each, letting the event loop run between them. */
-async function* itemPieces(items: Iterable<unknown>, first: { value: boolean }): AsyncGenerator<string> {
-  let part: string[] = [];
-  let since = performance.now();
-  let n = 0;
-  for (const item of items) {
-    part.push(JSON.stringify(item) ?? 'null');
-    if (++n % CHECK_EVERY === 0 && performance.now() - since >= SLICE_MS) {
-      yield (first.value ? '' : ',') + part.join(',');
-      first.value = false;
-      part = [];
-      await turn();
-      since = performance.now();
-    }
+  constructor(private readonly slicing: Slicing) {
+    this.since = slicing.now();
   }
-  if (part.length > 0) {
-    yield (first.value ? '' : ',') + part.join(',');
-    first.value = false;
+
+  spent(): boolean {
+    return this.slicing.now() - this.since >= SLICE_MS;
+  }
+
+  async turn(): Promise<void> {
+    await this.slicing.turn();
+    this.since = this.slicing.now();
   }
 }
 
 /**
- * The JSON text of `value` (as JSON.stringify gives it for plain data) in pieces: large arrays
- * near the top, such as a snapshot's entries, are cut into slices of a few milliseconds of work,
- * so writing a million-entry snapshot never holds the event loop for the whole serialisation.
+ * Serialises `items` into one piece per slice of about SLICE_MS of work, letting the event loop
+ * run between slices: the time is what bounds a slice, not a count of items.
  */
-export async function* jsonChunks(value: unknown, depth = 0): AsyncGenerator<string> {
+async function* itemPieces(items: Iterable<unknown>, slicer: Slicer): AsyncGenerator<string> {
+  let part: string[] = [];
+  let first = true;
+  let n = 0;
+  for (const item of items) {
+    part.push(JSON.stringify(item) ?? 'null');
+    if (++n % CHECK_EVERY === 0 && slicer.spent()) {
+      yield (first ? '' : ',') + part.join(',');
+      first = false;
+      part = [];
+      await slicer.turn();
+    }
+  }
+  if (part.length > 0) yield (first ? '' : ',') + part.join(',');
+}
+
+/**
+ * A batched array, one `JSON.stringify` per batch: no string per item and no join, so about half
+ * the garbage of item by item. The clock is looked at after each batch, so a slice is its
+ * SLICE_MS plus at most one batch (pulling it from the cache included).
+ */
+async function* batchPieces(batches: Iterable<readonly unknown[]>, slicer: Slicer): AsyncGenerator<string> {
+  let first = true;
+  for (const batch of batches) {
+    if (batch.length > 0) {
+      if (!first) yield ',';
+      first = false;
+      yield JSON.stringify(batch).slice(1, -1);
+    }
+    if (slicer.spent()) await slicer.turn();
+  }
+}
+
+async function* pieces(value: unknown, depth: number, slicer: Slicer): AsyncGenerator<string> {
   if (value instanceof BatchedArray) {
     yield '[';
-    const first = { value: true };
-    for (const batch of value.batches) {
-      yield* itemPieces(batch, first);
-      await turn();
-    }
+    yield* batchPieces(value.batches, slicer);
     yield ']';
     return;
   }
   if (depth < MAX_SPLIT_DEPTH && Array.isArray(value) && value.length > CHECK_EVERY) {
     yield '[';
-    yield* itemPieces(value, { value: true });
+    yield* itemPieces(value, slicer);
     yield ']';
     return;
   }
@@ -68,10 +104,19 @@ export async function* jsonChunks(value: unknown, depth = 0): AsyncGenerator<str
       if (field === undefined || typeof field === 'function') continue;
       yield `${first ? '' : ','}${JSON.stringify(key)}:`;
       first = false;
-      yield* jsonChunks(field, depth + 1);
+      yield* pieces(field, depth + 1, slicer);
     }
     yield '}';
     return;
   }
   yield JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The JSON text of `value` (as JSON.stringify gives it for plain data) in pieces: large arrays
+ * near the top, such as a snapshot's entries, are cut into slices of a few milliseconds of work,
+ * so writing a million-entry snapshot never holds the event loop for the whole serialisation.
+ */
+export function jsonChunks(value: unknown, slicing: Slicing = realSlicing): AsyncGenerator<string> {
+  return pieces(value, 0, new Slicer(slicing));
 }

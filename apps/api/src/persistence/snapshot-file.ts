@@ -76,23 +76,42 @@ export const syncDir = async (path: string): Promise<void> => {
   }
 };
 
-/** Coalesces small pieces into ~1 MB writes, with the running checksum and byte length. */
-const writeChunks = async (file: FileHandle, chunks: AsyncIterable<string>): Promise<{ crc: number; length: number }> => {
-  let buffer = '';
+/** Bytes per write of a snapshot: room for any slice's piece (a few hundred KB of text at most). */
+const WRITE_BYTES = 1 << 20;
+/** Bytes per read when the written snapshot is checked. */
+const READ_BYTES = 256 * 1024;
+
+/**
+ * Encodes the pieces into one reused buffer and writes it out whenever the next piece might not
+ * fit, with the running checksum and byte length. Each piece is encoded as soon as it arrives, so
+ * no text outlives the slice that produced it: gathering ~1 MB of pieces into one string kept
+ * them alive across many turns of the event loop (promoted to the old generation, then
+ * collected by mark-compacts during the soak) and flattened and encoded the whole string in one step.
+ */
+export const writeChunks = async (file: Pick<FileHandle, 'write'>, chunks: AsyncIterable<string>): Promise<{ crc: number; length: number }> => {
+  const buffer = Buffer.allocUnsafe(WRITE_BYTES);
+  let used = 0;
   let crc = 0;
   let length = 0;
-  const out = async () => {
-    const bytes = Buffer.from(buffer);
+  const out = async (bytes: Buffer) => {
     crc = crc32(bytes, crc);
     length += bytes.length;
-    buffer = '';
-    await file.write(bytes);
+    for (let offset = 0; offset < bytes.length; ) {
+      const { bytesWritten } = await file.write(bytes, offset, bytes.length - offset);
+      if (bytesWritten <= 0) throw Object.assign(new Error(`snapshot write stopped after ${length - bytes.length + offset} bytes`), { code: 'ENOSPC' });
+      offset += bytesWritten;
+    }
   };
   for await (const chunk of chunks) {
-    buffer += chunk;
-    if (buffer.length >= 1 << 20) await out();
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a piece that may not fit goes after a flush.
+    if (used + 3 * chunk.length > WRITE_BYTES && used > 0) {
+      await out(buffer.subarray(0, used));
+      used = 0;
+    }
+    if (3 * chunk.length > WRITE_BYTES) await out(Buffer.from(chunk));
+    else used += buffer.write(chunk, used);
   }
-  if (buffer) await out();
+  if (used > 0) await out(buffer.subarray(0, used));
   return { crc, length };
 };
 
@@ -100,7 +119,7 @@ const writeChunks = async (file: FileHandle, chunks: AsyncIterable<string>): Pro
 const checksumOf = async (path: string, length: number): Promise<{ crc: number; length: number }> => {
   let crc = 0;
   let seen = 0;
-  for await (const piece of createReadStream(path, { start: 0, end: Math.max(0, length - 1), highWaterMark: 1 << 20 })) {
+  for await (const piece of createReadStream(path, { start: 0, end: Math.max(0, length - 1), highWaterMark: READ_BYTES })) {
     crc = crc32(piece as Buffer, crc);
     seen += (piece as Buffer).length;
   }

@@ -115,6 +115,19 @@ describe('RespConnection', () => {
     expect(await c.call('GET', 'k')).toBeNull();
   });
 
+  it('looks each command name up again when it changes: unknown, empty and known names in turn', async () => {
+    server = await startRespServer();
+    const c = await server.client();
+    expect(await c.call('')).toEqual({ error: "ERR unknown command '', with args beginning with: " });
+    expect(await c.call('PING')).toBe('PONG');
+    expect(await c.call('ping', 'x')).toBe('x');
+    expect(await c.call('NOSUCH', 'a')).toEqual({ error: "ERR unknown command 'NOSUCH', with args beginning with: 'a' " });
+    expect(await c.call('NOSUCH')).toEqual({ error: "ERR unknown command 'NOSUCH', with args beginning with: " });
+    expect(await c.call('')).toEqual({ error: "ERR unknown command '', with args beginning with: " });
+    expect(await c.call('SET', 'k', 'v')).toBe('OK');
+    expect(await c.call('GET', 'k')).toBe('v');
+  });
+
   it('rejects limits that are not positive integers', async () => {
     const { RespServer } = await import('./resp-server.js');
     expect(() => new RespServer(new MemoryRespStore(), { limits: { maxBulkBytes: 0 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));

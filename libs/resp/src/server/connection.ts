@@ -42,6 +42,9 @@ export class RespConnection {
   libVer = '';
   authenticated: boolean;
   lastCommand = '';
+  /** The command name `dispatch` last looked up, and what it found (see dispatch). */
+  lastName = '';
+  lastSpec: CommandSpec | undefined = undefined;
   lastActiveAt = this.createdAt;
   /** Set by QUIT: answer, then close. */
   quitting = false;

@@ -12,7 +12,16 @@ const arityOk = (arity: number, argc: number): boolean => (arity >= 0 ? argc ===
 export const dispatch = (c: RespConnection): void | Promise<void> => {
   const { argv, argc, reply } = c;
   const { commands, subcommands } = c.host.lookup;
-  let spec: CommandSpec | undefined = commands.get(argv[0]) ?? commands.get(argv[0].toLowerCase());
+  const name = argv[0];
+  let spec: CommandSpec | undefined;
+  // A client sends the same name again and again (the parser even hands back the same string):
+  // the connection keeps the last name it looked up with its spec.
+  if (name === c.lastName) spec = c.lastSpec;
+  else {
+    spec = commands.get(name) ?? commands.get(name.toLowerCase());
+    c.lastName = name;
+    c.lastSpec = spec;
+  }
   if (spec === undefined) {
     reply.error(RedisErrors.unknownCommand(argv, argc));
     return;
@@ -42,7 +51,7 @@ export const dispatch = (c: RespConnection): void | Promise<void> => {
     reply.error(RedisErrors.notUtf8);
     return;
   }
-  if (!spec.flags.includes('loading') && c.store.loading()) {
+  if (c.store.loading() && !spec.flags.includes('loading')) {
     reply.error(RedisErrors.loading);
     return;
   }

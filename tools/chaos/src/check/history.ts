@@ -93,6 +93,12 @@ export const CrashRecordSchema = z.object({
   lastFsyncAt: z.number().nullable(),
   /** Longest gap between two completed fsyncs of the node's log in its last run (everysec: its window). */
   longestFsyncGapMs: z.number().nullable(),
+  /**
+   * A power cut made by lazyfs: what it dropped (every file, the snapshot's temporary file
+   * included), and how many log bytes the server's fsync trace said were durable that the file
+   * system did not keep (0 unless the trace claims fsyncs that never reached the file system).
+   */
+  lazyfs: z.object({ droppedFiles: z.number().int().nonnegative(), droppedBytes: z.number().int().nonnegative(), traceOverclaimBytes: z.number().int().nonnegative() }).optional(),
 });
 export type CrashRecord = z.infer<typeof CrashRecordSchema>;
 

@@ -8,9 +8,11 @@ import type { CrashRecord, LoggedWrite } from '../check/history.js';
 /**
  * What a crash leaves in a node's DATA_DIR, read by the harness once the process is dead.
  *
- * `power`: a tmpfs (or any file system here) keeps every byte written, fsynced or not, and this
- * machine has no dm-flakey or loop device to drop unflushed blocks. So the harness emulates the
- * cut from the node's FSYNC_TRACE_FILE: each operation log is cut back to the length its last
+ * `power`: with lazyfs under DATA_DIR (cluster/lazy-disk.ts), the file system itself drops every
+ * byte no fsync reached, and the logs are read before and after to know what was cut; the
+ * FSYNC_TRACE_FILE is then only compared with it. Without lazyfs (no FUSE or python3-fusepy), a
+ * tmpfs keeps every byte written, fsynced or not, and this machine has no dm-flakey or loop
+ * device to drop unflushed blocks. So the harness emulates the cut from the node's FSYNC_TRACE_FILE: each operation log is cut back to the length its last
  * completed fsync covered (a log no fsync covered is emptied), which is what a power failure may
  * leave of a log whose file system honours fsync. Not emulated: a snapshot rename or a log file
  * creation whose directory fsync had not completed (the snapshot's own bytes are fsynced before
@@ -91,6 +93,16 @@ export interface CrashInput {
   tracePath: string;
   /** When the node's current run started (for the fsync gaps). */
   since: number;
+  /** lazyfs' power cut (drops every unsynced byte); absent: the cut is emulated from the trace. */
+  dropUnsynced?: () => { files: number; bytes: number } | undefined;
+}
+
+/** Records of `before` that `after` (what the file system kept of the same log) lacks. */
+function lostRecords(before: Buffer, after: Buffer, node: string): LoggedWrite[] {
+  if (before.subarray(0, after.length).equals(after)) return ownWrites(before.subarray(after.length).toString('utf8'), node);
+  // Not a prefix (a log is only appended to, so this is not expected): compare whole records.
+  const kept = new Set(after.toString('utf8').split('\n'));
+  return ownWrites(before.toString('utf8').split('\n').filter((l, i, all) => i === all.length - 1 || !kept.has(l)).join('\n'), node);
 }
 
 /** For `power`, cuts the logs back first; then reads what the crashed node's disk holds. */
@@ -101,7 +113,20 @@ export function crashDisk(input: CrashInput): CrashRecord {
     .sort((a, b) => Number(LOG_PATTERN.exec(a)?.[1]) - Number(LOG_PATTERN.exec(b)?.[1]));
   const cut: LoggedWrite[] = [];
   let cutBytes = 0;
-  if (input.mode === 'power') {
+  let lazy: CrashRecord['lazyfs'];
+  const before = input.mode === 'power' && input.dropUnsynced ? new Map(logs.map((name) => [name, readFileSync(join(input.dataDir, name))])) : undefined;
+  const dropped = before ? input.dropUnsynced?.() : undefined;
+  if (before && dropped) {
+    let traceOverclaimBytes = 0;
+    for (const name of logs) {
+      const was = before.get(name) ?? Buffer.alloc(0);
+      const now = existsSync(join(input.dataDir, name)) ? readFileSync(join(input.dataDir, name)) : Buffer.alloc(0);
+      cut.push(...lostRecords(was, now, input.node));
+      cutBytes += Math.max(0, was.length - now.length);
+      traceOverclaimBytes += Math.max(0, Math.min(was.length, trace.durable.get(name) ?? 0) - now.length);
+    }
+    lazy = { droppedFiles: dropped.files, droppedBytes: dropped.bytes, traceOverclaimBytes };
+  } else if (input.mode === 'power') {
     for (const name of logs) {
       const path = join(input.dataDir, name);
       const size = statSync(path).size;
@@ -119,5 +144,5 @@ export function crashDisk(input: CrashInput): CrashRecord {
   // checksum trailer follows the JSON), so its first takenAt is the envelope's.
   const takenAt = existsSync(snapshot) ? /"takenAt":(\d+)/.exec(readFrom(snapshot, 0, Math.min(statSync(snapshot).size, 256)))?.[1] : undefined;
   if (takenAt !== undefined) coverFrom = Number(takenAt);
-  return { kind: 'crash', id: input.id, node: input.node, mode: input.mode, at: input.at, coverFrom, kept, cut, cutBytes, lastFsyncAt: trace.lastAt, longestFsyncGapMs: trace.longestGapMs };
+  return { kind: 'crash', id: input.id, node: input.node, mode: input.mode, at: input.at, coverFrom, kept, cut, cutBytes, lastFsyncAt: trace.lastAt, longestFsyncGapMs: trace.longestGapMs, ...(lazy ? { lazyfs: lazy } : {}) };
 }

@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node
 import { join } from 'node:path';
 import type { Network } from '../hosts/network.js';
 import { HarnessError, sh } from '../hosts/shell.js';
+import { LazyMount, type Dropped } from './lazy-disk.js';
 
 /** libfaketime from Debian's `faketime` package: shifts Date.now(), leaves the monotonic clock. */
 export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
@@ -15,6 +16,8 @@ export interface NodeSettings {
   /** Per-node DATA_DIR parent; each node's directory is a small tmpfs when `tmpfsMb` is set. */
   dataRoot: string;
   tmpfsMb?: number;
+  /** With tmpfsMb: DATA_DIR is lazyfs over that tmpfs, so a power cut drops exactly the unsynced bytes. */
+  lazyFs?: boolean;
   logDir: string;
 }
 
@@ -32,6 +35,7 @@ interface Running {
 export class ClusterNodes {
   private readonly running = new Map<string, Running>();
   private readonly mounted: string[] = [];
+  private readonly lazy = new Map<string, LazyMount>();
   /** Set by closeAll: a start after it (a fault healing while an interrupt cleans up) would outlive the run. */
   private closed = false;
 
@@ -44,17 +48,23 @@ export class ClusterNodes {
       const dir = this.dataDir(node.name);
       mkdirSync(dir, { recursive: true });
       if (settings.tmpfsMb) {
-        const m = sh('mount', ['-t', 'tmpfs', '-o', `size=${settings.tmpfsMb}m`, 'tmpfs', dir]);
-        if (!m.ok) {
+        // With lazyfs the tmpfs is its backing store beside DATA_DIR, and lazyfs is mounted on DATA_DIR.
+        const disk = settings.lazyFs ? `${dir}.disk` : dir;
+        mkdirSync(disk, { recursive: true });
+        const m = sh('mount', ['-t', 'tmpfs', '-o', `size=${settings.tmpfsMb}m`, 'tmpfs', disk]);
+        try {
+          if (!m.ok) throw new HarnessError('SETUP_FAILED', `mount tmpfs on ${disk}: ${m.stderr.trim()}`);
+          this.mounted.push(disk);
+          if (settings.lazyFs) this.lazy.set(node.name, new LazyMount(disk, dir, join(settings.dataRoot, `${node.name}.lazyfs`)));
+        } catch (e) {
           // The caller never gets this object to close: unmount what was mounted before throwing.
           try {
             this.unmountAll();
           } catch {
             // The mount error is the one to report.
           }
-          throw new HarnessError('SETUP_FAILED', `mount tmpfs on ${dir}: ${m.stderr.trim()}`);
+          throw e;
         }
-        this.mounted.push(dir);
       }
     }
   }
@@ -79,6 +89,11 @@ export class ClusterNodes {
 
   hasTmpfs(): boolean {
     return this.mounted.length > 0;
+  }
+
+  /** The power cut on a lazyfs DATA_DIR: drops every byte the node did not fsync. Undefined without lazyfs. */
+  dropUnsynced(name: string): Dropped | undefined {
+    return this.lazy.get(name)?.drop();
   }
 
   isRunning(name: string): boolean {
@@ -184,6 +199,10 @@ export class ClusterNodes {
 
   private unmountAll(): void {
     const failed: string[] = [];
+    for (const [name, mount] of [...this.lazy]) {
+      this.lazy.delete(name);
+      if (!mount.close()) failed.push(`lazyfs on ${mount.dir}`);
+    }
     for (const dir of this.mounted.splice(0)) {
       const r = existsSync(dir) ? sh('umount', ['-l', dir]) : { ok: true, stderr: '' };
       if (!r.ok) failed.push(`umount -l ${dir}: ${r.stderr.trim()}`);

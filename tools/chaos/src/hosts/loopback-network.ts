@@ -63,6 +63,7 @@ export async function createLoopbackNetwork(nodeCount: number, why: string, rand
     },
     restore(name) {
       for (const l of linksOf(name)) l.setDelay(0, 0);
+      return undefined;
     },
     peerBytes: () => [...links.values()].reduce((sum, l) => sum + l.bytes, 0),
     async close() {

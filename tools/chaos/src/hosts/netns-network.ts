@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { HarnessError, must, sh } from './shell.js';
 import type { Host, Network } from './network.js';
+import { NETEM, TBF, clearEgress, duplicateIngress, duplicatedCount, egressCounts, impairEgress, macOf, makeVethPair, probeTier, stopDuplicating, type Dev, type Tier } from './link-impairment.js';
 
 /**
  * Each node (and the clients) is a network namespace with one veth to a bridge in the root
@@ -8,9 +9,6 @@ import type { Host, Network } from './network.js';
  * (`ip netns exec` binds it over /etc/hosts), so peers are configured as node2:5000.
  * Every name carries the run's prefix; close() removes all of it, and so does a failed setup.
  */
-
-const NETEM = ['delay', '60ms', '30ms', 'loss', '3%', 'duplicate', '2%', 'reorder', '10%', '50%'];
-const TBF = ['rate', '512kbit', 'burst', '8kb', 'latency', '150ms'];
 
 export const canUseNetns = (): { ok: boolean; why: string } => {
   if (process.getuid?.() !== 0) return { ok: false, why: 'not root (network namespaces need root)' };
@@ -35,7 +33,7 @@ export function createNetnsNetwork(prefix: string, nodeCount: number, port: numb
   const ns = (name: string) => `${prefix}-${name}`;
   const ip = (name: string) => `${subnet}.${names.indexOf(name) + 1}`;
   const hostVeth = (name: string) => `${prefix}h${names.indexOf(name) + 1}`;
-  const created = { bridge: false, namespaces: [] as string[] };
+  const created = { bridge: false, namespaces: [] as string[], links: [] as string[] };
   const blocked = new Set<string>();
   const degraded = new Map<string, string>();
 
@@ -50,6 +48,7 @@ export function createNetnsNetwork(prefix: string, nodeCount: number, port: numb
       run(['netns', 'del', ns(name)]);
       rmSync(`/etc/netns/${ns(name)}`, { recursive: true, force: true });
     }
+    for (const link of created.links.splice(0)) run(['link', 'del', link]);
     if (created.bridge) run(['link', 'del', bridge]);
     created.bridge = false;
     if (failed.length) throw new HarnessError('SETUP_FAILED', `left behind: ${failed.join('; ')}`);
@@ -101,7 +100,44 @@ export function createNetnsNetwork(prefix: string, nodeCount: number, port: numb
     }
   };
   const bytesOf = (name: string) => counter(hostVeth(name), 'rx') + counter(hostVeth(name), 'tx');
-  let netemWorks: boolean | undefined;
+  let tier: Tier | undefined;
+  const eth0 = (name: string): Dev => ({ name: 'eth0', exec: ['ip', 'netns', 'exec', ns(name)] });
+  const withTwin = new Set<string>();
+  /** A second interface in the namespace with eth0's MAC: what is mirrored into it is delivered again. */
+  const twinOf = (name: string): string | undefined => {
+    if (withTwin.has(name)) return 'twin0';
+    const mac = macOf(eth0(name));
+    if (!mac || !makeVethPair(eth0(name).exec, 'twin0', 'twin1', mac)) return undefined;
+    withTwin.add(name);
+    return 'twin0';
+  };
+  /** The host side's sink: a veth pair in this namespace, named for the run so teardown removes it. */
+  const hostSink = (name: string): Dev | undefined => {
+    const sink = `${prefix}s${names.indexOf(name) + 1}`;
+    if (!created.links.includes(sink)) {
+      if (!makeVethPair([], sink, `${prefix}t${names.indexOf(name) + 1}`)) return undefined;
+      created.links.push(sink);
+    }
+    return { name: sink, exec: [] };
+  };
+  const nsSink = (name: string): Dev | undefined =>
+    sh('ip', ['-n', ns(name), 'link', 'show', 'sink0']).ok || makeVethPair(eth0(name).exec, 'sink0', 'sink1') ? { name: 'sink0', exec: eth0(name).exec } : undefined;
+  /** Packets arriving at `name` are duplicated by rule DUP_ALL; those from node i elsewhere by rule i. */
+  const DUP_ALL = 100;
+  const dupFrom = (name: string) => names.indexOf(name) + 1;
+
+  const degradeEmulated = (name: string): boolean => {
+    const host: Dev = { name: hostVeth(name), exec: [] };
+    if (!impairEgress('emulated', host, hostSink(name))) return false;
+    impairEgress('emulated', eth0(name), nsSink(name));
+    const twin = twinOf(name);
+    if (twin) duplicateIngress(eth0(name), twin, DUP_ALL);
+    for (const other of names.filter((n) => n !== name)) {
+      const otherTwin = twinOf(other);
+      if (otherTwin) duplicateIngress(eth0(other), otherTwin, dupFrom(name), ip(name));
+    }
+    return true;
+  };
 
   return {
     mode: 'netns',
@@ -125,23 +161,38 @@ export function createNetnsNetwork(prefix: string, nodeCount: number, port: numb
       sh('ip', ['link', 'set', hostVeth(name), 'up']);
     },
     degrade(name) {
-      if (netemWorks === undefined) {
-        netemWorks = sh('tc', ['qdisc', 'add', 'dev', hostVeth(name), 'root', 'netem', 'delay', '1ms']).ok;
-        sh('tc', ['qdisc', 'del', 'dev', hostVeth(name), 'root']);
+      tier ??= probeTier([], `${prefix}q`);
+      const host: Dev = { name: hostVeth(name), exec: [] };
+      let what: string;
+      if (tier === 'emulated' && degradeEmulated(name)) {
+        what = `no sch_netem in this kernel, emulated with htb/tbf/u32/mirred on both ends of ${name}'s veth: tbf ${TBF.join(' ')} for every packet; 1 packet in 8 (by IP id) through a slower tbf so later ones overtake it; 1 in 32 dropped; 1 in 64 delivered twice`;
+      } else {
+        const kind = tier === 'netem' ? 'netem' : 'tbf';
+        if (!impairEgress(kind, host)) return undefined;
+        impairEgress(kind, eth0(name));
+        what =
+          kind === 'netem'
+            ? `tc netem ${NETEM.join(' ')} on both ends of ${name}'s veth`
+            : `tc tbf ${TBF.join(' ')} on both ends of ${name}'s veth (this kernel has no sch_netem and no htb/u32/mirred to emulate it: queueing delay and tail drops only, no duplication or reordering)`;
       }
-      const [kind, params] = netemWorks ? ['netem', NETEM] : ['tbf', TBF];
-      if (!sh('tc', ['qdisc', 'add', 'dev', hostVeth(name), 'root', kind, ...params]).ok) return undefined;
-      sh('ip', ['netns', 'exec', ns(name), 'tc', 'qdisc', 'add', 'dev', 'eth0', 'root', kind, ...params]);
-      const what = netemWorks
-        ? `tc netem ${params.join(' ')} on both ends of ${name}'s veth`
-        : `tc tbf ${params.join(' ')} on both ends of ${name}'s veth (this kernel has no sch_netem: queueing delay and tail drops only, no duplication or reordering)`;
       degraded.set(name, what);
       return what;
     },
     restore(name) {
-      if (!degraded.delete(name)) return;
-      sh('tc', ['qdisc', 'del', 'dev', hostVeth(name), 'root']);
-      sh('ip', ['netns', 'exec', ns(name), 'tc', 'qdisc', 'del', 'dev', 'eth0', 'root']);
+      const what = degraded.get(name);
+      if (!degraded.delete(name)) return undefined;
+      const host: Dev = { name: hostVeth(name), exec: [] };
+      let seen: string | undefined;
+      if (what?.startsWith('no sch_netem in this kernel, emulated')) {
+        const [toNode, fromNode] = [egressCounts(host), egressCounts(eth0(name))];
+        const duplicated = duplicatedCount(eth0(name), DUP_ALL) + names.filter((n) => n !== name).reduce((sum, n) => sum + duplicatedCount(eth0(n), dupFrom(name)), 0);
+        seen = `packets held back ${toNode.heldBack + fromNode.heldBack}, dropped ${toNode.dropped + fromNode.dropped}, delivered twice ${duplicated}`;
+      }
+      clearEgress(host);
+      clearEgress(eth0(name));
+      stopDuplicating(eth0(name), DUP_ALL);
+      for (const other of names.filter((n) => n !== name)) stopDuplicating(eth0(other), dupFrom(name));
+      return seen;
     },
     peerBytes() {
       // Each byte between two nodes crosses two node veths; client traffic crosses one node veth and the client's.

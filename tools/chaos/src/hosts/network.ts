@@ -32,7 +32,8 @@ export interface Network {
   attach(host: string): void;
   /** Degrades a host's link (delay, jitter, loss...); returns what was applied, or undefined when nothing can be. */
   degrade(host: string): string | undefined;
-  restore(host: string): void;
+  /** Undoes degrade; may say what the impairment did meanwhile (packets dropped, ...). */
+  restore(host: string): string | undefined;
   /** Bytes that went between nodes so far (both directions), from interface or proxy counters. */
   peerBytes(): number;
   close(): Promise<void>;

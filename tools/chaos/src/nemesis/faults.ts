@@ -15,8 +15,8 @@ export const CLOCK_SKEW = '+300s';
 export interface Injected {
   /** What was done, as commands or mechanisms, for the report. */
   mechanism: string;
-  /** Undoes it (restarts, unblocks...). */
-  heal(): Promise<void>;
+  /** Undoes it (restarts, unblocks...); may say what the fault did meanwhile, for the log. */
+  heal(): Promise<string | void>;
   /** For kill -9 and the power cut: what the node's disk held after it. */
   crash?: CrashRecord;
 }
@@ -49,11 +49,14 @@ async function crash(id: string, name: string, mode: CrashRecord['mode'], nodes:
   const pid = nodes.pid(name);
   const since = nodes.startedAt(name);
   const at = await nodes.kill9(name);
-  const record = crashDisk({ id, node: name, mode, at, dataDir: nodes.dataDir(name), tracePath: nodes.fsyncTracePath(name), since });
+  const record = crashDisk({ id, node: name, mode, at, dataDir: nodes.dataDir(name), tracePath: nodes.fsyncTracePath(name), since, dropUnsynced: () => nodes.dropUnsynced(name) });
+  const lazy = record.lazyfs;
   const mechanism =
     mode === 'kill'
       ? `kill -9 (pid ${pid}), restarted with the same DATA_DIR`
-      : `kill -9 (pid ${pid}), then every operation log cut back to its last fsynced length (FSYNC_TRACE_FILE; ${record.cutBytes} bytes dropped, last fsync ${record.lastFsyncAt === null ? 'never' : `${at - record.lastFsyncAt} ms before`}), restarted with that DATA_DIR`;
+      : lazy
+        ? `kill -9 (pid ${pid}), then lazyfs under DATA_DIR dropped every byte not fsynced (${lazy.droppedBytes} bytes in ${lazy.droppedFiles} files; ${record.cutBytes} of the operation logs; FSYNC_TRACE_FILE ${lazy.traceOverclaimBytes ? `claimed ${lazy.traceOverclaimBytes} more bytes durable than the file system kept` : 'agrees'}), restarted with that DATA_DIR`
+        : `kill -9 (pid ${pid}), then every operation log cut back to its last fsynced length (FSYNC_TRACE_FILE; ${record.cutBytes} bytes dropped, last fsync ${record.lastFsyncAt === null ? 'never' : `${at - record.lastFsyncAt} ms before`}), restarted with that DATA_DIR`;
   return {
     mechanism,
     crash: record,
