@@ -66,9 +66,17 @@ export class KeyIndex<K> {
     return keyHash(key);
   }
 
-  /** The slot holding `key`, or -1. */
+  /**
+   * The slot holding `key`, or -1. A string of a small cache is one `Map` lookup right here:
+   * reads are the hottest path, and every call level left for V8 to inline is one its
+   * optimiser may, from one compilation to the next, leave as a call.
+   */
   get(key: K): number {
-    return this.find(key, this.hash(key));
+    if (this.stringsByIdentity && typeof key === 'string') {
+      const slot = this.byIdentity.get(key);
+      return slot === undefined ? -1 : slot;
+    }
+    return this.find(key, keyHash(key));
   }
 
   /**
