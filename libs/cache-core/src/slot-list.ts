@@ -3,8 +3,8 @@
  * LFU's frequency buckets and TinyLFU's three queues (LRU writes its one list out itself). A
  * slot's links sit at `links[slot * stride + NEXT]` and `+ PREV`, next to whatever else the
  * policy keeps per slot, and a list is known by its head, the slot `next` starts from;
- * `prev(head)` is its tail. Being circular, a list needs no tail pointer, and turning the tail into the head is a
- * single head move.
+ * `prev(head)` is its tail. Being circular, a list needs no tail pointer, and turning the
+ * tail into the head is a single head move.
  *
  * Plain functions with the stride as an argument: V8 inlines them into the policies' hot
  * paths, where the stride is a constant (measured: no change in the benchmark's LRU and LFU
