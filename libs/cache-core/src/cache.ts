@@ -630,7 +630,8 @@ export class Cache<K, V> {
     this.sparePending = null;
     const onEvict = this.onEvict as EvictHandler<K, V>;
     for (let i = 0; i < batch.length; i += 3) onEvict(batch[i] as K, batch[i + 1] as V, batch[i + 2] as EvictionReason);
-    batch.length = 0;
+    // Emptied by pops: `length = 0` is a call into the runtime, dearer than the array it saves.
+    for (let i = batch.length; i > 0; i--) batch.pop();
     this.sparePending = batch;
   }
 
