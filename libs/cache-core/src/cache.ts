@@ -204,15 +204,21 @@ export class Cache<K, V> {
       slot = -1;
     }
     const created = slot === -1;
+    /** The value this write replaced, to report as `set` (see the end). */
+    let replaced: V | undefined;
+    let reportReplaced = false;
     if (!created) {
-      const old = this.valueAt[slot];
+      const old = this.valueAt[slot] as V;
       this.valueAt[slot] = value;
       this.policy.touch(slot);
       if (sizes !== null) {
         this.totalBytes += size - sizes[slot];
         sizes[slot] = size;
       }
-      if (this.onEvict !== undefined && old !== value) this.pending.push(key, old, 'set');
+      if (this.onEvict !== undefined && old !== value) {
+        replaced = old;
+        reportReplaced = true;
+      }
     } else {
       const hash = this.hashesKeys ? hashKey(key) : 0;
       if (this.index.size >= this.maxEntries) {
@@ -233,6 +239,15 @@ export class Cache<K, V> {
     this.setCount++;
     if (this.totalBytes > this.byteLimit) this.evictBytes(slot);
     if (ttl !== 0 || this.expiresAt !== null) this.stampExpiry(slot, ttl);
+    if (reportReplaced) {
+      // Reported before the removals this write caused, as if queued first; when it caused none
+      // (nearly every overwrite), straight away rather than through the queue.
+      if (this.pending.length === 0) {
+        (this.onEvict as EvictHandler<K, V>)(key, replaced as V, 'set');
+        return OVERWRITTEN;
+      }
+      this.pending.unshift(key, replaced, 'set');
+    }
     if (this.pending.length !== 0) this.flush();
     return created ? CREATED : OVERWRITTEN;
   }
