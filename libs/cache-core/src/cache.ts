@@ -135,19 +135,23 @@ export class Cache<K, V> {
       this.missCount++;
       return undefined;
     }
-    const expiresAt = this.expiresAt;
-    if (expiresAt !== null) {
-      const at = expiresAt[slot];
-      if (at !== 0 && at <= this.now()) {
-        this.expire(slot);
-        this.missCount++;
-        if (this.pending.length !== 0) this.flush();
-        return undefined;
-      }
-    }
+    if (this.expiresAt !== null && this.expiredOnRead(slot)) return undefined;
     this.hitCount++;
     this.policy.touch(slot);
     return this.valueAt[slot];
+  }
+
+  /**
+   * `get`'s expiry check, out of line: a cache without TTL never runs it, and its bytecode
+   * kept out of `get` leaves V8 room to inline the lookup and the policy's `touch` into callers.
+   */
+  private expiredOnRead(slot: number): boolean {
+    const at = (this.expiresAt as Float64Array)[slot];
+    if (at === 0 || at > this.now()) return false;
+    this.expire(slot);
+    this.missCount++;
+    if (this.pending.length !== 0) this.flush();
+    return true;
   }
 
   /** The value without touching recency, frequency or hit/miss counters. */
@@ -178,7 +182,13 @@ export class Cache<K, V> {
    * unchanged, when the entry alone exceeds `maxBytes`.
    */
   set(key: K, value: V, options?: SetOptions): SetResult {
-    if (this.plain && options === undefined) return this.setPlain(key, value);
+    // Two small methods rather than one large one: V8 inlines `set` and `setPlain` into a
+    // caller's optimised code only while their bytecode stays small.
+    return this.plain && options === undefined ? this.setPlain(key, value) : this.setChecked(key, value, options);
+  }
+
+  /** `set` with every check: TTL, byte budget, onEvict, pending loads, per-call options. */
+  private setChecked(key: K, value: V, options: SetOptions | undefined): SetResult {
     let ttl = this.defaultTtl;
     if (options !== undefined && options.ttlMs !== undefined) ttl = checkTtl(options.ttlMs, 'set() ttlMs');
     let size = 0;

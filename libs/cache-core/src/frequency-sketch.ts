@@ -4,7 +4,16 @@ const MAX_COUNT = 15;
 const DECAY_SPAN = 10;
 /** The four counters of a key sit in one 64-byte block: one cache miss per access, not four. */
 const BLOCK = 64;
-/** Cells (bytes) per unit of capacity: with 10x capacity keys in play, fewer collide too often. */
+/**
+ * Cells (bytes) per unit of capacity while the sketch is at most SMALL_SIZE: between two
+ * halvings up to 10 x capacity distinct keys are counted, and with 8 cells per entry nearly
+ * every key shares all four of its cells with others (the 1,000-entry caches of the benchmark
+ * lost 0.3–0.7 points of hit ratio to SIEVE that way; 32 cells won them back).
+ */
+const SMALL_CELLS_PER_ENTRY = 32;
+/** 1 MiB: a sketch this small is cheap whatever the cache holds; beyond it, memory per entry counts. */
+const SMALL_SIZE = 1 << 20;
+/** Cells per unit of capacity beyond SMALL_SIZE (2 cells in 2 bytes lost 0.5–1 point on Zipf). */
 const CELLS_PER_ENTRY = 8;
 /** 4 MiB: beyond about 512k entries the sketch stops growing and just collides more. */
 const MAX_SIZE = 1 << 22;
@@ -13,9 +22,10 @@ const MAX_SIZE = 1 << 22;
  * A count-min sketch of recent accesses, including to keys no longer cached: the frequency
  * estimate TinyLFU admission compares (Einziger, Friedman & Manes, 2017). Four 8-bit cells
  * per key, one in each 16-cell quarter of a 64-byte block as in Caffeine's block sketch,
- * capped at 15; 8 bytes per unit of capacity, rounded up to a power of two. (Two cells in a
- * sketch of 2 bytes per entry lost 0.5–1 point of hit ratio on the benchmark's Zipf traces:
- * with 10x capacity keys in play they collide too often.)
+ * capped at 15. Its size is a power of two: 32 bytes per unit of capacity up to 1 MiB (caches
+ * of up to 32k entries), and from there 8 bytes per unit of capacity up to 4 MiB, so a cache
+ * of 100k entries keeps the 1 MiB it had. Collisions are what limit small caches: their
+ * sketch counts 10x capacity keys between halvings in a few thousand cells.
  *
  * It forgets as Caffeine does: after DECAY_SPAN x capacity increments every cell is halved in
  * one pass over the words, 4 cells at a time. That pass is O(size), once per 10 x capacity
@@ -33,6 +43,7 @@ export class FrequencySketch {
   constructor(capacity: number) {
     // At least 16 blocks, so that the few keys of a tiny cache rarely share one.
     let size = BLOCK * 16;
+    while (size < capacity * SMALL_CELLS_PER_ENTRY && size < SMALL_SIZE) size *= 2;
     while (size < capacity * CELLS_PER_ENTRY && size < MAX_SIZE) size *= 2;
     this.blockMask = size / BLOCK - 1;
     this.cells = new Uint8Array(size);

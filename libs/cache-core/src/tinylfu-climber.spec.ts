@@ -106,6 +106,16 @@ describe('TinyLFU hill climber', () => {
     expect(hitRatioOfLastQuarter).toBeGreaterThan(0.45); // LRU: 0.5; without the ghosts: 0.02
   });
 
+  it('holds a loop slightly larger than the cache', () => {
+    // Every key comes back 1.1 x capacity requests after its last use: no window can hit it, so
+    // rejected candidates must not count as window regrets (dated from their eviction, they did,
+    // and grew the window until the loop missed: 0.66 at 1,000 entries).
+    const span = Math.ceil(1.1 * CAPACITY);
+    const loop = Int32Array.from({ length: 400 * CAPACITY }, (_, i) => i % span);
+    const { hitRatioOfLastQuarter } = run(loop, 40 * CAPACITY);
+    expect(hitRatioOfLastQuarter).toBeGreaterThan(0.85); // Belady: about 0.9; LRU: 0
+  });
+
   it('keeps the window small on a frequency trace', () => {
     const { hitRatioOfLastQuarter, windows } = run(hotSetAndOneOffs(600 * CAPACITY), 40 * CAPACITY);
     // It probes larger windows now and then (steps of 6.25%), and comes back.

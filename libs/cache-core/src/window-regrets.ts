@@ -6,7 +6,7 @@ export type Side = typeof WINDOW_SIDE | typeof MAIN_SIDE;
 /**
  * Ghosts of recently evicted keys (hashes only), each with the side that evicted it: what
  * ARC's ghost lists B1/B2 do for its recency/frequency split (Megiddo & Modha, 2003), applied
- * to W-TinyLFU's window. A miss on a key evicted less than `capacity` requests before would
+ * to W-TinyLFU's window. A miss on a ghost less than `capacity` requests old would
  * have been a hit had the other side been larger, so that side grows: by ARC's step, 1 or the
  * ratio of the other side's recent evictions to this side's when that is larger. Admission
  * rejects many more candidates than it evicts main entries, and the ratio keeps those many
@@ -36,11 +36,14 @@ export class WindowRegrets {
     this.mask = size - 1;
   }
 
-  /** Records the eviction of the key with content hash `hash` (≥ 0) at request clock `now`. */
-  evicted(hash: number, side: Side, now: number): void {
+  /**
+   * Records the eviction of the key with content hash `hash` (≥ 0); its ghost's age counts
+   * from request clock `since` (the policy passes the eviction time, or the key's last use).
+   */
+  evicted(hash: number, side: Side, since: number): void {
     const i = hash & this.mask;
     this.hashes[i] = hash;
-    this.evictedAt[i] = now;
+    this.evictedAt[i] = since;
     this.sides[i] = side;
     if (side === WINDOW_SIDE) this.windowEvictions++;
     else this.mainEvictions++;

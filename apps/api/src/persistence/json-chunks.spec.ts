@@ -12,6 +12,14 @@ describe('jsonChunks', () => {
     await fc.assert(fc.asyncProperty(fc.jsonValue(), async (v) => expect(await collect(v)).toBe(JSON.stringify(v))));
   });
 
+  it('writes any batches, empty ones included, as the JSON array of their items', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(fc.jsonValue(), { maxLength: 5 }), { maxLength: 6 }), async (batches) => {
+        expect(await collect({ entries: new BatchedArray(batches) })).toBe(JSON.stringify({ entries: batches.flat() }));
+      }),
+    );
+  });
+
   it('cuts large nested arrays into pieces and still gives the same text', async () => {
     const snapshot = {
       format: 1,

@@ -11,7 +11,7 @@ import { renderSoakChart } from './soak-chart.js';
 import { SoakLoad } from './soak-load.js';
 import { parseSoakArgs, type SoakOptions } from './soak-options.js';
 import { CI, judge, STRICT, type Check, type Sample } from './soak-verdict.js';
-import { sampleNode } from './node-sampler.js';
+import { nodeGets, sampleNode, type NodeGets } from './node-sampler.js';
 import { freePort } from '@meshcache/test-support';
 
 const root = resolve(__dirname, '../../../..');
@@ -124,8 +124,10 @@ async function soak(options: SoakOptions): Promise<number> {
     await load.warmUp();
     // prom-client reports the largest event-loop delay since the previous scrape: one scrape now
     // starts every node's window with the run, so the first sample is not the start-up and the
-    // preload of every key (run r8's largest lags, 148 / 141 / 100 ms, were that first sample).
-    for (const n of nodes) await fetch(`${n.url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.text());
+    // preload of every key (run r8's largest lags, 148 / 141 ms, were that first sample). The
+    // same scrape gives the GET counts that the nodes' own latency share is counted from.
+    const getsBefore: NodeGets[] = [];
+    for (const n of nodes) getsBefore.push(await nodeGets(n.url));
     const samples: Sample[] = [];
     const started = Date.now();
     const endAt = started + options.minutes * 60_000;
@@ -159,8 +161,14 @@ async function soak(options: SoakOptions): Promise<number> {
     }
     await load.stop();
     const seconds = (Date.now() - started) / 1000;
+    const nodeSide = { within10Ms: 0, count: 0 };
+    for (const [i, n] of nodes.entries()) {
+      const after = await nodeGets(n.url);
+      nodeSide.within10Ms += after.within10Ms - getsBefore[i].within10Ms;
+      nodeSide.count += after.count - getsBefore[i].count;
+    }
     const ownLag = { p99Ms: load.ownLag.percentile(99) / 1e6, maxMs: load.ownLag.max / 1e6 };
-    const totals = { reads: load.reads, writes: load.writes, errors: load.errors, errorSamples: load.errorSamples, getP99Ms: load.gets.quantile(0.99), seconds, ownLag };
+    const totals = { reads: load.reads, writes: load.writes, errors: load.errors, errorSamples: load.errorSamples, getP99Ms: load.gets.quantile(0.99), seconds, ownLag, nodeGets: nodeSide };
     const checks = judge(samples, totals, limits, { at: switchedAt, windowMs: 2 * options.sampleMs });
     const title = `meshcache soak: 3 nodes, ${(load.reads / seconds).toFixed(0)} reads/s + ${(load.writes / seconds).toFixed(0)} writes/s for ${(seconds / 60).toFixed(1)} min`;
     writeFileSync(join(out, 'samples.jsonl'), samples.map((s) => JSON.stringify(s)).join('\n') + '\n');

@@ -26,6 +26,31 @@ export function promValue(text: string, name: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
+/** One value of a Prometheus text exposition: the series of `name` whose labels include every one of `labels`. */
+export function promSeries(text: string, name: string, labels: Readonly<Record<string, string>>): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = text.split('\n').find((l) => l.startsWith(name + '{') && wanted.every((w) => l.slice(0, l.indexOf('}')).includes(w)));
+  if (line === undefined) return undefined;
+  const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** GETs of an item a node has answered so far, and how many of them within 10 ms (its own latency histogram). */
+export interface NodeGets {
+  within10Ms: number;
+  count: number;
+}
+
+const ITEM_GETS = { method: 'GET', route: '/api/cache/:key' };
+
+export async function nodeGets(url: string): Promise<NodeGets> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  return {
+    within10Ms: promSeries(text, 'meshcache_http_request_duration_seconds_bucket', { ...ITEM_GETS, le: '0.01' }) ?? 0,
+    count: promSeries(text, 'meshcache_http_request_duration_seconds_count', ITEM_GETS) ?? 0,
+  };
+}
+
 /** Samples one node: /proc for memory and handles, its /metrics for the heap and event-loop delay. */
 export async function sampleNode(node: string, pid: number, url: string, t: number): Promise<Sample> {
   const metrics = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();

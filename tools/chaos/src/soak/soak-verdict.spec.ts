@@ -1,4 +1,5 @@
 import { soakChartSpec } from './soak-chart.js';
+import { promSeries } from './node-sampler.js';
 import { parseSoakArgs } from './soak-options.js';
 import { CI, floors, judge, STRICT, type LoadTotals, type Sample } from './soak-verdict.js';
 
@@ -31,6 +32,8 @@ describe('soak verdict', () => {
     expect(failed(run(300), { ...quiet, getP99Ms: 12 })).toEqual(['GET p99']);
     const p99 = judge(run(300), { ...quiet, getP99Ms: 12, ownLag: { p99Ms: 3, maxMs: 41.5 } }, STRICT).find((c) => c.name === 'GET p99');
     expect(p99?.detail).toBe("12.00 ms over 120000 reads (at most 10); the load generator's own event-loop delay p99 3.0 ms, max 41.5 ms");
+    const split = judge(run(300), { ...quiet, getP99Ms: 12, nodeGets: { within10Ms: 119_880, count: 120_000 } }, STRICT).find((c) => c.name === 'GET p99');
+    expect(split?.detail).toBe('12.00 ms over 120000 reads (at most 10); in the nodes themselves 99.90 % of 120000 GETs took at most 10 ms');
   });
 
   it('names the lag apart from the strategy switches, and still judges the whole run', () => {
@@ -57,6 +60,18 @@ describe('soak verdict', () => {
     expect(failed(run(300, { lag: 1300 }), quiet, STRICT)).toEqual(['s1 event-loop lag']);
     expect(CI.handleSlack).toBe(STRICT.handleSlack);
     expect(failed(run(300, { fds: (i) => 40 + Math.floor(i / 30) }), quiet, CI)).toEqual(['s1 openFds flat']);
+  });
+
+  it('reads one labelled series of a Prometheus exposition', () => {
+    const text = [
+      'meshcache_http_request_duration_seconds_bucket{le="0.01",method="POST",route="/api/cache"} 7',
+      'meshcache_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/cache/:key"} 90',
+      'meshcache_http_request_duration_seconds_bucket{le="0.01",method="GET",route="/api/cache/:key"} 99',
+      'meshcache_http_request_duration_seconds_count{method="GET",route="/api/cache/:key"} 100',
+    ].join('\n');
+    expect(promSeries(text, 'meshcache_http_request_duration_seconds_bucket', { method: 'GET', route: '/api/cache/:key', le: '0.01' })).toBe(99);
+    expect(promSeries(text, 'meshcache_http_request_duration_seconds_count', { method: 'GET', route: '/api/cache/:key' })).toBe(100);
+    expect(promSeries(text, 'meshcache_http_request_duration_seconds_count', { method: 'DELETE' })).toBeUndefined();
   });
 
   it('parses its flags with zod and names a bad one', () => {

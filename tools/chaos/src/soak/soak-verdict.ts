@@ -48,6 +48,12 @@ export interface LoadTotals {
   seconds: number;
   /** The load generator's own event-loop delay (its stalls inflate the latencies it measures). */
   ownLag?: { p99Ms: number; maxMs: number };
+  /**
+   * The GETs as the nodes timed them (their latency histogram, from the request's parsing to
+   * its answer): how many of them took at most 10 ms. What the nodes add, apart from their
+   * event-loop delay before a request is read and from the load generator and the kernel.
+   */
+  nodeGets?: { within10Ms: number; count: number };
 }
 
 export interface Check {
@@ -138,6 +144,10 @@ export function judge(samples: readonly Sample[], load: LoadTotals, limits: Thre
     checks.push({ name: `${node} event-loop lag`, ok: lag <= limits.eventLoopLagMaxMs || !limits.judgeLatency, detail: `max ${lag.toFixed(1)} ms (at most ${limits.eventLoopLagMaxMs})${apartNote}${snapshotNote(mine, afterSwitch)}${reported(limits)}` });
   }
   const own = load.ownLag === undefined ? '' : `; the load generator's own event-loop delay p99 ${load.ownLag.p99Ms.toFixed(1)} ms, max ${load.ownLag.maxMs.toFixed(1)} ms`;
-  checks.push({ name: 'GET p99', ok: load.getP99Ms <= limits.getP99Ms || !limits.judgeLatency, detail: `${load.getP99Ms.toFixed(2)} ms over ${load.reads} reads (at most ${limits.getP99Ms})${own}${reported(limits)}` });
+  const inNodes =
+    load.nodeGets === undefined || load.nodeGets.count === 0
+      ? ''
+      : `; in the nodes themselves ${((100 * load.nodeGets.within10Ms) / load.nodeGets.count).toFixed(2)} % of ${load.nodeGets.count} GETs took at most 10 ms`;
+  checks.push({ name: 'GET p99', ok: load.getP99Ms <= limits.getP99Ms || !limits.judgeLatency, detail: `${load.getP99Ms.toFixed(2)} ms over ${load.reads} reads (at most ${limits.getP99Ms})${own}${inNodes}${reported(limits)}` });
   return checks;
 }
