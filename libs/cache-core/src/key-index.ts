@@ -44,7 +44,7 @@ export class KeyIndex<K> {
   /** Keys in the table; `count` is all keys, the table's and `byIdentity`'s. */
   private hashed = 0;
   private count = 0;
-  private byIdentity: Map<K, number> | null = null;
+  private byIdentity = new Map<K, number>();
   /** Each slot's hash, so that removing a slot does not hash its key again. */
   private slotHash = new Int32Array(16);
   /** Strings go to `byIdentity` (a small cache, see STRING_TABLE_MIN); fixed until `clear`. */
@@ -71,12 +71,21 @@ export class KeyIndex<K> {
     return this.find(key, this.hash(key));
   }
 
-  /** Like `get` with `hash = keyHash(key)` computed by the caller, who needs it again. */
+  /**
+   * Like `get` with `hash = keyHash(key)` computed by the caller, who needs it again. Each
+   * kind of lookup is a method of its own, so that the caller's optimised code inlines the
+   * one it uses without the other's bytecode counting against V8's inlining budget.
+   */
   find(key: K, hash: number): number {
-    if (hash === IDENTITY) {
-      const slot = this.byIdentity === null ? undefined : this.byIdentity.get(key);
-      return slot === undefined ? -1 : slot;
-    }
+    return hash === IDENTITY ? this.findByIdentity(key) : this.findHashed(key, hash);
+  }
+
+  private findByIdentity(key: K): number {
+    const slot = this.byIdentity.get(key);
+    return slot === undefined ? -1 : slot;
+  }
+
+  private findHashed(key: K, hash: number): number {
     const table = this.table;
     const mask = this.mask;
     const keys = this.keys;
@@ -129,10 +138,11 @@ export class KeyIndex<K> {
   }
 
   private mapKey(key: K, hash: number, slot: number): void {
-    if (hash === IDENTITY) {
-      (this.byIdentity ??= new Map()).set(key, slot);
-      return;
-    }
+    if (hash === IDENTITY) this.byIdentity.set(key, slot);
+    else this.mapHashed(hash, slot);
+  }
+
+  private mapHashed(hash: number, slot: number): void {
     if ((this.hashed + 1) * MIN_POSITIONS_PER_ENTRY > this.mask + 1) this.rehash((this.mask + 1) * 2);
     this.place(hash, slot);
     this.hashed++;
@@ -141,10 +151,11 @@ export class KeyIndex<K> {
   /** Takes the key held by `slot` out of the table or `byIdentity`; `keys` is left to the caller. */
   private unmapSlot(slot: number): void {
     const hash = this.slotHash[slot];
-    if (hash === IDENTITY) {
-      this.byIdentity?.delete(this.keys[slot] as K);
-      return;
-    }
+    if (hash === IDENTITY) this.byIdentity.delete(this.keys[slot] as K);
+    else this.unmapHashed(slot, hash);
+  }
+
+  private unmapHashed(slot: number, hash: number): void {
     const table = this.table;
     const mask = this.mask;
     let at = hash & mask;
@@ -169,7 +180,7 @@ export class KeyIndex<K> {
     this.stringsByIdentity = capacity < STRING_TABLE_MIN;
     this.version++;
     this.keys = [];
-    this.byIdentity = null;
+    this.byIdentity = new Map();
     this.hashed = 0;
     this.count = 0;
     this.slotHash = new Int32Array(Math.max(16, entries));
