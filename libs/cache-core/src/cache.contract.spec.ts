@@ -229,6 +229,20 @@ describe.each(strategies)('Cache contract (%s)', (strategy) => {
     expect(reports).toEqual(['a:1:set', 'b:1:set', 'a:2:set', 'b:10:set', 'a:3:set', 'b:20:delete']);
   });
 
+  it('reports an overwrite before the evictions it caused', () => {
+    const reports: string[] = [];
+    const c = make<number>(10, { maxBytes: 10, sizeOf: (v) => v, onEvict: (k, v, r) => reports.push(`${k}:${v}:${r}`) });
+    c.set('a', 3);
+    c.set('b', 3);
+    c.set('c', 3);
+    c.set('a', 5);
+    expect(reports).toHaveLength(2);
+    expect(reports[0]).toBe('a:3:set');
+    expect(reports[1]).toMatch(/^[bc]:3:evict$/);
+    c.set('a', 4);
+    expect(reports.slice(2)).toEqual(['a:5:set']);
+  });
+
   it('expires entries with an injected clock and counts expirations', () => {
     let t = 1000;
     const reasons: EvictionReason[] = [];

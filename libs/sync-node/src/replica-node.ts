@@ -53,6 +53,9 @@ import { VersionVector } from './version-vector.js';
 
 type Listener = (...args: unknown[]) => void;
 
+/** What `toJournal` answers without a journal: one object for every write. */
+const JOURNALED: JournalResult = Object.freeze({ ok: true as const });
+
 /** How often (in ticks) dead incarnations are looked for: O(origins × members) each time. */
 const FOLD_EVERY_TICKS = 10;
 
@@ -569,7 +572,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   private toJournal(operation: Operation): JournalResult {
-    return this.journal === undefined ? { ok: true } : this.journal(operation);
+    return this.journal === undefined ? JOURNALED : this.journal(operation);
   }
 
   private onStateChange(kind: ChangeKind, key: string | undefined, created: boolean | undefined): void {

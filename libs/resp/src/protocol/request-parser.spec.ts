@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { encodeCommand } from '../test/raw-client.js';
 import { ParseResult, RequestParser } from './request-parser.js';
@@ -100,6 +101,23 @@ describe('RequestParser', () => {
     expect(parser.next()).toBe(ParseResult.Command);
     expect(parser.invalidUtf8).toBe(false);
     expect(parser.argv[2]).toBe('\uFFFD ok');
+  });
+
+  it('decodes any argument bytes as UTF-8 does, ASCII or not, short or long, and flags exactly the invalid ones', () => {
+    // Mostly ASCII with some high bytes, around the length up to which bytes are scanned first.
+    const byteArb = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 0x7f }) }, { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0xff }) });
+    const argBytes = fc.oneof(fc.uint8Array({ maxLength: 70 }), fc.array(byteArb, { maxLength: 70 }).map((bytes) => Uint8Array.from(bytes)));
+    fc.assert(
+      fc.property(fc.array(argBytes, { minLength: 1, maxLength: 4 }), (args) => {
+        const buffers = args.map((a) => Buffer.from(a));
+        const parser = new RequestParser({ ...LIMITS, maxBulkBytes: 1024 });
+        parser.push(encodeCommand('SET', ...buffers));
+        expect(parser.next()).toBe(ParseResult.Command);
+        expect(parser.argv.slice(1, parser.argc)).toEqual(buffers.map((b) => b.toString('utf8')));
+        expect(parser.invalidUtf8).toBe(!buffers.every((b) => isUtf8(b)));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('takes a header line up to maxInlineBytes, whole or in pieces, and refuses one byte more', () => {

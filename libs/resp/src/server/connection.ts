@@ -128,6 +128,9 @@ export class RespConnection {
     const reply = this.reply;
     // Once per batch, not per command: CLIENT LIST's idle time is in seconds.
     this.lastActiveAt = Date.now();
+    // Nothing is written to the socket until the batch ends (flush): what it holds is read once.
+    const queued = this.socket.writableLength;
+    const maxOutputBytes = this.host.limits.maxOutputBytes;
     while (!this.ended) {
       const result = parser.next();
       if (result === ParseResult.NeedMore) break;
@@ -154,7 +157,7 @@ export class RespConnection {
         break;
       }
       if (this.quitting) break;
-      if (reply.out.length + this.socket.writableLength > this.host.limits.maxOutputBytes) {
+      if (reply.out.length + queued > maxOutputBytes) {
         // Redis' client-output-buffer-limit: a reply the client is not reading is not kept.
         this.socket.destroy();
         return;
