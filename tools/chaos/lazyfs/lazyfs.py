@@ -29,12 +29,15 @@ from fusepy import FUSE, FuseOSError, Operations
 
 
 class Dirty:
-    """A file's current bytes while some are unsynced, and the first offset that differs from BACKING."""
+    """A written file's current bytes, the length BACKING has, and the first offset that differs from BACKING (kept after fsync, clean)."""
 
     def __init__(self, content):
         self.data = bytearray(content)
         self.synced_len = len(content)
         self.low = len(content)
+
+    def unsynced(self):
+        return self.low < len(self.data) or self.synced_len != len(self.data)
 
 
 class LazyFS(Operations):
@@ -161,8 +164,8 @@ class LazyFS(Operations):
 
     def fsync(self, path, datasync, fh):
         with self.mutex:
-            entry = self.dirty.pop(path, None)
-            if entry is None:
+            entry = self.dirty.get(path)
+            if entry is None or not entry.unsynced():
                 return 0
             fd = os.open(self._path(path), os.O_WRONLY)
             try:
@@ -170,10 +173,11 @@ class LazyFS(Operations):
                 os.ftruncate(fd, len(entry.data))
                 os.fsync(fd)
             except OSError as e:
-                self.dirty[path] = entry
                 raise FuseOSError(e.errno)
             finally:
                 os.close(fd)
+            # Kept, now equal to BACKING: the next append must not read the whole file back in.
+            entry.synced_len = entry.low = len(entry.data)
             return 0
 
     def fsyncdir(self, path, datasync, fh):
@@ -187,7 +191,8 @@ class LazyFS(Operations):
 
     def crash(self):
         with self.mutex:
-            lost = {'files': len(self.dirty), 'bytes': sum(max(0, len(d.data) - d.low) for d in self.dirty.values())}
+            unsynced = [d for d in self.dirty.values() if d.unsynced()]
+            lost = {'files': len(unsynced), 'bytes': sum(max(0, len(d.data) - d.low) for d in unsynced)}
             self.dirty.clear()
             return lost
 

@@ -94,7 +94,7 @@ export interface CrashInput {
   /** When the node's current run started (for the fsync gaps). */
   since: number;
   /** lazyfs' power cut (drops every unsynced byte); absent: the cut is emulated from the trace. */
-  dropUnsynced?: () => { files: number; bytes: number } | undefined;
+  dropUnsynced?: () => { files: number; bytes: number };
 }
 
 /** Records of `before` that `after` (what the file system kept of the same log) lacks. */

@@ -91,9 +91,10 @@ export class ClusterNodes {
     return this.mounted.length > 0;
   }
 
-  /** The power cut on a lazyfs DATA_DIR: drops every byte the node did not fsync. Undefined without lazyfs. */
-  dropUnsynced(name: string): Dropped | undefined {
-    return this.lazy.get(name)?.drop();
+  /** The power cut on a lazyfs DATA_DIR (drops every byte the node did not fsync); undefined without lazyfs. */
+  dropUnsyncedOf(name: string): (() => Dropped) | undefined {
+    const mount = this.lazy.get(name);
+    return mount ? () => mount.drop() : undefined;
   }
 
   isRunning(name: string): boolean {

@@ -49,7 +49,7 @@ async function crash(id: string, name: string, mode: CrashRecord['mode'], nodes:
   const pid = nodes.pid(name);
   const since = nodes.startedAt(name);
   const at = await nodes.kill9(name);
-  const record = crashDisk({ id, node: name, mode, at, dataDir: nodes.dataDir(name), tracePath: nodes.fsyncTracePath(name), since, dropUnsynced: () => nodes.dropUnsynced(name) });
+  const record = crashDisk({ id, node: name, mode, at, dataDir: nodes.dataDir(name), tracePath: nodes.fsyncTracePath(name), since, dropUnsynced: nodes.dropUnsyncedOf(name) });
   const lazy = record.lazyfs;
   const mechanism =
     mode === 'kill'
