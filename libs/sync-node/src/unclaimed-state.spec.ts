@@ -1,7 +1,7 @@
 import type { PeerMessage } from '@meshcache/sync-protocol';
 import type { ReplicaNode } from './replica-node.js';
 import { memoryCluster } from './test/memory-cluster.js';
-import { UnclaimedState } from './unclaimed-state.js';
+import { MAX_UNCLAIMED_ORIGINS, UnclaimedState } from './unclaimed-state.js';
 import { VersionVector } from './version-vector.js';
 
 const entriesOf = (node: ReplicaNode) => JSON.stringify([...node.cache.entries()].map(([k, e]) => [k, e.value, e.hlc]).sort());
@@ -79,5 +79,13 @@ describe('state held without a claim', () => {
     held.note('a#1', 5);
     held.shared('b', begun);
     expect([...held.owed(view).keys()]).toEqual(['b']);
+  });
+
+  it('tracks at most MAX_UNCLAIMED_ORIGINS origins, forgetting the oldest', () => {
+    const held = new UnclaimedState();
+    for (let i = 0; i <= MAX_UNCLAIMED_ORIGINS; i++) held.note(`gone#${i}`, 1);
+    expect(held.size).toBe(MAX_UNCLAIMED_ORIGINS);
+    const view = { vv: new VersionVector(), streamable: () => false, members: ['b'] };
+    expect(held.owed(view).get('b')).toHaveLength(MAX_UNCLAIMED_ORIGINS);
   });
 });

@@ -73,7 +73,11 @@ export class UnclaimedState {
         this.held.delete(origin);
         continue;
       }
-      for (const member of held.owed) out.set(member, [...(out.get(member) ?? []), held.owed]);
+      for (const member of held.owed) {
+        const records = out.get(member);
+        if (records === undefined) out.set(member, [held.owed]);
+        else records.push(held.owed);
+      }
     }
     return out;
   }
