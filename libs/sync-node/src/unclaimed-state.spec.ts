@@ -1,6 +1,6 @@
-import type { PeerMessage } from '@meshcache/sync-protocol';
+import type { Operation, PeerMessage } from '@meshcache/sync-protocol';
 import type { ReplicaNode } from './replica-node.js';
-import { memoryCluster } from './test/memory-cluster.js';
+import { EPOCH, memoryCluster } from './test/memory-cluster.js';
 import { MAX_UNCLAIMED_ORIGINS, UnclaimedState } from './unclaimed-state.js';
 import { VersionVector } from './version-vector.js';
 
@@ -49,6 +49,21 @@ describe('state held without a claim', () => {
     runUntil(run, () => c.get('k')?.value === 'newest' && entriesOf(b) === entriesOf(c), 30_000);
     expect(c.get('k')?.value).toBe('newest');
     expect(entriesOf(c)).toBe(entriesOf(b));
+  });
+
+  it('reaches the other members from a log replayed past a gap, once restarted', () => {
+    const { net, run, make } = memoryCluster([]);
+    const op = (seq: number, key: string): Operation => ({ origin: 'gone#1', seq, hlc: { wall: EPOCH - 1000 + seq, logical: 0, node: 'gone#1' }, op: { type: 'set', key, value: seq } });
+    const b = make('b');
+    const c = make('c');
+    // Both applied gone#1's first write; b also holds its third (from a snapshot cut short), past the gap.
+    b.restore(undefined, [op(1, 'x'), op(3, 'y')]);
+    c.restore(undefined, [op(1, 'x')]);
+    expect(b.versionVectorPairs()).toEqual(c.versionVectorPairs());
+    net.add(b);
+    net.add(c);
+    runUntil(run, () => c.get('y') !== undefined, 30_000);
+    expect(c.get('y')?.value).toBe(3);
   });
 
   it('waits while the owner still streams its origin, then owes every other member one exchange', () => {
