@@ -43,6 +43,11 @@ export interface EvictionPolicy {
    * `recency` is its position in the recency order (0 = least recent; all distinct).
    */
   seed(slot: number, accessCount: number, hash: number, recency: number): void;
+  /**
+   * The slot's access stamp (a later use has a larger one), for policies whose value order is
+   * not the recency order; absent where it is (LRU). A stepped strategy switch sorts by it.
+   */
+  lastUse?(slot: number): number;
   clear(): void;
 }
 
