@@ -141,7 +141,10 @@ export class StrategySwitch implements EvictionPolicy {
           next.touch(slot);
           break;
         case RECYCLE:
-          next.recycle(slot, log[i + 2]);
+          // `recycle` may assume the slot is its own victim (LRU's tail), which it need not be
+          // in the new policy: the same change as an eviction and an insertion.
+          next.evict(slot);
+          next.add(slot, log[i + 2]);
           break;
         case REMOVE:
           next.remove(slot);
