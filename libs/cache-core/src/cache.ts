@@ -11,7 +11,7 @@ import {
   type SetOptions,
 } from './cache-options.js';
 import type { CacheDump, CacheDumpEntry, CacheEntryInfo, CacheStats, SetRefusal, SetResult } from './cache-types.js';
-import { grownFloat64, type EvictionPolicy } from './eviction-policy.js';
+import { grownFloat64, type EvictionPolicy, type RunningPolicy } from './eviction-policy.js';
 import { hashKey } from './frequency-sketch.js';
 import { KeyIndex } from './key-index.js';
 import { positions, sortByKey } from './slot-order.js';
@@ -47,7 +47,8 @@ export class Cache<K, V> {
   private slotsAllocated: number;
   private expiresAt: Float64Array | null = null;
   private sizes: Float64Array | null = null;
-  private policy: EvictionPolicy;
+  /** The policy in force, or a stepped switch standing in for it (which is never seeded). */
+  private policy: RunningPolicy;
   private descriptor: PolicyDescriptor<Strategy>;
   /** The descriptor's `hashesKeys`, read on every insertion. */
   private hashesKeys: boolean;
@@ -401,7 +402,9 @@ export class Cache<K, V> {
     const to = policyDescriptor(strategy);
     const next = to.create(this.slotsAllocated, this.maxEntries);
     const index = this.index;
-    this.switching = new StrategySwitch(this.policy, from, to, next, index.keys.length, (slot) => hashKey(index.keys[slot] as K), step);
+    // With no switch under way the running policy is the descriptor's own.
+    const live = this.policy as EvictionPolicy;
+    this.switching = new StrategySwitch(live, from, to, next, index.keys.length, (slot) => hashKey(index.keys[slot] as K), step);
     this.policy = this.switching;
     this.descriptor = to;
     // Insertions feed both policies until the end.
@@ -734,10 +737,12 @@ export class Cache<K, V> {
     }
   }
 
-  private createPolicy(strategy: Strategy, slots: number): void {
+  private createPolicy(strategy: Strategy, slots: number): EvictionPolicy {
     this.descriptor = policyDescriptor(strategy);
     this.hashesKeys = this.descriptor.hashesKeys;
-    this.policy = this.descriptor.create(slots, this.maxEntries);
+    const created = this.descriptor.create(slots, this.maxEntries);
+    this.policy = created;
+    return created;
   }
 
   /**
@@ -745,12 +750,12 @@ export class Cache<K, V> {
    * the new policy, in the order its descriptor asks for; a stable sort keeps recency among
    * equal counts.
    */
-  private seedPolicy(slots: Int32Array, counts: Uint32Array): void {
+  private seedPolicy(policy: EvictionPolicy, slots: Int32Array, counts: Uint32Array): void {
     const order = this.descriptor.seedOrder === 'frequency' ? sortByKey(positions(slots.length), counts) : null;
     for (let i = 0; i < slots.length; i++) {
       const at = order === null ? i : order[i];
       const slot = slots[at];
-      this.policy.seed(slot, counts[at], this.hashesKeys ? hashKey(this.index.keys[slot] as K) : 0, at);
+      policy.seed(slot, counts[at], this.hashesKeys ? hashKey(this.index.keys[slot] as K) : 0, at);
     }
   }
 
@@ -774,7 +779,7 @@ export class Cache<K, V> {
     this.layout++;
     const slots = Math.min(this.maxEntries, Math.max(INITIAL_SLOTS, entries.length));
     this.slotsAllocated = slots;
-    this.createPolicy(strategy, slots);
+    const created = this.createPolicy(strategy, slots);
     const hasExpiry = this.expiresAt !== null || entries.some((e) => e.expiresAt !== 0);
     this.expiresAt = hasExpiry ? new Float64Array(slots) : null;
     this.refreshPlain();
@@ -796,7 +801,7 @@ export class Cache<K, V> {
       }
     });
     // Slot i holds the i-th least recent entry.
-    this.seedPolicy(positions(entries.length), counts);
+    this.seedPolicy(created, positions(entries.length), counts);
   }
 
   private restore(dump: CacheDump<K, V>): void {

@@ -51,6 +51,9 @@ export interface EvictionPolicy {
   clear(): void;
 }
 
+/** A policy as the cache runs it: seeded only while it is built (see strategy-switch.ts). */
+export type RunningPolicy = Omit<EvictionPolicy, 'seed' | 'lastUse'>;
+
 /** Copies `from` into a new array of `length`. */
 export function grownInt32(from: Int32Array, length: number): Int32Array<ArrayBuffer> {
   const to = new Int32Array(length);

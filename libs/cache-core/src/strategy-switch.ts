@@ -1,4 +1,4 @@
-import type { EvictionPolicy } from './eviction-policy.js';
+import type { EvictionPolicy, RunningPolicy } from './eviction-policy.js';
 import { grownInt32 } from './eviction-policy.js';
 import { positions, sortByKeyInSteps } from './slot-order.js';
 import type { PolicyDescriptor, Strategy } from './strategies.js';
@@ -36,7 +36,7 @@ const INITIAL_LOG = 3 * 1024;
  * No step walks, sorts, seeds or replays more than `SWITCH_STEP` entries, except the first,
  * which copies the old policy's typed arrays (one memcpy, ~20 MB at a million keys).
  */
-export class StrategySwitch implements EvictionPolicy {
+export class StrategySwitch implements RunningPolicy {
   readonly live: EvictionPolicy;
   readonly from: PolicyDescriptor<Strategy>;
   readonly next: EvictionPolicy;
@@ -223,11 +223,6 @@ export class StrategySwitch implements EvictionPolicy {
 
   byRecency(): Int32Array {
     return this.live.byRecency();
-  }
-
-  /** Never called: the cache seeds only a policy it has just created (`install`), not this one. */
-  seed(): void {
-    throw new Error('StrategySwitch.seed: a switch in progress is never seeded');
   }
 
   clear(): void {
