@@ -404,7 +404,8 @@ export class Cache<K, V> {
     const index = this.index;
     // With no switch under way the running policy is the descriptor's own.
     const live = this.policy as EvictionPolicy;
-    this.switching = new StrategySwitch(live, from, to, next, index.keys.length, (slot) => hashKey(index.keys[slot] as K), step);
+    const slots = { count: () => index.keys.length, live: () => index.size, hashOf: (slot: number) => hashKey(index.keys[slot] as K) };
+    this.switching = new StrategySwitch(live, from, to, next, slots, step);
     this.policy = this.switching;
     this.descriptor = to;
     // Insertions feed both policies until the end.

@@ -72,7 +72,14 @@ export function* sortByKeyInSteps(items: Int32Array, keys: Uint32Array, step: nu
     [fromItems, toItems] = [toItems, fromItems];
     [fromKeys, toKeys] = [toKeys, fromKeys];
   }
-  return fromItems === items ? items.slice() : fromItems;
+  if (fromItems !== items) return fromItems;
+  // No pass ran (every key equal): a copy, in steps too.
+  const copy = new Int32Array(n);
+  for (let from = 0; from < n; from += step) {
+    yield;
+    copy.set(items.subarray(from, Math.min(n, from + step)), from);
+  }
+  return copy;
 }
 
 /** 0, 1, …, n-1. */

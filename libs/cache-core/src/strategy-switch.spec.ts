@@ -73,6 +73,25 @@ describe('stepped strategy switch', () => {
     );
   });
 
+  it('a policy over a MiB is copied after a preparation in steps; what happens before the copy is in it', () => {
+    // 70,000 LRU entries: 131,072 slots of 12 bytes.
+    const n = 70_000;
+    const cache = filled('lru', n);
+    const reference = filled('lru', n);
+    cache.beginStrategySwitch('lfu');
+    cache.continueStrategySwitch();
+    cache.set('fresh', -1); // evicts the LRU victim, before the snapshot
+    reference.set('fresh', -1);
+    reference.setStrategy('lfu');
+    let steps = 1;
+    while (cache.continueStrategySwitch()) {
+      steps++;
+      expect(cache.lastSwitchStepEntries).toBeLessThanOrEqual(SWITCH_STEP);
+    }
+    expect(steps).toBeGreaterThan(n / SWITCH_STEP);
+    expect(order(cache)).toEqual(order(reference));
+  });
+
   it('evicts as the old policy until the end, then as the new one', () => {
     const cache = new Cache<string, number>({ capacity: 3, strategy: 'lfu' });
     cache.set('a', 1);
