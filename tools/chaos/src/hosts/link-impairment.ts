@@ -100,6 +100,16 @@ export function makeVethPair(exec: readonly string[], name: string, peer: string
   return ipLink(ns, ...args).ok && ipLink(ns, 'set', name, 'up').ok && ipLink(ns, 'set', peer, 'up').ok;
 }
 
+/**
+ * Makes TCP on `dev` send one segment per packet. Otherwise it hands the device super-packets
+ * of up to 64 KB (TSO/GSO) that carry a single IP id for many segments, the rules above see only
+ * that first id, and a pattern of n bits picks far fewer than one packet in 2^n. Takes effect
+ * for connections opened after it (a socket reads the limit when it connects).
+ */
+export function segmentEachPacket(dev: Dev): boolean {
+  return ipLink(dev, 'set', dev.name, 'gso_max_segs', '1').ok;
+}
+
 export function macOf(dev: Dev): string | undefined {
   return /link\/ether ([0-9a-f:]{17})/.exec(ipLink(dev, 'show', dev.name).stdout)?.[1];
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { HarnessError, must, sh } from './shell.js';
 import type { Host, Network } from './network.js';
-import { NETEM, TBF, clearEgress, duplicateIngress, duplicatedCount, egressCounts, impairEgress, macOf, makeVethPair, probeTier, stopDuplicating, type Dev, type Tier } from './link-impairment.js';
+import { NETEM, TBF, clearEgress, duplicateIngress, duplicatedCount, egressCounts, impairEgress, macOf, makeVethPair, probeTier, segmentEachPacket, stopDuplicating, type Dev, type Tier } from './link-impairment.js';
 
 /**
  * Each node (and the clients) is a network namespace with one veth to a bridge in the root
@@ -33,6 +33,7 @@ export function createNetnsNetwork(prefix: string, nodeCount: number, port: numb
   const ns = (name: string) => `${prefix}-${name}`;
   const ip = (name: string) => `${subnet}.${names.indexOf(name) + 1}`;
   const hostVeth = (name: string) => `${prefix}h${names.indexOf(name) + 1}`;
+  const eth0 = (name: string): Dev => ({ name: 'eth0', exec: ['ip', 'netns', 'exec', ns(name)] });
   const created = { bridge: false, namespaces: [] as string[], links: [] as string[] };
   const blocked = new Set<string>();
   const degraded = new Map<string, string>();
@@ -69,6 +70,7 @@ export function createNetnsNetwork(prefix: string, nodeCount: number, port: numb
       must('ip', ['-n', ns(name), 'link', 'set', peer, 'name', 'eth0']);
       must('ip', ['-n', ns(name), 'addr', 'add', `${ip(name)}/24`, 'dev', 'eth0']);
       must('ip', ['-n', ns(name), 'link', 'set', 'eth0', 'up']);
+      if (!segmentEachPacket(eth0(name))) throw new HarnessError('SETUP_FAILED', `could not set gso_max_segs on ${ns(name)}'s eth0`);
       must('ip', ['-n', ns(name), 'link', 'set', 'lo', 'up']);
       must('ip', ['link', 'set', hostVeth(name), 'master', bridge]);
       must('ip', ['link', 'set', hostVeth(name), 'up']);
@@ -101,7 +103,6 @@ export function createNetnsNetwork(prefix: string, nodeCount: number, port: numb
   };
   const bytesOf = (name: string) => counter(hostVeth(name), 'rx') + counter(hostVeth(name), 'tx');
   let tier: Tier | undefined;
-  const eth0 = (name: string): Dev => ({ name: 'eth0', exec: ['ip', 'netns', 'exec', ns(name)] });
   const withTwin = new Set<string>();
   /** A second interface in the namespace with eth0's MAC: what is mirrored into it is delivered again. */
   const twinOf = (name: string): string | undefined => {
