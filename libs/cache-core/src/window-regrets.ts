@@ -25,7 +25,8 @@ export class WindowRegrets {
   private windowEvictions = 1;
   private mainEvictions = 1;
   /** The fraction of an entry that steps have added up to but not yet moved. */
-  private pending = 0;
+  /** -0: a double from the start, so the object keeps one map (see TinyLfuPolicy.previousHitRatio). */
+  private pending = -0;
 
   constructor(private readonly capacity: number) {
     let size = 16;

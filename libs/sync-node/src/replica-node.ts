@@ -45,6 +45,7 @@ import { nodesWithProblems, PROBLEM_OF_REFUSAL } from './peer-problems.js';
 import { ProblemBoard } from './problem-board.js';
 import { ListenerList } from './listener-list.js';
 import { ReplicaState, type ChangeKind } from './replica-state.js';
+import { StrategySwitcher } from './strategy-switcher.js';
 import { SyncError } from './sync-error.js';
 import { SyncActivity } from './sync-activity.js';
 import { eventLoopTimers } from './timers.js';
@@ -75,6 +76,7 @@ export class ReplicaNode implements SessionHost {
   private readonly changeListeners = new ListenerList<ChangeEvent>();
   private readonly opListeners = new ListenerList<Operation>();
   private readonly store: CacheEntryStore;
+  private readonly strategySwitcher: StrategySwitcher;
   private readonly state: ReplicaState;
   private readonly vv = new VersionVector();
   private backlog: Backlog;
@@ -131,6 +133,7 @@ export class ReplicaNode implements SessionHost {
       onEvict: cacheOptions.onEvict,
       onLocalRemoval: (key, record, kind) => this.state.markLocalRemoval(key, record, kind),
     });
+    this.strategySwitcher = new StrategySwitcher(this.store.cache, this.options.timers, () => !this.isClosed);
     this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (kind, key, created) => this.onStateChange(kind, key, created), () => this.monotonic());
     this.backlog = new Backlog(this.options.backlogSize, this.options.backlogMaxBytes);
     this.members = new Membership(
@@ -582,7 +585,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   private onStateChange(kind: ChangeKind, key: string | undefined, created: boolean | undefined): void {
-    if (kind === 'strategy') this.store.cache.setStrategy(this.state.strategy.strategy);
+    if (kind === 'strategy') this.strategySwitcher.switchTo(this.state.strategy.strategy);
     if (this.quiet || this.changeListeners.empty) return;
     const event: ChangeEvent = { kind, source: this.source };
     if (key !== undefined) event.key = key;
