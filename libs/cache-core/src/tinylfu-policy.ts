@@ -198,6 +198,10 @@ export class TinyLfuPolicy implements EvictionPolicy {
     return -1;
   }
 
+  lastUse(slot: number): number {
+    return this.links[slot * STRIDE + STAMP];
+  }
+
   byRecency(): Int32Array {
     const slots = collectSlots(this.leastValuable(), (slot) => this.moreValuable(slot));
     return slotsByStamp(this.links, STRIDE, STAMP, slots);
