@@ -12,7 +12,10 @@ type Op =
   /** Through tinylfu and straight back: it must keep every count and the recency order. */
   | { op: 'via-tinylfu' }
   | { op: 'advance'; ms: number }
-  | { op: 'reload' };
+  | { op: 'reload' }
+  /** A stepped switch (beginStrategySwitch), one entry per step, and one of its steps. */
+  | { op: 'begin'; strategy: ModelStrategy }
+  | { op: 'step' };
 
 const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', '', '__proto__', 'constructor');
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -24,6 +27,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('strategy' as const), strategy: fc.constantFrom<ModelStrategy>('lru', 'lfu') }) },
   { weight: 1, arbitrary: fc.constant<Op>({ op: 'via-tinylfu' }) },
   { weight: 1, arbitrary: fc.constantFrom<Op>({ op: 'clear' }, { op: 'reload' }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('begin' as const), strategy: fc.constantFrom<ModelStrategy>('lru', 'lfu') }) },
+  { weight: 3, arbitrary: fc.constant<Op>({ op: 'step' }) },
 );
 
 /** `withEvents: false` runs the cache without onEvict, TTL or byte budget (its plain fast path). */
@@ -40,6 +45,18 @@ function check(strategy: ModelStrategy, ops: Op[], maxBytes?: number, withEvents
   };
   let real = new Cache<Key, number>(options);
   const model = new ReferenceCache<Key, number>(strategy, 4, 0, maxBytes, maxBytes === undefined ? undefined : sizeOf);
+  // During a stepped switch the model keeps the old rule; it takes the new one when the real
+  // cache's switch completes, as setStrategy at the start followed by the same operations.
+  let modelStrategy = strategy;
+  let pending: ModelStrategy | null = null;
+  const switchModel = (to: ModelStrategy) => {
+    model.setStrategy(to);
+    modelStrategy = to;
+    pending = null;
+  };
+  const completeSwitch = () => {
+    if (pending !== null) switchModel(pending);
+  };
   for (const o of ops) {
     events.length = 0;
     model.events.length = 0;
@@ -71,16 +88,29 @@ function check(strategy: ModelStrategy, ops: Op[], maxBytes?: number, withEvents
       case 'clear':
         real.clear();
         model.clear();
+        completeSwitch();
         break;
       case 'resize':
+        // A resize that changes the capacity finishes a switch under way first.
+        if (o.capacity !== real.capacity) completeSwitch();
         real.resize(o.capacity);
         model.resize(o.capacity);
         break;
       case 'strategy':
         real.setStrategy(o.strategy);
-        model.setStrategy(o.strategy);
+        switchModel(o.strategy);
+        break;
+      case 'begin':
+        real.beginStrategySwitch(o.strategy, 1);
+        pending = o.strategy === modelStrategy ? null : o.strategy;
+        expect(real.switchingStrategy).toBe(pending !== null);
+        break;
+      case 'step':
+        if (real.continueStrategySwitch()) expect(real.lastSwitchStepEntries).toBeLessThanOrEqual(1);
+        else completeSwitch();
         break;
       case 'via-tinylfu': {
+        completeSwitch();
         const back = real.strategy;
         real.setStrategy('tinylfu');
         real.setStrategy(back);
@@ -91,6 +121,8 @@ function check(strategy: ModelStrategy, ops: Op[], maxBytes?: number, withEvents
         model.now = t;
         break;
       case 'reload':
+        while (real.continueStrategySwitch());
+        completeSwitch();
         real = Cache.load(JSON.parse(JSON.stringify(real.dump())), { ...options, capacity: real.capacity, strategy: real.strategy });
         model.reload();
         break;

@@ -11,11 +11,12 @@ import {
   type SetOptions,
 } from './cache-options.js';
 import type { CacheDump, CacheDumpEntry, CacheEntryInfo, CacheStats, SetRefusal, SetResult } from './cache-types.js';
-import { grownFloat64, type EvictionPolicy } from './eviction-policy.js';
+import { grownFloat64, type EvictionPolicy, type RunningPolicy } from './eviction-policy.js';
 import { hashKey } from './frequency-sketch.js';
 import { KeyIndex } from './key-index.js';
 import { positions, sortByKey } from './slot-order.js';
 import { policyDescriptor, type PolicyDescriptor, type Strategy } from './strategies.js';
+import { StrategySwitch, SWITCH_STEP } from './strategy-switch.js';
 
 const CREATED: SetResult = Object.freeze({ ok: true as const, created: true });
 const OVERWRITTEN: SetResult = Object.freeze({ ok: true as const, created: false });
@@ -46,7 +47,8 @@ export class Cache<K, V> {
   private slotsAllocated: number;
   private expiresAt: Float64Array | null = null;
   private sizes: Float64Array | null = null;
-  private policy: EvictionPolicy;
+  /** The policy in force, or a stepped switch standing in for it (which is never seeded). */
+  private policy: RunningPolicy;
   private descriptor: PolicyDescriptor<Strategy>;
   /** The descriptor's `hashesKeys`, read on every insertion. */
   private hashesKeys: boolean;
@@ -81,6 +83,9 @@ export class Cache<K, V> {
   private expirationCount = 0;
   /** No TTL, byte budget, onEvict or pending load: set() has nothing to check (see setPlain). */
   private plain = false;
+  /** A stepped strategy switch under way (then also `policy`), else null. */
+  private switching: StrategySwitch | null = null;
+  private switchStepEntries = 0;
 
   constructor(options: CacheOptions<K, V>) {
     const o = checkOptions(options);
@@ -336,7 +341,10 @@ export class Cache<K, V> {
     this.index.clear(0, this.maxEntries);
     this.valueAt = [];
     this.freeSlots = [];
-    this.policy.clear();
+    // An empty cache needs no switch: a switch under way ends with an empty new policy.
+    if (this.switching === null) this.policy.clear();
+    else this.createPolicy(this.descriptor.name, this.slotsAllocated);
+    this.switching = null;
     this.totalBytes = 0;
     this.sweepCursor = 0;
     if (this.pending.length !== 0) this.flush();
@@ -349,6 +357,7 @@ export class Cache<K, V> {
   resize(capacity: number): void {
     checkCapacity(capacity);
     if (capacity === this.maxEntries) return;
+    this.completeStrategySwitch();
     while (this.index.size > capacity) this.evict(this.policy.victim());
     this.maxEntries = capacity;
     if (this.index.keys.length > capacity || this.descriptor.sizedByCapacity) this.rebuild(this.descriptor.name);
@@ -361,12 +370,73 @@ export class Cache<K, V> {
    * built from those two as if it had run all along: LRU orders by last use, LFU by access
    * count then last use, TinyLFU fills its window with the most recently used entries and
    * learns each key's access count. Statistics are kept. Entries stay in their slots, so a
-   * `scan` under way goes on. O(n) with small constants (radix sorts over typed arrays, see
-   * slot-order.ts): a replicated switch runs this on every node.
+   * `scan` under way goes on. O(n) in one call (radix sorts over typed arrays, see
+   * slot-order.ts); `beginStrategySwitch` does the same work in bounded steps.
    */
   setStrategy(strategy: Strategy): void {
     checkStrategy(strategy);
-    if (strategy !== this.descriptor.name) this.switchPolicy(strategy);
+    this.beginStrategySwitch(strategy, Infinity);
+    this.completeStrategySwitch();
+  }
+
+  /**
+   * Starts a switch to `strategy` done in steps of at most `SWITCH_STEP` entries, each run by
+   * `continueStrategySwitch` (strategy-switch.ts). Until the last step the old policy keeps
+   * choosing victims and every operation stays correct; then the new policy takes over as
+   * `setStrategy` at this moment followed by the same operations would have left it. `strategy`
+   * reports the new name at once. A switch begun during another replaces it (the old policy is
+   * still in charge, so nothing is lost); `clear` completes it, `resize` and `setStrategy`
+   * finish it first.
+   */
+  beginStrategySwitch(strategy: Strategy, step: number = SWITCH_STEP): void {
+    checkStrategy(strategy);
+    const under = this.switching;
+    if (under !== null) {
+      this.switching = null;
+      this.policy = under.live;
+      this.descriptor = under.from;
+      this.hashesKeys = under.from.hashesKeys;
+    }
+    if (strategy === this.descriptor.name) return;
+    const from = this.descriptor;
+    const to = policyDescriptor(strategy);
+    const next = to.create(this.slotsAllocated, this.maxEntries);
+    const index = this.index;
+    // With no switch under way the running policy is the descriptor's own.
+    const live = this.policy as EvictionPolicy;
+    const slots = { count: () => index.keys.length, live: () => index.size, hashOf: (slot: number) => hashKey(index.keys[slot] as K) };
+    this.switching = new StrategySwitch(live, from, to, next, slots, step);
+    this.policy = this.switching;
+    this.descriptor = to;
+    // Insertions feed both policies until the end.
+    this.hashesKeys = from.hashesKeys || to.hashesKeys;
+  }
+
+  /** Runs one step of the switch under way; false when there is none (any more). */
+  continueStrategySwitch(): boolean {
+    const under = this.switching;
+    if (under === null) return false;
+    const more = under.step();
+    this.switchStepEntries = under.lastStepEntries;
+    if (more) return true;
+    this.switching = null;
+    this.policy = under.next;
+    this.hashesKeys = this.descriptor.hashesKeys;
+    return false;
+  }
+
+  /** Whether a stepped strategy switch is under way. */
+  get switchingStrategy(): boolean {
+    return this.switching !== null;
+  }
+
+  /** Entries handled by the last step of the switch (at most its `step`): for tests of the bound. */
+  get lastSwitchStepEntries(): number {
+    return this.switchStepEntries;
+  }
+
+  private completeStrategySwitch(): void {
+    while (this.continueStrategySwitch());
   }
 
   /** [key, value] pairs, most valuable first (MRU for LRU, most frequent for LFU, see README). A snapshot. */
@@ -668,20 +738,12 @@ export class Cache<K, V> {
     }
   }
 
-  /** Builds `strategy`'s policy over the slots as they are, from the old policy's recency order and access counts. */
-  private switchPolicy(strategy: Strategy): void {
-    const old = this.policy;
-    const slots = old.byRecency();
-    const counts = new Uint32Array(slots.length);
-    for (let i = 0; i < slots.length; i++) counts[i] = old.accessCount(slots[i]);
-    this.createPolicy(strategy, this.slotsAllocated);
-    this.seedPolicy(slots, counts);
-  }
-
-  private createPolicy(strategy: Strategy, slots: number): void {
+  private createPolicy(strategy: Strategy, slots: number): EvictionPolicy {
     this.descriptor = policyDescriptor(strategy);
     this.hashesKeys = this.descriptor.hashesKeys;
-    this.policy = this.descriptor.create(slots, this.maxEntries);
+    const created = this.descriptor.create(slots, this.maxEntries);
+    this.policy = created;
+    return created;
   }
 
   /**
@@ -689,12 +751,12 @@ export class Cache<K, V> {
    * the new policy, in the order its descriptor asks for; a stable sort keeps recency among
    * equal counts.
    */
-  private seedPolicy(slots: Int32Array, counts: Uint32Array): void {
+  private seedPolicy(policy: EvictionPolicy, slots: Int32Array, counts: Uint32Array): void {
     const order = this.descriptor.seedOrder === 'frequency' ? sortByKey(positions(slots.length), counts) : null;
     for (let i = 0; i < slots.length; i++) {
       const at = order === null ? i : order[i];
       const slot = slots[at];
-      this.policy.seed(slot, counts[at], this.hashesKeys ? hashKey(this.index.keys[slot] as K) : 0, at);
+      policy.seed(slot, counts[at], this.hashesKeys ? hashKey(this.index.keys[slot] as K) : 0, at);
     }
   }
 
@@ -718,7 +780,7 @@ export class Cache<K, V> {
     this.layout++;
     const slots = Math.min(this.maxEntries, Math.max(INITIAL_SLOTS, entries.length));
     this.slotsAllocated = slots;
-    this.createPolicy(strategy, slots);
+    const created = this.createPolicy(strategy, slots);
     const hasExpiry = this.expiresAt !== null || entries.some((e) => e.expiresAt !== 0);
     this.expiresAt = hasExpiry ? new Float64Array(slots) : null;
     this.refreshPlain();
@@ -740,7 +802,7 @@ export class Cache<K, V> {
       }
     });
     // Slot i holds the i-th least recent entry.
-    this.seedPolicy(positions(entries.length), counts);
+    this.seedPolicy(created, positions(entries.length), counts);
   }
 
   private restore(dump: CacheDump<K, V>): void {

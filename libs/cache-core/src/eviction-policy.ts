@@ -43,8 +43,16 @@ export interface EvictionPolicy {
    * `recency` is its position in the recency order (0 = least recent; all distinct).
    */
   seed(slot: number, accessCount: number, hash: number, recency: number): void;
+  /**
+   * The slot's access stamp (a later use has a larger one), for policies whose value order is
+   * not the recency order; absent where it is (LRU). A stepped strategy switch sorts by it.
+   */
+  lastUse?(slot: number): number;
   clear(): void;
 }
+
+/** A policy as the cache runs it: seeded only while it is built (see strategy-switch.ts). */
+export type RunningPolicy = Omit<EvictionPolicy, 'seed' | 'lastUse'>;
 
 /** Copies `from` into a new array of `length`. */
 export function grownInt32(from: Int32Array, length: number): Int32Array<ArrayBuffer> {

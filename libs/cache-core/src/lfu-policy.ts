@@ -151,6 +151,10 @@ export class LfuPolicy implements EvictionPolicy {
     return up === this.minBucket ? -1 : this.buckets[up * B_STRIDE + B_HEAD];
   }
 
+  lastUse(slot: number): number {
+    return this.links[slot * STRIDE + STAMP];
+  }
+
   byRecency(): Int32Array {
     const slots = collectSlots(this.victim(), (slot) => this.moreValuable(slot));
     return slotsByStamp(this.links, STRIDE, STAMP, slots);

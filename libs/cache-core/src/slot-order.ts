@@ -14,12 +14,29 @@ const DIGITS = 1 << DIGIT_BITS;
  * same in every key is skipped (access counts below 256 take one pass). Neither input changes.
  */
 export function sortByKey(items: Int32Array, keys: Uint32Array): Int32Array {
+  const steps = sortByKeyInSteps(items, keys, Infinity);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * `sortByKey` as a generator that yields after every `step` items a pass reads (at most `step`
+ * items are read or moved between two yields; a pass has two reads and a move per item), so a
+ * strategy switch can sort a million stamps without holding the event loop (strategy-switch.ts).
+ * The inputs must not change until it returns.
+ */
+export function* sortByKeyInSteps(items: Int32Array, keys: Uint32Array, step: number): Generator<void, Int32Array> {
   const n = items.length;
   let anyBits = 0;
   let allBits = -1;
-  for (let i = 0; i < n; i++) {
-    anyBits |= keys[i];
-    allBits &= keys[i];
+  for (let from = 0; from < n; from += step) {
+    if (from !== 0) yield;
+    for (let i = from, end = Math.min(n, from + step); i < end; i++) {
+      anyBits |= keys[i];
+      allBits &= keys[i];
+    }
   }
   const varying = (anyBits ^ allBits) >>> 0;
   let fromItems = items;
@@ -34,22 +51,35 @@ export function sortByKey(items: Int32Array, keys: Uint32Array): Int32Array {
       toKeys = new Uint32Array(n);
     }
     starts.fill(0);
-    for (let i = 0; i < n; i++) starts[(fromKeys[i] >>> shift) & (DIGITS - 1)]++;
+    for (let from = 0; from < n; from += step) {
+      yield;
+      for (let i = from, end = Math.min(n, from + step); i < end; i++) starts[(fromKeys[i] >>> shift) & (DIGITS - 1)]++;
+    }
     for (let d = 0, at = 0; d < DIGITS; d++) {
       const count = starts[d];
       starts[d] = at;
       at += count;
     }
-    for (let i = 0; i < n; i++) {
-      const key = fromKeys[i];
-      const to = starts[(key >>> shift) & (DIGITS - 1)]++;
-      toItems[to] = fromItems[i];
-      toKeys[to] = key;
+    for (let from = 0; from < n; from += step) {
+      yield;
+      for (let i = from, end = Math.min(n, from + step); i < end; i++) {
+        const key = fromKeys[i];
+        const to = starts[(key >>> shift) & (DIGITS - 1)]++;
+        toItems[to] = fromItems[i];
+        toKeys[to] = key;
+      }
     }
     [fromItems, toItems] = [toItems, fromItems];
     [fromKeys, toKeys] = [toKeys, fromKeys];
   }
-  return fromItems === items ? items.slice() : fromItems;
+  if (fromItems !== items) return fromItems;
+  // No pass ran (every key equal): a copy, in steps too.
+  const copy = new Int32Array(n);
+  for (let from = 0; from < n; from += step) {
+    yield;
+    copy.set(items.subarray(from, Math.min(n, from + step)), from);
+  }
+  return copy;
 }
 
 /** 0, 1, …, n-1. */

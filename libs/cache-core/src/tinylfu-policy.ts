@@ -87,7 +87,14 @@ export class TinyLfuPolicy implements EvictionPolicy {
   private hits = 0;
   private misses = 0;
   private readonly sampleSize: number;
-  private previousHitRatio = 0;
+  /**
+   * -0, not 0: V8 lays a field out by its first value, and a field first holding a small
+   * integer that later holds a fraction moves every instance to a new hidden class (map). Caches
+   * that never climbed and caches that did then had different maps, and code shared by every
+   * strategy (`Cache.get`/`set`) was deoptimised each time a new one appeared. -0 is a double
+   * equal to 0 in every comparison and sum here.
+   */
+  private previousHitRatio = -0;
   private stepSize: number;
   private random = 0x9e3779b9;
   private regrets: WindowRegrets;
@@ -201,6 +208,10 @@ export class TinyLfuPolicy implements EvictionPolicy {
     if (queue === PROBATION && this.heads[WINDOW] !== -1) return this.oldest(WINDOW);
     if (queue !== PROTECTED) return this.oldest(PROTECTED);
     return -1;
+  }
+
+  lastUse(slot: number): number {
+    return this.links[slot * STRIDE + STAMP];
   }
 
   byRecency(): Int32Array {

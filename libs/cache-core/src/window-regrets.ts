@@ -37,9 +37,13 @@ export class WindowRegrets {
   private mainEvictions = 1;
   private mainUnreadEvictions = 1;
   private mainReadEvictions = 1;
-  /** The fraction of an entry that steps have added up to but not yet moved, for the window and for protected. */
-  private pending = 0;
-  private protectedPending = 0;
+  /**
+   * The fraction of an entry that steps have added up to but not yet moved, for the window and
+   * for protected. -0: doubles from the start, so the object keeps one map (see
+   * TinyLfuPolicy.previousHitRatio).
+   */
+  private pending = -0;
+  private protectedPending = -0;
 
   constructor(private readonly capacity: number) {
     let size = 16;

@@ -42,7 +42,8 @@ export interface AntiEntropyResult {
 
 interface Pending {
   link: PeerLink;
-  resolve: (result: AntiEntropyResult) => void;
+  /** Called at once when the exchange ends: `completed` unless it timed out, the peer went away or it was cancelled. */
+  resolve: (result: AntiEntropyResult, completed: boolean) => void;
   timer: unknown;
   local: number;
   remote: number;
@@ -72,14 +73,25 @@ export class AntiEntropy {
 
   constructor(private readonly host: AntiEntropyHost) {}
 
-  run(link: PeerLink): Promise<AntiEntropyResult> {
+  /**
+   * One exchange with `link`'s peer. `ended` is called as soon as it ends, without waiting for a
+   * turn of the microtask queue (the simulation's virtual time runs synchronously), and says
+   * whether it completed.
+   */
+  run(link: PeerLink, ended?: (completed: boolean) => void): Promise<AntiEntropyResult> {
     const session = link.primary;
-    if (session === null) return Promise.resolve({ repairedKeys: 0, differingBuckets: 0 });
+    if (session === null) {
+      ended?.(false);
+      return Promise.resolve({ repairedKeys: 0, differingBuckets: 0 });
+    }
     const requestId = this.host.newRequestId();
     return new Promise((resolve) => {
       const pending: Pending = {
         link,
-        resolve,
+        resolve: (result, completed) => {
+          ended?.(completed);
+          resolve(result);
+        },
         timer: null,
         local: 0,
         remote: 0,
@@ -132,7 +144,7 @@ export class AntiEntropy {
     for (const [key, hash] of message.facts) theirs.set(key, hash);
     pending.differing.push(...message.buckets);
     if (!message.done) return;
-    if (pending.differing.length === 0) return this.finish(message.requestId);
+    if (pending.differing.length === 0) return this.finish(message.requestId, true);
     const alive = () => this.pending.get(message.requestId) === pending && session.isUp;
     runInSteps(this.host.timers(), this.compareAndRepair(session, message.requestId, pending), alive);
   }
@@ -209,15 +221,15 @@ export class AntiEntropy {
 
   private finishIfComplete(requestId: string): void {
     const pending = this.pending.get(requestId);
-    if (pending !== undefined && pending.replyDone && pending.remoteDone) this.finish(requestId);
+    if (pending !== undefined && pending.replyDone && pending.remoteDone) this.finish(requestId, true);
   }
 
-  private finish(requestId: string): void {
+  private finish(requestId: string, completed = false): void {
     const pending = this.pending.get(requestId);
     if (pending === undefined) return;
     this.pending.delete(requestId);
     if (pending.timer !== null) this.host.timers().clearTimeout(pending.timer);
-    pending.resolve({ repairedKeys: pending.local + pending.remote, differingBuckets: pending.buckets });
+    pending.resolve({ repairedKeys: pending.local + pending.remote, differingBuckets: pending.buckets }, completed);
   }
 
   /** XOR of fact hashes per bucket, over live entries and tombstones, into `buckets`. */

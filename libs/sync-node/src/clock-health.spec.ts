@@ -83,3 +83,66 @@ describe('ClockHealth.assess', () => {
     expect(assess(undefined, clocks.wall)).toMatchObject({ skewed: true, kind: 'jumped' });
   });
 });
+
+/**
+ * Simulation seed 4191: two of three hosts set 22 s ahead together. Each node's jump waited for
+ * confirmation; the other jumped node agreed with it, and with the two of them a majority of
+ * three, they confirmed each other while the one correct member was outvoted. They acknowledged
+ * writes stamped 22 s ahead, which the cluster dropped once the clocks were set right.
+ */
+describe('ClockHealth: who may vouch for a clock', () => {
+  const MAX = 500;
+  const setup = (requireConfirmation = false) => {
+    const clocks = { wall: 1_000_000, monotonic: 5_000 };
+    const health = new ClockHealth({
+      maxOffsetMs: MAX,
+      now: () => clocks.wall,
+      monotonic: () => clocks.monotonic,
+      freshForMs: 10_000,
+      requireConfirmation,
+      clusterSize: () => 3,
+    });
+    const assess = () => health.assess('n#1', clocks.wall, () => undefined);
+    return { clocks, health, assess };
+  };
+
+  it('a peer whose own clock jumped, or was never confirmed, does not confirm a jump; a confirmed one does', () => {
+    const { clocks, health, assess } = setup();
+    health.peerClock('right', clocks.wall, 'confirmed');
+    expect(assess().skewed).toBe(false);
+    clocks.wall += 22_000;
+    expect(assess()).toMatchObject({ skewed: true, kind: 'jumped' });
+    expect(health.standing()).toBe('jumped');
+    // The other host set forward with ours agrees, but its clock is in doubt too.
+    health.peerClock('twin', clocks.wall, 'jumped');
+    health.peerClock('right', clocks.wall - 22_000, 'confirmed');
+    expect(assess()).toMatchObject({ skewed: true, kind: 'jumped' });
+    // Restarted on its host, it is unconfirmed: still no vouch.
+    health.peerClock('twin', clocks.wall, 'unconfirmed');
+    expect(assess()).toMatchObject({ skewed: true, kind: 'jumped' });
+    // A member whose clock is confirmed agrees (ours was a correction): confirmed.
+    health.peerClock('right', clocks.wall, 'confirmed');
+    expect(assess().skewed).toBe(false);
+    expect(health.standing()).toBe('confirmed');
+  });
+
+  it('nodes starting together confirm each other, but a jumped clock confirms no start', () => {
+    const { clocks, health, assess } = setup(true);
+    expect(assess()).toMatchObject({ skewed: true, kind: 'unconfirmed' });
+    expect(health.standing()).toBe('unconfirmed');
+    health.peerClock('twin', clocks.wall, 'jumped');
+    expect(assess()).toMatchObject({ skewed: true, kind: 'unconfirmed' });
+    health.peerClock('other', clocks.wall, 'unconfirmed');
+    expect(assess().skewed).toBe(false);
+    expect(health.standing()).toBe('confirmed');
+  });
+
+  it('takes a reading without a standing (an older peer) as a confirmed clock', () => {
+    const { clocks, health, assess } = setup();
+    health.peerClock('right', clocks.wall);
+    clocks.wall += 22_000;
+    expect(assess()).toMatchObject({ skewed: true, kind: 'jumped' });
+    health.peerClock('old', clocks.wall);
+    expect(assess().skewed).toBe(false);
+  });
+});

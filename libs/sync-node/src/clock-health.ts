@@ -1,3 +1,5 @@
+import type { ClockStanding } from '@meshcache/sync-protocol';
+
 export interface ClockHealthOptions {
   maxOffsetMs: number;
   /** Physical wall clock (ms since the epoch). */
@@ -49,7 +51,11 @@ interface PeerReading {
  *   the time): untrusted until readings taken after the jump from enough peers agree with it
  *   that, with this node, they are a strict majority of ALL known members (reachable or not).
  *   Counting only the peers in reach let two hosts of a minority partition, set forward
- *   together, vouch for each other and acknowledge writes the majority then refused.
+ *   together, vouch for each other and acknowledge writes the majority then refused. Only a
+ *   peer whose own clock is confirmed (see `standing`) confirms a jump, and a peer whose clock
+ *   jumped unconfirmed confirms no start: two hosts set off together, each waiting for
+ *   confirmation, confirmed each other with the one correct member outvoted, and acknowledged
+ *   writes the cluster dropped once their clocks were set right (simulation seed 4191).
  * A node whose clock is not trusted refuses client writes (so none is acknowledged and then
  * refused by its peers), and refuses peers' timestamps without holding them against the peer.
  */
@@ -71,15 +77,20 @@ export class ClockHealth {
     this.wallMinusMonotonic = options.now() - options.monotonic();
   }
 
-  /** A peer's heartbeat said its clock read `peerClock` (ms since the epoch) just now. */
-  peerClock(peer: string, peerClock: number): number {
+  /**
+   * A peer's heartbeat said its clock read `peerClock` (ms since the epoch) just now, with its
+   * own clock's `standing` (older peers do not say: `confirmed`).
+   */
+  peerClock(peer: string, peerClock: number, standing: ClockStanding = 'confirmed'): number {
     const now = this.options.now();
     const offsetMs = Math.round(peerClock - now);
     this.revision++;
     this.readings.set(peer, { offsetMs, at: now });
-    if (Math.abs(offsetMs) <= this.options.maxOffsetMs) this.confirmed = true;
+    const agrees = Math.abs(offsetMs) <= this.options.maxOffsetMs;
+    // Nodes that start together confirm each other; a jumped clock confirms nothing.
+    if (agrees && standing !== 'jumped') this.confirmed = true;
     if (this.jumped !== null) {
-      if (Math.abs(offsetMs) <= this.options.maxOffsetMs) this.confirmers.add(peer);
+      if (agrees && standing === 'confirmed') this.confirmers.add(peer);
       else this.confirmers.delete(peer);
       // Enough of the cluster agrees with the clock as it is now: the jump was a correction, or is accepted.
       if ((this.confirmers.size + 1) * 2 > this.options.clusterSize()) {
@@ -89,6 +100,12 @@ export class ClockHealth {
       }
     }
     return offsetMs;
+  }
+
+  /** How far peers vouch for this node's clock, for its heartbeats (see the class comment). */
+  standing(): ClockStanding {
+    if (this.jumped !== null) return 'jumped';
+    return this.confirmed ? 'confirmed' : 'unconfirmed';
   }
 
   peerGone(peer: string): void {

@@ -21,6 +21,11 @@ export class ReadOnlyCache {
     return this.cache.strategy;
   }
 
+  /** Whether a switch to `strategy` is still being built in steps (the old policy evicts until then). */
+  get switchingStrategy(): boolean {
+    return this.cache.switchingStrategy;
+  }
+
   /** Approximate bytes held, when the cache has a byte budget. */
   get bytes(): number {
     return this.cache.bytes;

@@ -45,10 +45,12 @@ import { nodesWithProblems, PROBLEM_OF_REFUSAL } from './peer-problems.js';
 import { ProblemBoard } from './problem-board.js';
 import { ListenerList } from './listener-list.js';
 import { ReplicaState, type ChangeKind } from './replica-state.js';
+import { StrategySwitcher } from './strategy-switcher.js';
 import { SyncError } from './sync-error.js';
 import { SyncActivity } from './sync-activity.js';
 import { eventLoopTimers } from './timers.js';
 import { prepareSet } from './set-request.js';
+import { UnclaimedState } from './unclaimed-state.js';
 import { VersionVector } from './version-vector.js';
 
 type Listener = (...args: unknown[]) => void;
@@ -74,6 +76,7 @@ export class ReplicaNode implements SessionHost {
   private readonly changeListeners = new ListenerList<ChangeEvent>();
   private readonly opListeners = new ListenerList<Operation>();
   private readonly store: CacheEntryStore;
+  private readonly strategySwitcher: StrategySwitcher;
   private readonly state: ReplicaState;
   private readonly vv = new VersionVector();
   private backlog: Backlog;
@@ -88,6 +91,10 @@ export class ReplicaNode implements SessionHost {
   private replacingState = false;
   /** Origins forgotten by a state replacement, with the last operation whose state is still held (see reclaimHeld). */
   private readonly heldClaims = new Map<string, number>();
+  /** State merged without a claim, shared by anti-entropy once its owner streams it no more. */
+  private readonly unclaimed = new UnclaimedState();
+  /** Members an anti-entropy run of shareUnclaimed is in progress with. */
+  private readonly sharingWith = new Set<string>();
   private lastSkewNotice = new Map<string, number>();
   private readonly view: ReadOnlyCache;
   private readonly activity: SyncActivity;
@@ -126,6 +133,7 @@ export class ReplicaNode implements SessionHost {
       onEvict: cacheOptions.onEvict,
       onLocalRemoval: (key, record, kind) => this.state.markLocalRemoval(key, record, kind),
     });
+    this.strategySwitcher = new StrategySwitcher(this.store.cache, this.options.timers, () => !this.isClosed);
     this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (kind, key, created) => this.onStateChange(kind, key, created), () => this.monotonic());
     this.backlog = new Backlog(this.options.backlogSize, this.options.backlogMaxBytes);
     this.members = new Membership(
@@ -432,6 +440,7 @@ export class ReplicaNode implements SessionHost {
       this.quiet = false;
     }
     for (const member of outcome.members) this.members.learnMember(member);
+    for (const [origin, seq] of outcome.unclaimed) this.unclaimed.note(origin, seq);
     this.store.cache.setStrategy(this.state.strategy.strategy);
     this.aloneSince = outcome.members.length > 0 ? this.monotonic() : null;
     this.ensureFreshOrigin();
@@ -576,7 +585,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   private onStateChange(kind: ChangeKind, key: string | undefined, created: boolean | undefined): void {
-    if (kind === 'strategy') this.store.cache.setStrategy(this.state.strategy.strategy);
+    if (kind === 'strategy') this.strategySwitcher.switchTo(this.state.strategy.strategy);
     if (this.quiet || this.changeListeners.empty) return;
     const event: ChangeEvent = { kind, source: this.source };
     if (key !== undefined) event.key = key;
@@ -718,7 +727,7 @@ export class ReplicaNode implements SessionHost {
   private onHeartbeat(session: PeerSession, link: PeerLink, message: Extract<PeerMessage, { type: 'heartbeat' }>): void {
     link.onHeartbeat(message, this.originName);
     if (message.clock !== undefined) {
-      this.clockHealth.peerClock(link.nodeId, message.clock);
+      this.clockHealth.peerClock(link.nodeId, message.clock, message.clockStanding);
       this.refreshClockVerdict();
     }
     if (this.isolated) this.rejoinFrom(link);
@@ -821,6 +830,30 @@ export class ReplicaNode implements SessionHost {
   }
 
   /**
+   * Runs anti-entropy with each reachable member still owed state that no vector claims and no
+   * stream will bring any more (see UnclaimedState); a run that did not complete (timed out,
+   * the link went down) is owed again.
+   */
+  private shareUnclaimed(): void {
+    if (!this.enabled || this.unclaimed.size === 0) return;
+    const owed = this.unclaimed.owed({ vv: this.vv, streamable: this.catchUpView().streamable, members: [...this.members.links.keys()] });
+    for (const [member, records] of owed) {
+      const link = this.members.links.get(member);
+      if (link?.primary == null || this.sharingWith.has(member)) continue;
+      this.sharingWith.add(member);
+      void this.antiEntropy.run(link, (completed) => {
+        this.sharingWith.delete(member);
+        if (completed) this.unclaimed.shared(member, records);
+      });
+    }
+  }
+
+  /** A merged operation (from a snapshot or a repair) the vector does not claim (yet). */
+  private noteMerged(op: Operation): void {
+    if (!this.vv.covers(op.origin, op.seq)) this.unclaimed.note(op.origin, op.seq);
+  }
+
+  /**
    * Our clock agrees with the peers again, but our origin was refused or our HLC ran ahead:
    * continue under a new origin with a fresh clock, forgetting every write of ours the peers
    * refused and everything stamped ahead of the clock, and take the rest again from a peer.
@@ -912,6 +945,7 @@ export class ReplicaNode implements SessionHost {
     if (this.aloneSince !== null && this.monotonic() - this.aloneSince > this.options.tombstoneGraceMs && this.members.links.size > 0) this.isolated = true;
     this.refreshClockVerdict();
     this.reclaimHeld();
+    this.shareUnclaimed();
     if (this.tickCount % FOLD_EVERY_TICKS === 0) this.foldDeadIncarnations();
     const ahead = this.clockImpl.peek().wall - now > this.options.maxClockOffsetMs;
     if (this.clockHealth.agreesWithPeers() && (ahead || this.clockHealth.refusedOrigin(this.originName))) this.recoverFromClockFault();
@@ -926,11 +960,14 @@ export class ReplicaNode implements SessionHost {
       for (const origin of fold.origins) {
         this.guard.forget(origin);
         this.heldClaims.delete(origin);
+        this.unclaimed.forget(origin);
       }
     }
   }
 
   private heartbeatFor(peer: string): PeerMessage {
+    // A jump not noticed yet must not go out as a confirmed clock.
+    this.refreshClockVerdict();
     return {
       wantsSnapshot: this.wantsSnapshotFrom(peer),
       type: 'heartbeat',
@@ -943,6 +980,7 @@ export class ReplicaNode implements SessionHost {
       capacity: this.store.cache.capacity,
       members: this.members.memberIds(),
       clock: Math.max(0, Math.floor(this.now())),
+      clockStanding: this.clockHealth.standing(),
       isolated: this.isolated,
       floor: this.state.floor?.wall ?? 0,
       folded: this.vv.foldedPairs(),
@@ -968,7 +1006,10 @@ export class ReplicaNode implements SessionHost {
         this.source = 'remote';
       },
       journal: (op: Operation) => this.toJournal(op),
-      emitOp: (op: Operation) => this.opListeners.emit(op),
+      emitOp: (op: Operation) => {
+        this.noteMerged(op);
+        this.opListeners.emit(op);
+      },
       remindRefusal: (session, link, origin) => this.remindRefusal(session, link, origin),
       replacing: () => this.replacingState,
       // The first peer to start streaming (a snapshot installed, or only its own operations
@@ -1037,6 +1078,7 @@ export class ReplicaNode implements SessionHost {
       },
       emitOp: (op: Operation) => {
         this.toJournal(op);
+        this.noteMerged(op);
         this.opListeners.emit(op);
       },
       newRequestId: () => `${this.originName}-r${++this.requestCounter}`,

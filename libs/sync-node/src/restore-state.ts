@@ -17,6 +17,8 @@ export interface RestoreOutcome {
   skipped: number;
   /** Cluster members named by the snapshot. */
   members: string[];
+  /** Per origin, the highest operation replayed past its gap-free run: held, not claimed. */
+  unclaimed: [string, number][];
 }
 
 /**
@@ -63,12 +65,17 @@ export function restoreState(target: RestoreTarget, snapshot: NodeSnapshotInput 
     seqs.add(op.seq);
     applied++;
   }
+  const unclaimed: [string, number][] = [];
   for (const [origin, seqs] of seqsByOrigin) {
     let seq = vv.get(origin);
     while (seqs.has(seq + 1)) seq++;
     vv.set(origin, seq);
+    // A loop, not Math.max(...seqs): a log holds millions of one origin's operations.
+    let highest = seq;
+    for (const s of seqs) if (s > highest) highest = s;
+    if (highest > seq) unclaimed.push([origin, highest]);
   }
-  return { applied, skipped, members };
+  return { applied, skipped, members, unclaimed };
 }
 
 /**

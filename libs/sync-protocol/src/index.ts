@@ -22,6 +22,7 @@ export type { NodeSnapshot, NodeSnapshotInput, SnapshotEntry, Stamp, StrategySta
 export {
   AckMessageSchema,
   ClockSkewMessageSchema,
+  ClockStandingSchema,
   ChallengeMessageSchema,
   IntroMessageSchema,
   ProveMessageSchema,
@@ -47,6 +48,7 @@ export {
 } from './messages.js';
 export type {
   ClockSkewMessage,
+  ClockStanding,
   ChallengeMessage,
   IntroMessage,
   ProveMessage,

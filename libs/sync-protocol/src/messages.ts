@@ -112,6 +112,10 @@ export const SnapshotChunkMessageSchema = z.object({
   folded: FoldedIncarnationsSchema.optional(),
 });
 
+/** How far a node's own clock is vouched for by its peers (see `HeartbeatMessageSchema.clockStanding`). */
+export const ClockStandingSchema = z.enum(['confirmed', 'unconfirmed', 'jumped']);
+export type ClockStanding = z.infer<typeof ClockStandingSchema>;
+
 /** Liveness plus what the dashboard's node list and tombstone collection need to know. */
 export const HeartbeatMessageSchema = z.object({
   type: z.literal('heartbeat'),
@@ -130,6 +134,14 @@ export const HeartbeatMessageSchema = z.object({
    * compares it with its own to tell which clock is out of bounds. Optional for older senders.
    */
   clock: z.number().int().nonnegative().optional(),
+  /**
+   * How far the sender's own clock is vouched for: `confirmed` (a peer agreed with it since it
+   * started, and it has not jumped since without enough peers confirming), `unconfirmed` (no peer
+   * has agreed since it started) or `jumped` (it jumped and is not confirmed yet). A clock that
+   * is itself in doubt confirms no one's jump (two hosts set off together vouched for each other).
+   * Optional for older senders (read as `confirmed`).
+   */
+  clockStanding: ClockStandingSchema.optional(),
   /**
    * The sender has had no live link to any peer for longer than its tombstone grace: it will
    * replace its older state from a peer that was not cut off (see docs/CONSISTENCY.md).

@@ -169,7 +169,9 @@ async function runJobs(n: number, print: boolean): Promise<void> {
     await measure('setStrategy lru -> lfu', clocks, async () => {
       const result = a.setStrategy('lfu');
       if (!result.ok) throw new Error(`setStrategy refused: ${result.code} ${result.message}`);
-      await until(() => a.cache.strategy === 'lfu' && b.cache.strategy === 'lfu', 'the strategy on both nodes');
+      // Both report the new name at once; the switch is done when neither is still building it.
+      const switched = (c: typeof a.cache) => c.strategy === 'lfu' && !c.switchingStrategy;
+      await until(() => switched(a.cache) && switched(b.cache), 'the strategy on both nodes');
     }, true, print);
   }
   if (only.includes('clear')) {

@@ -8,10 +8,10 @@ import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { renderSoakChart } from './soak-chart.js';
-import { SoakLoad } from './soak-load.js';
+import { OWN_LAG_RESOLUTION_MS, SoakLoad } from './soak-load.js';
 import { parseSoakArgs, type SoakOptions } from './soak-options.js';
 import { CI, judge, STRICT, type Check, type Sample } from './soak-verdict.js';
-import { nodeGets, sampleNode, type NodeGets } from './node-sampler.js';
+import { delayFromInterval, nodeGets, sampleNode, type NodeGets } from './node-sampler.js';
 import { freePort } from '@meshcache/test-support';
 
 const root = resolve(__dirname, '../../../..');
@@ -167,7 +167,8 @@ async function soak(options: SoakOptions): Promise<number> {
       nodeSide.within10Ms += after.within10Ms - getsBefore[i].within10Ms;
       nodeSide.count += after.count - getsBefore[i].count;
     }
-    const ownLag = { p99Ms: load.ownLag.percentile(99) / 1e6, maxMs: load.ownLag.max / 1e6 };
+    const ownDelay = (ns: number) => delayFromInterval(ns / 1e6, OWN_LAG_RESOLUTION_MS);
+    const ownLag = { p99Ms: ownDelay(load.ownLag.percentile(99)), maxMs: ownDelay(load.ownLag.max) };
     const totals = { reads: load.reads, writes: load.writes, errors: load.errors, errorSamples: load.errorSamples, getP99Ms: load.gets.quantile(0.99), seconds, ownLag, nodeGets: nodeSide };
     const checks = judge(samples, totals, limits, { at: switchedAt, windowMs: 2 * options.sampleMs });
     const title = `meshcache soak: 3 nodes, ${(load.reads / seconds).toFixed(0)} reads/s + ${(load.writes / seconds).toFixed(0)} writes/s for ${(seconds / 60).toFixed(1)} min`;

@@ -28,6 +28,8 @@ export class LatencyHistogram {
  * never grows because this client's pool does, so a rise is the node's own.
  */
 const SOCKETS_PER_NODE = 8;
+/** The sampling interval of `SoakLoad.ownLag` (subtract it: see delayFromInterval). */
+export const OWN_LAG_RESOLUTION_MS = 5;
 /** How often due requests are sent. */
 const TICK_MS = 2;
 
@@ -55,7 +57,7 @@ export class SoakLoad {
    * This process's own event-loop delay: a latency is measured here, so a stall of the load
    * generator (its GC, a burst of responses) shows in the GET percentiles as if it were the node's.
    */
-  readonly ownLag = monitorEventLoopDelay({ resolution: 5 });
+  readonly ownLag = monitorEventLoopDelay({ resolution: OWN_LAG_RESOLUTION_MS });
   private readonly agent = new Agent({ keepAlive: true, maxSockets: SOCKETS_PER_NODE });
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
