@@ -159,6 +159,7 @@ async function soak(options: SoakOptions): Promise<number> {
       if (Math.floor(elapsed / 30) !== Math.floor((elapsed - options.sampleMs / 1000) / 30)) log(`${elapsed.toFixed(0)} s: ${load.reads} reads, ${load.writes} writes, ${load.errors} errors, GET p99 ${load.gets.quantile(0.99).toFixed(2)} ms, load average ${loadavg()[0].toFixed(2)}`);
       await sleep(Math.max(0, options.sampleMs - ((Date.now() - started) % options.sampleMs)));
     }
+    const generatorCpu = load.cpuMicrosPerRequest();
     await load.stop();
     const seconds = (Date.now() - started) / 1000;
     const nodeSide = { within10Ms: 0, count: 0 };
@@ -177,6 +178,7 @@ async function soak(options: SoakOptions): Promise<number> {
     writeFileSync(join(out, 'report.md'), report(title, options, checks, totals, { dashboardEvents, switches, limits: options.ci ? 'relaxed for CI' : 'strict' }));
     for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     console.log(`${dashboardEvents} dashboard events, ${switches} strategy switches; samples, soak.svg and report.md in ${relative(root, out)}`);
+    console.log(`load generator: ${generatorCpu.toFixed(0)} µs of CPU per request (its share of the cores)`);
     if (options.ci) console.log(`thresholds relaxed for CI (shared machine): event-loop lag and GET p99 reported, not judged; floors +${CI.heapFloorGrowth * 100} %; errors, fds and sockets not relaxed`);
     const failed = checks.filter((c) => !c.ok);
     stopAll();
