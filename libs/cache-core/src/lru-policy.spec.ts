@@ -18,4 +18,13 @@ describe('LRU strategy', () => {
     for (let round = 0; round < 3; round++) for (let i = 0; i < 4; i++) expect(c.get(i)).toBe(i);
     expect([...c.keys()]).toEqual([3, 2, 1, 0]);
   });
+
+  it('counts accesses as uint32 (kept in int32 bits beside the links): past 2^31, wrapping at 2^32', () => {
+    const counts = [0x7fffffff, 0x80000000, 0xffffffff].map((accessCount) => {
+      const c = Cache.load([{ key: 'a', value: 1, accessCount }], { capacity: 4, strategy: 'lru' });
+      c.get('a');
+      return c.peekEntry('a')?.accessCount;
+    });
+    expect(counts).toEqual([0x80000000, 0x80000001, 0]);
+  });
 });

@@ -1,5 +1,10 @@
-import { collectSlots, type EvictionPolicy } from './eviction-policy.js';
+import { collectSlots, grownInt32, type EvictionPolicy } from './eviction-policy.js';
 import type { PolicyDescriptor } from './strategies.js';
+
+/** Per slot in `links`: [next, prev, access count]; the count is a uint32 kept in int32 bits. */
+const STRIDE = 3;
+const PREV = 1;
+const COUNT = 2;
 
 /**
  * Least recently used: one circular doubly linked list over slot indexes, `head` the most
@@ -7,82 +12,83 @@ import type { PolicyDescriptor } from './strategies.js';
  * the head is a single pointer move, which is both what a cyclic scan over a full cache does
  * and what replacing the victim with a new entry does.
  *
- * The links sit in one Int32Array of [next, prev] pairs and the access counts in a Uint32Array
- * beside it, written out here rather than through the shared slot-list helpers: a read hit
- * moves four links and bumps one count, as plain indexed loads and stores (cachegrind, one run
- * each on the benchmark's 1,000-entry read hits: 329 instructions per read against 417 with the
- * former stride-3 record and helpers; mnemonist LRUMap 349). 12 bytes per slot, as before.
+ * Each slot's links and access count sit side by side in one Int32Array, and the list moves are
+ * written out here as plain indexed loads and stores: a read hit moves four links and bumps the
+ * count of the slot whose links it reads anyway. In a large cache every one of those slots is a
+ * cache miss; with the counts in an array of their own (until 2026-12-01), a hit paid one miss
+ * more than mnemonist's LRU (docs/BENCHMARKS.md). 12 bytes per slot.
  */
 export class LruPolicy implements EvictionPolicy {
-  /** Per slot: [next, prev]. */
   private links: Int32Array;
-  private counts: Uint32Array;
   private head = -1;
 
   constructor(slots: number) {
-    this.links = new Int32Array(slots * 2);
-    this.counts = new Uint32Array(slots);
+    this.links = new Int32Array(slots * STRIDE);
   }
 
   grow(slots: number): void {
-    this.links = grown(this.links, new Int32Array(slots * 2));
-    this.counts = grown(this.counts, new Uint32Array(slots));
+    this.links = grownInt32(this.links, slots * STRIDE);
   }
 
   add(slot: number): void {
-    this.counts[slot] = 1;
+    const links = this.links;
+    const at = slot * STRIDE;
+    links[at + COUNT] = 1;
     const head = this.head;
     if (head === -1) {
-      this.links[slot * 2] = slot;
-      this.links[slot * 2 + 1] = slot;
+      links[at] = slot;
+      links[at + PREV] = slot;
     } else {
-      const tail = this.links[head * 2 + 1];
-      this.links[slot * 2] = head;
-      this.links[slot * 2 + 1] = tail;
-      this.links[tail * 2] = slot;
-      this.links[head * 2 + 1] = slot;
+      const tail = links[head * STRIDE + PREV];
+      links[at] = head;
+      links[at + PREV] = tail;
+      links[tail * STRIDE] = slot;
+      links[head * STRIDE + PREV] = slot;
     }
     this.head = slot;
   }
 
   recycle(slot: number): void {
-    this.counts[slot] = 1;
+    this.links[slot * STRIDE + COUNT] = 1;
     this.head = slot;
   }
 
   touch(slot: number): void {
-    this.counts[slot]++;
+    const links = this.links;
+    const at = slot * STRIDE;
+    // Wraps from 2^32 - 1 to 0 as a uint32 would (read back with >>> 0).
+    links[at + COUNT]++;
     const head = this.head;
     if (slot === head) return;
-    const links = this.links;
-    const tail = links[head * 2 + 1];
+    const tail = links[head * STRIDE + PREV];
     // The tail becomes the head by moving the head: the list is circular.
     if (slot !== tail) {
-      const n = links[slot * 2];
-      const p = links[slot * 2 + 1];
-      links[p * 2] = n;
-      links[n * 2 + 1] = p;
-      links[slot * 2] = head;
-      links[slot * 2 + 1] = tail;
-      links[tail * 2] = slot;
-      links[head * 2 + 1] = slot;
+      const n = links[at];
+      const p = links[at + PREV];
+      links[p * STRIDE] = n;
+      links[n * STRIDE + PREV] = p;
+      links[at] = head;
+      links[at + PREV] = tail;
+      links[tail * STRIDE] = slot;
+      links[head * STRIDE + PREV] = slot;
     }
     this.head = slot;
   }
 
   accessCount(slot: number): number {
-    return this.counts[slot];
+    return this.links[slot * STRIDE + COUNT] >>> 0;
   }
 
   remove(slot: number): void {
-    const n = this.links[slot * 2];
+    const links = this.links;
+    const n = links[slot * STRIDE];
     if (n === slot) {
       this.head = -1;
       return;
     }
-    const p = this.links[slot * 2 + 1];
-    this.links[p * 2] = n;
-    this.links[n * 2 + 1] = p;
+    const p = links[slot * STRIDE + PREV];
+    links[p * STRIDE] = n;
+    links[n * STRIDE + PREV] = p;
     if (this.head === slot) this.head = n;
   }
 
@@ -91,7 +97,7 @@ export class LruPolicy implements EvictionPolicy {
   }
 
   victim(): number {
-    return this.head === -1 ? -1 : this.links[this.head * 2 + 1];
+    return this.head === -1 ? -1 : this.links[this.head * STRIDE + PREV];
   }
 
   leastValuable(): number {
@@ -103,12 +109,12 @@ export class LruPolicy implements EvictionPolicy {
   }
 
   lessValuable(slot: number): number {
-    const n = this.links[slot * 2];
+    const n = this.links[slot * STRIDE];
     return n === this.head ? -1 : n;
   }
 
   moreValuable(slot: number): number {
-    return slot === this.head ? -1 : this.links[slot * 2 + 1];
+    return slot === this.head ? -1 : this.links[slot * STRIDE + PREV];
   }
 
   byRecency(): Int32Array {
@@ -117,17 +123,12 @@ export class LruPolicy implements EvictionPolicy {
 
   seed(slot: number, accessCount: number): void {
     this.add(slot);
-    this.counts[slot] = accessCount;
+    this.links[slot * STRIDE + COUNT] = accessCount;
   }
 
   clear(): void {
     this.head = -1;
   }
-}
-
-function grown<T extends Int32Array | Uint32Array>(from: T, to: T): T {
-  to.set(from.length <= to.length ? from : from.subarray(0, to.length));
-  return to;
 }
 
 export const lru = {
