@@ -902,7 +902,12 @@ export class ReplicaNode implements SessionHost {
     for (const origin of this.vv.origins()) {
       if (nodeIdOfOrigin(origin) === this.nodeId) continue;
       const held = Math.min(this.vv.get(origin), (firstDropped.get(origin) ?? Infinity) - 1);
-      if (held > 0) this.heldClaims.set(origin, Math.max(held, this.heldClaims.get(origin) ?? 0));
+      if (held <= 0) continue;
+      this.heldClaims.set(origin, Math.max(held, this.heldClaims.get(origin) ?? 0));
+      // Until a refill lets reclaimHeld claim it, it is held without a claim: if the refill never
+      // comes (this node's clock set off again takes no snapshot), anti-entropy still passes it
+      // on once its origin streams no more (simulation seed 31929: a vanished member's strategy).
+      this.unclaimed.note(origin, held);
     }
     this.vv.retain((origin) => nodeIdOfOrigin(origin) === this.nodeId);
     this.replacingState = true;
