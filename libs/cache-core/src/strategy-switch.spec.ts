@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
 import { Cache } from './cache.js';
 import { STRATEGIES, type Strategy } from './strategies.js';
 import { SWITCH_STEP } from './strategy-switch.js';
@@ -90,6 +91,15 @@ describe('stepped strategy switch', () => {
     }
     expect(steps).toBeGreaterThan(n / SWITCH_STEP);
     expect(order(cache)).toEqual(order(reference));
+  });
+
+  it.each(STRATEGIES)('%s: the copy a switch walks has the policy class\'s own hidden class (its methods stay monomorphic)', (from) => {
+    setFlagsFromString('--allow-natives-syntax');
+    const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
+    const cache = filled(from, 1000);
+    cache.beginStrategySwitch(from === 'lru' ? 'lfu' : 'lru');
+    const under = (cache as unknown as { switching: { live: object; frozen: object } }).switching;
+    expect(sameMap(under.frozen, under.live)).toBe(true);
   });
 
   it('evicts as the old policy until the end, then as the new one', () => {

@@ -107,7 +107,9 @@ export class StrategySwitch implements RunningPolicy {
 
   /** The snapshot: `frozen`, a copy of the old policy now (into `prepared` buffers where they fit); recording starts. */
   private takeSnapshot(slots: SwitchSlots, prepared: Map<string, TypedArray>): void {
-    const frozen = Object.create(Object.getPrototypeOf(this.live) as object) as Record<string, unknown>;
+    // A fresh instance of the same class, its fields then overwritten in place: the copy keeps
+    // the class's V8 hidden class, so the policy's methods stay monomorphic (hidden-class.spec.ts).
+    const frozen = this.from.create(1, 1) as unknown as Record<string, unknown>;
     for (const [name, value] of Object.entries(this.live)) {
       const buffer = prepared.get(name);
       if (isTypedArray(value)) {

@@ -90,6 +90,32 @@ function* hotSetAndOneOffs(requests: number): Generator<number> {
   }
 }
 
+/**
+ * A hot set that moves (the benchmark's shifting trace): Zipf 0.99 over 10 x capacity keys,
+ * and every 50 x capacity requests a wholly new key space. Yesterday's hot keys sit in the
+ * protected part with high counts; today's must find room on probation to prove themselves.
+ */
+function* movingHotSet(requests: number): Generator<number> {
+  const space = 10 * CAPACITY;
+  // Zipf by inverse transform over a cumulative table of 1/rank^0.99.
+  const cumulative = new Float64Array(space);
+  for (let rank = 1, sum = 0; rank <= space; rank++) cumulative[rank - 1] = sum += rank ** -0.99;
+  let x = 0x6b43a9b5;
+  for (let i = 0; i < requests; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const target = ((x >>> 0) / 2 ** 32) * cumulative[space - 1];
+    let lo = 0;
+    for (let hi = space - 1; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < target) lo = mid + 1;
+      else hi = mid;
+    }
+    yield Math.floor(i / (50 * CAPACITY)) * space + lo;
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 describe('TinyLFU hill climber', () => {
@@ -114,6 +140,12 @@ describe('TinyLFU hill climber', () => {
     const loop = Int32Array.from({ length: 400 * CAPACITY }, (_, i) => i % span);
     const { hitRatioOfLastQuarter } = run(loop, 40 * CAPACITY);
     expect(hitRatioOfLastQuarter).toBeGreaterThan(0.85); // Belady: about 0.9; LRU: 0
+  });
+
+  it('lets a hot set that moves in, by moving the protected share', () => {
+    const { hitRatioOfLastQuarter } = run(movingHotSet(400 * CAPACITY), 40 * CAPACITY);
+    // With protected fixed at 90% of the main part: 0.622 (the trace is seeded, so exact).
+    expect(hitRatioOfLastQuarter).toBeGreaterThan(0.63);
   });
 
   it('keeps the window small on a frequency trace', () => {

@@ -8,10 +8,10 @@ import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { renderSoakChart } from './soak-chart.js';
-import { SoakLoad } from './soak-load.js';
+import { OWN_LAG_RESOLUTION_MS, SoakLoad } from './soak-load.js';
 import { parseSoakArgs, type SoakOptions } from './soak-options.js';
 import { CI, judge, STRICT, type Check, type Sample } from './soak-verdict.js';
-import { nodeGets, sampleNode, type NodeGets } from './node-sampler.js';
+import { delayFromInterval, nodeGets, sampleNode, type NodeGets } from './node-sampler.js';
 import { freePort } from '@meshcache/test-support';
 
 const root = resolve(__dirname, '../../../..');
@@ -159,6 +159,7 @@ async function soak(options: SoakOptions): Promise<number> {
       if (Math.floor(elapsed / 30) !== Math.floor((elapsed - options.sampleMs / 1000) / 30)) log(`${elapsed.toFixed(0)} s: ${load.reads} reads, ${load.writes} writes, ${load.errors} errors, GET p99 ${load.gets.quantile(0.99).toFixed(2)} ms, load average ${loadavg()[0].toFixed(2)}`);
       await sleep(Math.max(0, options.sampleMs - ((Date.now() - started) % options.sampleMs)));
     }
+    const generatorCpu = load.cpuMicrosPerRequest();
     await load.stop();
     const seconds = (Date.now() - started) / 1000;
     const nodeSide = { within10Ms: 0, count: 0 };
@@ -167,7 +168,8 @@ async function soak(options: SoakOptions): Promise<number> {
       nodeSide.within10Ms += after.within10Ms - getsBefore[i].within10Ms;
       nodeSide.count += after.count - getsBefore[i].count;
     }
-    const ownLag = { p99Ms: load.ownLag.percentile(99) / 1e6, maxMs: load.ownLag.max / 1e6 };
+    const ownDelay = (ns: number) => delayFromInterval(ns / 1e6, OWN_LAG_RESOLUTION_MS);
+    const ownLag = { p99Ms: ownDelay(load.ownLag.percentile(99)), maxMs: ownDelay(load.ownLag.max) };
     const totals = { reads: load.reads, writes: load.writes, errors: load.errors, errorSamples: load.errorSamples, getP99Ms: load.gets.quantile(0.99), seconds, ownLag, nodeGets: nodeSide };
     const checks = judge(samples, totals, limits, { at: switchedAt, windowMs: 2 * options.sampleMs });
     const title = `meshcache soak: 3 nodes, ${(load.reads / seconds).toFixed(0)} reads/s + ${(load.writes / seconds).toFixed(0)} writes/s for ${(seconds / 60).toFixed(1)} min`;
@@ -176,6 +178,7 @@ async function soak(options: SoakOptions): Promise<number> {
     writeFileSync(join(out, 'report.md'), report(title, options, checks, totals, { dashboardEvents, switches, limits: options.ci ? 'relaxed for CI' : 'strict' }));
     for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     console.log(`${dashboardEvents} dashboard events, ${switches} strategy switches; samples, soak.svg and report.md in ${relative(root, out)}`);
+    console.log(`load generator: ${generatorCpu.toFixed(0)} µs of CPU per request (its share of the cores)`);
     if (options.ci) console.log(`thresholds relaxed for CI (shared machine): event-loop lag and GET p99 reported, not judged; floors +${CI.heapFloorGrowth * 100} %; errors, fds and sockets not relaxed`);
     const failed = checks.filter((c) => !c.ok);
     stopAll();

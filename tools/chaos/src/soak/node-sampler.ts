@@ -51,6 +51,25 @@ export async function nodeGets(url: string): Promise<NodeGets> {
   };
 }
 
+/**
+ * The sampling interval of the nodes' event-loop delay: prom-client's `nodejs_eventloop_lag_*`
+ * come from `monitorEventLoopDelay` at its default resolution (`eventLoopMonitoringPrecision`,
+ * 10 ms; apps/api does not change it).
+ */
+export const NODE_LAG_RESOLUTION_MS = 10;
+
+/**
+ * How late the event loop ran a timer, from what `monitorEventLoopDelay` records: Node's
+ * histogram holds the interval between two callbacks of its repeating timer, so an idle process
+ * reads the resolution itself (idle, 2026-12-01: p50 10.3 ms at resolution 10, 1.1 ms at
+ * resolution 1), and a loop blocked for B ms reads B plus the resolution. The delay is the
+ * interval less the resolution (as Elastic's APM agent computes it; see
+ * open-telemetry/opentelemetry-js-contrib#2794). `node-sampler.spec.ts` checks the premise.
+ */
+export function delayFromInterval(intervalMs: number, resolutionMs: number): number {
+  return Math.max(0, intervalMs - resolutionMs);
+}
+
 /** Samples one node: /proc for memory and handles, its /metrics for the heap and event-loop delay. */
 export async function sampleNode(node: string, pid: number, url: string, t: number): Promise<Sample> {
   const metrics = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
@@ -61,7 +80,7 @@ export async function sampleNode(node: string, pid: number, url: string, t: numb
     t,
     ...proc,
     heapUsedBytes: promValue(metrics, 'nodejs_heap_size_used_bytes') ?? 0,
-    eventLoopLagMaxMs: (promValue(metrics, 'nodejs_eventloop_lag_max_seconds') ?? 0) * 1000,
+    eventLoopLagMaxMs: delayFromInterval((promValue(metrics, 'nodejs_eventloop_lag_max_seconds') ?? 0) * 1000, NODE_LAG_RESOLUTION_MS),
     lastSnapshotAt: lastSnapshotAt === undefined ? undefined : Math.round(lastSnapshotAt * 1000),
   };
 }

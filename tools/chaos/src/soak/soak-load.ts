@@ -28,6 +28,20 @@ export class LatencyHistogram {
  * never grows because this client's pool does, so a rise is the node's own.
  */
 const SOCKETS_PER_NODE = 8;
+/** A node's address, taken apart once. */
+interface NodeTarget {
+  readonly hostname: string;
+  readonly port: number;
+  readonly origin: string;
+}
+
+function nodeTarget(url: string): NodeTarget {
+  const parsed = new URL(url);
+  return { hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(parsed.port || 80), origin: parsed.origin };
+}
+
+/** The sampling interval of `SoakLoad.ownLag` (subtract it: see delayFromInterval). */
+export const OWN_LAG_RESOLUTION_MS = 5;
 /** How often due requests are sent. */
 const TICK_MS = 2;
 
@@ -55,16 +69,21 @@ export class SoakLoad {
    * This process's own event-loop delay: a latency is measured here, so a stall of the load
    * generator (its GC, a burst of responses) shows in the GET percentiles as if it were the node's.
    */
-  readonly ownLag = monitorEventLoopDelay({ resolution: 5 });
+  readonly ownLag = monitorEventLoopDelay({ resolution: OWN_LAG_RESOLUTION_MS });
   private readonly agent = new Agent({ keepAlive: true, maxSockets: SOCKETS_PER_NODE });
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
+  private cpuAtStart: NodeJS.CpuUsage = { user: 0, system: 0 };
   private issuedReads = 0;
   private issuedWrites = 0;
   private inFlight = 0;
   private n = 0;
 
-  constructor(private readonly plan: LoadPlan) {}
+  private readonly targets: readonly NodeTarget[];
+
+  constructor(private readonly plan: LoadPlan) {
+    this.targets = plan.urls.map(nodeTarget);
+  }
 
   fail(what: string): void {
     this.errors++;
@@ -75,17 +94,27 @@ export class SoakLoad {
   async warmUp(): Promise<void> {
     await Promise.all(
       this.plan.urls.flatMap((url) =>
-        Array.from({ length: SOCKETS_PER_NODE }, () => new Promise<void>((resolve) => this.send('GET', `${url}/ping`, undefined, () => resolve(), () => resolve()))),
+        Array.from({ length: SOCKETS_PER_NODE }, () => new Promise<void>((resolve) => this.send('GET', nodeTarget(url), '/ping', undefined, () => resolve(), () => resolve()))),
       ),
     );
   }
 
   start(): void {
     this.startedAt = performance.now();
+    this.cpuAtStart = process.cpuUsage();
     this.ownLag.enable();
     // A short tick spreads the requests over time: a 10 ms tick sent 25 at once, which then
     // queued behind each other in the nodes and showed as their latency.
     this.timer = setInterval(() => this.tick(), TICK_MS);
+  }
+
+  /**
+   * This process's CPU time (user + system) per request since `start`, in µs: its share of the
+   * machine's cores, which the nodes compete for (the sampling and the dashboard socket included).
+   */
+  cpuMicrosPerRequest(): number {
+    const used = process.cpuUsage(this.cpuAtStart);
+    return (used.user + used.system) / Math.max(1, this.reads + this.writes);
   }
 
   /** Stops issuing and waits (bounded) for what is in flight. */
@@ -114,14 +143,14 @@ export class SoakLoad {
     }
   }
 
-  private url(): string {
-    return this.plan.urls[this.n++ % this.plan.urls.length];
+  private target(): NodeTarget {
+    return this.targets[this.n++ % this.targets.length];
   }
 
   private read(): void {
     const key = `soak-${Math.floor(Math.random() * this.plan.keys)}`;
     const started = performance.now();
-    this.send('GET', `${this.url()}/api/cache/${key}`, undefined, (status) => {
+    this.send('GET', this.target(), `/api/cache/${key}`, undefined, (status) => {
       if (status !== 200 && status !== 404) return this.fail(`GET ${key}: HTTP ${status}`);
       this.reads++;
       this.gets.record(performance.now() - started);
@@ -133,13 +162,13 @@ export class SoakLoad {
     const body = withTtl
       ? { key: `soak-ttl-${Math.floor(Math.random() * 5000)}`, value: { at: Date.now(), pad: 'x'.repeat(64) }, ttlMs: 1000 + Math.floor(Math.random() * 9000) }
       : { key: `soak-${Math.floor(Math.random() * this.plan.keys)}`, value: { at: Date.now(), pad: 'y'.repeat(64) } };
-    this.send('POST', `${this.url()}/api/cache`, JSON.stringify(body), (status) => {
+    this.send('POST', this.target(), '/api/cache', JSON.stringify(body), (status) => {
       if (status !== 200) return this.fail(`POST ${body.key}: HTTP ${status}`);
       this.writes++;
     });
   }
 
-  private send(method: string, url: string, body: string | undefined, done: (status: number) => void, failed: () => void = () => undefined): void {
+  private send(method: string, target: NodeTarget, path: string, body: string | undefined, done: (status: number) => void, failed: () => void = () => undefined): void {
     this.inFlight++;
     let settled = false;
     const settle = (then: () => void) => {
@@ -148,14 +177,16 @@ export class SoakLoad {
       this.inFlight--;
       then();
     };
-    const req = request(url, { method, agent: this.agent, timeout: 10_000, headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    // Host and port parsed once per node (`nodeTarget`): a URL string was parsed again per request.
+    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const req = request({ hostname: target.hostname, port: target.port, path, method, agent: this.agent, timeout: 10_000, headers }, (res) => {
       res.resume();
       res.on('end', () => settle(() => done(res.statusCode ?? 0)));
     });
     req.on('timeout', () => req.destroy(new Error('timed out after 10 s')));
     req.on('error', (error) =>
       settle(() => {
-        this.fail(`${method} ${url}: ${error.message}`);
+        this.fail(`${method} ${target.origin}${path}: ${error.message}`);
         failed();
       }),
     );
