@@ -66,6 +66,25 @@ describe('state held without a claim', () => {
     expect(c.get('y')?.value).toBe(3);
   });
 
+  it('passes on a clear no vector claims: anti-entropy carries the watermark (simulation seed 9021)', () => {
+    const { net, run, make } = memoryCluster([]);
+    const at = (seq: number) => ({ wall: EPOCH - 1000 + seq, logical: 0, node: 'gone#1' });
+    const set: Operation = { origin: 'gone#1', seq: 1, hlc: at(1), op: { type: 'set', key: 'x', value: 1 } };
+    const clear: Operation = { origin: 'gone#1', seq: 3, hlc: at(3), op: { type: 'clear' } };
+    const b = make('b');
+    const c = make('c');
+    // b holds the vanished writer's clear past a gap (claims only its first write); c holds x.
+    b.restore(undefined, [set, clear]);
+    c.restore(undefined, [set]);
+    expect(b.has('x')).toBe(false);
+    expect(b.versionVectorPairs()).toEqual(c.versionVectorPairs());
+    net.add(b);
+    net.add(c);
+    runUntil(run, () => !c.has('x'), 30_000);
+    expect(c.has('x')).toBe(false);
+    expect(c.snapshot().watermark).toEqual({ hlc: at(3), seq: 3 });
+  });
+
   it('waits while the owner still streams its origin, then owes every other member one exchange', () => {
     const held = new UnclaimedState();
     const vv = new VersionVector();

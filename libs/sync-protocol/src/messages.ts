@@ -177,10 +177,21 @@ export type PeerAddress = z.infer<typeof PeerAddressSchema>;
 export const PeersMessageSchema = z.object({ type: z.literal('peers'), peers: z.array(PeerAddressSchema).max(1000) });
 
 /** Anti-entropy, step 1: a hash per bucket of (key, timestamp) over entries and tombstones. */
+/**
+ * The stamps of state that is no key: the sender's clear watermark and strategy. Anti-entropy
+ * carries them both ways (in the digest and the first `repair-keys` piece), so a clear or a
+ * switch that no version vector claims still reaches every node. Optional for older senders.
+ */
+const AntiEntropyMarks = {
+  watermark: StampSchema.nullable().optional(),
+  strategy: StrategyStateSchema.optional(),
+};
+
 export const DigestMessageSchema = z.object({
   type: z.literal('digest'),
   requestId: z.string().max(64),
   buckets: z.array(z.number().int().nonnegative()).max(65_536),
+  ...AntiEntropyMarks,
 });
 
 /**
@@ -194,6 +205,7 @@ export const RepairKeysMessageSchema = z.object({
   facts: z.array(z.tuple([CacheKeySchema, z.number().int().nonnegative()])).max(20_000),
   /** Facts come in pieces; this is the last. */
   done: z.boolean(),
+  ...AntiEntropyMarks,
 });
 
 /** Anti-entropy, step 3: the keys whose state the initiator wants from the other side. */

@@ -20,6 +20,7 @@ const REGRESSION_SEEDS: { seed: number; found: string }[] = [
   { seed: 14_258, found: "two nodes restarted from disk held a vanished node's strategy switch from its snapshot without claiming it, so no one sent it on (catch-up.spec.ts › a node restarted after installing a peer's snapshot…)" },
   { seed: 241, found: 'a snapshot walk begun before a wholesale clear missed the entries the clear kept (moved to other slots) (clear-watermark.spec.ts › a snapshot walking the entries when the clear comes…)' },
   { seed: 2807, found: "a node held a vanished member's newer write from a snapshot whose last chunk (with the vector) never came, claimed by no one, so no one else got it (unclaimed-state.spec.ts › reaches the other members once its origin is gone…)" },
+  { seed: 9021, found: "every node but one held a vanished member's clear from a snapshot cut short, claimed by no one; anti-entropy carried no watermark, so the one kept the cleared keys (unclaimed-state.spec.ts › passes on a clear no vector claims…)" },
   { seed: 4191, found: 'two hosts set 22 s ahead together, each waiting for its jump to be confirmed, confirmed each other and acknowledged writes the cluster dropped once their clocks were set right (clock-health.spec.ts › who may vouch for a clock)' },
 ];
 
