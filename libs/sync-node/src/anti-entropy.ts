@@ -77,21 +77,22 @@ export class AntiEntropy {
 
   /**
    * One exchange with `link`'s peer. `ended` is called as soon as it ends, without waiting for a
-   * turn of the microtask queue (the simulation's virtual time runs synchronously), and says
-   * whether it completed.
+   * turn of the microtask queue (the simulation's virtual time runs synchronously), with its
+   * result and whether it completed.
    */
-  run(link: PeerLink, ended?: (completed: boolean) => void): Promise<AntiEntropyResult> {
+  run(link: PeerLink, ended?: (completed: boolean, result: AntiEntropyResult) => void): Promise<AntiEntropyResult> {
     const session = link.primary;
     if (session === null) {
-      ended?.(false);
-      return Promise.resolve({ repairedKeys: 0, differingBuckets: 0 });
+      const nothing = { repairedKeys: 0, differingBuckets: 0 };
+      ended?.(false, nothing);
+      return Promise.resolve(nothing);
     }
     const requestId = this.host.newRequestId();
     return new Promise((resolve) => {
       const pending: Pending = {
         link,
         resolve: (result, completed) => {
-          ended?.(completed);
+          ended?.(completed, result);
           resolve(result);
         },
         timer: null,

@@ -841,9 +841,10 @@ export class ReplicaNode implements SessionHost {
       const link = this.members.links.get(member);
       if (link?.primary == null || this.sharingWith.has(member)) continue;
       this.sharingWith.add(member);
-      void this.antiEntropy.run(link, (completed) => {
+      void this.antiEntropy.run(link, (completed, result) => {
         this.sharingWith.delete(member);
         if (completed) this.unclaimed.shared(member, records);
+        this.activity.sharedUnclaimed(member, result.repairedKeys, completed);
       });
     }
   }

@@ -132,6 +132,23 @@ export class SyncActivity {
     this.record({ type: 'force-sync', count: repairedKeys, message: `${peers} peer(s), ${differingBuckets} differing bucket(s)` });
   }
 
+  /**
+   * An anti-entropy exchange this node ran by itself, to pass on state that no version vector
+   * claims (see UnclaimedState): told as a force sync with one peer, so an operator sees why
+   * keys were repaired without anyone asking. Not counted in `forceSyncs` (the ones asked for).
+   */
+  sharedUnclaimed(peer: string, repairedKeys: number, completed: boolean): void {
+    this.repairedKeys += repairedKeys;
+    this.record({
+      type: 'force-sync',
+      peer,
+      count: repairedKeys,
+      message: completed
+        ? 'automatic: passed on state that no version vector claims (e.g. a snapshot cut short by its sender vanishing)'
+        : 'automatic exchange for state that no version vector claims did not complete; it will be tried again',
+    });
+  }
+
   stats(view: StatsView): SyncStats {
     const { nodeList } = view;
     return {

@@ -49,6 +49,10 @@ describe('state held without a claim', () => {
     runUntil(run, () => c.get('k')?.value === 'newest' && entriesOf(b) === entriesOf(c), 30_000);
     expect(c.get('k')?.value).toBe('newest');
     expect(entriesOf(c)).toBe(entriesOf(b));
+    // The operator's view: b's history says it repaired c by itself, and why.
+    const automatic = b.history(1000).filter((e) => e.type === 'force-sync' && e.peer === 'c' && e.message?.startsWith('automatic: passed on'));
+    expect(automatic.length).toBeGreaterThan(0);
+    expect(automatic.some((e) => (e.count ?? 0) > 0)).toBe(true);
   });
 
   it('reaches the other members from a log replayed past a gap, once restarted', () => {
