@@ -375,7 +375,7 @@ export class Cache<K, V> {
    */
   setStrategy(strategy: Strategy): void {
     checkStrategy(strategy);
-    this.beginStrategySwitch(strategy, Infinity);
+    this.startStrategySwitch(strategy, Infinity, true);
     this.completeStrategySwitch();
   }
 
@@ -390,6 +390,11 @@ export class Cache<K, V> {
    */
   beginStrategySwitch(strategy: Strategy, step: number = SWITCH_STEP): void {
     checkStrategy(strategy);
+    this.startStrategySwitch(strategy, step, false);
+  }
+
+  /** `atOnce`: the caller completes the switch before returning, so the old policy needs no copy (StrategySwitch). */
+  private startStrategySwitch(strategy: Strategy, step: number, atOnce: boolean): void {
     const under = this.switching;
     if (under !== null) {
       this.switching = null;
@@ -405,7 +410,7 @@ export class Cache<K, V> {
     // With no switch under way the running policy is the descriptor's own.
     const live = this.policy as EvictionPolicy;
     const slots = { count: () => index.keys.length, live: () => index.size, hashOf: (slot: number) => hashKey(index.keys[slot] as K) };
-    this.switching = new StrategySwitch(live, from, to, next, slots, step);
+    this.switching = new StrategySwitch(live, from, to, next, slots, step, atOnce);
     this.policy = this.switching;
     this.descriptor = to;
     // Insertions feed both policies until the end.

@@ -72,15 +72,23 @@ export class StrategySwitch implements RunningPolicy {
   lastStepEntries = 0;
   private lastReplay = 0;
 
-  constructor(live: EvictionPolicy, from: PolicyDescriptor<Strategy>, to: PolicyDescriptor<Strategy>, next: EvictionPolicy, slots: SwitchSlots, step: number) {
+  /**
+   * `atOnce`: the caller runs every step before the cache is used again (`setStrategy`), so
+   * nothing can change the old policy meanwhile and it serves as its own snapshot: no copy.
+   */
+  constructor(live: EvictionPolicy, from: PolicyDescriptor<Strategy>, to: PolicyDescriptor<Strategy>, next: EvictionPolicy, slots: SwitchSlots, step: number, atOnce = false) {
     this.live = live;
     this.from = from;
     this.next = next;
+    this.steps = this.build(to, slots, step);
+    if (atOnce) {
+      this.frozen = live;
+      return;
+    }
     // A small policy is copied at once (a memcpy of under a MiB), so the switch starts now.
     let bytes = 0;
     for (const value of Object.values(live)) if (isTypedArray(value)) bytes += value.byteLength;
     if (bytes <= SNAPSHOT_AT_ONCE_BYTES) this.takeSnapshot(slots, new Map());
-    this.steps = this.build(to, slots, step);
   }
 
   /** Runs one step; false once the new policy is complete (the caller then installs `next`). */
