@@ -50,7 +50,7 @@ describe('a snapshot the peer cannot take', () => {
     run(30_000);
     expect(r.has('k1')).toBe(false);
     const sent = s.history(1000).filter((e) => e.type === 'full-sync-sent' && e.peer === 'r');
-    // Before: one every retransmission period or two (over 60 in these 30 s); now the repeats
+    // Before: one every retransmission period or two (126 in these 30 s); now the repeats
     // wait 0.4, 0.8, 1.6 s, then 3.2 s each.
     expect(sent.length).toBeGreaterThan(3);
     expect(sent.length).toBeLessThanOrEqual(14);
