@@ -1,6 +1,6 @@
 import type { FoldedIncarnations, Stamp, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { Backlog } from './backlog.js';
-import { bootstrapsFromAnother, needsSnapshot, ownPastTail, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
+import { bootstrapsFromAnother, needsSnapshot, ownPastTail, peerLacksUnstreamable, snapshotRepaired, type CatchUpView } from './catch-up-policy.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { ReplicaState } from './replica-state.js';
@@ -113,7 +113,7 @@ export class OutboundStream {
   onHeartbeat(link: PeerLink, session: PeerSession): void {
     if (this.snapshotLost(link, session) && peerLacksUnstreamable(link, this.host.catchUpView())) {
       link.restartStream(link.peerVv.get(this.host.origin()), this.host.now());
-    } else if (link.snapshotRepeats.count > 0 && !link.snapshotting && !needsSnapshot(link, this.host.catchUpView()) && link.snapshotRepeats.end()) {
+    } else if (link.snapshotRepeats.count > 0 && !link.snapshotting && snapshotRepaired(link, this.host.catchUpView()) && link.snapshotRepeats.end()) {
       this.host.repairStalled(link.nodeId, null);
     }
     this.pump(link);

@@ -55,6 +55,8 @@ describe('a snapshot the peer cannot take', () => {
     expect(sent.length).toBeGreaterThan(3);
     expect(sent.length).toBeLessThanOrEqual(14);
     expect(sent[0].message).toMatch(/^snapshot \d+ for one repair/);
+    // Newest first: the last repeats came the longest wait apart.
+    expect(sent[0].timestamp - sent[1].timestamp).toBeGreaterThanOrEqual(MAX_REPEAT_WAIT_PERIODS * 200);
     expect(s.problems().some((p) => p.code === 'repair-stalled' && p.peer === 'r')).toBe(true);
     expect(s.nodes().find((n) => n.id === 'r')?.problem?.code).toBe('repair-stalled');
     expect(r.history(1000).some((e) => e.type === 'rejected' && e.peer === 's' && e.message?.startsWith('snapshot not taken'))).toBe(true);
@@ -62,5 +64,31 @@ describe('a snapshot the peer cannot take', () => {
     net.crash('r');
     run(3000);
     expect(s.problems().some((p) => p.code === 'repair-stalled')).toBe(false);
+  });
+
+  it('is repeated less and less often when the peer only lacks our own writes past the backlog (simulation seed 20251127: the repair counted as done once the snapshot was sent)', () => {
+    let skew = 0;
+    const { run, make, net, sched } = memoryCluster([], { maxClockOffsetMs: 1000, backlogSize: 2 });
+    // No monotonic clock to notice the jump: s keeps writing, stamped 5 minutes ahead.
+    const s = make('s', { now: () => EPOCH + sched.now + skew });
+    const r = make('r');
+    [s, r].forEach((n) => net.add(n));
+    run(1000);
+    expect(s.set('k0', 0).ok).toBe(true);
+    run(1000);
+    expect(r.get('k0')?.value).toBe(0);
+    net.partition([['s'], ['r']]);
+    run(2000);
+    skew = 5 * MINUTES;
+    for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) expect(s.set(key, key).ok).toBe(true);
+    net.heal();
+    run(30_000);
+    expect(r.has('k1')).toBe(false);
+    const sent = s.history(1000).filter((e) => e.type === 'full-sync-sent' && e.peer === 'r');
+    // Before: the repair counted as done once the snapshot was sent (not acknowledged), so every
+    // one was the first of a new repair, one every retransmission period.
+    expect(sent.length).toBeLessThanOrEqual(14);
+    expect(sent[0].timestamp - sent[1].timestamp).toBeGreaterThanOrEqual(MAX_REPEAT_WAIT_PERIODS * 200);
+    expect(s.problems().some((p) => p.code === 'repair-stalled' && p.peer === 'r')).toBe(true);
   });
 });
