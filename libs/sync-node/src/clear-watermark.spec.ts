@@ -86,7 +86,7 @@ describe('clear: a watermark applied without a pass over the entries', () => {
   });
 
   it('keeps no grave for a swept entry whose TTL runs out before the sweep reaches it', () => {
-    let now = NOW;
+    let now = 1000;
     const store = new CacheEntryStore({
       capacity: 100,
       strategy: 'lru',
@@ -95,12 +95,13 @@ describe('clear: a watermark applied without a pass over the entries', () => {
       onLocalRemoval: (key, record, kind) => state.markLocalRemoval(key, record, kind),
     });
     const state: ReplicaState = new ReplicaState(store, 'lru');
-    state.applyOperation(op('b#1', 1, 10, { type: 'set', key: 'short', value: 1, ttlMs: 5 }), now);
+    state.applyOperation(op('b#1', 1, 1000, { type: 'set', key: 'short', value: 1, ttlMs: 5 }), now);
     state.applyOperation(op('c#1', 1, 3000, { type: 'set', key: 'x', value: 1 }), now);
     state.applyOperation(op('c#1', 2, 3001, { type: 'set', key: 'y', value: 1 }), now);
     state.applyOperation(op('c#1', 3, 3002, { type: 'set', key: 'z', value: 1 }), now);
     state.applyOperation(op('a#1', 1, 1500, { type: 'clear' }), now);
     expect(store.sweeping).toBe(true);
+    expect(store.cache.size).toBe(4);
     now += 10;
     for (const _ of store.sweepSteps(1));
     expect(state.tombstoneStats().count).toBe(0);
