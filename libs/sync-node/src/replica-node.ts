@@ -61,8 +61,6 @@ const JOURNALED: JournalResult = Object.freeze({ ok: true as const });
 
 /** How often (in ticks) dead incarnations are looked for: O(origins × members) each time. */
 const FOLD_EVERY_TICKS = 10;
-/** Slots a clear sweep looks at per turn of the loop: about a millisecond of reads and removals. */
-const SWEEP_SLOTS_PER_STEP = 4096;
 
 /**
  * A cache-core `Cache` replicated to every peer: writes are operations stamped with a hybrid
@@ -135,6 +133,7 @@ export class ReplicaNode implements SessionHost {
       maxBytes: cacheOptions.maxBytes,
       sizeOf: cacheOptions.sizeOf,
       now: this.options.now,
+      recentWrites: this.options.recentWrites,
       onEvict: cacheOptions.onEvict,
       onLocalRemoval: (key, record, kind) => this.state.markLocalRemoval(key, record, kind),
     });
@@ -606,7 +605,7 @@ export class ReplicaNode implements SessionHost {
   private sweepClear(): void {
     if (this.sweepDriven || !this.store.sweeping) return;
     this.sweepDriven = true;
-    runInSteps(this.options.timers, this.store.sweepSteps(SWEEP_SLOTS_PER_STEP), () => !this.isClosed, () => {
+    runInSteps(this.options.timers, this.store.sweepSteps(this.options.clearSweepSlots), () => !this.isClosed, () => {
       this.sweepDriven = false;
     });
   }
