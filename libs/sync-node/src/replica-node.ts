@@ -684,6 +684,8 @@ export class ReplicaNode implements SessionHost {
     if (wasLast) {
       this.antiEntropy.peerGone(link);
       this.clockHealth.peerGone(link.nodeId);
+      // Unreachable is its own problem; a repair still stalled shows again at its next repeat.
+      this.problemBoard.clear('repair-stalled', link.nodeId);
       this.activity.record({ type: 'peer-down', peer: link.nodeId });
       this.emitNodes();
     }
@@ -1083,6 +1085,10 @@ export class ReplicaNode implements SessionHost {
       catchUpView: () => this.catchUpView(),
       versionVectorPairs: () => this.vv.toPairs(),
       foldedIncarnations: () => this.vv.foldedPairs(),
+      repairStalled: (peer, message) => {
+        if (message === null) this.problemBoard.clear('repair-stalled', peer);
+        else this.problemBoard.raise('repair-stalled', message, peer);
+      },
     };
   }
 
