@@ -26,3 +26,31 @@ export function checkBounds(nodes: ReplicaNode[], caps: SimCaps): string | null 
   }
   return null;
 }
+
+/** Repairs of one kind a node may start towards one peer within the storm window. */
+export const MAX_REPAIRS_IN_WINDOW = 4;
+/** The end of the quiet period in which repairs are counted. */
+export const STORM_WINDOW_MS = 3000;
+
+/**
+ * Null unless a node started more than MAX_REPAIRS_IN_WINDOW snapshots, or automatic
+ * anti-entropy exchanges, towards one peer since `since` (its wall clock at the start of the
+ * window): a repair that cannot make progress must back off, not repeat every retransmit period
+ * (simulation seed 61113 converged nowhere, but sent two peers a whole snapshot every 300 ms).
+ */
+export function checkRepairStorms(nodes: ReplicaNode[], since: ReadonlyMap<ReplicaNode, number>): string | null {
+  for (const node of nodes) {
+    const from = since.get(node) ?? Infinity;
+    const counts = new Map<string, number>();
+    for (const e of node.history(1000)) {
+      if (e.timestamp < from || e.peer === undefined) continue;
+      if (e.type !== 'full-sync-sent' && !(e.type === 'force-sync' && e.message?.startsWith('automatic:') === true)) continue;
+      const key = `${e.type} to ${e.peer}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const [key, n] of counts) {
+      if (n > MAX_REPAIRS_IN_WINDOW) return `${node.nodeId}: ${n} × ${key} in the last ${STORM_WINDOW_MS} ms of the quiet period (a repair repeated without backing off)`;
+    }
+  }
+  return null;
+}

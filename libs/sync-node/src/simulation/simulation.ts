@@ -3,7 +3,7 @@ import { MapEntryStore } from '../entry-store.js';
 import { ReplicaNode } from '../replica-node.js';
 import { ReplicaState } from '../replica-state.js';
 import { MemoryNetwork } from '../transports/memory-network.js';
-import { checkBounds } from './bounds-check.js';
+import { checkBounds, checkRepairStorms, STORM_WINDOW_MS } from './bounds-check.js';
 import { ClockFaults, SIM_MAX_CLOCK_OFFSET_MS } from './clock-faults.js';
 import { SeededScheduler } from './seeded-scheduler.js';
 import { TrustScenario } from './trust-scenario.js';
@@ -88,6 +88,11 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       downAfterMs: 800,
       backlogSize,
       backlogMaxBytes,
+      // Every other schedule remembers only 8 writes, so most late clears are swept, 16 slots a
+      // step: reads, merges, snapshots and digests meet half-swept stores (taken from the seed,
+      // not the schedule's generator, so every other choice of a schedule stays the same).
+      recentWrites: seed % 2 === 0 ? 8 : undefined,
+      clearSweepSlots: seed % 2 === 0 ? 16 : undefined,
       maxTombstones: MAX_TOMBSTONES,
       maxBatchOps: sched.pick([1, 3, 100]),
       maxInFlightOps: sched.pick([2, 50, 1000]),
@@ -206,7 +211,9 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
     start(id);
   }
   for (const node of live.values()) node.setSyncEnabled(true);
-  sched.runUntil(sched.now + 6000);
+  sched.runUntil(sched.now + 6000 - STORM_WINDOW_MS);
+  const stormFrom = new Map([...live.values()].map((node) => [node, Math.floor(node.now())]));
+  sched.runUntil(sched.now + STORM_WINDOW_MS);
 
   // Honest nodes: up, with a clock within bounds. Nodes still out of bounds must not be
   // acknowledging writes, and a vanished node's writes count only if they reached someone.
@@ -218,7 +225,8 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const failure =
     trust.violations[0] ??
     checkConvergence(honest, reference, EPOCH + sched.now + SIM_MAX_CLOCK_OFFSET_MS + 1) ??
-    checkBounds(survivors, { maxTombstones: MAX_TOMBSTONES, backlogMaxBytes, largestOpBytes: 1000, members: ids.length - 1 });
+    checkBounds(survivors, { maxTombstones: MAX_TOMBSTONES, backlogMaxBytes, largestOpBytes: 1000, members: ids.length - 1 }) ??
+    checkRepairStorms(survivors, stormFrom);
   result.attacks = trust.adversary.actions;
   result.twins = trust.twins;
   result.duplicatesReported = trust.duplicatesReported;

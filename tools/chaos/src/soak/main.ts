@@ -11,7 +11,7 @@ import { renderSoakChart } from './soak-chart.js';
 import { OWN_LAG_RESOLUTION_MS, SoakLoad } from './soak-load.js';
 import { parseSoakArgs, type SoakOptions } from './soak-options.js';
 import { CI, judge, STRICT, type Check, type Sample } from './soak-verdict.js';
-import { delayFromInterval, nodeGets, sampleNode, type NodeGets } from './node-sampler.js';
+import { delayFromInterval, nodeCounters, sampleNode, type NodeCounters } from './node-sampler.js';
 import { freePort } from '@meshcache/test-support';
 
 const root = resolve(__dirname, '../../../..');
@@ -126,8 +126,8 @@ async function soak(options: SoakOptions): Promise<number> {
     // starts every node's window with the run, so the first sample is not the start-up and the
     // preload of every key (run r8's largest lags, 148 / 141 ms, were that first sample). The
     // same scrape gives the GET counts that the nodes' own latency share is counted from.
-    const getsBefore: NodeGets[] = [];
-    for (const n of nodes) getsBefore.push(await nodeGets(n.url));
+    const countersBefore: NodeCounters[] = [];
+    for (const n of nodes) countersBefore.push(await nodeCounters(n.url));
     const samples: Sample[] = [];
     const started = Date.now();
     const endAt = started + options.minutes * 60_000;
@@ -163,10 +163,12 @@ async function soak(options: SoakOptions): Promise<number> {
     await load.stop();
     const seconds = (Date.now() - started) / 1000;
     const nodeSide = { within10Ms: 0, count: 0 };
+    const nodeCpuSeconds: number[] = [];
     for (const [i, n] of nodes.entries()) {
-      const after = await nodeGets(n.url);
-      nodeSide.within10Ms += after.within10Ms - getsBefore[i].within10Ms;
-      nodeSide.count += after.count - getsBefore[i].count;
+      const after = await nodeCounters(n.url);
+      nodeSide.within10Ms += after.within10Ms - countersBefore[i].within10Ms;
+      nodeSide.count += after.count - countersBefore[i].count;
+      nodeCpuSeconds.push(after.cpuSeconds - countersBefore[i].cpuSeconds);
     }
     const ownDelay = (ns: number) => delayFromInterval(ns / 1e6, OWN_LAG_RESOLUTION_MS);
     const ownLag = { p99Ms: ownDelay(load.ownLag.percentile(99)), maxMs: ownDelay(load.ownLag.max) };
@@ -179,6 +181,7 @@ async function soak(options: SoakOptions): Promise<number> {
     for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     console.log(`${dashboardEvents} dashboard events, ${switches} strategy switches; samples, soak.svg and report.md in ${relative(root, out)}`);
     console.log(`load generator: ${generatorCpu.toFixed(0)} µs of CPU per request (its share of the cores)`);
+    console.log(`nodes: ${nodeCpuNote(nodeCpuSeconds, load.reads + load.writes, seconds)}`);
     if (options.ci) console.log(`thresholds relaxed for CI (shared machine): event-loop lag and GET p99 reported, not judged; floors +${CI.heapFloorGrowth * 100} %; errors, fds and sockets not relaxed`);
     const failed = checks.filter((c) => !c.ok);
     stopAll();
@@ -191,6 +194,13 @@ async function soak(options: SoakOptions): Promise<number> {
   } finally {
     await Promise.all(nodes.map((n) => (n.child.exitCode !== null || n.child.signalCode !== null ? undefined : new Promise((r) => n.child.once('exit', r)))));
   }
+}
+
+/** The nodes' CPU over the run: per request of the whole cluster (every node's share, replication included), and each node's busy fraction of a core. */
+function nodeCpuNote(cpuSeconds: readonly number[], requests: number, seconds: number): string {
+  const total = cpuSeconds.reduce((a, b) => a + b, 0);
+  const perRequest = (total * 1e6) / Math.max(1, requests);
+  return `${perRequest.toFixed(0)} µs of CPU per request, all three together (${cpuSeconds.map((c, i) => `s${i + 1} ${((100 * c) / seconds).toFixed(0)} %`).join(', ')} of a core)`;
 }
 
 function persistenceNote(options: SoakOptions): string {

@@ -35,19 +35,25 @@ export function promSeries(text: string, name: string, labels: Readonly<Record<s
   return Number.isFinite(value) ? value : undefined;
 }
 
-/** GETs of an item a node has answered so far, and how many of them within 10 ms (its own latency histogram). */
-export interface NodeGets {
+/**
+ * A node's counters so far: GETs of an item it answered and how many of them within 10 ms (its
+ * own latency histogram), and the CPU time its process used (user + system, prom-client's
+ * `process_cpu_seconds_total`): over a run, the nodes' CPU per request is what the 2 cores give.
+ */
+export interface NodeCounters {
   within10Ms: number;
   count: number;
+  cpuSeconds: number;
 }
 
 const ITEM_GETS = { method: 'GET', route: '/api/cache/:key' };
 
-export async function nodeGets(url: string): Promise<NodeGets> {
+export async function nodeCounters(url: string): Promise<NodeCounters> {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   return {
     within10Ms: promSeries(text, 'meshcache_http_request_duration_seconds_bucket', { ...ITEM_GETS, le: '0.01' }) ?? 0,
     count: promSeries(text, 'meshcache_http_request_duration_seconds_count', ITEM_GETS) ?? 0,
+    cpuSeconds: promValue(text, 'process_cpu_seconds_total') ?? 0,
   };
 }
 

@@ -1,5 +1,5 @@
-import { Agent, request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Pool, type Dispatcher } from 'undici';
 
 /** GET latencies in 50 µs buckets up to 2 s (slower ones in the last bucket). */
 export class LatencyHistogram {
@@ -28,17 +28,36 @@ export class LatencyHistogram {
  * never grows because this client's pool does, so a rise is the node's own.
  */
 const SOCKETS_PER_NODE = 8;
-/** A node's address, taken apart once. */
+/** A request that gets no whole response within this long is an error. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * A node's keep-alive connections. undici's `Pool` rather than node:http's client: the soak's
+ * two cores are shared by the three nodes and this process, and node:http spent 178-300 µs of
+ * CPU per request here (ClientRequest, agent and header bookkeeping: RELIABILITY "Where a node's
+ * time goes"). One request per connection at a time (`pipelining: 1`), as before.
+ */
 interface NodeTarget {
-  readonly hostname: string;
-  readonly port: number;
   readonly origin: string;
+  readonly pool: Pool;
 }
 
 function nodeTarget(url: string): NodeTarget {
-  const parsed = new URL(url);
-  return { hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(parsed.port || 80), origin: parsed.origin };
+  const origin = new URL(url).origin;
+  return {
+    origin,
+    pool: new Pool(origin, {
+      connections: SOCKETS_PER_NODE,
+      pipelining: 1,
+      headersTimeout: REQUEST_TIMEOUT_MS,
+      bodyTimeout: REQUEST_TIMEOUT_MS,
+      // The nodes keep a connection 5 s (Node's default); a load gap must not race their close.
+      keepAliveTimeout: 4_000,
+    }),
+  };
 }
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** The sampling interval of `SoakLoad.ownLag` (subtract it: see delayFromInterval). */
 export const OWN_LAG_RESOLUTION_MS = 5;
@@ -70,7 +89,6 @@ export class SoakLoad {
    * generator (its GC, a burst of responses) shows in the GET percentiles as if it were the node's.
    */
   readonly ownLag = monitorEventLoopDelay({ resolution: OWN_LAG_RESOLUTION_MS });
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: SOCKETS_PER_NODE });
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
   private cpuAtStart: NodeJS.CpuUsage = { user: 0, system: 0 };
@@ -93,8 +111,8 @@ export class SoakLoad {
   /** Opens the whole pool: `SOCKETS_PER_NODE` requests at once to every node. */
   async warmUp(): Promise<void> {
     await Promise.all(
-      this.plan.urls.flatMap((url) =>
-        Array.from({ length: SOCKETS_PER_NODE }, () => new Promise<void>((resolve) => this.send('GET', nodeTarget(url), '/ping', undefined, () => resolve(), () => resolve()))),
+      this.targets.flatMap((target) =>
+        Array.from({ length: SOCKETS_PER_NODE }, () => new Promise<void>((resolve) => this.send('GET', target, '/ping', undefined, () => resolve(), () => resolve()))),
       ),
     );
   }
@@ -122,7 +140,7 @@ export class SoakLoad {
     clearInterval(this.timer);
     this.ownLag.disable();
     for (let i = 0; i < 200 && this.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
-    this.agent.destroy();
+    await Promise.all(this.targets.map((t) => t.pool.destroy()));
   }
 
   private tick(): void {
@@ -168,28 +186,28 @@ export class SoakLoad {
     });
   }
 
-  private send(method: string, target: NodeTarget, path: string, body: string | undefined, done: (status: number) => void, failed: () => void = () => undefined): void {
+  private send(method: 'GET' | 'POST', target: NodeTarget, path: string, body: string | undefined, done: (status: number) => void, failed: () => void = () => undefined): void {
     this.inFlight++;
-    let settled = false;
-    const settle = (then: () => void) => {
-      if (settled) return;
-      settled = true;
-      this.inFlight--;
-      then();
-    };
-    // Host and port parsed once per node (`nodeTarget`): a URL string was parsed again per request.
-    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-    const req = request({ hostname: target.hostname, port: target.port, path, method, agent: this.agent, timeout: 10_000, headers }, (res) => {
-      res.resume();
-      res.on('end', () => settle(() => done(res.statusCode ?? 0)));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out after 10 s')));
-    req.on('error', (error) =>
-      settle(() => {
+    let status = 0;
+    // The body is read and dropped; `done` runs once the whole response is in (a GET's latency
+    // is send to full response). undici calls exactly one of onResponseEnd and onResponseError.
+    const handler: Dispatcher.DispatchHandler = {
+      // Its presence selects undici's current handler interface (the one without it is deprecated).
+      onRequestStart: () => undefined,
+      onResponseStart: (_controller, statusCode) => {
+        status = statusCode;
+      },
+      onResponseData: () => undefined,
+      onResponseEnd: () => {
+        this.inFlight--;
+        done(status);
+      },
+      onResponseError: (_controller, error) => {
+        this.inFlight--;
         this.fail(`${method} ${target.origin}${path}: ${error.message}`);
         failed();
-      }),
-    );
-    req.end(body);
+      },
+    };
+    target.pool.dispatch(body === undefined ? { method, path } : { method, path, body, headers: JSON_HEADERS }, handler);
   }
 }
