@@ -68,9 +68,9 @@ export class OutboundStream {
   }
 
   /**
-   * Sends new local writes to every peer once the send window has passed, so the writes of that
-   * window travel as one batch (one message, frame and acknowledgement per peer) instead of one
-   * each: replication was a third of a node's busy time under the soak, mostly per message.
+   * Sends new local writes to every peer once the send window has passed (`sendWindowMs`; 0:
+   * after the current work), so the writes of that window travel as one batch: one message,
+   * frame and acknowledgement per peer instead of one each.
    */
   scheduleFlush(): void {
     if (this.flushHandle !== null || this.host.closed()) return;
