@@ -212,7 +212,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   }
   for (const node of live.values()) node.setSyncEnabled(true);
   sched.runUntil(sched.now + 6000 - STORM_WINDOW_MS);
-  const stormFrom = new Map([...live.values()].map((node) => [node, Math.floor(node.now())]));
+  const stormFrom = new Map([...live.values()].map((node) => [node, new Set(node.history(1000).map((e) => e.id))]));
   sched.runUntil(sched.now + STORM_WINDOW_MS);
 
   // Honest nodes: up, with a clock within bounds. Nodes still out of bounds must not be
