@@ -25,6 +25,11 @@ const INITIAL_SLOTS = 16;
 const SWEEP_STEPS = 2;
 /** Access counts are uint32 in every policy (LFU stops counting there). */
 const MAX_ACCESS_COUNT = 0xffffffff;
+/**
+ * Read hits `get` buffers before the policy sees them (see `drainReads`). 64 slots: 256 bytes
+ * per cache; a drain every 64 reads is rare enough that V8 leaves it out of `get`.
+ */
+const READ_BUFFER = 64;
 
 interface PendingLoad<V> {
   promise: Promise<V>;
@@ -47,8 +52,17 @@ export class Cache<K, V> {
   private slotsAllocated: number;
   private expiresAt: Float64Array | null = null;
   private sizes: Float64Array | null = null;
-  /** The policy in force, or a stepped switch standing in for it (which is never seeded). */
-  private policy: RunningPolicy;
+  /**
+   * The policy in force, or a stepped switch standing in for it (which is never seeded). Read
+   * through `policy`, which first hands it the reads `get` buffered.
+   */
+  private running: RunningPolicy;
+  /**
+   * Slots read by `get` and not yet handed to the policy's `touch`, oldest first (see
+   * `drainReads`): `readsBuffered` of them, at most READ_BUFFER.
+   */
+  private readonly readBuffer = new Int32Array(READ_BUFFER);
+  private readsBuffered = 0;
   private descriptor: PolicyDescriptor<Strategy>;
   /** The descriptor's `hashesKeys`, read on every insertion. */
   private hashesKeys: boolean;
@@ -101,8 +115,39 @@ export class Cache<K, V> {
     if (o.maxBytes !== Infinity) this.sizes = new Float64Array(this.slotsAllocated);
     this.descriptor = policyDescriptor(o.strategy);
     this.hashesKeys = this.descriptor.hashesKeys;
-    this.policy = this.descriptor.create(this.slotsAllocated, o.capacity);
+    this.running = this.descriptor.create(this.slotsAllocated, o.capacity);
     this.refreshPlain();
+  }
+
+  /**
+   * The running policy, once it has seen every buffered read: every use but `get`'s goes
+   * through here, so the policy is always asked in the state immediate touches would have left.
+   */
+  private get policy(): RunningPolicy {
+    if (this.readsBuffered !== 0) this.drainReads();
+    return this.running;
+  }
+
+  /**
+   * Hands the buffered read hits to the policy, in the order they happened. `get` only records
+   * the slot it found: its code then holds no call into the policies, whose three `touch`es,
+   * inlined together where the cache's code is shared by all strategies, made `get` too large
+   * for V8 to inline into its callers (docs/BENCHMARKS.md, lru15). Here each drain runs many
+   * touches of one policy in a row. Nothing observes the policy between a read and its drain:
+   * every other operation reads `policy` first, which drains.
+   */
+  private drainReads(): void {
+    const n = this.readsBuffered;
+    this.readsBuffered = 0;
+    const reads = this.readBuffer;
+    const policy = this.running;
+    for (let i = 0; i < n; i++) policy.touch(reads[i]);
+  }
+
+  /** Replaces the running policy, which first gets the reads buffered for it. */
+  private replacePolicy(policy: RunningPolicy): void {
+    if (this.readsBuffered !== 0) this.drainReads();
+    this.running = policy;
   }
 
   /** Rebuilds a cache from {@link Cache.dump} output; entries past `capacity` or `maxBytes` are dropped, least valuable first. */
@@ -142,13 +187,16 @@ export class Cache<K, V> {
     }
     if (this.expiresAt !== null && this.expiredOnRead(slot)) return undefined;
     this.hitCount++;
-    this.policy.touch(slot);
+    const n = this.readsBuffered + 1;
+    this.readBuffer[n - 1] = slot;
+    this.readsBuffered = n;
+    if (n === READ_BUFFER) this.drainReads();
     return this.valueAt[slot];
   }
 
   /**
    * `get`'s expiry check, out of line: a cache without TTL never runs it, and its bytecode
-   * kept out of `get` leaves V8 room to inline the lookup and the policy's `touch` into callers.
+   * kept out of `get` leaves V8 room to inline `get` into callers.
    */
   private expiredOnRead(slot: number): boolean {
     const at = (this.expiresAt as Float64Array)[slot];
@@ -398,7 +446,7 @@ export class Cache<K, V> {
     const under = this.switching;
     if (under !== null) {
       this.switching = null;
-      this.policy = under.live;
+      this.replacePolicy(under.live);
       this.descriptor = under.from;
       this.hashesKeys = under.from.hashesKeys;
     }
@@ -411,7 +459,7 @@ export class Cache<K, V> {
     const live = this.policy as EvictionPolicy;
     const slots = { count: () => index.keys.length, live: () => index.size, hashOf: (slot: number) => hashKey(index.keys[slot] as K) };
     this.switching = new StrategySwitch(live, from, to, next, slots, step, atOnce);
-    this.policy = this.switching;
+    this.replacePolicy(this.switching);
     this.descriptor = to;
     // Insertions feed both policies until the end.
     this.hashesKeys = from.hashesKeys || to.hashesKeys;
@@ -421,11 +469,12 @@ export class Cache<K, V> {
   continueStrategySwitch(): boolean {
     const under = this.switching;
     if (under === null) return false;
+    if (this.readsBuffered !== 0) this.drainReads();
     const more = under.step();
     this.switchStepEntries = under.lastStepEntries;
     if (more) return true;
     this.switching = null;
-    this.policy = under.next;
+    this.replacePolicy(under.next);
     this.hashesKeys = this.descriptor.hashesKeys;
     return false;
   }
@@ -747,7 +796,7 @@ export class Cache<K, V> {
     this.descriptor = policyDescriptor(strategy);
     this.hashesKeys = this.descriptor.hashesKeys;
     const created = this.descriptor.create(slots, this.maxEntries);
-    this.policy = created;
+    this.replacePolicy(created);
     return created;
   }
 

@@ -75,6 +75,18 @@ export class LfuPolicy implements EvictionPolicy {
   }
 
   recycle(slot: number): void {
+    const min = this.minBucket;
+    const headAt = min * B_STRIDE + B_HEAD;
+    if (this.buckets[headAt] === slot && this.counts[min] === 1) {
+      // The victim heads the count-1 bucket (its least recent entry) and the new entry joins
+      // that bucket as its most recent: in a circular list, one move of the head. Most
+      // evicting writes take this path (entries read once are the usual victims).
+      const at = slot * STRIDE;
+      this.buckets[headAt] = this.links[at + NEXT];
+      this.links[at + COUNT] = 1;
+      this.stamp(at);
+      return;
+    }
     this.removeFromBucket(slot);
     this.add(slot);
   }

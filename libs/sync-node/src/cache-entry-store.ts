@@ -1,5 +1,5 @@
 import { Cache, type EvictionReason, type Strategy } from '@meshcache/cache-core';
-import type { Hlc } from '@meshcache/sync-protocol';
+import { compareHlc, type Hlc } from '@meshcache/sync-protocol';
 import { keptThroughClear, type EntryRecord, type EntryStore, type PutResult } from './entry-store.js';
 import { RecentWrites } from './recent-writes.js';
 
@@ -26,6 +26,14 @@ export class CacheEntryStore implements EntryStore {
   private readonly now: () => number;
   /** Wholesale clears so far: the entries kept by one moved to other slots (see `layoutVersion`). */
   private clears = 0;
+  /**
+   * The stamp of a clear being swept in steps (`sweepOlderThan`), null when none is: entries
+   * stamped before it may still sit in the cache, and every read treats them as gone.
+   */
+  private sweepBelow: Hlc | null = null;
+  /** The next slot the sweep looks at, and the layout its slots belong to. */
+  private sweepCursor = 0;
+  private sweepLayout = 0;
 
   constructor(options: CacheEntryStoreOptions) {
     const { sizeOf, onEvict, onLocalRemoval } = options;
@@ -48,7 +56,23 @@ export class CacheEntryStore implements EntryStore {
   }
 
   peek(key: string): EntryRecord | undefined {
-    return this.cache.peek(key);
+    const record = this.cache.peek(key);
+    return record === undefined || this.sweepBelow === null ? record : this.unlessSwept(key, record);
+  }
+
+  /** Whether a clear is being swept in steps (reads of the cache must pass `unlessSwept`). */
+  get sweeping(): boolean {
+    return this.sweepBelow !== null;
+  }
+
+  /**
+   * `record`, read from the cache under `key`, unless the clear being swept removes it: then it
+   * goes now (reported with reason `delete`, as the sweep would) and the answer is undefined.
+   */
+  unlessSwept(key: string, record: EntryRecord): EntryRecord | undefined {
+    if (this.sweepBelow === null || compareHlc(record.hlc, this.sweepBelow) >= 0) return record;
+    this.cache.delete(key);
+    return undefined;
   }
 
   put(key: string, record: EntryRecord, ttlMs: number | undefined): PutResult {
@@ -71,10 +95,11 @@ export class CacheEntryStore implements EntryStore {
   list(): [string, EntryRecord][] {
     this.purgeExpired();
     const out = [...this.cache.entries()];
-    return out.reverse();
+    return (this.sweepBelow === null ? out : out.filter(([key, record]) => this.unlessSwept(key, record) !== undefined)).reverse();
   }
 
   keys(): string[] {
+    if (this.sweepBelow !== null) return this.list().map(([key]) => key);
     this.purgeExpired();
     return [...this.cache.keys()].reverse();
   }
@@ -121,10 +146,44 @@ export class CacheEntryStore implements EntryStore {
     this.ttlKeys.clear();
     this.recent.reset();
     this.clears++;
+    // Everything a sweep under way would still remove went now (a watermark only rises).
+    this.sweepBelow = null;
     const now = this.now();
     // The cache's own expiry may be a millisecond behind the record's: at least 1 ms left.
     for (const [key, record] of kept) this.put(key, record, record.expiresAt === undefined ? undefined : Math.max(1, record.expiresAt - now));
     return true;
+  }
+
+  /**
+   * Removes the entries stamped before `hlc` in steps of `sweepSteps`, for a clear that
+   * `clearOlderThan` could not decide (one that arrives after more than the remembered writes):
+   * at a million keys one pass blocked the loop for most of a second. From this call on, every
+   * read (`peek`, `list`, `keys`, and `ReadOnlyCache`, which asks `unlessSwept`) treats those
+   * entries as gone, so no reader sees the clear half applied; only `size` and the cache's
+   * stats still count the entries not yet swept. A newer clear restarts the sweep from the
+   * first slot, since slots passed may hold entries older than it.
+   */
+  sweepOlderThan(hlc: Hlc): void {
+    if (this.sweepBelow !== null && compareHlc(hlc, this.sweepBelow) <= 0) return;
+    this.sweepBelow = hlc;
+    this.sweepCursor = 0;
+    this.sweepLayout = this.layoutVersion;
+  }
+
+  /** The sweep, `batchSize` slots per step (drive it with `runInSteps`); done when none runs. */
+  *sweepSteps(batchSize: number): Generator<void, void> {
+    while (this.sweepBelow !== null) {
+      if (this.layoutVersion !== this.sweepLayout) {
+        // Entries moved to other slots (a compacting resize): the walk starts again.
+        this.sweepLayout = this.layoutVersion;
+        this.sweepCursor = 0;
+      }
+      const page = this.cache.scan(this.sweepCursor, batchSize);
+      for (const key of page.keys) this.peek(key);
+      this.sweepCursor = page.next;
+      if (page.next === 0) this.sweepBelow = null;
+      else yield;
+    }
   }
 
   /** Makes the cache report every expired entry now, so its stamp is kept as a grave. */

@@ -21,6 +21,16 @@ export function needsSnapshot(link: PeerLink, self: CatchUpView): boolean {
 }
 
 /**
+ * The peer has what a snapshot was to bring it: our own operations past the backlog's reach (as
+ * it acknowledged them, not as far as we sent them: a snapshot it dropped was sent too) and
+ * everything no live stream brings it.
+ */
+export function snapshotRepaired(link: PeerLink, self: CatchUpView): boolean {
+  if (link.acked < self.vv.get(self.origin) && !self.backlog.reachesBack(link.acked)) return false;
+  return !peerLacksUnstreamable(link, self);
+}
+
+/**
  * True while the peer fills itself from another node: it holds no other node's write yet and
  * asked someone else (not us) for its first snapshot, less than `waitMs` after our stream to it
  * attached. A snapshot of ours now would be its second one for the same repair: once the first

@@ -63,16 +63,49 @@ describe('clear: a watermark applied without a pass over the entries', () => {
     expect(store.size()).toBe(4);
   });
 
-  it('removes entry by entry, with the same result, when a forgotten write is newer than the clear', () => {
+  it('sweeps entry by entry, with the same result, when a forgotten write is newer than the clear', () => {
     const { state, store, reports } = node();
     state.applyOperation(op('c#1', 1, 3000, { type: 'set', key: 'early-but-newer', value: 'kept' }), NOW);
     for (let i = 1; i <= REMEMBERED; i++) state.applyOperation(op('b#1', i, i, { type: 'set', key: `k${i}`, value: i }), NOW);
 
     state.applyOperation(op('a#1', 1, 1500, { type: 'clear' }), NOW);
 
-    expect([...store.cache.keys()]).toEqual(['early-but-newer']);
+    // Applied, not yet swept: the entries are still in the cache, and gone for every read.
+    expect(store.sweeping).toBe(true);
+    expect(store.cache.size).toBe(REMEMBERED + 1);
+    expect(store.peek('k1')).toBeUndefined();
+    expect(store.keys()).toEqual(['early-but-newer']);
     expect(exported(state)).toEqual(['early-but-newer="kept"']);
+    let steps = 0;
+    for (const _ of store.sweepSteps(7)) steps++;
+    expect(steps).toBeGreaterThanOrEqual(Math.floor(REMEMBERED / 7) - 1);
+    expect(store.sweeping).toBe(false);
+    expect([...store.cache.keys()]).toEqual(['early-but-newer']);
     expect(reports.length).toBe(REMEMBERED);
+    expect(reports.every(([, reason]) => reason === 'delete')).toBe(true);
+  });
+
+  it('keeps no grave for a swept entry whose TTL runs out before the sweep reaches it', () => {
+    let now = 1000;
+    const store = new CacheEntryStore({
+      capacity: 100,
+      strategy: 'lru',
+      now: () => now,
+      recentWrites: 2,
+      onLocalRemoval: (key, record, kind) => state.markLocalRemoval(key, record, kind),
+    });
+    const state: ReplicaState = new ReplicaState(store, 'lru');
+    state.applyOperation(op('b#1', 1, 1000, { type: 'set', key: 'short', value: 1, ttlMs: 5 }), now);
+    state.applyOperation(op('c#1', 1, 3000, { type: 'set', key: 'x', value: 1 }), now);
+    state.applyOperation(op('c#1', 2, 3001, { type: 'set', key: 'y', value: 1 }), now);
+    state.applyOperation(op('c#1', 3, 3002, { type: 'set', key: 'z', value: 1 }), now);
+    state.applyOperation(op('a#1', 1, 1500, { type: 'clear' }), now);
+    expect(store.sweeping).toBe(true);
+    expect(store.cache.size).toBe(4);
+    now += 10;
+    for (const _ of store.sweepSteps(1));
+    expect(state.tombstoneStats().count).toBe(0);
+    expect(exported(state)).toEqual(['x=1', 'y=1', 'z=1']);
   });
 
   it('decides later clears from the recent writes again after one went entry by entry', () => {
@@ -80,10 +113,13 @@ describe('clear: a watermark applied without a pass over the entries', () => {
     state.applyOperation(op('c#1', 1, 3000, { type: 'set', key: 'x', value: 1 }), NOW);
     for (let i = 1; i <= REMEMBERED; i++) state.applyOperation(op('b#1', i, i, { type: 'set', key: `k${i}`, value: i }), NOW);
     state.applyOperation(op('a#1', 1, 1500, { type: 'clear' }), NOW);
-    expect(reports.length).toBe(REMEMBERED);
+    expect(store.sweeping).toBe(true);
     for (let i = 1; i <= 2 * REMEMBERED; i++) state.applyOperation(op('b#1', 100 + i, 4000 + i, { type: 'set', key: `k${i}`, value: i }), NOW);
     state.applyOperation(op('a#1', 2, 5000, { type: 'clear' }), NOW);
+    // Decided wholesale: the sweep under way has nothing left to do.
+    expect(store.sweeping).toBe(false);
     expect(store.size()).toBe(0);
+    // The swept entries went as the writes read their keys (reason `delete`), none with the wholesale clear.
     expect(reports.length).toBe(REMEMBERED);
   });
 

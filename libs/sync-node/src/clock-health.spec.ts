@@ -137,6 +137,27 @@ describe('ClockHealth: who may vouch for a clock', () => {
     expect(health.standing()).toBe('confirmed');
   });
 
+  it('unconfirmed peers confirm a start only as a strict majority of all known members; one confirmed peer suffices (simulation seed 61113)', () => {
+    // Five members; two of them restarted on hosts set 141 s ahead, within 200 ms of each other.
+    const clocks = { wall: 1_000_000, monotonic: 5_000 };
+    const health = new ClockHealth({ maxOffsetMs: MAX, now: () => clocks.wall, monotonic: () => clocks.monotonic, freshForMs: 10_000, requireConfirmation: true, clusterSize: () => 5 });
+    const assess = () => health.assess('n1#2', clocks.wall, () => undefined);
+    health.peerClock('n2', clocks.wall + 200, 'unconfirmed');
+    health.peerClock('n5', clocks.wall + 122_000, 'jumped');
+    // Before: n2 alone confirmed n1's start, and n1 acknowledged a strategy switch stamped
+    // 141 s ahead that the members with a right clock refused for good.
+    expect(assess()).toMatchObject({ skewed: true, kind: 'unconfirmed' });
+    expect(health.standing()).toBe('unconfirmed');
+    // A second unconfirmed peer agreeing makes three of five: as at a cluster's first start.
+    health.peerClock('n4', clocks.wall - 300, 'unconfirmed');
+    expect(assess().skewed).toBe(false);
+    expect(health.standing()).toBe('confirmed');
+
+    const alone = new ClockHealth({ maxOffsetMs: MAX, now: () => clocks.wall, monotonic: () => clocks.monotonic, freshForMs: 10_000, requireConfirmation: true, clusterSize: () => 5 });
+    alone.peerClock('n3', clocks.wall, 'confirmed');
+    expect(alone.assess('n1#3', clocks.wall, () => undefined).skewed).toBe(false);
+  });
+
   it('takes a reading without a standing (an older peer) as a confirmed clock', () => {
     const { clocks, health, assess } = setup();
     health.peerClock('right', clocks.wall);

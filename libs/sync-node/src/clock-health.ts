@@ -69,6 +69,8 @@ export class ClockHealth {
   private since: number | null = null;
   /** A peer's reading has agreed with our clock since this node started. */
   private confirmed = false;
+  /** Peers starting unconfirmed like us whose readings agree with our clock, until it is confirmed. */
+  private readonly startVouchers = new Set<string>();
   /** Bumped by every change to the evidence above (readings, jump, refusal, confirmation). */
   private revision = 0;
   private last: Assessment | null = null;
@@ -87,8 +89,11 @@ export class ClockHealth {
     this.revision++;
     this.readings.set(peer, { offsetMs, at: now });
     const agrees = Math.abs(offsetMs) <= this.options.maxOffsetMs;
-    // Nodes that start together confirm each other; a jumped clock confirms nothing.
-    if (agrees && standing !== 'jumped') this.confirmed = true;
+    // A confirmed clock confirms our start alone; unconfirmed ones (nodes starting together) only
+    // as a strict majority of all known members, as for a jump; a jumped clock confirms nothing.
+    if (agrees && standing === 'unconfirmed') this.startVouchers.add(peer);
+    else this.startVouchers.delete(peer);
+    if (agrees && (standing === 'confirmed' || (this.startVouchers.size + 1) * 2 > this.options.clusterSize())) this.confirmed = true;
     if (this.jumped !== null) {
       if (agrees && standing === 'confirmed') this.confirmers.add(peer);
       else this.confirmers.delete(peer);
@@ -112,6 +117,7 @@ export class ClockHealth {
     this.revision++;
     this.readings.delete(peer);
     this.confirmers.delete(peer);
+    this.startVouchers.delete(peer);
   }
 
   /** The peer's clock minus ours (ms) at its last fresh reading, or null without one. */

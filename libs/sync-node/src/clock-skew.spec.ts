@@ -182,6 +182,30 @@ describe('ReplicaNode under clock skew', () => {
     for (const n of [...nodes, ...jumpers]) expect(n.get('k')?.value).toBe(4);
   });
 
+  it('two nodes restarted on hosts set off together, no majority of the members, do not vouch for each other\'s start (simulation seed 61113)', () => {
+    let skew = 3 * MINUTES;
+    const ids = ['a', 'b', 'c', 'x', 'y'];
+    const { nodes, run, make, net, sched } = memoryCluster(['a', 'b', 'c'], { maxClockOffsetMs: 1000, requireClockConfirmation: true });
+    run(1000);
+    expect(nodes[0].setStrategy('lfu').ok).toBe(true);
+    net.partition([['a', 'b', 'c'], ['x', 'y']]);
+    const restarted = ['x', 'y'].map((id) => make(id, { members: ids.filter((m) => m !== id), now: () => EPOCH + sched.now + skew, monotonicNow: () => sched.now }));
+    restarted.forEach((n) => net.add(n));
+    run(2000);
+    // Each agrees with the other's clock, but two of five members are no confirmation: before,
+    // x acknowledged a strategy switch stamped 3 minutes ahead, which a, b and c refused for
+    // good, so the cluster never agreed on the strategy again.
+    for (const n of restarted) expect(n.setStrategy('lru')).toMatchObject({ ok: false, code: 'CLOCK_SKEW' });
+    expect(restarted[0].problems().find((p) => p.code === 'clock-skew')?.message).toContain('no peer has confirmed');
+    skew = 0;
+    net.heal();
+    run(5000);
+    // Set right and confirmed by the members whose clocks are, they write again, and it holds.
+    expect(restarted[0].setStrategy('lru').ok).toBe(true);
+    run(2000);
+    for (const n of [...nodes, ...restarted]) expect(n.cache.strategy).toBe('lru');
+  });
+
   it('recovering from a clock fault, a node passes on what it alone holds of a node gone for good', () => {
     let skew = 0;
     const { nodes, run, make, net, sched } = memoryCluster(['b', 'c', 'v'], { maxClockOffsetMs: 1000 });

@@ -44,6 +44,12 @@ export interface EntryStore {
    * caller); a kept entry whose TTL ran out meanwhile is reported as expired.
    */
   clearOlderThan(hlc: Hlc): boolean;
+  /**
+   * For a clear `clearOlderThan` could not decide: removes every entry stamped before `hlc`,
+   * at once or in steps the store runs itself (`CacheEntryStore.sweepSteps`), and from this
+   * call on no read returns one of them. Removals are reported with reason `delete`.
+   */
+  sweepOlderThan(hlc: Hlc): void;
 }
 
 /**
@@ -101,6 +107,11 @@ export class MapEntryStore implements EntryStore {
   *walkKeys(batchSize: number): Generator<string[]> {
     const keys = this.keys();
     for (let start = 0; start < keys.length; start += batchSize) yield keys.slice(start, start + batchSize);
+  }
+
+  /** At once: this store is the reference the stepped one is compared with. */
+  sweepOlderThan(hlc: Hlc): void {
+    for (const [key, record] of this.map) if (compareHlc(record.hlc, hlc) < 0) this.map.delete(key);
   }
 
   clearOlderThan(hlc: Hlc): boolean {

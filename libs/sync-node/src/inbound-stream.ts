@@ -121,6 +121,8 @@ export class InboundStream {
   onSnapshotChunk(session: PeerSession, link: PeerLink, chunk: SnapshotChunkMessage): void {
     const { vv, state, activity } = this.host;
     const incoming = session.incomingSnapshot;
+    // The rest of a snapshot this node could not take: asking for it again would only repeat it.
+    if (incoming?.dropped === true && incoming.id === chunk.snapshotId) return;
     if (incoming === null || incoming.id !== chunk.snapshotId || incoming.next !== chunk.index) {
       session.incomingSnapshot = null;
       this.requestResync(session, link);
@@ -139,8 +141,10 @@ export class InboundStream {
       strategy: chunk.strategy ?? { strategy: state.strategy.strategy, stamp: null },
     });
     if (part === null) {
-      // Our own clock is the suspect: take nothing, the sender retries once it is fixed.
-      session.incomingSnapshot = null;
+      // Our own clock is the suspect: take nothing of this snapshot. Its sender repeats it, less
+      // and less often (SnapshotRepeats), until our clock is confirmed and we can judge stamps.
+      session.incomingSnapshot = { id: chunk.snapshotId, next: chunk.index + 1, dropped: true };
+      activity.rejected('snapshot not taken: it holds state stamped beyond the bound ahead of this node\'s clock, which is in doubt itself; taken once the clock is confirmed', link.nodeId);
       return;
     }
     incoming.next++;

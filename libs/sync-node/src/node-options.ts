@@ -1,6 +1,7 @@
 import { STRATEGIES, type EvictionReason, type Strategy } from '@meshcache/cache-core';
 import { NodeIdSchema, PROTOCOL_MIN_VERSION, PROTOCOL_VERSION, type ProtocolRange } from '@meshcache/sync-protocol';
 import { z } from 'zod';
+import { RECENT_WRITES } from './recent-writes.js';
 import { SyncError } from './sync-error.js';
 import type { Timers } from './timers.js';
 
@@ -25,6 +26,13 @@ export interface ReplicaNodeOptions {
   backlogSize?: number;
   /** Approximate bytes the backlog may hold; the oldest operations leave first (default 64 MiB). */
   backlogMaxBytes?: number;
+  /**
+   * Writes remembered (key and stamp) so a clear applies without a pass over the keys (default
+   * 8192, `RECENT_WRITES`); a clear arriving after more newer writes is swept in steps.
+   */
+  recentWrites?: number;
+  /** Slots such a sweep looks at per turn of the event loop (default 4096: about a millisecond). */
+  clearSweepSlots?: number;
   /** Physical clock in ms since the epoch (default `Date.now`). */
   now?: () => number;
   /**
@@ -112,6 +120,8 @@ const OptionsSchema = z.object({
   clusterSecret: z.string().optional(),
   backlogSize: int(1).optional(),
   backlogMaxBytes: int(1).optional(),
+  recentWrites: int(0).optional(),
+  clearSweepSlots: int(1).optional(),
   maxClockOffsetMs: int(0).optional(),
   requireClockConfirmation: z.boolean().optional(),
   heartbeatMs: int(1).optional(),
@@ -171,6 +181,8 @@ export function resolveOptions(options: ReplicaNodeOptions, defaultTimers: Timer
     clusterSecret: options.clusterSecret ?? '',
     backlogSize: options.backlogSize ?? 10_000,
     backlogMaxBytes: options.backlogMaxBytes ?? 64 * 1024 * 1024,
+    recentWrites: options.recentWrites ?? RECENT_WRITES,
+    clearSweepSlots: options.clearSweepSlots ?? 4096,
     now,
     // With an injected `now` and no monotonic clock to go with it, jumps are the injector's business.
     monotonicNow: options.monotonicNow ?? (options.now === undefined ? () => performance.now() : now),

@@ -1,9 +1,10 @@
 import type { FoldedIncarnations, Stamp, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { Backlog } from './backlog.js';
-import { bootstrapsFromAnother, needsSnapshot, ownPastTail, peerLacksUnstreamable, type CatchUpView } from './catch-up-policy.js';
+import { bootstrapsFromAnother, needsSnapshot, ownPastTail, peerLacksUnstreamable, snapshotRepaired, type CatchUpView } from './catch-up-policy.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { ReplicaState } from './replica-state.js';
+import { MAX_REPEAT_WAIT_PERIODS } from './snapshot-repeats.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import type { SyncActivity } from './sync-activity.js';
 import type { Timers } from './timers.js';
@@ -46,6 +47,8 @@ export interface OutboundHost {
   catchUpView(): CatchUpView;
   versionVectorPairs(): VersionVectorPairs;
   foldedIncarnations(): FoldedIncarnations;
+  /** Snapshots to `peer` keep failing to repair it (a message), or no longer (null). */
+  repairStalled(peer: string, message: string | null): void;
 }
 
 /**
@@ -133,8 +136,27 @@ export class OutboundStream {
   onHeartbeat(link: PeerLink, session: PeerSession): void {
     if (this.snapshotLost(link, session) && peerLacksUnstreamable(link, this.host.catchUpView())) {
       link.restartStream(link.peerVv.get(this.host.origin()), this.host.now());
+    } else if (link.snapshotRepeats.count > 0 && !link.snapshotting && snapshotRepaired(link, this.host.catchUpView()) && link.snapshotRepeats.end()) {
+      this.host.repairStalled(link.nodeId, null);
     }
     this.pump(link);
+  }
+
+  /**
+   * Whether a snapshot (whole or tail) may start to `link` now: the repeats of one repair back
+   * off (see SnapshotRepeats). Counts it when it may, and returns the note for its history entry.
+   */
+  private snapshotMayStart(link: PeerLink): { note: string | undefined } | null {
+    const now = this.host.now();
+    const context = { origin: link.origin, standing: link.clockStanding };
+    const gate = link.snapshotRepeats.mayStart(now, context);
+    if (gate.ended) this.host.repairStalled(link.nodeId, null);
+    if (!gate.ok) return null;
+    const { count, nextWaitMs } = link.snapshotRepeats.started(now, context, this.host.retransmitMs);
+    if (count === 1) return { note: undefined };
+    const note = `snapshot ${count} for one repair: the peer still lacked state only a snapshot brings after the last one; the next waits ${nextWaitMs} ms`;
+    if (count >= 3) this.host.repairStalled(link.nodeId, `peer ${link.nodeId} still lacks state after repeated snapshots: it does not take them (its clock in doubt, state stamped ahead of its clock, a full disk); each repeat waits twice as long, up to ${MAX_REPEAT_WAIT_PERIODS * this.host.retransmitMs} ms`);
+    return { note };
   }
 
   /**
@@ -201,6 +223,8 @@ export class OutboundStream {
    */
   private sendTail(link: PeerLink, session: PeerSession, tail: Map<string, number>): void {
     if (!this.host.snapshotsAllowed() || this.host.peerClockBehind(link.nodeId)) return;
+    const repeat = this.snapshotMayStart(link);
+    if (repeat === null) return;
     const missed = (stamp: Stamp) => {
       const theirs = tail.get(stamp.hlc.node);
       return theirs !== undefined && stamp.seq > theirs;
@@ -223,7 +247,7 @@ export class OutboundStream {
       items = sent;
     };
     this.snapshots.send(session, id, source, () => {
-      this.host.activity.tailSent(link.nodeId, items, exported.size);
+      this.host.activity.tailSent(link.nodeId, items, exported.size, repeat.note);
       if (link.primary !== session) return;
       link.snapshotSent(upTo, this.host.now());
       this.pump(link);
@@ -240,6 +264,8 @@ export class OutboundStream {
    */
   private startSnapshot(link: PeerLink, session: PeerSession): void {
     if (!this.host.snapshotsAllowed() || this.host.peerClockBehind(link.nodeId)) return;
+    const repeat = this.snapshotMayStart(link);
+    if (repeat === null) return;
     const origin = this.host.origin();
     const upTo = this.host.seq();
     const vv = this.host.versionVectorPairs();
@@ -249,7 +275,7 @@ export class OutboundStream {
     const number = this.host.activity.snapshotStarted(exported.size);
     const id = `${origin}-s${number}`;
     session.send({ type: 'sync-start', mode: 'full', origin, fromSeq: upTo + 1, snapshotId: id });
-    this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.size });
+    this.host.activity.record({ type: 'full-sync-sent', peer: link.nodeId, count: exported.size, ...(repeat.note === undefined ? {} : { message: repeat.note }) });
     link.snapshotStarted(id, exported.size, this.host.now());
     const progress = (sent: number, total: number) => {
       if (link.primary === session) link.snapshotProgressed(sent, total);

@@ -1,6 +1,7 @@
 import { nodeIdOfOrigin, type PeerInfo, type PeerState, type Strategy } from '@meshcache/sync-protocol';
 import type { HeartbeatMessage, SessionInfo, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { PeerIdentity, PeerSession } from './peer-session.js';
+import { SnapshotRepeats } from './snapshot-repeats.js';
 import { VersionVector } from './version-vector.js';
 
 /**
@@ -45,6 +46,10 @@ export class PeerLink {
   isolated = false;
   /** The peer's floor: wall ms up to which it has forgotten deletes. */
   floor = 0;
+  /** The standing of the peer's clock, as its last heartbeat said (undefined: an older peer). */
+  clockStanding: HeartbeatMessage['clockStanding'] = undefined;
+  /** The snapshots we sent the peer for the repair in progress. */
+  readonly snapshotRepeats = new SnapshotRepeats();
   private strategy: Strategy | null = null;
   private size: number | null = null;
   private capacity: number | null = null;
@@ -273,6 +278,7 @@ export class PeerLink {
   onHeartbeat(message: HeartbeatMessage, myOrigin: string): void {
     this.isolated = message.isolated ?? false;
     this.floor = message.floor ?? 0;
+    this.clockStanding = message.clockStanding;
     this.#wantsSnapshot = message.wantsSnapshot;
     this.#peerVv = VersionVector.fromPairs(message.vv, message.folded ?? []);
     this.#speaksFolds = message.folded !== undefined && message.live !== undefined;

@@ -84,7 +84,7 @@ export class PeerSession implements LinkHandle {
   readonly openedAt: number;
   lastHeard: number;
   /** The snapshot being received on this link, if any. */
-  incomingSnapshot: { id: string; next: number } | null = null;
+  incomingSnapshot: { id: string; next: number; dropped?: true } | null = null;
 
   constructor(
     private readonly host: SessionHost,

@@ -1,13 +1,20 @@
 import type { Cache, CacheEntryInfo, CacheStats, Strategy } from '@meshcache/cache-core';
+import type { CacheEntryStore } from './cache-entry-store.js';
 import type { EntryRecord } from './entry-store.js';
 
 /**
  * What the server may see of a node's cache: reads without side effects on replication. Every
  * change goes through `ReplicaNode` (`set`, `delete`, `clear`, `setStrategy`), so none can
- * bypass the clock guard, the backlog or the peers.
+ * bypass the clock guard, the backlog or the peers. While a clear is swept in steps
+ * (`CacheEntryStore.sweepOlderThan`) the entries it removes are gone for every read here too;
+ * `size` and `stats` count them until the sweep reaches them.
  */
 export class ReadOnlyCache {
-  constructor(private readonly cache: Cache<string, EntryRecord>) {}
+  private readonly cache: Cache<string, EntryRecord>;
+
+  constructor(private readonly store: CacheEntryStore) {
+    this.cache = store.cache;
+  }
 
   get size(): number {
     return this.cache.size;
@@ -32,7 +39,7 @@ export class ReadOnlyCache {
   }
 
   has(key: string): boolean {
-    return this.cache.has(key);
+    return this.store.sweeping ? this.store.peek(key) !== undefined : this.cache.has(key);
   }
 
   /**
@@ -40,24 +47,26 @@ export class ReadOnlyCache {
    * and no new object: for hot read paths that need only the value and its expiry).
    */
   get(key: string): EntryRecord | undefined {
-    return this.cache.get(key);
+    const record = this.cache.get(key);
+    return record === undefined || !this.store.sweeping ? record : this.store.unlessSwept(key, record);
   }
 
   /** The record without counting an access. */
   peek(key: string): EntryRecord | undefined {
-    return this.cache.peek(key);
+    return this.store.peek(key);
   }
 
   peekEntry(key: string): CacheEntryInfo<EntryRecord> | undefined {
-    return this.cache.peekEntry(key);
+    const info = this.cache.peekEntry(key);
+    return info === undefined || !this.store.sweeping || this.store.unlessSwept(key, info.value) !== undefined ? info : undefined;
   }
 
   keys(): IterableIterator<string> {
-    return this.cache.keys();
+    return this.store.sweeping ? this.store.keys().reverse().values() : this.cache.keys();
   }
 
   entries(): IterableIterator<[string, EntryRecord]> {
-    return this.cache.entries();
+    return this.store.sweeping ? this.store.list().reverse().values() : this.cache.entries();
   }
 
   stats(): CacheStats {

@@ -46,6 +46,7 @@ import { ProblemBoard } from './problem-board.js';
 import { ListenerList } from './listener-list.js';
 import { ReplicaState, type ChangeKind } from './replica-state.js';
 import { StrategySwitcher } from './strategy-switcher.js';
+import { runInSteps } from './work-steps.js';
 import { SyncError } from './sync-error.js';
 import { SyncActivity } from './sync-activity.js';
 import { eventLoopTimers } from './timers.js';
@@ -77,6 +78,8 @@ export class ReplicaNode implements SessionHost {
   private readonly opListeners = new ListenerList<Operation>();
   private readonly store: CacheEntryStore;
   private readonly strategySwitcher: StrategySwitcher;
+  /** Whether a stepped clear sweep (`sweepClear`) is being driven. */
+  private sweepDriven = false;
   private readonly state: ReplicaState;
   private readonly vv = new VersionVector();
   private backlog: Backlog;
@@ -130,6 +133,7 @@ export class ReplicaNode implements SessionHost {
       maxBytes: cacheOptions.maxBytes,
       sizeOf: cacheOptions.sizeOf,
       now: this.options.now,
+      recentWrites: this.options.recentWrites,
       onEvict: cacheOptions.onEvict,
       onLocalRemoval: (key, record, kind) => this.state.markLocalRemoval(key, record, kind),
     });
@@ -161,7 +165,7 @@ export class ReplicaNode implements SessionHost {
       selfSkewed: () => this.refreshClockVerdict().skewed,
       refused: (origin, seq, aheadMs) => this.refusedAhead(origin, seq, aheadMs),
     });
-    this.view = new ReadOnlyCache(this.store.cache);
+    this.view = new ReadOnlyCache(this.store);
     this.activity = new SyncActivity(this.originName, this.options.now);
     this.bootstrap = new BootstrapPeer(this.nodeId, this.vv);
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
@@ -222,12 +226,12 @@ export class ReplicaNode implements SessionHost {
   }
 
   get(key: string): NodeValue | undefined {
-    return this.store.cache.get(key) === undefined ? undefined : this.peek(key);
+    return this.view.get(key) === undefined ? undefined : this.peek(key);
   }
 
   /** Like `get` without counting an access. */
   peek(key: string): NodeValue | undefined {
-    const info = this.store.cache.peekEntry(key);
+    const info = this.view.peekEntry(key);
     if (info === undefined) return undefined;
     const out: NodeValue = { value: info.value.value, updatedAt: info.value.hlc.wall, accessCount: info.accessCount, hlc: info.value.hlc };
     if (info.value.expiresAt !== undefined) out.expiresAt = info.value.expiresAt;
@@ -235,7 +239,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   has(key: string): boolean {
-    return this.store.cache.has(key);
+    return this.view.has(key);
   }
 
   /** `ok` only when the write is applied here and will be replicated (see `WriteResult`). */
@@ -588,11 +592,24 @@ export class ReplicaNode implements SessionHost {
 
   private onStateChange(kind: ChangeKind, key: string | undefined, created: boolean | undefined): void {
     if (kind === 'strategy') this.strategySwitcher.switchTo(this.state.strategy.strategy);
+    if (kind === 'clear') this.sweepClear();
     if (this.quiet || this.changeListeners.empty) return;
     const event: ChangeEvent = { kind, source: this.source };
     if (key !== undefined) event.key = key;
     if (created !== undefined) event.created = created;
     this.changeListeners.emit(event);
+  }
+
+  /**
+   * Drives the store's sweep of a clear it could not apply at once, one step per turn of the
+   * event loop (see `CacheEntryStore.sweepOlderThan`); a later such clear joins the same drive.
+   */
+  private sweepClear(): void {
+    if (this.sweepDriven || !this.store.sweeping) return;
+    this.sweepDriven = true;
+    runInSteps(this.options.timers, this.store.sweepSteps(this.options.clearSweepSlots), () => !this.isClosed, () => {
+      this.sweepDriven = false;
+    });
   }
 
   /** A restored log may already hold our default origin (a clock that went back): pick another. */
@@ -669,6 +686,8 @@ export class ReplicaNode implements SessionHost {
     if (wasLast) {
       this.antiEntropy.peerGone(link);
       this.clockHealth.peerGone(link.nodeId);
+      // Unreachable is its own problem; a repair still stalled shows again at its next repeat.
+      this.problemBoard.clear('repair-stalled', link.nodeId);
       this.activity.record({ type: 'peer-down', peer: link.nodeId });
       this.emitNodes();
     }
@@ -1069,6 +1088,10 @@ export class ReplicaNode implements SessionHost {
       catchUpView: () => this.catchUpView(),
       versionVectorPairs: () => this.vv.toPairs(),
       foldedIncarnations: () => this.vv.foldedPairs(),
+      repairStalled: (peer, message) => {
+        if (message === null) this.problemBoard.clear('repair-stalled', peer);
+        else this.problemBoard.raise('repair-stalled', message, peer);
+      },
     };
   }
 

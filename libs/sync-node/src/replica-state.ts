@@ -150,18 +150,15 @@ export class ReplicaState {
    * The watermark rises to `stamp`; entries and graves older than it go. Bounded in the common
    * case (see docs/CONSISTENCY.md, "Clear"): the store drops its entries wholesale and keeps the
    * few its recent writes name as newer (`EntryStore.clearOlderThan`), and when no grave is newer
-   * than the clear the graves go at once. Entry by entry only when the store cannot tell which
-   * entries are newer (a clear older than writes past the store's memory of recent writes) and
-   * grave by grave when some grave is newer (at most `maxTombstones` of them).
+   * than the clear the graves go at once. When the store cannot tell which entries are newer (a
+   * clear older than writes past the store's memory of recent writes) it sweeps them in steps
+   * (`EntryStore.sweepOlderThan`; no read sees them meanwhile), and graves go grave by grave
+   * when some grave is newer (at most `maxTombstones` of them).
    */
   applyClear(stamp: Stamp): ApplyOutcome {
     if (this.watermark !== null && !newer(stamp.hlc, this.watermark.hlc)) return 'superseded';
     this.watermark = stamp;
-    if (!this.store.clearOlderThan(stamp.hlc)) {
-      for (const [key, record] of this.store.list()) {
-        if (compareHlc(record.hlc, stamp.hlc) < 0) this.store.remove(key);
-      }
-    }
+    if (!this.store.clearOlderThan(stamp.hlc)) this.store.sweepOlderThan(stamp.hlc);
     if (this.newestGrave === null || compareHlc(this.newestGrave, stamp.hlc) < 0) {
       this.graves.clear();
       this.graveBytes = 0;
@@ -192,6 +189,9 @@ export class ReplicaState {
    */
   markLocalRemoval(key: string, record: EntryRecord, kind: 'expired' | 'evicted'): void {
     if (kind === 'evicted') return;
+    // A write the watermark removed needs no grave (the watermark beats it): one that expires
+    // before a stepped clear sweeps it must not come back as a grave older than the clear.
+    if (this.watermark !== null && compareHlc(record.hlc, this.watermark.hlc) < 0) return;
     const grave = this.graves.get(key);
     if (grave !== undefined && !newer(record.hlc, grave.hlc)) return;
     const mark: Grave = { hlc: record.hlc, seq: record.seq, kind, at: this.clock() };

@@ -81,9 +81,10 @@ export class SyncActivity {
   }
 
   /** The tail went out: `items` of the `of` entries and tombstones this node holds. */
-  tailSent(peer: string, items: number, of: number): void {
+  tailSent(peer: string, items: number, of: number, note?: string): void {
     this.repairs.partial.items += items;
-    this.record({ type: 'full-sync-sent', peer, count: items, message: `only the writes of an earlier incarnation of this node that the peer lacked (${items} of ${of} entries and tombstones)` });
+    const what = `only the writes of an earlier incarnation of this node that the peer lacked (${items} of ${of} entries and tombstones)`;
+    this.record({ type: 'full-sync-sent', peer, count: items, message: note === undefined ? what : `${what}; ${note}` });
   }
 
   /** Bytes of a partial repair sent as snapshot chunks (a tail), as they went out. */

@@ -23,6 +23,8 @@ const REGRESSION_SEEDS: { seed: number; found: string }[] = [
   { seed: 9021, found: "every node but one held a vanished member's clear from a snapshot cut short, claimed by no one; anti-entropy carried no watermark, so the one kept the cleared keys (unclaimed-state.spec.ts › passes on a clear no vector claims…)" },
   { seed: 31_929, found: "a node replacing its state after a clock fault held a vanished member's strategy switch, to be claimed after a refill its clock, set off again, never took; no one else got it (now held without a claim: passed on by anti-entropy)" },
   { seed: 4191, found: 'two hosts set 22 s ahead together, each waiting for its jump to be confirmed, confirmed each other and acknowledged writes the cluster dropped once their clocks were set right (clock-health.spec.ts › who may vouch for a clock)' },
+  { seed: 20_251_127, found: 'a repair counted as done once its snapshot was sent, not acknowledged: a node whose clock was in doubt dropped each one, and got the next one retransmit period later (found by the storm check, bounds-check.ts; snapshot-repeats.spec.ts › …only lacks our own writes past the backlog)' },
+  { seed: 61_113, found: "two of five members restarted on hosts set 141 s ahead (within 200 ms of each other) confirmed each other's start; one acknowledged a strategy switch that the members with a right clock refused for good, and two senders sent the nodes that could not take it a whole snapshot every 300 ms to the end (clock-health.spec.ts › unconfirmed peers confirm a start only as a strict majority…; snapshot-repeats.spec.ts)" },
 ];
 
 describe('deterministic simulation', () => {

@@ -3,7 +3,7 @@ import { MapEntryStore } from '../entry-store.js';
 import { ReplicaNode } from '../replica-node.js';
 import { ReplicaState } from '../replica-state.js';
 import { MemoryNetwork } from '../transports/memory-network.js';
-import { checkBounds } from './bounds-check.js';
+import { checkBounds, checkRepairStorms, STORM_WINDOW_MS } from './bounds-check.js';
 import { ClockFaults, SIM_MAX_CLOCK_OFFSET_MS } from './clock-faults.js';
 import { SeededScheduler } from './seeded-scheduler.js';
 import { TrustScenario } from './trust-scenario.js';
@@ -34,6 +34,8 @@ export interface ScheduleResult {
   duplicatesReported: number;
   /** Node ids whose dead incarnations a node had folded out of its version vector at the end, summed over nodes. */
   folds: number;
+  /** Snapshots that repeated one for the same repair (the last left the peer lacking), as the nodes' histories at the end tell. */
+  snapshotRepeats: number;
 }
 
 interface Disk {
@@ -63,7 +65,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const disks = new Map<string, Disk>(ids.map((id) => [id, { snapshot: undefined, ops: [] }]));
   const live = new Map<string, ReplicaNode>();
   const issued: Operation[] = [];
-  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, clockJumps: 0, vanished: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0, attacks: 0, twins: 0, duplicatesReported: 0, folds: 0 };
+  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, clockJumps: 0, vanished: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0, attacks: 0, twins: 0, duplicatesReported: 0, folds: 0, snapshotRepeats: 0 };
   const vanished = new Set<string>();
   /** Which nodes applied each operation (origin/seq), to tell whether a vanished node's write reached a survivor. */
   const appliedBy = new Map<string, Set<string>>();
@@ -88,6 +90,11 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       downAfterMs: 800,
       backlogSize,
       backlogMaxBytes,
+      // Every other schedule remembers only 8 writes, so most late clears are swept, 16 slots a
+      // step: reads, merges, snapshots and digests meet half-swept stores (taken from the seed,
+      // not the schedule's generator, so every other choice of a schedule stays the same).
+      recentWrites: seed % 2 === 0 ? 8 : undefined,
+      clearSweepSlots: seed % 2 === 0 ? 16 : undefined,
       maxTombstones: MAX_TOMBSTONES,
       maxBatchOps: sched.pick([1, 3, 100]),
       maxInFlightOps: sched.pick([2, 50, 1000]),
@@ -206,7 +213,9 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
     start(id);
   }
   for (const node of live.values()) node.setSyncEnabled(true);
-  sched.runUntil(sched.now + 6000);
+  sched.runUntil(sched.now + 6000 - STORM_WINDOW_MS);
+  const stormFrom = new Map([...live.values()].map((node) => [node, new Set(node.history(1000).map((e) => e.id))]));
+  sched.runUntil(sched.now + STORM_WINDOW_MS);
 
   // Honest nodes: up, with a clock within bounds. Nodes still out of bounds must not be
   // acknowledging writes, and a vanished node's writes count only if they reached someone.
@@ -218,7 +227,8 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const failure =
     trust.violations[0] ??
     checkConvergence(honest, reference, EPOCH + sched.now + SIM_MAX_CLOCK_OFFSET_MS + 1) ??
-    checkBounds(survivors, { maxTombstones: MAX_TOMBSTONES, backlogMaxBytes, largestOpBytes: 1000, members: ids.length - 1 });
+    checkBounds(survivors, { maxTombstones: MAX_TOMBSTONES, backlogMaxBytes, largestOpBytes: 1000, members: ids.length - 1 }) ??
+    checkRepairStorms(survivors, stormFrom);
   result.attacks = trust.adversary.actions;
   result.twins = trust.twins;
   result.duplicatesReported = trust.duplicatesReported;
@@ -227,6 +237,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
     result.fullSyncs += stats.fullSyncs;
     result.partialSyncs += stats.partialSyncs;
     result.folds += node.foldedIncarnations().length;
+    result.snapshotRepeats += node.history(1000).filter((e) => e.type === 'full-sync-sent' && /(^|; )snapshot \d+ for one repair/.test(e.message ?? '')).length;
   }
   result.delivered = net.delivered;
   result.dropped = net.dropped;

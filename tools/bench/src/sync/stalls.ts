@@ -1,7 +1,8 @@
 // The longest synchronous step of a replicating node at a large key count, for the jobs that
 // touch every key: a full snapshot to a new peer, forceSync's anti-entropy, a strategy switch
-// and a clear (with a write on b concurrent with it).
-// Usage: npm run bench:stalls -- [keys=1000000] [--only=snapshot,digest,strategy,clear]
+// a late clear (more writes on b concurrent with it than b remembers, so b sweeps it) and a
+// clear (with a write on b concurrent with it).
+// Usage: npm run bench:stalls -- [keys=1000000] [--only=snapshot,digest,strategy,late-clear,clear]
 //
 // Two ReplicaNodes in one process, linked by an in-process channel that serializes every message
 // to JSON (as socket.io does) and delivers it on a later turn of the event loop. Each node's
@@ -15,8 +16,10 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 
 const args = process.argv.slice(2);
+/** b's writes concurrent with a late clear: more than a node remembers (RECENT_WRITES, 8192). */
+const LATE_WRITES = 10_000;
 const keys = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? ['snapshot', 'digest', 'strategy', 'clear'];
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? ['snapshot', 'digest', 'strategy', 'late-clear', 'clear'];
 
 /** Longest step per node since the last `reset`. */
 class StepClock {
@@ -172,6 +175,17 @@ async function runJobs(n: number, print: boolean): Promise<void> {
       // Both report the new name at once; the switch is done when neither is still building it.
       const switched = (c: typeof a.cache) => c.strategy === 'lfu' && !c.switchingStrategy;
       await until(() => switched(a.cache) && switched(b.cache), 'the strategy on both nodes');
+    }, true, print);
+  }
+  if (only.includes('late-clear')) {
+    await measure('late clear (swept on b)', clocks, async () => {
+      const result = a.clear();
+      if (!result.ok) throw new Error(`clear refused: ${result.code} ${result.message}`);
+      // Before the clear reaches b (delivery is a later turn), b takes more writes stamped after
+      // it than it remembers: it cannot tell its newer entries from the recent writes alone.
+      while (Date.now() <= result.hlc.wall);
+      for (let i = 0; i < LATE_WRITES; i++) if (!b.set(`late:${i}`, i).ok) throw new Error('a write on b was refused');
+      await until(() => a.cache.size === LATE_WRITES && b.cache.size === LATE_WRITES, 'the late clear on both nodes');
     }, true, print);
   }
   if (only.includes('clear')) {
