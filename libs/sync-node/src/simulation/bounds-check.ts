@@ -34,16 +34,18 @@ export const STORM_WINDOW_MS = 3000;
 
 /**
  * Null unless a node started more than MAX_REPAIRS_IN_WINDOW snapshots, or automatic
- * anti-entropy exchanges, towards one peer since `since` (its wall clock at the start of the
- * window): a repair that cannot make progress must back off, not repeat every retransmit period
- * (simulation seed 61113 converged nowhere, but sent two peers a whole snapshot every 300 ms).
+ * anti-entropy exchanges, towards one peer in the window: since `before` listed the ids of its
+ * history events (event times are wall-clock, and a clock set back makes old events look new).
+ * A repair that cannot make progress must back off, not repeat every retransmit period
+ * (simulation seed 61113 sent two peers a whole snapshot every 300 ms to the end of the run).
  */
-export function checkRepairStorms(nodes: ReplicaNode[], since: ReadonlyMap<ReplicaNode, number>): string | null {
+export function checkRepairStorms(nodes: ReplicaNode[], before: ReadonlyMap<ReplicaNode, ReadonlySet<string>>): string | null {
   for (const node of nodes) {
-    const from = since.get(node) ?? Infinity;
+    const seen = before.get(node);
+    if (seen === undefined) continue;
     const counts = new Map<string, number>();
     for (const e of node.history(1000)) {
-      if (e.timestamp < from || e.peer === undefined) continue;
+      if (seen.has(e.id) || e.peer === undefined) continue;
       if (e.type !== 'full-sync-sent' && !(e.type === 'force-sync' && e.message?.startsWith('automatic:') === true)) continue;
       const key = `${e.type} to ${e.peer}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);

@@ -23,7 +23,7 @@ if (values.verbose && schedules === 1) {
   process.exit(result.ok ? 0 : 1);
 }
 let done = 0;
-const totals = { writes: 0, crashes: 0, partitions: 0, clockJumps: 0, vanished: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0, attacks: 0, twins: 0, duplicatesReported: 0, folds: 0 };
+const totals = { writes: 0, crashes: 0, partitions: 0, clockJumps: 0, vanished: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0, attacks: 0, twins: 0, duplicatesReported: 0, folds: 0, snapshotRepeats: 0 };
 const results = runSchedules({
   seed,
   schedules,
@@ -39,6 +39,6 @@ console.log(
   `${results.length - failed.length} of ${schedules} schedules converged from seed ${seed} in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
     `${totals.writes} writes, ${totals.crashes} crashes, ${totals.partitions} partitions, ${totals.clockJumps} clock jumps, ${totals.vanished} vanished nodes, ${totals.fullSyncs} full and ${totals.partialSyncs} partial syncs, ` +
     `${totals.delivered} messages delivered, ${totals.dropped} dropped, ${totals.attacks} non-member attack steps (none applied), ` +
-    `${totals.twins} duplicate-id twins (${totals.duplicatesReported} duplicate-node-id reports), ${totals.folds} fold markers`,
+    `${totals.twins} duplicate-id twins (${totals.duplicatesReported} duplicate-node-id reports), ${totals.folds} fold markers, ${totals.snapshotRepeats} repeated snapshots`,
 );
 process.exit(failed.length === 0 ? 0 : 1);

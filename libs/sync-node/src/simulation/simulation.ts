@@ -34,6 +34,8 @@ export interface ScheduleResult {
   duplicatesReported: number;
   /** Node ids whose dead incarnations a node had folded out of its version vector at the end, summed over nodes. */
   folds: number;
+  /** Snapshots that repeated one for the same repair (the last left the peer lacking), as the nodes' histories at the end tell. */
+  snapshotRepeats: number;
 }
 
 interface Disk {
@@ -63,7 +65,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   const disks = new Map<string, Disk>(ids.map((id) => [id, { snapshot: undefined, ops: [] }]));
   const live = new Map<string, ReplicaNode>();
   const issued: Operation[] = [];
-  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, clockJumps: 0, vanished: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0, attacks: 0, twins: 0, duplicatesReported: 0, folds: 0 };
+  const result: ScheduleResult = { seed, ok: true, nodes: nodeCount, writes: 0, crashes: 0, partitions: 0, clockJumps: 0, vanished: 0, fullSyncs: 0, partialSyncs: 0, delivered: 0, dropped: 0, attacks: 0, twins: 0, duplicatesReported: 0, folds: 0, snapshotRepeats: 0 };
   const vanished = new Set<string>();
   /** Which nodes applied each operation (origin/seq), to tell whether a vanished node's write reached a survivor. */
   const appliedBy = new Map<string, Set<string>>();
@@ -212,7 +214,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
   }
   for (const node of live.values()) node.setSyncEnabled(true);
   sched.runUntil(sched.now + 6000 - STORM_WINDOW_MS);
-  const stormFrom = new Map([...live.values()].map((node) => [node, Math.floor(node.now())]));
+  const stormFrom = new Map([...live.values()].map((node) => [node, new Set(node.history(1000).map((e) => e.id))]));
   sched.runUntil(sched.now + STORM_WINDOW_MS);
 
   // Honest nodes: up, with a clock within bounds. Nodes still out of bounds must not be
@@ -235,6 +237,7 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
     result.fullSyncs += stats.fullSyncs;
     result.partialSyncs += stats.partialSyncs;
     result.folds += node.foldedIncarnations().length;
+    result.snapshotRepeats += node.history(1000).filter((e) => e.type === 'full-sync-sent' && /(^|; )snapshot \d+ for one repair/.test(e.message ?? '')).length;
   }
   result.delivered = net.delivered;
   result.dropped = net.dropped;
