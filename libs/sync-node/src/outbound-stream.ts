@@ -20,6 +20,8 @@ export interface OutboundHost {
   readonly activity: SyncActivity;
   readonly maxInFlightOps: number;
   readonly maxBatchOps: number;
+  /** How long a new local write waits for others to share its batch (0: after the current work). */
+  readonly sendWindowMs: number;
   readonly retransmitMs: number;
   /** How long a snapshot waits while the peer fills itself from another node, and how long an unacknowledged snapshot is waited for on an ordered link. */
   readonly patienceMs: number;
@@ -57,22 +59,43 @@ export interface OutboundHost {
 export class OutboundStream {
   private readonly snapshots: SnapshotSender;
   private flushHandle: unknown = null;
+  /**
+   * While a send window is open, the first of our operations it holds: those wait for the
+   * window's flush even when an ack or a heartbeat pumps the stream meanwhile (acks come every
+   * few ms, so otherwise each one would send the window's writes early, one batch each).
+   */
+  private heldFrom = Infinity;
 
   constructor(private readonly host: OutboundHost) {
     this.snapshots = new SnapshotSender(host.timers, host.snapshotChunkEntries);
   }
 
-  /** Sends new local writes to every peer soon, so a burst of writes travels in few batches. */
+  /**
+   * Sends new local writes to every peer once the send window has passed (`sendWindowMs`; 0:
+   * after the current work), so the writes of that window travel as one batch: one message,
+   * frame and acknowledgement per peer instead of one each.
+   */
   scheduleFlush(): void {
     if (this.flushHandle !== null || this.host.closed()) return;
+    if (this.host.sendWindowMs > 0) this.heldFrom = this.host.seq();
     this.flushHandle = this.host.timers.setTimeout(() => {
       this.flushHandle = null;
+      this.heldFrom = Infinity;
       this.pumpAll();
-    }, 0);
+    }, this.host.sendWindowMs);
+  }
+
+  /** Sends what the window holds now (a writer waits for peers' acknowledgements). */
+  flushNow(): void {
+    if (this.flushHandle === null) return;
+    this.cancel();
+    this.pumpAll();
   }
 
   cancel(): void {
     if (this.flushHandle !== null) this.host.timers.clearTimeout(this.flushHandle);
+    this.flushHandle = null;
+    this.heldFrom = Infinity;
   }
 
   pumpAll(): void {
@@ -181,7 +204,7 @@ export class OutboundStream {
       session.send({ type: 'sync-start', mode: 'partial', origin: this.host.origin(), fromSeq: link.sent + 1 });
       link.startStream();
     }
-    const mySeq = Math.min(this.host.seq(), this.host.sendableUpTo());
+    const mySeq = Math.min(this.host.seq(), this.host.sendableUpTo(), this.heldFrom - 1);
     while (link.sent < mySeq && link.sent - link.acked < maxInFlightOps) {
       if (!backlog.reachesBack(link.sent)) return this.startSnapshot(link, session);
       const room = maxInFlightOps - (link.sent - link.acked);

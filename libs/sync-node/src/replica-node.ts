@@ -258,6 +258,8 @@ export class ReplicaNode implements SessionHost {
    * node's operation `seq` (a write's `seq`), or after `timeoutMs` — with the number reached.
    */
   waitForAcks(seq: number, peers: number, timeoutMs: number): Promise<number> {
+    // The writer waits: the send window would only add to its wait.
+    this.outbound.flushNow();
     return this.ackWaiters.wait(seq, peers, timeoutMs);
   }
 
@@ -1053,7 +1055,7 @@ export class ReplicaNode implements SessionHost {
   }
 
   private outboundHost(): OutboundHost {
-    const { timers, maxInFlightOps, maxBatchOps, retransmitMs, snapshotChunkEntries } = this.options;
+    const { timers, maxInFlightOps, maxBatchOps, sendWindowMs, retransmitMs, snapshotChunkEntries } = this.options;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the backlog is replaced with the origin
     const node = this;
     return {
@@ -1065,6 +1067,7 @@ export class ReplicaNode implements SessionHost {
       activity: this.activity,
       maxInFlightOps,
       maxBatchOps,
+      sendWindowMs,
       retransmitMs,
       patienceMs: this.options.downAfterMs,
       snapshotChunkEntries,

@@ -69,6 +69,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
       ...(config.cacheMaxBytes > 0 ? { maxBytes: config.cacheMaxBytes, sizeOf: valueEntryBytes } : {}),
     },
     clusterSecret: config.clusterSecret,
+    sendWindowMs: config.replicationSendWindowMs,
   });
   const problems = createHealthProblems(node, logger);
   const prometheus = createPrometheus(

@@ -58,6 +58,7 @@ async function startCluster(out: string, capacity: number, options: SoakOptions)
         ACCESS_LOG: 'false',
         LOG_LEVEL: 'warn',
         ...persistence,
+        ...(options.sendWindowMs === undefined ? {} : { REPLICATION_SEND_WINDOW_MS: String(options.sendWindowMs) }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -204,7 +205,7 @@ function nodeCpuNote(cpuSeconds: readonly number[], requests: number, seconds: n
 }
 
 function persistenceNote(options: SoakOptions): string {
-  const node = options.nodeArgs.length > 0 ? `, node ${options.nodeArgs.join(' ')}` : '';
+  const node = (options.nodeArgs.length > 0 ? `, node ${options.nodeArgs.join(' ')}` : '') + (options.sendWindowMs === undefined ? '' : `, REPLICATION_SEND_WINDOW_MS=${options.sendWindowMs}`);
   return (options.dataDir ? `DATA_DIR on (APPEND_FSYNC=${options.fsync}, snapshots every ${options.snapshotMs} ms)` : 'no DATA_DIR (memory only)') + node;
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * `npm run soak -- --minutes 10 [--reads 2000] [--writes 500] [--sample-ms 2000] [--data-dir]
- * [--fsync everysec] [--snapshot-ms 60000] [--node-args "--trace-gc"] [--ci] [--out DIR]`.
+ * [--fsync everysec] [--snapshot-ms 60000] [--send-window-ms 5] [--node-args "--trace-gc"] [--ci] [--out DIR]`.
  * `--data-dir` gives every node its own DATA_DIR under the output folder (snapshots and the
  * operation log on, as in production); `--node-args` passes flags to the node processes (profiling:
  * `--cpu-prof --cpu-prof-dir=DIR`, `--trace-gc`). `--ci` relaxes the timing thresholds (event-loop lag, GET p99, memory floors) for a shared CI
@@ -17,6 +17,8 @@ export const soakOptionsSchema = z.strictObject({
   dataDir: z.boolean().default(false),
   fsync: z.enum(['always', 'everysec', 'no']).default('everysec'),
   snapshotMs: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  /** The nodes' REPLICATION_SEND_WINDOW_MS (unset: the node's default), to compare windows. */
+  sendWindowMs: z.coerce.number().int().min(0).max(1000).optional(),
   nodeArgs: z
     .string()
     .transform((s) => s.split(/\s+/).filter((a) => a !== ''))
@@ -36,6 +38,7 @@ const FLAGS: Record<string, keyof SoakOptions> = {
   '--out': 'out',
   '--fsync': 'fsync',
   '--snapshot-ms': 'snapshotMs',
+  '--send-window-ms': 'sendWindowMs',
   '--node-args': 'nodeArgs',
 };
 const SWITCHES: Record<string, keyof SoakOptions> = { '--ci': 'ci', '--data-dir': 'dataDir' };
