@@ -17,7 +17,7 @@ export interface RestoreOutcome {
   skipped: number;
   /** Cluster members named by the snapshot. */
   members: string[];
-  /** Per origin, the highest operation replayed past its gap-free run: held, not claimed. */
+  /** Per origin, the highest operation restored beyond what the vector claims (replayed past its gap-free run, or in the snapshot): held, not claimed. */
   unclaimed: [string, number][];
 }
 
@@ -29,6 +29,11 @@ export interface RestoreOutcome {
 export function restoreState(target: RestoreTarget, snapshot: NodeSnapshotInput | undefined, ops: Operation[]): RestoreOutcome {
   const { state, vv, clock, now } = target;
   let members: string[] = [];
+  /** Per origin, the highest operation whose state was restored (claimed or not). */
+  const held = new Map<string, number>();
+  const hold = (origin: string, seq: number) => {
+    if (seq > (held.get(origin) ?? 0)) held.set(origin, seq);
+  };
   if (snapshot !== undefined) {
     const parsed = NodeSnapshotSchema.safeParse(snapshot);
     if (!parsed.success) {
@@ -43,7 +48,12 @@ export function restoreState(target: RestoreTarget, snapshot: NodeSnapshotInput 
     // Everything stamped counts: a watermark from a clock that ran ahead must show as the clock
     // running ahead (the node then recovers from it), not silently swallow later writes.
     const { entries, tombstones, watermark, strategy } = parsed.data;
-    for (const item of [...entries, ...tombstones, ...(watermark === null ? [] : [watermark]), ...(strategy.stamp === null ? [] : [strategy.stamp])]) clock.advanceTo(item.hlc);
+    // A snapshot of this node may hold state its vector did not claim when it was taken (see
+    // UnclaimedState): it is still held without a claim after the restart (seed 121692).
+    for (const item of [...entries, ...tombstones, ...(watermark === null ? [] : [watermark]), ...(strategy.stamp === null ? [] : [strategy.stamp])]) {
+      clock.advanceTo(item.hlc);
+      hold(item.hlc.node, item.seq);
+    }
     members = parsed.data.members;
     // Collected deletes stay collected: older writes for absent keys still lose after a restart.
     if (parsed.data.floor !== null) state.raiseFloorTo(parsed.data.floor);
@@ -65,16 +75,15 @@ export function restoreState(target: RestoreTarget, snapshot: NodeSnapshotInput 
     seqs.add(op.seq);
     applied++;
   }
-  const unclaimed: [string, number][] = [];
   for (const [origin, seqs] of seqsByOrigin) {
     let seq = vv.get(origin);
     while (seqs.has(seq + 1)) seq++;
     vv.set(origin, seq);
     // A loop, not Math.max(...seqs): a log holds millions of one origin's operations.
-    let highest = seq;
-    for (const s of seqs) if (s > highest) highest = s;
-    if (highest > seq) unclaimed.push([origin, highest]);
+    for (const s of seqs) hold(origin, s);
   }
+  const unclaimed: [string, number][] = [];
+  for (const [origin, seq] of held) if (!vv.covers(origin, seq)) unclaimed.push([origin, seq]);
   return { applied, skipped, members, unclaimed };
 }
 

@@ -70,6 +70,26 @@ describe('state held without a claim', () => {
     expect(c.get('y')?.value).toBe(3);
   });
 
+  it('reaches the other members from a snapshot of the node itself holding state its vector did not claim, once restarted (simulation seed 121692)', () => {
+    const { net, run, make } = memoryCluster([]);
+    const op = (seq: number, key: string): Operation => ({ origin: 'gone#1', seq, hlc: { wall: EPOCH - 1000 + seq, logical: 0, node: 'gone#1' }, op: { type: 'set', key, value: seq } });
+    const b = make('b');
+    const c = make('c');
+    b.restore(undefined, [op(1, 'x'), op(3, 'y')]);
+    c.restore(undefined, [op(1, 'x')]);
+    // b's disk takes a snapshot of it (as the server's persistence does): y is in its entries,
+    // gone#1's seq 3 not in its vector. b restarts from that snapshot alone.
+    const saved = b.snapshot();
+    expect(saved.vv).toEqual([['gone#1', 1]]);
+    const restarted = make('b');
+    restarted.restore(saved, []);
+    // Before: the restart held y without noting it, so no exchange ever passed it on.
+    net.add(restarted);
+    net.add(c);
+    runUntil(run, () => c.get('y') !== undefined, 30_000);
+    expect(c.get('y')?.value).toBe(3);
+  });
+
   it('passes on a clear no vector claims: anti-entropy carries the watermark (simulation seed 9021)', () => {
     const { net, run, make } = memoryCluster([]);
     const at = (seq: number) => ({ wall: EPOCH - 1000 + seq, logical: 0, node: 'gone#1' });

@@ -8,10 +8,10 @@ import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { renderSoakChart } from './soak-chart.js';
-import { OWN_LAG_RESOLUTION_MS, SoakLoad } from './soak-load.js';
+import { RemoteLoad } from './remote-load.js';
 import { parseSoakArgs, type SoakOptions } from './soak-options.js';
 import { CI, judge, STRICT, type Check, type Sample } from './soak-verdict.js';
-import { delayFromInterval, nodeCounters, sampleNode, type NodeCounters } from './node-sampler.js';
+import { nodeCounters, sampleNode, type NodeCounters } from './node-sampler.js';
 import { freePort } from '@meshcache/test-support';
 
 const root = resolve(__dirname, '../../../..');
@@ -94,10 +94,12 @@ async function soak(options: SoakOptions): Promise<number> {
   }
   const nodes: Node[] = [];
   let dashboard: Socket | undefined;
+  let load: RemoteLoad | undefined;
   let closing = false;
   const stopAll = () => {
     closing = true;
     dashboard?.close();
+    load?.kill();
     for (const n of nodes) if (n.child.exitCode === null && n.child.signalCode === null) n.child.kill('SIGTERM');
   };
   const onSignal = () => {
@@ -110,8 +112,9 @@ async function soak(options: SoakOptions): Promise<number> {
   try {
     log(`3 nodes, ${options.reads} reads/s + ${options.writes} writes/s for ${options.minutes} min, sampling every ${options.sampleMs} ms; ${persistenceNote(options)}; output ${relative(root, out)}`);
     nodes.push(...(await startCluster(out, options.keys * 2 + 10_000, options)));
-    const load = new SoakLoad({ urls: nodes.map((n) => n.url), readsPerSecond: options.reads, writesPerSecond: options.writes, keys: options.keys });
-    for (const n of nodes) n.child.once('exit', (code, signal) => closing || load.fail(`${n.name} exited (${code ?? signal})`));
+    const remote = new RemoteLoad({ urls: nodes.map((n) => n.url), readsPerSecond: options.reads, writesPerSecond: options.writes, keys: options.keys });
+    load = remote;
+    for (const n of nodes) n.child.once('exit', (code, signal) => closing || remote.fail(`${n.name} exited (${code ?? signal})`));
     await preload(nodes, options.keys);
     log(`preloaded ${options.keys} keys on every node`);
 
@@ -119,10 +122,10 @@ async function soak(options: SoakOptions): Promise<number> {
     let dashboardEvents = 0;
     dashboard = io(nodes[0].url, { transports: ['websocket'], reconnection: false });
     dashboard.onAny(() => dashboardEvents++);
-    dashboard.on('disconnect', (reason) => closing || load.fail(`dashboard socket disconnected: ${reason}`));
+    dashboard.on('disconnect', (reason) => closing || remote.fail(`dashboard socket disconnected: ${reason}`));
     await until(async () => dashboard?.connected === true, 10_000, 'the dashboard socket');
 
-    await load.warmUp();
+    await remote.ready();
     // prom-client reports the largest event-loop delay since the previous scrape: one scrape now
     // starts every node's window with the run, so the first sample is not the start-up and the
     // preload of every key (run r8's largest lags, 148 / 141 ms, were that first sample). The
@@ -137,31 +140,33 @@ async function soak(options: SoakOptions): Promise<number> {
     let strategy: 'LFU' | 'LRU' = 'LFU';
     let switches = 0;
     const switchedAt: number[] = [];
-    load.start();
+    remote.start();
     while (Date.now() < endAt) {
       const t = Date.now() - started;
       for (const n of nodes) {
         try {
           samples.push(await sampleNode(n.name, n.child.pid ?? 0, n.url, t));
         } catch (error) {
-          load.fail(`sampling ${n.name}: ${error instanceof Error ? error.message : String(error)}`);
+          remote.fail(`sampling ${n.name}: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
       if (Date.now() >= nextSwitch) {
         switchedAt.push(Date.now() - started);
         const r = await fetch(`${nodes[switches % 3].url}/api/strategy`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ strategy }) });
-        if (!r.ok) load.fail(`strategy switch: HTTP ${r.status}`);
+        if (!r.ok) remote.fail(`strategy switch: HTTP ${r.status}`);
         strategy = strategy === 'LFU' ? 'LRU' : 'LFU';
         switches++;
         nextSwitch += switchEveryMs;
       }
       dashboard.emit('get-cache-state', { limit: 50 });
       const elapsed = (Date.now() - started) / 1000;
-      if (Math.floor(elapsed / 30) !== Math.floor((elapsed - options.sampleMs / 1000) / 30)) log(`${elapsed.toFixed(0)} s: ${load.reads} reads, ${load.writes} writes, ${load.errors} errors, GET p99 ${load.gets.quantile(0.99).toFixed(2)} ms, load average ${loadavg()[0].toFixed(2)}`);
+      if (Math.floor(elapsed / 30) !== Math.floor((elapsed - options.sampleMs / 1000) / 30)) {
+        const p = await remote.progress();
+        log(`${elapsed.toFixed(0)} s: ${p.reads} reads, ${p.writes} writes, ${p.errors} errors, GET p99 ${p.getP99Ms.toFixed(2)} ms, load average ${loadavg()[0].toFixed(2)}`);
+      }
       await sleep(Math.max(0, options.sampleMs - ((Date.now() - started) % options.sampleMs)));
     }
-    const generatorCpu = load.cpuMicrosPerRequest();
-    await load.stop();
+    const result = await remote.stop();
     const seconds = (Date.now() - started) / 1000;
     const nodeSide = { within10Ms: 0, count: 0 };
     const nodeCpuSeconds: number[] = [];
@@ -171,18 +176,16 @@ async function soak(options: SoakOptions): Promise<number> {
       nodeSide.count += after.count - countersBefore[i].count;
       nodeCpuSeconds.push(after.cpuSeconds - countersBefore[i].cpuSeconds);
     }
-    const ownDelay = (ns: number) => delayFromInterval(ns / 1e6, OWN_LAG_RESOLUTION_MS);
-    const ownLag = { p99Ms: ownDelay(load.ownLag.percentile(99)), maxMs: ownDelay(load.ownLag.max) };
-    const totals = { reads: load.reads, writes: load.writes, errors: load.errors, errorSamples: load.errorSamples, getP99Ms: load.gets.quantile(0.99), seconds, ownLag, nodeGets: nodeSide };
+    const totals = { reads: result.reads, writes: result.writes, errors: result.errors, errorSamples: result.errorSamples, getP99Ms: result.getP99Ms, seconds, ownLag: result.ownLag, nodeGets: nodeSide };
     const checks = judge(samples, totals, limits, { at: switchedAt, windowMs: 2 * options.sampleMs });
-    const title = `meshcache soak: 3 nodes, ${(load.reads / seconds).toFixed(0)} reads/s + ${(load.writes / seconds).toFixed(0)} writes/s for ${(seconds / 60).toFixed(1)} min`;
+    const title = `meshcache soak: 3 nodes, ${(result.reads / seconds).toFixed(0)} reads/s + ${(result.writes / seconds).toFixed(0)} writes/s for ${(seconds / 60).toFixed(1)} min`;
     writeFileSync(join(out, 'samples.jsonl'), samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
     writeFileSync(join(out, 'soak.svg'), await renderSoakChart(samples, title));
     writeFileSync(join(out, 'report.md'), report(title, options, checks, totals, { dashboardEvents, switches, limits: options.ci ? 'relaxed for CI' : 'strict' }));
     for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     console.log(`${dashboardEvents} dashboard events, ${switches} strategy switches; samples, soak.svg and report.md in ${relative(root, out)}`);
-    console.log(`load generator: ${generatorCpu.toFixed(0)} µs of CPU per request (its share of the cores)`);
-    console.log(`nodes: ${nodeCpuNote(nodeCpuSeconds, load.reads + load.writes, seconds)}`);
+    console.log(`load generator: ${result.cpuMicrosPerRequest.toFixed(0)} µs of CPU per request (its own process; its share of the cores)`);
+    console.log(`nodes: ${nodeCpuNote(nodeCpuSeconds, result.reads + result.writes, seconds)}`);
     if (options.ci) console.log(`thresholds relaxed for CI (shared machine): event-loop lag and GET p99 reported, not judged; floors +${CI.heapFloorGrowth * 100} %; errors, fds and sockets not relaxed`);
     const failed = checks.filter((c) => !c.ok);
     stopAll();
