@@ -9,6 +9,20 @@ const runUntil = (run: (ms: number) => void, check: () => boolean, maxMs: number
   for (let t = 0; t < maxMs && !check(); t += 100) run(100);
 };
 
+/**
+ * Two nodes, not yet on the network, that both applied the first write of a vanished origin
+ * (gone#1); b also holds its third (from a snapshot cut short), past the gap.
+ */
+function pastTheGap() {
+  const { net, run, make } = memoryCluster([]);
+  const op = (seq: number, key: string): Operation => ({ origin: 'gone#1', seq, hlc: { wall: EPOCH - 1000 + seq, logical: 0, node: 'gone#1' }, op: { type: 'set', key, value: seq } });
+  const b = make('b');
+  const c = make('c');
+  b.restore(undefined, [op(1, 'x'), op(3, 'y')]);
+  c.restore(undefined, [op(1, 'x')]);
+  return { net, run, make, b, c };
+}
+
 describe('state held without a claim', () => {
   it('reaches the other members once its origin is gone for good: a snapshot cut short by its sender vanishing (simulation seed 2807)', () => {
     // Small backlog: a node that missed more than 4 writes is caught up by a snapshot, one entry per chunk.
@@ -56,13 +70,7 @@ describe('state held without a claim', () => {
   });
 
   it('reaches the other members from a log replayed past a gap, once restarted', () => {
-    const { net, run, make } = memoryCluster([]);
-    const op = (seq: number, key: string): Operation => ({ origin: 'gone#1', seq, hlc: { wall: EPOCH - 1000 + seq, logical: 0, node: 'gone#1' }, op: { type: 'set', key, value: seq } });
-    const b = make('b');
-    const c = make('c');
-    // Both applied gone#1's first write; b also holds its third (from a snapshot cut short), past the gap.
-    b.restore(undefined, [op(1, 'x'), op(3, 'y')]);
-    c.restore(undefined, [op(1, 'x')]);
+    const { net, run, b, c } = pastTheGap();
     expect(b.versionVectorPairs()).toEqual(c.versionVectorPairs());
     net.add(b);
     net.add(c);
@@ -71,12 +79,7 @@ describe('state held without a claim', () => {
   });
 
   it('reaches the other members from a snapshot of the node itself holding state its vector did not claim, once restarted (simulation seed 121692)', () => {
-    const { net, run, make } = memoryCluster([]);
-    const op = (seq: number, key: string): Operation => ({ origin: 'gone#1', seq, hlc: { wall: EPOCH - 1000 + seq, logical: 0, node: 'gone#1' }, op: { type: 'set', key, value: seq } });
-    const b = make('b');
-    const c = make('c');
-    b.restore(undefined, [op(1, 'x'), op(3, 'y')]);
-    c.restore(undefined, [op(1, 'x')]);
+    const { net, run, make, b, c } = pastTheGap();
     // b's disk takes a snapshot of it (as the server's persistence does): y is in its entries,
     // gone#1's seq 3 not in its vector. b restarts from that snapshot alone.
     const saved = b.snapshot();
