@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { BenchCache, Competitor, Loop } from './competitors.js';
 import { median } from './stats.js';
 import { asKeys, sequentialKeys, uniformKeys, zipfKeys, type KeyMode, type Keys } from './traces.js';
@@ -41,6 +42,19 @@ export const cpuClock: Clock = () => {
   const { user, system } = process.cpuUsage();
   return BigInt(user + system) * 1000n;
 };
+
+/** Linux: the calling thread's time on a CPU in ns, the first field. */
+const SCHEDSTAT = '/proc/thread-self/schedstat';
+/**
+ * The main thread's own CPU time (`--thread-time`, Linux only). The process's CPU time also
+ * counts V8's helper threads, which mark and sweep the heap concurrently (the `gc()` before each
+ * timing leaves its sweeping to them) and compile: in probes of 2026-12-01 (docs/BENCHMARKS.md,
+ * lru16) a 1,000-entry cell's process CPU time was 1.3-2.6x the main thread's, work that lands
+ * on whichever competitor is being timed; with V8 single-threaded the two were equal. The main
+ * thread's time keeps what a cache makes that thread do, its own scavenges included.
+ */
+export const threadClock: Clock = () => BigInt(readFileSync(SCHEDSTAT, 'latin1').split(' ', 1)[0]);
+export const hasThreadClock = (): boolean => existsSync(SCHEDSTAT);
 
 /** ns per operation of one competitor on one workload: a fresh cache, prepared, then timed. */
 export function timeOnce(competitor: Competitor, workload: Workload, capacity: number, clock: Clock = wallClock): number {
