@@ -11,6 +11,13 @@ const outDir = join(root, 'dist/apps/api');
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
+// The V8 flags the server runs with (apps/api/package.json `nodeFlags`; why: src/server/node-flags.ts).
+// The bin's shebang passes them; launchers read them from the built package.json.
+const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+if (!Array.isArray(pkg.nodeFlags) || !pkg.nodeFlags.every((f) => typeof f === 'string' && /^--[a-z-]+$/.test(f))) {
+  throw new TypeError('apps/api/package.json: nodeFlags must be a list of --flags');
+}
+
 await build({
   entryPoints: [join(here, 'src/main.ts')],
   outfile: join(outDir, 'main.js'),
@@ -22,13 +29,13 @@ await build({
   minifySyntax: true,
   legalComments: 'linked',
   tsconfig: join(root, 'tsconfig.base.json'),
-  banner: { js: '#!/usr/bin/env node' },
+  // `env -S` splits the line, so the flags reach node (coreutils >= 8.30, BSD/macOS env).
+  banner: { js: `#!/usr/bin/env -S node ${pkg.nodeFlags.join(' ')}` },
   // Optional native accelerators of ws / engine.io: used when installed, skipped otherwise.
   external: ['bufferutil', 'utf-8-validate', 'uWebSockets.js'],
   logLevel: 'warning',
 });
 chmodSync(join(outDir, 'main.js'), 0o755);
 
-const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
 writeFileSync(join(outDir, 'package.json'), JSON.stringify({ ...pkg, main: './main.js', type: 'commonjs' }, null, 2) + '\n');
 console.log('built dist/apps/api/main.js');

@@ -6,7 +6,7 @@
 // The nodes share a CLUSTER_SECRET generated for this run unless one is set.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,6 +45,9 @@ if (!existsSync(main)) {
   process.exit(1);
 }
 
+// The V8 flags the server runs with, as the build wrote them (apps/api/src/server/node-flags.ts).
+const nodeFlags = JSON.parse(readFileSync(join(root, 'dist/apps/api/package.json'), 'utf8')).nodeFlags ?? [];
+
 // No well-known secret: this cluster's nodes share one made for this run (or CLUSTER_SECRET).
 const clusterSecret = process.env.CLUSTER_SECRET || randomBytes(32).toString('hex');
 const urls = Array.from({ length: count }, (_, i) => `http://127.0.0.1:${basePort + i}`);
@@ -67,7 +70,7 @@ const children = urls.map((url, i) => {
   };
   // Own process group: a terminal's Ctrl-C reaches only this script, which stops each node once
   // (a node treats a second signal as "exit now").
-  const child = spawn(process.execPath, [main], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...nodeFlags, main], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const prefix = `[node-${i + 1}] `;
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';

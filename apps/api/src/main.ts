@@ -1,4 +1,5 @@
 import { ConfigError, helpText, loadConfig } from './config/index.js';
+import { missingNodeFlags } from './server/node-flags.js';
 import { startServer } from './server/start-server.js';
 
 /**
@@ -23,6 +24,14 @@ const main = async (argv: string[]): Promise<void> => {
     throw error;
   }
   const server = await startServer(config);
+  const missing = missingNodeFlags(process.execArgv);
+  if (missing.length > 0) {
+    // Advice, not a fault: the node works, but with the pauses these flags avoid (node-flags.ts).
+    server.context.logger.warn(
+      { missingNodeFlags: missing },
+      `started without ${missing.join(' ')}: expect GC pauses of 50-100 ms under load. Run the bin (meshcache serve, or dist/apps/api/main.js itself: its first line passes them) or node ${missing.join(' ')} main.js`,
+    );
+  }
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);

@@ -1,5 +1,7 @@
 import { freePort } from '@meshcache/test-support';
-import { ensureBuilt, eventually, spawnNode } from './test/cluster-processes.js';
+import { readFileSync } from 'node:fs';
+import { NODE_FLAGS } from './server/node-flags.js';
+import { ensureBuilt, eventually, MAIN, spawnNode } from './test/cluster-processes.js';
 
 jest.setTimeout(60_000);
 
@@ -38,5 +40,37 @@ describe('start-up refusals (real process)', () => {
       node.child.kill('SIGTERM');
       await node.exited;
     }
+  });
+});
+
+/** The V8 flags the server needs (server/node-flags.ts) reach it the way users start it, or the log says so. */
+describe('node flags (real process)', () => {
+  beforeAll(() => ensureBuilt());
+  const MISSING = /started without --no-memory-reducer/;
+
+  const startAndStop = async (options: Parameters<typeof spawnNode>[1]) => {
+    const port = await freePort();
+    const node = spawnNode({ PORT: String(port), LOG_LEVEL: 'info' }, options);
+    try {
+      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200, 'node healthy');
+    } finally {
+      node.child.kill('SIGTERM');
+      await node.exited;
+    }
+    const output = node.output.join('');
+    // The shutdown line is logged after any start-up warning: the log read is complete.
+    expect(output).toMatch(/shutting down/);
+    return output;
+  };
+
+  it('the bin (main.js run itself) passes the flags in its first line: no warning', async () => {
+    expect(readFileSync(MAIN, 'utf8').split('\n', 1)[0]).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+    expect(await startAndStop({ asBin: true })).not.toMatch(MISSING);
+  });
+
+  it('a node started without them works and warns, naming the flag and the fix', async () => {
+    const output = await startAndStop({ nodeFlags: [] });
+    expect(output).toMatch(MISSING);
+    expect(output).toMatch(/"missingNodeFlags":\["--no-memory-reducer"\]/);
   });
 });

@@ -10,6 +10,7 @@ import { check } from './check/checker.js';
 import { parseJsonl, toJsonl, type CrashRecord, type FaultRecord, type FinalRecord, type HistoryRecord } from './check/history.js';
 import { lazyFsAvailable } from './cluster/lazy-disk.js';
 import { ClusterNodes } from './cluster/nodes.js';
+import { serverNodeFlags } from './cluster/server-node-flags.js';
 import { awaitConvergence, finalEntries } from './cluster/final-state.js';
 import { capture, clusterConnected, deadlinesEnforced } from './cluster/operator.js';
 import { createLoopbackNetwork } from './hosts/loopback-network.js';
@@ -105,6 +106,7 @@ async function run(options: ChaosOptions): Promise<number> {
     if (lazy) log(lazy.ok ? 'power cut: DATA_DIRs on lazyfs (FUSE) over their tmpfs; a cut drops every byte not fsynced' : `power cut: emulated from FSYNC_TRACE_FILE (no lazyfs: ${lazy.why})`);
     const nodes = new ClusterNodes(network, {
       main: MAIN,
+      nodeFlags: serverNodeFlags(MAIN),
       clusterSecret: randomBytes(32).toString('hex'),
       authToken: token,
       appendFsync: options.fsync,

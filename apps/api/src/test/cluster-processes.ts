@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../../..');
@@ -20,8 +20,16 @@ export interface NodeProcess {
   readonly exited: Promise<number | null>;
 }
 
-export const spawnNode = (env: Record<string, string>): NodeProcess => {
-  const child = spawn(process.execPath, [MAIN], {
+/** The V8 flags the built server runs with (apps/api/src/server/node-flags.ts), as its bin passes them. */
+export const builtNodeFlags = (): string[] => (JSON.parse(readFileSync(join(root, 'dist/apps/api/package.json'), 'utf8')) as { nodeFlags?: string[] }).nodeFlags ?? [];
+
+/**
+ * Starts dist/apps/api/main.js with the built node flags; `nodeFlags` replaces them, `asBin` runs
+ * main.js itself, as `meshcache serve` does (its shebang then picks node and the flags).
+ */
+export const spawnNode = (env: Record<string, string>, options: { nodeFlags?: readonly string[]; asBin?: boolean } = {}): NodeProcess => {
+  const [command, ...args] = options.asBin ? [MAIN] : [process.execPath, ...(options.nodeFlags ?? builtNodeFlags()), MAIN];
+  const child = spawn(command, args, {
     cwd: root,
     // RESP off unless a test gives it a free port: parallel Jest workers must never compete for 6379.
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ACCESS_LOG: 'false', LOG_LEVEL: 'warn', RESP_PORT: '0', ...env },

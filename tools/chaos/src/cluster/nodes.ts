@@ -10,6 +10,8 @@ export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 
 export interface NodeSettings {
   main: string;
+  /** Node flags before main (the built server's own: `serverNodeFlags(main)`). */
+  nodeFlags?: readonly string[];
   clusterSecret: string;
   authToken: string;
   appendFsync: 'always' | 'everysec' | 'no';
@@ -131,7 +133,7 @@ export class ClusterNodes {
       SHUTDOWN_TIMEOUT_MS: '2000',
       ...(fakeTime ? { LD_PRELOAD: FAKETIME_LIB, FAKETIME: fakeTime, FAKETIME_DONT_FAKE_MONOTONIC: '1', FAKETIME_NO_CACHE: '1' } : {}),
     };
-    const [cmd, ...args] = [...host.exec, process.execPath, this.settings.main];
+    const [cmd, ...args] = [...host.exec, process.execPath, ...(this.settings.nodeFlags ?? []), this.settings.main];
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(join(this.settings.logDir, `${name}.log`), { flags: 'a' });
     log.write(`--- ${new Date().toISOString()} start${fakeTime ? ` under faketime ${fakeTime}` : ''} (pid ${child.pid})\n`);

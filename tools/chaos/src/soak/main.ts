@@ -12,6 +12,7 @@ import { RemoteLoad } from './remote-load.js';
 import { parseSoakArgs, type SoakOptions } from './soak-options.js';
 import { CI, judge, STRICT, type Check, type Sample } from './soak-verdict.js';
 import { nodeCounters, sampleNode, type NodeCounters } from './node-sampler.js';
+import { serverNodeFlags } from '../cluster/server-node-flags.js';
 import { freePort } from '@meshcache/test-support';
 
 const root = resolve(__dirname, '../../../..');
@@ -43,7 +44,7 @@ async function startCluster(out: string, capacity: number, options: SoakOptions)
     const dataDir = join(out, `data-${name}`);
     if (options.dataDir) mkdirSync(dataDir, { recursive: true });
     const persistence = options.dataDir ? { DATA_DIR: dataDir, APPEND_FSYNC: options.fsync, SNAPSHOT_INTERVAL_MS: String(options.snapshotMs) } : {};
-    const child = spawn(process.execPath, [...options.nodeArgs, MAIN], {
+    const child = spawn(process.execPath, [...serverNodeFlags(MAIN), ...options.nodeArgs, MAIN], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -208,7 +209,8 @@ function nodeCpuNote(cpuSeconds: readonly number[], requests: number, seconds: n
 }
 
 function persistenceNote(options: SoakOptions): string {
-  const node = (options.nodeArgs.length > 0 ? `, node ${options.nodeArgs.join(' ')}` : '') + (options.sendWindowMs === undefined ? '' : `, REPLICATION_SEND_WINDOW_MS=${options.sendWindowMs}`);
+  const nodeArgs = [...serverNodeFlags(MAIN), ...options.nodeArgs];
+  const node = (nodeArgs.length > 0 ? `, node ${nodeArgs.join(' ')}` : '') + (options.sendWindowMs === undefined ? '' : `, REPLICATION_SEND_WINDOW_MS=${options.sendWindowMs}`);
   return (options.dataDir ? `DATA_DIR on (APPEND_FSYNC=${options.fsync}, snapshots every ${options.snapshotMs} ms)` : 'no DATA_DIR (memory only)') + node;
 }
 
