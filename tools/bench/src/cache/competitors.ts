@@ -43,7 +43,7 @@ export interface Competitor {
  * `new Function` by source text, and loops of identical text shared one function, feedback and
  * machine code (until 2026-11-30 every competitor after the first shared its loops).
  */
-function compileLoops(owner: string, read: string): Loops {
+export function compileLoops(owner: string, read: string): Loops {
   const make = (body: string) => new Function('cache', 'keys', `// ${owner}\n${body}`) as Loop;
   return {
     get: make(`let hits = 0; for (let i = 0; i < keys.length; i++) { if (cache.${read}(keys[i]) != null) hits++; } return hits;`),
