@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Pool, type Dispatcher } from 'undici';
+import { RawHttpPool } from './raw-http.js';
 
 /** GET latencies in 50 µs buckets up to 2 s (slower ones in the last bucket). */
 export class LatencyHistogram {
@@ -31,33 +31,16 @@ const SOCKETS_PER_NODE = 8;
 /** A request that gets no whole response within this long is an error. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/**
- * A node's keep-alive connections. undici's `Pool` rather than node:http's client: the soak's
- * two cores are shared by the three nodes and this process, and node:http spent 178-300 µs of
- * CPU per request here (ClientRequest, agent and header bookkeeping: RELIABILITY "Where a node's
- * time goes"). One request per connection at a time (`pipelining: 1`), as before.
- */
+/** A node's keep-alive connections (raw-http.ts: why not undici or node:http). */
 interface NodeTarget {
   readonly origin: string;
-  readonly pool: Pool;
+  readonly pool: RawHttpPool;
 }
 
 function nodeTarget(url: string): NodeTarget {
   const origin = new URL(url).origin;
-  return {
-    origin,
-    pool: new Pool(origin, {
-      connections: SOCKETS_PER_NODE,
-      pipelining: 1,
-      headersTimeout: REQUEST_TIMEOUT_MS,
-      bodyTimeout: REQUEST_TIMEOUT_MS,
-      // The nodes keep a connection 5 s (Node's default); a load gap must not race their close.
-      keepAliveTimeout: 4_000,
-    }),
-  };
+  return { origin, pool: new RawHttpPool(origin, SOCKETS_PER_NODE, REQUEST_TIMEOUT_MS) };
 }
-
-const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** The sampling interval of `SoakLoad.ownLag` (subtract it: see delayFromInterval). */
 export const OWN_LAG_RESOLUTION_MS = 5;
@@ -140,7 +123,7 @@ export class SoakLoad {
     clearInterval(this.timer);
     this.ownLag.disable();
     for (let i = 0; i < 200 && this.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
-    await Promise.all(this.targets.map((t) => t.pool.destroy()));
+    for (const t of this.targets) t.pool.close();
   }
 
   private tick(): void {
@@ -188,26 +171,12 @@ export class SoakLoad {
 
   private send(method: 'GET' | 'POST', target: NodeTarget, path: string, body: string | undefined, done: (status: number) => void, failed: () => void = () => undefined): void {
     this.inFlight++;
-    let status = 0;
-    // The body is read and dropped; `done` runs once the whole response is in (a GET's latency
-    // is send to full response). undici calls exactly one of onResponseEnd and onResponseError.
-    const handler: Dispatcher.DispatchHandler = {
-      // Its presence selects undici's current handler interface (the one without it is deprecated).
-      onRequestStart: () => undefined,
-      onResponseStart: (_controller, statusCode) => {
-        status = statusCode;
-      },
-      onResponseData: () => undefined,
-      onResponseEnd: () => {
-        this.inFlight--;
-        done(status);
-      },
-      onResponseError: (_controller, error) => {
-        this.inFlight--;
-        this.fail(`${method} ${target.origin}${path}: ${error.message}`);
-        failed();
-      },
-    };
-    target.pool.dispatch(body === undefined ? { method, path } : { method, path, body, headers: JSON_HEADERS }, handler);
+    // `done` runs once the whole response is in: a GET's latency is send to full response.
+    target.pool.request(method, path, body, (outcome) => {
+      this.inFlight--;
+      if (outcome.ok) return done(outcome.status);
+      this.fail(`${method} ${target.origin}${path}: ${outcome.error}`);
+      failed();
+    });
   }
 }
