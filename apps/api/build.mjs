@@ -29,8 +29,11 @@ await build({
   minifySyntax: true,
   legalComments: 'linked',
   tsconfig: join(root, 'tsconfig.base.json'),
-  // `env -S` splits the line, so the flags reach node (coreutils >= 8.30, BSD/macOS env).
-  banner: { js: `#!/usr/bin/env -S node ${pkg.nodeFlags.join(' ')}` },
+  // Two lines any POSIX sh runs: `exec` replaces the shell with node and the flags (same pid, so
+  // signals and kill -9 reach the server). Not `#!/usr/bin/env -S node ...`: BusyBox's env
+  // (Alpine, node:*-alpine images) has no -S, and the bin would not start there. For node the
+  // first line is a hashbang and the second a string statement followed by a comment.
+  banner: { js: `#!/bin/sh\n":" //; exec node ${pkg.nodeFlags.join(' ')} "$0" "$@"` },
   // Optional native accelerators of ws / engine.io: used when installed, skipped otherwise.
   external: ['bufferutil', 'utf-8-validate', 'uWebSockets.js'],
   logLevel: 'warning',

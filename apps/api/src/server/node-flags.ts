@@ -2,7 +2,7 @@ import pkg from '../../package.json';
 
 /**
  * The V8 flags a meshcache server runs with: apps/api/package.json `nodeFlags`, one list for the
- * bin's shebang (`#!/usr/bin/env -S node --no-memory-reducer`, written by apps/api/build.mjs), the
+ * bin's first two lines (`#!/bin/sh` and `exec node --no-memory-reducer "$0" "$@"`, written by apps/api/build.mjs), the
  * launchers (`npm start`, the soak, the chaos harness, the process tests) and this check.
  *
  * Only the command line can set them: Node refuses them in NODE_OPTIONS, and set at run time
