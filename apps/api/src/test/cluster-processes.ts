@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { NODE_FLAGS } from '../server/node-flags.js';
 
 const root = resolve(__dirname, '../../../..');
 export const MAIN = join(root, 'dist/apps/api/main.js');
@@ -20,15 +21,12 @@ export interface NodeProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** The V8 flags the built server runs with (apps/api/src/server/node-flags.ts), as its bin passes them. */
-export const builtNodeFlags = (): string[] => (JSON.parse(readFileSync(join(root, 'dist/apps/api/package.json'), 'utf8')) as { nodeFlags?: string[] }).nodeFlags ?? [];
-
 /**
- * Starts dist/apps/api/main.js with the built node flags; `nodeFlags` replaces them, `asBin` runs
+ * Starts dist/apps/api/main.js with the server's node flags (NODE_FLAGS, as its bin passes them); `nodeFlags` replaces them, `asBin` runs
  * main.js itself, as `meshcache serve` does (its shebang then picks node and the flags).
  */
 export const spawnNode = (env: Record<string, string>, options: { nodeFlags?: readonly string[]; asBin?: boolean } = {}): NodeProcess => {
-  const [command, ...args] = options.asBin ? [MAIN] : [process.execPath, ...(options.nodeFlags ?? builtNodeFlags()), MAIN];
+  const [command, ...args] = options.asBin ? [MAIN] : [process.execPath, ...(options.nodeFlags ?? NODE_FLAGS), MAIN];
   const child = spawn(command, args, {
     cwd: root,
     // RESP off unless a test gives it a free port: parallel Jest workers must never compete for 6379.
