@@ -12,28 +12,38 @@ const planSchema = z.strictObject({
   writesPerSecond: z.number().int().min(1),
   keys: z.number().int().min(1),
 });
-const commandSchema = z.enum(['start', 'progress', 'stop']);
+const commandSchema = z.union([z.enum(['start', 'progress', 'stop']), z.strictObject({ warmUpSeconds: z.number().positive().max(600) })]);
 
-const send = (message: LoadReport | { type: 'ready' }) => process.send?.(message);
+const send = (message: LoadReport) => process.send?.(message);
 const plan = planSchema.parse(JSON.parse(process.argv[2] ?? 'null'));
 const load = new SoakLoad(plan);
 
-const progress = (): LoadReport => ({ type: 'progress', reads: load.reads, writes: load.writes, errors: load.errors, errorSamples: load.errorSamples, getP99Ms: load.gets.quantile(0.99) });
+const progress = (): Extract<LoadReport, { type: 'progress' }> => {
+  const recentGetP99Ms = load.recentGets.quantile(0.99);
+  load.recentGets.reset();
+  return { type: 'progress', reads: load.reads, writes: load.writes, errors: load.errors, errorSamples: load.errorSamples, getP99Ms: load.gets.quantile(0.99), recentGetP99Ms };
+};
 
 process.on('message', (raw) => {
   const command = commandSchema.parse(raw);
-  if (command === 'start') load.start();
+  if (typeof command === 'object') {
+    // The planned traffic for a while, then a pause: the run that follows is measured from zero.
+    load.start();
+    setTimeout(() => {
+      void load.pause().then(() => send({ type: 'warmed', reads: load.reads, writes: load.writes, getP99Ms: load.gets.quantile(0.99) }));
+    }, command.warmUpSeconds * 1000);
+  } else if (command === 'start') load.start();
   else if (command === 'progress') send(progress());
   else {
     const cpuMicrosPerRequest = load.cpuMicrosPerRequest();
     const ownDelay = (ns: number) => delayFromInterval(ns / 1e6, OWN_LAG_RESOLUTION_MS);
     const ownLag = { p99Ms: ownDelay(load.ownLag.percentile(99)), maxMs: ownDelay(load.ownLag.max) };
     void load.stop().then(() => {
-      send({ ...progress(), type: 'result', cpuMicrosPerRequest, ownLag });
+      send({ ...progress(), type: 'result', cpuMicrosPerRequest, ownLag, slowGetsPerSecond: Array.from(load.slowGetsPerSecond, (n) => n ?? 0) });
       process.disconnect();
     });
   }
 });
 // The soak gone (killed, or it exited without stopping us): nothing is left to measure for.
 process.on('disconnect', () => process.exit(0));
-void load.warmUp().then(() => send({ type: 'ready' }));
+void load.openConnections().then(() => send({ type: 'ready' }));

@@ -9,6 +9,8 @@ import { join, relative, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { renderSoakChart } from './soak-chart.js';
 import { RemoteLoad } from './remote-load.js';
+import { slowSecondsNote, type RunEvent } from './slow-seconds.js';
+import { SLOW_GET_MS } from './soak-load.js';
 import { parseSoakArgs, type SoakOptions } from './soak-options.js';
 import { CI, judge, STRICT, type Check, type Sample } from './soak-verdict.js';
 import { nodeCounters, sampleNode, type NodeCounters } from './node-sampler.js';
@@ -127,6 +129,10 @@ async function soak(options: SoakOptions): Promise<number> {
     await until(async () => dashboard?.connected === true, 10_000, 'the dashboard socket');
 
     await remote.ready();
+    if (options.warmUpSeconds > 0) {
+      const warm = await remote.warmUp(options.warmUpSeconds);
+      log(`warm-up (not judged): ${warm.reads} reads and ${warm.writes} writes in ${options.warmUpSeconds} s, GET p99 ${warm.getP99Ms.toFixed(2)} ms`);
+    }
     // prom-client reports the largest event-loop delay since the previous scrape: one scrape now
     // starts every node's window with the run, so the first sample is not the start-up and the
     // preload of every key (run r8's largest lags, 148 / 141 ms, were that first sample). The
@@ -163,7 +169,7 @@ async function soak(options: SoakOptions): Promise<number> {
       const elapsed = (Date.now() - started) / 1000;
       if (Math.floor(elapsed / 30) !== Math.floor((elapsed - options.sampleMs / 1000) / 30)) {
         const p = await remote.progress();
-        log(`${elapsed.toFixed(0)} s: ${p.reads} reads, ${p.writes} writes, ${p.errors} errors, GET p99 ${p.getP99Ms.toFixed(2)} ms, load average ${loadavg()[0].toFixed(2)}`);
+        log(`${elapsed.toFixed(0)} s: ${p.reads} reads, ${p.writes} writes, ${p.errors} errors, GET p99 ${p.getP99Ms.toFixed(2)} ms (since the last line ${p.recentGetP99Ms.toFixed(2)} ms), load average ${loadavg()[0].toFixed(2)}`);
       }
       await sleep(Math.max(0, options.sampleMs - ((Date.now() - started) % options.sampleMs)));
     }
@@ -179,11 +185,14 @@ async function soak(options: SoakOptions): Promise<number> {
     }
     const totals = { reads: result.reads, writes: result.writes, errors: result.errors, errorSamples: result.errorSamples, getP99Ms: result.getP99Ms, seconds, ownLag: result.ownLag, nodeGets: nodeSide };
     const checks = judge(samples, totals, limits, { at: switchedAt, windowMs: 2 * options.sampleMs });
+    const slowNote = slowSecondsNote(result.slowGetsPerSecond, result.reads, SLOW_GET_MS, runEvents(samples, switchedAt, started));
     const title = `meshcache soak: 3 nodes, ${(result.reads / seconds).toFixed(0)} reads/s + ${(result.writes / seconds).toFixed(0)} writes/s for ${(seconds / 60).toFixed(1)} min`;
     writeFileSync(join(out, 'samples.jsonl'), samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
     writeFileSync(join(out, 'soak.svg'), await renderSoakChart(samples, title));
-    writeFileSync(join(out, 'report.md'), report(title, options, checks, totals, { dashboardEvents, switches, limits: options.ci ? 'relaxed for CI' : 'strict' }));
+    writeFileSync(join(out, 'report.md'), report(title, options, checks, totals, { dashboardEvents, switches, limits: options.ci ? 'relaxed for CI' : 'strict', slowNote }));
+    writeFileSync(join(out, 'slow-gets.json'), JSON.stringify({ overMs: SLOW_GET_MS, perSecond: result.slowGetsPerSecond }) + '\n');
     for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+    console.log(slowNote);
     console.log(`${dashboardEvents} dashboard events, ${switches} strategy switches; samples, soak.svg and report.md in ${relative(root, out)}`);
     console.log(`load generator: ${result.cpuMicrosPerRequest.toFixed(0)} µs of CPU per request (its own process; its share of the cores)`);
     console.log(`nodes: ${nodeCpuNote(nodeCpuSeconds, result.reads + result.writes, seconds)}`);
@@ -201,6 +210,20 @@ async function soak(options: SoakOptions): Promise<number> {
   }
 }
 
+/** The strategy switches and every node's disk snapshots, in ms since the run started. */
+function runEvents(samples: readonly Sample[], switchedAt: readonly number[], startedEpochMs: number): RunEvent[] {
+  const events: RunEvent[] = switchedAt.map((at) => ({ label: 'strategy switch', at }));
+  const seen = new Set<string>();
+  for (const s of samples) {
+    if (s.lastSnapshotAt === undefined || s.lastSnapshotAt < startedEpochMs) continue;
+    const id = `${s.node} ${s.lastSnapshotAt}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    events.push({ label: `${s.node} snapshot`, at: s.lastSnapshotAt - startedEpochMs });
+  }
+  return events.sort((a, b) => a.at - b.at);
+}
+
 /** The nodes' CPU over the run: per request of the whole cluster (every node's share, replication included), and each node's busy fraction of a core. */
 function nodeCpuNote(cpuSeconds: readonly number[], requests: number, seconds: number): string {
   const total = cpuSeconds.reduce((a, b) => a + b, 0);
@@ -214,7 +237,7 @@ function persistenceNote(options: SoakOptions): string {
   return (options.dataDir ? `DATA_DIR on (APPEND_FSYNC=${options.fsync}, snapshots every ${options.snapshotMs} ms)` : 'no DATA_DIR (memory only)') + node;
 }
 
-function report(title: string, options: SoakOptions, checks: Check[], totals: { reads: number; writes: number; getP99Ms: number; seconds: number }, extra: { dashboardEvents: number; switches: number; limits: string }): string {
+function report(title: string, options: SoakOptions, checks: Check[], totals: { reads: number; writes: number; getP99Ms: number; seconds: number }, extra: { dashboardEvents: number; switches: number; limits: string; slowNote: string }): string {
   return [
     `# ${title}`,
     '',
@@ -226,6 +249,8 @@ function report(title: string, options: SoakOptions, checks: Check[], totals: { 
     '| check | result | detail |',
     '| --- | --- | --- |',
     ...checks.map((c) => `| ${c.name} | ${c.ok ? 'ok' : '**FAIL**'} | ${c.detail} |`),
+    '',
+    `Slow reads: ${extra.slowNote} (per second: slow-gets.json).`,
     '',
   ].join('\n');
 }

@@ -21,10 +21,15 @@ export class LatencyHistogram {
     }
     return (this.buckets.length - 1) / 20;
   }
+
+  reset(): void {
+    this.buckets.fill(0);
+    this.count = 0;
+  }
 }
 
 /**
- * Connections per node, all opened by `warmUp()` before sampling: the node's socket count then
+ * Connections per node, all opened by `openConnections()` before sampling: the node's socket count then
  * never grows because this client's pool does, so a rise is the node's own.
  */
 const SOCKETS_PER_NODE = 8;
@@ -42,6 +47,8 @@ function nodeTarget(url: string): NodeTarget {
   return { origin, pool: new RawHttpPool(origin, SOCKETS_PER_NODE, REQUEST_TIMEOUT_MS) };
 }
 
+/** The soak's GET p99 goal: reads slower than this are counted per second of the run. */
+export const SLOW_GET_MS = 10;
 /** The sampling interval of `SoakLoad.ownLag` (subtract it: see delayFromInterval). */
 export const OWN_LAG_RESOLUTION_MS = 5;
 /** How often due requests are sent. */
@@ -63,6 +70,10 @@ export interface LoadPlan {
  */
 export class SoakLoad {
   readonly gets = new LatencyHistogram();
+  /** The GETs since the last progress report: when in the run the slow ones came (warm-up, a switch). */
+  readonly recentGets = new LatencyHistogram();
+  /** GETs over `SLOW_GET_MS`, per second of the run (by when they were sent). */
+  readonly slowGetsPerSecond: number[] = [];
   reads = 0;
   writes = 0;
   errors = 0;
@@ -92,7 +103,7 @@ export class SoakLoad {
   }
 
   /** Opens the whole pool: `SOCKETS_PER_NODE` requests at once to every node. */
-  async warmUp(): Promise<void> {
+  async openConnections(): Promise<void> {
     await Promise.all(
       this.targets.flatMap((target) =>
         Array.from({ length: SOCKETS_PER_NODE }, () => new Promise<void>((resolve) => this.send('GET', target, '/ping', undefined, () => resolve(), () => resolve()))),
@@ -100,7 +111,20 @@ export class SoakLoad {
     );
   }
 
+  /**
+   * Starts (or, after `pause`, restarts) the traffic at the planned rates. What is measured
+   * starts over (counts, latencies, CPU, own delay), errors excepted: an error of the warm-up is
+   * an error of the soak.
+   */
   start(): void {
+    this.reads = 0;
+    this.writes = 0;
+    this.issuedReads = 0;
+    this.issuedWrites = 0;
+    this.gets.reset();
+    this.recentGets.reset();
+    this.slowGetsPerSecond.length = 0;
+    this.ownLag.reset();
     this.startedAt = performance.now();
     this.cpuAtStart = process.cpuUsage();
     this.ownLag.enable();
@@ -118,11 +142,16 @@ export class SoakLoad {
     return (used.user + used.system) / Math.max(1, this.reads + this.writes);
   }
 
-  /** Stops issuing and waits (bounded) for what is in flight. */
-  async stop(): Promise<void> {
+  /** Stops issuing and waits (bounded) for what is in flight; the connections stay open for `start`. */
+  async pause(): Promise<void> {
     clearInterval(this.timer);
     this.ownLag.disable();
     for (let i = 0; i < 200 && this.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  /** `pause`, then closes the connections. */
+  async stop(): Promise<void> {
+    await this.pause();
     for (const t of this.targets) t.pool.close();
   }
 
@@ -154,7 +183,13 @@ export class SoakLoad {
     this.send('GET', this.target(), `/api/cache/${key}`, undefined, (status) => {
       if (status !== 200 && status !== 404) return this.fail(`GET ${key}: HTTP ${status}`);
       this.reads++;
-      this.gets.record(performance.now() - started);
+      const ms = performance.now() - started;
+      this.gets.record(ms);
+      this.recentGets.record(ms);
+      if (ms > SLOW_GET_MS) {
+        const second = Math.floor((started - this.startedAt) / 1000);
+        this.slowGetsPerSecond[second] = (this.slowGetsPerSecond[second] ?? 0) + 1;
+      }
     });
   }
 

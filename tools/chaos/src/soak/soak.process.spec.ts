@@ -14,7 +14,7 @@ const root = resolve(__dirname, '../../../..');
 it('runs a 60 s soak and passes its verdict (printed last)', async () => {
   const out = mkdtempSync(join(tmpdir(), 'meshcache-soak-'));
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/chaos/src/soak/main.ts', '--minutes', '1', '--reads', '1000', '--writes', '250', '--ci', '--out', out], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/chaos/src/soak/main.ts', '--minutes', '1', '--reads', '1000', '--writes', '250', '--ci', '--warm-up-seconds', '5', '--out', out], {
       cwd: root,
       env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -26,8 +26,14 @@ it('runs a 60 s soak and passes its verdict (printed last)', async () => {
     if (code !== 0) console.log(output);
     expect(lines.at(-1)).toMatch(/^SOAK PASSED/);
     expect(output).toContain('thresholds relaxed for CI');
+    // The warm-up's traffic ran and was left out of the measured run, which starts its counts from zero.
+    expect(output).toMatch(/warm-up \(not judged\): [1-9]\d* reads and [1-9]\d* writes in 5 s/);
+    const measured = Number(/GET p99: [\d.]+ ms over (\d+) reads/.exec(output)?.[1]);
+    expect(measured).toBeGreaterThan(30_000);
+    expect(measured).toBeLessThanOrEqual(61_000); // 60 s at 1,000 reads/s: the warm-up's 5,000 are not in it
+    expect(output).toMatch(/\d+ GETs took over 10 ms \(\d+\.\d\d % of reads; p99 allows 1 %\)/);
     expect(code).toBe(0);
-    for (const file of ['samples.jsonl', 'soak.svg', 'report.md']) expect(existsSync(join(out, file))).toBe(true);
+    for (const file of ['samples.jsonl', 'soak.svg', 'report.md', 'slow-gets.json']) expect(existsSync(join(out, file))).toBe(true);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
