@@ -51,6 +51,18 @@ describe('RawHttpPool', () => {
     }
   });
 
+  it('settles what is in flight and what waits when closed, and sends nothing after', async () => {
+    const pool = new RawHttpPool(origin, 1, 10_000);
+    const inFlight = ask(pool, 'GET', '/hang');
+    const waiting = ask(pool, 'GET', '/a');
+    await new Promise((r) => setTimeout(r, 50));
+    pool.close();
+    // At once, not after the 10 s timeout (the test's own 5 s limit would fail first).
+    expect(await inFlight).toEqual({ ok: false, error: 'pool closed before the whole response' });
+    expect(await waiting).toEqual({ ok: false, error: 'pool closed before the request was sent' });
+    expect(await ask(pool, 'GET', '/b')).toEqual({ ok: false, error: 'pool closed' });
+  });
+
   it('fails a response without Content-Length, a dropped connection and a timeout, and carries on', async () => {
     const pool = new RawHttpPool(origin, 1, 300);
     try {

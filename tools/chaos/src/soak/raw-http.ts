@@ -61,6 +61,15 @@ class Connection {
     this.socket = undefined;
   }
 
+  /** Closes for good: the request in flight, if any, fails now with `reason` rather than at its timeout. */
+  shut(reason: string): void {
+    clearTimeout(this.timer);
+    const pending = this.current;
+    this.current = undefined;
+    this.close();
+    pending?.done({ ok: false, error: reason });
+  }
+
   private open(): Socket {
     if (this.socket) return this.socket;
     const socket = connect({ host: this.host, port: this.port, noDelay: true });
@@ -111,6 +120,7 @@ export class RawHttpPool {
   private readonly connections: Connection[];
   private readonly waiting: Pending[] = [];
   private readonly hostHeader: string;
+  private closed = false;
 
   constructor(origin: string, size: number, timeoutMs: number) {
     const url = new URL(origin);
@@ -119,6 +129,7 @@ export class RawHttpPool {
   }
 
   request(method: 'GET' | 'POST', path: string, body: string | undefined, done: (outcome: Outcome) => void): void {
+    if (this.closed) return done({ ok: false, error: 'pool closed' });
     const headers = body === undefined ? '' : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
     const pending = { request: `${method} ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n${headers}\r\n${body ?? ''}`, done };
     const idle = this.connections.find((c) => !c.busy);
@@ -126,11 +137,15 @@ export class RawHttpPool {
     else this.waiting.push(pending);
   }
 
+  /** Closes every connection; whatever is waiting or in flight fails at once (every `done` is called). */
   close(): void {
-    for (const c of this.connections) c.close();
+    this.closed = true;
+    for (const pending of this.waiting.splice(0)) pending.done({ ok: false, error: 'pool closed before the request was sent' });
+    for (const c of this.connections) c.shut('pool closed before the whole response');
   }
 
   private next(connection: Connection): void {
+    if (this.closed) return;
     const pending = this.waiting.shift();
     if (pending) connection.send(pending);
   }
