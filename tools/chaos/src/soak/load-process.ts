@@ -27,11 +27,9 @@ const progress = (): Extract<LoadReport, { type: 'progress' }> => {
 process.on('message', (raw) => {
   const command = commandSchema.parse(raw);
   if (typeof command === 'object') {
-    // The planned traffic for a while, then a pause: the run that follows is measured from zero.
+    // The planned traffic for a while; it goes on, and 'start' then measures from zero.
     load.start();
-    setTimeout(() => {
-      void load.pause().then(() => send({ type: 'warmed', reads: load.reads, writes: load.writes, getP99Ms: load.gets.quantile(0.99) }));
-    }, command.warmUpSeconds * 1000);
+    setTimeout(() => send({ type: 'warmed', reads: load.reads, writes: load.writes, getP99Ms: load.gets.quantile(0.99) }), command.warmUpSeconds * 1000);
   } else if (command === 'start') load.start();
   else if (command === 'progress') send(progress());
   else {

@@ -30,7 +30,7 @@ export type LoadReport =
       slowGetsPerSecond: number[];
     }
   | { type: 'ready' }
-  /** The warm-up's traffic is over; the counts above start from zero again with `start`. */
+  /** The warm-up's figures; its traffic goes on until `start` begins the measured run (counted from zero). */
   | { type: 'warmed'; reads: number; writes: number; getP99Ms: number };
 export type LoadResult = Extract<LoadReport, { type: 'result' }>;
 export type WarmUpResult = Extract<LoadReport, { type: 'warmed' }>;
