@@ -137,7 +137,7 @@ export class ReplicaNode implements SessionHost {
       onEvict: cacheOptions.onEvict,
       onLocalRemoval: (key, record, kind) => this.state.markLocalRemoval(key, record, kind),
     });
-    this.strategySwitcher = new StrategySwitcher(this.store.cache, this.options.timers, () => !this.isClosed);
+    this.strategySwitcher = new StrategySwitcher(this.store.cache, this.options.timers, () => !this.isClosed, () => this.monotonic());
     this.state = new ReplicaState(this.store, cacheOptions.strategy ?? 'lru', (kind, key, created) => this.onStateChange(kind, key, created), () => this.monotonic());
     this.backlog = new Backlog(this.options.backlogSize, this.options.backlogMaxBytes);
     this.members = new Membership(

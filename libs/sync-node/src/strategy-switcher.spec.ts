@@ -3,10 +3,15 @@ import { StrategySwitcher } from './strategy-switcher.js';
 import type { Timers } from './timers.js';
 
 /** Timers whose callbacks run only when the test says so, one turn at a time. */
-function manualTimers(): Timers & { turn(): boolean; queued(): number } {
+function manualTimers(): Timers & { turn(): boolean; queued(): number; delays: number[] } {
   const queue: (() => void)[] = [];
+  const delays: number[] = [];
   return {
-    setTimeout: (fn) => queue.push(fn),
+    delays,
+    setTimeout: (fn, ms) => {
+      delays.push(ms);
+      return queue.push(fn);
+    },
     clearTimeout: () => undefined,
     turn: () => {
       const fn = queue.shift();
@@ -45,6 +50,25 @@ describe('StrategySwitcher', () => {
     expect(cache.strategy).toBe('tinylfu');
     expect(cache.peek('written-meanwhile')).toBe(1);
     expect(cache.size).toBe(20_000);
+  });
+
+  it("rests after each step as long as the step took, by the node's monotonic clock", () => {
+    const cache = filled(20_000);
+    const timers = manualTimers();
+    // A clock that moves 3 ms during each step (it is read once before and once after).
+    let t = 0;
+    let reads = 0;
+    const switcher = new StrategySwitcher(cache, timers, () => true, () => (reads++ % 2 === 0 ? t : (t += 3)));
+    switcher.switchTo('lfu');
+    while (timers.turn());
+    expect(cache.switchingStrategy).toBe(false);
+    expect(timers.delays.length).toBeGreaterThan(5);
+    expect(new Set(timers.delays)).toEqual(new Set([3]));
+    // A clock that stands still during a step (the simulation's virtual one) gives the old schedule: no rest.
+    const still = manualTimers();
+    new StrategySwitcher(filled(20_000), still, () => true, () => 42).switchTo('lfu');
+    while (still.turn());
+    expect(new Set(still.delays)).toEqual(new Set([0]));
   });
 
   it('a switch to the strategy in force schedules nothing; a closed node stops driving', () => {
