@@ -2,33 +2,29 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { LoadPlan } from './soak-load.js';
 
+/** The load's counts so far, in every progress report and in the result. */
+interface LoadCounts {
+  reads: number;
+  writes: number;
+  errors: number;
+  errorSamples: string[];
+  getP99Ms: number;
+  /** The GET p99 since the previous progress report. */
+  recentGetP99Ms: number;
+}
+
 /** What the load process reports: its counts so far, and at the end its own CPU and event-loop delay. */
 export type LoadReport =
-  | {
-      type: 'progress';
-      reads: number;
-      writes: number;
-      errors: number;
-      errorSamples: string[];
-      getP99Ms: number;
-      /** The GET p99 since the previous progress report. */
-      recentGetP99Ms: number;
-    }
-  | {
+  | ({ type: 'progress' } & LoadCounts)
+  | ({
       type: 'result';
-      reads: number;
-      writes: number;
-      errors: number;
-      errorSamples: string[];
-      getP99Ms: number;
-      recentGetP99Ms: number;
       /** The load process's CPU (user + system) per request, in µs. */
       cpuMicrosPerRequest: number;
       /** Its own event-loop delay (the interval less the sampling period), in ms. */
       ownLag: { p99Ms: number; maxMs: number };
       /** GETs over the p99 goal per second of the run. */
       slowGetsPerSecond: number[];
-    }
+    } & LoadCounts)
   | { type: 'ready' }
   /** The warm-up's figures; its traffic goes on until `start` begins the measured run (counted from zero). */
   | { type: 'warmed'; reads: number; writes: number; getP99Ms: number };
