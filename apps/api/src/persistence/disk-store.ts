@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DiskProbe, type DiskState } from './disk-probe.js';
-import { jsonChunks } from './json-chunks.js';
+import { jsonChunks, restingSlicing } from './json-chunks.js';
 import { OpLogWriter, type DiskFault, type DurableListener, type FsyncPolicy, type LogFileIo } from './op-log-writer.js';
 import { decodeLog } from '@meshcache/sync-node';
 import { readSnapshotFile, syncDir, writeVerifiedTemp } from './snapshot-file.js';
@@ -101,6 +101,9 @@ export class DiskStore {
   /** The snapshot `snapshotNow` queued behind the one in flight, shared by every call meanwhile. */
   private queued: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Set by `close`: snapshots stop resting between slices (nobody is served any more). */
+  private closing = false;
+  private readonly slicing = restingSlicing(() => !this.closing);
   private takeSnapshot: (() => unknown) | undefined;
   private readonly probe: DiskProbe;
 
@@ -244,7 +247,7 @@ export class DiskStore {
       const { dir } = this.options;
       // The rotated-out log is durable before any file it could be needed with is replaced.
       await retired;
-      const tmp = await writeVerifiedTemp(dir, jsonChunks({ format: 1, generation: next, takenAt, snapshot: state }));
+      const tmp = await writeVerifiedTemp(dir, jsonChunks({ format: 1, generation: next, takenAt, snapshot: state }, this.slicing));
       // The verified newest becomes the previous generation; a missing newest (moved aside as
       // damaged) leaves the previous one in place.
       if (this.newest !== undefined) {
@@ -286,6 +289,7 @@ export class DiskStore {
 
   /** Final snapshot when the disk takes it, then fsync and close the log. */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.probe.stop();

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BatchedArray, jsonChunks, type Slicing } from './json-chunks.js';
+import { BatchedArray, jsonChunks, restingSlicing, type Slicing } from './json-chunks.js';
 
 const collect = async (value: unknown) => {
   let out = '';
@@ -99,5 +99,30 @@ describe('jsonChunks', () => {
     for await (const chunk of jsonChunks({ entries: new BatchedArray(batches()) }, slicing)) out += chunk;
     expect(JSON.parse(out).entries).toHaveLength(10_000);
     expect(log.perStep).toEqual([]);
+  });
+
+  it('rests as long as the slice took while resting is on, and not at all once it is off (a node shutting down)', async () => {
+    jest.useFakeTimers();
+    try {
+      let rest = true;
+      const slicing = restingSlicing(() => rest);
+      let rested = false;
+      const turn = slicing.turn(40).then(() => (rested = true));
+      await jest.advanceTimersByTimeAsync(39);
+      expect(rested).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await turn;
+      expect(rested).toBe(true);
+      rest = false;
+      let next = false;
+      const immediate = slicing.turn(40).then(() => (next = true));
+      // Only the immediate queue runs: no time passes.
+      await jest.advanceTimersByTimeAsync(0);
+      jest.runAllTicks();
+      await immediate;
+      expect(next).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

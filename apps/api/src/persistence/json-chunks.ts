@@ -22,18 +22,22 @@ export interface Slicing {
 }
 
 /**
- * After each slice the serialisation rests as long as the slice took, so a snapshot takes at
- * most about half of the node's time while it is written. With slices back to back (a
- * `setImmediate` between them) a 25,000-key snapshot held the node's core for ~100 ms, and on a
- * machine whose cores the node shares (the soak's 3 nodes on 2 cores) the reads that came
- * meanwhile waited: the second of a snapshot held up to 184 of a run's slowest GETs. Resting
- * doubles the time a snapshot takes to write (a million keys: ~8 s instead of ~4), well within
- * any snapshot interval; the log since the previous snapshot covers the meantime.
+ * After each slice the serialisation rests as long as the slice took, while `rest()` says so:
+ * a snapshot then takes at most about half of the node's time while it is written. With slices
+ * back to back (a `setImmediate` between them) a 25,000-key snapshot held the node's core for
+ * ~100 ms, and on a machine whose cores the node shares (the soak's 3 nodes on 2 cores) the
+ * reads that came meanwhile waited: the second of a snapshot held up to 184 of a run's slowest
+ * GETs. Resting doubles the time a snapshot takes to write (a million keys: 5.4–5.6 s instead
+ * of 2.7–3.0 s, `npm run bench:snapshot`), well within any snapshot interval; the log since the
+ * previous snapshot covers the meantime. A node shutting down serves nobody: `rest()` false
+ * then, and the slices run back to back so the last snapshot does not hold up the exit.
  */
-const realSlicing: Slicing = {
+export const restingSlicing = (rest: () => boolean): Slicing => ({
   now: () => performance.now(),
-  turn: (spentMs) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(1, Math.round(spentMs)))),
-};
+  turn: (spentMs) => new Promise<void>((resolve) => (rest() ? setTimeout(resolve, Math.max(1, Math.round(spentMs))) : setImmediate(resolve))),
+});
+
+const realSlicing = restingSlicing(() => true);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;

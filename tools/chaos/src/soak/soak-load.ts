@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { RawHttpPool } from './raw-http.js';
+import { STRICT } from './soak-verdict.js';
 
 /** GET latencies in 50 µs buckets up to 2 s (slower ones in the last bucket). */
 export class LatencyHistogram {
@@ -48,7 +49,7 @@ function nodeTarget(url: string): NodeTarget {
 }
 
 /** The soak's GET p99 goal: reads slower than this are counted per second of the run. */
-export const SLOW_GET_MS = 10;
+export const SLOW_GET_MS = STRICT.getP99Ms;
 /** The sampling interval of `SoakLoad.ownLag` (subtract it: see delayFromInterval). */
 export const OWN_LAG_RESOLUTION_MS = 5;
 /** How often due requests are sent. */

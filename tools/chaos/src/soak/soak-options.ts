@@ -27,7 +27,7 @@ export const soakOptionsSchema = z.strictObject({
     .default([]),
   /**
    * The planned traffic before the run, unmeasured: four cold processes (JIT) made the first
-   * 4-6 s of traffic 30-40 ms at p99, a third of the whole run's budget of slow reads.
+   * 4-6 s of traffic 26-41 ms at p99 (docs/RELIABILITY.md, r16-r22).
    */
   warmUpSeconds: z.coerce.number().min(0).max(600).default(10),
   ci: z.boolean().default(false),
