@@ -14,8 +14,8 @@ mkdirSync(outDir, { recursive: true });
 // The V8 flags the server runs with (apps/api/package.json `nodeFlags`; why: src/server/node-flags.ts).
 // The bin's shebang passes them; launchers read them from the built package.json.
 const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
-if (!Array.isArray(pkg.nodeFlags) || !pkg.nodeFlags.every((f) => typeof f === 'string' && /^--[a-z-]+$/.test(f))) {
-  throw new TypeError('apps/api/package.json: nodeFlags must be a list of --flags');
+if (!Array.isArray(pkg.nodeFlags) || !pkg.nodeFlags.every((f) => typeof f === 'string' && /^--[a-z-]+(=[0-9]+)?$/.test(f))) {
+  throw new TypeError('apps/api/package.json: nodeFlags must be a list of --flag or --flag=number');
 }
 
 await build({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
-const BuiltPackage = z.object({ nodeFlags: z.array(z.string().regex(/^--[a-z-]+$/)).default([]) });
+const BuiltPackage = z.object({ nodeFlags: z.array(z.string().regex(/^--[a-z-]+(=[0-9]+)?$/)).default([]) });
 
 /**
  * The V8 flags the built server runs with (`nodeFlags` of the package.json beside main.js, written
