@@ -23,7 +23,7 @@ import pkg from '../../package.json';
  * threads could not finish fell to the main thread: those finishing pauses were the largest
  * event-loop delays left in the soak. At 1.5 a node ran one every ~55 s instead (9 in the 10 minutes
  * of the soak at 20,000 keys and 500 writes/s, against one every 10-30 s), each as long as before. The cost is memory: the
- * heap peaks at 1.5 times the live set instead of 1.1 (RSS +5-10 MB at 20,000 keys in that
+ * heap peaks at 1.5 times the live set instead of 1.1 (RSS floors +8-13 MB at 20,000 keys in that
  * soak). `--max-old-space-size` still caps it. Measured in docs/RELIABILITY.md, "r23-r28: fewer mark-compacts".
  */
 export const NODE_FLAGS: readonly string[] = pkg.nodeFlags;
