@@ -30,7 +30,9 @@ it('runs a 60 s soak and passes its verdict (printed last)', async () => {
     expect(output).toMatch(/warm-up \(not judged\): [1-9]\d* reads and [1-9]\d* writes in 5 s/);
     const measured = Number(/GET p99: [\d.]+ ms over (\d+) reads/.exec(output)?.[1]);
     expect(measured).toBeGreaterThan(30_000);
-    expect(measured).toBeLessThanOrEqual(61_000); // 60 s at 1,000 reads/s: the warm-up's 5,000 are not in it
+    // 60 s at 1,000 reads/s, plus up to one 2-s sampling interval the last loop turn may overrun
+    // (62,000 reads seen in CI): with the warm-up's 5,000 in it, the count would be at least 65,000.
+    expect(measured).toBeLessThanOrEqual(64_000);
     expect(output).toMatch(/\d+ GETs took over 10 ms \(\d+\.\d\d % of reads; p99 allows 1 %\)/);
     expect(code).toBe(0);
     for (const file of ['samples.jsonl', 'soak.svg', 'report.md', 'slow-gets.json']) expect(existsSync(join(out, file))).toBe(true);
