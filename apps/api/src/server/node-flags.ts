@@ -18,13 +18,14 @@ import pkg from '../../package.json';
  * what survived before the next one starts. V8 picks the factor from how fast its collector
  * looked, and on a node under steady writes it picked the smallest (about 1.1: a mark-compact
  * at 42 MB for 37 MB live, every 10-25 s), because concurrent marking on helper threads makes a
- * collection look cheap. A cache's overwritten values die in the old generation by design, so each
- * of those mark-compacts marked the same ~37 MB again, and on shared cores the marking the helper
- * threads could not finish fell to the main thread: those finishing pauses were the largest
- * event-loop delays left in the soak. At 1.5 a node ran one every ~55 s instead (9 in the 10 minutes
- * of the soak at 20,000 keys and 500 writes/s, against one every 10-30 s), each as long as before. The cost is memory: the
- * heap peaks at 1.5 times the live set instead of 1.1 (RSS floors +8-13 MB at 20,000 keys in that
- * soak). `--max-old-space-size` still caps it. Measured in docs/RELIABILITY.md, "r23-r28: fewer mark-compacts".
+ * collection look cheap. A cache's overwritten values die in the old generation by design, so
+ * each of those mark-compacts marked the same ~37 MB again, and on shared cores the marking the
+ * helper threads could not finish fell to the main thread: those finishing pauses were the
+ * largest event-loop delays left in the soak. At 1.5 a node ran one every ~55 s instead (9 in
+ * the 10 minutes of the soak at 20,000 keys and 500 writes/s, against one every 10-30 s), each
+ * as long as before. The cost is memory: the heap peaks at 1.5 times the live set instead of
+ * 1.1 (RSS floors +8-13 MB at 20,000 keys in that soak). `--max-old-space-size` still caps it.
+ * Measured in docs/RELIABILITY.md, "r23-r28: fewer mark-compacts".
  */
 export const NODE_FLAGS: readonly string[] = pkg.nodeFlags;
 
