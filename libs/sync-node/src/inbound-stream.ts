@@ -1,6 +1,7 @@
 import type { FoldedIncarnations, Operation, PeerMessage, SnapshotChunkMessage } from '@meshcache/sync-protocol';
 import type { CacheEntryStore } from './cache-entry-store.js';
 import type { ClockGuard } from './clock-guard.js';
+import type { DelayedAcks } from './delayed-acks.js';
 import type { JournalResult } from './node-types.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
@@ -22,6 +23,8 @@ export interface InboundHost {
   readonly activity: SyncActivity;
   readonly retransmitMs: number;
   readonly guard: ClockGuard;
+  /** Where the acks of operation batches go (held up to the node's `ackDelayMs`). */
+  readonly acks: DelayedAcks;
   /** Wall ms, to tell whether a TTL already ran out. */
   now(): number;
   /** Monotonic ms, for the resync rate limit. */
@@ -44,14 +47,15 @@ export interface InboundHost {
 }
 
 /**
- * A peer's stream of its own operations, applied in sequence order with an acknowledgement per
- * batch, or the chunked snapshot it sends instead. A gap or an out-of-order chunk asks the peer
+ * A peer's stream of its own operations, applied in sequence order and acknowledged (one ack per
+ * batch, or per `ackDelayMs` for the batches of that time), or the chunked snapshot it sends instead. A gap or an out-of-order chunk asks the peer
  * to resend from what this node has.
  */
 export class InboundStream {
   constructor(private readonly host: InboundHost) {}
 
-  onOps(session: PeerSession, link: PeerLink, ops: Operation[]): void {
+  /** `ackNow`: a writer on the peer waits for this batch's ack (see DelayedAcks). */
+  onOps(session: PeerSession, link: PeerLink, ops: Operation[], ackNow = false): void {
     const { vv, activity } = this.host;
     const origin = ops[0].origin;
     if (origin !== link.origin) {
@@ -93,7 +97,7 @@ export class InboundStream {
       applied++;
     }
     if (applied > 0) activity.opsReceivedFrom(link.nodeId, ops.slice(0, applied), now);
-    session.send({ type: 'ack', origin, seq: vv.get(origin) });
+    this.host.acks.owe(session, origin, ackNow);
   }
 
   /**
@@ -169,6 +173,7 @@ export class InboundStream {
       this.host.snapshotInstalled(link.nodeId);
     }
     // The last chunk's ack names the snapshot: the sender then knows it is installed.
+    this.host.acks.settle(session);
     session.send({ type: 'ack', origin: link.origin ?? '', seq: vv.get(link.origin ?? ''), ...(chunk.last ? { snapshotId: chunk.snapshotId } : {}) });
   }
 

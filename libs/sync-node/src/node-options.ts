@@ -67,6 +67,15 @@ export interface ReplicaNodeOptions {
    * sent at once.
    */
   sendWindowMs?: number;
+  /**
+   * How long an acknowledgement of a peer's operations may wait for more of its batches to
+   * acknowledge them all at once (default 0: one ack per batch, sent at once). An ack is a whole
+   * message each way (frame, system calls, decoding, validation): at a few hundred writes/s per
+   * node, nearly every batch has its own. Delaying it delays only the sender's bookkeeping (its
+   * replication lag figure, its in-flight window, its resends after `retransmitMs`); a batch a
+   * writer waits for (`waitForAcks`) asks for its ack at once.
+   */
+  ackDelayMs?: number;
   /** Operations sent and not yet acknowledged, per peer (default 20 000). */
   maxInFlightOps?: number;
   /** Entries per snapshot chunk (default 2000, fewer for large values). */
@@ -107,6 +116,9 @@ export interface ReplicaNodeOptions {
  */
 export const DEFAULT_SEND_WINDOW_MS = 0;
 
+/** See `ackDelayMs`. 0 for the library, so an embedding keeps one ack per batch unless it asks; the server sets its own (REPLICATION_ACK_DELAY_MS). */
+export const DEFAULT_ACK_DELAY_MS = 0;
+
 const int = (min: number) => z.number().int().min(min);
 
 const OptionsSchema = z.object({
@@ -130,6 +142,7 @@ const OptionsSchema = z.object({
   retransmitMs: int(1).optional(),
   maxBatchOps: int(1).max(20_000).optional(),
   sendWindowMs: int(0).max(1000).optional(),
+  ackDelayMs: int(0).max(1000).optional(),
   maxInFlightOps: int(1).optional(),
   snapshotChunkEntries: int(1).max(50_000).optional(),
   maxBadMessages: int(0).optional(),
@@ -194,6 +207,7 @@ export function resolveOptions(options: ReplicaNodeOptions, defaultTimers: Timer
     retransmitMs: options.retransmitMs ?? 2 * heartbeatMs,
     maxBatchOps: options.maxBatchOps ?? 1000,
     sendWindowMs: options.sendWindowMs ?? DEFAULT_SEND_WINDOW_MS,
+    ackDelayMs: options.ackDelayMs ?? DEFAULT_ACK_DELAY_MS,
     maxInFlightOps: options.maxInFlightOps ?? 20_000,
     snapshotChunkEntries: options.snapshotChunkEntries ?? 2000,
     maxBadMessages: options.maxBadMessages ?? 20,

@@ -65,6 +65,8 @@ export class OutboundStream {
    * few ms, so otherwise each one would send the window's writes early, one batch each).
    */
   private heldFrom = Infinity;
+  /** Our operations up to here have a writer waiting for their acks: batches carrying them ask for the ack at once (`ackNow`). */
+  private ackNowUpTo = 0;
 
   constructor(private readonly host: OutboundHost) {
     this.snapshots = new SnapshotSender(host.timers, host.snapshotChunkEntries);
@@ -85,11 +87,30 @@ export class OutboundStream {
     }, this.host.sendWindowMs);
   }
 
-  /** Sends what the window holds now (a writer waits for peers' acknowledgements). */
-  flushNow(): void {
-    if (this.flushHandle === null) return;
+  /**
+   * A writer waits for peers' acknowledgements of our operations up to `seq`: what the window
+   * holds is sent now, and the batches carrying those operations ask for their ack at once. A
+   * peer that was sent them before the writer began to wait may be holding its ack (its
+   * `ackDelayMs`): it is sent the last of them again, asking at once (it skips what it has
+   * applied, and acks).
+   */
+  flushNow(seq: number): void {
+    this.ackNowUpTo = Math.max(this.ackNowUpTo, seq);
     this.cancel();
-    this.pumpAll();
+    for (const link of this.host.links()) {
+      const sentBefore = link.sent;
+      this.pump(link);
+      if (sentBefore >= seq && link.acked < seq) this.askAck(link, sentBefore);
+    }
+  }
+
+  /** Sends `link` our operation `seq` again (already sent), asking for the ack at once. */
+  private askAck(link: PeerLink, seq: number): void {
+    const session = link.primary;
+    if (!this.host.sending() || session === null || link.snapshotting || !link.streamStarted) return;
+    if (!this.host.backlog.reachesBack(seq - 1)) return;
+    const again = this.host.backlog.slice(seq, 1, BATCH_BYTES);
+    if (again.length > 0) session.send({ type: 'ops', ops: again, ackNow: true });
   }
 
   cancel(): void {
@@ -209,7 +230,7 @@ export class OutboundStream {
       if (!backlog.reachesBack(link.sent)) return this.startSnapshot(link, session);
       const room = maxInFlightOps - (link.sent - link.acked);
       const batch = backlog.slice(link.sent + 1, Math.min(room, maxBatchOps), BATCH_BYTES);
-      session.send({ type: 'ops', ops: batch });
+      session.send(batch[0].seq <= this.ackNowUpTo ? { type: 'ops', ops: batch, ackNow: true } : { type: 'ops', ops: batch });
       link.sentUpTo(batch[batch.length - 1].seq);
       this.host.activity.opsSentTo(link.nodeId, batch);
     }

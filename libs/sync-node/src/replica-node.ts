@@ -21,6 +21,7 @@ import {
   type VersionVectorPairs,
 } from '@meshcache/sync-protocol';
 import { AckWaiters } from './ack-waiters.js';
+import { DelayedAcks } from './delayed-acks.js';
 import { AntiEntropy } from './anti-entropy.js';
 import type { CatchUpView } from './catch-up-policy.js';
 import type { ChangeEvent, DeleteResult, Journal, JournalResult, NodeValue, ReplicaNodeEvents, WriteFailure, WriteResult } from './node-types.js';
@@ -120,6 +121,7 @@ export class ReplicaNode implements SessionHost {
   private requestCounter = 0;
   private journal: Journal | undefined;
   private readonly ackWaiters: AckWaiters;
+  private readonly delayedAcks: DelayedAcks;
 
   constructor(options: ReplicaNodeOptions) {
     this.options = resolveOptions(options, eventLoopTimers);
@@ -169,6 +171,7 @@ export class ReplicaNode implements SessionHost {
     this.activity = new SyncActivity(this.originName, this.options.now);
     this.bootstrap = new BootstrapPeer(this.nodeId, this.vv);
     this.antiEntropy = new AntiEntropy(this.antiEntropyHost());
+    this.delayedAcks = new DelayedAcks(this.options.timers, this.options.ackDelayMs, (origin) => this.vv.get(origin));
     this.inbound = new InboundStream(this.inboundHost());
     this.outbound = new OutboundStream(this.outboundHost());
     this.ackWaiters = new AckWaiters(this.options.timers, (seq) => {
@@ -259,7 +262,7 @@ export class ReplicaNode implements SessionHost {
    */
   waitForAcks(seq: number, peers: number, timeoutMs: number): Promise<number> {
     // The writer waits: the send window would only add to its wait.
-    this.outbound.flushNow();
+    this.outbound.flushNow(seq);
     return this.ackWaiters.wait(seq, peers, timeoutMs);
   }
 
@@ -678,6 +681,7 @@ export class ReplicaNode implements SessionHost {
 
   onSessionClosed(session: PeerSession, wasUp: boolean): void {
     this.sessions.delete(session);
+    this.delayedAcks.forget(session);
     if (!wasUp) return;
     const link = this.members.links.get(session.peer?.nodeId ?? '');
     if (link === undefined) return;
@@ -710,7 +714,7 @@ export class ReplicaNode implements SessionHost {
     link.heard(this.now());
     switch (message.type) {
       case 'ops':
-        return this.inbound.onOps(session, link, message.ops);
+        return this.inbound.onOps(session, link, message.ops, message.ackNow === true);
       case 'ack':
         this.outbound.onAck(link, message.origin, message.seq, message.snapshotId);
         return this.ackWaiters.check();
@@ -1027,6 +1031,7 @@ export class ReplicaNode implements SessionHost {
       activity: this.activity,
       retransmitMs: this.options.retransmitMs,
       guard: this.guard,
+      acks: this.delayedAcks,
       now: () => this.now(),
       monotonic: () => this.monotonic(),
       applying: () => {

@@ -68,8 +68,12 @@ export const SyncStartMessageSchema = z.object({
   snapshotId: z.string().max(64).optional(),
 });
 
-/** Consecutive operations of one origin, in sequence order. */
-export const OpsMessageSchema = z.object({ type: z.literal('ops'), ops: z.array(OperationSchema).min(1).max(20_000) });
+/**
+ * Consecutive operations of one origin, in sequence order. `ackNow`: a writer waits for this
+ * batch's acknowledgement (`waitForAcks`), so the receiver acknowledges at once instead of after
+ * its ack delay (nodes without an ack delay, older ones included, always do).
+ */
+export const OpsMessageSchema = z.object({ type: z.literal('ops'), ops: z.array(OperationSchema).min(1).max(20_000), ackNow: z.literal(true).optional() });
 
 /** The receiver has applied every operation of `origin` up to `seq`. */
 export const AckMessageSchema = z.object({

@@ -9,6 +9,8 @@ describe('loadConfig', () => {
     const c = loadConfig([], {});
     expect(c.dataDir).toBeUndefined();
     expect(c).toMatchObject({ port: 5000, host: '127.0.0.1', cacheCapacity: 1000, cacheStrategy: 'LRU', peerNodes: [], appendFsync: 'everysec' });
+    // Replication batches are sent at once; their acks may wait 20 ms to cover several (docs/RELIABILITY.md).
+    expect(c).toMatchObject({ replicationSendWindowMs: 0, replicationAckDelayMs: 20 });
     expect(c.clusterSecret).toBeUndefined();
     expect(c.selfUrl).toBeUndefined();
   });
@@ -40,6 +42,8 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'proxy.example' }, /TRUST_PROXY/],
     [{ JWT_MAX_LIFETIME_S: '0' }, /JWT_MAX_LIFETIME_S/],
     [{ HEADERS_TIMEOUT_MS: '10' }, /HEADERS_TIMEOUT_MS/],
+    [{ REPLICATION_ACK_DELAY_MS: '-1' }, /REPLICATION_ACK_DELAY_MS \(--replication-ack-delay-ms\)/],
+    [{ REPLICATION_ACK_DELAY_MS: '1001' }, /REPLICATION_ACK_DELAY_MS/],
   ])('stops on an invalid value, naming it: %j', (env, message) => {
     expect(() => loadConfig([], env)).toThrow(ConfigError);
     expect(() => loadConfig([], env)).toThrow(message);

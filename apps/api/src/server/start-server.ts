@@ -70,6 +70,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
     },
     clusterSecret: config.clusterSecret,
     sendWindowMs: config.replicationSendWindowMs,
+    ackDelayMs: config.replicationAckDelayMs,
   });
   const problems = createHealthProblems(node, logger);
   const prometheus = createPrometheus(

@@ -95,6 +95,10 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       // not the schedule's generator, so every other choice of a schedule stays the same).
       recentWrites: seed % 2 === 0 ? 8 : undefined,
       clearSweepSlots: seed % 2 === 0 ? 16 : undefined,
+      // Every other pair of schedules holds its acks (the server's default is 20 ms): the
+      // senders' in-flight windows, resends and acks=N waits meet acks that come late and
+      // cover several batches (also from the seed, for the same reason).
+      ackDelayMs: Math.floor(seed / 2) % 2 === 1 ? 20 : undefined,
       maxTombstones: MAX_TOMBSTONES,
       maxBatchOps: sched.pick([1, 3, 100]),
       maxInFlightOps: sched.pick([2, 50, 1000]),

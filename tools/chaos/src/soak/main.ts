@@ -62,6 +62,7 @@ async function startCluster(out: string, capacity: number, options: SoakOptions)
         LOG_LEVEL: 'warn',
         ...persistence,
         ...(options.sendWindowMs === undefined ? {} : { REPLICATION_SEND_WINDOW_MS: String(options.sendWindowMs) }),
+        ...(options.ackDelayMs === undefined ? {} : { REPLICATION_ACK_DELAY_MS: String(options.ackDelayMs) }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -233,7 +234,8 @@ function nodeCpuNote(cpuSeconds: readonly number[], requests: number, seconds: n
 
 function persistenceNote(options: SoakOptions): string {
   const nodeArgs = [...serverNodeFlags(MAIN), ...options.nodeArgs];
-  const node = (nodeArgs.length > 0 ? `, node ${nodeArgs.join(' ')}` : '') + (options.sendWindowMs === undefined ? '' : `, REPLICATION_SEND_WINDOW_MS=${options.sendWindowMs}`);
+  const node = (nodeArgs.length > 0 ? `, node ${nodeArgs.join(' ')}` : '') + (options.sendWindowMs === undefined ? '' : `, REPLICATION_SEND_WINDOW_MS=${options.sendWindowMs}`) +
+    (options.ackDelayMs === undefined ? '' : `, REPLICATION_ACK_DELAY_MS=${options.ackDelayMs}`);
   return (options.dataDir ? `DATA_DIR on (APPEND_FSYNC=${options.fsync}, snapshots every ${options.snapshotMs} ms)` : 'no DATA_DIR (memory only)') + node;
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * `npm run soak -- --minutes 10 [--reads 2000] [--writes 500] [--sample-ms 2000] [--data-dir]
- * [--fsync everysec] [--snapshot-ms 60000] [--send-window-ms 5] [--warm-up-seconds 10] [--node-args "--trace-gc"] [--ci] [--out DIR]`.
+ * [--fsync everysec] [--snapshot-ms 60000] [--send-window-ms 5] [--ack-delay-ms 20] [--warm-up-seconds 10] [--node-args "--trace-gc"] [--ci] [--out DIR]`.
  * `--data-dir` gives every node its own DATA_DIR under the output folder (snapshots and the
  * operation log on, as in production); `--node-args` passes flags to the node processes (profiling:
  * `--cpu-prof --cpu-prof-dir=DIR`, `--trace-gc`). `--warm-up-seconds` of the planned traffic go before the
@@ -20,6 +20,8 @@ export const soakOptionsSchema = z.strictObject({
   snapshotMs: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   /** The nodes' REPLICATION_SEND_WINDOW_MS (unset: the node's default), to compare windows. */
   sendWindowMs: z.coerce.number().int().min(0).max(1000).optional(),
+  /** The nodes' REPLICATION_ACK_DELAY_MS (unset: the node's default), to compare delays. */
+  ackDelayMs: z.coerce.number().int().min(0).max(1000).optional(),
   nodeArgs: z
     .string()
     .transform((s) => s.split(/\s+/).filter((a) => a !== ''))
@@ -45,6 +47,7 @@ const FLAGS: Record<string, keyof SoakOptions> = {
   '--fsync': 'fsync',
   '--snapshot-ms': 'snapshotMs',
   '--send-window-ms': 'sendWindowMs',
+  '--ack-delay-ms': 'ackDelayMs',
   '--node-args': 'nodeArgs',
   '--warm-up-seconds': 'warmUpSeconds',
 };
