@@ -36,6 +36,22 @@ describe('SyncHistory', () => {
     expect(merged.key).toBeUndefined();
   });
 
+  it('shows the interval as it is when read: the sum so far, stamped with its last batch, and goes on counting after', () => {
+    const h = history();
+    h.record({ type: 'ops-sent', peer: 'b', count: 2 });
+    const [first] = h.list(5);
+    clock += 300;
+    h.record({ type: 'ops-sent', peer: 'b', count: 5 });
+    expect(h.list(5)).toEqual([{ ...first, timestamp: 1_000_300, count: 7, message: '2 batches in 0.3 s' }]);
+    clock += 400;
+    h.record({ type: 'ops-sent', peer: 'b', count: 1 });
+    expect(h.list(5)[0]).toMatchObject({ id: first.id, timestamp: 1_000_700, count: 8, message: '3 batches in 0.7 s' });
+    clock += 1000;
+    h.record({ type: 'ops-sent', peer: 'b', count: 1 });
+    // The closed interval keeps what it had summed.
+    expect(h.list(5)[1]).toMatchObject({ id: first.id, count: 8, message: '3 batches in 0.7 s' });
+  });
+
   it('closes an interval by time and lists newest first with unique ids', () => {
     const h = history();
     h.record({ type: 'ops-sent', peer: 'b', count: 1 });

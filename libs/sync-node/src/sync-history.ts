@@ -20,11 +20,28 @@ interface Kept {
   event: SyncEvent;
 }
 
-/** Traffic of one peer and direction in the current interval. */
-interface OpenTraffic extends Kept {
+/**
+ * Traffic of one peer and direction in the current interval, counted as it comes and made an
+ * event only when the history is read or the interval closes: a busy node records a batch every
+ * millisecond or two, and building the entry each time (a new object, a formatted message) was
+ * most of what the history cost.
+ */
+interface OpenTraffic {
+  order: number;
   startedAt: number;
   batches: number;
+  count: number;
+  lastAt: number;
+  /** The interval's first batch as recorded: shown as it is (its op and key) while it is the only one. */
+  first: SyncEvent;
 }
+
+/** The entry an interval's traffic shows: its first batch alone, or the sum of its batches. */
+const trafficEvent = (open: OpenTraffic): SyncEvent => {
+  if (open.batches === 1) return open.first;
+  const { op: _op, key: _key, ...rest } = open.first;
+  return { ...rest, timestamp: open.lastAt, count: open.count, message: `${open.batches} batches in ${((open.lastAt - open.startedAt) / 1000).toFixed(1)} s` };
+};
 
 const isTraffic = (type: SyncEvent['type']): type is 'ops-sent' | 'ops-received' => type === 'ops-sent' || type === 'ops-received';
 
@@ -46,19 +63,18 @@ export class SyncHistory {
     private readonly retention: HistoryRetention = DEFAULT_RETENTION,
   ) {}
 
-  record(event: NewEvent): SyncEvent {
+  record(event: NewEvent): void {
     if (isTraffic(event.type) && event.peer !== undefined) return this.recordTraffic(event);
     const kept = this.keep(event);
     this.states.unshift(kept);
     if (this.states.length > this.retention.stateEvents) this.states.length = this.retention.stateEvents;
-    return kept.event;
   }
 
   /** Newest first; `limit` is clamped to what is kept. */
   list(limit = 20): SyncEvent[] {
     const now = Math.floor(this.now());
     for (const [key, open] of this.open) if (now - open.startedAt >= this.retention.trafficIntervalMs) this.close(key, open);
-    const all = [...this.open.values(), ...this.traffic, ...this.states];
+    const all: Kept[] = [...[...this.open.values()].map((open) => ({ order: open.order, event: trafficEvent(open) })), ...this.traffic, ...this.states];
     all.sort((a, b) => b.event.timestamp - a.event.timestamp || b.order - a.order);
     const n = Math.max(0, Math.min(Math.floor(limit), all.length));
     return all.slice(0, n).map((k) => ({ ...k.event }));
@@ -70,26 +86,25 @@ export class SyncHistory {
   }
 
   /** Adds a batch to its peer's entry of this interval; a lone one-operation batch keeps its key. */
-  private recordTraffic(event: NewEvent): SyncEvent {
+  private recordTraffic(event: NewEvent): void {
     const now = Math.floor(this.now());
     const key = `${event.type} ${event.peer}`;
     const current = this.open.get(key);
     if (current !== undefined && now - current.startedAt < this.retention.trafficIntervalMs) {
-      const { op: _op, key: _key, ...rest } = current.event;
       current.batches++;
-      current.event = { ...rest, timestamp: now, count: (current.event.count ?? 0) + (event.count ?? 0), message: `${current.batches} batches in ${((now - current.startedAt) / 1000).toFixed(1)} s` };
+      current.count += event.count ?? 0;
+      current.lastAt = now;
       current.order = this.nextId++;
-      return current.event;
+      return;
     }
     if (current !== undefined) this.close(key, current);
     const kept = this.keep(event);
-    this.open.set(key, { ...kept, startedAt: now, batches: 1 });
-    return kept.event;
+    this.open.set(key, { order: kept.order, startedAt: now, batches: 1, count: event.count ?? 0, lastAt: now, first: kept.event });
   }
 
   private close(key: string, open: OpenTraffic): void {
     this.open.delete(key);
-    this.traffic.unshift({ order: open.order, event: open.event });
+    this.traffic.unshift({ order: open.order, event: trafficEvent(open) });
     if (this.traffic.length > this.retention.trafficEvents) this.traffic.length = this.retention.trafficEvents;
   }
 }
