@@ -100,7 +100,7 @@ describe('delayed acknowledgements (ackDelayMs)', () => {
     due[0]();
     expect(sent).toEqual([]);
     acks.owe(session, 'a#1', false);
-    acks.forget(session);
+    acks.settle(session);
     expect(acks.pending).toBe(0);
   });
 

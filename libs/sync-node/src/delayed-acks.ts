@@ -41,17 +41,15 @@ export class DelayedAcks {
     this.owed.set(session, { origin, handle });
   }
 
-  /** An ack is about to go on `session` by another way (a snapshot chunk's): nothing stays owed there. */
+  /**
+   * Nothing stays owed on `session`: an ack is about to go on it by another way (a snapshot
+   * chunk's), or it closed (the peer resends, or learns what we applied from our heartbeats).
+   */
   settle(session: PeerSession): void {
     const owed = this.owed.get(session);
     if (owed === undefined) return;
     this.timers.clearTimeout(owed.handle);
     this.owed.delete(session);
-  }
-
-  /** The session closed: what it was owed goes nowhere (the peer resends, or learns from our heartbeats). */
-  forget(session: PeerSession): void {
-    this.settle(session);
   }
 
   /** Acks owed right now, for tests and introspection. */

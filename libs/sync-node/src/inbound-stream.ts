@@ -48,8 +48,8 @@ export interface InboundHost {
 
 /**
  * A peer's stream of its own operations, applied in sequence order and acknowledged (one ack per
- * batch, or per `ackDelayMs` for the batches of that time), or the chunked snapshot it sends instead. A gap or an out-of-order chunk asks the peer
- * to resend from what this node has.
+ * batch, or one per `ackDelayMs` for the batches of that time), or the chunked snapshot it sends
+ * instead. A gap or an out-of-order chunk asks the peer to resend from what this node has.
  */
 export class InboundStream {
   constructor(private readonly host: InboundHost) {}

@@ -21,9 +21,9 @@ import {
   type VersionVectorPairs,
 } from '@meshcache/sync-protocol';
 import { AckWaiters } from './ack-waiters.js';
-import { DelayedAcks } from './delayed-acks.js';
 import { AntiEntropy } from './anti-entropy.js';
 import type { CatchUpView } from './catch-up-policy.js';
+import { DelayedAcks } from './delayed-acks.js';
 import type { ChangeEvent, DeleteResult, Journal, JournalResult, NodeValue, ReplicaNodeEvents, WriteFailure, WriteResult } from './node-types.js';
 import { ClockGuard, type StatePart } from './clock-guard.js';
 import { ClockHealth, type ClockVerdict } from './clock-health.js';
@@ -681,7 +681,7 @@ export class ReplicaNode implements SessionHost {
 
   onSessionClosed(session: PeerSession, wasUp: boolean): void {
     this.sessions.delete(session);
-    this.delayedAcks.forget(session);
+    this.delayedAcks.settle(session);
     if (!wasUp) return;
     const link = this.members.links.get(session.peer?.nodeId ?? '');
     if (link === undefined) return;

@@ -74,7 +74,8 @@ export class SyncHistory {
   list(limit = 20): SyncEvent[] {
     const now = Math.floor(this.now());
     for (const [key, open] of this.open) if (now - open.startedAt >= this.retention.trafficIntervalMs) this.close(key, open);
-    const all: Kept[] = [...[...this.open.values()].map((open) => ({ order: open.order, event: trafficEvent(open) })), ...this.traffic, ...this.states];
+    const all: Kept[] = [...this.traffic, ...this.states];
+    for (const open of this.open.values()) all.push({ order: open.order, event: trafficEvent(open) });
     all.sort((a, b) => b.event.timestamp - a.event.timestamp || b.order - a.order);
     const n = Math.max(0, Math.min(Math.floor(limit), all.length));
     return all.slice(0, n).map((k) => ({ ...k.event }));

@@ -61,8 +61,7 @@ async function startCluster(out: string, capacity: number, options: SoakOptions)
         ACCESS_LOG: 'false',
         LOG_LEVEL: 'warn',
         ...persistence,
-        ...(options.sendWindowMs === undefined ? {} : { REPLICATION_SEND_WINDOW_MS: String(options.sendWindowMs) }),
-        ...(options.ackDelayMs === undefined ? {} : { REPLICATION_ACK_DELAY_MS: String(options.ackDelayMs) }),
+        ...replicationEnv(options),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -232,10 +231,18 @@ function nodeCpuNote(cpuSeconds: readonly number[], requests: number, seconds: n
   return `${perRequest.toFixed(0)} µs of CPU per request, all three together (${cpuSeconds.map((c, i) => `s${i + 1} ${((100 * c) / seconds).toFixed(0)} %`).join(', ')} of a core)`;
 }
 
+/** The nodes' replication settings this run gives (the rest are the server's defaults). */
+function replicationEnv(options: SoakOptions): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (options.sendWindowMs !== undefined) env.REPLICATION_SEND_WINDOW_MS = String(options.sendWindowMs);
+  if (options.ackDelayMs !== undefined) env.REPLICATION_ACK_DELAY_MS = String(options.ackDelayMs);
+  return env;
+}
+
 function persistenceNote(options: SoakOptions): string {
   const nodeArgs = [...serverNodeFlags(MAIN), ...options.nodeArgs];
-  const node = (nodeArgs.length > 0 ? `, node ${nodeArgs.join(' ')}` : '') + (options.sendWindowMs === undefined ? '' : `, REPLICATION_SEND_WINDOW_MS=${options.sendWindowMs}`) +
-    (options.ackDelayMs === undefined ? '' : `, REPLICATION_ACK_DELAY_MS=${options.ackDelayMs}`);
+  const settings = Object.entries(replicationEnv(options)).map(([name, value]) => `, ${name}=${value}`);
+  const node = (nodeArgs.length > 0 ? `, node ${nodeArgs.join(' ')}` : '') + settings.join('');
   return (options.dataDir ? `DATA_DIR on (APPEND_FSYNC=${options.fsync}, snapshots every ${options.snapshotMs} ms)` : 'no DATA_DIR (memory only)') + node;
 }
 
