@@ -59,12 +59,14 @@ export interface ReplicaNodeOptions {
   /** Largest operation batch (default 1000 operations or about 512 KiB). */
   maxBatchOps?: number;
   /**
-   * How long a local write waits for others to travel in the same batch (default 0: sent after
-   * the current work, one batch per loop turn). Each batch is one message, one frame and one
-   * acknowledgement per peer: at a few hundred writes/s, writes are milliseconds apart, so
-   * without a window nearly every write is its own batch. It adds at most this much to a write's
-   * replication delay; a write whose client waits for peers' acknowledgements (`waitForAcks`) is
-   * sent at once.
+   * The least time between two batches of this node's new writes to its peers (default 0: each
+   * loop turn's writes go after the current work, one batch per turn). A write that comes this
+   * long or longer after the last batch is sent as with 0; one that comes sooner waits for the
+   * window to end, and the writes made meanwhile join its batch. Each batch is one message, one
+   * frame and one acknowledgement per peer: at a few hundred writes/s, writes are milliseconds
+   * apart, so without a window nearly every write is its own batch. It adds at most this much to
+   * a write's replication delay, and only under a stream of writes; a write whose client waits
+   * for peers' acknowledgements (`waitForAcks`) is sent at once.
    */
   sendWindowMs?: number;
   /**
@@ -110,9 +112,9 @@ export interface ReplicaNodeOptions {
 }
 
 /**
- * See `sendWindowMs`. 0, because a window saved no measurable CPU: under the soak's write load
- * 5 ms cut the replication frames by about 30 %, yet the nodes' CPU per write stayed within 3 %
- * (docs/RELIABILITY.md, "The replication send window"), while it adds to the replication delay.
+ * See `sendWindowMs`. 0 for the library, so an embedding sends every loop turn's writes unless
+ * it asks; the server sets its own (REPLICATION_SEND_WINDOW_MS, 10: docs/RELIABILITY.md,
+ * "The send window as pacing").
  */
 export const DEFAULT_SEND_WINDOW_MS = 0;
 

@@ -99,6 +99,9 @@ export function runSchedule(seed: number, log: (line: string) => void = () => un
       // senders' in-flight windows, resends and acks=N waits meet acks that come late and
       // cover several batches (also from the seed, for the same reason).
       ackDelayMs: Math.floor(seed / 2) % 2 === 1 ? 20 : undefined,
+      // Every other four schedules pace their batches (the server's default is 10 ms): writes
+      // held for a window meet acks, heartbeats, restarts and acks=N waits.
+      sendWindowMs: Math.floor(seed / 4) % 2 === 1 ? 10 : undefined,
       maxTombstones: MAX_TOMBSTONES,
       maxBatchOps: sched.pick([1, 3, 100]),
       maxInFlightOps: sched.pick([2, 50, 1000]),

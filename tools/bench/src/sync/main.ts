@@ -9,11 +9,26 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NodeHandle } from './node-handle.js';
-import { preciseNow } from './protocol.js';
+import { preciseNow, type Batching } from './protocol.js';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    // The server's batching (REPLICATION_SEND_WINDOW_MS 10, REPLICATION_ACK_DELAY_MS 20) instead of the library's 0 and 0.
+    'send-window-ms': { type: 'string' },
+    'ack-delay-ms': { type: 'string' },
+  },
 });
+const batchingArg = (name: 'send-window-ms' | 'ack-delay-ms'): number | undefined => {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 1000) throw new RangeError(`--${name} must be an integer from 0 to 1000, got ${raw}`);
+  return ms;
+};
+const batching: Batching = { sendWindowMs: batchingArg('send-window-ms'), ackDelayMs: batchingArg('ack-delay-ms') };
 const quick = values.quick;
 const sizes = quick
   ? { throughput: 40_000, lagRate: 5000, lagSeconds: 2, missed: 20_000, snapshot: 100_000 }
@@ -24,7 +39,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 const log = (line: string) => console.log(line);
 
 async function mesh(backlogSize: number, capacity: number): Promise<NodeHandle[]> {
-  const nodes = await Promise.all(['a', 'b', 'c'].map((id) => NodeHandle.start(id, backlogSize, capacity)));
+  const nodes = await Promise.all(['a', 'b', 'c'].map((id) => NodeHandle.start(id, backlogSize, capacity, batching)));
   await Promise.all(nodes.map((n) => n.send({ cmd: 'connect', peers: nodes.map((o) => o.url), expectUp: nodes.length - 1 })));
   return nodes;
 }
@@ -108,7 +123,7 @@ async function snapshot(): Promise<Results['snapshot']> {
   await a.send({ cmd: 'write', count: sizes.snapshot, prefix: 'snap' });
   await filled;
   const fillMs = preciseNow() - fillStart;
-  const d = await NodeHandle.start('d', 1000, sizes.snapshot + 1000);
+  const d = await NodeHandle.start('d', 1000, sizes.snapshot + 1000, batching);
   const started = preciseNow();
   const done = d.send<{ at: number }>({ cmd: 'await-size', size: sizes.snapshot });
   await d.send({ cmd: 'connect', peers: [a.url], expectUp: 1 });
@@ -125,7 +140,7 @@ function report(r: Results, command: string): string {
   return [
     `Command: \`${command}\`, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}.`,
     'Three nodes, each in its own process, replicating over socket.io (websocket) on 127.0.0.1 with',
-    'a cluster secret set; each figure is one run on a machine shared with other work.',
+    `a cluster secret set (send window ${batching.sendWindowMs ?? 0} ms, ack delay ${batching.ackDelayMs ?? 0} ms); each figure is one run on a machine shared with other work.`,
     '',
     '| measurement | result | target | |',
     '| --- | --- | --- | --- |',
@@ -163,7 +178,8 @@ async function main(): Promise<void> {
     return;
   }
   const results: Results = { throughput: await throughput(), lag: await lagAtFixedRate(), partial: await partialResync(), snapshot: await snapshot() };
-  const text = report(results, quick ? 'npm run bench:sync -- --quick' : 'npm run bench:sync');
+  const flags = process.argv.slice(2).filter((arg) => arg !== '--no-write');
+  const text = report(results, flags.length === 0 ? 'npm run bench:sync' : `npm run bench:sync -- ${flags.join(' ')}`);
   console.log(`\n${text}`);
   if (!values['no-write']) writeSection(text);
 }

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command, Reply } from './protocol.js';
+import type { Batching, Command, Reply } from './protocol.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -33,9 +33,9 @@ export class NodeHandle {
     return reply as unknown as T;
   }
 
-  static async start(nodeId: string, backlogSize: number, capacity: number): Promise<NodeHandle> {
+  static async start(nodeId: string, backlogSize: number, capacity: number, batching: Batching): Promise<NodeHandle> {
     const handle = new NodeHandle(nodeId);
-    handle.url = (await handle.send<{ url: string }>({ cmd: 'init', nodeId, backlogSize, capacity })).url;
+    handle.url = (await handle.send<{ url: string }>({ cmd: 'init', nodeId, backlogSize, capacity, batching })).url;
     return handle;
   }
 

@@ -79,7 +79,7 @@ async function write(count: number, prefix: string, ratePerSec: number | undefin
 async function handle(c: Command): Promise<Record<string, unknown>> {
   switch (c.cmd) {
     case 'init':
-      node = new ReplicaNode({ nodeId: c.nodeId, cache: { capacity: c.capacity, strategy: 'lru' }, backlogSize: c.backlogSize, clusterSecret: 'bench' });
+      node = new ReplicaNode({ nodeId: c.nodeId, cache: { capacity: c.capacity, strategy: 'lru' }, backlogSize: c.backlogSize, clusterSecret: 'bench', ...c.batching });
       node.on('op', onOp);
       await listen();
       return { url: url() };

@@ -1,6 +1,12 @@
+/** The nodes' `sendWindowMs` and `ackDelayMs` (undefined: the library's defaults, 0). */
+export interface Batching {
+  sendWindowMs?: number;
+  ackDelayMs?: number;
+}
+
 /** Commands the coordinator sends to a node process, and what each answers. */
 export type Command =
-  | { cmd: 'init'; nodeId: string; backlogSize: number; capacity: number }
+  | { cmd: 'init'; nodeId: string; backlogSize: number; capacity: number; batching: Batching }
   | { cmd: 'connect'; peers: string[]; expectUp: number }
   | { cmd: 'write'; count: number; prefix: string; ratePerSec?: number; stamp?: boolean }
   | { cmd: 'await-count'; origin: string; target: number }
