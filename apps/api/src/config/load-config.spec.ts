@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     const c = loadConfig([], {});
     expect(c.dataDir).toBeUndefined();
     expect(c).toMatchObject({ port: 5000, host: '127.0.0.1', cacheCapacity: 1000, cacheStrategy: 'LRU', peerNodes: [], appendFsync: 'everysec' });
-    // Replication batches are sent at once; their acks may wait 20 ms to cover several (docs/RELIABILITY.md).
+    // At most one replication batch per 10 ms (a lone write goes at once); acks may wait 20 ms to cover several (docs/RELIABILITY.md).
     expect(c).toMatchObject({ replicationSendWindowMs: 10, replicationAckDelayMs: 20 });
     expect(c.clusterSecret).toBeUndefined();
     expect(c.selfUrl).toBeUndefined();

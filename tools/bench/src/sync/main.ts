@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { NodeHandle } from './node-handle.js';
 import { preciseNow, type Batching } from './protocol.js';
 
@@ -21,14 +22,14 @@ const { values } = parseArgs({
     'ack-delay-ms': { type: 'string' },
   },
 });
-const batchingArg = (name: 'send-window-ms' | 'ack-delay-ms'): number | undefined => {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0 || ms > 1000) throw new RangeError(`--${name} must be an integer from 0 to 1000, got ${raw}`);
-  return ms;
-};
-const batching: Batching = { sendWindowMs: batchingArg('send-window-ms'), ackDelayMs: batchingArg('ack-delay-ms') };
+// The same bounds as the nodes' own options (and the server's REPLICATION_* variables).
+const batchingMs = z.coerce.number().int().min(0).max(1000).optional();
+const parsed = z.object({ 'send-window-ms': batchingMs, 'ack-delay-ms': batchingMs }).safeParse(values);
+if (!parsed.success) {
+  console.error(`bench:sync: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  process.exit(2);
+}
+const batching: Batching = { sendWindowMs: parsed.data['send-window-ms'], ackDelayMs: parsed.data['ack-delay-ms'] };
 const quick = values.quick;
 const sizes = quick
   ? { throughput: 40_000, lagRate: 5000, lagSeconds: 2, missed: 20_000, snapshot: 100_000 }

@@ -1,8 +1,7 @@
+import type { ReplicaNodeOptions } from '@meshcache/sync-node';
+
 /** The nodes' `sendWindowMs` and `ackDelayMs` (undefined: the library's defaults, 0). */
-export interface Batching {
-  sendWindowMs?: number;
-  ackDelayMs?: number;
-}
+export type Batching = Pick<ReplicaNodeOptions, 'sendWindowMs' | 'ackDelayMs'>;
 
 /** Commands the coordinator sends to a node process, and what each answers. */
 export type Command =
