@@ -86,6 +86,75 @@ describe('delayed acknowledgements (ackDelayMs)', () => {
     expect(batches.map((b) => b.ackNow)).toEqual([false, true]);
   });
 
+  /** a and b both write; records every batch and ack message, with the ack a batch carries. */
+  function bothWriting(protocolRange?: { min: number; max: number }) {
+    const cluster = memoryCluster(['a', 'b'], { ackDelayMs: 20, ...(protocolRange ? { protocolRange } : {}) });
+    const [a, b] = cluster.nodes;
+    const sent: { at: number; from: string; type: string; carries?: { origin: string; seq: number } }[] = [];
+    cluster.net.tap = (message) => {
+      if (message.type === 'ops') sent.push({ at: cluster.sched.now, from: message.ops[0].origin === a.origin ? 'a' : 'b', type: 'ops', carries: message.ack });
+      if (message.type === 'ack') sent.push({ at: cluster.sched.now, from: message.origin === a.origin ? 'b' : 'a', type: 'ack' });
+    };
+    cluster.run(500);
+    sent.length = 0;
+    return { ...cluster, a, b, sent };
+  }
+
+  it("lets an owed ack ride on the next batch to that peer, instead of a message of its own", () => {
+    const { a, b, run, sent } = bothWriting();
+    const w = a.set('from-a', 1);
+    if (!w.ok) throw new TypeError(w.message);
+    run(8);
+    // b has applied a's write and owes the ack; its own write goes with it.
+    expect(b.peek('from-a')?.value).toBe(1);
+    b.set('from-b', 2);
+    run(60);
+    expect(sent.filter((m) => m.from === 'b')).toEqual([{ at: expect.any(Number), from: 'b', type: 'ops', carries: { origin: a.origin, seq: w.seq } }]);
+    // a learnt from it that b has everything: no lag left, no resend.
+    expect(a.nodes().find((n) => n.id === 'b')?.lag).toBe(0);
+    expect(sent.filter((m) => m.from === 'a' && m.type === 'ops')).toHaveLength(1);
+    // a's ack of b's write went after a's delay, as a message: a had nothing to send b.
+    expect(sent.filter((m) => m.from === 'a' && m.type === 'ack')).toHaveLength(1);
+  });
+
+  it('sends the ack as a message of its own on a session that speaks protocol v2', () => {
+    const { a, b, run, sent } = bothWriting({ min: 2, max: 2 });
+    const w = a.set('from-a', 1);
+    if (!w.ok) throw new TypeError(w.message);
+    run(8);
+    b.set('from-b', 2);
+    run(60);
+    expect(sent.filter((m) => m.from === 'b').map((m) => [m.type, m.carries])).toEqual([
+      ['ops', undefined],
+      ['ack', undefined],
+    ]);
+    expect(a.nodes().find((n) => n.id === 'b')?.lag).toBe(0);
+  });
+
+  it('takes what is owed on any session to the peer, once, with what is applied by then', () => {
+    const due: (() => void)[] = [];
+    const timers = { setTimeout: (fn: () => void) => due.push(fn), clearTimeout: () => undefined };
+    const sent: PeerMessage[] = [];
+    const one = { isUp: true, send: (m: PeerMessage) => sent.push(m) } as unknown as PeerSession;
+    const other = { isUp: true, send: (m: PeerMessage) => sent.push(m) } as unknown as PeerSession;
+    let applied = 5;
+    const acks = new DelayedAcks(timers, 20, () => applied);
+    acks.owe(other, 'a#1', false);
+    applied = 8;
+    expect(acks.take([one, other])).toEqual({ origin: 'a#1', seq: 8 });
+    expect(acks.take([one, other])).toBeUndefined();
+    expect(acks.pending).toBe(0);
+    // Taken, it is no longer owed: its delay running out sends nothing.
+    due[0]();
+    expect(sent).toEqual([]);
+    // The next batch owes a new ack, with a delay of its own.
+    applied = 9;
+    acks.owe(other, 'a#1', false);
+    expect(due).toHaveLength(2);
+    due[1]();
+    expect(sent).toEqual([{ type: 'ack', origin: 'a#1', seq: 9 }]);
+  });
+
   it('sends nothing owed on a session that closed, and forgets it', () => {
     const due: (() => void)[] = [];
     const timers = { setTimeout: (fn: () => void) => due.push(fn), clearTimeout: () => undefined };

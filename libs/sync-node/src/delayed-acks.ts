@@ -1,3 +1,4 @@
+import type { Acked } from '@meshcache/sync-protocol';
 import type { PeerSession } from './peer-session.js';
 import type { Timers } from './timers.js';
 
@@ -16,6 +17,10 @@ interface Owed {
  * Why: at a few hundred writes/s per node, writes are milliseconds apart, so each is its own
  * batch and each batch had its own ack, a whole message each way (docs/RELIABILITY.md, "Delayed
  * acknowledgements").
+ *
+ * An ack still owed when this node sends the peer a batch of its own rides on that batch
+ * (`take`, protocol v3): a node that writes as well as receives then sends hardly any ack
+ * messages at all (docs/RELIABILITY.md, "Acks ride on batches").
  */
 export class DelayedAcks {
   private readonly owed = new Map<PeerSession, Owed>();
@@ -50,6 +55,25 @@ export class DelayedAcks {
     if (owed === undefined) return;
     this.timers.clearTimeout(owed.handle);
     this.owed.delete(session);
+  }
+
+  /**
+   * The ack owed on any of `sessions` (one peer's), taken to ride on a message about to go to
+   * that peer: it is no longer owed (its timer is cleared), and carries what is applied now.
+   * The next batch from the peer owes a new one, with a new delay, so while both sides write
+   * almost every ack rides. (Keeping one timer per delay and sending a message when it ran out
+   * for the batches come since the last ride saves the timers, but in a simulation of the soak's
+   * rates half the acks still went as messages, against 6 % this way.) At most one is taken;
+   * another owed on a second session to the same peer goes when its delay runs out.
+   */
+  take(sessions: readonly PeerSession[]): Acked | undefined {
+    for (const session of sessions) {
+      const owed = this.owed.get(session);
+      if (owed === undefined) continue;
+      this.settle(session);
+      return { origin: owed.origin, seq: this.appliedOf(owed.origin) };
+    }
+    return undefined;
   }
 
   /** Acks owed right now, for tests and introspection. */

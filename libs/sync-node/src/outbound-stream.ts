@@ -1,6 +1,7 @@
-import type { FoldedIncarnations, Stamp, VersionVectorPairs } from '@meshcache/sync-protocol';
+import { PROTOCOL_ACKS_ON_OPS, type FoldedIncarnations, type OpsMessage, type Stamp, type VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { Backlog } from './backlog.js';
 import { bootstrapsFromAnother, needsSnapshot, ownPastTail, peerLacksUnstreamable, snapshotRepaired, type CatchUpView } from './catch-up-policy.js';
+import type { DelayedAcks } from './delayed-acks.js';
 import type { PeerLink } from './peer-link.js';
 import type { PeerSession } from './peer-session.js';
 import type { ReplicaState } from './replica-state.js';
@@ -33,6 +34,8 @@ export interface OutboundHost {
   /** How long a snapshot waits while the peer fills itself from another node, and how long an unacknowledged snapshot is waited for on an ordered link. */
   readonly patienceMs: number;
   readonly snapshotChunkEntries: number;
+  /** Acks this node owes its peers, which may ride on the batches sent to them. */
+  readonly acks: Pick<DelayedAcks, 'take'>;
   /** The origin can change once, when `restore()` finds the default one already used. */
   origin(): string;
   seq(): number;
@@ -255,7 +258,11 @@ export class OutboundStream {
       if (!backlog.reachesBack(link.sent)) return this.startSnapshot(link, session);
       const room = maxInFlightOps - (link.sent - link.acked);
       const batch = backlog.slice(link.sent + 1, Math.min(room, maxBatchOps), BATCH_BYTES);
-      session.send(batch[0].seq <= this.ackNowUpTo ? { type: 'ops', ops: batch, ackNow: true } : { type: 'ops', ops: batch });
+      const message: OpsMessage = batch[0].seq <= this.ackNowUpTo ? { type: 'ops', ops: batch, ackNow: true } : { type: 'ops', ops: batch };
+      // An ack we owe the peer rides along instead of going as a message of its own (v3).
+      const ack = session.protocol >= PROTOCOL_ACKS_ON_OPS ? this.host.acks.take(link.sessions) : undefined;
+      if (ack !== undefined) message.ack = ack;
+      session.send(message);
       link.sentUpTo(batch[batch.length - 1].seq);
       this.host.activity.opsSentTo(link.nodeId, batch);
     }

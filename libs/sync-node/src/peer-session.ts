@@ -115,6 +115,11 @@ export class PeerSession implements LinkHandle {
     return this.identity;
   }
 
+  /** The protocol version both ends speak on this link, once the handshake has agreed on one (else 0). */
+  get protocol(): number {
+    return this.transcript?.version ?? 0;
+  }
+
   start(): void {
     if (this.phase !== 'client-hello') return;
     const { min, max } = this.host.protocolRange;

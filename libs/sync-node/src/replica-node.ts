@@ -702,6 +702,11 @@ export class ReplicaNode implements SessionHost {
     this.emitter.emit('self-url', url);
   }
 
+  private onAck(link: PeerLink, origin: string, seq: number, snapshotId: string | undefined): void {
+    this.outbound.onAck(link, origin, seq, snapshotId);
+    this.ackWaiters.check();
+  }
+
   onRejected(_session: PeerSession, reason: string, peer?: string): void {
     this.activity.rejected(reason, peer);
   }
@@ -714,10 +719,12 @@ export class ReplicaNode implements SessionHost {
     link.heard(this.now());
     switch (message.type) {
       case 'ops':
-        return this.inbound.onOps(session, link, message.ops, message.ackNow === true);
+        this.inbound.onOps(session, link, message.ops, message.ackNow === true);
+        // After the operations: a batch the ack lets us send may carry the ack they are owed.
+        if (message.ack !== undefined) this.onAck(link, message.ack.origin, message.ack.seq, undefined);
+        return;
       case 'ack':
-        this.outbound.onAck(link, message.origin, message.seq, message.snapshotId);
-        return this.ackWaiters.check();
+        return this.onAck(link, message.origin, message.seq, message.snapshotId);
       case 'resync':
         return this.outbound.onResync(link, message.vv);
       case 'sync-start':
@@ -1076,6 +1083,7 @@ export class ReplicaNode implements SessionHost {
       retransmitMs,
       patienceMs: this.options.downAfterMs,
       snapshotChunkEntries,
+      acks: this.delayedAcks,
       origin: () => this.originName,
       seq: () => this.seq,
       now: () => this.monotonic(),

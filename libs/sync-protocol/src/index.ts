@@ -1,4 +1,4 @@
-export { PROTOCOL_MIN_VERSION, PROTOCOL_VERSION, negotiateProtocol } from './version.js';
+export { PROTOCOL_ACKS_ON_OPS, PROTOCOL_MIN_VERSION, PROTOCOL_VERSION, negotiateProtocol } from './version.js';
 export type { ProtocolRange } from './version.js';
 export { HlcSchema, NodeIdSchema, OriginSchema, compareHlc, compareHlcParts, nodeIdOfOrigin } from './hlc.js';
 export type { Hlc } from './hlc.js';
@@ -58,6 +58,7 @@ export type {
   HeartbeatMessage,
   HelloMessage,
   OpsMessage,
+  Acked,
   PackedEntry,
   PackedTombstone,
   PeerAddress,

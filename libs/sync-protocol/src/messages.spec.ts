@@ -26,6 +26,14 @@ describe('peer messages', () => {
     }
   });
 
+  it('accepts a batch carrying an ack of the receiver\'s operations (v3), and only a well-formed one', () => {
+    const parsed = PeerMessageSchema.parse({ type: 'ops', ops: [op], ack: { origin: 'n2#b', seq: 41 } });
+    expect(parsed).toEqual({ type: 'ops', ops: [expect.anything()], ack: { origin: 'n2#b', seq: 41 } });
+    for (const ack of [{ origin: 'n2#b', seq: -1 }, { origin: 'n2#b', seq: 1.5 }, { origin: 'no-incarnation', seq: 1 }, { seq: 1 }, 'n2#b']) {
+      expect(PeerMessageSchema.safeParse({ type: 'ops', ops: [op], ack }).success).toBe(false);
+    }
+  });
+
   it('accepts a hello carrying the protocol range (and nothing about the node) and rejects unknown message types', () => {
     const hello = { type: 'hello', protocol: PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION, nonce: 'ab'.repeat(16) };
     expect(PeerMessageSchema.safeParse(hello).success).toBe(true);

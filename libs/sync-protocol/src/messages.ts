@@ -68,18 +68,26 @@ export const SyncStartMessageSchema = z.object({
   snapshotId: z.string().max(64).optional(),
 });
 
+/** What an ack says: the sender has applied every operation of `origin` up to `seq`. */
+export const AckedSchema = z.object({ origin: OriginSchema, seq: z.number().int().nonnegative() });
+
 /**
  * Consecutive operations of one origin, in sequence order. `ackNow`: a writer waits for this
  * batch's acknowledgement (`waitForAcks`), so the receiver acknowledges at once instead of after
- * its ack delay (nodes without an ack delay, older ones included, always do).
+ * its ack delay (nodes without an ack delay, older ones included, always do). `ack` (protocol
+ * v3): an acknowledgement of the receiver's own operations riding on the batch, the same as an
+ * `ack` message without `snapshotId`; it saves the message of its own.
  */
-export const OpsMessageSchema = z.object({ type: z.literal('ops'), ops: z.array(OperationSchema).min(1).max(20_000), ackNow: z.literal(true).optional() });
+export const OpsMessageSchema = z.object({
+  type: z.literal('ops'),
+  ops: z.array(OperationSchema).min(1).max(20_000),
+  ackNow: z.literal(true).optional(),
+  ack: AckedSchema.optional(),
+});
 
 /** The receiver has applied every operation of `origin` up to `seq`. */
-export const AckMessageSchema = z.object({
+export const AckMessageSchema = AckedSchema.extend({
   type: z.literal('ack'),
-  origin: OriginSchema,
-  seq: z.number().int().nonnegative(),
   /** On the ack of a snapshot's last chunk: the snapshot is installed (older nodes ignore it). */
   snapshotId: z.string().max(64).optional(),
 });
@@ -270,6 +278,7 @@ export type IntroMessage = z.infer<typeof IntroMessageSchema>;
 /** What a peer tells about itself once the handshake is done. */
 export type SessionInfo = Pick<IntroMessage, 'url' | 'vv' | 'wantsSnapshot' | 'folded'>;
 export type OpsMessage = z.infer<typeof OpsMessageSchema>;
+export type Acked = z.infer<typeof AckedSchema>;
 export type SnapshotChunkMessage = z.infer<typeof SnapshotChunkMessageSchema>;
 export type HeartbeatMessage = z.infer<typeof HeartbeatMessageSchema>;
 export type ClockSkewMessage = z.infer<typeof ClockSkewMessageSchema>;

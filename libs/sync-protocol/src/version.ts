@@ -4,10 +4,14 @@
  * upgrade works as long as each release still speaks its predecessor's newest version.
  *
  * v1: the original handshake (HMAC over a nonce the caller chose). v2: the mutual
- * challenge–response of docs/SECURITY.md. v1 is not spoken any more: it is unsafe.
+ * challenge–response of docs/SECURITY.md. v1 is not spoken any more: it is unsafe. v3: an
+ * `ops` message may carry an `ack` of the receiver's own operations (a v2 node would drop the
+ * field and never see the ack, so a node sends it only on sessions that negotiated v3).
  */
 export const PROTOCOL_MIN_VERSION = 2;
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
+/** The first version whose `ops` messages may carry an `ack`. */
+export const PROTOCOL_ACKS_ON_OPS = 3;
 
 /** An inclusive range of protocol versions. */
 export interface ProtocolRange {
