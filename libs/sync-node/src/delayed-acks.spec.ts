@@ -131,6 +131,37 @@ describe('delayed acknowledgements (ackDelayMs)', () => {
     expect(a.nodes().find((n) => n.id === 'b')?.lag).toBe(0);
   });
 
+  it("at the soak's rates, with every node writing, sends almost no ack as a message of its own", () => {
+    /** Three nodes writing ~170 times a second each for 3 s, with the server's batching; messages by kind. */
+    const messages = (protocolRange?: { min: number; max: number }) => {
+      const cluster = memoryCluster(['a', 'b', 'c'], { ackDelayMs: 20, sendWindowMs: 10, ...(protocolRange ? { protocolRange } : {}) });
+      cluster.run(1000);
+      const counts = { batches: 0, acksRiding: 0, ackMessages: 0 };
+      cluster.net.tap = (m) => {
+        if (m.type === 'ops') counts.batches++;
+        if (m.type === 'ops' && m.ack !== undefined) counts.acksRiding++;
+        if (m.type === 'ack') counts.ackMessages++;
+      };
+      let seed = 7;
+      const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+      for (let t = 0; t < 3000; t++) {
+        for (const n of cluster.nodes) if (random() < 0.17) n.set(`k${Math.floor(random() * 20000)}`, t);
+        cluster.run(1);
+      }
+      cluster.run(200);
+      for (const n of cluster.nodes) expect(n.nodes().every((p) => p.lag === 0)).toBe(true);
+      return counts;
+    };
+    const before = messages({ min: 2, max: 2 });
+    const now = messages();
+    // Protocol v2: an ack message for about every other batch (one per 20-ms delay and peer).
+    expect(before.ackMessages).toBeGreaterThan(before.batches / 3);
+    expect(before.acksRiding).toBe(0);
+    // v3: the acks ride; under a tenth of the acks of v2 go as messages.
+    expect(now.acksRiding).toBeGreaterThan(now.batches / 2);
+    expect(now.ackMessages).toBeLessThan(before.ackMessages / 10);
+  });
+
   it('takes what is owed on any session to the peer, once, with what is applied by then', () => {
     const due: (() => void)[] = [];
     const timers = { setTimeout: (fn: () => void) => due.push(fn), clearTimeout: () => undefined };
