@@ -3,6 +3,7 @@ import { DelayedAcks } from './delayed-acks.js';
 import { DEFAULT_ACK_DELAY_MS } from './node-options.js';
 import type { PeerSession } from './peer-session.js';
 import { ReplicaNode } from './replica-node.js';
+import { SeededScheduler } from './simulation/seeded-scheduler.js';
 import { SyncError } from './sync-error.js';
 import { memoryCluster } from './test/memory-cluster.js';
 
@@ -142,10 +143,10 @@ describe('delayed acknowledgements (ackDelayMs)', () => {
         if (m.type === 'ops' && m.ack !== undefined) counts.acksRiding++;
         if (m.type === 'ack') counts.ackMessages++;
       };
-      let seed = 7;
-      const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+      // The writes from a seeded source of their own: both runs make the same ones.
+      const writes = new SeededScheduler(7);
       for (let t = 0; t < 3000; t++) {
-        for (const n of cluster.nodes) if (random() < 0.17) n.set(`k${Math.floor(random() * 20000)}`, t);
+        for (const n of cluster.nodes) if (writes.chance(0.17)) n.set(`k${writes.int(0, 19_999)}`, t);
         cluster.run(1);
       }
       cluster.run(200);

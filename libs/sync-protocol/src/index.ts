@@ -47,6 +47,7 @@ export {
   SyncStartMessageSchema,
 } from './messages.js';
 export type {
+  Acked,
   ClockSkewMessage,
   ClockStanding,
   ChallengeMessage,
@@ -58,7 +59,6 @@ export type {
   HeartbeatMessage,
   HelloMessage,
   OpsMessage,
-  Acked,
   PackedEntry,
   PackedTombstone,
   PeerAddress,
