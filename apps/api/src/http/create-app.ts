@@ -5,7 +5,7 @@ import type { ServerContext } from '../server/context.js';
 import { defaultDashboardDir, mountDashboard } from './dashboard-static.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { requestMetrics } from './middleware/request-metrics.js';
-import { corsMiddleware, helmetMiddleware } from './middleware/security.js';
+import { apiSecurityHeaders, corsMiddleware } from './middleware/security.js';
 import { mountCacheRoutes } from './routes/cache-routes.js';
 import { mountClusterRoutes } from './routes/cluster-routes.js';
 import { mountControlRoutes } from './routes/control-routes.js';
@@ -42,7 +42,8 @@ export const createApp = (ctx: ServerContext): express.Express => {
       }),
     );
   }
-  app.use(helmetMiddleware());
+  // The dashboard's router replaces these with helmet's document headers (dashboard-static.ts).
+  app.use(apiSecurityHeaders);
   app.use(compression());
   app.use(corsMiddleware(config.frontendUrl));
 

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { helmetMiddleware } from './middleware/security.js';
 
 /**
  * `<dir of main.js>/dashboard` in the installed package (the tarball carries the dashboard beside
@@ -22,9 +23,13 @@ which builds everything), or point <code>DASHBOARD_DIR</code> at a built dashboa
 
 const isApiPath = (path: string) => path.startsWith('/api/') || path === '/api' || path === '/metrics' || path.startsWith('/socket.io');
 
-/** Serves the built dashboard with SPA fallback to index.html, or a page saying how to build it. */
+/**
+ * Serves the built dashboard with SPA fallback to index.html, or a page saying how to build it,
+ * with helmet's headers for documents (the API's answers carry API_SECURITY_HEADERS instead).
+ */
 export const mountDashboard = (router: Router, dir: string): void => {
   const index = join(dir, 'index.html');
+  router.use(helmetMiddleware());
   router.use(express.static(dir, { index: false, maxAge: '1h', fallthrough: true }));
   router.get(/.*/, (req: Request, res: Response, next: NextFunction) => {
     // A missing file (it has an extension) is a 404, not the app: a script must never get HTML.

@@ -235,6 +235,28 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     expect((await request(base, 'GET', '/health', { headers: { origin: 'http://evil.example' } })).headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it("gives API answers a CSP that loads and frames nothing, and the dashboard's page helmet's document headers", async () => {
+    await request(base, 'POST', '/api/cache', { body: { key: 'h', value: 1 } });
+    for (const path of ['/api/cache/h', '/api/cache/h?via=express', '/api/cache/missing', '/health', '/api/metrics', '/metrics', '/api/nothing-here']) {
+      const r = await request(base, 'GET', path);
+      expect([path, r.headers.get('content-security-policy')]).toEqual([path, "default-src 'none'; frame-ancestors 'none'"]);
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(r.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      // Document-only headers stay off answers no browser renders.
+      expect(r.headers.get('origin-agent-cluster')).toBeNull();
+      expect(r.headers.get('cross-origin-opener-policy')).toBeNull();
+    }
+    const page = await request(base, 'GET', '/', { headers: { accept: 'text/html' } });
+    expect(page.text).toContain('meshcache is running');
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self' http: https: ws: wss:");
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(page.headers.get('origin-agent-cluster')).toBe('?1');
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+  });
+
   it('gzips large answers on the fast path and the Express path alike', async () => {
     const value = 'v'.repeat(5000);
     await request(base, 'POST', '/api/cache', { body: { key: 'large', value } });

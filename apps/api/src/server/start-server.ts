@@ -10,9 +10,8 @@ import { createAuthenticator } from '../http/auth.js';
 import { handshakeGate } from '../realtime/handshake-gate.js';
 import { createApp } from '../http/create-app.js';
 import { createFastPath } from '../http/fast-path/fast-path.js';
-import { captureHeaders } from '../http/fast-path/static-headers.js';
 import { createRateLimits } from '../http/rate-limit.js';
-import { corsOrigins, helmetMiddleware } from '../http/middleware/security.js';
+import { API_SECURITY_HEADERS, corsOrigins } from '../http/middleware/security.js';
 import { parseByteSize } from '../config/byte-size.js';
 import { createPrometheus } from '../monitoring/prometheus.js';
 import { openPersistence } from '../persistence/open-persistence.js';
@@ -161,7 +160,7 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   const fastPath = config.trustProxy
     ? undefined
     : createFastPath(ctx, {
-        securityHeaders: captureHeaders(helmetMiddleware()),
+        securityHeaders: API_SECURITY_HEADERS,
         allowedOrigins: corsOrigins(config.frontendUrl),
         limits,
         bodyLimitBytes: parseByteSize(config.bodyLimit),

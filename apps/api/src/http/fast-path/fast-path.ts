@@ -8,14 +8,14 @@ import { sendReply, type Reply } from '../json-response.js';
 import type { RateLimits } from '../rate-limit.js';
 import { writeRefusal } from '../write-deadline.js';
 import { errorReply, invalidJsonReply, payloadTooLargeReply, UNAUTHORIZED_REPLY, unauthorizedHeaders, validationReply } from '../send-error.js';
-import type { HeaderList } from './static-headers.js';
 
 /** `/api/cache/` of `/api/cache/:key`: the route table's path up to its parameter. */
 const ITEM_PREFIX = routes.getItem.path.slice(0, routes.getItem.path.indexOf(':'));
 const COLLECTION = routes.setItem.path;
 
 export interface FastPathDeps {
-  readonly securityHeaders: HeaderList;
+  /** Flat `[name, value, ...]`: the Express stack's API_SECURITY_HEADERS. */
+  readonly securityHeaders: readonly string[];
   readonly allowedOrigins: readonly string[] | true;
   readonly limits: RateLimits;
   readonly bodyLimitBytes: number;
@@ -33,8 +33,8 @@ interface Gate {
 /**
  * The two hottest routes, `GET /api/cache/:key` and `POST /api/cache`, served without the
  * Express stack but through the same pieces: the token check, the rate limits, the contract's
- * schema, the item replies, the error table and the one JSON writer (`sendJson`), plus helmet's
- * and cors' headers (captured once), metrics and the access log. Anything unusual (a query
+ * schema, the item replies, the error table and the one JSON writer (`sendJson`), plus the same
+ * security and cors headers, metrics and the access log. Anything unusual (a query
  * string, a malformed key, a compressed or non-JSON body, a JWT, the loading phase) goes to
  * Express. Profiling showed the per-request middleware chain, not the cache, dominating.
  */
@@ -43,10 +43,10 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
   const readNeedsToken = auth.requires('read');
   const writeNeedsToken = auth.requires('write');
   const accessLog = config.accessLog;
-  const securityHeaders = deps.securityHeaders.flat();
+  const securityHeaders = deps.securityHeaders;
 
   const respond = (req: IncomingMessage, res: ServerResponse, route: string, start: number, reply: Reply, extra: readonly string[]) => {
-    // What helmet and cors (credentials, an origin list) set on a JSON answer in the Express stack.
+    // What apiSecurityHeaders and cors (credentials, an origin list) set on a JSON answer in the Express stack.
     const headers = securityHeaders.slice();
     const origin = req.headers.origin;
     if (origin !== undefined && (deps.allowedOrigins === true || deps.allowedOrigins.includes(origin))) headers.push('Access-Control-Allow-Origin', origin);
