@@ -64,7 +64,6 @@ const children = urls.map((url, i) => {
     SELF_URL: url,
     PEER_NODES: urls.filter((u) => u !== url).join(','),
     CLUSTER_SECRET: clusterSecret,
-    ACCESS_LOG: process.env.ACCESS_LOG ?? 'false',
     FRONTEND_URL: process.env.FRONTEND_URL ?? origins,
     ...(dataDir ? { DATA_DIR: join(resolve(dataDir), `node-${i + 1}`) } : {}),
   };

@@ -58,7 +58,10 @@ export const CONFIG_OPTIONS = [
   { key: 'frontendUrl', env: 'FRONTEND_URL', schema: z.string().default('http://localhost:3000'), help: "Allowed CORS origin(s), comma-separated, or '*'; also the origins (besides the node's own) allowed to open a dashboard socket" },
   { key: 'nodeEnv', env: 'NODE_ENV', schema: z.enum(['development', 'production', 'test']).default('development'), help: 'development | production | test' },
   { key: 'logLevel', env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), help: 'pino log level' },
-  { key: 'accessLog', env: 'ACCESS_LOG', schema: bool.default(true), help: 'Log every request (pino-http)' },
+  // Off by default: a cache's requests are its hottest path. At 10,000 requests/s the access log
+  // wrote ~1.7 MB/s (6 GB an hour to a log nobody rotates) and cost a quarter of a node's time per
+  // GET (docs/BENCHMARKS.md, Server); /metrics counts requests by route and status instead.
+  { key: 'accessLog', env: 'ACCESS_LOG', schema: bool.default(false), help: 'Log every request, one pino JSON line each (the seed\'s request logger); off by default: /metrics counts requests by route and status' },
   { key: 'authToken', env: 'AUTH_TOKEN', schema: z.string().min(8, 'must be at least 8 characters').optional(), help: 'Bearer token required for writes and the dashboard socket' },
   { key: 'jwtSecret', env: 'JWT_SECRET', schema: z.string().min(16, 'must be at least 16 characters').optional(), help: 'Accept HS256 JWTs signed with this secret as bearer tokens' },
   { key: 'jwtMaxLifetimeS', env: 'JWT_MAX_LIFETIME_S', schema: int(1, 31_536_000).default(86_400), help: 'Longest JWT lifetime accepted (exp - iat, or exp - now without iat), seconds; exp is required' },

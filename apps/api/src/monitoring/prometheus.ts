@@ -1,5 +1,6 @@
 import { healthProblemCodeSchema, LATENCY_BUCKETS_MS, type HealthProblem, type LatencyHistogram, type SyncStats } from '@meshcache/api-contract';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { HttpSeries, registerHttpSeries } from './http-series.js';
 
 /** What the exporter reads at scrape time; kept abstract so scraping never touches the hot path. */
 export interface PrometheusSource {
@@ -129,14 +130,13 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
   gauge('meshcache_oplog_bytes', 'Bytes in the current operation log (0 without DATA_DIR)', () => source.persistence()?.opLogBytes ?? 0);
   gauge('meshcache_last_snapshot_timestamp_seconds', 'When the newest verified snapshot was taken (0: none yet)', () => (source.persistence()?.lastSnapshotAt ?? 0) / 1000);
 
-  const requests = new Counter({ name: 'meshcache_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
-  const latency = new Histogram({
-    name: 'meshcache_http_request_duration_seconds',
-    help: 'HTTP request latency by route',
-    labelNames: ['method', 'route'],
-    buckets: LATENCY_BUCKETS_MS.map((ms) => ms / 1000),
-    registers: [registry],
-  });
+  const http = new HttpSeries(LATENCY_BUCKETS_MS.map((ms) => ms / 1000));
+  registerHttpSeries(
+    registry,
+    http,
+    { name: 'meshcache_http_requests_total', help: 'HTTP requests by route, method and status' },
+    { name: 'meshcache_http_request_duration_seconds', help: 'HTTP request latency by route' },
+  );
 
   // The same buckets summed over routes, kept beside prom-client's so reading it costs no scrape.
   const perBucket = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
@@ -145,8 +145,7 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
   return {
     registry,
     observe(method, route, status, seconds) {
-      requests.inc({ method, route, status: String(status) });
-      latency.observe({ method, route }, seconds);
+      http.record(method, route, status, seconds);
       const ms = seconds * 1000;
       const bucket = LATENCY_BUCKETS_MS.findIndex((bound) => ms <= bound);
       perBucket[bucket === -1 ? LATENCY_BUCKETS_MS.length : bucket]++;

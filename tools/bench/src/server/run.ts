@@ -40,6 +40,8 @@ const targets: Target[] = [
   { name: 'node:http (Map)', start: (port) => forkTs('bare-http-target.ts', port) },
   { name: 'Express 5 (Map)', start: (port) => forkTs('express-target.ts', port) },
   { name: 'meshcache', start: (port) => startMeshcache(port, {}) },
+  // The per-request access log (off by default): what one pino line per request costs.
+  { name: 'meshcache, ACCESS_LOG=true', start: (port) => startMeshcache(port, { ACCESS_LOG: 'true' }) },
   // With TRUST_PROXY the client address comes from X-Forwarded-For, which only Express resolves,
   // so every request takes the full Express middleware stack: the cost the fast path avoids.
   { name: 'meshcache, TRUST_PROXY=1', start: (port) => startMeshcache(port, { TRUST_PROXY: '1' }) },
@@ -129,7 +131,7 @@ const main = async () => {
         `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'} (shared). Each server runs in its own process on 127.0.0.1 with ${KEYS.toLocaleString('en')} keys preloaded; ` +
         `autocannon with ${connections} connections, ${duration} s per measurement, ${rounds} interleaved rounds; medians, ratio to node:http within each round.`,
       '',
-      'meshcache runs `dist/apps/api/main.js` with `NODE_ENV=production` and its full middleware (helmet, compression, CORS, JSON body parser, rate limiter with a limit high enough not to refuse, pino access log, Prometheus counters and latency histogram, bearer-token check with `AUTH_TOKEN` set); the baselines only look up or set a `Map`.',
+      'meshcache runs `dist/apps/api/main.js` with `NODE_ENV=production` and its defaults plus `AUTH_TOKEN` (security headers, compression, CORS, JSON body parser, rate limiter with a limit high enough not to refuse, Prometheus counters and latency histogram, bearer-token check; the access log is off by default and on in the `ACCESS_LOG=true` row); the baselines only look up or set a `Map`.',
       '',
       '| server | GET req/s | GET p99 ms | GET vs node:http | POST req/s | POST p99 ms | POST vs node:http |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
