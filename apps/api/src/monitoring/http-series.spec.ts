@@ -2,6 +2,7 @@ import { LATENCY_BUCKETS_MS } from '@meshcache/api-contract';
 import fc from 'fast-check';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { HttpSeries, registerHttpSeries } from './http-series.js';
+import { createPrometheus, type PrometheusSource } from './prometheus.js';
 
 const REQUESTS = { name: 'meshcache_http_requests_total', help: 'HTTP requests by route, method and status' };
 const LATENCY = { name: 'meshcache_http_request_duration_seconds', help: 'HTTP request latency by route' };
@@ -66,5 +67,24 @@ describe('HttpSeries', () => {
     const text = await registry.metrics();
     expect(text).toContain('meshcache_http_requests_total{method="GET",route="/api/cache/:key",status="200",node="n1"} 1000');
     expect(text).toContain('meshcache_http_request_duration_seconds_count{method="GET",route="/api/cache/:key",node="n1"} 1000');
+  });
+});
+
+describe("the dashboard's latency summary (createPrometheus().latency())", () => {
+  it('sums every route into cumulative buckets and a total in ms', () => {
+    const metrics = createPrometheus({} as PrometheusSource, 'n1');
+    const observed = [
+      ['GET', '/api/cache/:key', 200, 0.0004],
+      ['POST', '/api/cache', 200, 0.003],
+      ['GET', '/health', 200, 20],
+      ['GET', '/api/cache/:key', 404, BOUNDS[0]],
+    ] as const;
+    for (const [method, route, status, seconds] of observed) metrics.observe(method, route, status, seconds);
+    const { counts, sumMs } = metrics.latency();
+    expect(counts).toHaveLength(LATENCY_BUCKETS_MS.length + 1);
+    // Cumulative: each bucket holds the requests at or under its bound; the last one all of them.
+    LATENCY_BUCKETS_MS.forEach((bound, i) => expect(counts[i]).toBe(observed.filter(([, , , s]) => s * 1000 <= bound).length));
+    expect(counts.at(-1)).toBe(4);
+    expect(sumMs).toBeCloseTo(observed.reduce((sum, [, , , s]) => sum + s * 1000, 0), 6);
   });
 });

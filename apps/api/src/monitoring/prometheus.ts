@@ -138,22 +138,21 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
     { name: 'meshcache_http_request_duration_seconds', help: 'HTTP request latency by route' },
   );
 
-  // The same buckets summed over routes, kept beside prom-client's so reading it costs no scrape.
-  const perBucket = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
-  let sumMs = 0;
-
   return {
     registry,
     observe(method, route, status, seconds) {
       http.record(method, route, status, seconds);
-      const ms = seconds * 1000;
-      const bucket = LATENCY_BUCKETS_MS.findIndex((bound) => ms <= bound);
-      perBucket[bucket === -1 ? LATENCY_BUCKETS_MS.length : bucket]++;
-      sumMs += ms;
     },
     latency() {
+      // The same buckets summed over every method and route.
+      const counts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+      let sumMs = 0;
+      for (const s of http.latencySeries()) {
+        s.perBucket.forEach((n, i) => (counts[i] += n));
+        sumMs += s.sum * 1000;
+      }
       let running = 0;
-      return { counts: perBucket.map((n) => (running += n)), sumMs };
+      return { counts: counts.map((n) => (running += n)), sumMs };
     },
   };
 };
