@@ -11,7 +11,7 @@ import { handshakeGate } from '../realtime/handshake-gate.js';
 import { createApp } from '../http/create-app.js';
 import { createFastPath } from '../http/fast-path/fast-path.js';
 import { createRateLimits } from '../http/rate-limit.js';
-import { API_SECURITY_HEADERS, corsOrigins } from '../http/middleware/security.js';
+import { corsOrigins } from '../http/middleware/security.js';
 import { parseByteSize } from '../config/byte-size.js';
 import { createPrometheus } from '../monitoring/prometheus.js';
 import { openPersistence } from '../persistence/open-persistence.js';
@@ -160,7 +160,6 @@ export const startServer = async (config: ResolvedConfig, options: StartOptions 
   const fastPath = config.trustProxy
     ? undefined
     : createFastPath(ctx, {
-        securityHeaders: API_SECURITY_HEADERS,
         allowedOrigins: corsOrigins(config.frontendUrl),
         limits,
         bodyLimitBytes: parseByteSize(config.bodyLimit),

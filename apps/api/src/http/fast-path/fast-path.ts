@@ -5,6 +5,7 @@ import { accessLogLevel } from '../access-log.js';
 import { bearerToken } from '../auth.js';
 import { readItemReply, setItemReply } from '../item-replies.js';
 import { sendReply, type Reply } from '../json-response.js';
+import { API_SECURITY_HEADERS } from '../middleware/security.js';
 import type { RateLimits } from '../rate-limit.js';
 import { writeRefusal } from '../write-deadline.js';
 import { errorReply, invalidJsonReply, payloadTooLargeReply, UNAUTHORIZED_REPLY, unauthorizedHeaders, validationReply } from '../send-error.js';
@@ -14,8 +15,6 @@ const ITEM_PREFIX = routes.getItem.path.slice(0, routes.getItem.path.indexOf(':'
 const COLLECTION = routes.setItem.path;
 
 export interface FastPathDeps {
-  /** Flat `[name, value, ...]`: the Express stack's API_SECURITY_HEADERS. */
-  readonly securityHeaders: readonly string[];
   readonly allowedOrigins: readonly string[] | true;
   readonly limits: RateLimits;
   readonly bodyLimitBytes: number;
@@ -43,11 +42,10 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
   const readNeedsToken = auth.requires('read');
   const writeNeedsToken = auth.requires('write');
   const accessLog = config.accessLog;
-  const securityHeaders = deps.securityHeaders;
 
   const respond = (req: IncomingMessage, res: ServerResponse, route: string, start: number, reply: Reply, extra: readonly string[]) => {
     // What apiSecurityHeaders and cors (credentials, an origin list) set on a JSON answer in the Express stack.
-    const headers = securityHeaders.slice();
+    const headers = API_SECURITY_HEADERS.slice();
     const origin = req.headers.origin;
     if (origin !== undefined && (deps.allowedOrigins === true || deps.allowedOrigins.includes(origin))) headers.push('Access-Control-Allow-Origin', origin);
     headers.push('Access-Control-Allow-Credentials', 'true');
