@@ -59,6 +59,11 @@ const metric = async (url: string, name: string) => {
     nodes.push(spawnNode(env));
     peer = spawnNode({ PORT: String(peerPort), NODE_ID: 'peer', SELF_URL: peerUrl, PEER_NODES: url, CLUSTER_SECRET: 'disk-full-test-secret' });
     for (const n of [nodes[0], peer]) await eventually(() => healthy(n.url), `${n.url} healthy`);
+    // Linked both ways, with no problem left from the disk node's first attempt at its peer (the
+    // peer starts after it): the test reads /health for the disk's state alone.
+    const linked = async (n: NodeProcess) => ((await (await fetch(`${n.url}/api/sync/status`)).json()) as { connectedNodes: number }).connectedNodes === 1;
+    const clear = async (n: NodeProcess) => ((await (await fetch(`${n.url}/health`)).json()) as { problems: unknown[] }).problems.length === 0;
+    for (const n of [nodes[0], peer]) await eventually(async () => (await linked(n)) && (await clear(n)), `${n.url} linked to its peer, no problem`);
   });
 
   afterAll(async () => {
