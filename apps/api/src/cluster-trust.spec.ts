@@ -106,6 +106,20 @@ describe('cluster trust between real main.js processes', () => {
     await eventually(async () => problemLines(u, 'peer-unreachable').length === 1, 'one warn line');
   });
 
+  it('a peer that starts after its dialer is not called unreachable once the two are linked', async () => {
+    const port = await freePort();
+    const lateUrl = `http://127.0.0.1:${port}`;
+    const early = await start({ NODE_ID: 'early', PEER_NODES: lateUrl });
+    await eventually(async () => (await health(early)).problems.some((p) => p.code === 'peer-unreachable' && p.peer === lateUrl), 'unreachable while the peer is down');
+    // Let early's redials back off to socket.io's longest wait (2.5-7.5 s), so that the link
+    // comes from late's own dial: early used to say "unreachable" until its next redial.
+    await new Promise((r) => setTimeout(r, 6000));
+    await start({ NODE_ID: 'late', PORT: String(port), SELF_URL: lateUrl, PEER_NODES: early.url });
+    await eventually(async () => (await status(early)).nodeList.some((p) => p.id === 'late' && p.state === 'up'), 'linked');
+    expect((await health(early)).problems).toEqual([]);
+    expect((await status(early)).nodeList.find((p) => p.id === 'late')?.problem).toBeUndefined();
+  });
+
   it('a configured peer speaking another protocol version is peer-refused-version', async () => {
     // A v1 node greets every link with its own hello (id, origin, url, nonce).
     const http = createServer();

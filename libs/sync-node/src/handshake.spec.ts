@@ -196,6 +196,32 @@ describe('cluster handshake (mutual challenge-response)', () => {
     await close();
   });
 
+  it('a failed dial is no problem while the peer is linked through its own dial, and is one again once that link is gone', async () => {
+    const { wire, make, upPeers, close } = setup();
+    const a = make('a');
+    const b = make('b');
+    b.advertise('http://b:5000');
+    // a dialed b before b was up; socket.io retries a's dial later, up to 7.5 s later.
+    a.dialFailed('http://b:5000', 'connect ECONNREFUSED');
+    expect(a.problems()).toMatchObject([{ code: 'peer-unreachable', peer: 'http://b:5000' }]);
+    // b starts and dials a: the two are linked, so a must not say b is unreachable.
+    wire.connect(b, a, 'http://a:5000');
+    wire.drain();
+    expect(upPeers(a)).toEqual(['b']);
+    expect(a.problems()).toEqual([]);
+    expect(a.nodes().find((n) => n.id === 'b')?.problem).toBeUndefined();
+    // a's own dial keeps failing (a one-way firewall): the link carries both directions.
+    a.dialFailed('http://b:5000', 'connect ECONNREFUSED');
+    expect(a.problems()).toEqual([]);
+    // Once the link is gone, a failed dial is a problem again.
+    await b.close();
+    wire.drain();
+    expect(upPeers(a)).toEqual([]);
+    a.dialFailed('http://b:5000', 'connect ECONNREFUSED');
+    expect(a.problems()).toMatchObject([{ code: 'peer-unreachable', peer: 'http://b:5000' }]);
+    await close();
+  });
+
   it('detects a duplicate NODE_ID at the handshake, on both ends and at a third node', async () => {
     const { wire, make, upPeers, close } = setup();
     const x1 = make('x', { incarnation: 'one' });

@@ -112,6 +112,12 @@ export class Membership {
     return out;
   }
 
+  /** The link of the peer whose address is `url`, if one is known. */
+  linkAt(url: string): PeerLink | undefined {
+    for (const [nodeId, known] of this.knownUrls) if (known === url) return this.links.get(nodeId);
+    return undefined;
+  }
+
   knownPeers(): Map<string, string> {
     return new Map(this.knownUrls);
   }

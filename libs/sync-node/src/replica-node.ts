@@ -485,10 +485,13 @@ export class ReplicaNode implements SessionHost {
 
   /**
    * Transports call this when dialing `url` failed before any handshake (refused, timed out, a
-   * TLS error): the peer is unreachable until a link to it comes up.
+   * TLS error): the peer is unreachable until a link to it comes up. Not while the peer is
+   * linked through its own dial: that link carries both directions, and a redial that fails
+   * beside it (the peer started after us, a one-way firewall) costs replication nothing.
    */
   dialFailed(url: string, reason: string): void {
     if (this.isClosed) return;
+    if ((this.members.linkAt(url)?.sessions.length ?? 0) > 0) return;
     this.problemBoard.raise('peer-unreachable', `peer ${url} is unreachable: ${reason}`, url);
   }
 
@@ -665,7 +668,11 @@ export class ReplicaNode implements SessionHost {
     if (session.info.dialedUrl !== undefined) this.problemBoard.setPeer(session.info.dialedUrl, null);
     const link = this.members.linkFor(hello.nodeId);
     const wasUp = link.state !== 'down';
-    if (hello.url !== null) this.members.learnAddress(hello.nodeId, hello.url);
+    if (hello.url !== null) {
+      this.members.learnAddress(hello.nodeId, hello.url);
+      // Linked, whichever side dialed: a failed dial of its address no longer says anything.
+      this.problemBoard.clear('peer-unreachable', hello.url);
+    }
     const restarted = link.sessionUp(session, hello, auth, this.now());
     // A live origin we folded (from a twin's view): list it again so its stream applies.
     this.vv.unfold(hello.origin);
