@@ -2,6 +2,7 @@ export { ReplicaNode } from './replica-node.js';
 export type { ChangeEvent, DeleteResult, Journal, JournalResult, NodeValue, PeerAddressEvent, ReplicaNodeEvents, WriteFailure, WriteResult } from './node-types.js';
 export { ReadOnlyCache } from './read-only-cache.js';
 export type { ReplicaCacheOptions, ReplicaNodeOptions } from './node-options.js';
+export { MAX_BATCHING_DELAY_MS } from './node-options.js';
 export type { EntryRecord } from './entry-store.js';
 export { decodeLog, decodeRecord, encodeRecord, type DecodedLine, type DecodedLog } from './journal-record.js';
 export { ProblemBoard, type Problem, type ProblemChange } from './problem-board.js';

@@ -121,6 +121,9 @@ export const DEFAULT_SEND_WINDOW_MS = 0;
 /** See `ackDelayMs`. 0 for the library, so an embedding keeps one ack per batch unless it asks; the server sets its own (REPLICATION_ACK_DELAY_MS). */
 export const DEFAULT_ACK_DELAY_MS = 0;
 
+/** The longest `sendWindowMs` and `ackDelayMs` accepted: a second is already far beyond any use. */
+export const MAX_BATCHING_DELAY_MS = 1000;
+
 const int = (min: number) => z.number().int().min(min);
 
 const OptionsSchema = z.object({
@@ -143,8 +146,8 @@ const OptionsSchema = z.object({
   downAfterMs: int(1).optional(),
   retransmitMs: int(1).optional(),
   maxBatchOps: int(1).max(20_000).optional(),
-  sendWindowMs: int(0).max(1000).optional(),
-  ackDelayMs: int(0).max(1000).optional(),
+  sendWindowMs: int(0).max(MAX_BATCHING_DELAY_MS).optional(),
+  ackDelayMs: int(0).max(MAX_BATCHING_DELAY_MS).optional(),
   maxInFlightOps: int(1).optional(),
   snapshotChunkEntries: int(1).max(50_000).optional(),
   maxBadMessages: int(0).optional(),

@@ -1,4 +1,5 @@
 import { STRATEGY_LABELS, strategyInputSchema } from '@meshcache/api-contract';
+import { MAX_BATCHING_DELAY_MS } from '@meshcache/sync-node';
 import { z } from 'zod';
 import { isProxyAddress } from './proxy-address.js';
 
@@ -52,8 +53,8 @@ export const CONFIG_OPTIONS = [
   { key: 'cacheStrategy', env: 'CACHE_STRATEGY', schema: strategyInputSchema.default('LRU'), help: `Eviction strategy at start: ${STRATEGY_LABELS.join(', ')} (either case)` },
   { key: 'peerNodes', env: 'PEER_NODES', schema: peerList.default([]), help: 'Comma-separated URLs of the other nodes' },
   { key: 'peerResolveIntervalMs', env: 'PEER_RESOLVE_INTERVAL_MS', schema: int(0, 86_400_000).default(30_000), help: 'How often PEER_NODES names are looked up again (0: only at start)' },
-  { key: 'replicationSendWindowMs', env: 'REPLICATION_SEND_WINDOW_MS', schema: int(0, 1000).default(10), help: 'Least time between two replication batches of new writes: a write within this long of the last batch waits for the next one, a lone write goes at once (0: one batch per event-loop turn); a write with acks=N is sent at once' },
-  { key: 'replicationAckDelayMs', env: 'REPLICATION_ACK_DELAY_MS', schema: int(0, 1000).default(20), help: "How long a node may hold its acknowledgement of a peer's replication batches so that one ack covers several (0: one ack per batch, at once); a batch whose writer waits (acks=N) is acknowledged at once" },
+  { key: 'replicationSendWindowMs', env: 'REPLICATION_SEND_WINDOW_MS', schema: int(0, MAX_BATCHING_DELAY_MS).default(10), help: 'Least time between two replication batches of new writes: a write within this long of the last batch waits for the next one, a lone write goes at once (0: one batch per event-loop turn); a write with acks=N is sent at once' },
+  { key: 'replicationAckDelayMs', env: 'REPLICATION_ACK_DELAY_MS', schema: int(0, MAX_BATCHING_DELAY_MS).default(20), help: "How long a node may hold its acknowledgement of a peer's replication batches so that one ack covers several (0: one ack per batch, at once); a batch whose writer waits (acks=N) is acknowledged at once" },
   { key: 'clusterSecret', env: 'CLUSTER_SECRET', schema: z.string().min(8, 'must be at least 8 characters').optional(), help: 'Shared secret of the /cluster namespace; without it the node runs alone and accepts no peer' },
   { key: 'frontendUrl', env: 'FRONTEND_URL', schema: z.string().default('http://localhost:3000'), help: "Allowed CORS origin(s), comma-separated, or '*'; also the origins (besides the node's own) allowed to open a dashboard socket" },
   { key: 'nodeEnv', env: 'NODE_ENV', schema: z.enum(['development', 'production', 'test']).default('development'), help: 'development | production | test' },

@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { MAX_BATCHING_DELAY_MS } from '@meshcache/sync-node';
 import { z } from 'zod';
 import { NodeHandle } from './node-handle.js';
 import { preciseNow, type Batching } from './protocol.js';
@@ -22,8 +23,8 @@ const { values } = parseArgs({
     'ack-delay-ms': { type: 'string' },
   },
 });
-// The same bounds as the nodes' own options (and the server's REPLICATION_* variables).
-const batchingMs = z.coerce.number().int().min(0).max(1000).optional();
+// The nodes' own bounds (the server's REPLICATION_* variables use them too).
+const batchingMs = z.coerce.number().int().min(0).max(MAX_BATCHING_DELAY_MS).optional();
 const parsed = z.object({ 'send-window-ms': batchingMs, 'ack-delay-ms': batchingMs }).safeParse(values);
 if (!parsed.success) {
   console.error(`bench:sync: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);
