@@ -197,8 +197,8 @@ describe('cluster handshake (mutual challenge-response)', () => {
   });
 
   it('a failed dial is no problem while the peer is linked through its own dial, and is one again once that link is gone', async () => {
-    const { wire, make, upPeers, close } = setup();
-    const a = make('a');
+    const { sched, wire, make, upPeers, close } = setup();
+    const a = make('a', { handshakeTimeoutMs: 500 });
     const b = make('b');
     b.advertise('http://b:5000');
     // a dialed b before b was up; socket.io retries a's dial later, up to 7.5 s later.
@@ -212,6 +212,13 @@ describe('cluster handshake (mutual challenge-response)', () => {
     expect(a.nodes().find((n) => n.id === 'b')?.problem).toBeUndefined();
     // a's own dial keeps failing (a one-way firewall): the link carries both directions.
     a.dialFailed('http://b:5000', 'connect ECONNREFUSED');
+    expect(a.problems()).toEqual([]);
+    // Or it connects to something that never answers the handshake (a stuck proxy).
+    wire.script(a, 'node-dials', 'http://b:5000');
+    wire.drain();
+    sched.runUntil(sched.now + 1000);
+    wire.drain();
+    expect(upPeers(a)).toEqual(['b']);
     expect(a.problems()).toEqual([]);
     // Once the link is gone, a failed dial is a problem again.
     await b.close();

@@ -490,9 +490,13 @@ export class ReplicaNode implements SessionHost {
    * beside it (the peer started after us, a one-way firewall) costs replication nothing.
    */
   dialFailed(url: string, reason: string): void {
-    if (this.isClosed) return;
-    if ((this.members.linkAt(url)?.sessions.length ?? 0) > 0) return;
+    if (this.isClosed || this.linkedAt(url)) return;
     this.problemBoard.raise('peer-unreachable', `peer ${url} is unreachable: ${reason}`, url);
+  }
+
+  /** A link to the peer known at `url` is up, whichever side dialed it. */
+  private linkedAt(url: string): boolean {
+    return (this.members.linkAt(url)?.sessions.length ?? 0) > 0;
   }
 
   /** Strangers cannot hold more than a few accepted links in the handshake: the oldest goes. */
@@ -659,6 +663,8 @@ export class ReplicaNode implements SessionHost {
     // stranger failing the handshake is not a problem of this node.
     const peer = session.info.dialedUrl ?? failure.peer?.origin;
     if (code === null || peer === undefined) return;
+    // A redial that found no answer beside a live link to the same peer (see `dialFailed`).
+    if (code === 'peer-unreachable' && this.linkedAt(peer)) return;
     const who = session.info.dialedUrl !== undefined ? `peer ${peer}` : `peer ${failure.peer?.nodeId} (${peer})`;
     this.problemBoard.setPeer(peer, { code, message: `${who}: ${failure.by === 'us' ? 'refused' : 'refuses this node'}: ${failure.message}` });
   }
