@@ -76,23 +76,29 @@ describe('DiskStore', () => {
     expect(warnings.join()).toMatch(/torn record/);
   });
 
-  it('refuses to start from a damaged snapshot with nothing to fall back on, unless told to discard it; never overwrites it', async () => {
+  it('refuses to start from damaged snapshots with nothing to fall back on, every time, until told to discard them; never overwrites them', async () => {
     const dir = freshDir();
     writeFileSync(join(dir, 'snapshot.json'), '{"format":1,"gen');
+    writeFileSync(join(dir, 'snapshot.prev.json'), 'garbage');
     writeFileSync(join(dir, 'ops-3.log'), encodeRecord({ op: 'kept' }));
-    const refused = new DiskStore(options(dir)).load();
-    await expect(refused).rejects.toThrow(CorruptDataError);
-    await expect(refused).rejects.toThrow(/no intact snapshot[\s\S]*--discard-corrupt-data/);
-    const aside = readdirSync(dir).filter((f) => f.startsWith('snapshot.json.corrupt-'));
-    expect(aside).toHaveLength(1);
-    expect(readFileSync(join(dir, aside[0]), 'utf8')).toBe('{"format":1,"gen');
-    // The refused start moved the file aside: a second start finds no snapshot and nothing damaged.
-    writeFileSync(join(dir, 'snapshot.json'), 'garbage');
+    const before = readdirSync(dir).sort();
+    // A process manager restarts a node that refused: the second start must refuse as well (the
+    // first used to move both files aside, and the second started empty and said nothing).
+    for (let start = 0; start < 2; start++) {
+      const refused = new DiskStore(options(dir)).load();
+      await expect(refused).rejects.toThrow(CorruptDataError);
+      await expect(refused).rejects.toThrow(/no intact snapshot[\s\S]*--discard-corrupt-data/);
+      expect(readdirSync(dir).sort()).toEqual(before);
+    }
     const warnings: string[] = [];
     const restored = await new DiskStore({ ...options(dir, warnings), discardCorruptData: true }).load();
     expect(restored.snapshot).toBeUndefined();
     expect(restored.ops).toEqual([{ op: 'kept' }]);
     expect(warnings.join('\n')).toMatch(/damaged[\s\S]*discard-corrupt-data/);
+    // Discarded means moved aside, never deleted.
+    const aside = readdirSync(dir).filter((f) => f.includes('.corrupt-'));
+    expect(aside).toHaveLength(2);
+    expect(readFileSync(join(dir, aside.find((f) => f.startsWith('snapshot.json.'))!), 'utf8')).toBe('{"format":1,"gen');
   });
 
   it('restores from the previous snapshot plus the logs since it when the newest is damaged', async () => {
@@ -116,7 +122,8 @@ describe('DiskStore', () => {
     const restored = await new DiskStore(options(dir, warnings)).load();
     expect(restored.snapshot).toEqual({ n: 1 });
     expect(restored.ops).toEqual([{ op: 2 }, { op: 3 }]);
-    expect(warnings.join('\n')).toMatch(/snapshot.json: damaged \(checksum mismatch\); moved aside[\s\S]*restoring from snapshot.prev.json/);
+    expect(warnings.join('\n')).toMatch(/snapshot.json: damaged \(checksum mismatch\); moved aside/);
+    expect(warnings.join('\n')).toMatch(/restoring from snapshot.prev.json/);
     expect(readdirSync(dir).some((f) => f.startsWith('snapshot.json.corrupt-'))).toBe(true);
   });
 

@@ -135,16 +135,13 @@ export class DiskStore {
     await mkdir(dir, { recursive: true });
     const warnings: string[] = [];
     let chosen: SnapshotEnvelope | undefined;
-    const damaged: string[] = [];
+    const damaged: { name: string; reason: string }[] = [];
     for (const name of [NEWEST, PREVIOUS]) {
       const read = await readSnapshotFile(join(dir, name));
       if (read.kind === 'missing') continue;
       const reason = read.kind === 'corrupt' ? read.reason : isEnvelope(read.value) ? undefined : 'unknown snapshot format';
       if (reason !== undefined || read.kind !== 'ok') {
-        const aside = `${name}.corrupt-${Date.now()}`;
-        await rename(join(dir, name), join(dir, aside));
-        damaged.push(`${name} (${reason ?? 'unreadable'}), moved to ${aside}`);
-        warnings.push(`${name}: damaged (${reason ?? 'unreadable'}); moved aside to ${aside}`);
+        damaged.push({ name, reason: reason ?? 'unreadable' });
         continue;
       }
       const envelope = read.value as SnapshotEnvelope;
@@ -155,15 +152,21 @@ export class DiskStore {
         if (name === PREVIOUS) warnings.push(`restoring from ${PREVIOUS} (generation ${envelope.generation}) and the logs since it`);
       }
     }
-    if (chosen === undefined && damaged.length > 0) {
-      if (!this.options.discardCorruptData) {
-        throw new CorruptDataError(
-          `DATA_DIR ${dir} holds no intact snapshot: ${damaged.join('; ')}. Nothing was overwritten. ` +
-            'Restore the files from a backup, or start with --discard-corrupt-data (DISCARD_CORRUPT_DATA=true) to start from the operation logs alone and let peers fill in the rest.',
-        );
-      }
-      warnings.push('no intact snapshot left: --discard-corrupt-data given, restoring from the operation logs alone');
+    // Refused, the directory stays exactly as it was: a restart (by hand or by a process
+    // manager) must refuse again, not find the damaged files gone and start empty.
+    if (chosen === undefined && damaged.length > 0 && !this.options.discardCorruptData) {
+      throw new CorruptDataError(
+        `DATA_DIR ${dir} holds no intact snapshot: ${damaged.map((d) => `${d.name} (${d.reason})`).join('; ')}. Nothing was moved or overwritten. ` +
+          'Restore the files from a backup, or start with --discard-corrupt-data (DISCARD_CORRUPT_DATA=true) to move them aside, start from the operation logs alone and let peers fill in the rest.',
+      );
     }
+    // Starting: a damaged file is moved aside (never deleted), so a new snapshot never replaces it.
+    for (const { name, reason } of damaged) {
+      const aside = `${name}.corrupt-${Date.now()}`;
+      await rename(join(dir, name), join(dir, aside));
+      warnings.push(`${name}: damaged (${reason}); moved aside to ${aside}`);
+    }
+    if (chosen === undefined && damaged.length > 0) warnings.push('no intact snapshot left: --discard-corrupt-data given, restoring from the operation logs alone');
     const fromGeneration = chosen?.generation ?? 0;
     const generations = (await readdir(dir))
       .map((name) => LOG_PATTERN.exec(name))
