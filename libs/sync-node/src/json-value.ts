@@ -1,4 +1,8 @@
+import { MAX_VALUE_DEPTH, nestsDeeperThan } from '@meshcache/sync-protocol';
+
 export type JsonValueResult = { ok: true; value: unknown; bytes: number } | { ok: false; message: string };
+
+const tooDeep: JsonValueResult = { ok: false, message: `value nests arrays and objects deeper than ${MAX_VALUE_DEPTH} levels` };
 
 /**
  * The value exactly as peers will see it after JSON travel, with its serialized size. Storing
@@ -20,10 +24,15 @@ export function toJsonValue(value: unknown): JsonValueResult {
       try {
         json = JSON.stringify(value);
       } catch (error) {
+        // A RangeError is the stack (a value thousands of levels deep) or a string too long.
+        if (error instanceof RangeError && nestsDeeperThan(value)) return tooDeep;
         return { ok: false, message: `value is not JSON-serializable: ${(error as Error).message}` };
       }
       if (json === undefined) return { ok: false, message: 'value is not JSON-serializable' };
-      return { ok: true, value: JSON.parse(json) as unknown, bytes: json.length };
+      const parsed = JSON.parse(json) as unknown;
+      // Deeper values would overflow the stack of later steps that walk them (MAX_VALUE_DEPTH).
+      if (nestsDeeperThan(parsed)) return tooDeep;
+      return { ok: true, value: parsed, bytes: json.length };
     }
     default:
       return { ok: false, message: `a ${typeof value} is not a JSON value` };

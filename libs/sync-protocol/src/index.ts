@@ -17,6 +17,7 @@ export {
 export type { DeleteOp, Op, OpType, Operation, SetOp, Strategy } from './operation.js';
 /** The strategy table itself, for the contracts built on this protocol (names and one-line summaries). */
 export { STRATEGIES, STRATEGY_SUMMARIES } from '@meshcache/cache-core';
+export { CacheValueSchema, MAX_VALUE_DEPTH, nestsDeeperThan } from './value-depth.js';
 export { NodeSnapshotSchema, SnapshotEntrySchema, StampSchema, StrategyStateSchema, TombstoneSchema } from './snapshot.js';
 export type { NodeSnapshot, NodeSnapshotInput, SnapshotEntry, Stamp, StrategyState, Tombstone } from './snapshot.js';
 export {

@@ -3,6 +3,7 @@ import { HlcSchema, NodeIdSchema, OriginSchema } from './hlc.js';
 import { CacheKeySchema, OperationSchema, StrategySchema } from './operation.js';
 import { SnapshotEntrySchema, StampSchema, StrategyStateSchema, TombstoneSchema } from './snapshot.js';
 import { FoldedIncarnationsSchema, VersionVectorSchema } from './version-vector.js';
+import { CacheValueSchema } from './value-depth.js';
 
 const PeerUrlSchema = z.string().max(2048).regex(/^https?:\/\/\S+$/, 'peer url must be http(s)://host:port');
 
@@ -102,7 +103,7 @@ const Count = z.number().int().nonnegative();
  * (`originIndex` into the chunk's `origins`, `expiresAt` 0 for none). Snapshots are the largest
  * thing nodes send; tuples halve their size and parse time compared with objects.
  */
-export const PackedEntrySchema = z.tuple([CacheKeySchema, z.unknown(), Count, Count, Count, z.number().int().positive(), Count]);
+export const PackedEntrySchema = z.tuple([CacheKeySchema, CacheValueSchema, Count, Count, Count, z.number().int().positive(), Count]);
 export type PackedEntry = z.infer<typeof PackedEntrySchema>;
 /** A tombstone in compact form: `[key, originIndex, wall, logical, seq]`. */
 export const PackedTombstoneSchema = z.tuple([CacheKeySchema, Count, Count, Count, z.number().int().positive()]);

@@ -1,6 +1,7 @@
 import { STRATEGIES } from '@meshcache/cache-core';
 import { z } from 'zod';
 import { HlcSchema, OriginSchema } from './hlc.js';
+import { CacheValueSchema } from './value-depth.js';
 
 export const CacheKeySchema = z.string().max(65_536);
 /** Eviction strategies by their engine names, from cache-core's one table. */
@@ -10,7 +11,7 @@ export type Strategy = z.infer<typeof StrategySchema>;
 export const SetOpSchema = z.object({
   type: z.literal('set'),
   key: CacheKeySchema,
-  value: z.unknown(),
+  value: CacheValueSchema,
   /** Time to live from `hlc.wall`: every node computes the same absolute expiry. */
   ttlMs: z.number().int().positive().optional(),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HlcSchema, NodeIdSchema, OriginSchema } from './hlc.js';
 import { CacheKeySchema, StrategySchema } from './operation.js';
+import { CacheValueSchema } from './value-depth.js';
 import { FoldedIncarnationsSchema, VersionVectorSchema } from './version-vector.js';
 
 /** Identifies the operation that produced a piece of state: its timestamp and sequence number. */
@@ -9,7 +10,7 @@ export type Stamp = z.infer<typeof StampSchema>;
 
 export const SnapshotEntrySchema = z.object({
   key: CacheKeySchema,
-  value: z.unknown(),
+  value: CacheValueSchema,
   hlc: HlcSchema,
   seq: z.number().int().positive(),
   /** Absolute expiry in ms since the epoch, as computed from the writing operation. */

@@ -117,6 +117,23 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     expect((await request(base, 'POST', '/api/cache', { raw: '[1,2]' })).status).toBe(400);
   });
 
+  it('refuses values nested deeper than 256 levels with 400 (they used to be stored and then crash the node that answered them), and serves 256', async () => {
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    for (const depth of [257, 4150, 100_000]) {
+      const r = await request(base, 'POST', '/api/cache', { raw: `{"key":"deep","value":${nested(depth)}}` });
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(r.body)).toMatch(/deeper than 256/);
+    }
+    const bulk = await request(base, 'POST', '/api/cache/bulk', { raw: `{"items":[{"key":"deep","value":${nested(4150)}},{"key":"ok","value":1}]}` });
+    expect(bulk.body).toMatchObject({ successCount: 1, totalCount: 2, failed: [{ index: 0, key: 'deep', message: expect.stringMatching(/deeper than 256/) }] });
+    expect((await request(base, 'GET', '/api/cache/deep')).status).toBe(404);
+    const kept = await request(base, 'POST', '/api/cache', { raw: `{"key":"deep","value":${nested(256)}}` });
+    expect(kept.status).toBe(200);
+    const got = await request(base, 'GET', '/api/cache/deep');
+    expect(got.status).toBe(200);
+    expect(JSON.stringify((got.body as { value: { value: unknown } }).value.value)).toBe(nested(256));
+  });
+
   it('POST /api/cache/bulk applies good items and reports bad ones', async () => {
     const r = await request(base, 'POST', '/api/cache/bulk', {
       body: { items: [{ key: 'a', value: 1 }, { key: 'b' }, 'junk', { key: 'c', value: [1], ttlMs: 1000 }, { key: 7, value: 1 }] },
