@@ -75,7 +75,9 @@ describe('loadConfig', () => {
       expect(loadConfig([], { DATA_DIR: join(dir, 'data') }).nodeId).toBe(first);
       expect(loadConfig([], { DATA_DIR: join(dir, 'data'), NODE_ID: 'given' }).nodeId).toBe('given');
       writeFileSync(join(dir, 'data', 'node-id'), 'not a valid id!\n');
-      expect(() => loadConfig([], { DATA_DIR: join(dir, 'data') })).toThrow(/NODE_ID \(--node-id\): .*node-id does not hold a node id/);
+      expect(() => loadConfig([], { DATA_DIR: join(dir, 'data') })).toThrow(/DATA_DIR \(--data-dir\): .*node-id does not hold a node id.*set NODE_ID/);
+      // DATA_DIR is a file: the error names DATA_DIR, not NODE_ID.
+      expect(() => loadConfig([], { DATA_DIR: join(dir, 'data', 'node-id') })).toThrow(/DATA_DIR \(--data-dir\): cannot read .*ENOTDIR/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

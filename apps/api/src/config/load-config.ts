@@ -67,6 +67,7 @@ export const loadConfig = (argv: readonly string[], env: NodeJS.ProcessEnv): Res
   if (problems.length > 0) throw invalid(problems);
   if (config.nodeId !== undefined) return { ...config, nodeId: config.nodeId };
   const generated = defaultNodeId(config.dataDir);
-  if (!generated.ok) throw invalid([`NODE_ID (--node-id): ${generated.message}`]);
+  // The id file is DATA_DIR's: a DATA_DIR that is a file or unreadable is named as such.
+  if (!generated.ok) throw invalid([`DATA_DIR (--data-dir): ${generated.message}`]);
   return { ...config, nodeId: generated.nodeId };
 };

@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { claimDataDir, type DataDirClaim } from './data-dir-lock.js';
 import { DiskProbe, type DiskState } from './disk-probe.js';
 import { jsonChunks, restingSlicing } from './json-chunks.js';
 import { OpLogWriter, type DiskFault, type DurableListener, type FsyncPolicy, type LogFileIo } from './op-log-writer.js';
@@ -22,11 +23,15 @@ export interface DiskStoreOptions {
   readonly logIo?: LogFileIo;
   /** Hears how much of which log each completed fsync made durable (FSYNC_TRACE_FILE). */
   readonly onDurable?: DurableListener;
+  /** Claim the directory (see claimDataDir) from `load` until `close`: the server's stores do. */
+  readonly exclusive?: boolean;
 }
 
 export interface RestoredState {
   /** The node snapshot as it was handed to {@link DiskStore.start}, or undefined on first start. */
   readonly snapshot: unknown;
+  /** The file `snapshot` came from (`snapshot.json` or `snapshot.prev.json`). */
+  readonly snapshotFile?: string;
   /** Operations logged after that snapshot, oldest first. */
   readonly ops: unknown[];
   readonly warnings: string[];
@@ -106,6 +111,7 @@ export class DiskStore {
   private readonly slicing = restingSlicing(() => !this.closing);
   private takeSnapshot: (() => unknown) | undefined;
   private readonly probe: DiskProbe;
+  private claim: DataDirClaim | undefined;
 
   constructor(private readonly options: DiskStoreOptions) {
     this.probe = new DiskProbe(options.dir, options.probeIntervalMs ?? 1000, () => this.reopen(), (state) => this.diskStateChanged(state));
@@ -131,10 +137,31 @@ export class DiskStore {
    * one, throws {@link CorruptDataError} unless `discardCorruptData` is set.
    */
   async load(): Promise<RestoredState> {
+    if (this.options.exclusive) {
+      const claim = await claimDataDir(this.options.dir);
+      if (claim.held) this.claim = claim;
+      else this.options.warn(`DATA_DIR is not guarded against a second node using it at once: ${claim.reason}`);
+    }
+    try {
+      return await this.read();
+    } catch (error) {
+      await this.releaseClaim();
+      throw error;
+    }
+  }
+
+  private async releaseClaim(): Promise<void> {
+    const claim = this.claim;
+    this.claim = undefined;
+    if (claim?.held) await claim.release();
+  }
+
+  private async read(): Promise<RestoredState> {
     const { dir } = this.options;
     await mkdir(dir, { recursive: true });
     const warnings: string[] = [];
     let chosen: SnapshotEnvelope | undefined;
+    let chosenFile: string | undefined;
     const damaged: { name: string; reason: string }[] = [];
     for (const name of [NEWEST, PREVIOUS]) {
       const read = await readSnapshotFile(join(dir, name));
@@ -149,6 +176,7 @@ export class DiskStore {
       else this.previous = envelope.generation;
       if (chosen === undefined) {
         chosen = envelope;
+        chosenFile = name;
         if (name === PREVIOUS) warnings.push(`restoring from ${PREVIOUS} (generation ${envelope.generation}) and the logs since it`);
       }
     }
@@ -183,7 +211,19 @@ export class DiskStore {
     this.generation = Math.max(fromGeneration, this.newest ?? 0, this.previous ?? 0, generations.at(-1) ?? 0);
     this.lastSnapshotAt = chosen?.takenAt ?? null;
     for (const w of warnings) this.options.warn(w);
-    return { snapshot: chosen?.snapshot, ops, warnings };
+    return { snapshot: chosen?.snapshot, ...(chosenFile === undefined ? {} : { snapshotFile: chosenFile }), ops, warnings };
+  }
+
+  /**
+   * Moves a snapshot the node could not restore aside (`<name>.rejected-<time>`, never deleted),
+   * before any new snapshot could replace it.
+   */
+  async setAside(name: string): Promise<void> {
+    const aside = `${name}.rejected-${Date.now()}`;
+    await rename(join(this.options.dir, name), join(this.options.dir, aside));
+    if (name === NEWEST) this.newest = undefined;
+    else if (name === PREVIOUS) this.previous = undefined;
+    this.options.warn(`${name} moved aside to ${aside}`);
   }
 
   /**
@@ -303,6 +343,7 @@ export class DiskStore {
     this.writer?.close();
     this.writer = undefined;
     this.takeSnapshot = undefined;
+    await this.releaseClaim();
   }
 
   private snapshotInBackground(): void {

@@ -53,9 +53,17 @@ export const openPersistence = async (
     warn,
     onDiskState,
     onDurable: config.fsyncTraceFile === undefined ? undefined : fsyncTrace(config.fsyncTraceFile),
+    exclusive: true,
   });
   const restored = await store.load();
-  const outcome = restoreNode(node, restored.snapshot, restored.ops, warn);
+  let outcome: ReturnType<typeof restoreNode>;
+  try {
+    outcome = restoreNode(node, restored, warn, config.discardCorruptData);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  if (outcome.ignoredSnapshot && restored.snapshotFile !== undefined) await store.setAside(restored.snapshotFile);
   logger.info({ keys: node.cache.size, replayedOps: outcome.applied }, 'restored from disk');
   node.setJournal((op) => {
     const logged = store.append(op);

@@ -1,4 +1,5 @@
 import { ReplicaNode } from '@meshcache/sync-node';
+import { CorruptDataError } from './disk-store.js';
 import { restoreNode } from './restore-node.js';
 
 const makeNode = (nodeId: string) => new ReplicaNode({ nodeId, cache: { capacity: 100, strategy: 'lru' }, clusterSecret: 'restore-test-secret' });
@@ -17,24 +18,38 @@ describe('restoreNode', () => {
     const target = makeNode('a');
     nodes.push(source, target);
     const warnings: string[] = [];
-    expect(restoreNode(target, JSON.parse(JSON.stringify(snapshot)), JSON.parse(JSON.stringify(ops)), (m) => warnings.push(m))).toEqual({ applied: 1, skipped: 0 });
+    expect(restoreNode(target, { snapshot: JSON.parse(JSON.stringify(snapshot)), ops: JSON.parse(JSON.stringify(ops)) }, (m) => warnings.push(m))).toEqual({ applied: 1, skipped: 0, ignoredSnapshot: false });
     expect(target.get('before')?.value).toBe(1);
     expect(target.get('after')?.value).toBe(2);
     expect(warnings).toEqual([]);
   });
 
-  it('falls back to the operations when the engine rejects the snapshot, and counts bad operations', () => {
+  it("refuses another node's snapshot (a NODE_ID that changed), naming the id it belongs to: started without it, the node's next snapshots replaced it", () => {
+    const source = makeNode('b');
+    source.set('k', 'v');
+    const snapshot = JSON.parse(JSON.stringify(source.snapshot())) as unknown;
+    const target = makeNode('renamed');
+    nodes.push(source, target);
+    const restore = () => restoreNode(target, { snapshot, snapshotFile: 'snapshot.prev.json', ops: [] }, () => undefined);
+    expect(restore).toThrow(CorruptDataError);
+    expect(restore).toThrow(/snapshot.prev.json cannot be restored: snapshot belongs to node b, not renamed[\s\S]*NODE_ID=b[\s\S]*--discard-corrupt-data/);
+    expect(target.cache.size).toBe(0);
+  });
+
+  it('refuses a snapshot the engine rejects, unless told to discard it: then restores the operations, counting bad ones', () => {
     const source = makeNode('b');
     const ops: unknown[] = [];
     source.on('op', (op) => ops.push(op));
     source.set('k', 'v');
     const target = makeNode('c');
     nodes.push(source, target);
+    const restored = { snapshot: { format: 1, nodeId: 'c', garbage: true }, snapshotFile: 'snapshot.json', ops: [...ops, { not: 'an op' }] };
+    expect(() => restoreNode(target, restored, () => undefined)).toThrow(/snapshot.json cannot be restored: snapshot does not match the schema[\s\S]*backup/);
     const warnings: string[] = [];
-    const outcome = restoreNode(target, { format: 1, nodeId: 'b', garbage: true }, [...ops, { not: 'an op' }], (m) => warnings.push(m));
-    expect(outcome).toEqual({ applied: 1, skipped: 1 });
+    const outcome = restoreNode(target, restored, (m) => warnings.push(m), true);
+    expect(outcome).toEqual({ applied: 1, skipped: 1, ignoredSnapshot: true });
     expect(target.get('k')?.value).toBe('v');
-    expect(warnings[0]).toMatch(/snapshot.json ignored/);
+    expect(warnings[0]).toMatch(/snapshot.json not restored \(--discard-corrupt-data\)/);
     expect(warnings[1]).toMatch(/1 logged operation/);
   });
 });

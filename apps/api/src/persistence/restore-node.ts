@@ -1,22 +1,43 @@
 import { SyncError, type ReplicaNode } from '@meshcache/sync-node';
+import { CorruptDataError, type RestoredState } from './disk-store.js';
 
 type Snapshot = Parameters<ReplicaNode['restore']>[0];
 type Ops = Parameters<ReplicaNode['restore']>[1];
 
 /**
- * Loads what the disk held into a fresh node. A snapshot the engine rejects (wrong node, wrong
- * shape) costs its content, not the start: the node comes up from the logged operations and
- * its peers, with a warning. Operations that fail validation are skipped and counted.
+ * Loads what the disk held into a fresh node. A snapshot that passed its checksum but that the
+ * engine rejects (another node's, from a NODE_ID that changed; a shape this build does not read)
+ * stops the start with CorruptDataError: started without it, the node's first snapshot would
+ * replace it and its data would be gone for good (it used to be ignored with a warning). With
+ * `discardCorruptData` the node comes up from the logged operations and its peers, with a
+ * warning, and `ignoredSnapshot` tells the caller to move the file aside. Operations that fail
+ * validation are skipped and counted.
  */
-export const restoreNode = (node: ReplicaNode, snapshot: unknown, ops: unknown[], warn: (message: string) => void): { applied: number; skipped: number } => {
+export const restoreNode = (
+  node: ReplicaNode,
+  restored: Pick<RestoredState, 'snapshot' | 'snapshotFile' | 'ops'>,
+  warn: (message: string) => void,
+  discardCorruptData = false,
+): { applied: number; skipped: number; ignoredSnapshot: boolean } => {
   let outcome: { applied: number; skipped: number };
+  let ignoredSnapshot = false;
+  const file = restored.snapshotFile ?? 'the snapshot';
   try {
-    outcome = node.restore(snapshot as Snapshot, ops as Ops);
+    outcome = node.restore(restored.snapshot as Snapshot, restored.ops as Ops);
   } catch (error) {
     if (!(error instanceof SyncError) || error.code !== 'INVALID_SNAPSHOT') throw error;
-    warn(`snapshot.json ignored: ${error.message}; restoring from the operation log only`);
-    outcome = node.restore(undefined, ops as Ops);
+    const foreign = /^snapshot belongs to node (\S+),/.exec(error.message)?.[1];
+    if (!discardCorruptData) {
+      const remedy =
+        foreign === undefined
+          ? 'Restore DATA_DIR from a backup or run the build that wrote it'
+          : `This DATA_DIR holds node ${foreign}'s data: start this node with NODE_ID=${foreign} (or without NODE_ID, which reads DATA_DIR/node-id), or give NODE_ID ${node.nodeId} a DATA_DIR of its own`;
+      throw new CorruptDataError(`${file} cannot be restored: ${error.message}. Nothing was changed. ${remedy}, or start with --discard-corrupt-data (DISCARD_CORRUPT_DATA=true) to start without it and let peers fill in the rest.`);
+    }
+    warn(`${file} not restored (--discard-corrupt-data): ${error.message}; restoring from the operation log only`);
+    outcome = node.restore(undefined, restored.ops as Ops);
+    ignoredSnapshot = true;
   }
   if (outcome.skipped > 0) warn(`${outcome.skipped} logged operation(s) failed validation and were skipped`);
-  return outcome;
+  return { ...outcome, ignoredSnapshot };
 };
