@@ -112,6 +112,11 @@ export class Membership {
     return out;
   }
 
+  /** The address known for `nodeId`, if any. */
+  urlOf(nodeId: string): string | undefined {
+    return this.knownUrls.get(nodeId);
+  }
+
   /** The link of the peer whose address is `url`, if one is known. */
   linkAt(url: string): PeerLink | undefined {
     for (const [nodeId, known] of this.knownUrls) if (known === url) return this.links.get(nodeId);

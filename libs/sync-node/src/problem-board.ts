@@ -58,6 +58,17 @@ export class ProblemBoard<C extends string> {
     return undefined;
   }
 
+  /**
+   * Raises the problem unless one with this code and peer is up already, which is kept with its
+   * message and counts as raised now: a cause that two sources report in their own words (a
+   * link down, a redial refused) logs a change only when it starts.
+   */
+  confirm(code: C, message: string, peer?: string): void {
+    const key = keyOf(code, peer);
+    if (this.current.has(key)) this.confirmed.set(key, this.now());
+    else this.raise(code, message, peer);
+  }
+
   /** Clears the problems with `code` not raised again since `cutoff`. */
   clearStale(code: C, cutoff: number): void {
     for (const [key, p] of [...this.current]) if (p.code === code && (this.confirmed.get(key) ?? 0) < cutoff) this.clear(p.code, p.peer);

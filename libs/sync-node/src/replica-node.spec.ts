@@ -370,6 +370,30 @@ describe('ReplicaNode', () => {
     expect(seen).toContain('b:suspect');
   });
 
+  it('says a peer that was linked is unreachable as soon as it is down, whichever side dialed, for as long as it is, and no more once it is back', () => {
+    const { nodes, run, net } = memoryCluster(['a', 'b'], { suspectAfterMs: 300, downAfterMs: 1000 });
+    const [a, b] = nodes;
+    run(100);
+    expect(a.problems()).toEqual([]);
+    // A stopped peer: its socket stays open, so no dial fails; only the silence tells.
+    net.partition([['a'], ['b']]);
+    run(600);
+    expect(a.nodes()[0].state).toBe('suspect');
+    expect(a.problems()).toEqual([]);
+    run(1500);
+    expect(a.nodes()[0].state).toBe('down');
+    expect(a.problems()).toEqual([expect.objectContaining({ code: 'peer-unreachable', message: expect.stringMatching(/^peer b is down: nothing heard from it since /) })]);
+    expect(b.problems()).toEqual([expect.objectContaining({ code: 'peer-unreachable', message: expect.stringMatching(/^peer a is down/) })]);
+    expect(a.nodes()[0].problem).toMatchObject({ code: 'peer-unreachable' });
+    // Still down long after a stale problem would have been cleared (3 x downAfterMs).
+    run(10_000);
+    expect(a.problems()).toHaveLength(1);
+    net.heal();
+    run(3000);
+    expect(a.nodes()[0].state).toBe('up');
+    expect([a.problems(), b.problems()]).toEqual([[], []]);
+  });
+
   it('says how far behind each peer is, also while it is down, and how far a snapshot to it got', () => {
     const { nodes, run, net, sched } = memoryCluster(['a', 'b', 'c'], { downAfterMs: 500, backlogSize: 5, snapshotChunkEntries: 10 });
     const [a, b] = nodes;

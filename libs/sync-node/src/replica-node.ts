@@ -494,6 +494,20 @@ export class ReplicaNode implements SessionHost {
     this.problemBoard.raise('peer-unreachable', `peer ${url} is unreachable: ${reason}`, url);
   }
 
+  /**
+   * A member this node was linked to and is not any more is unreachable, whichever side dialed:
+   * a failed redial says so only for peers this node dials, and only once a redial fails (the
+   * socket of a stopped peer accepts, so that took ~35 s). Confirmed every tick while it lasts,
+   * under the peer's address when known, so a failed redial's word for it is the same problem.
+   */
+  private confirmDownPeers(): void {
+    for (const link of this.members.links.values()) {
+      if (link.state !== 'down' || link.lastSeen === null) continue;
+      const since = new Date(link.lastSeen).toISOString();
+      this.problemBoard.confirm('peer-unreachable', `peer ${link.nodeId} is down: nothing heard from it since ${since}`, this.members.urlOf(link.nodeId) ?? link.nodeId);
+    }
+  }
+
   /** A link to the peer known at `url` is up, whichever side dialed it. */
   private linkedAt(url: string): boolean {
     return (this.members.linkAt(url)?.sessions.length ?? 0) > 0;
@@ -679,6 +693,7 @@ export class ReplicaNode implements SessionHost {
       // Linked, whichever side dialed: a failed dial of its address no longer says anything.
       this.problemBoard.clear('peer-unreachable', hello.url);
     }
+    this.problemBoard.clear('peer-unreachable', hello.nodeId);
     const restarted = link.sessionUp(session, hello, auth, this.now());
     // A live origin we folded (from a twin's view): list it again so its stream applies.
     this.vv.unfold(hello.origin);
@@ -984,6 +999,7 @@ export class ReplicaNode implements SessionHost {
       else if (silentFor > this.options.downAfterMs) session.close();
       else if (session.isUp && session.peer !== null) session.send(this.heartbeatFor(session.peer.nodeId));
     }
+    this.confirmDownPeers();
     // Refusals recur on every redial while their cause lasts; once they stop, so does the problem.
     for (const code of ['duplicate-node-id', 'peer-unreachable', 'peer-refused-secret', 'peer-refused-version'] as const) this.problemBoard.clearStale(code, now - 3 * this.options.downAfterMs);
     let changed = this.members.updateLiveness(now, this.options.suspectAfterMs);

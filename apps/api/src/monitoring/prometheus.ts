@@ -23,6 +23,8 @@ export interface PrometheusSource {
     backlogSize: number;
     backlogBytes: number;
     repairs?: SyncStats['repairs'];
+    /** Each known peer: its id, state and how many of this node's operations it has not acknowledged. */
+    nodeList: readonly { id: string; state: string; lag: number }[];
   };
 }
 
@@ -84,7 +86,20 @@ export const createPrometheus = (source: PrometheusSource, nodeId: string): Http
   gauge('meshcache_cache_size', 'Entries in the cache', () => source.cache().size);
   gauge('meshcache_cache_capacity', 'Most entries the cache holds', () => source.cache().capacity);
   gauge('meshcache_cache_bytes', 'Bytes accounted by the cache (0 without a byte limit)', () => source.cache().bytes);
-  gauge('meshcache_replication_lag_ops', "Largest count of this node's operations a peer has not acknowledged", () => source.sync().lag);
+  gauge('meshcache_replication_lag_ops', "Largest count of this node's operations a connected peer has not acknowledged (a down peer: meshcache_peer_lag_ops and the /health problem peer-unreachable)", () => source.sync().lag);
+  // Per peer, down ones included: the largest figure above leaves a down peer out (its count only
+  // grows, and it is a /health problem of its own), so an alert on it alone cleared just when the
+  // peer went down.
+  new Gauge({
+    name: 'meshcache_peer_lag_ops',
+    help: "Count of this node's operations each known peer has not acknowledged, by peer and state (up, suspect, down)",
+    labelNames: ['peer', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const peer of source.sync().nodeList) this.set({ peer: peer.id, state: peer.state }, peer.lag);
+    },
+  });
   mirrorCounter('meshcache_sync_full_total', 'Full (snapshot) synchronizations', () => source.sync().fullSyncs);
   mirrorCounter('meshcache_sync_partial_total', 'Partial (backlog) synchronizations', () => source.sync().partialSyncs);
   // Repairs this node sent, by kind: what healing a fault cost (a snapshot where the backlog reached back is a defect).

@@ -112,6 +112,9 @@ const metric = async (url: string, name: string) => {
     expect(await metric(node.url, 'meshcache_disk_writable')).toBe(0);
     const health = (await (await fetch(`${node.url}/health`)).json()) as { status: string; problems: { code: string }[] };
     expect(health).toMatchObject({ status: 'degraded', problems: [expect.objectContaining({ code: 'disk-read-only' })] });
+    // Replication's own status says it too: the node refuses its peers' streams meanwhile.
+    const syncProblems = async () => ((await (await fetch(`${node.url}/api/sync/status`)).json()) as { problems: { code: string }[] }).problems;
+    expect(await syncProblems()).toEqual([expect.objectContaining({ code: 'disk-read-only' })]);
     expect(node.output.join('')).toMatch(/ENOSPC[\s\S]*read-only/);
     expect(node.child.exitCode).toBeNull();
 
@@ -124,6 +127,7 @@ const metric = async (url: string, name: string) => {
     await eventually(async () => (await valueAt(peer.url, 'after')) === 'recovered', 'peer has the write made after recovery');
     for (const key of [...refused, 'bulk-refused']) expect(await valueAt(peer.url, key)).toBeUndefined();
     expect(((await (await fetch(`${node.url}/health`)).json()) as { problems: { code: string }[] }).problems).toEqual([]);
+    expect(await syncProblems()).toEqual([]);
 
     // The peer goes too, so only the disk can bring the writes back.
     peer.child.kill('SIGKILL');

@@ -1,5 +1,5 @@
 import { peerToNodeInfo, strategyLabel } from '@meshcache/api-contract';
-import type { CacheMetrics, MetricsResponse, NodeInfo, NodeListUpdateEvent, ServerStats } from '@meshcache/api-contract';
+import type { CacheMetrics, MetricsResponse, NodeInfo, NodeListUpdateEvent, ServerStats, SyncStatusResponse } from '@meshcache/api-contract';
 import type { ReplicaNode } from '@meshcache/sync-node';
 import type { ServerContext } from '../server/context.js';
 
@@ -37,6 +37,9 @@ export const serverStats = (ctx: ServerContext): ServerStats => {
     persistence: ctx.persistence.store?.status() ?? null,
   };
 };
+
+/** `GET /api/sync/status`: the engine's figures with every `/health` problem (see syncStatusResponseSchema). */
+export const syncStatusView = (ctx: ServerContext): SyncStatusResponse => ({ ...ctx.node.stats(), problems: ctx.problems.list() });
 
 export const metricsView = (ctx: ServerContext): MetricsResponse => ({
   cache: cacheMetrics(ctx.node),

@@ -1,8 +1,14 @@
 import { ForceSyncResultSchema, SyncEventSchema } from '@meshcache/sync-protocol';
 import { z } from 'zod';
+import { healthProblemSchema } from './health.js';
 import { syncStatsSchema } from './metrics.js';
 
-export const syncStatusResponseSchema = syncStatsSchema;
+/**
+ * The engine's figures, with every problem `/health` lists: the server's own too, such as
+ * `disk-read-only` (a node whose journal refuses writes refuses its peers' streams as well, so
+ * it is a replication problem; status said "no problems" while /health said read-only).
+ */
+export const syncStatusResponseSchema = syncStatsSchema.extend({ problems: z.array(healthProblemSchema) });
 export type SyncStatusResponse = z.infer<typeof syncStatusResponseSchema>;
 
 /** With `enabled` the toggle sets that state; without it the state flips (seed behaviour). */

@@ -1,7 +1,7 @@
 import { routes, enginePolicy } from '@meshcache/api-contract';
 import type { Router } from 'express';
 import type { ServerContext } from '../../server/context.js';
-import { metricsView } from '../../views/metrics-views.js';
+import { metricsView, syncStatusView } from '../../views/metrics-views.js';
 import { bindRoute } from '../bind-route.js';
 import { refusedWriteReply } from '../item-replies.js';
 
@@ -17,7 +17,7 @@ export const mountControlRoutes = (router: Router, ctx: ServerContext): void => 
 
   bindRoute(router, auth, routes.metrics, () => ({ body: metricsView(ctx) }));
 
-  bindRoute(router, auth, routes.syncStatus, () => ({ body: node.stats() }));
+  bindRoute(router, auth, routes.syncStatus, () => ({ body: syncStatusView(ctx) }));
 
   bindRoute(router, auth, routes.toggleSync, ({ body }) => {
     node.setSyncEnabled(body.enabled ?? !node.syncEnabled);
