@@ -24,6 +24,23 @@ describe('restoreNode', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('says when the data does not fit CACHE_CAPACITY (evicted at restore) and when its strategy overrules CACHE_STRATEGY', () => {
+    const source = new ReplicaNode({ nodeId: 'f', cache: { capacity: 100, strategy: 'lfu' }, clusterSecret: 'restore-test-secret' });
+    for (let i = 0; i < 30; i++) source.set(`k${i}`, i);
+    source.setStrategy('lfu');
+    const snapshot = JSON.parse(JSON.stringify(source.snapshot())) as unknown;
+    const target = new ReplicaNode({ nodeId: 'f', cache: { capacity: 10, strategy: 'tinylfu' }, clusterSecret: 'restore-test-secret' });
+    nodes.push(source, target);
+    const warnings: string[] = [];
+    restoreNode(target, { snapshot, ops: [] }, (m) => warnings.push(m));
+    expect(target.cache.size).toBe(10);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^20 entries of DATA_DIR did not fit the cache \(CACHE_CAPACITY 10/),
+      expect.stringMatching(/^CACHE_STRATEGY \(TINYLFU\) not applied: DATA_DIR's data runs LFU/),
+    ]);
+    // A restore that fits says nothing (the first test).
+  });
+
   it("refuses another node's snapshot (a NODE_ID that changed), naming the id it belongs to: started without it, the node's next snapshots replaced it", () => {
     const source = makeNode('b');
     source.set('k', 'v');

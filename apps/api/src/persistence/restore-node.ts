@@ -1,3 +1,4 @@
+import { strategyLabel } from '@meshcache/api-contract';
 import { SyncError, type ReplicaNode } from '@meshcache/sync-node';
 import { CorruptDataError, type RestoredState } from './disk-store.js';
 
@@ -21,6 +22,8 @@ export const restoreNode = (
 ): { applied: number; skipped: number; ignoredSnapshot: boolean } => {
   let outcome: { applied: number; skipped: number };
   let ignoredSnapshot = false;
+  const configured = node.cache.strategy;
+  const evictedBefore = node.cache.stats().evictions;
   const file = restored.snapshotFile ?? 'the snapshot';
   try {
     outcome = node.restore(restored.snapshot as Snapshot, restored.ops as Ops);
@@ -39,5 +42,22 @@ export const restoreNode = (
     ignoredSnapshot = true;
   }
   if (outcome.skipped > 0) warn(`${outcome.skipped} logged operation(s) failed validation and were skipped`);
+  warnMisfit(node, configured, node.cache.stats().evictions - evictedBefore, warn);
   return { ...outcome, ignoredSnapshot };
+};
+
+/**
+ * Settings that do not match the data are obeyed or overruled, but never silently: a smaller
+ * CACHE_CAPACITY (or byte budget) evicts at restore what no longer fits, for good once the next
+ * snapshot is written, and the strategy is the cluster's replicated choice, not CACHE_STRATEGY.
+ */
+const warnMisfit = (node: ReplicaNode, configured: ReplicaNode['cache']['strategy'], evicted: number, warn: (message: string) => void): void => {
+  if (evicted > 0) {
+    warn(
+      `${evicted} entr${evicted === 1 ? 'y' : 'ies'} of DATA_DIR did not fit the cache (CACHE_CAPACITY ${node.cache.capacity}, or CACHE_MAX_BYTES) and ${evicted === 1 ? 'was' : 'were'} evicted at restore, least valuable first; the next snapshot makes that final (stop the node and raise the limit to keep them)`,
+    );
+  }
+  if (node.cache.strategy !== configured) {
+    warn(`CACHE_STRATEGY (${strategyLabel(configured)}) not applied: DATA_DIR's data runs ${strategyLabel(node.cache.strategy)}, the strategy the cluster last chose; POST /api/strategy changes it on every node`);
+  }
 };
