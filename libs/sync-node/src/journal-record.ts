@@ -28,6 +28,8 @@ export interface DecodedLog {
   readonly records: unknown[];
   /** Human-readable problems: corrupt lines skipped, a torn tail ignored. */
   readonly warnings: string[];
+  /** Complete lines that failed to decode (a torn tail, which a crash leaves, is not counted). */
+  readonly corrupt: number;
 }
 
 /** Decodes a whole log; bad records are skipped with a warning so one bad line never loses the rest. */
@@ -43,6 +45,7 @@ export const decodeLog = (text: string, fileName: string): DecodedLog => {
     if (decoded.ok) records.push(decoded.value);
     else warnings.push(`${fileName}:${index + 1}: ${decoded.reason}, record skipped`);
   });
+  const corrupt = warnings.length;
   if (tail) warnings.push(`${fileName}: torn record at end of log (${tail.length} bytes) ignored`);
-  return { records, warnings };
+  return { records, warnings, corrupt };
 };

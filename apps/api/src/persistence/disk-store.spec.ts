@@ -76,6 +76,32 @@ describe('DiskStore', () => {
     expect(warnings.join()).toMatch(/torn record/);
   });
 
+  it('skips a damaged record in the middle of a log, and keeps a copy of that log the next snapshot cannot delete', async () => {
+    const dir = freshDir();
+    const store = new DiskStore(options(dir));
+    await store.load();
+    await store.start(() => ({ gen: 'a' }));
+    for (let i = 0; i < 3; i++) store.append({ op: i });
+    // A crash: no final snapshot, the log is what is left.
+    await store.flush();
+    const log = readdirSync(dir).filter((f) => /^ops-\d+\.log$/.test(f)).sort().at(-1)!;
+    const lines = readFileSync(join(dir, log), 'utf8').split('\n');
+    lines[1] = lines[1].replace('"op":1', '"op":7');
+    writeFileSync(join(dir, log), lines.join('\n'));
+    const warnings: string[] = [];
+    const reopened = new DiskStore(options(dir, warnings));
+    const restored = await reopened.load();
+    expect(restored.ops).toEqual([{ op: 0 }, { op: 2 }]);
+    expect(warnings.join('\n')).toMatch(/checksum mismatch, record skipped[\s\S]*1 damaged record\(s\) skipped; the log is kept as ops-\d+\.log\.corrupt-/);
+    await reopened.start(() => ({ gen: 'b' }));
+    await reopened.snapshot();
+    await reopened.close();
+    const kept = readdirSync(dir).filter((f) => f.includes('.log.corrupt-'));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(dir, kept[0]), 'utf8')).toBe(lines.join('\n'));
+    expect(readdirSync(dir)).not.toContain(log);
+  });
+
   it('refuses to start from damaged snapshots with nothing to fall back on, every time, until told to discard them; never overwrites them', async () => {
     const dir = freshDir();
     writeFileSync(join(dir, 'snapshot.json'), '{"format":1,"gen');

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { claimDataDir, type DataDirClaim } from './data-dir-lock.js';
 import { DiskProbe, type DiskState } from './disk-probe.js';
@@ -207,6 +207,13 @@ export class DiskStore {
       const decoded = decodeLog(await readFile(join(dir, logName(generation)), 'utf8'), logName(generation));
       ops.push(...decoded.records);
       warnings.push(...decoded.warnings);
+      // The next snapshot deletes this log: a copy keeps what the damaged lines held for whoever
+      // looks into it (a record lost in the middle of a log is not what a crash leaves).
+      if (decoded.corrupt > 0) {
+        const copy = `${logName(generation)}.corrupt-${Date.now()}`;
+        await copyFile(join(dir, logName(generation)), join(dir, copy));
+        warnings.push(`${logName(generation)}: ${decoded.corrupt} damaged record(s) skipped; the log is kept as ${copy}`);
+      }
     }
     this.generation = Math.max(fromGeneration, this.newest ?? 0, this.previous ?? 0, generations.at(-1) ?? 0);
     this.lastSnapshotAt = chosen?.takenAt ?? null;
