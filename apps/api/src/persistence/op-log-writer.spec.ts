@@ -33,7 +33,7 @@ describe('OpLogWriter', () => {
     expect(writer.append({ n: 1 })).toEqual({ ok: true });
     writer.append({ key: '__proto__', value: 'line\nbreak' });
     // Read while still open: what a kill -9 at this point would leave behind.
-    expect(decodeLog(readFileSync(path, 'utf8'), policy)).toEqual({ records: [{ n: 1 }, { key: '__proto__', value: 'line\nbreak' }], warnings: [] });
+    expect(decodeLog(readFileSync(path, 'utf8'), policy)).toEqual({ records: [{ n: 1 }, { key: '__proto__', value: 'line\nbreak' }], warnings: [], corrupt: 0 });
     expect(writer.count).toBe(2);
     writer.close();
     writer.close();
@@ -51,7 +51,7 @@ describe('OpLogWriter', () => {
     expect(writer.append({ n: 3 })).toEqual({ ok: true });
     writer.close();
     // Without the cut-back, record 3 would be glued to the torn half of record 2 and be lost with it.
-    expect(decodeLog(readFileSync(path, 'utf8'), 'full.log')).toEqual({ records: [{ n: 1 }, { n: 3 }], warnings: [] });
+    expect(decodeLog(readFileSync(path, 'utf8'), 'full.log')).toEqual({ records: [{ n: 1 }, { n: 3 }], warnings: [], corrupt: 0 });
   });
 
   it('flush() resolves once the records are fsynced, and reports a failing fsync', async () => {
