@@ -27,6 +27,21 @@ describe('createClient', () => {
     expect(calls[0].headers.authorization).toBe('Bearer t0k');
   });
 
+  it("refuses the keys '.' and '..' before sending anything: fetch turns them into path steps that reach another key", async () => {
+    const calls: Recorded[] = [];
+    const api = createClient({ baseUrl: 'http://h:1', fetch: fakeFetch(200, '{}', calls) });
+    for (const key of ['.', '..']) {
+      for (const r of [await api.getItem({ key }), await api.deleteItem({ key })]) {
+        expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('cannot travel in a URL path') } });
+      }
+    }
+    expect(calls).toEqual([]);
+    // Keys that merely contain dots travel as usual.
+    await api.getItem({ key: '...' });
+    await api.getItem({ key: 'a.b' });
+    expect(calls.map((c) => c.url)).toEqual(['http://h:1/api/cache/...', 'http://h:1/api/cache/a.b']);
+  });
+
   it('with writeTimeoutMs, sends X-Deadline-Ms on writes only and gives up with DEADLINE_EXCEEDED when no answer comes', async () => {
     const calls: Recorded[] = [];
     const ok = createClient({ baseUrl: 'http://h', writeTimeoutMs: 2000, fetch: fakeFetch(200, JSON.stringify({ success: true, message: 'ok', strategy: 'LFU' }), calls) });

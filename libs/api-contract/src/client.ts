@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { buildPath, routes, type RouteDefinition, type RouteInput, type RouteName, type RouteOutput, type Routes } from './routes.js';
+import { buildPath, dotSegmentMessage, isDotSegment, routes, type RouteDefinition, type RouteInput, type RouteName, type RouteOutput, type Routes } from './routes.js';
 import { DEADLINE_HEADER } from './schemas/deadline.js';
 import { errorBodySchema, errorCodeOfStatus, type ApiErrorCode, type ValidationIssue } from './schemas/errors.js';
 import { describeIssues, toValidationIssues } from './validation.js';
@@ -111,6 +111,8 @@ export const createClient = (options: ClientOptions): MeshcacheClient => {
       parts[part] = parsed.data as Record<string, unknown>;
     }
     const params = new Map(Object.entries(parts.params ?? {}).map(([k, v]) => [k, String(v)]));
+    const dotted = [...params.values()].find(isDotSegment);
+    if (dotted !== undefined) return fail('VALIDATION_FAILED', null, dotSegmentMessage(dotted));
     let url = baseUrl + buildPath(def.path, params);
     const query = Object.entries(parts.query ?? {}).filter(([, v]) => v !== undefined);
     if (query.length) url += '?' + query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');

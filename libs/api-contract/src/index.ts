@@ -7,7 +7,7 @@ export * from './schemas/sync.js';
 export * from './schemas/health.js';
 export * from './schemas/events.js';
 export * from './schemas/cluster.js';
-export { routes, buildPath, type HttpMethod, type RouteAccess, type RouteDefinition, type RouteInput, type RouteOutput, type RouteName, type Routes } from './routes.js';
+export { routes, buildPath, dotSegmentMessage, isDotSegment, type HttpMethod, type RouteAccess, type RouteDefinition, type RouteInput, type RouteOutput, type RouteName, type Routes } from './routes.js';
 export { createClient, type ApiResult, type ClientError, type ClientErrorCode, type AbortSignalLike, type ClientOptions, type FetchLike, type MeshcacheClient } from './client.js';
 export { generateOpenApi, type OpenApiOptions } from './openapi.js';
 export { toValidationIssues, describeIssues, validationErrorBody } from './validation.js';

@@ -186,6 +186,16 @@ export type RouteOutput<R extends RouteDefinition> = R['response'] extends z.Zod
     ? Record<string, unknown>
     : string;
 
+/**
+ * `.` and `..` (also as `%2E`) are path steps to every WHATWG URL parser (fetch, browsers): sent
+ * as a key they name another key, `GET /api/cache/.` reading and `DELETE` deleting the empty
+ * key. The server takes them from a raw request (`curl --path-as-is`), the Redis protocol too;
+ * a client built on fetch must refuse them.
+ */
+export const isDotSegment = (value: string): boolean => value === '.' || value === '..';
+export const dotSegmentMessage = (value: string): string =>
+  `the key ${JSON.stringify(value)} cannot travel in a URL path: fetch and browsers read it as a path step and would reach another key; use the Redis protocol, or a raw HTTP request (curl --path-as-is .../api/cache/${value === '.' ? '%2E' : '%2E%2E'})`;
+
 /** Fills `:name` segments of a route path, URL-encoding each value. */
 export const buildPath = (path: string, params: ReadonlyMap<string, string>): string =>
   path.replace(/:([A-Za-z]+)/g, (_m, name: string) => encodeURIComponent(params.get(name) ?? ''));
