@@ -117,6 +117,21 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     expect((await request(base, 'POST', '/api/cache', { raw: '[1,2]' })).status).toBe(400);
   });
 
+  it('refuses a body that is not UTF-8 on both paths, instead of storing U+FFFD in place of the bytes', async () => {
+    const bytes = (json: string) => Buffer.concat([Buffer.from(json.split('\u0000')[0]), Buffer.from([0xff]), Buffer.from(json.split('\u0000')[1])]);
+    // POST /api/cache takes the fast path; bulk goes through Express.
+    const one = await request(base, 'POST', '/api/cache', { raw: bytes('{"key":"inv\u0000","value":1}') });
+    const bulk = await request(base, 'POST', '/api/cache/bulk', { raw: bytes('{"items":[{"key":"inv\u0000","value":1}]}') });
+    for (const r of [one, bulk]) {
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ code: 'INVALID_JSON', message: expect.stringContaining('not UTF-8') });
+    }
+    expect((await request(base, 'GET', '/api/cache/inv%EF%BF%BD')).status).toBe(404);
+    // Text that is UTF-8 is stored as sent.
+    expect((await request(base, 'POST', '/api/cache', { raw: Buffer.from('{"key":"naïve 😀","value":1}') })).status).toBe(200);
+    expect((await request(base, 'GET', `/api/cache/${encodeURIComponent('naïve 😀')}`)).status).toBe(200);
+  });
+
   it('refuses values nested deeper than 256 levels with 400 (they used to be stored and then crash the node that answered them), and serves 256', async () => {
     const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
     for (const depth of [257, 4150, 100_000]) {

@@ -27,9 +27,9 @@ export interface JsonResponse {
 }
 
 /** fetch + JSON parse of whatever came back (text kept for non-JSON answers). */
-export const request = async (base: string, method: string, path: string, options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<JsonResponse> => {
+export const request = async (base: string, method: string, path: string, options: { body?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {}): Promise<JsonResponse> => {
   const headers: Record<string, string> = { ...options.headers };
-  let payload: string | undefined = options.raw;
+  let payload: string | Buffer | undefined = options.raw;
   if (options.body !== undefined) {
     payload = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../../server/context.js';
 import { accessLogLevel } from '../access-log.js';
 import { bearerToken } from '../auth.js';
+import { bodyText } from '../body-text.js';
 import { readItemReply, setItemReply } from '../item-replies.js';
 import { sendReply, type Reply } from '../json-response.js';
 import { API_SECURITY_HEADERS } from '../middleware/security.js';
@@ -103,7 +104,7 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
       if (aborted) return;
       let parsed: unknown;
       try {
-        parsed = JSON.parse(Buffer.concat(chunks, received).toString('utf8'));
+        parsed = JSON.parse(bodyText(Buffer.concat(chunks, received)));
       } catch (error) {
         return answer(invalidJsonReply(error), g.headers);
       }
