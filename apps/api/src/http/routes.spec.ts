@@ -98,6 +98,8 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     [{ value: 1 }, 'key'],
     [{ key: 5, value: 1 }, 'key'],
     [{ key: 'k'.repeat(1025), value: 1 }, 'key'],
+    // 513 code points but 1026 UTF-16 units: the limit counts units, as the Redis protocol does.
+    [{ key: '😀'.repeat(513), value: 1 }, 'key'],
     [{ key: 'k' }, 'value'],
     [{ key: 'k', value: 1, ttlMs: -1 }, 'ttlMs'],
     [{ key: 'k', value: 1, ttlMs: 1.5 }, 'ttlMs'],
@@ -428,6 +430,7 @@ describe('fast path and Express stack agree', () => {
     { key: 'b', value: 'v', ttlMs: 5000 },
     { key: 'a' },
     { key: 'x'.repeat(1025), value: 1 },
+    { key: '😀'.repeat(513), value: 1 },
     { key: 'a', value: 1, ttlMs: 0 },
     { key: 'a', value: 1, ttl: 60 },
     { key: 'a', value: 1, extra: true },

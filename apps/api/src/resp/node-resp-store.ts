@@ -29,7 +29,7 @@ const refusal = (result: WriteFailure): WriteRefusal => {
 };
 
 const keyTooLong = (key: string): WriteRefusal | undefined =>
-  key.length > MAX_KEY_LENGTH ? { ok: false, refusal: 'invalid', message: `key must be at most ${MAX_KEY_LENGTH} characters` } : undefined;
+  key.length > MAX_KEY_LENGTH ? { ok: false, refusal: 'invalid', message: `key must be at most ${MAX_KEY_LENGTH} characters (UTF-16 code units)` } : undefined;
 
 /**
  * The node's replicated cache as `@meshcache/resp` sees it: every write goes through the

@@ -12,8 +12,10 @@ export const MAX_TTL_MS = 10 * 365 * 24 * 60 * 60 * 1000;
  */
 export const cacheKeySchema = z
   .string()
-  .max(MAX_KEY_LENGTH, `key must be at most ${MAX_KEY_LENGTH} characters`)
-  .meta({ description: 'Cache key: any string up to 1024 characters' });
+  // Counted in UTF-16 units (`.length`) as the fast path and the Redis protocol count them: zod's
+  // `max` counts code points, so 513 emoji passed here and were refused over RESP.
+  .refine((key) => key.length <= MAX_KEY_LENGTH, `key must be at most ${MAX_KEY_LENGTH} characters (UTF-16 code units)`)
+  .meta({ description: 'Cache key: any string up to 1024 UTF-16 code units' });
 export type CacheKey = z.infer<typeof cacheKeySchema>;
 
 export type JsonValue = z.infer<ReturnType<typeof z.json>>;
