@@ -100,6 +100,8 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     [{ key: 'k'.repeat(1025), value: 1 }, 'key'],
     // 513 code points but 1026 UTF-16 units: the limit counts units, as the Redis protocol does.
     [{ key: '😀'.repeat(513), value: 1 }, 'key'],
+    [{ key: 'sur\ud800', value: 1 }, 'key'],
+    [{ key: '\udc00x', value: 1 }, 'key'],
     [{ key: 'k' }, 'value'],
     [{ key: 'k', value: 1, ttlMs: -1 }, 'ttlMs'],
     [{ key: 'k', value: 1, ttlMs: 1.5 }, 'ttlMs'],

@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 /** Longest key the server accepts, in UTF-16 code units. */
 export const MAX_KEY_LENGTH = 1024;
+/** A UTF-16 surrogate without its pair (a regex rather than `isWellFormed`, for older browsers). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Longest TTL accepted: ten years. */
 export const MAX_TTL_MS = 10 * 365 * 24 * 60 * 60 * 1000;
 
@@ -15,6 +17,9 @@ export const cacheKeySchema = z
   // Counted in UTF-16 units (`.length`) as the fast path and the Redis protocol count them: zod's
   // `max` counts code points, so 513 emoji passed here and were refused over RESP.
   .refine((key) => key.length <= MAX_KEY_LENGTH, `key must be at most ${MAX_KEY_LENGTH} characters (UTF-16 code units)`)
+  // A lone surrogate (`"\ud800"` in JSON) has no UTF-8 form: such a key could be listed but never
+  // read or deleted over the Redis protocol, nor addressed in a URL.
+  .refine((key) => !LONE_SURROGATE.test(key), 'key must be well-formed Unicode text (it holds a lone surrogate)')
   .meta({ description: 'Cache key: any string up to 1024 UTF-16 code units' });
 export type CacheKey = z.infer<typeof cacheKeySchema>;
 
