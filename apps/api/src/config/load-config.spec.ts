@@ -44,6 +44,7 @@ describe('loadConfig', () => {
     [{ HEADERS_TIMEOUT_MS: '10' }, /HEADERS_TIMEOUT_MS/],
     [{ REPLICATION_ACK_DELAY_MS: '-1' }, /REPLICATION_ACK_DELAY_MS \(--replication-ack-delay-ms\)/],
     [{ REPLICATION_ACK_DELAY_MS: '1001' }, /REPLICATION_ACK_DELAY_MS/],
+    [{ ALLOW_INSECURE: 'maybe' }, /ALLOW_INSECURE \(--insecure\): must be true or false/],
   ])('stops on an invalid value, naming it: %j', (env, message) => {
     expect(() => loadConfig([], env)).toThrow(ConfigError);
     expect(() => loadConfig([], env)).toThrow(message);

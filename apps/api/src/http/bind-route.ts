@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Authenticator } from './auth.js';
 import { sendReply, type Reply } from './json-response.js';
 import { requireAccess } from './middleware/require-access.js';
-import { validationReply } from './send-error.js';
+import { sendError, validationReply } from './send-error.js';
 import { writeRefusal } from './write-deadline.js';
 
 export type { Reply } from './json-response.js';
@@ -28,8 +28,21 @@ export const setJsonParser = (app: { locals: Record<string, unknown> }, parser: 
   app.locals[JSON_PARSER] = parser;
 };
 
-/** Reads the body with the app's parser; a route without a body schema never reads one. */
+/** The body types read as JSON: `application/json` and any `+json` type (`application/vnd.api+json`). */
+export const JSON_BODY_TYPES = ['application/json', '+json'];
+
+/**
+ * Reads the body with the app's parser; a route without a body schema never reads one. A body
+ * of another type is a 415: the parser used to skip it, and the route then named every field
+ * as missing from a body the client did send.
+ */
 const parseBody = (req: Request, res: Response, next: NextFunction): void => {
+  // No body at all (`POST /api/sync/toggle` flips without one): the route's schema judges that.
+  const empty = req.headers['content-length'] === '0' || (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined);
+  if (!empty && req.is(JSON_BODY_TYPES) === false) {
+    sendError(req, res, 'UNSUPPORTED_MEDIA_TYPE', `The body must be JSON (Content-Type: application/json), not ${req.headers['content-type'] ?? 'a body without a Content-Type'}`);
+    return;
+  }
   void (req.app.locals[JSON_PARSER] as RequestHandler)(req, res, next);
 };
 

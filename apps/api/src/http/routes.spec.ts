@@ -121,6 +121,18 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     expect((await request(base, 'POST', '/api/cache', { raw: '[1,2]' })).status).toBe(400);
   });
 
+  it('answers 415 to a body that is not JSON instead of calling every field missing, and reads +json types', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const r = await request(base, 'POST', '/api/cache', { raw: '{"key":"k","value":1}', headers: { 'content-type': type } });
+      expect(r.status).toBe(415);
+      expect(r.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining(type) });
+    }
+    const api = await request(base, 'POST', '/api/cache', { raw: '{"key":"vnd","value":1}', headers: { 'content-type': 'application/vnd.api+json' } });
+    expect(api.status).toBe(200);
+    // No body at all: the schema says what is missing.
+    expect((await request(base, 'POST', '/api/strategy')).status).toBe(400);
+  });
+
   it('refuses a body that is not UTF-8 on both paths, instead of storing U+FFFD in place of the bytes', async () => {
     const bytes = (json: string) => Buffer.concat([Buffer.from(json.split('\u0000')[0]), Buffer.from([0xff]), Buffer.from(json.split('\u0000')[1])]);
     // POST /api/cache takes the fast path; bulk goes through Express.
