@@ -1,5 +1,7 @@
-import { mkdir, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, realpath, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The socket in DATA_DIR that says a live node uses the directory. */
@@ -33,16 +35,39 @@ export async function claimDataDir(dir: string): Promise<DataDirClaim> {
     throw new Error(`DATA_DIR (--data-dir) ${dir} cannot be used: ${(error as Error).message}`);
   }
   if (process.platform === 'win32') return { held: false, reason: 'no unix sockets on Windows' };
-  const path = join(dir, LOCK_SOCKET);
-  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) return { held: false, reason: `the path ${path} is longer than the ${MAX_SOCKET_PATH} bytes a unix socket may have` };
+  const inDir = join(dir, LOCK_SOCKET);
+  // Some file systems take no socket files (FUSE ones such as lazyfs answer EROFS, NFS may
+  // refuse), and a long DATA_DIR makes too long a socket path: the socket then lives in the
+  // temporary directory, named after DATA_DIR's real path, which guards processes that share
+  // that directory (one machine, one container) but not containers that only share a volume.
+  const fallback = async (why: string): Promise<DataDirClaim> => {
+    const path = join(tmpdir(), `meshcache-${createHash('sha256').update(await realpath(dir)).digest('hex').slice(0, 24)}.sock`);
+    try {
+      return await claimAt(dir, path);
+    } catch (error) {
+      if (error instanceof DataDirInUseError) throw error;
+      return { held: false, reason: `${why}, and ${path} could not be created either (${(error as Error).message})` };
+    }
+  };
+  if (Buffer.byteLength(inDir) > MAX_SOCKET_PATH) return fallback(`the path ${inDir} is longer than the ${MAX_SOCKET_PATH} bytes a unix socket may have`);
+  try {
+    return await claimAt(dir, inDir);
+  } catch (error) {
+    if (error instanceof DataDirInUseError) throw error;
+    return fallback(`${inDir} could not be created (${(error as Error).message})`);
+  }
+}
+
+/** Listens at `path`, replacing a socket nobody answers; DataDirInUseError when someone does. */
+async function claimAt(dir: string, path: string): Promise<DataDirClaim> {
   // Each probe is answered by closing it; the claim never keeps the process alive.
   const server = createServer((socket) => socket.destroy());
   try {
     await listen(server, path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw new Error(`DATA_DIR (--data-dir) ${dir} cannot be used: cannot create ${path}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     if (await answers(path)) {
-      throw new DataDirInUseError(`DATA_DIR (--data-dir) ${dir} is in use by another running node (its ${LOCK_SOCKET} answers): give every node its own DATA_DIR`);
+      throw new DataDirInUseError(`DATA_DIR (--data-dir) ${dir} is in use by another running node (its lock socket ${path} answers): give every node its own DATA_DIR`);
     }
     await unlink(path);
     await listen(server, path);
