@@ -64,6 +64,17 @@ describe('cluster handshake (mutual challenge-response)', () => {
     await close();
   });
 
+  it('refuses a stranger speaking another protocol version without naming the node', async () => {
+    const { wire, make, close } = setup();
+    const a = make('hidden-node-id');
+    const stranger = wire.script(a, 'script-dials');
+    stranger.send({ type: 'hello', protocol: PROTOCOL_VERSION + 90, maxProtocol: PROTOCOL_VERSION + 91, nonce: nonce('2') });
+    wire.drain();
+    expect(stranger.received).toEqual([{ type: 'reject', code: 'PROTOCOL_VERSION', message: expect.stringMatching(/this node speaks v\d/) }]);
+    expect(JSON.stringify(stranger.received)).not.toContain('hidden-node-id');
+    await close();
+  });
+
   it('no node signs a stranger\'s challenge: the reflection of the old handshake gets no proof anywhere', async () => {
     const { wire, make, upPeers, close } = setup();
     const a = make('a');

@@ -251,7 +251,8 @@ export class PeerSession implements LinkHandle {
 
   private versionMismatch(theirs: ProtocolRange): string {
     const range = (r: ProtocolRange) => (r.min === r.max ? `v${r.min}` : `v${r.min}-v${r.max}`);
-    return `the peer speaks meshcache cluster protocol ${range(theirs)}, node ${this.host.nodeId} speaks ${range(this.host.protocolRange)}: upgrade the older node`;
+    // No node id: the message goes to a peer that has proven nothing yet.
+    return `the peer speaks meshcache cluster protocol ${range(theirs)}, this node speaks ${range(this.host.protocolRange)}: upgrade the older node`;
   }
 
   private bad(reason: string): void {
