@@ -59,7 +59,10 @@ export const createAuthenticator = (options: AuthOptions): Authenticator => {
           ...(options.jwtAudience === undefined ? {} : { audience: options.jwtAudience }),
           ...(options.jwtIssuer === undefined ? {} : { issuer: options.jwtIssuer }),
         });
-        const from = payload.iat ?? Math.floor(Date.now() / 1000);
+        // From iat, but never from later than now: a token issued "in the future" (iat = exp, both
+        // years ahead) passed exp - iat and stayed valid for years.
+        const now = Math.floor(Date.now() / 1000);
+        const from = Math.min(payload.iat ?? now, now);
         return (payload.exp as number) - from <= options.jwtMaxLifetimeS;
       } catch {
         return false;
