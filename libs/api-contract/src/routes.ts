@@ -32,9 +32,11 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 /**
  * Who may call a route when the server has a token configured: `public` always, `read` unless
- * reads are closed (the default), `write` only with the token.
+ * reads are closed (the default), `observe` and `write` only with the token. `observe` is what
+ * an operator watches (metrics, replication state, the peers' ids and addresses): PUBLIC_READS
+ * opens the cache's reads, never those (it used to open `/metrics` and the dashboard socket).
  */
-export type RouteAccess = 'public' | 'read' | 'write';
+export type RouteAccess = 'public' | 'read' | 'observe' | 'write';
 
 export interface RouteDefinition {
   readonly method: HttpMethod;
@@ -131,8 +133,8 @@ export const routes = {
     response: setStrategyResponseSchema,
     errors: [400, 504],
   }),
-  metrics: route({ method: 'GET', path: '/api/metrics', summary: 'Cache, sync and server metrics', access: 'read', response: metricsResponseSchema, errors: [] }),
-  syncStatus: route({ method: 'GET', path: '/api/sync/status', summary: 'Replication state and peers', access: 'read', response: syncStatusResponseSchema, errors: [] }),
+  metrics: route({ method: 'GET', path: '/api/metrics', summary: 'Cache, sync and server metrics', access: 'observe', response: metricsResponseSchema, errors: [] }),
+  syncStatus: route({ method: 'GET', path: '/api/sync/status', summary: 'Replication state and peers', access: 'observe', response: syncStatusResponseSchema, errors: [] }),
   toggleSync: route({
     method: 'POST',
     path: '/api/sync/toggle',
@@ -147,7 +149,7 @@ export const routes = {
     method: 'GET',
     path: '/api/sync/history',
     summary: 'Recent replication events, newest first',
-    access: 'read',
+    access: 'observe',
     query: historyQuerySchema,
     response: historyResponseSchema,
     errors: [400],
@@ -156,7 +158,7 @@ export const routes = {
     method: 'GET',
     path: '/api/cluster/metrics',
     summary: "Every node's GET /api/metrics, collected by this node with the caller's credentials; an unreachable node is listed with its error",
-    access: 'read',
+    access: 'observe',
     response: clusterMetricsResponseSchema,
     errors: [],
   }),
@@ -170,7 +172,7 @@ export const routes = {
     errors: [400, 504],
   }),
   openapi: route({ method: 'GET', path: '/api/openapi.json', summary: 'This API as an OpenAPI 3.1 document', access: 'public', response: 'json-document', errors: [] }),
-  prometheus: route({ method: 'GET', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', access: 'read', response: 'text', errors: [] }),
+  prometheus: route({ method: 'GET', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', access: 'observe', response: 'text', errors: [] }),
 } as const;
 
 export type Routes = typeof routes;

@@ -68,7 +68,7 @@ export const CONFIG_OPTIONS = [
   { key: 'jwtMaxLifetimeS', env: 'JWT_MAX_LIFETIME_S', schema: int(1, 31_536_000).default(86_400), help: 'Longest JWT lifetime accepted (exp - iat, or exp - now without iat), seconds; exp is required' },
   { key: 'jwtAudience', env: 'JWT_AUDIENCE', schema: z.string().min(1).optional(), help: 'When set, a JWT must carry this aud' },
   { key: 'jwtIssuer', env: 'JWT_ISSUER', schema: z.string().min(1).optional(), help: 'When set, a JWT must carry this iss' },
-  { key: 'publicReads', env: 'PUBLIC_READS', schema: bool.default(false), help: 'With a token set, let reads through without it' },
+  { key: 'publicReads', env: 'PUBLIC_READS', schema: bool.default(false), help: "With a token set, let the cache's reads through without it (metrics, replication state and the dashboard socket still need it)" },
   { key: 'rateLimitMax', env: 'RATE_LIMIT_MAX', schema: int(0, 1e9).default(1000), help: 'Requests per window per client IP without a valid token (/api, /metrics, socket.io handshakes, failed auth; with a token configured); 0 turns it off' },
   { key: 'rateLimitAuthenticatedMax', env: 'RATE_LIMIT_AUTHENTICATED_MAX', schema: int(0, 1e9).default(0), help: 'Requests per window per client IP with a valid token, or of every client when no token is configured (0: no limit)' },
   { key: 'rateLimitWindowMs', env: 'RATE_LIMIT_WINDOW_MS', schema: int(1000, 86_400_000).default(60_000), help: 'Rate-limit window' },

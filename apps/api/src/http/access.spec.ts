@@ -84,6 +84,17 @@ describe('auth with JWT_SECRET and PUBLIC_READS', () => {
     expect((await request(server.url, 'GET', '/api/cache/k')).status).toBe(200);
   });
 
+  it('opens the cache reads only: metrics, replication state, peers and the dashboard socket still need a token', async () => {
+    expect((await request(server.url, 'GET', '/api/cache')).status).toBe(200);
+    for (const path of ['/metrics', '/api/metrics', '/api/sync/status', '/api/sync/history', '/api/cluster/metrics']) {
+      expect([path, (await request(server.url, 'GET', path)).status]).toEqual([path, 401]);
+    }
+    const anonymous = io(server.url, { transports: ['websocket'], reconnection: false });
+    const error = await new Promise<Error>((resolve) => anonymous.once('connect_error', resolve));
+    expect(error.message).toBe('Unauthorized');
+    anonymous.close();
+  });
+
   it('refuses JWTs without exp, and JWTs living longer than JWT_MAX_LIFETIME_S', async () => {
     const key = new TextEncoder().encode(SECRET);
     const forever = await new SignJWT({ sub: 'ops' }).setProtectedHeader({ alg: 'HS256' }).sign(key);

@@ -41,7 +41,7 @@ export const createAuthenticator = (options: AuthOptions): Authenticator => {
 
   return {
     open,
-    requires: (access) => !open && (access === 'write' || (access === 'read' && !options.publicReads)),
+    requires: (access) => !open && (access === 'write' || access === 'observe' || (access === 'read' && !options.publicReads)),
     verifyStatic(token) {
       if (!token) return false;
       if (matchesStatic(token)) return true;

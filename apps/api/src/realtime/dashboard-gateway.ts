@@ -62,7 +62,8 @@ export interface DashboardGateway {
 export const attachDashboardGateway = (io: Server, ctx: ServerContext): DashboardGateway => {
   const { node, auth, config } = ctx;
   const nsp: Namespace = io.of('/');
-  const needsToken = auth.requires('read');
+  // The dashboard shows what an operator watches (peers, metrics): PUBLIC_READS does not open it.
+  const needsToken = auth.requires('observe');
 
   nsp.use((socket, next) => {
     if (!needsToken) return next();
