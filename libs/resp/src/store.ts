@@ -31,7 +31,8 @@ export interface RespStore {
   loading(): boolean;
   /** Whether clients must `AUTH` before anything else. */
   readonly authRequired: boolean;
-  authenticate(password: string): boolean | Promise<boolean>;
+  /** Checks a password; `clientIp` lets the store count failed attempts per client (rate limits). */
+  authenticate(password: string, clientIp: string): boolean | Promise<boolean>;
   /** Figures for `INFO`. */
   info(): StoreInfo;
 }

@@ -12,6 +12,8 @@ export interface Admission {
 export interface RateLimiter {
   /** Counts one request of the client at `address` (IPv6 by /56 subnet, one holder's block). */
   admit(address: string): Admission;
+  /** True while the client at `address` is over the limit (counts nothing). */
+  blocked(address: string): boolean;
 }
 
 /**
@@ -25,13 +27,20 @@ export const createRateLimiter = (name: string, limit: number, windowMs: number,
   let windowEnd = 0;
   const message = `Too many requests: at most ${limit} per ${windowMs / 1000} s`;
   const policy = `${limit};w=${Math.ceil(windowMs / 1000)}`;
+  const roll = (t: number) => {
+    if (t >= windowEnd) {
+      counts.clear();
+      windowEnd = t + windowMs;
+    }
+  };
   return {
+    blocked(address) {
+      roll(now());
+      return (counts.get(ipKeyGenerator(address)) ?? 0) >= limit;
+    },
     admit(address) {
       const t = now();
-      if (t >= windowEnd) {
-        counts.clear();
-        windowEnd = t + windowMs;
-      }
+      roll(t);
       const key = ipKeyGenerator(address);
       const hits = (counts.get(key) ?? 0) + 1;
       counts.set(key, hits);

@@ -37,7 +37,7 @@ const keyTooLong = (key: string): WriteRefusal | undefined =>
  * and AUTH checks the same token (or JWT) as the REST API. Keys and TTLs get the REST API's limits.
  */
 export const createNodeRespStore = (ctx: ServerContext): RespStore => {
-  const { node, keys, auth, lifecycle, config } = ctx;
+  const { node, keys, auth, lifecycle, config, limits } = ctx;
   // The strategy names of the REST contract, in the engine's spelling (`lru`, `lfu`, ...).
   const policies = strategySchema.options.map(enginePolicy);
   return {
@@ -77,7 +77,23 @@ export const createNodeRespStore = (ctx: ServerContext): RespStore => {
     },
     maxBytes: () => config.cacheMaxBytes,
     loading: () => lifecycle.phase === 'loading',
-    authenticate: (password: string) => auth.verifyStatic(password) ?? auth.verify(password),
+    // Failed attempts count against RATE_LIMIT_MAX per client, as failed HTTP auth does; past it
+    // every attempt fails until the window ends (AUTH was the way to guess the token at ~80,000
+    // tries a second).
+    authenticate(password: string, clientIp: string): boolean | Promise<boolean> {
+      const limiter = limits.anonymous;
+      // Counted too, as HTTP counts refused requests: the first one over the limit is logged.
+      if (limiter?.blocked(clientIp)) {
+        limiter.admit(clientIp);
+        return false;
+      }
+      const counted = (ok: boolean): boolean => {
+        if (!ok) limiter?.admit(clientIp);
+        return ok;
+      };
+      const ok = auth.verifyStatic(password) ?? auth.verify(password);
+      return typeof ok === 'boolean' ? counted(ok) : ok.then(counted);
+    },
     info(): StoreInfo {
       const memory = process.memoryUsage();
       const stats = node.cache.stats();

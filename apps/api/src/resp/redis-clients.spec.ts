@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { promisify } from 'node:util';
 import IORedis from 'ioredis';
 import { createClient } from 'redis';
@@ -210,6 +210,33 @@ describe('the RESP listener at startup', () => {
       await nr.connect();
       expect(await nr.get('a')).toBe('1');
       nr.destroy();
+    } finally {
+      node.child.kill('SIGTERM');
+      await node.exited;
+    }
+  }, 60_000);
+
+  it('counts failed AUTH attempts against RATE_LIMIT_MAX: past it even the right token fails until the window ends', async () => {
+    ensureBuilt();
+    const respPort = await freePort();
+    const node = spawnNode({ PORT: String(await freePort()), RESP_PORT: String(respPort), AUTH_TOKEN: 'resp-token-123', RATE_LIMIT_MAX: '5' });
+    try {
+      await eventually(async () => (await fetch(`${node.url}/health`)).ok, 'auth node up');
+      // One pipeline of guesses, then the right token, as an attacker would send them.
+      const guesses = [...Array.from({ length: 8 }, (_, i) => `guess-${i}`), 'resp-token-123'];
+      const replies = await new Promise<string>((resolve, reject) => {
+        const socket = connect(respPort, '127.0.0.1', () => socket.write(guesses.map((g) => `AUTH ${g}\r\n`).join('')));
+        let text = '';
+        socket.on('data', (d: Buffer) => {
+          text += d.toString();
+          if (text.split('\r\n').length <= guesses.length) return;
+          socket.destroy();
+          resolve(text);
+        });
+        socket.on('error', reject);
+      });
+      expect(replies.split('\r\n').slice(0, guesses.length).map((l) => l.split(' ')[0])).toEqual(new Array(guesses.length).fill('-WRONGPASS'));
+      await eventually(async () => /client throttled until the window ends/.test(node.output.join('')), 'the throttle logged');
     } finally {
       node.child.kill('SIGTERM');
       await node.exited;

@@ -30,7 +30,8 @@ export interface RespListener {
 export const openRespListener = async (ctx: ServerContext, tls: TlsOptions): Promise<RespListener> => {
   const { config } = ctx;
   const resp = new RespServer(createNodeRespStore(ctx), {
-    limits: { maxBulkBytes: parseByteSize(config.bodyLimit) },
+    // A connection that must AUTH gets as long as an HTTP client gets for its headers.
+    limits: { maxBulkBytes: parseByteSize(config.bodyLimit), authTimeoutMs: config.headersTimeoutMs },
     onError: (error, command) => ctx.logger.error({ err: error, command }, 'RESP command failed'),
   });
   const server: Server = tls.server === null ? createServer(resp.handle) : createTlsServer(tls.server, resp.handle);

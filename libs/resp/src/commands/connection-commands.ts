@@ -28,7 +28,7 @@ export const select = (c: RespConnection): void => {
 const checkCredentials = (c: RespConnection, username: string, password: string): boolean | Promise<boolean> => {
   if (username !== 'default') return false;
   if (!c.store.authRequired) return true;
-  return c.store.authenticate(password);
+  return c.store.authenticate(password, c.clientIp);
 };
 
 const afterCheck = (ok: boolean | Promise<boolean>, then: (ok: boolean) => void): void | Promise<void> => {

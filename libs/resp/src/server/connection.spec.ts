@@ -25,6 +25,17 @@ describe('RespConnection', () => {
     expect(await e.call('QUIT')).toBe('OK');
   });
 
+  it('closes a connection that has not authenticated within authTimeoutMs, and leaves authenticated ones alone', async () => {
+    server = await startRespServer({ password: 'sesame-open', limits: { authTimeoutMs: 200 } });
+    const idle = await server.client();
+    const authed = await server.client();
+    expect(await authed.call('AUTH', 'sesame-open')).toBe('OK');
+    expect(await idle.take(1)).toEqual([{ error: 'ERR authentication timeout: no AUTH within 200 ms' }]);
+    await idle.waitClosed();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await authed.call('PING')).toBe('PONG');
+  });
+
   it('without a password, AUTH says none is configured', async () => {
     server = await startRespServer();
     const c = await server.client();

@@ -50,6 +50,7 @@ export class RespConnection {
   quitting = false;
 
   private readonly parser: RequestParser;
+  private authTimer: NodeJS.Timeout | undefined;
   private busy = false;
   private paused = false;
   private ended = false;
@@ -63,6 +64,13 @@ export class RespConnection {
     this.authenticated = !host.store.authRequired;
     this.parser = new RequestParser(host.limits);
     this.parser.authenticated = this.authenticated;
+    if (!this.authenticated) {
+      this.authTimer = setTimeout(() => {
+        this.socket.end(`-ERR authentication timeout: no AUTH within ${host.limits.authTimeoutMs} ms\r\n`);
+        this.socket.destroySoon();
+      }, host.limits.authTimeoutMs);
+      this.authTimer.unref();
+    }
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.parser.push(chunk);
@@ -76,6 +84,7 @@ export class RespConnection {
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
+      clearTimeout(this.authTimer);
       this.ended = true;
       host.closed(this);
     });
@@ -116,6 +125,12 @@ export class RespConnection {
   markAuthenticated(): void {
     this.authenticated = true;
     this.parser.authenticated = true;
+    clearTimeout(this.authTimer);
+  }
+
+  /** The client's IP address, as rate limits count clients. */
+  get clientIp(): string {
+    return this.socket.remoteAddress ?? '';
   }
 
   /** Ends the connection (server shutdown). */

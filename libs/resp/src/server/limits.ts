@@ -7,6 +7,11 @@ export interface RespLimits extends ParserLimits {
    * disconnected, like Redis' `client-output-buffer-limit`.
    */
   readonly maxOutputBytes: number;
+  /**
+   * How long a connection that must AUTH may stay connected without having done so. Otherwise
+   * idle strangers fill the server's connection limit and lock every client out.
+   */
+  readonly authTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: RespLimits = {
@@ -14,4 +19,5 @@ export const DEFAULT_LIMITS: RespLimits = {
   maxArrayLength: 1024 * 1024,
   maxInlineBytes: 64 * 1024,
   maxOutputBytes: 64 * 1024 * 1024,
+  authTimeoutMs: 10_000,
 };
