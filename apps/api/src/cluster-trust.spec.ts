@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from '@meshcache/sync-protocol';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
@@ -62,14 +63,14 @@ describe('cluster trust between real main.js processes', () => {
     const toB = new ClusterAttacker(b.url);
     attackers.push(toA, toB);
     await eventually(async () => toA.connected && toB.connected, 'attacker connected');
-    toA.send({ type: 'hello', protocol: 2, maxProtocol: 2, nonce: '1'.repeat(32) });
+    toA.send({ type: 'hello', protocol: PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION, nonce: '1'.repeat(32) });
     await eventually(async () => toA.received.length > 0, 'a answers');
     // The old handshake answered with its own hello (id, origin, url) and an HMAC over the
     // caller's nonce; now only a challenge comes back.
     const challenge = toA.received[0];
     expect(challenge).toMatchObject({ type: 'challenge' });
     // Reflection: hand A's challenge to B as our own nonce. B must not sign it.
-    toB.send({ type: 'hello', protocol: 2, maxProtocol: 2, nonce: challenge.nonce });
+    toB.send({ type: 'hello', protocol: PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION, nonce: challenge.nonce });
     await eventually(async () => toB.received.length > 0, 'b answers');
     expect(revealing([...toA.received, ...toB.received])).toEqual([]);
     // A forged proof and operations under B's origin are refused; nothing is applied.

@@ -3,6 +3,7 @@ import { ReplicaNode } from './replica-node.js';
 import { SeededScheduler } from './simulation/seeded-scheduler.js';
 import { EPOCH } from './test/memory-cluster.js';
 import { rawCache } from './test/raw-cache.js';
+import { unsealed } from './test/unsealed.js';
 
 /** Two nodes joined by a direct, recorded, in-order pipe that the test drains by hand. */
 function pair() {
@@ -13,10 +14,10 @@ function pair() {
   const b = make('b');
   const queue: (() => void)[] = [];
   const sent: PeerMessage[] = [];
-  const wire = (message: PeerMessage) => JSON.parse(JSON.stringify(message)) as unknown;
+  const wire = (message: unknown) => JSON.parse(JSON.stringify(message)) as unknown;
   const handles: { toA?: ReturnType<ReplicaNode['openLink']>; toB?: ReturnType<ReplicaNode['openLink']> } = {};
-  handles.toA = a.openLink({ send: (m) => (sent.push(m), queue.push(() => handles.toB?.receive(wire(m)))), close: () => undefined }, { dialedUrl: 'memory://b' });
-  handles.toB = b.openLink({ send: (m) => (sent.push(m), queue.push(() => handles.toA?.receive(wire(m)))), close: () => undefined });
+  handles.toA = a.openLink({ send: (m) => (sent.push(unsealed(m)), queue.push(() => handles.toB?.receive(wire(m)))), close: () => undefined }, { dialedUrl: 'memory://b' });
+  handles.toB = b.openLink({ send: (m) => (sent.push(unsealed(m)), queue.push(() => handles.toA?.receive(wire(m)))), close: () => undefined });
   /** Delivers messages and runs the nodes' due work (a job's later steps) until neither is left. */
   const drain = async () => {
     for (let guard = 0; guard < 100_000; guard++) {

@@ -6,6 +6,7 @@ import { ReplicaNode } from './replica-node.js';
 import { SeededScheduler } from './simulation/seeded-scheduler.js';
 import { SyncError } from './sync-error.js';
 import { memoryCluster } from './test/memory-cluster.js';
+import { unsealed } from './test/unsealed.js';
 
 type Ack = Extract<PeerMessage, { type: 'ack' }>;
 
@@ -15,7 +16,8 @@ function watched(ackDelayMs: number) {
   const [a, b] = cluster.nodes;
   const batches: { at: number; ackNow: boolean }[] = [];
   const acks: { at: number; seq: number }[] = [];
-  cluster.net.tap = (message) => {
+  cluster.net.tap = (wire) => {
+    const message = unsealed(wire);
     if (message.type === 'ops' && message.ops[0].origin === a.origin) batches.push({ at: cluster.sched.now, ackNow: message.ackNow === true });
     if (message.type === 'ack' && message.origin === a.origin) acks.push({ at: cluster.sched.now, seq: (message as Ack).seq });
   };
@@ -92,7 +94,8 @@ describe('delayed acknowledgements (ackDelayMs)', () => {
     const cluster = memoryCluster(['a', 'b'], { ackDelayMs: 20, ...(protocolRange ? { protocolRange } : {}) });
     const [a, b] = cluster.nodes;
     const sent: { at: number; from: string; type: string; carries?: { origin: string; seq: number } }[] = [];
-    cluster.net.tap = (message) => {
+    cluster.net.tap = (wire) => {
+      const message = unsealed(wire);
       if (message.type === 'ops') sent.push({ at: cluster.sched.now, from: message.ops[0].origin === a.origin ? 'a' : 'b', type: 'ops', carries: message.ack });
       if (message.type === 'ack') sent.push({ at: cluster.sched.now, from: message.origin === a.origin ? 'b' : 'a', type: 'ack' });
     };
@@ -138,7 +141,8 @@ describe('delayed acknowledgements (ackDelayMs)', () => {
       const cluster = memoryCluster(['a', 'b', 'c'], { ackDelayMs: 20, sendWindowMs: 10, ...(protocolRange ? { protocolRange } : {}) });
       cluster.run(1000);
       const counts = { batches: 0, acksRiding: 0, ackMessages: 0 };
-      cluster.net.tap = (m) => {
+      cluster.net.tap = (wire) => {
+        const m = unsealed(wire);
         if (m.type === 'ops') counts.batches++;
         if (m.type === 'ops' && m.ack !== undefined) counts.acksRiding++;
         if (m.type === 'ack') counts.ackMessages++;

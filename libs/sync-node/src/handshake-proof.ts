@@ -31,6 +31,23 @@ export function serverProof(secret: string, t: HandshakeTranscript, server: { no
   return hmac(secret, ['meshcache-cluster', t.version, 'server', t.clientNonce, t.serverNonce, t.client.nodeId, t.client.origin, server.nodeId, server.origin]);
 }
 
+/**
+ * The key that seals a session's messages (protocol v4): derived from the secret and the whole
+ * transcript, both identities included, so it is fresh for every session and known only to the
+ * two nodes that proved the secret to each other. A node that merely relays the handshake (it
+ * was dialed at a stale address) sees every nonce and proof but cannot compute it.
+ */
+export function sessionKey(secret: string, t: HandshakeTranscript, server: { nodeId: string; origin: string }): Buffer {
+  return createHmac('sha256', secret)
+    .update(JSON.stringify(['meshcache-session', t.version, t.clientNonce, t.serverNonce, t.client.nodeId, t.client.origin, server.nodeId, server.origin]))
+    .digest();
+}
+
+/** The MAC of the `n`th message one way (`c`: dialer → acceptor, `s`: back) whose JSON is `json`. */
+export function sealMac(key: Buffer, direction: 'c' | 's', n: number, json: string): string {
+  return createHmac('sha256', key).update(`${direction}.${n}.`).update(json).digest('hex');
+}
+
 function hmac(secret: string, fields: (string | number)[]): string {
   return createHmac('sha256', secret).update(JSON.stringify(fields)).digest('hex');
 }

@@ -114,6 +114,58 @@ describe('cluster handshake (mutual challenge-response)', () => {
     await close();
   });
 
+  it.each(['inject', 'alter', 'replay'] as const)(
+    'a node dialed at a stale address relays a handshake between two members, then cannot %s a message: every message after the handshake is sealed (v4)',
+    async (attack) => {
+      const { sched, wire, make, upPeers, close } = setup();
+      const e = make('e');
+      const b = make('b');
+      // e dials what it thinks is a peer; the relay dials b and passes every message on, both ways.
+      const atE = wire.script(e, 'node-dials', 'http://stale-address:5000');
+      const atB = wire.script(b, 'script-dials');
+      let toB = 0;
+      let toE = 0;
+      let tamper: ((m: Record<string, unknown>) => unknown) | null = null;
+      const pump = () => {
+        for (let round = 0; round < 100; round++) {
+          wire.drain();
+          const moved = toB < atE.raw.length || toE < atB.raw.length;
+          while (toB < atE.raw.length) {
+            const m = atE.raw[toB++] as Record<string, unknown>;
+            atB.send(tamper !== null && m.type === 'sealed' ? tamper(m) : m);
+          }
+          while (toE < atB.raw.length) atE.send(atB.raw[toE++]);
+          if (!moved) return;
+        }
+      };
+      const settle = () => {
+        for (let i = 0; i < 10; i++) {
+          sched.runUntil(sched.now + 20);
+          pump();
+        }
+      };
+      settle();
+      // The relay knows no secret, yet both proofs checked out: it only passed them on.
+      expect(upPeers(b)).toEqual(['e']);
+      e.set('real', 1);
+      settle();
+      expect(b.get('real')?.value).toBe(1);
+      const sealedSoFar = atE.raw.filter((m) => (m as { type: string }).type === 'sealed');
+      const forged = { origin: e.origin, seq: 2, hlc: { wall: EPOCH + sched.now, logical: 0, node: e.origin }, op: { type: 'set', key: 'injected', value: 'by the relay' } };
+      if (attack === 'inject') atB.send({ type: 'ops', ops: [forged] });
+      if (attack === 'replay') atB.send(sealedSoFar[sealedSoFar.length - 1]);
+      if (attack === 'alter') {
+        tamper = (m) => ({ ...m, m: { type: 'ops', ops: [forged] } });
+        e.set('next', 2);
+      }
+      settle();
+      expect(b.has('injected')).toBe(false);
+      expect(upPeers(b)).toEqual([]);
+      expect(b.history(50).some((h) => h.type === 'rejected' && /forging or altering traffic/.test(h.message ?? ''))).toBe(true);
+      await close();
+    },
+  );
+
   it('a captured handshake is worthless in a later session (replay)', async () => {
     const { wire, make, upPeers, close } = setup();
     const a = make('a');

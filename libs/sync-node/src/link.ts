@@ -1,8 +1,9 @@
-import type { PeerMessage } from '@meshcache/sync-protocol';
+import type { PeerMessage, SealedEnvelope } from '@meshcache/sync-protocol';
 
 /** One end of a bidirectional, ordered message channel to one peer, as a transport provides it. */
 export interface LinkEnd {
-  send(message: PeerMessage): void;
+  /** A handshake message, or (from protocol v4, after it) a sealed envelope around a message. */
+  send(message: PeerMessage | SealedEnvelope): void;
   /** Closes the channel; the transport then calls `closed()` on the handle. */
   close(): void;
   /**

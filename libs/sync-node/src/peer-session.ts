@@ -1,5 +1,7 @@
 import {
+  PROTOCOL_SEALED,
   PeerMessageSchema,
+  SealedEnvelopeSchema,
   negotiateProtocol,
   type ChallengeMessage,
   type FoldedIncarnations,
@@ -12,7 +14,7 @@ import {
   type VersionVectorPairs,
   type WelcomeMessage,
 } from '@meshcache/sync-protocol';
-import { clientProof, newNonce, proofsMatch, serverProof, type HandshakeTranscript } from './handshake-proof.js';
+import { clientProof, newNonce, proofsMatch, sealMac, serverProof, sessionKey, type HandshakeTranscript } from './handshake-proof.js';
 import type { LinkEnd, LinkHandle, LinkInfo } from './link.js';
 
 /** Who is at the other end of a session, once it has proven the cluster secret. */
@@ -81,6 +83,11 @@ export class PeerSession implements LinkHandle {
   private transcript: HandshakeTranscript | null = null;
   private identity: PeerIdentity | null = null;
   private badMessages = 0;
+  /**
+   * From v4, once both proofs are checked: the session key and each direction's message count.
+   * Every message sent is sealed, every message received must be (see SealedEnvelopeSchema).
+   */
+  private seal: { key: Buffer; out: 'c' | 's'; in: 'c' | 's'; sent: number; received: number } | null = null;
   readonly openedAt: number;
   lastHeard: number;
   /** The snapshot being received on this link, if any. */
@@ -127,7 +134,44 @@ export class PeerSession implements LinkHandle {
   }
 
   send(message: PeerMessage): void {
-    if (this.phase !== 'closed') this.end.send(message);
+    if (this.phase === 'closed') return;
+    const seal = this.seal;
+    if (seal === null) return this.end.send(message);
+    const n = ++seal.sent;
+    this.end.send({ type: 'sealed', n, mac: sealMac(seal.key, seal.out, n, JSON.stringify(message)), m: message });
+  }
+
+  /** Seals the session from now on, once both proofs have checked out (v4 and later). */
+  private sealWith(t: HandshakeTranscript, server: { nodeId: string; origin: string }): void {
+    if (t.version < PROTOCOL_SEALED) return;
+    const key = sessionKey(this.host.clusterSecret, t, server);
+    this.seal = this.dialed ? { key, out: 'c', in: 's', sent: 0, received: 0 } : { key, out: 's', in: 'c', sent: 0, received: 0 };
+  }
+
+  /**
+   * The message inside a sealed envelope, or null when the envelope is not the next one from
+   * the peer under the session key: then the link is refused at once, as whatever sent it is
+   * not the peer (a relay injecting, altering, replaying or reordering messages).
+   */
+  private unseal(raw: unknown): unknown {
+    const seal = this.seal as NonNullable<PeerSession['seal']>;
+    const envelope = SealedEnvelopeSchema.safeParse(raw);
+    if (!envelope.success) return this.forged('a message arrived unsealed');
+    const { n, mac, m } = envelope.data;
+    if (!proofsMatch(sealMac(seal.key, seal.in, n, JSON.stringify(m)), mac)) return this.forged(`message ${n} failed its session MAC`);
+    if (n !== seal.received + 1) {
+      // A lossy channel (the simulation's network) may drop, repeat and reorder: a gap is a loss,
+      // an old number a repeat, dropped like a lost message. On an ordered one it is an attack.
+      if (!this.info.lossy) return this.forged(`message ${n} arrived where ${seal.received + 1} was due`);
+      if (n <= seal.received) return null;
+    }
+    seal.received = n;
+    return m;
+  }
+
+  private forged(reason: string): null {
+    this.refuse('BAD_MESSAGES', `${reason}: something between the two nodes is forging or altering traffic (use TLS)`);
+    return null;
   }
 
   close(): void {
@@ -151,6 +195,10 @@ export class PeerSession implements LinkHandle {
   receive(raw: unknown): void {
     if (this.phase === 'closed') return;
     this.lastHeard = this.host.monotonic();
+    if (this.seal !== null) {
+      raw = this.unseal(raw);
+      if (raw === null) return;
+    }
     const parsed = PeerMessageSchema.safeParse(raw);
     if (!parsed.success) {
       this.bad(`invalid message: ${parsed.error.issues[0]?.message ?? 'schema mismatch'}`);
@@ -211,6 +259,8 @@ export class PeerSession implements LinkHandle {
       proof: serverProof(this.host.clusterSecret, t, { nodeId: this.host.nodeId, origin: this.host.origin }),
       ...this.sessionInfo(prove.nodeId),
     });
+    // The welcome is the last message in the clear; the dialer's intro already comes sealed.
+    this.sealWith(t, { nodeId: this.host.nodeId, origin: this.host.origin });
   }
 
   // ---- dialer (client) ------------------------------------------------------------------
@@ -235,6 +285,9 @@ export class PeerSession implements LinkHandle {
     if (!proofsMatch(serverProof(this.host.clusterSecret, t, welcome), welcome.proof)) {
       return this.refuse('AUTH_FAILED', 'the node dialed did not prove knowledge of the cluster secret: set the same CLUSTER_SECRET on every node');
     }
+    // Sealed from here: the acceptor sealed its side when it sent the welcome, so even a refusal
+    // (a duplicate id) must come sealed to count.
+    this.sealWith(t, { nodeId: welcome.nodeId, origin: welcome.origin });
     const refusal = this.host.admit(this, welcome);
     if (refusal !== null) return this.refuse(refusal.code, refusal.message, { nodeId: welcome.nodeId, origin: welcome.origin });
     this.identity = { nodeId: welcome.nodeId, origin: welcome.origin, url: welcome.url };

@@ -4,6 +4,7 @@ import { WINDOW_MAX_OPS } from './outbound-stream.js';
 import { ReplicaNode } from './replica-node.js';
 import { SyncError } from './sync-error.js';
 import { memoryCluster } from './test/memory-cluster.js';
+import { unsealed } from './test/unsealed.js';
 
 type Ops = Extract<PeerMessage, { type: 'ops' }>;
 
@@ -12,7 +13,8 @@ function watched(sendWindowMs: number) {
   const cluster = memoryCluster(['a', 'b'], { sendWindowMs });
   const [a, b] = cluster.nodes;
   const sent: { at: number; keys: string[] }[] = [];
-  cluster.net.tap = (message) => {
+  cluster.net.tap = (wire) => {
+    const message = unsealed(wire);
     if (message.type === 'ops' && message.ops[0].origin === a.origin) {
       sent.push({ at: cluster.sched.now, keys: (message as Ops).ops.map((o) => ('key' in o.op ? String(o.op.key) : o.op.type)) });
     }

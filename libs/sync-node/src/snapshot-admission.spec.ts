@@ -2,6 +2,7 @@ import type { PeerMessage, SnapshotEntry, Stamp, Tombstone } from '@meshcache/sy
 import { ReplicaNode } from './replica-node.js';
 import { SeededScheduler } from './simulation/seeded-scheduler.js';
 import { packState } from './snapshot-codec.js';
+import { sealMac, sessionKey } from './handshake-proof.js';
 import { ManualWire } from './test/manual-wire.js';
 import { EPOCH } from './test/memory-cluster.js';
 
@@ -11,7 +12,9 @@ const MINUTES = 60_000;
 /**
  * `target` dials `member` through a relay the test holds: every message is passed on (heartbeats
  * through `rewrite`), and the test can speak to `target` on the member's authenticated session,
- * as a member that knows the secret and sends what it should not.
+ * as a member that knows the secret and sends what it should not. Knowing the secret, the relay
+ * derives the session key from the handshake it passed on and seals what it sends `target`
+ * itself (protocol v4), as the lying member would.
  */
 function setup() {
   const sched = new SeededScheduler(11);
@@ -25,12 +28,30 @@ function setup() {
   let toMember = 0;
   let toTarget = 0;
   const relay = { rewrite: (m: PeerMessage): PeerMessage => m };
+  const seen: Partial<Record<'hello' | 'challenge' | 'prove' | 'welcome', Record<string, unknown>>> = {};
+  let sealed = 0;
+  const seal = (m: unknown) => {
+    const { hello, challenge, prove, welcome } = seen as Record<string, Record<string, string & number>>;
+    const transcript = { version: challenge.protocol, clientNonce: hello.nonce, serverNonce: challenge.nonce, client: { nodeId: prove.nodeId, origin: prove.origin } };
+    const key = sessionKey(SECRET, transcript, { nodeId: welcome.nodeId, origin: welcome.origin });
+    const n = ++sealed;
+    return { type: 'sealed', n, mac: sealMac(key, 's', n, JSON.stringify(m)), m };
+  };
+  const note = (m: unknown) => {
+    const type = (m as { type: string }).type;
+    if (type === 'hello' || type === 'challenge' || type === 'prove' || type === 'welcome') seen[type] = m as Record<string, unknown>;
+    return m;
+  };
   const pump = () => {
     for (let round = 0; round < 1000; round++) {
       wire.drain();
-      const moved = toMember < atTarget.received.length || toTarget < atMember.received.length;
-      while (toMember < atTarget.received.length) atMember.send(atTarget.received[toMember++]);
-      while (toTarget < atMember.received.length) atTarget.send(relay.rewrite(atMember.received[toTarget++]));
+      const moved = toMember < atTarget.raw.length || toTarget < atMember.raw.length;
+      while (toMember < atTarget.raw.length) atMember.send(note(atTarget.raw[toMember++]));
+      while (toTarget < atMember.raw.length) {
+        const m = note(atMember.raw[toTarget]) as { type: string; m?: unknown };
+        atTarget.send(m.type === 'sealed' ? seal(relay.rewrite(atMember.received[toTarget])) : m);
+        toTarget++;
+      }
       if (!moved) return;
     }
   };
@@ -42,7 +63,7 @@ function setup() {
   };
   /** Speaks to `target` as `member`. */
   const asMember = (...messages: unknown[]) => {
-    for (const m of messages) atTarget.send(m);
+    for (const m of messages) atTarget.send(seal(m));
     pump();
   };
   const chunk = (snapshotId: string, part: { entries?: SnapshotEntry[]; tombstones?: Tombstone[]; watermark?: Stamp | null; strategy?: { strategy: 'lfu'; stamp: Stamp } | null; vv?: [string, number][] }) => ({

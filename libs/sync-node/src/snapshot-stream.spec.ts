@@ -2,6 +2,7 @@ import { STRATEGIES, type PeerMessage, type SnapshotChunkMessage, type Strategy 
 import type { ReplicaNode } from './replica-node.js';
 import { unpackState } from './snapshot-codec.js';
 import { memoryCluster } from './test/memory-cluster.js';
+import { unsealed } from './test/unsealed.js';
 
 /** Keys, values and stamps, so two nodes agree only if they hold the same writes. */
 const view = (n: ReplicaNode) => JSON.stringify([...n.cache.entries()].map(([k, e]) => [k, e.value, e.hlc]).sort());
@@ -14,7 +15,8 @@ describe('a snapshot to a peer is read from the store as it is sent', () => {
     const [a] = nodes;
     for (let i = 0; i < 100; i++) a.set(`k${i}`, i);
     const chunks: SnapshotChunkMessage[] = [];
-    net.tap = (m) => {
+    net.tap = (wire) => {
+      const m = unsealed(wire);
       if (isChunk(m)) chunks.push(m);
     };
     const b = make('b');
@@ -48,7 +50,8 @@ describe('a snapshot to a peer is read from the store as it is sent', () => {
     c.delete('k7');
     run(500);
     let streaming = false;
-    net.tap = (m) => {
+    net.tap = (wire) => {
+      const m = unsealed(wire);
       if (isChunk(m)) streaming = !m.last;
     };
     const b = make('b');

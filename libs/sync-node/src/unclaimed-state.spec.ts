@@ -1,8 +1,9 @@
-import type { Operation, PeerMessage } from '@meshcache/sync-protocol';
+import type { Operation } from '@meshcache/sync-protocol';
 import type { ReplicaNode } from './replica-node.js';
 import { EPOCH, memoryCluster } from './test/memory-cluster.js';
 import { MAX_UNCLAIMED_ORIGINS, UnclaimedState } from './unclaimed-state.js';
 import { VersionVector } from './version-vector.js';
+import { unsealed } from './test/unsealed.js';
 
 const entriesOf = (node: ReplicaNode) => JSON.stringify([...node.cache.entries()].map(([k, e]) => [k, e.value, e.hlc]).sort());
 const runUntil = (run: (ms: number) => void, check: () => boolean, maxMs: number): void => {
@@ -44,7 +45,7 @@ describe('state held without a claim', () => {
       const handle = openLink(end, info);
       const receive = handle.receive.bind(handle);
       handle.receive = (raw) => {
-        const message = raw as PeerMessage;
+        const message = unsealed(raw as Parameters<typeof unsealed>[0]);
         if (cut || message.type !== 'snapshot-chunk' || !message.last) return receive(raw);
         cut = true;
         sched.cancelOwner('a');

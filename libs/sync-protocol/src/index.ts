@@ -1,4 +1,4 @@
-export { PROTOCOL_ACKS_ON_OPS, PROTOCOL_MIN_VERSION, PROTOCOL_VERSION, negotiateProtocol } from './version.js';
+export { PROTOCOL_ACKS_ON_OPS, PROTOCOL_MIN_VERSION, PROTOCOL_SEALED, PROTOCOL_VERSION, negotiateProtocol } from './version.js';
 export type { ProtocolRange } from './version.js';
 export { HlcSchema, NodeIdSchema, OriginSchema, compareHlc, compareHlcParts, nodeIdOfOrigin } from './hlc.js';
 export type { Hlc } from './hlc.js';
@@ -37,6 +37,7 @@ export {
   PeerAddressSchema,
   PeerMessageSchema,
   PeersMessageSchema,
+  SealedEnvelopeSchema,
   RejectCodeSchema,
   RejectMessageSchema,
   RepairDoneMessageSchema,
@@ -69,6 +70,7 @@ export type {
   RepairKeysMessage,
   RepairMessage,
   RepairWantMessage,
+  SealedEnvelope,
   SnapshotChunkMessage,
 } from './messages.js';
 export {

@@ -248,6 +248,15 @@ export const RepairDoneMessageSchema = z.object({
   repairedKeys: z.number().int().nonnegative(),
 });
 
+/**
+ * From v4, every message after the handshake travels in this envelope: `n` counts the sender's
+ * messages on the session from 1 without gaps, `mac` is HMAC-SHA256 under the session key over
+ * the direction, `n` and the JSON of `m` (sync-node's handshake-proof.ts). A relay can drop or
+ * delay messages but neither forge, alter, reorder nor replay one.
+ */
+export const SealedEnvelopeSchema = z.object({ type: z.literal('sealed'), n: z.number().int().positive(), mac: ProofSchema, m: z.unknown() });
+export type SealedEnvelope = z.infer<typeof SealedEnvelopeSchema>;
+
 export const PeerMessageSchema = z.discriminatedUnion('type', [
   HelloMessageSchema,
   ChallengeMessageSchema,

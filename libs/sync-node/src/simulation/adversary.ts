@@ -1,4 +1,4 @@
-import { nodeIdOfOrigin, PROTOCOL_VERSION, type PeerMessage } from '@meshcache/sync-protocol';
+import { nodeIdOfOrigin, PROTOCOL_VERSION, type PeerMessage, type SealedEnvelope } from '@meshcache/sync-protocol';
 import type { LinkHandle } from '../link.js';
 import type { ReplicaNode } from '../replica-node.js';
 import type { SeededScheduler } from './seeded-scheduler.js';
@@ -31,7 +31,8 @@ const hex = (sched: SeededScheduler, length: number) => Array.from({ length }, (
  * is for (docs/SECURITY.md).
  */
 export class Adversary {
-  private readonly captured: PeerMessage[] = [];
+  /** As they travel: sealed envelopes from v4 on, which it can replay but not open or forge. */
+  private readonly captured: (PeerMessage | SealedEnvelope)[] = [];
   private readonly sessions: AdversarySession[] = [];
   actions = 0;
 
@@ -41,7 +42,7 @@ export class Adversary {
   ) {}
 
   /** The network tap: every message between members, as sent. */
-  capture(message: PeerMessage): void {
+  capture(message: PeerMessage | SealedEnvelope): void {
     if (this.captured.length < MAX_CAPTURED) this.captured.push(message);
     else this.captured[this.sched.int(0, MAX_CAPTURED - 1)] = message;
   }

@@ -1,10 +1,14 @@
 import type { PeerMessage } from '@meshcache/sync-protocol';
 import type { LinkHandle } from '../link.js';
 import type { ReplicaNode } from '../replica-node.js';
+import { unsealed } from './unsealed.js';
 
 /** A scripted end of a link: what a test (or an attacker) received, and a way to speak. */
 export interface ScriptedEnd {
+  /** What the node sent, opened (the message inside a sealed envelope). */
   readonly received: PeerMessage[];
+  /** What the node sent, as it travelled (sealed envelopes from protocol v4 on). */
+  readonly raw: unknown[];
   closed: boolean;
   send(message: unknown): void;
 }
@@ -28,10 +32,16 @@ export class ManualWire {
 
   /** A scripted peer linked to `node`: `node` dials it (`node-dials`) or it dials `node`. */
   script(node: ReplicaNode, direction: 'node-dials' | 'script-dials', dialedUrl = 'memory://script'): ScriptedEnd {
-    const end: ScriptedEnd = { received: [], closed: false, send: (m) => this.deliverRaw(() => handle, m) };
+    const end: ScriptedEnd = { received: [], raw: [], closed: false, send: (m) => this.deliverRaw(() => handle, m) };
     const handle: LinkHandle = node.openLink(
       {
-        send: (m) => this.queue.push(() => end.received.push(JSON.parse(JSON.stringify(m)) as PeerMessage)),
+        // What the node said, opened: a scripted peer reads the message inside a sealed envelope.
+        send: (m) =>
+          this.queue.push(() => {
+            const wire = JSON.parse(JSON.stringify(m)) as Parameters<typeof unsealed>[0];
+            end.raw.push(wire);
+            end.received.push(unsealed(wire));
+          }),
         close: () => this.queue.push(() => (end.closed = true)),
       },
       direction === 'node-dials' ? { dialedUrl } : {},
@@ -44,7 +54,7 @@ export class ManualWire {
     for (let guard = 0; guard < 100_000 && this.queue.length > 0; guard++) (this.queue.shift() as () => void)();
   }
 
-  private deliver(to: () => LinkHandle | undefined, message: PeerMessage): void {
+  private deliver(to: () => LinkHandle | undefined, message: unknown): void {
     this.deliverRaw(to, message);
   }
 

@@ -1,4 +1,7 @@
-import type { PeerMessage } from '@meshcache/sync-protocol';
+import type { PeerMessage, SealedEnvelope } from '@meshcache/sync-protocol';
+
+/** What travels on a link: a handshake message, or a sealed envelope around a message (v4). */
+type WireMessage = PeerMessage | SealedEnvelope;
 import type { LinkHandle } from '../link.js';
 import type { ReplicaNode } from '../replica-node.js';
 import type { SeededScheduler } from '../simulation/seeded-scheduler.js';
@@ -46,7 +49,7 @@ export class MemoryNetwork {
   delivered = 0;
   dropped = 0;
   /** Sees every message sent between nodes (an eavesdropper, in adversarial simulations). */
-  tap: ((message: PeerMessage) => void) | null = null;
+  tap: ((message: WireMessage) => void) | null = null;
 
   constructor(
     private readonly scheduler: SeededScheduler,
@@ -114,7 +117,7 @@ export class MemoryNetwork {
     const link: Link = { a, b, open: true, toA: null, toB: null };
     this.links.add(link);
     const endFor = (from: string, to: () => Direction | null) => ({
-      send: (message: PeerMessage) => this.transmit(link, from, to(), message),
+      send: (message: WireMessage) => this.transmit(link, from, to(), message),
       close: () => this.closeFrom(link, from),
     });
     // A dials, B accepts: the dialer starts the handshake.
@@ -126,9 +129,9 @@ export class MemoryNetwork {
     this.flushPending(link);
   }
 
-  private readonly pendingHello = new Map<Link, { from: string; message: PeerMessage }[]>();
+  private readonly pendingHello = new Map<Link, { from: string; message: WireMessage }[]>();
 
-  private transmit(link: Link, from: string, direction: Direction | null, message: PeerMessage): void {
+  private transmit(link: Link, from: string, direction: Direction | null, message: WireMessage): void {
     if (!link.open) return;
     if (direction === null) {
       const queue = this.pendingHello.get(link) ?? [];
