@@ -155,7 +155,7 @@ describe('cluster handshake (mutual challenge-response)', () => {
       if (attack === 'inject') atB.send({ type: 'ops', ops: [forged] });
       if (attack === 'replay') atB.send(sealedSoFar[sealedSoFar.length - 1]);
       if (attack === 'alter') {
-        tamper = (m) => ({ ...m, m: { type: 'ops', ops: [forged] } });
+        tamper = (m) => ({ ...m, m: JSON.stringify({ type: 'ops', ops: [forged] }) });
         e.set('next', 2);
       }
       settle();

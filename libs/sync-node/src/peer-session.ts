@@ -138,7 +138,8 @@ export class PeerSession implements LinkHandle {
     const seal = this.seal;
     if (seal === null) return this.end.send(message);
     const n = ++seal.sent;
-    this.end.send({ type: 'sealed', n, mac: sealMac(seal.key, seal.out, n, JSON.stringify(message)), m: message });
+    const json = JSON.stringify(message);
+    this.end.send({ type: 'sealed', n, mac: sealMac(seal.key, seal.out, n, json), m: json });
   }
 
   /** Seals the session from now on, once both proofs have checked out (v4 and later). */
@@ -158,7 +159,7 @@ export class PeerSession implements LinkHandle {
     const envelope = SealedEnvelopeSchema.safeParse(raw);
     if (!envelope.success) return this.forged('a message arrived unsealed');
     const { n, mac, m } = envelope.data;
-    if (!proofsMatch(sealMac(seal.key, seal.in, n, JSON.stringify(m)), mac)) return this.forged(`message ${n} failed its session MAC`);
+    if (!proofsMatch(sealMac(seal.key, seal.in, n, m), mac)) return this.forged(`message ${n} failed its session MAC`);
     if (n !== seal.received + 1) {
       // A lossy channel (the simulation's network) may drop, repeat and reorder: a gap is a loss,
       // an old number a repeat, dropped like a lost message. On an ordered one it is an attack.
@@ -166,7 +167,12 @@ export class PeerSession implements LinkHandle {
       if (n <= seal.received) return null;
     }
     seal.received = n;
-    return m;
+    try {
+      return JSON.parse(m) as unknown;
+    } catch {
+      // Sealed by the peer itself, so not an attack: a message like any other that is not valid.
+      return { type: 'unparsable' };
+    }
   }
 
   private forged(reason: string): null {

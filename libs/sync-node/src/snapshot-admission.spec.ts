@@ -35,7 +35,8 @@ function setup() {
     const transcript = { version: challenge.protocol, clientNonce: hello.nonce, serverNonce: challenge.nonce, client: { nodeId: prove.nodeId, origin: prove.origin } };
     const key = sessionKey(SECRET, transcript, { nodeId: welcome.nodeId, origin: welcome.origin });
     const n = ++sealed;
-    return { type: 'sealed', n, mac: sealMac(key, 's', n, JSON.stringify(m)), m };
+    const json = JSON.stringify(m);
+    return { type: 'sealed', n, mac: sealMac(key, 's', n, json), m: json };
   };
   const note = (m: unknown) => {
     const type = (m as { type: string }).type;
