@@ -31,7 +31,9 @@ export function toJsonValue(value: unknown): JsonValueResult {
       if (json === undefined) return { ok: false, message: 'value is not JSON-serializable' };
       const parsed = JSON.parse(json) as unknown;
       // Deeper values would overflow the stack of later steps that walk them (MAX_VALUE_DEPTH).
-      if (nestsDeeperThan(parsed)) return tooDeep;
+      // Each level takes two characters of JSON, so a shorter value cannot: no walk on the write
+      // path of ordinary values.
+      if (json.length > 2 * MAX_VALUE_DEPTH && nestsDeeperThan(parsed)) return tooDeep;
       return { ok: true, value: parsed, bytes: json.length };
     }
     default:

@@ -150,9 +150,10 @@ export class PeerSession implements LinkHandle {
   }
 
   /**
-   * The message inside a sealed envelope, or null when the envelope is not the next one from
-   * the peer under the session key: then the link is refused at once, as whatever sent it is
-   * not the peer (a relay injecting, altering, replaying or reordering messages).
+   * The message inside a sealed envelope, or null when there is none to handle: an envelope that
+   * is not the next one from the peer under the session key refuses the link at once, as
+   * whatever sent it is not the peer (a relay injecting, altering, replaying or reordering); a
+   * repeat on a lossy channel is dropped; a sealed text that is not JSON counts as bad.
    */
   private unseal(raw: unknown): unknown {
     const seal = this.seal as NonNullable<PeerSession['seal']>;
@@ -170,8 +171,9 @@ export class PeerSession implements LinkHandle {
     try {
       return JSON.parse(m) as unknown;
     } catch {
-      // Sealed by the peer itself, so not an attack: a message like any other that is not valid.
-      return { type: 'unparsable' };
+      // Sealed by the peer itself, so not an attack: counted like any other invalid message.
+      this.bad('a sealed message is not JSON');
+      return null;
     }
   }
 

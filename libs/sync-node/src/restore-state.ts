@@ -40,7 +40,7 @@ export function restoreState(target: RestoreTarget, snapshot: NodeSnapshotInput 
       throw new SyncError('INVALID_SNAPSHOT', `snapshot does not match the schema: ${parsed.error.issues[0]?.message}`);
     }
     if (parsed.data.nodeId !== target.nodeId) {
-      throw new SyncError('INVALID_SNAPSHOT', `snapshot belongs to node ${parsed.data.nodeId}, not ${target.nodeId}`);
+      throw new SyncError('INVALID_SNAPSHOT', `snapshot belongs to node ${parsed.data.nodeId}, not ${target.nodeId}`, { snapshotOf: parsed.data.nodeId });
     }
     state.merge(parsed.data, now);
     vv.adoptFolds(parsed.data.folded);

@@ -29,7 +29,7 @@ export const restoreNode = (
     outcome = node.restore(restored.snapshot as Snapshot, restored.ops as Ops);
   } catch (error) {
     if (!(error instanceof SyncError) || error.code !== 'INVALID_SNAPSHOT') throw error;
-    const foreign = /^snapshot belongs to node (\S+),/.exec(error.message)?.[1];
+    const foreign = error.snapshotOf;
     if (!discardCorruptData) {
       const remedy =
         foreign === undefined
