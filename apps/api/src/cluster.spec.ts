@@ -71,6 +71,14 @@ describe('3 real dist/apps/api/main.js processes', () => {
     // A write only n3 has (its sync is off), so only its disk can bring it back.
     expect(((await (await post(n3.url, '/api/sync/toggle', { enabled: false })).json()) as { syncEnabled: boolean }).syncEnabled).toBe(false);
     expect((await post(n3.url, '/api/cache', { key: 'local-only', value: 42 })).status).toBe(200);
+    // Its peers learn it is paused from its heartbeats: never "in sync" while its writes wait.
+    const pausedOnN1 = async () => {
+      const [health, status] = await Promise.all([fetch(`${nodes[0].url}/health`), fetch(`${nodes[0].url}/api/sync/status`)]);
+      const { problems } = (await health.json()) as { problems: { code: string; peer?: string }[] };
+      const { nodeList } = (await status.json()) as { nodeList: { id: string; paused?: boolean }[] };
+      return problems.some((p) => p.code === 'sync-paused' && p.peer === 'n3') && nodeList.some((p) => p.id === 'n3' && p.paused === true);
+    };
+    await eventually(pausedOnN1, 'n1 shows n3 paused on /health and in its node list');
     n3.child.kill('SIGKILL');
     await n3.exited;
 

@@ -1,4 +1,4 @@
-import type { Operation } from '@meshcache/sync-protocol';
+import type { Hlc, Operation } from '@meshcache/sync-protocol';
 
 /** `kinds` codes; 0 is a free slot. */
 const SET = 1;
@@ -148,6 +148,13 @@ export class Backlog {
       out.push(this.operationAt(seq));
     }
     return out;
+  }
+
+  /** The stamp of the operation numbered `seq`, or undefined when it is not kept. */
+  stampOf(seq: number): Hlc | undefined {
+    if (seq < this.first || seq > this.lastSeq) return undefined;
+    const slot = seq % this.capacity;
+    return { wall: this.walls[slot], logical: this.logicals[slot], node: this.stampNodes[slot] as string };
   }
 
   private operationAt(seq: number): Operation {

@@ -1,5 +1,5 @@
 import { nodeIdOfOrigin, type PeerInfo, type PeerState, type Strategy } from '@meshcache/sync-protocol';
-import type { HeartbeatMessage, SessionInfo, VersionVectorPairs } from '@meshcache/sync-protocol';
+import type { HeartbeatMessage, Hlc, SessionInfo, VersionVectorPairs } from '@meshcache/sync-protocol';
 import type { PeerIdentity, PeerSession } from './peer-session.js';
 import { SnapshotRepeats } from './snapshot-repeats.js';
 import { VersionVector } from './version-vector.js';
@@ -46,6 +46,14 @@ export class PeerLink {
   isolated = false;
   /** The peer's floor: wall ms up to which it has forgotten deletes. */
   floor = 0;
+  /** The peer's sync is turned off, as its last heartbeat said. */
+  paused = false;
+  /**
+   * The oldest stamp of the writes the peer holds back from us while its sync is off (and until
+   * we acknowledge them), as its last heartbeat said; kept while the link is down, since those
+   * writes are still owed. Graves stamped at or after it wait for them (see grave-collection.ts).
+   */
+  holding: Hlc | null = null;
   /** The standing of the peer's clock, as its last heartbeat said (undefined: an older peer). */
   clockStanding: HeartbeatMessage['clockStanding'] = undefined;
   /** The snapshots we sent the peer for the repair in progress. */
@@ -278,6 +286,8 @@ export class PeerLink {
   onHeartbeat(message: HeartbeatMessage, myOrigin: string): void {
     this.isolated = message.isolated ?? false;
     this.floor = message.floor ?? 0;
+    this.paused = message.paused ?? false;
+    this.holding = message.holding ?? null;
     this.clockStanding = message.clockStanding;
     this.#wantsSnapshot = message.wantsSnapshot;
     this.#peerVv = VersionVector.fromPairs(message.vv, message.folded ?? []);
@@ -292,7 +302,7 @@ export class PeerLink {
   }
 
   info(mySeq: number): PeerInfo {
-    return {
+    const info: PeerInfo = {
       id: this.nodeId,
       url: this.#url,
       state: this.#state,
@@ -302,6 +312,8 @@ export class PeerLink {
       lag: this.#state === 'down' && this.#origin === null ? 0 : Math.max(0, mySeq - this.#acked),
       lastSeen: this.#lastSeen,
     };
+    if (this.paused) info.paused = true;
+    return info;
   }
 
   /** What `applied` holds that the peer had not applied at its last report (0 for a peer never heard from). */

@@ -39,6 +39,7 @@ import { InboundStream, type InboundHost } from './inbound-stream.js';
 import { OutboundStream, type OutboundHost } from './outbound-stream.js';
 import type { PeerLink } from './peer-link.js';
 import { collectExpiredGraves } from './grave-collection.js';
+import { HeldWrites, keepGravesFrom, oldestUnsent } from './held-writes.js';
 import { foldable } from './incarnation-fold.js';
 import { Membership } from './membership.js';
 import { PeerSession, type Admission, type HandshakeFailure, type SessionHost, type StreamMessage } from './peer-session.js';
@@ -115,6 +116,7 @@ export class ReplicaNode implements SessionHost {
   private source: 'local' | 'remote' = 'local';
   private quiet = false;
   private enabled = true;
+  private readonly held = new HeldWrites();
   private isClosed = false;
   private tickHandle: unknown = null;
   private tickCount = 0;
@@ -323,6 +325,11 @@ export class ReplicaNode implements SessionHost {
     if (on === this.enabled) return;
     this.enabled = on;
     this.activity.record({ type: on ? 'sync-enabled' : 'sync-disabled' });
+    if (on) this.held.resume(this.seq);
+    else this.held.pause(oldestUnsent(this.clockImpl.peek(), this.backlog, this.members.links.values()));
+    // Turned off on purpose, but a write acknowledged here now exists only here: say so until it is on.
+    if (on) this.problemBoard.clear('sync-paused');
+    else this.problemBoard.raise('sync-paused', 'replication is turned off on this node: its writes are applied here and wait to reach its peers until it is turned back on');
     if (on) this.outbound.pumpAll();
   }
 
@@ -786,6 +793,8 @@ export class ReplicaNode implements SessionHost {
   /** Liveness, the peer's view of the cluster, and its clock (members are no longer learned from it). */
   private onHeartbeat(session: PeerSession, link: PeerLink, message: Extract<PeerMessage, { type: 'heartbeat' }>): void {
     link.onHeartbeat(message, this.originName);
+    if (link.paused) this.problemBoard.raise('sync-paused', `replication is turned off on ${link.nodeId}: its writes wait there until it is turned back on`, link.nodeId);
+    else this.problemBoard.clear('sync-paused', link.nodeId);
     if (message.clock !== undefined) {
       this.clockHealth.peerClock(link.nodeId, message.clock, message.clockStanding);
       this.refreshClockVerdict();
@@ -1007,7 +1016,10 @@ export class ReplicaNode implements SessionHost {
       this.outbound.retransmitIfStalled(link, this.monotonic());
       if (this.tickCount % 5 === 0 && link.primary !== null) link.primary.send({ type: 'peers', peers: this.members.addressList() });
     }
-    if (this.members.forgetSilent(now, this.options.forgetMemberAfterMs)) changed = true;
+    if (this.members.forgetSilent(now, this.options.forgetMemberAfterMs)) {
+      changed = true;
+      for (const problem of this.problemBoard.list()) if (problem.code === 'sync-paused' && problem.peer !== undefined && !this.members.links.has(problem.peer)) this.problemBoard.clear('sync-paused', problem.peer);
+    }
     if (changed) this.emitNodes();
     if (this.aloneSince !== null && this.monotonic() - this.aloneSince > this.options.tombstoneGraceMs && this.members.links.size > 0) this.isolated = true;
     this.refreshClockVerdict();
@@ -1017,7 +1029,23 @@ export class ReplicaNode implements SessionHost {
     const ahead = this.clockImpl.peek().wall - now > this.options.maxClockOffsetMs;
     if (this.clockHealth.agreesWithPeers() && (ahead || this.clockHealth.refusedOrigin(this.originName))) this.recoverFromClockFault();
     // Grave ages are monotonic: a wall clock set forward must not collect them early.
-    collectExpiredGraves({ state: this.state, now: this.monotonic(), graceMs: this.options.tombstoneGraceMs, maxGraves: this.options.maxTombstones });
+    this.held.settle(this.members.links.values());
+    this.collectGraves();
+  }
+
+  private collectGraves(): void {
+    const keepFrom = keepGravesFrom(this.members.links.values());
+    const { early } = collectExpiredGraves({ state: this.state, now: this.monotonic(), graceMs: this.options.tombstoneGraceMs, maxGraves: this.options.maxTombstones, keepFrom });
+    // Under a steady stream of deletes the cap forces a pass every so often: one minute without
+    // one ends the problem, rather than every pass in between.
+    if (early === 0) this.problemBoard.clearStale('tombstones-collected-early', this.now() - 60_000);
+    else {
+      const held = keepFrom === null ? '' : ` (a paused peer still holds writes back from ${new Date(keepFrom.wall).toISOString()})`;
+      this.problemBoard.confirm(
+        'tombstones-collected-early',
+        `tombstones collected before their time: maxTombstones (${this.options.maxTombstones}) reached${held}; a late write older than them to a key this node does not hold is taken for beaten`,
+      );
+    }
   }
 
   /** Drops dead incarnations every member applied in full from the vector (see incarnation-fold.ts). */
@@ -1050,6 +1078,8 @@ export class ReplicaNode implements SessionHost {
       clockStanding: this.clockHealth.standing(),
       isolated: this.isolated,
       floor: this.state.floor?.wall ?? 0,
+      paused: !this.enabled,
+      holding: this.held.holdingFor(this.members.links.get(peer)?.acked ?? 0),
       folded: this.vv.foldedPairs(),
       live: [...this.members.links.values()].flatMap((l) => (l.state !== 'down' && l.origin !== null ? [l.origin] : [])),
     };

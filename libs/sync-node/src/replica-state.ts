@@ -65,6 +65,13 @@ const newer = (a: Hlc, b: Hlc | undefined): boolean => b === undefined || compar
 /** Bytes a grave takes in memory, roughly: the key (UTF-16) plus the stamp and map overhead. */
 const graveSize = (key: string): number => 2 * key.length + 96;
 
+/** What one pass of `collectGraves` did: graves collected, and of those how many before their time. */
+export interface GraveCollection {
+  dropped: number;
+  /** Collected only because `maxGraves` was reached: before their grace ended, or kept for a paused peer. */
+  early: number;
+}
+
 /**
  * The merge rules of meshcache, independent of transport and storage:
  * - per key, the write with the greatest HLC wins (ties impossible: the origin is part of it);
@@ -207,20 +214,27 @@ export class ReplicaState {
   }
 
   /**
-   * Collects the oldest graves: those dug at or before `oldestAt` (local ms), and beyond that as
-   * many as needed to keep at most `maxGraves`. Each collected grave raises the floor, so the
-   * writes it was beating still lose. At most `budget` graves per call.
+   * Collects the oldest graves: those dug at or before `oldestAt` (local ms) and stamped before
+   * `keepFrom` (a paused peer's held writes, see `GraveCollectionView.keepFrom`), and beyond that
+   * as many as needed to keep at most `maxGraves`, kept ones included. Each collected grave
+   * raises the floor, so the writes it was beating still lose. At most `budget` graves are
+   * collected and `4 × budget` looked at per call (kept graves are looked at on every call).
    */
-  collectGraves(oldestAt: number, maxGraves: number, budget: number): number {
-    let dropped = 0;
+  collectGraves(oldestAt: number, maxGraves: number, budget: number, keepFrom: Hlc | null = null): GraveCollection {
+    const result: GraveCollection = { dropped: 0, early: 0 };
+    let looked = 0;
     for (const [key, grave] of this.graves) {
-      if (dropped >= budget) break;
-      if (grave.at > oldestAt && this.graves.size <= maxGraves) break;
+      if (result.dropped >= budget || looked++ >= 4 * budget) break;
+      const over = this.graves.size > maxGraves;
+      if (grave.at > oldestAt && !over) break;
+      const kept = keepFrom !== null && compareHlc(grave.hlc, keepFrom) >= 0;
+      if (kept && !over) continue;
+      if (grave.at > oldestAt || kept) result.early++;
       this.dropGrave(key, grave);
       this.raiseFloor(grave.hlc);
-      dropped++;
+      result.dropped++;
     }
-    return dropped;
+    return result;
   }
 
   /** Tombstones and expired writes kept to beat older writes, with their approximate size. */

@@ -61,6 +61,78 @@ describe('ReplicaNode tombstones and members stay bounded', () => {
     expect(nodes.map((n) => n.get('mine')?.value)).toEqual(['written while away', 'written while away', 'written while away']);
   });
 
+  it('a node paused for longer than the grace delivers its writes to keys its peer does not hold, and its peer shows it paused', () => {
+    const { nodes, run } = memoryCluster(['a', 'b'], { tombstoneGraceMs: 2000, members: ['a', 'b'] });
+    const [a, b] = nodes;
+    run(200);
+    b.set('gone', 'x');
+    run(200);
+    // Written just before the pause and not sent yet: held too, though stamped before it.
+    a.set('before-pause', 'held');
+    a.setSyncEnabled(false);
+    a.set('during-pause', 'held');
+    run(300);
+    expect(b.nodes().find((n) => n.id === 'a')).toMatchObject({ state: 'up', paused: true });
+    expect(a.problems()).toEqual([expect.objectContaining({ code: 'sync-paused' })]);
+    expect(b.problems()).toEqual([expect.objectContaining({ code: 'sync-paused', peer: 'a' })]);
+    // Stamped after both held writes: collecting its grave would put b's floor past them.
+    b.delete('gone');
+    run(5000);
+    expect(b.stats().tombstones).toBe(1);
+    a.setSyncEnabled(true);
+    run(1000);
+    expect(b.get('before-pause')?.value).toBe('held');
+    expect(b.get('during-pause')?.value).toBe('held');
+    expect(b.nodes().find((n) => n.id === 'a')?.paused).toBeUndefined();
+    expect([...a.problems(), ...b.problems()]).toEqual([]);
+    // Once b has them, the grave goes as any other.
+    run(3000);
+    expect(b.stats().tombstones).toBe(0);
+    expect(b.has('gone')).toBe(false);
+  });
+
+  it('a write waiting in the send window when sync is turned off is held like those made after', () => {
+    const { nodes, run, net, make } = memoryCluster(['b'], { tombstoneGraceMs: 2000, members: ['a', 'b'], sendWindowMs: 0 });
+    const [b] = nodes;
+    // a sends what it writes at most once a second; b at once.
+    const a = make('a', { sendWindowMs: 1000 });
+    net.add(a);
+    run(500);
+    b.set('gone', 'x');
+    run(500);
+    a.set('first', 1);
+    run(1);
+    // Within a second of the batch that took 'first': it waits for the window to end.
+    a.set('waiting', 'in the window');
+    run(1);
+    // Stamped after 'waiting'; a's clock has seen it by the time sync goes off.
+    b.delete('gone');
+    run(100);
+    expect(a.has('gone')).toBe(false);
+    expect(b.has('waiting')).toBe(false);
+    a.setSyncEnabled(false);
+    run(5000);
+    a.setSyncEnabled(true);
+    run(1000);
+    expect(b.get('waiting')?.value).toBe('in the window');
+  });
+
+  it('says so on /health when maxTombstones collects graves a paused peer still needs', () => {
+    const { nodes, run } = memoryCluster(['a', 'b'], { tombstoneGraceMs: 2000, members: ['a', 'b'], maxTombstones: 5 });
+    const [a, b] = nodes;
+    run(200);
+    a.setSyncEnabled(false);
+    a.set('held', 1);
+    run(300);
+    for (let i = 0; i < 10; i++) b.delete(`k${i}`);
+    run(300);
+    expect(b.stats().tombstones).toBe(5);
+    expect(b.problems()).toContainEqual(expect.objectContaining({ code: 'tombstones-collected-early', message: expect.stringContaining('a paused peer still holds writes back') }));
+    a.setSyncEnabled(true);
+    run(62_000);
+    expect(b.problems()).toEqual([]);
+  });
+
   it('no longer learns members from heartbeats, and forgets members silent for forgetMemberAfterMs', () => {
     const { nodes, run } = memoryCluster(['a', 'b'], { forgetMemberAfterMs: 5000 });
     const [a] = nodes;

@@ -167,6 +167,15 @@ export const HeartbeatMessageSchema = z.object({
   floor: z.number().int().nonnegative().optional(),
   /** As in `welcome` / `intro`: the incarnations the sender folded out of `vv`. */
   folded: FoldedIncarnationsSchema.optional(),
+  /** The sender's sync is turned off: its writes wait until it is turned on (peers show it paused). */
+  paused: z.boolean().optional(),
+  /**
+   * The stamp of the oldest of the sender's writes the receiver has not been sent because the
+   * sender's sync is (or was, until the receiver acknowledges them) turned off. The receiver keeps
+   * tombstones stamped at or after it: collecting one would raise its floor past those writes,
+   * which would then be taken for beaten when they arrive (see docs/CONSISTENCY.md).
+   */
+  holding: HlcSchema.optional(),
   /** The origin of every member the sender is linked to now: folds wait until all members name the same live incarnation. */
   live: z.array(OriginSchema).max(1000).optional(),
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * What can be wrong with replication on a node, as `/health` names it. The server adds its own
  * codes to this list (`healthProblemCodeSchema` in api-contract); this is the engine's part.
  */
-export const ReplicationProblemCodeSchema = z.enum(['peer-unreachable', 'peer-refused-secret', 'peer-refused-version', 'duplicate-node-id', 'clock-skew', 'repair-stalled']);
+export const ReplicationProblemCodeSchema = z.enum(['peer-unreachable', 'peer-refused-secret', 'peer-refused-version', 'duplicate-node-id', 'clock-skew', 'repair-stalled', 'tombstones-collected-early', 'sync-paused']);
 export type ReplicationProblemCode = z.infer<typeof ReplicationProblemCodeSchema>;
 
 /**

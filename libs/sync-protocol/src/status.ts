@@ -24,6 +24,8 @@ export const PeerInfoSchema = z.object({
   behind: z.number().int().nonnegative().optional(),
   /** A snapshot this node is sending the peer, while it sends it: entries sent of the total. */
   snapshot: z.object({ sent: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).optional(),
+  /** The peer's sync is turned off, as its last heartbeat said: its writes wait on it (`lag` counts only ours). */
+  paused: z.boolean().optional(),
   /** Why this node cannot replicate with the peer, while it cannot (see `SyncStats.problems`). */
   problem: NodeProblemSchema.pick({ code: true, message: true }).optional(),
 });

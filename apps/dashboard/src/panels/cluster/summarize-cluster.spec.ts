@@ -36,7 +36,14 @@ describe('summarizeCluster', () => {
 
   it('says replication is paused, problems exist, strategies differ — and then not in sync', () => {
     const problems = [{ code: 'peer-unreachable' as const, message: 'n2 does not answer', peer: 'n2', since: 1 }];
-    expect(summarizeCluster(facts({ syncEnabled: false })).text).toBe('2 nodes, all up, replication paused on n1');
+    const pausedHere = [{ code: 'sync-paused' as const, message: 'replication is turned off on this node', since: 1 }];
+    expect(summarizeCluster(facts({ syncEnabled: false, problems: pausedHere }))).toMatchObject({ converged: false, tone: 'warn', text: '2 nodes, all up, replication paused on n1' });
+    // A peer paused on its own node: this page's node hears it from the peer's heartbeats.
+    expect(summarizeCluster(facts({ nodes: [makeNode({ id: 'n1', self: true }), makeNode({ id: 'n2', paused: true })] }))).toMatchObject({
+      converged: false,
+      tone: 'warn',
+      text: '2 nodes, all up, n2 replication paused, its writes wait on it',
+    });
     expect(summarizeCluster(facts({ problems })).text).toBe('2 nodes, all up, 1 problem reported');
     expect(summarizeCluster(facts({ nodes: [makeNode({ id: 'n1', strategy: 'LFU' }), makeNode({ id: 'n2', lag: 3 })] })).text).toBe(
       '2 nodes, all up, n2 catching up, 3 ops behind, strategies differ',

@@ -27,8 +27,10 @@ export const opsBehind = (node: NodeInfo): number => node.behind ?? node.lag;
 
 const percent = (sent: number, total: number) => (total === 0 ? 100 : Math.floor((sent / total) * 100));
 
-/** How a node is doing beyond up/suspect/down: catching up by snapshot or by operations. */
+/** How a node is doing beyond up/suspect/down: paused, or catching up by snapshot or by operations. */
 export function describeProgress(node: NodeInfo): string | null {
+  // Its peers cannot count what it holds back: its lag here is ours to it, not its to us.
+  if (node.paused) return 'replication paused, its writes wait on it';
   if (node.snapshot) return `receiving a snapshot: ${percent(node.snapshot.sent, node.snapshot.total)}% (${node.snapshot.sent.toLocaleString()} of ${node.snapshot.total.toLocaleString()} keys)`;
   const behind = opsBehind(node);
   if (behind === 0) return null;
@@ -41,7 +43,9 @@ export function describeProgress(node: NodeInfo): string | null {
  * figure on the page is then as old as the last update.
  */
 export function summarizeCluster(facts: ClusterFacts): ClusterSummary {
-  const { nodes, live, currentNode, syncEnabled, problems } = facts;
+  const { nodes, live, currentNode, syncEnabled } = facts;
+  // A pause is named with its node below, from the node list: not counted again as a problem.
+  const problems = facts.problems.filter((p) => p.code !== 'sync-paused');
   const up = nodes.filter((n) => n.state === 'up').length;
   const total = nodes.length;
   if (!live) {
