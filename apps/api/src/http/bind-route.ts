@@ -58,8 +58,10 @@ export const bindRoute = <R extends RouteDefinition>(router: Router, auth: Authe
     for (const part of PARTS) {
       const schema = def[part];
       if (!schema) continue;
-      // A POST without a JSON body leaves req.body undefined; schemas see an empty object.
-      const raw: unknown = part === 'body' ? (req.body ?? {}) : req[part];
+      // A POST without a JSON body leaves req.body undefined; schemas see an empty object. Any
+      // JSON text is parsed (the parser is not `strict`), so `null` or `42` is refused by the
+      // schema, as not an object, rather than as JSON that is not valid.
+      const raw: unknown = part === 'body' ? (req.body === undefined ? {} : req.body) : req[part];
       const parsed = schema.safeParse(raw);
       if (!parsed.success) return sendReply(req, res, validationReply(parsed.error));
       input[part] = parsed.data;

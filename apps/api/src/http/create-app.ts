@@ -49,7 +49,7 @@ export const createApp = (ctx: ServerContext): express.Express => {
   app.use(corsMiddleware(config.frontendUrl));
 
   // Bodies are read per route, after its access check (bind-route.ts).
-  setJsonParser(app, express.json({ limit: config.bodyLimit, type: JSON_BODY_TYPES, verify: verifyUtf8Body }));
+  setJsonParser(app, express.json({ limit: config.bodyLimit, type: JSON_BODY_TYPES, verify: verifyUtf8Body, strict: false }));
   const gate = authenticate(ctx.auth, ctx.limits);
   app.use('/api', gate);
   app.use(routes.prometheus.path, gate);

@@ -119,6 +119,17 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     expect(bad.body).toMatchObject({ code: 'INVALID_JSON' });
     expect((await request(base, 'POST', '/api/cache', { raw: '"just a string"' })).status).toBe(400);
     expect((await request(base, 'POST', '/api/cache', { raw: '[1,2]' })).status).toBe(400);
+    // Valid JSON that is not an object is refused as such, not as JSON that is not valid.
+    for (const raw of ['null', '42', 'true']) {
+      for (const path of ['/api/cache', '/api/cache/bulk']) {
+        const r = await request(base, 'POST', path, { raw });
+        expect(r.status).toBe(400);
+        expect(r.body).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('object') });
+      }
+    }
+    // A `null` body is not "no body": the toggle, which flips without one, refuses it and stays on.
+    expect((await request(base, 'POST', '/api/sync/toggle', { raw: 'null' })).status).toBe(400);
+    expect(((await request(base, 'GET', '/api/sync/status')).body as { syncEnabled: boolean }).syncEnabled).toBe(true);
   });
 
   it('answers 415 to a body that is not JSON instead of calling every field missing, and reads +json types', async () => {
@@ -211,6 +222,11 @@ describe('REST routes (real HTTP server on 127.0.0.1)', () => {
     ['limit=0', 'limit'],
     ['limit=abc', 'limit'],
     ['limit=1001', 'limit'],
+    // Number() reads these as 16, 1000 and 5; no client means them.
+    ['limit=0x10', 'limit'],
+    ['limit=1e3', 'limit'],
+    ['limit=%205', 'limit'],
+    ['limit=', 'limit'],
     ['cursor=forged', 'cursor'],
   ])('GET /api/cache?%s → 400 naming %s', async (qs, field) => {
     const r = await request(base, 'GET', `/api/cache?${qs}`);
@@ -449,6 +465,8 @@ describe('fast path and Express stack agree', () => {
     { key: 'a', value: 1, ttl: 60 },
     { key: 'a', value: 1, extra: true },
     [1, 2],
+    null,
+    42,
   ])('POST /api/cache %# gives the same status, body and headers on both paths', async (body) => {
     const fast = await request(server.url, 'POST', '/api/cache', { body, headers: FAST });
     const slow = await request(server.url, 'POST', '/api/cache', { body, headers: EXPRESS });

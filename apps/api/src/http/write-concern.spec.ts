@@ -36,7 +36,7 @@ describe('write concern: ?durability=fsync&acks=N&timeoutMs=', () => {
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/DATA_DIR/) });
     expect((await request(memory.url, 'GET', '/api/cache/k')).status).toBe(404);
-    for (const bad of ['durability=always', 'acks=-1', 'acks=x', 'timeoutMs=0', 'timeoutMs=600001']) {
+    for (const bad of ['durability=always', 'acks=-1', 'acks=x', 'timeoutMs=0', 'timeoutMs=600001', 'acks=0x1', 'timeoutMs=1e3']) {
       expect((await request(disk.url, 'POST', `/api/cache?${bad}`, { body: { key: 'bad', value: 1 } })).status).toBe(400);
     }
     expect((await request(disk.url, 'GET', '/api/cache/bad')).status).toBe(404);

@@ -4,6 +4,7 @@ import {
   cacheValueSchema,
   epochMsSchema,
   isoTimeSchema,
+  queryIntSchema,
   strategyInputSchema,
   strategySchema,
   ttlMsSchema,
@@ -67,12 +68,8 @@ export const DEFAULT_WRITE_CONCERN_TIMEOUT_MS = 5_000;
  */
 export const writeConcernQuerySchema = z.object({
   durability: z.enum(['fsync']).optional().meta({ description: 'fsync: answer once the operation log holds the write on stable storage (needs DATA_DIR)' }),
-  acks: z.coerce.number<string | number>().int().min(0).max(1000).optional().meta({ description: 'Answer once this many peers have applied the write' }),
-  timeoutMs: z.coerce
-    .number<string | number>()
-    .int()
-    .min(1)
-    .max(MAX_WRITE_CONCERN_TIMEOUT_MS)
+  acks: queryIntSchema('acks', 0, 1000).optional().meta({ description: 'Answer once this many peers have applied the write' }),
+  timeoutMs: queryIntSchema('timeoutMs', 1, MAX_WRITE_CONCERN_TIMEOUT_MS)
     .optional()
     .meta({ description: `Longest wait for durability and acks (default ${DEFAULT_WRITE_CONCERN_TIMEOUT_MS})` }),
 });
@@ -187,12 +184,7 @@ export const listKeysQuerySchema = z.object({
   prefix: z.string().max(1024, 'prefix must be at most 1024 characters').optional(),
   pattern: keyPatternSchema.optional().meta({ description: 'Glob (`*`, `?`, `[a-z]`, `\\` escapes, as Redis KEYS): only matching keys; with `prefix`, keys must have both' }),
   cursor: z.string().max(2048, 'cursor is too long').optional(),
-  limit: z.coerce
-    .number<number | string>('limit must be a number')
-    .int('limit must be an integer')
-    .min(1, 'limit must be at least 1')
-    .max(MAX_PAGE_LIMIT, `limit must be at most ${MAX_PAGE_LIMIT}`)
-    .optional(),
+  limit: queryIntSchema('limit', 1, MAX_PAGE_LIMIT).optional(),
 });
 export type ListKeysQuery = z.infer<typeof listKeysQuerySchema>;
 

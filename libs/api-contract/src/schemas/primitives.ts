@@ -66,3 +66,13 @@ export const strategyInputSchema = z
 
 export const isoTimeSchema = z.string().meta({ description: 'ISO 8601 timestamp' });
 export const epochMsSchema = z.number().meta({ description: 'Milliseconds since the Unix epoch' });
+
+/**
+ * A whole number read from a query string (or given as a number by the typed client). Decimal
+ * digits only: `z.coerce.number()` (`Number()`) also read `0x10` as 16, `1e3` as 1000 and ` 5 `
+ * as 5, which no client means to send; those are refused, naming the parameter.
+ */
+export const queryIntSchema = (name: string, min: number, max: number) =>
+  z
+    .union([z.number(), z.string().regex(/^[0-9]+$/, `${name} must be a whole number in decimal digits`)], `${name} must be a number`)
+    .pipe(z.coerce.number<number | string>().int(`${name} must be an integer`).min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));

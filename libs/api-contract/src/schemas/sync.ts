@@ -2,6 +2,7 @@ import { ForceSyncResultSchema, SyncEventSchema } from '@meshcache/sync-protocol
 import { z } from 'zod';
 import { healthProblemSchema } from './health.js';
 import { syncStatsSchema } from './metrics.js';
+import { queryIntSchema } from './primitives.js';
 
 /**
  * The engine's figures, with every problem `/health` lists: the server's own too, such as
@@ -27,12 +28,7 @@ export type ForceSyncResponse = z.infer<typeof forceSyncResponseSchema>;
 
 export const MAX_HISTORY_LIMIT = 1000;
 export const historyQuerySchema = z.object({
-  limit: z.coerce
-    .number<number | string>('limit must be a number')
-    .int('limit must be an integer')
-    .min(1, 'limit must be at least 1')
-    .max(MAX_HISTORY_LIMIT, `limit must be at most ${MAX_HISTORY_LIMIT}`)
-    .optional(),
+  limit: queryIntSchema('limit', 1, MAX_HISTORY_LIMIT).optional(),
 });
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 

@@ -108,7 +108,6 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
       } catch (error) {
         return answer(invalidJsonReply(error), g.headers);
       }
-      if (parsed === null || typeof parsed !== 'object') return answer(invalidJsonReply(new SyntaxError('expected an object or array')), g.headers);
       const body = setItemBodySchema.safeParse(parsed);
       if (!body.success) return answer(validationReply(body.error), g.headers);
       void writeRefusal(req).then((refused) => answer(refused ?? setItemReply(node, body.data), g.headers));
