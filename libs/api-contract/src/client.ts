@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { buildPath, dotSegmentMessage, isDotSegment, routes, type RouteDefinition, type RouteInput, type RouteName, type RouteOutput, type Routes } from './routes.js';
+import { compareHlc } from '@meshcache/sync-protocol';
+import { AFTER_VERSION_HEADER, afterVersionHeaderSchema } from './schemas/after-version.js';
 import { DEADLINE_HEADER } from './schemas/deadline.js';
 import { errorBodySchema, errorCodeOfStatus, type ApiErrorCode, type ValidationIssue } from './schemas/errors.js';
 import { describeIssues, toValidationIssues } from './validation.js';
@@ -35,7 +37,32 @@ export interface ClientOptions {
    * the abandoned write is either applied before the deadline or never.
    */
   readonly writeTimeoutMs?: number;
+  /**
+   * Order this client's writes with those of other clients sharing the session (one per node,
+   * say): each write carries `X-After-Version` with the newest version any of them was answered
+   * (the ETag of a write or of an item read), so last-writer-wins orders the writes of the
+   * session as it made them, on whichever nodes, whatever their clocks. See {@link createSession}.
+   */
+  readonly session?: CausalSession;
 }
+
+/** The newest version a group of clients was answered; see `ClientOptions.session`. */
+export interface CausalSession {
+  newest: string | undefined;
+}
+
+/** A causal session to share between clients: `createClient({ baseUrl, session })`. */
+export const createSession = (): CausalSession => ({ newest: undefined });
+
+/** Keeps the newer of the session's version and an answer's ETag. */
+const remember = (session: CausalSession, etag: string | null): void => {
+  if (etag === null) return;
+  const seen = afterVersionHeaderSchema.safeParse(etag);
+  if (!seen.success) return;
+  const held = session.newest === undefined ? undefined : afterVersionHeaderSchema.safeParse(session.newest);
+  if (held?.success === true && compareHlc(seen.data, held.data) <= 0) return;
+  session.newest = `${seen.data.wall}.${seen.data.logical}.${seen.data.node}`;
+};
 
 /** Codes of failures that happen on the client side of the wire. */
 export type ClientErrorCode = ApiErrorCode | 'HTTP_ERROR' | 'NETWORK_ERROR' | 'INVALID_RESPONSE';
@@ -125,6 +152,7 @@ export const createClient = (options: ClientOptions): MeshcacheClient => {
       body = JSON.stringify(parts.body);
     }
 
+    if (def.access === 'write' && options.session?.newest !== undefined) headers[AFTER_VERSION_HEADER] = options.session.newest;
     const timeoutMs = def.access === 'write' ? options.writeTimeoutMs : undefined;
     const init: Parameters<FetchLike>[1] = body === undefined ? { method: def.method, headers } : { method: def.method, headers, body };
     if (timeoutMs !== undefined) {
@@ -139,6 +167,7 @@ export const createClient = (options: ClientOptions): MeshcacheClient => {
       const res = await fetchImpl(url, init);
       status = res.status;
       text = await res.text();
+      if (options.session !== undefined && status >= 200 && status < 300) remember(options.session, res.headers.get('etag'));
     } catch (cause) {
       if (init.signal?.aborted === true) return fail('DEADLINE_EXCEEDED', null, `No answer from ${url} within ${timeoutMs} ms: the node will not apply the write after its deadline`);
       return fail('NETWORK_ERROR', null, `Request to ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`);

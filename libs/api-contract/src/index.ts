@@ -1,6 +1,7 @@
 export * from './schemas/primitives.js';
 export * from './schemas/errors.js';
 export * from './schemas/deadline.js';
+export * from './schemas/after-version.js';
 export * from './schemas/cache.js';
 export * from './schemas/metrics.js';
 export * from './schemas/sync.js';
@@ -8,7 +9,7 @@ export * from './schemas/health.js';
 export * from './schemas/events.js';
 export * from './schemas/cluster.js';
 export { routes, buildPath, dotSegmentMessage, isDotSegment, type HttpMethod, type RouteAccess, type RouteDefinition, type RouteInput, type RouteOutput, type RouteName, type Routes } from './routes.js';
-export { createClient, type ApiResult, type ClientError, type ClientErrorCode, type AbortSignalLike, type ClientOptions, type FetchLike, type MeshcacheClient } from './client.js';
+export { createClient, createSession, type CausalSession, type ApiResult, type ClientError, type ClientErrorCode, type AbortSignalLike, type ClientOptions, type FetchLike, type MeshcacheClient } from './client.js';
 export { generateOpenApi, type OpenApiOptions } from './openapi.js';
 export { toValidationIssues, describeIssues, validationErrorBody } from './validation.js';
 export { selectKeyPage, encodeCursor, decodeCursor, type KeyPage, type KeyPageRequest } from './key-page.js';

@@ -5,6 +5,7 @@ import {
   type ClockSkewMessage,
   type FoldedIncarnations,
   type ForceSyncResult,
+  type Hlc,
   type NodeProblem,
   type NodeSnapshot,
   type NodeSnapshotInput,
@@ -256,6 +257,24 @@ export class ReplicaNode implements SessionHost {
     const request = prepareSet(key, value, opts?.ttlMs, this.options.cache);
     if (!request.ok) return request;
     return this.writeLocal(request.op, request.approxBytes, now);
+  }
+
+  /**
+   * A causal token: every write this node makes from now on is stamped after `stamp` (the stamp
+   * of a write a client made or read, perhaps on another node), so last-writer-wins orders them
+   * as that client did, whatever the clocks say. A stamp further ahead of this node's clock than
+   * `maxClockOffsetMs` is refused, as its peers refuse one (it would drag this clock with it).
+   */
+  orderAfter(stamp: Hlc): WriteFailure | null {
+    const now = this.now();
+    const refused = this.writeRefusal(now);
+    if (refused !== null) return refused;
+    const ahead = stamp.wall - now;
+    if (ahead > this.options.maxClockOffsetMs) {
+      return { ok: false, code: 'CLOCK_SKEW', message: `the version to order after is ${Math.round(ahead)} ms ahead of this node's clock, more than maxClockOffsetMs (${this.options.maxClockOffsetMs}): the clock of this node or of the one that made it is off` };
+    }
+    this.clockImpl.advanceTo(stamp);
+    return null;
   }
 
   /**

@@ -5,7 +5,7 @@ import type { Authenticator } from './auth.js';
 import { sendReply, type Reply } from './json-response.js';
 import { requireAccess } from './middleware/require-access.js';
 import { sendError, validationReply } from './send-error.js';
-import { writeRefusal } from './write-deadline.js';
+import { writeRefusal, type WriteOrder } from './write-deadline.js';
 
 export type { Reply } from './json-response.js';
 
@@ -26,6 +26,13 @@ const JSON_PARSER = 'meshcacheJsonParser';
 /** Registers the app's JSON body parser, which {@link bindRoute} runs only once access is granted. */
 export const setJsonParser = (app: { locals: Record<string, unknown> }, parser: RequestHandler): void => {
   app.locals[JSON_PARSER] = parser;
+};
+
+const WRITE_ORDER = 'meshcacheWriteOrder';
+
+/** The node whose clock a write's `X-After-Version` moves (see `writeRefusal`). */
+export const setWriteOrder = (app: { locals: Record<string, unknown> }, order: WriteOrder): void => {
+  app.locals[WRITE_ORDER] = order;
 };
 
 /** The body types read as JSON: `application/json` and any `+json` type (`application/vnd.api+json`). */
@@ -67,7 +74,7 @@ export const bindRoute = <R extends RouteDefinition>(router: Router, auth: Authe
       input[part] = parsed.data;
     }
     try {
-      const refused = def.access === 'write' ? await writeRefusal(req) : undefined;
+      const refused = def.access === 'write' ? await writeRefusal(req, req.app.locals[WRITE_ORDER] as WriteOrder) : undefined;
       if (refused !== undefined) return sendReply(req, res, refused);
       sendReply(req, res, await handler(input as unknown as RouteInput<R>, req, res));
     } catch (error) {

@@ -11,7 +11,7 @@ import { mountClusterRoutes } from './routes/cluster-routes.js';
 import { mountControlRoutes } from './routes/control-routes.js';
 import { mountHealthRoutes } from './routes/health-routes.js';
 import { accessLogLevel } from './access-log.js';
-import { JSON_BODY_TYPES, setJsonParser } from './bind-route.js';
+import { JSON_BODY_TYPES, setJsonParser, setWriteOrder } from './bind-route.js';
 import { verifyUtf8Body } from './body-text.js';
 import { authenticate } from './middleware/authenticate.js';
 import { routes } from '@meshcache/api-contract';
@@ -50,6 +50,7 @@ export const createApp = (ctx: ServerContext): express.Express => {
 
   // Bodies are read per route, after its access check (bind-route.ts).
   setJsonParser(app, express.json({ limit: config.bodyLimit, type: JSON_BODY_TYPES, verify: verifyUtf8Body, strict: false }));
+  setWriteOrder(app, ctx.node);
   const gate = authenticate(ctx.auth, ctx.limits);
   app.use('/api', gate);
   app.use(routes.prometheus.path, gate);

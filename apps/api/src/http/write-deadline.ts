@@ -1,7 +1,16 @@
-import { DEADLINE_HEADER, deadlineHeaderSchema } from '@meshcache/api-contract';
+import { AFTER_VERSION_HEADER, afterVersionHeaderSchema, DEADLINE_HEADER, deadlineHeaderSchema, type AfterVersion } from '@meshcache/api-contract';
+import type { WriteFailure } from '@meshcache/sync-node';
 import type { IncomingMessage } from 'node:http';
 import type { Reply } from './json-response.js';
+import { refusedWriteReply } from './item-replies.js';
 import { errorReply, validationReply } from './send-error.js';
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** What the node offers for `X-After-Version` (ReplicaNode.orderAfter). */
+export interface WriteOrder {
+  orderAfter(stamp: AfterVersion): WriteFailure | null;
+}
 
 /**
  * May this write still be applied? Not once its client's `X-Deadline-Ms` has passed, nor once
@@ -9,17 +18,24 @@ import { errorReply, validationReply } from './send-error.js';
  * frozen or cut off) would otherwise be applied seconds later, stamped at arrival, and win
  * last-writer-wins over writes acknowledged after it. Awaited right before the write applies.
  * The loop turns twice first, so that a close that arrived with the request (a frozen process
- * finds both waiting when it resumes) is seen. Undefined: go ahead.
+ * finds both waiting when it resumes) is seen. Then `X-After-Version`, if sent, moves the
+ * node's clock past the version it names (a refusal when that is too far ahead). Undefined: go
+ * ahead.
  */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-export const writeRefusal = async (req: IncomingMessage, now: () => number = Date.now): Promise<Reply | undefined> => {
+export const writeRefusal = async (req: IncomingMessage, order: WriteOrder, now: () => number = Date.now): Promise<Reply | undefined> => {
   const raw = req.headers[DEADLINE_HEADER];
   let deadline: number | undefined;
   if (raw !== undefined) {
     const parsed = deadlineHeaderSchema.safeParse(Array.isArray(raw) ? raw.join(',') : raw);
     if (!parsed.success) return validationReply(parsed.error, ['headers', 'X-Deadline-Ms']);
     deadline = parsed.data;
+  }
+  const rawAfter = req.headers[AFTER_VERSION_HEADER];
+  let after: AfterVersion | undefined;
+  if (rawAfter !== undefined) {
+    const parsed = afterVersionHeaderSchema.safeParse(Array.isArray(rawAfter) ? rawAfter.join(',') : rawAfter);
+    if (!parsed.success) return validationReply(parsed.error, ['headers', 'X-After-Version']);
+    after = parsed.data;
   }
   // libuv stops reading once a read returns less than its buffer, so the close that came with
   // the request is read on the next poll: two turns of the loop see it.
@@ -28,6 +44,12 @@ export const writeRefusal = async (req: IncomingMessage, now: () => number = Dat
   if (req.socket.destroyed || req.socket.readableEnded) return errorReply('BAD_REQUEST', 'the client closed the connection before the write was applied: nothing was applied');
   if (deadline !== undefined && now() > deadline) {
     return errorReply('DEADLINE_EXCEEDED', `the request's X-Deadline-Ms (${new Date(deadline).toISOString()}) passed before the node could apply it: nothing was applied`);
+  }
+  // Last, so nothing refuses the write after the clock has moved for it (a clock moved for
+  // nothing is harmless: a hybrid clock only ever moves forward).
+  if (after !== undefined) {
+    const refused = order.orderAfter(after);
+    if (refused !== null) return refusedWriteReply(refused);
   }
   return undefined;
 };

@@ -110,7 +110,7 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
       }
       const body = setItemBodySchema.safeParse(parsed);
       if (!body.success) return answer(validationReply(body.error), g.headers);
-      void writeRefusal(req).then((refused) => answer(refused ?? setItemReply(node, body.data), g.headers));
+      void writeRefusal(req, node).then((refused) => answer(refused ?? setItemReply(node, body.data), g.headers));
     });
   };
 
