@@ -68,6 +68,16 @@ export const CONFIG_OPTIONS = [
   { key: 'jwtMaxLifetimeS', env: 'JWT_MAX_LIFETIME_S', schema: int(1, 31_536_000).default(86_400), help: 'Longest JWT lifetime accepted (exp - iat, or exp - now without iat), seconds; exp is required' },
   { key: 'jwtAudience', env: 'JWT_AUDIENCE', schema: z.string().min(1).optional(), help: 'When set, a JWT must carry this aud' },
   { key: 'jwtIssuer', env: 'JWT_ISSUER', schema: z.string().min(1).optional(), help: 'When set, a JWT must carry this iss' },
+  {
+    key: 'allowedHosts',
+    env: 'ALLOWED_HOSTS',
+    schema: z
+      .string()
+      .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(\*|[a-z0-9.-]+)$/i, "must be host names (no port or scheme), comma-separated, or '*'")))
+      .default([]),
+    help: "Host names (besides IP addresses and localhost) a node answering without a token serves, against DNS rebinding; set, they apply with a token too; '*' turns the check off",
+  },
   { key: 'publicReads', env: 'PUBLIC_READS', schema: bool.default(false), help: "With a token set, let the cache's reads through without it (metrics, replication state and the dashboard socket still need it)" },
   { key: 'rateLimitMax', env: 'RATE_LIMIT_MAX', schema: int(0, 1e9).default(1000), help: 'Requests per window per client IP without a valid token (/api, /metrics, socket.io handshakes, failed auth; with a token configured); 0 turns it off' },
   { key: 'rateLimitAuthenticatedMax', env: 'RATE_LIMIT_AUTHENTICATED_MAX', schema: int(0, 1e9).default(0), help: 'Requests per window per client IP with a valid token, or of every client when no token is configured (0: no limit)' },

@@ -14,6 +14,7 @@ import { accessLogLevel } from './access-log.js';
 import { JSON_BODY_TYPES, setJsonParser, setWriteOrder } from './bind-route.js';
 import { verifyUtf8Body } from './body-text.js';
 import { authenticate } from './middleware/authenticate.js';
+import { HOST_NOT_ALLOWED_MESSAGE, hostGuard } from './middleware/host-guard.js';
 import { routes } from '@meshcache/api-contract';
 import { sendError } from './send-error.js';
 
@@ -29,6 +30,19 @@ export const createApp = (ctx: ServerContext): express.Express => {
   app.set('etag', false);
 
   app.use(requestMetrics(ctx.prometheus));
+  const hostAllowed = hostGuard(config);
+  if (hostAllowed !== null) {
+    // One line per 10 s at most: a rebinding page can send thousands of requests.
+    let loggedAt = -Infinity;
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (hostAllowed(req.headers.host)) return next();
+      if (Date.now() - loggedAt > 10_000) {
+        loggedAt = Date.now();
+        logger.warn({ host: req.headers.host, url: req.url }, 'refused a request for a host this node does not answer for without a token (DNS rebinding guard; see ALLOWED_HOSTS)');
+      }
+      sendError(req, res, 'HOST_NOT_ALLOWED', HOST_NOT_ALLOWED_MESSAGE(req.headers.host));
+    });
+  }
   if (config.accessLog) {
     app.use(
       pinoHttp({

@@ -10,6 +10,7 @@ export const API_ERRORS = {
   INVALID_JSON: { status: 400, meaning: 'The body is not JSON' },
   BAD_REQUEST: { status: 400, meaning: 'The request cannot be read (aborted, bad encoding)' },
   UNAUTHORIZED: { status: 401, meaning: 'Missing or invalid bearer token' },
+  HOST_NOT_ALLOWED: { status: 403, meaning: 'A node that answers without a token answers only Host names it knows (IP addresses, localhost, ALLOWED_HOSTS): a guard against DNS rebinding' },
   NOT_FOUND: { status: 404, meaning: 'No such key or route' },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body is larger than BODY_LIMIT' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'A body charset or content encoding the server does not read' },

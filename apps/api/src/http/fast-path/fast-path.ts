@@ -8,6 +8,7 @@ import { readItemReply, setItemReply } from '../item-replies.js';
 import { sendReply, type Reply } from '../json-response.js';
 import { API_SECURITY_HEADERS } from '../middleware/security.js';
 import type { RateLimits } from '../rate-limit.js';
+import { hostGuard } from '../middleware/host-guard.js';
 import { writeRefusal } from '../write-deadline.js';
 import { errorReply, invalidJsonReply, payloadTooLargeReply, UNAUTHORIZED_REPLY, unauthorizedHeaders, validationReply } from '../send-error.js';
 
@@ -117,8 +118,10 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
   /** True or false from the static token; undefined when only a JWT check can tell (Express waits for it). */
   const authenticatedNow = (req: IncomingMessage): boolean | undefined => auth.open || auth.verifyStatic(bearerToken(req.headers.authorization));
 
+  const hostAllowed = hostGuard(config);
   return (req, res) => {
-    if (lifecycle.phase !== 'ready') return false;
+    // A Host to refuse: the Express stack answers it, with the one refusal message.
+    if (lifecycle.phase !== 'ready' || (hostAllowed !== null && !hostAllowed(req.headers.host))) return false;
     const url = req.url ?? '';
     const method = req.method;
     if (method === 'GET' && url.startsWith(ITEM_PREFIX) && url.length > ITEM_PREFIX.length) {
