@@ -13,6 +13,12 @@ export const sendError = (req: IncomingMessage, res: ServerResponse, code: ApiEr
 
 /** The 401 answer and its challenge header, the same on every path. */
 export const UNAUTHORIZED_REPLY = errorReply('UNAUTHORIZED', 'Missing or invalid bearer token: send Authorization: Bearer <AUTH_TOKEN or JWT>');
+
+/** The 401 for a token that was sent and refused, saying why (an expired JWT and a wrong one read alike before). */
+export const refusedTokenReply = (reason: string): Reply => errorReply('UNAUTHORIZED', `Invalid bearer token (${reason}): send Authorization: Bearer <AUTH_TOKEN or JWT>`);
+
+/** The 401 for what `authenticate` found: no token, or one refused for `reason`. */
+export const unauthorizedReply = (refusal: string | undefined): Reply => (refusal === undefined ? UNAUTHORIZED_REPLY : refusedTokenReply(refusal));
 export const unauthorizedHeaders = (): string[] => ['WWW-Authenticate', 'Bearer'];
 
 /** Body-parser failures, worded the same by the Express stack and the fast path. */

@@ -10,7 +10,7 @@ import { API_SECURITY_HEADERS } from '../middleware/security.js';
 import type { RateLimits } from '../rate-limit.js';
 import { hostGuard } from '../middleware/host-guard.js';
 import { writeRefusal } from '../write-deadline.js';
-import { errorReply, invalidJsonReply, payloadTooLargeReply, UNAUTHORIZED_REPLY, unauthorizedHeaders, validationReply } from '../send-error.js';
+import { errorReply, invalidJsonReply, payloadTooLargeReply, refusedTokenReply, UNAUTHORIZED_REPLY, unauthorizedHeaders, validationReply } from '../send-error.js';
 
 /** `/api/cache/` of `/api/cache/:key`: the route table's path up to its parameter. */
 const ITEM_PREFIX = routes.getItem.path.slice(0, routes.getItem.path.indexOf(':'));
@@ -70,7 +70,8 @@ export const createFastPath = (ctx: ServerContext, deps: FastPathDeps): FastPath
     if (admission && !admission.ok) return { refused: errorReply('RATE_LIMITED', admission.message), headers };
     if (needsToken && !authenticated) {
       for (const h of unauthorizedHeaders()) headers.push(h);
-      return { refused: UNAUTHORIZED_REPLY, headers };
+      // As `authenticate` words it: the fast path decides only on the static token.
+      return { refused: bearerToken(req.headers.authorization) === undefined ? UNAUTHORIZED_REPLY : refusedTokenReply('it is not AUTH_TOKEN'), headers };
     }
     return { refused: undefined, headers };
   };

@@ -6,6 +6,9 @@ import { sendError } from '../send-error.js';
 /** Set by {@link authenticate}: whether this request may pass a token-guarded route. */
 export const isAuthenticated = (res: Response): boolean => res.locals.authenticated === true;
 
+/** Set by {@link authenticate}: why the token sent was refused (undefined: none was sent, or it was accepted). */
+export const tokenRefusal = (res: Response): string | undefined => res.locals.tokenRefusal as string | undefined;
+
 /**
  * Checks the bearer token once per request (a JWT costs a signature check) before anything is
  * read, then counts the request against the limit of its kind: anonymous or authenticated.
@@ -25,6 +28,13 @@ export const authenticate = (auth: Authenticator, limits: RateLimits) => (req: R
   if (auth.open) return decided(true);
   const token = bearerToken(req.headers.authorization);
   const quick = auth.verifyStatic(token);
-  if (quick !== undefined) return decided(quick);
-  auth.verify(token).then(decided, next);
+  if (quick === true || token === undefined) return decided(quick === true);
+  if (quick === false) {
+    res.locals.tokenRefusal = 'it is not AUTH_TOKEN';
+    return decided(false);
+  }
+  auth.check(token).then((result) => {
+    if (!result.ok) res.locals.tokenRefusal = result.reason;
+    decided(result.ok);
+  }, next);
 };
