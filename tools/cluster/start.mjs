@@ -3,10 +3,12 @@
 // Options: --nodes <n>  --base-port <port>  --resp-base-port <port> (Redis protocol, default 6379;
 //          0 turns it off)  --data-dir <dir> (persist node i in <dir>/node-i)  --no-build.
 //          Any other environment (AUTH_TOKEN, CACHE_CAPACITY, ...) is passed through.
-// The nodes share a CLUSTER_SECRET generated for this run unless one is set.
+// The nodes share a CLUSTER_SECRET generated for this run unless one is set. A port already in
+// use (another cluster, or any process) stops the start before any node is spawned.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +25,31 @@ const dataDir = option('--data-dir', undefined);
 if (!Number.isInteger(count) || count < 1 || !Number.isInteger(basePort) || basePort < 1 || !Number.isInteger(respBasePort) || respBasePort < 0) {
   console.error('usage: node tools/cluster/start.mjs [--nodes n] [--base-port port] [--resp-base-port port] [--data-dir dir] [--no-build]');
   process.exit(2);
+}
+
+const urls = Array.from({ length: count }, (_, i) => `http://127.0.0.1:${basePort + i}`);
+// Redis protocol ports 6379, 6380, ... beside the HTTP ports (0 turns RESP off on every node).
+const respPorts = urls.map((_, i) => (respBasePort === 0 ? 0 : respBasePort + i));
+
+// Checked before the build and the spawn: a node of an earlier cluster left running would
+// otherwise answer this run's health probe while this run's own node fails with EADDRINUSE.
+const host = process.env.HOST || '127.0.0.1';
+const portTaken = (port) =>
+  new Promise((resolveTaken) => {
+    const probe = createServer();
+    probe.once('error', (error) => resolveTaken(error.code === 'EADDRINUSE' || error.code === 'EACCES'));
+    probe.listen(port, host, () => probe.close(() => resolveTaken(false)));
+  });
+const wanted = urls.flatMap((_, i) => [
+  { port: basePort + i, what: `HTTP port of node-${i + 1}` },
+  ...(respPorts[i] ? [{ port: respPorts[i], what: `Redis protocol port of node-${i + 1}` }] : []),
+]);
+const taken = [];
+for (const p of wanted) if (await portTaken(p.port)) taken.push(p);
+if (taken.length > 0) {
+  for (const p of taken) console.error(`Port ${p.port} (${p.what}) on ${host} is in use: another meshcache cluster (an earlier \`npm start\`?) or another process holds it.`);
+  console.error('Stop it, or choose other ports with --base-port and --resp-base-port.');
+  process.exit(1);
 }
 
 if (!args.includes('--no-build')) {
@@ -50,11 +77,9 @@ const nodeFlags = JSON.parse(readFileSync(join(root, 'dist/apps/api/package.json
 
 // No well-known secret: this cluster's nodes share one made for this run (or CLUSTER_SECRET).
 const clusterSecret = process.env.CLUSTER_SECRET || randomBytes(32).toString('hex');
-const urls = Array.from({ length: count }, (_, i) => `http://127.0.0.1:${basePort + i}`);
-// Redis protocol ports 6379, 6380, ... beside the HTTP ports (0 turns RESP off on every node).
-const respPorts = urls.map((_, i) => (respBasePort === 0 ? 0 : respBasePort + i));
 // Each node's page may call the other nodes (switching node in the dashboard): allow them all.
 const origins = [...urls, ...urls.map((u) => u.replace('127.0.0.1', 'localhost')), 'http://localhost:3000'].join(',');
+let stopping = false;
 const children = urls.map((url, i) => {
   const env = {
     ...process.env,
@@ -86,41 +111,56 @@ const children = urls.map((url, i) => {
   return child;
 });
 
-const waitHealthy = async (url) => {
-  for (let attempt = 0; attempt < 300; attempt++) {
+const alive = (child) => child.exitCode === null && child.signalCode === null;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Up means this run's own node answers: the id it was given, from a child still running (a
+// process it does not own could hold the port since the check above, even one with that id).
+const waitHealthy = async (url, i) => {
+  for (let attempt = 0; attempt < 300 && alive(children[i]); attempt++) {
     try {
-      if ((await fetch(`${url}/health`)).ok) return true;
+      const res = await fetch(`${url}/health`);
+      if (res.ok && (await res.json()).nodeId === `node-${i + 1}` && alive(children[i])) return true;
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return false;
 };
 
-let stopping = false;
-const stop = async () => {
+const stop = async (code) => {
   if (stopping) return;
   stopping = true;
-  console.log('\nStopping the cluster ...');
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((resolveExit) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolveExit();
-          child.once('exit', resolveExit);
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-        }),
-    ),
+  // Signal first, print after: after a SIGHUP the terminal is gone and a write to it may fail.
+  const exits = children.map(
+    (child) =>
+      new Promise((resolveExit) => {
+        if (!alive(child)) return resolveExit();
+        child.once('exit', resolveExit);
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
   );
-  process.exit(0);
+  console.log('\nStopping the cluster ...');
+  await Promise.all(exits);
+  process.exit(code);
 };
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+// The nodes run in their own process group, so no signal that ends this script reaches them:
+// Ctrl-C (SIGINT), a closed terminal (SIGHUP) and kill (SIGTERM) all stop them here.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(0));
+// A closed terminal must not end the script (EIO on a write) before it has stopped the nodes.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+// Last resort if the script dies some other way: its nodes do not outlive it.
+process.on('exit', () => {
+  for (const child of children) if (alive(child)) child.kill('SIGTERM');
+});
 
-const healthy = await Promise.all(urls.map(waitHealthy));
-if (healthy.every(Boolean)) {
+// A node that exits before the cluster is up (a bad setting, a port taken since the check) ends
+// the start at once, with the others stopped, instead of the wait running out.
+const firstExit = new Promise((resolveExit) => children.forEach((child, i) => child.once('close', () => resolveExit(i))));
+const outcome = await Promise.race([Promise.all(urls.map(waitHealthy)).then((healthy) => (healthy.every(Boolean) ? 'up' : 'timeout')), firstExit]);
+if (outcome === 'up') {
   console.log(`\nmeshcache cluster of ${count} node(s) is up:`);
   urls.forEach((url, i) =>
     console.log(`  node-${i + 1}  ${url}   dashboard ${url}/   API ${url}/api/metrics${respPorts[i] ? `   redis-cli -p ${respPorts[i]}` : ''}`),
@@ -130,5 +170,6 @@ if (healthy.every(Boolean)) {
   if (respPorts[0]) console.log(`      redis-cli -p ${respPorts[0]}   (then SET k v, GET k, INFO replication)`);
   console.log('Press Ctrl-C to stop all nodes.');
 } else {
-  console.error('Some nodes did not become healthy; see their output above.');
+  console.error(outcome === 'timeout' ? 'Some nodes did not become healthy within 30 s; see their output above.' : `node-${outcome + 1} exited before the cluster was up; see its output above.`);
+  await stop(1);
 }
