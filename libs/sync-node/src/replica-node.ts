@@ -514,10 +514,12 @@ export class ReplicaNode implements SessionHost {
    * TLS error): the peer is unreachable until a link to it comes up. Not while the peer is
    * linked through its own dial: that link carries both directions, and a redial that fails
    * beside it (the peer started after us, a one-way firewall) costs replication nothing.
+   * `peer-refused-secret` when the peer answered but has no cluster namespace to link to.
    */
-  dialFailed(url: string, reason: string): void {
+  dialFailed(url: string, reason: string, code: 'peer-unreachable' | 'peer-refused-secret' = 'peer-unreachable'): void {
     if (this.isClosed || this.linkedAt(url)) return;
-    this.problemBoard.raise('peer-unreachable', `peer ${url} is unreachable: ${reason}`, url);
+    if (code === 'peer-unreachable') this.problemBoard.raise(code, `peer ${url} is unreachable: ${reason}`, url);
+    else this.problemBoard.setPeer(url, { code, message: `peer ${url}: refuses this node: ${reason}` });
   }
 
   /**

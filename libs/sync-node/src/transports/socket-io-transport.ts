@@ -89,6 +89,8 @@ const dialFailure = (error: Error & { description?: unknown }): string => {
   const cause = event?.error?.message ?? event?.message;
   return typeof cause === 'string' && cause !== '' && cause !== error.message ? `${error.message}: ${cause}` : error.message;
 };
+/** Why a peer without a /cluster namespace refuses this node, and what to do about it. */
+const NO_CLUSTER_NAMESPACE = 'it does not accept cluster links: it runs without CLUSTER_SECRET (every node needs the same CLUSTER_SECRET)';
 const seedOf = (peer: SeedPeer): { url: string; serverName?: string } =>
   typeof peer === 'string' ? { url: normalize(peer) } : { url: normalize(peer.url), serverName: peer.serverName };
 
@@ -146,6 +148,14 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
       ...(serverName === undefined ? {} : { checkServerIdentity: (_host: string, cert: Parameters<typeof checkServerIdentity>[1]) => checkServerIdentity(serverName, cert) }),
     });
     clients.set(url, socket);
+    const redialLater = () => {
+      const timer = setTimeout(() => {
+        redials.delete(timer);
+        if (!closed) socket.connect();
+      }, redialMs);
+      timer.unref();
+      redials.add(timer);
+    };
     let handle: ReturnType<ReplicaNode['openLink']> | null = null;
     socket.on('connect', () => {
       handle = node.openLink(
@@ -154,21 +164,21 @@ export function attachSocketIoTransport(node: ReplicaNode, opts: SocketIoTranspo
       );
     });
     // Refused, timed out, a TLS certificate the CA does not vouch for: socket.io retries by itself.
-    socket.on('connect_error', (error: Error) => node.dialFailed(url, dialFailure(error)));
+    // A peer without CLUSTER_SECRET has no /cluster namespace: socket.io says only "Invalid
+    // namespace" and, like after a refusal by the namespace's guard, gives up; redial it, so a
+    // peer restarted with the secret is linked.
+    socket.on('connect_error', (error: Error) => {
+      if (error.message === 'Invalid namespace') node.dialFailed(url, NO_CLUSTER_NAMESPACE, 'peer-refused-secret');
+      else node.dialFailed(url, dialFailure(error));
+      if (!socket.active && !closed && !selfAliases.has(url)) redialLater();
+    });
     socket.on(EVENT, (raw: unknown) => handle?.receive(raw));
     socket.on('disconnect', (reason) => {
       handle?.closed();
       handle = null;
       // socket.io reconnects by itself after network errors, not after a deliberate close by
       // either side (a rejected handshake, a silent link we cut, a peer restarting): redial.
-      if (!closed && !selfAliases.has(url) && (reason === 'io server disconnect' || reason === 'io client disconnect')) {
-        const timer = setTimeout(() => {
-          redials.delete(timer);
-          if (!closed) socket.connect();
-        }, redialMs);
-        timer.unref();
-        redials.add(timer);
-      }
+      if (!closed && !selfAliases.has(url) && (reason === 'io server disconnect' || reason === 'io client disconnect')) redialLater();
     });
   };
 
