@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { isProxyAddress } from './proxy-address.js';
 
 const bool = z
-  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])], 'must be true or false (also 1/0, yes/no, on/off)')
-  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes' || v === 'on' || v === '');
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])], 'must be true or false (also 1/0, yes/no, on/off)')
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes' || v === 'on');
 
 const int = (min: number, max: number) => z.coerce.number<string | number>('must be a number').int('must be an integer').min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
 

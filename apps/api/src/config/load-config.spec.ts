@@ -96,6 +96,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--port'], {})).toThrow(/--port needs a value/);
   });
 
+  it('refuses an empty flag value, naming the flag, where an empty variable falls back to the default', () => {
+    expect(loadConfig([], { PORT: '', ALLOW_INSECURE: '', DISCARD_CORRUPT_DATA: '' })).toMatchObject({ port: 5000, insecure: false, discardCorruptData: false });
+    for (const argv of [['--port='], ['--port', ''], ['--insecure='], ['--discard-corrupt-data=']]) {
+      const flag = argv[0].replace('=', '');
+      expect(() => loadConfig(argv, {})).toThrow(ConfigError);
+      expect(() => loadConfig(argv, {})).toThrow(`${flag} has an empty value: give it one, or leave the flag out for the default`);
+    }
+    // A bare boolean flag still turns it on.
+    expect(loadConfig(['--insecure', '--port', '6000'], {})).toMatchObject({ insecure: true, port: 6000 });
+    expect(loadConfig(['--discard-corrupt-data'], {}).discardCorruptData).toBe(true);
+  });
+
   it('--help lists every flag and variable', () => {
     const text = helpText();
     for (const o of CONFIG_OPTIONS) expect(text).toContain(o.env);

@@ -29,10 +29,16 @@ const parseFlags = (argv: readonly string[]): Map<string, string> => {
     const flag = eq === -1 ? arg : arg.slice(0, eq);
     const key = byFlag.get(flag);
     if (!key) throw new ConfigError(`Unknown argument ${JSON.stringify(arg)} (see --help)`);
-    if (eq !== -1) out.set(key, arg.slice(eq + 1));
-    else if (BOOLEAN_KEYS.has(key) && (i + 1 >= argv.length || argv[i + 1].startsWith('--'))) out.set(key, 'true');
-    else if (i + 1 < argv.length) out.set(key, argv[++i]);
+    let value: string;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else if (BOOLEAN_KEYS.has(key) && (i + 1 >= argv.length || argv[i + 1].startsWith('--'))) value = 'true';
+    else if (i + 1 < argv.length) value = argv[++i];
     else throw new ConfigError(`${flag} needs a value`);
+    // Refused, not ignored like an empty variable (env files and compose set those to mean
+    // unset): a flag is written on purpose, and an empty one is nearly always an unset shell
+    // variable (`--port=$PORT`); read as a value it picked a random port or turned a switch on.
+    if (value === '') throw new ConfigError(`${flag} has an empty value: give it one, or leave the flag out for the default`);
+    out.set(key, value);
   }
   return out;
 };
