@@ -30,12 +30,13 @@ const listen = (port: number): Promise<Server | null> =>
 
 /** A base port with `n` free HTTP ports above it and `n` free RESP ports at base + 100. */
 const freeBase = async (n: number): Promise<number> => {
-  for (;;) {
+  for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     const held = await Promise.all(Array.from({ length: n }, (_, i) => [listen(base + i), listen(base + 100 + i)]).flat());
     await Promise.all(held.map((s) => new Promise((r) => (s === null ? r(null) : s.close(r)))));
     if (held.every((s) => s !== null)) return base;
   }
+  throw new Error(`no ${n} free port pairs found in 50 tries`);
 };
 
 type Run = { script: ChildProcess; secret: string; output: () => string; exit: (withinMs: number) => Promise<number | 'still running'> };
