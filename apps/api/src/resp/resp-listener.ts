@@ -25,7 +25,8 @@ export interface RespListener {
  * when TLS_CERT is set (clients connect with `redis-cli --tls`, ioredis `tls: {...}`, node-redis
  * `rediss://`); like REST clients, RESP clients need no certificate of their own. The largest
  * bulk string a client may send is the REST body limit (BODY_LIMIT): one limit for the largest
- * value, whichever API brings it.
+ * value, whichever API brings it. One command's arguments together may take 64 MiB, or
+ * BODY_LIMIT if larger (the library's maxCommandBytes default, derived from maxBulkBytes).
  */
 export const openRespListener = async (ctx: ServerContext, tls: TlsOptions): Promise<RespListener> => {
   const { config } = ctx;

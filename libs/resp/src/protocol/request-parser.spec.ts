@@ -6,7 +6,7 @@ import { ParseResult, RequestParser } from './request-parser.js';
 // Property runs take seconds on an idle machine and many more on a loaded 2-core one.
 jest.setTimeout(120_000);
 
-const LIMITS = { maxBulkBytes: 1024, maxArrayLength: 64, maxInlineBytes: 256 };
+const LIMITS = { maxBulkBytes: 1024, maxArrayLength: 64, maxInlineBytes: 256, maxCommandBytes: 1 << 30 };
 
 /** Feeds `chunks` and collects every command (or the protocol error) the parser reports. */
 const parseAll = (chunks: Buffer[], parser = new RequestParser(LIMITS)): { commands: string[][]; error?: string } => {

@@ -9,6 +9,11 @@ export interface ParserLimits {
   readonly maxArrayLength: number;
   /** Longest inline command (a line typed without `*`), and longest `*`/`$` header line. */
   readonly maxInlineBytes: number;
+  /**
+   * Most bytes of bulk strings in one command. Every argument is held until the command ends,
+   * so without this bound one command of many `maxBulkBytes` arguments exhausts the heap.
+   */
+  readonly maxCommandBytes: number;
 }
 
 /**
@@ -67,6 +72,8 @@ export class RequestParser {
   private remaining = 0;
   /** Length of the bulk string being read, or -1 while its `$` header is still to come. */
   private bulkLen = -1;
+  /** Bytes the current multibulk command has announced so far (see `maxCommandBytes`). */
+  private commandBytes = 0;
   /** The last command name decoded, and its bytes (see `commandName`). */
   private name = '';
   private nameLength = -1;
@@ -115,6 +122,7 @@ export class RequestParser {
         if (header <= 0) continue;
         this.remaining = header;
         this.bulkLen = -1;
+        this.commandBytes = 0;
       }
       while (this.remaining > 0) {
         if (this.bulkLen === -1) {
@@ -125,6 +133,9 @@ export class RequestParser {
           if (len === null) return this.lastProblem();
           const max = this.authenticated ? this.limits.maxBulkBytes : UNAUTHENTICATED_LIMITS.maxBulkBytes;
           if (len < 0 || len > max) return this.fail(this.authenticated ? 'invalid bulk length' : 'unauthenticated bulk length');
+          // Counted when announced, before any of it is buffered.
+          this.commandBytes += len;
+          if (this.commandBytes > this.limits.maxCommandBytes) return this.fail(`command larger than maxCommandBytes (${this.limits.maxCommandBytes} bytes)`);
           this.bulkLen = len;
         }
         const end = this.pos + this.bulkLen;

@@ -139,6 +139,27 @@ describe('RespConnection', () => {
     expect(await c.call('GET', 'k')).toBe('v');
   });
 
+  it('refuses a command whose arguments add up to more than maxCommandBytes, before buffering them, and closes that connection', async () => {
+    server = await startRespServer({ limits: { maxBulkBytes: 1024 * 1024, maxCommandBytes: 4 * 1024 * 1024 } });
+    const c = await server.client();
+    const value = Buffer.alloc(1024 * 1024, 'v');
+    const pairs = Array.from({ length: 8 }, (_, i) => [`k${i}`, value]).flat();
+    c.write(encodeCommand('MSET', ...pairs));
+    expect(await c.take(1)).toEqual([{ error: 'ERR Protocol error: command larger than maxCommandBytes (4194304 bytes)' }]);
+    await c.waitClosed();
+    const other = await server.client();
+    expect(await other.call('EXISTS', 'k0', 'k7')).toBe(0);
+    // Up to the limit is fine.
+    expect(await other.call('MSET', 'a', value.toString(), 'b', value.toString())).toBe('OK');
+  });
+
+  it('maxCommandBytes defaults to 64 MiB or maxBulkBytes if larger, and may not be below maxBulkBytes', async () => {
+    const { RespServer } = await import('./resp-server.js');
+    expect(new RespServer(new MemoryRespStore()).limits.maxCommandBytes).toBe(64 * 1024 * 1024);
+    expect(new RespServer(new MemoryRespStore(), { limits: { maxBulkBytes: 100 * 1024 * 1024 } }).limits.maxCommandBytes).toBe(100 * 1024 * 1024);
+    expect(() => new RespServer(new MemoryRespStore(), { limits: { maxBulkBytes: 2048, maxCommandBytes: 1024 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
   it('rejects limits that are not positive integers', async () => {
     const { RespServer } = await import('./resp-server.js');
     expect(() => new RespServer(new MemoryRespStore(), { limits: { maxBulkBytes: 0 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));

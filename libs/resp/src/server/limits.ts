@@ -14,10 +14,17 @@ export interface RespLimits extends ParserLimits {
   readonly authTimeoutMs: number;
 }
 
+/**
+ * When `maxCommandBytes` is not given it is this or `maxBulkBytes`, whichever is larger, so a
+ * server that raises its largest value still accepts a SET of that value.
+ */
+export const DEFAULT_MAX_COMMAND_BYTES = 64 * 1024 * 1024;
+
 export const DEFAULT_LIMITS: RespLimits = {
   maxBulkBytes: 32 * 1024 * 1024,
   maxArrayLength: 1024 * 1024,
   maxInlineBytes: 64 * 1024,
+  maxCommandBytes: DEFAULT_MAX_COMMAND_BYTES,
   maxOutputBytes: 64 * 1024 * 1024,
   authTimeoutMs: 10_000,
 };

@@ -4,7 +4,7 @@ import { COMMAND_TABLE, commandLookup, type CommandLookup } from '../commands/co
 import { RespError } from '../resp-error.js';
 import type { RespStore } from '../store.js';
 import { RespConnection, type ConnectionHost } from './connection.js';
-import { DEFAULT_LIMITS, type RespLimits } from './limits.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_COMMAND_BYTES, type RespLimits } from './limits.js';
 import { ScanCursors } from './scan-cursors.js';
 
 export interface RespServerOptions {
@@ -32,9 +32,15 @@ export class RespServer implements ConnectionHost {
     readonly store: RespStore,
     private readonly options: RespServerOptions = {},
   ) {
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const given = options.limits ?? {};
+    const maxBulkBytes = given.maxBulkBytes ?? DEFAULT_LIMITS.maxBulkBytes;
+    this.limits = { ...DEFAULT_LIMITS, maxCommandBytes: Math.max(DEFAULT_MAX_COMMAND_BYTES, maxBulkBytes), ...given };
     for (const [name, value] of Object.entries(this.limits)) {
       if (!Number.isSafeInteger(value) || value < 1) throw new RespError('INVALID_OPTION', `limits.${name} must be a positive integer, got ${String(value)}`);
+    }
+    // Otherwise a value that fits maxBulkBytes could never be set.
+    if (this.limits.maxCommandBytes < this.limits.maxBulkBytes) {
+      throw new RespError('INVALID_OPTION', `limits.maxCommandBytes (${this.limits.maxCommandBytes}) must be at least limits.maxBulkBytes (${this.limits.maxBulkBytes})`);
     }
     this.lookup = commandLookup(COMMAND_TABLE);
   }
