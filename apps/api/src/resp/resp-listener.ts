@@ -34,6 +34,7 @@ export const openRespListener = async (ctx: ServerContext, tls: TlsOptions): Pro
     // A connection that must AUTH gets as long as an HTTP client gets for its headers.
     limits: { maxBulkBytes: parseByteSize(config.bodyLimit), authTimeoutMs: config.headersTimeoutMs },
     onError: (error, command) => ctx.logger.error({ err: error, command }, 'RESP command failed'),
+    onSecurityWarning: (message, remoteAddress) => ctx.logger.warn({ remoteAddress }, message),
   });
   const server: Server = tls.server === null ? createServer(resp.handle) : createTlsServer(tls.server, resp.handle);
   // MAX_CONNECTIONS bounds this port's clients as it bounds the HTTP port's.

@@ -160,6 +160,22 @@ describe('RespConnection', () => {
     expect(() => new RespServer(new MemoryRespStore(), { limits: { maxBulkBytes: 2048, maxCommandBytes: 1024 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
+  it.each(['POST / HTTP/1.1', 'GET / HTTP/1.1\r\nhost: 127.0.0.1:6379'])(
+    'closes a connection whose request looks like HTTP (%j), runs none of its body, and warns',
+    async (head) => {
+      const warnings: string[] = [];
+      server = await startRespServer({ onSecurityWarning: (message) => warnings.push(message) });
+      const c = await server.client();
+      // What a web page's fetch('http://127.0.0.1:6379', { method: 'POST', mode: 'no-cors', body }) sends.
+      const body = '\r\nSET pwned yes\r\n';
+      c.write(`${head}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      await c.waitClosed();
+      const other = await server.client();
+      expect(await other.call('EXISTS', 'pwned')).toBe(0);
+      expect(warnings).toEqual([expect.stringContaining('Possible SECURITY ATTACK detected')]);
+    },
+  );
+
   it('rejects limits that are not positive integers', async () => {
     const { RespServer } = await import('./resp-server.js');
     expect(() => new RespServer(new MemoryRespStore(), { limits: { maxBulkBytes: 0 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));

@@ -25,6 +25,8 @@ export interface ConnectionHost {
   closed(connection: RespConnection): void;
   /** A command failed with an exception (a bug or a store failure): the client got `ERR internal error`. */
   reportError(error: unknown, command: string): void;
+  /** A connection was closed as a likely cross-protocol attack. */
+  reportSecurityWarning(message: string, remoteAddress: string): void;
 }
 
 /**

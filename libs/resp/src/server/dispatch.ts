@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../commands/command-spec.js';
 import { RedisErrors } from '../commands/redis-errors.js';
 import type { RespConnection } from './connection.js';
+import { closedAsHttp } from './cross-protocol.js';
 
 const arityOk = (arity: number, argc: number): boolean => (arity >= 0 ? argc === arity : argc >= -arity);
 
@@ -23,6 +24,7 @@ export const dispatch = (c: RespConnection): void | Promise<void> => {
     c.lastSpec = spec;
   }
   if (spec === undefined) {
+    if (closedAsHttp(c, name)) return;
     reply.error(RedisErrors.unknownCommand(argv, argc));
     return;
   }

@@ -12,6 +12,11 @@ export interface RespServerOptions {
   readonly limits?: Partial<RespLimits>;
   /** Called when a command throws (the client gets `ERR internal error`); log it. */
   readonly onError?: (error: unknown, command: string) => void;
+  /**
+   * Called when a connection is closed because it looks like an HTTP request (a cross-protocol
+   * attack from a web page, see `cross-protocol.ts`); log it as a warning.
+   */
+  readonly onSecurityWarning?: (message: string, remoteAddress: string) => void;
 }
 
 /**
@@ -69,6 +74,10 @@ export class RespServer implements ConnectionHost {
 
   reportError(error: unknown, command: string): void {
     this.options.onError?.(error, command);
+  }
+
+  reportSecurityWarning(message: string, remoteAddress: string): void {
+    this.options.onSecurityWarning?.(message, remoteAddress);
   }
 
   closed(connection: RespConnection): void {
