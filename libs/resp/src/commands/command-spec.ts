@@ -2,12 +2,13 @@ import type { RespConnection } from '../server/connection.js';
 
 /**
  * Redis command flags this library uses (names as `COMMAND` reports them): `no_auth` runs
- * before `AUTH`, `loading` runs while the store is loading, `write`/`readonly` classify keys.
+ * before `AUTH`, `loading` runs while the store is loading, `write`/`readonly` classify keys,
+ * `no_multi` is refused between MULTI and EXEC.
  */
-export type CommandFlag = 'write' | 'readonly' | 'denyoom' | 'admin' | 'noscript' | 'loading' | 'stale' | 'fast' | 'no_auth';
+export type CommandFlag = 'write' | 'readonly' | 'denyoom' | 'admin' | 'noscript' | 'loading' | 'stale' | 'fast' | 'no_auth' | 'no_multi';
 
 /** Redis' command groups, as `COMMAND DOCS` reports them. */
-export type CommandGroup = 'connection' | 'generic' | 'string' | 'server';
+export type CommandGroup = 'connection' | 'generic' | 'string' | 'transactions' | 'server';
 
 /** Runs one command; replies through `c.reply`. A promise holds the connection's later commands until it settles. */
 export type CommandHandler = (c: RespConnection) => void | Promise<void>;

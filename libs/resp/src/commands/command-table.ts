@@ -4,6 +4,7 @@ import * as conn from './connection-commands.js';
 import * as keys from './key-commands.js';
 import { configGet, configHelp, configSet, dbsize, flush, info } from './server-commands.js';
 import * as str from './string-commands.js';
+import * as tx from './transaction-commands.js';
 
 const NONE = [0, 0, 0] as const;
 const ONE = [1, 1, 1] as const;
@@ -20,8 +21,8 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   { name: 'ping', arity: -1, flags: ['fast', 'loading', 'stale'], keys: NONE, group: 'connection', since: '1.0.0', syntax: '[message]', summary: 'Returns PONG, or the message.', handler: conn.ping },
   { name: 'echo', arity: 2, flags: ['fast', 'loading', 'stale'], keys: NONE, group: 'connection', since: '1.0.0', syntax: 'message', summary: 'Returns the message.', handler: conn.echo },
   { name: 'quit', arity: -1, flags: ['fast', 'no_auth', 'loading', 'stale'], keys: NONE, group: 'connection', since: '1.0.0', syntax: '', summary: 'Answers OK and closes the connection.', handler: conn.quit },
-  { name: 'hello', arity: -1, flags: ['fast', 'no_auth', 'loading', 'stale'], keys: NONE, group: 'connection', since: '6.0.0', syntax: '[protover [AUTH username password] [SETNAME clientname]]', summary: 'Selects RESP2 or RESP3, optionally authenticates, and describes the server.', handler: conn.hello },
-  { name: 'auth', arity: -2, flags: ['fast', 'no_auth', 'loading', 'stale'], keys: NONE, group: 'connection', since: '1.0.0', syntax: '[username] password', summary: 'Authenticates with AUTH_TOKEN (user `default`, or no user).', handler: conn.auth },
+  { name: 'hello', arity: -1, flags: ['fast', 'no_auth', 'no_multi', 'loading', 'stale'], keys: NONE, group: 'connection', since: '6.0.0', syntax: '[protover [AUTH username password] [SETNAME clientname]]', summary: 'Selects RESP2 or RESP3, optionally authenticates, and describes the server.', handler: conn.hello },
+  { name: 'auth', arity: -2, flags: ['fast', 'no_auth', 'no_multi', 'loading', 'stale'], keys: NONE, group: 'connection', since: '1.0.0', syntax: '[username] password', summary: 'Authenticates with AUTH_TOKEN (user `default`, or no user).', handler: conn.auth },
   { name: 'select', arity: 2, flags: ['fast', 'loading', 'stale'], keys: NONE, group: 'connection', since: '1.0.0', syntax: 'index', summary: 'Selects database 0, the only one.', handler: conn.select },
   {
     name: 'client',
@@ -73,6 +74,11 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   { name: 'persist', arity: 2, flags: ['write', 'fast'], keys: ONE, group: 'generic', since: '2.2.0', syntax: 'key', summary: 'Removes the expiry of a key.', handler: keys.persist },
   { name: 'keys', arity: 2, flags: ['readonly'], keys: NONE, group: 'generic', since: '1.0.0', syntax: 'pattern', summary: 'Returns every key matching a glob pattern (walks all keys: prefer SCAN).', handler: keys.keys },
   { name: 'scan', arity: -2, flags: ['readonly'], keys: NONE, group: 'generic', since: '2.8.0', syntax: 'cursor [MATCH pattern] [COUNT count] [TYPE type]', summary: 'Iterates the keys in order, a page per call.', handler: keys.scan },
+  // transactions
+  { name: 'multi', arity: 1, flags: ['fast', 'no_multi', 'loading', 'stale'], keys: NONE, group: 'transactions', since: '1.2.0', syntax: '', summary: 'Starts a transaction: later commands are queued (QUEUED) until EXEC or DISCARD.', handler: tx.multi },
+  { name: 'exec', arity: 1, flags: ['loading', 'stale'], keys: NONE, group: 'transactions', since: '1.2.0', syntax: '', summary: 'Runs the queued commands in one go on this node (EXECABORT if one was refused while queuing).', handler: tx.exec },
+  { name: 'discard', arity: 1, flags: ['fast', 'loading', 'stale'], keys: NONE, group: 'transactions', since: '2.0.0', syntax: '', summary: 'Drops the queued commands and ends the transaction.', handler: tx.discard },
+  { name: 'watch', arity: -2, flags: ['fast', 'no_multi', 'loading', 'stale'], keys: ALL, group: 'transactions', since: '2.2.0', syntax: 'key [key ...]', summary: 'Not supported: answers an error (no optimistic locking).', handler: tx.watch },
   // server
   { name: 'dbsize', arity: 1, flags: ['readonly', 'fast'], keys: NONE, group: 'server', since: '1.0.0', syntax: '', summary: 'Returns the number of keys on this node.', handler: dbsize },
   { name: 'flushdb', arity: -1, flags: ['write'], keys: NONE, group: 'server', since: '1.0.0', syntax: '[ASYNC | SYNC]', summary: 'Deletes every key on every node.', handler: flush },

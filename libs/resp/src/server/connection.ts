@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { CommandSpec } from '../commands/command-spec.js';
 import type { CommandLookup } from '../commands/command-table.js';
+import type { Transaction } from '../commands/transaction-commands.js';
 import { ParseResult, RequestParser } from '../protocol/request-parser.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import type { RespStore } from '../store.js';
@@ -50,12 +51,16 @@ export class RespConnection {
   lastActiveAt = this.createdAt;
   /** Set by QUIT: answer, then close. */
   quitting = false;
+  /** Commands queued since MULTI; null outside a transaction. */
+  transaction: Transaction | null = null;
 
   private readonly parser: RequestParser;
   private authTimer: NodeJS.Timeout | undefined;
   private busy = false;
   private paused = false;
   private ended = false;
+  /** The words of the queued command EXEC is running (the parser's are EXEC's own). */
+  private queuedArgv: readonly string[] | null = null;
 
   constructor(
     readonly host: ConnectionHost,
@@ -97,11 +102,25 @@ export class RespConnection {
   }
 
   get argv(): readonly string[] {
-    return this.parser.argv;
+    return this.queuedArgv ?? this.parser.argv;
   }
 
   get argc(): number {
-    return this.parser.argc;
+    return this.queuedArgv === null ? this.parser.argc : this.queuedArgv.length;
+  }
+
+  /** Runs one command of a transaction (EXEC); a failure answers its own error and the next one runs. */
+  runQueued(spec: CommandSpec, argv: readonly string[]): void {
+    this.queuedArgv = argv;
+    this.host.counters.commandsProcessed++;
+    try {
+      // Commands that may answer later are refused at MULTI time (no_multi).
+      void spec.handler?.(this);
+    } catch (error) {
+      this.failed(error);
+    } finally {
+      this.queuedArgv = null;
+    }
   }
 
   get remoteAddress(): string {
@@ -186,7 +205,7 @@ export class RespConnection {
   /** One failed command answers an error; the connection and the server go on. */
   private failed(error: unknown): void {
     this.reply.error(INTERNAL_ERROR);
-    this.host.reportError(error, this.parser.argv[0] ?? '');
+    this.host.reportError(error, this.argv[0] ?? '');
   }
 
   private resumeAfter(): void {

@@ -1,9 +1,16 @@
 import type { CommandSpec } from '../commands/command-spec.js';
 import { RedisErrors } from '../commands/redis-errors.js';
+import { enqueue, RUN_IN_MULTI } from '../commands/transaction-commands.js';
 import type { RespConnection } from './connection.js';
 import { closedAsHttp } from './cross-protocol.js';
 
 const arityOk = (arity: number, argc: number): boolean => (arity >= 0 ? argc === arity : argc >= -arity);
+
+/** Answers a command that will not run; inside MULTI it also dooms the transaction (EXECABORT), as in Redis. */
+const refuse = (c: RespConnection, message: string): void => {
+  c.reply.error(message);
+  if (c.transaction !== null) c.transaction.dirty = true;
+};
 
 /**
  * Runs the command in `c.argv`, checking in Redis' order: known command, arity, authentication,
@@ -11,7 +18,7 @@ const arityOk = (arity: number, argc: number): boolean => (arity >= 0 ? argc ===
  * lower-casing it, so the usual all-lower or all-upper spelling costs no new string.
  */
 export const dispatch = (c: RespConnection): void | Promise<void> => {
-  const { argv, argc, reply } = c;
+  const { argv, argc } = c;
   const { commands, subcommands } = c.host.lookup;
   const name = argv[0];
   let spec: CommandSpec | undefined;
@@ -25,36 +32,42 @@ export const dispatch = (c: RespConnection): void | Promise<void> => {
   }
   if (spec === undefined) {
     if (closedAsHttp(c, name)) return;
-    reply.error(RedisErrors.unknownCommand(argv, argc));
+    refuse(c, RedisErrors.unknownCommand(argv, argc));
     return;
   }
   if (!arityOk(spec.arity, argc)) {
-    reply.error(RedisErrors.wrongArity(spec.name));
+    refuse(c, RedisErrors.wrongArity(spec.name));
     return;
   }
   if (spec.subcommands !== undefined && argc >= 2) {
     const subName = `${spec.name}|${argv[1].toLowerCase()}`;
     const sub = subcommands.get(subName);
     if (sub === undefined) {
-      reply.error(RedisErrors.unknownSubcommand(argv[1], spec.name));
+      refuse(c, RedisErrors.unknownSubcommand(argv[1], spec.name));
       return;
     }
     if (!arityOk(sub.arity, argc)) {
-      reply.error(RedisErrors.wrongArity(sub.name));
+      refuse(c, RedisErrors.wrongArity(sub.name));
       return;
     }
     spec = sub;
   }
   if (!c.authenticated && !spec.flags.includes('no_auth')) {
-    reply.error(RedisErrors.noAuth);
+    refuse(c, RedisErrors.noAuth);
     return;
   }
   if (c.parserSawInvalidUtf8) {
-    reply.error(RedisErrors.notUtf8);
+    refuse(c, RedisErrors.notUtf8);
     return;
   }
   if (c.store.loading() && !spec.flags.includes('loading')) {
-    reply.error(RedisErrors.loading);
+    refuse(c, RedisErrors.loading);
+    return;
+  }
+  const transaction = c.transaction;
+  if (transaction !== null && !RUN_IN_MULTI.has(spec.name)) {
+    if (spec.flags.includes('no_multi')) refuse(c, 'ERR Command not allowed inside a transaction');
+    else enqueue(c, transaction, spec);
     return;
   }
   c.lastCommand = spec.name;
