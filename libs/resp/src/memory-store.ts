@@ -59,6 +59,11 @@ export class MemoryRespStore implements RespStore {
     return OK;
   }
 
+  /** This store refuses no write. */
+  canSet(): WriteOutcome {
+    return OK;
+  }
+
   delete(key: string): DeleteOutcome {
     const existed = this.peek(key) !== undefined;
     this.entries.delete(key);

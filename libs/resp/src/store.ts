@@ -12,6 +12,12 @@ export interface RespStore {
    * changes) for `ttlMs` ms (a positive integer), or with no expiry when undefined.
    */
   set(key: string, value: unknown, ttlMs: number | undefined): WriteOutcome;
+  /**
+   * Whether `set` with these arguments would be refused for a reason known before writing (the
+   * key, the TTL, the size against the byte budget, a node that takes no writes), without
+   * writing. MSET and MSETNX ask it for every pair first, so they write all pairs or none.
+   */
+  canSet(key: string, value: unknown, ttlMs: number | undefined): WriteOutcome;
   delete(key: string): DeleteOutcome;
   clear(): WriteOutcome;
   /** Live keys. */

@@ -2,6 +2,7 @@ import { enginePolicy, MAX_KEY_LENGTH, MAX_TTL_MS, strategySchema } from '@meshc
 import type { DeleteOutcome, KeyPageRequest, KeyPageResult, RespStore, StoreInfo, StoredValue, WriteOutcome, WriteRefusal } from '@meshcache/resp';
 import type { WriteFailure } from '@meshcache/sync-node';
 import type { ServerContext } from '../server/context.js';
+import { valueEntryBytes } from '../views/entry-bytes.js';
 
 const OK: WriteOutcome = { ok: true };
 
@@ -31,6 +32,10 @@ const refusal = (result: WriteFailure): WriteRefusal => {
 const keyTooLong = (key: string): WriteRefusal | undefined =>
   key.length > MAX_KEY_LENGTH ? { ok: false, refusal: 'invalid', message: `key must be at most ${MAX_KEY_LENGTH} characters (UTF-16 code units)` } : undefined;
 
+/** Refusals that depend only on the arguments: the REST API's limits on keys and TTLs. */
+const argumentRefusal = (key: string, ttlMs: number | undefined): WriteRefusal | undefined =>
+  keyTooLong(key) ?? (ttlMs !== undefined && ttlMs > MAX_TTL_MS ? { ok: false, refusal: 'invalid', message: 'expire time must be at most ten years' } : undefined);
+
 /**
  * The node's replicated cache as `@meshcache/resp` sees it: every write goes through the
  * `ReplicaNode` (replicated like a REST write), keys are paged from the server's key listing,
@@ -46,11 +51,24 @@ export const createNodeRespStore = (ctx: ServerContext): RespStore => {
     get: (key: string): StoredValue | undefined => node.cache.get(key),
     peek: (key: string): StoredValue | undefined => node.peek(key),
     set(key: string, value: unknown, ttlMs: number | undefined): WriteOutcome {
-      const long = keyTooLong(key);
-      if (long) return long;
-      if (ttlMs !== undefined && ttlMs > MAX_TTL_MS) return { ok: false, refusal: 'invalid', message: 'expire time must be at most ten years' };
+      const refused = argumentRefusal(key, ttlMs);
+      if (refused) return refused;
       const result = node.set(key, value, ttlMs === undefined ? undefined : { ttlMs });
       return result.ok ? OK : refusal(result);
+    },
+    // What node.set would refuse before journaling; a journal failing after this check, or a
+    // clock found skewed by the write itself, can still refuse the write.
+    canSet(key: string, value: unknown, ttlMs: number | undefined): WriteOutcome {
+      const refused = argumentRefusal(key, ttlMs);
+      if (refused) return refused;
+      if (node.closed) return { ok: false, refusal: 'invalid', message: 'this node is closed' };
+      const disk = ctx.persistence.store?.diskState;
+      if (disk !== undefined && !disk.writable) return notLogged(`${disk.fault.code}: ${disk.fault.message}`);
+      if (config.cacheMaxBytes > 0) {
+        const size = valueEntryBytes(value, key);
+        if (size > config.cacheMaxBytes) return { ok: false, refusal: 'oom', message: `command not allowed: entry of ${size} exceeds maxBytes ${config.cacheMaxBytes} (CACHE_MAX_BYTES)` };
+      }
+      return OK;
     },
     delete(key: string): DeleteOutcome {
       if (node.closed) return { ok: false, refusal: 'invalid', message: 'this node is closed' };

@@ -124,6 +124,18 @@ describe('Redis clients against real meshcache processes', () => {
     expect(await seenOverRest).toBe(true);
   });
 
+  it('MSET with a key over the length limit in the middle writes none of its pairs, here or on the peer', async () => {
+    const one = new IORedis(respPorts[0], '127.0.0.1');
+    const two = new IORedis(respPorts[1], '127.0.0.1');
+    clients.push(one, two);
+    await expect(one.mset('mset:a', '1', 'k'.repeat(2000), '2', 'mset:c', '3')).rejects.toThrow(/key must be at most 1024 characters/);
+    expect(await one.exists('mset:a', 'mset:c')).toBe(0);
+    // A marker written after it reaches node 2: had the MSET replicated anything, it would be there by then.
+    expect(await one.set('mset:marker', 'x')).toBe('OK');
+    expect(await within(1000, async () => (await two.get('mset:marker')) === 'x')).toBe(true);
+    expect(await two.exists('mset:a', 'mset:c')).toBe(0);
+  });
+
   it('values: a RESP value is a JSON string over REST; a REST JSON value is its JSON text over RESP', async () => {
     const redis = new IORedis(respPorts[0], '127.0.0.1');
     clients.push(redis);

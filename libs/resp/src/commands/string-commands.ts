@@ -125,8 +125,20 @@ export const mget = (c: RespConnection): void => {
   }
 };
 
+/**
+ * Writes every pair, or none when the store can tell beforehand that one would be refused.
+ * A refusal only the write itself finds (a journal failing between two pairs) still leaves
+ * the earlier pairs written.
+ */
 const setPairs = (c: RespConnection): boolean => {
   const { argv, argc, store } = c;
+  for (let i = 1; i < argc; i += 2) {
+    const check = store.canSet(argv[i], argv[i + 1], undefined);
+    if (!check.ok) {
+      replyRefusal(c, check);
+      return false;
+    }
+  }
   for (let i = 1; i < argc; i += 2) {
     const result = store.set(argv[i], argv[i + 1], undefined);
     if (!result.ok) {
