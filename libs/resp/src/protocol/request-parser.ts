@@ -216,8 +216,9 @@ export class RequestParser {
     const line = buf.toString('utf8', this.pos, textEnd);
     const lineValid = !line.includes('\uFFFD') || isUtf8(buf.subarray(this.pos, textEnd));
     this.pos = lineEnd + 1;
-    const words = splitInlineArgs(line);
-    if (words === null) return this.fail('unbalanced quotes in request');
+    const args = splitInlineArgs(line);
+    if (args === null) return this.fail('unbalanced quotes in request');
+    const words = args.words;
     const max = this.authenticated ? this.limits.maxArrayLength : UNAUTHENTICATED_LIMITS.maxArrayLength;
     if (words.length > max) return this.fail(this.authenticated ? 'invalid multibulk length' : 'unauthenticated multibulk length');
     this.compact();
@@ -225,7 +226,7 @@ export class RequestParser {
     if (words.length === 0) return SKIP;
     for (let i = 0; i < words.length; i++) this.argv[i] = words[i];
     this.argc = words.length;
-    this.invalidUtf8 = !lineValid;
+    this.invalidUtf8 = !lineValid || args.invalidUtf8;
     return ParseResult.Command;
   }
 

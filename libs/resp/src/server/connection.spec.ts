@@ -82,6 +82,21 @@ describe('RespConnection', () => {
     expect(await c.call('GET', 'k')).toBe('żółw 🐢');
   });
 
+  it('decodes \\xHH escapes of an inline command as UTF-8 bytes, and refuses ones that are not UTF-8', async () => {
+    server = await startRespServer();
+    const c = await server.client();
+    c.write('SET hx "\\xc3\\xa9t\\xc3\\xa9"\r\n');
+    expect(await c.take(1)).toEqual(['OK']);
+    expect(await c.call('GET', 'hx')).toBe('été');
+    expect(await c.call('STRLEN', 'hx')).toBe(5);
+    c.write('SET bad "a\\xff"\r\nSET half "\\xc3x"\r\n');
+    expect(await c.take(2)).toEqual([
+      { error: 'ERR invalid UTF-8 in an argument: meshcache stores text, send UTF-8 or encode binary data (base64)' },
+      { error: 'ERR invalid UTF-8 in an argument: meshcache stores text, send UTF-8 or encode binary data (base64)' },
+    ]);
+    expect(await c.call('EXISTS', 'bad', 'half')).toBe(0);
+  });
+
   it('disconnects a client whose replies exceed maxOutputBytes', async () => {
     server = await startRespServer({ limits: { maxOutputBytes: 64 * 1024 } });
     const c = await server.client();
