@@ -156,7 +156,7 @@ export const scan = (c: RespConnection): void => {
       return;
     }
   }
-  const after = c.host.keyOfCursor(cursor);
+  const after = c.keyOfCursor(cursor);
   if (after === null) {
     reply.error(RedisErrors.invalidCursor);
     return;
@@ -173,6 +173,6 @@ export const scan = (c: RespConnection): void => {
   const matcher = pattern === undefined ? undefined : compileGlob(pattern);
   const matched = matcher === undefined ? page.keys : page.keys.filter((k) => matcher.test(k));
   reply.array(2);
-  reply.bulk(page.more && page.keys.length > 0 ? c.host.cursorFor(page.keys[page.keys.length - 1]) : '0');
+  reply.bulk(page.more && page.keys.length > 0 ? c.cursorFor(page.keys[page.keys.length - 1]) : '0');
   reply.bulkArray(matched);
 };

@@ -7,6 +7,7 @@ import { ReplyWriter } from '../protocol/reply-writer.js';
 import type { RespStore } from '../store.js';
 import { dispatch } from './dispatch.js';
 import type { RespLimits } from './limits.js';
+import { ScanCursors } from './scan-cursors.js';
 
 const INTERNAL_ERROR = 'ERR internal error (see the server log)';
 
@@ -19,10 +20,8 @@ export interface ConnectionHost {
   /** INFO's total_connections_received and total_commands_processed. */
   readonly counters: { connectionsReceived: number; commandsProcessed: number };
   clients(): Iterable<RespConnection>;
-  /** A cursor id standing for "after this key" (SCAN cursors must be integers). */
-  cursorFor(lastKey: string): string;
-  /** The key a SCAN cursor resumes after; null for an unknown cursor, undefined for "0". */
-  keyOfCursor(cursor: string): string | null | undefined;
+  /** A SCAN cursor number not used before on any connection (see ScanCursors). */
+  nextCursorId(): number;
   closed(connection: RespConnection): void;
   /** A command failed with an exception (a bug or a store failure): the client got `ERR internal error`. */
   reportError(error: unknown, command: string): void;
@@ -55,6 +54,8 @@ export class RespConnection {
   transaction: Transaction | null = null;
 
   private readonly parser: RequestParser;
+  /** Made on this connection's first SCAN page: most connections never scan. */
+  private scanCursors: ScanCursors | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private busy = false;
   private paused = false;
@@ -141,6 +142,18 @@ export class RespConnection {
 
   get bufferedOutput(): number {
     return this.socket.writableLength + this.reply.out.length;
+  }
+
+  /** A cursor id standing for "after this key" on this connection (SCAN cursors must be integers). */
+  cursorFor(lastKey: string): string {
+    this.scanCursors ??= new ScanCursors(() => this.host.nextCursorId());
+    return this.scanCursors.issue(lastKey);
+  }
+
+  /** The key a SCAN cursor of this connection resumes after; null for an unknown cursor, undefined for "0". */
+  keyOfCursor(cursor: string): string | null | undefined {
+    if (cursor === '0') return undefined;
+    return this.scanCursors?.resolve(cursor) ?? null;
   }
 
   markAuthenticated(): void {

@@ -5,7 +5,6 @@ import { RespError } from '../resp-error.js';
 import type { RespStore } from '../store.js';
 import { RespConnection, type ConnectionHost } from './connection.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_COMMAND_BYTES, type RespLimits } from './limits.js';
-import { ScanCursors } from './scan-cursors.js';
 
 export interface RespServerOptions {
   /** Per-connection bounds; each one missing takes its {@link DEFAULT_LIMITS} value. */
@@ -22,7 +21,7 @@ export interface RespServerOptions {
 /**
  * Speaks RESP to every socket handed to {@link handle} (a `net` or `tls` server's connection
  * listener), running the commands of {@link COMMAND_TABLE} against `store`. Owns the connections
- * and what they share: client ids, SCAN cursors, counters.
+ * and what they share: client ids, SCAN cursor numbers, counters.
  */
 export class RespServer implements ConnectionHost {
   readonly limits: RespLimits;
@@ -30,7 +29,7 @@ export class RespServer implements ConnectionHost {
   readonly commandList: readonly CommandSpec[] = COMMAND_TABLE;
   readonly counters = { connectionsReceived: 0, commandsProcessed: 0 };
   private readonly connections = new Set<RespConnection>();
-  private readonly cursors = new ScanCursors();
+  private nextCursor = 1;
   private nextId = 1;
 
   constructor(
@@ -64,12 +63,8 @@ export class RespServer implements ConnectionHost {
     return this.connections.size;
   }
 
-  cursorFor(lastKey: string): string {
-    return this.cursors.issue(lastKey);
-  }
-
-  keyOfCursor(cursor: string): string | null | undefined {
-    return this.cursors.resolve(cursor);
+  nextCursorId(): number {
+    return this.nextCursor++;
   }
 
   reportError(error: unknown, command: string): void {

@@ -1,21 +1,24 @@
-/** How many SCAN cursors are remembered; the oldest is forgotten past this. */
-const MAX_CURSORS = 65_536;
+/** How many SCAN cursors one connection keeps; the oldest is forgotten past this. */
+export const MAX_CURSORS_PER_CONNECTION = 1024;
 
 /**
  * SCAN cursors must be integers (redis-cli parses them as unsigned 64-bit numbers), but the key
- * listing resumes after a key. Each page's cursor is a fresh number standing for its last key,
- * shared by every connection of the server, so a cursor may be continued from another
- * connection. Only the most recent {@link MAX_CURSORS} are kept: a scan that outlives that many
- * newer pages gets `ERR invalid cursor` rather than a silent restart.
+ * listing resumes after a key. Each page's cursor is a fresh number standing for its last key.
+ * Every connection keeps its own: one client's scans can neither evict another's cursors nor be
+ * continued by it. The numbers come from one server-wide sequence (`nextId`), so a cursor handed
+ * to another connection is unknown there rather than standing for some other key. Only the most
+ * recent {@link MAX_CURSORS_PER_CONNECTION} of a connection are kept: a scan that outlives that
+ * many newer pages of its connection gets `ERR invalid cursor` rather than a silent restart.
  */
 export class ScanCursors {
   private readonly keys = new Map<string, string>();
-  private next = 1;
+
+  constructor(private readonly nextId: () => number) {}
 
   issue(lastKey: string): string {
-    const id = String(this.next++);
+    const id = String(this.nextId());
     this.keys.set(id, lastKey);
-    if (this.keys.size > MAX_CURSORS) this.keys.delete(this.keys.keys().next().value as string);
+    if (this.keys.size > MAX_CURSORS_PER_CONNECTION) this.keys.delete(this.keys.keys().next().value as string);
     return id;
   }
 
