@@ -59,4 +59,16 @@ describe('MULTI / EXEC / DISCARD', () => {
     expect(await c.call('MULTI')).toEqual({ error: 'ERR Command not allowed inside a transaction' });
     expect(await c.call('EXEC')).toEqual({ error: 'EXECABORT Transaction discarded because of previous errors.' });
   });
+
+  it('bounds what a transaction queues by maxCommandBytes: past it nothing is kept and EXEC runs nothing', async () => {
+    await server.close();
+    server = await startRespServer({ limits: { maxBulkBytes: 1024, maxCommandBytes: 4096 } });
+    const c = await server.client();
+    expect(await c.call('MULTI')).toBe('OK');
+    expect(await c.call('SET', 'a', 'x'.repeat(1000))).toBe('QUEUED');
+    for (let i = 0; i < 2; i++) expect(await c.call('SET', `b${i}`, 'x'.repeat(1000))).toBe('QUEUED');
+    expect(await c.call('SET', 'c', 'x'.repeat(1000))).toEqual({ error: 'ERR transaction larger than maxCommandBytes (4096 bytes): discarded, EXEC will run nothing' });
+    expect(await c.call('EXEC')).toEqual({ error: 'EXECABORT Transaction discarded because of previous errors.' });
+    expect(await c.call('EXISTS', 'a', 'b0', 'b1', 'c')).toBe(0);
+  });
 });
