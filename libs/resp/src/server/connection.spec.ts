@@ -1,4 +1,7 @@
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { MemoryRespStore } from '../memory-store.js';
+import { RespServer } from './resp-server.js';
 import { encodeCommand, startRespServer, type TestRespServer } from '../test/raw-client.js';
 
 describe('RespConnection', () => {
@@ -51,6 +54,44 @@ describe('RespConnection', () => {
     const c = await server.client();
     c.write(Buffer.concat([encodeCommand('AUTH', 'slow-secret'), encodeCommand('SET', 'a', '1'), encodeCommand('GET', 'a')]));
     expect(await c.take(3)).toEqual(['OK', 'OK', '1']);
+  });
+
+  it('reads nothing more while a password check is pending, so a client cannot make it buffer without bound', async () => {
+    let refuse: (() => void) | undefined;
+    const memory = new MemoryRespStore({ password: 'slow-secret' });
+    const store = Object.assign(Object.create(memory) as MemoryRespStore, {
+      authenticate: () =>
+        new Promise<boolean>((r) => {
+          refuse = () => r(false);
+        }),
+    });
+    // Its own listener, to watch the node's side of the socket.
+    const resp = new RespServer(store, {});
+    let nodeSide: Socket | undefined;
+    const listener = createServer((socket) => {
+      nodeSide = socket;
+      resp.handle(socket);
+    });
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+    const socket = connect((listener.address() as AddressInfo).port, '127.0.0.1');
+    try {
+      await once(socket, 'connect');
+      socket.on('error', () => undefined);
+      socket.write(encodeCommand('AUTH', 'guess'));
+      for (let i = 0; i < 100 && refuse === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(refuse).toBeDefined();
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      for (let i = 0; i < 256; i++) socket.write(chunk);
+      await new Promise((r) => setTimeout(r, 300));
+      // 16 MiB sent while the check waits: the node has read none of it (the kernel holds a few MiB).
+      expect(nodeSide?.isPaused()).toBe(true);
+      expect(nodeSide?.bytesRead).toBeLessThan(1024 * 1024);
+      refuse?.();
+    } finally {
+      socket.destroy();
+      resp.closeAll();
+      await new Promise((r) => listener.close(r));
+    }
   });
 
   it('before AUTH, a large request is a protocol error', async () => {

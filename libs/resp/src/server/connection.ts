@@ -87,8 +87,10 @@ export class RespConnection {
     socket.on('drain', () => {
       if (!this.paused) return;
       this.paused = false;
+      // Still waiting on a command (see run): reading resumes when it is done.
+      if (this.busy) return;
       socket.resume();
-      if (!this.busy) this.run();
+      this.run();
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
@@ -195,7 +197,10 @@ export class RespConnection {
         this.failed(error);
       }
       if (pending !== undefined) {
+        // Nothing is parsed until the command is done (a password check), so nothing is read
+        // either: a client could otherwise pour gigabytes into the parser's buffer meanwhile.
         this.busy = true;
+        this.socket.pause();
         pending.then(
           () => this.resumeAfter(),
           (error: unknown) => {
@@ -224,6 +229,7 @@ export class RespConnection {
   private resumeAfter(): void {
     this.busy = false;
     if (this.ended) return;
+    if (!this.paused) this.socket.resume();
     if (this.quitting) this.flush();
     else this.run();
   }
