@@ -117,6 +117,31 @@ describe('ReplicaNode tombstones and members stay bounded', () => {
     expect(b.get('waiting')?.value).toBe('in the window');
   });
 
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'seed %i: pauses longer than the grace among writes, deletes and lossy links end with every node holding the same entries',
+    (seed) => {
+      const ids = ['a', 'b', 'c'];
+      const { nodes, run, net, sched } = memoryCluster(ids, { tombstoneGraceMs: 400, members: ids }, seed);
+      net.faults = { drop: 0.05, duplicate: 0.02, reorder: 0.1, minDelayMs: 1, maxDelayMs: 20 };
+      run(300);
+      for (let step = 0; step < 80; step++) {
+        const node = sched.pick(nodes);
+        const key = `k${sched.int(0, 15)}`;
+        const roll = sched.int(0, 99);
+        if (roll < 40) node.set(key, `${node.nodeId}-${step}`);
+        else if (roll < 65) node.delete(key);
+        else if (roll < 75) node.setSyncEnabled(!node.syncEnabled);
+        else run(sched.int(100, 900));
+        run(sched.int(1, 40));
+      }
+      net.faults = { drop: 0, duplicate: 0, reorder: 0, minDelayMs: 1, maxDelayMs: 5 };
+      for (const node of nodes) node.setSyncEnabled(true);
+      run(6000);
+      const held = (node: (typeof nodes)[number]) => Object.fromEntries([...node.cache.keys()].sort().map((k) => [k, node.peek(k)?.value]));
+      expect(nodes.map(held)).toEqual(nodes.map(() => held(nodes[0])));
+    },
+  );
+
   it('says so on /health when maxTombstones collects graves a paused peer still needs', () => {
     const { nodes, run } = memoryCluster(['a', 'b'], { tombstoneGraceMs: 2000, members: ['a', 'b'], maxTombstones: 5 });
     const [a, b] = nodes;
