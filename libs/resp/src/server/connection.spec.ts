@@ -94,6 +94,46 @@ describe('RespConnection', () => {
     }
   });
 
+  it('closes the connection holding the most unread bytes once all of them together pass maxClientsBytes; the others go on', async () => {
+    const MiB = 1024 * 1024;
+    server = await startRespServer({ limits: { maxBulkBytes: MiB, maxCommandBytes: MiB, maxClientsBytes: 1.5 * MiB } });
+    const resp = server.resp;
+    const open = async () => {
+      const socket = connect(server?.port ?? 0, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.on('error', () => undefined);
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      return { socket, text: () => text };
+    };
+    const until = async (check: () => boolean, what: string) => {
+      for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+      if (!check()) throw new Error(`timed out waiting for ${what}`);
+    };
+    /** A SET of a 1,000,000-byte value, of which only `sent` bytes of the value are sent. */
+    const partialSet = (sent: number) => Buffer.concat([Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1000000\r\n'), Buffer.alloc(sent, 0x62)]);
+    const big = await open();
+    big.socket.write(partialSet(900_000));
+    await until(() => resp.bufferedBytes >= 900_000, 'the first 900 kB held');
+    const small = await open();
+    small.socket.write(partialSet(100_000));
+    await until(() => resp.bufferedBytes >= 1_000_000, 'the next 100 kB held');
+    const last = await open();
+    last.socket.write(partialSet(700_000));
+    // Past 1.5 MiB in all: the 900 kB holder goes, though the last client pushed last.
+    await until(() => big.socket.destroyed || big.socket.readableEnded, 'the largest holder closed');
+    expect(big.text()).toContain('maxClientsBytes');
+    await until(() => resp.bufferedBytes >= 800_000 && resp.bufferedBytes < 1.5 * MiB, 'the others held');
+    last.socket.write(Buffer.concat([Buffer.alloc(300_000, 0x62), Buffer.from('\r\n')]));
+    await until(() => last.text() === '+OK\r\n', 'the last SET answered');
+    expect(small.socket.destroyed).toBe(false);
+    for (const c of [big, small, last]) c.socket.destroy();
+    // 512 MiB or twice maxCommandBytes by default, and never below maxCommandBytes.
+    expect(new RespServer(new MemoryRespStore()).limits.maxClientsBytes).toBe(512 * MiB);
+    expect(new RespServer(new MemoryRespStore(), { limits: { maxBulkBytes: 400 * MiB } }).limits.maxClientsBytes).toBe(800 * MiB);
+    expect(() => new RespServer(new MemoryRespStore(), { limits: { maxClientsBytes: MiB } })).toThrow(/maxClientsBytes \(1048576\) must be at least limits.maxCommandBytes/);
+  });
+
   it('before AUTH, a large request is a protocol error', async () => {
     server = await startRespServer({ password: 'sesame-open' });
     const c = await server.client();

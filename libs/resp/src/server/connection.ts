@@ -23,6 +23,8 @@ export interface ConnectionHost {
   /** A SCAN cursor number not used before on any connection (see ScanCursors). */
   nextCursorId(): number;
   closed(connection: RespConnection): void;
+  /** The bytes this connection holds unread changed by `delta` (see `maxClientsBytes`). */
+  buffered(delta: number): void;
   /** A command failed with an exception (a bug or a store failure): the client got `ERR internal error`. */
   reportError(error: unknown, command: string): void;
   /** A connection was closed as a likely cross-protocol attack. */
@@ -58,6 +60,8 @@ export class RespConnection {
   private scanCursors: ScanCursors | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private busy = false;
+  /** The parser's unread bytes as last told to the host (see `recount`). */
+  private counted = 0;
   private paused = false;
   private ended = false;
   /** The words of the queued command EXEC is running (the parser's are EXEC's own). */
@@ -82,7 +86,8 @@ export class RespConnection {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.parser.push(chunk);
-      if (!this.busy && !this.paused) this.run();
+      this.recount();
+      if (!this.busy && !this.paused && !this.ended) this.run();
     });
     socket.on('drain', () => {
       if (!this.paused) return;
@@ -96,6 +101,8 @@ export class RespConnection {
     socket.on('close', () => {
       clearTimeout(this.authTimer);
       this.ended = true;
+      host.buffered(-this.counted);
+      this.counted = 0;
       host.closed(this);
     });
   }
@@ -174,6 +181,28 @@ export class RespConnection {
     this.socket.destroy();
   }
 
+  /** Bytes received from this client and not yet run. */
+  get pendingBytes(): number {
+    return this.counted;
+  }
+
+  /** Closed by the server to free memory (see `maxClientsBytes`): `line` says why. */
+  evict(line: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.socket.end(line);
+    this.socket.destroySoon();
+  }
+
+  /** Tells the host how the bytes held unread changed since last time. */
+  private recount(): void {
+    const now = this.parser.buffered;
+    if (now === this.counted) return;
+    const delta = now - this.counted;
+    this.counted = now;
+    this.host.buffered(delta);
+  }
+
   private run(): void {
     const parser = this.parser;
     const reply = this.reply;
@@ -236,6 +265,8 @@ export class RespConnection {
 
   private flush(): void {
     if (this.ended) return;
+    // What the batch ran no longer counts against maxClientsBytes.
+    this.recount();
     const out = this.reply.take();
     if (this.quitting) {
       this.socket.end(out);

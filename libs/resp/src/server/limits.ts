@@ -12,6 +12,13 @@ export interface RespLimits extends ParserLimits {
    * idle strangers fill the server's connection limit and lock every client out.
    */
   readonly authTimeoutMs: number;
+  /**
+   * Bytes received and not yet run, summed over every connection (Redis 7's
+   * `maxmemory-clients`): past it, the connection holding the most is closed. `maxCommandBytes`
+   * bounds one connection only, and many clients each sending a command near it at once would
+   * otherwise exhaust the heap together. Never below `maxCommandBytes`.
+   */
+  readonly maxClientsBytes: number;
 }
 
 /**
@@ -20,6 +27,9 @@ export interface RespLimits extends ParserLimits {
  */
 export const DEFAULT_MAX_COMMAND_BYTES = 64 * 1024 * 1024;
 
+/** When `maxClientsBytes` is not given it is this or 2 × `maxCommandBytes`, whichever is larger. */
+export const DEFAULT_MAX_CLIENTS_BYTES = 512 * 1024 * 1024;
+
 export const DEFAULT_LIMITS: RespLimits = {
   maxBulkBytes: 32 * 1024 * 1024,
   maxArrayLength: 1024 * 1024,
@@ -27,4 +37,5 @@ export const DEFAULT_LIMITS: RespLimits = {
   maxCommandBytes: DEFAULT_MAX_COMMAND_BYTES,
   maxOutputBytes: 64 * 1024 * 1024,
   authTimeoutMs: 10_000,
+  maxClientsBytes: DEFAULT_MAX_CLIENTS_BYTES,
 };
