@@ -248,6 +248,19 @@ export class ReplicaNode implements SessionHost {
     return this.view.has(key);
   }
 
+  /**
+   * What `set` would refuse before stamping anything (closed, a clock its peers would refuse, a
+   * value or TTL it cannot store, over the byte budget), or null. A multi-key write checks every
+   * key with it first, so that it writes all of them or none; only the journal, or state stamped
+   * ahead of this clock, can still refuse the write itself.
+   */
+  checkSet(key: string, value: unknown, opts?: { ttlMs?: number }): WriteFailure | null {
+    const refused = this.writeRefusal(this.now());
+    if (refused !== null) return refused;
+    const request = prepareSet(key, value, opts?.ttlMs, this.options.cache);
+    return request.ok ? null : request;
+  }
+
   /** `ok` only when the write is applied here and will be replicated (see `WriteResult`). */
   set(key: string, value: unknown, opts?: { ttlMs?: number }): WriteResult {
     // One clock reading for the refusal check and the stamp (see writeLocal).

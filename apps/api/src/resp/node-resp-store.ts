@@ -2,7 +2,6 @@ import { enginePolicy, MAX_KEY_LENGTH, MAX_TTL_MS, strategySchema } from '@meshc
 import type { DeleteOutcome, KeyPageRequest, KeyPageResult, RespStore, StoreInfo, StoredValue, WriteOutcome, WriteRefusal } from '@meshcache/resp';
 import type { WriteFailure } from '@meshcache/sync-node';
 import type { ServerContext } from '../server/context.js';
-import { valueEntryBytes } from '../views/entry-bytes.js';
 
 const OK: WriteOutcome = { ok: true };
 
@@ -56,19 +55,15 @@ export const createNodeRespStore = (ctx: ServerContext): RespStore => {
       const result = node.set(key, value, ttlMs === undefined ? undefined : { ttlMs });
       return result.ok ? OK : refusal(result);
     },
-    // What node.set would refuse before journaling; a journal failing after this check, or a
-    // clock found skewed by the write itself, can still refuse the write.
+    // What the engine would refuse before journaling (ReplicaNode.checkSet), and a disk known to
+    // refuse writes; a journal failing after this check can still refuse the write.
     canSet(key: string, value: unknown, ttlMs: number | undefined): WriteOutcome {
       const refused = argumentRefusal(key, ttlMs);
       if (refused) return refused;
-      if (node.closed) return { ok: false, refusal: 'invalid', message: 'this node is closed' };
       const disk = ctx.persistence.store?.diskState;
       if (disk !== undefined && !disk.writable) return notLogged(`${disk.fault.code}: ${disk.fault.message}`);
-      if (config.cacheMaxBytes > 0) {
-        const size = valueEntryBytes(value, key);
-        if (size > config.cacheMaxBytes) return { ok: false, refusal: 'oom', message: `command not allowed: entry of ${size} exceeds maxBytes ${config.cacheMaxBytes} (CACHE_MAX_BYTES)` };
-      }
-      return OK;
+      const failure = node.checkSet(key, value, ttlMs === undefined ? undefined : { ttlMs });
+      return failure === null ? OK : refusal(failure);
     },
     delete(key: string): DeleteOutcome {
       if (node.closed) return { ok: false, refusal: 'invalid', message: 'this node is closed' };
